@@ -1,0 +1,122 @@
+"use server";
+import { redirect } from "next/navigation";
+import { z } from "zod";
+import { defineAction, type ActionState } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import {
+  assignStaff,
+  courseIdOfStaffAssignment,
+  courseIdOfTerm,
+  createCourse,
+  createTerm,
+  setCourseArchived,
+  setTermArchived,
+  unassignStaff,
+  updateCourse,
+  updateTerm,
+} from "@/lib/courses/courses";
+import { courseInput, staffAssignmentInput, termInput } from "@/lib/courses/schemas";
+
+const id = z.coerce.number().int().positive();
+const checkbox = z.preprocess((v) => v === "on" || v === "true", z.boolean());
+
+const create = defineAction({
+  schema: courseInput,
+  capability: "course.create",
+  run: (input, ctx) => {
+    const row = createCourse(input, ctx);
+    return { message: `Created ${row.code}.`, data: { id: row.id } };
+  },
+  revalidate: () => ["/courses", "/"],
+});
+
+export async function createCourseAction(prev: ActionState<{ id: number }>, form: FormData) {
+  const res = await create(prev, form);
+  if (res.status === "ok" && res.data) redirect(`/courses/${res.data.id}?created=1`);
+  return res;
+}
+
+export const updateCourseAction = defineAction({
+  schema: courseInput.extend({ courseId: id }),
+  capability: "course.edit",
+  scope: (i) => ({ courseId: i.courseId }),
+  run: ({ courseId, ...input }, ctx) => {
+    updateCourse(courseId, input, ctx);
+    return { message: "Saved." };
+  },
+  revalidate: (i) => [`/courses/${i.courseId}`, "/courses"],
+});
+
+export const setCourseArchivedAction = defineAction({
+  schema: z.object({ courseId: id, archived: checkbox }),
+  capability: "course.archive",
+  scope: (i) => ({ courseId: i.courseId }),
+  run: ({ courseId, archived }, ctx) => {
+    setCourseArchived(courseId, archived, ctx);
+    return { message: archived ? "Course archived. Its terms no longer reach the hubs; history is kept." : "Course restored." };
+  },
+  revalidate: (i) => [`/courses/${i.courseId}`, "/courses", "/"],
+});
+
+const createTermInner = defineAction({
+  schema: termInput,
+  capability: "course.edit",
+  scope: (i) => ({ courseId: i.courseId }),
+  arrays: ["hubs"],
+  run: (input, ctx) => {
+    const row = createTerm(input, ctx);
+    return { message: `Added ${row.term}.`, data: { id: row.id, courseId: input.courseId } };
+  },
+  revalidate: (i) => [`/courses/${i.courseId}`, "/"],
+});
+
+export async function createTermAction(prev: ActionState<{ id: number; courseId: number }>, form: FormData) {
+  const res = await createTermInner(prev, form);
+  if (res.status === "ok" && res.data) redirect(`/courses/${res.data.courseId}/terms/${res.data.id}?created=1`);
+  return res;
+}
+
+export const updateTermAction = defineAction({
+  schema: termInput.and(z.object({ termId: id })),
+  capability: "course.edit",
+  scope: (i) => ({ courseId: i.courseId }),
+  arrays: ["hubs"],
+  run: ({ termId, ...input }, ctx) => {
+    updateTerm(termId, input, ctx);
+    return { message: "Saved." };
+  },
+  revalidate: (i) => [`/courses/${i.courseId}`, `/courses/${i.courseId}/terms/${i.termId}`],
+});
+
+export const setTermArchivedAction = defineAction({
+  schema: z.object({ termId: id, archived: checkbox }),
+  capability: "course.edit",
+  scope: (i) => ({ courseId: courseIdOfTerm(getDb(), i.termId) ?? -1 }),
+  run: ({ termId, archived }, ctx) => {
+    setTermArchived(termId, archived, ctx);
+    return { message: archived ? "Term archived." : "Term restored." };
+  },
+  revalidate: () => ["/courses", "/"],
+});
+
+export const assignStaffAction = defineAction({
+  schema: staffAssignmentInput,
+  capability: "course.edit",
+  scope: (i) => ({ courseId: courseIdOfTerm(getDb(), i.termId) ?? -1 }),
+  run: ({ termId, username, role }, ctx) => {
+    assignStaff(termId, username, role, ctx);
+    return { message: `${username} is now ${role}.` };
+  },
+  revalidate: () => ["/courses", "/"],
+});
+
+export const unassignStaffAction = defineAction({
+  schema: z.object({ assignmentId: id }),
+  capability: "course.edit",
+  scope: (i) => ({ courseId: courseIdOfStaffAssignment(getDb(), i.assignmentId) ?? -1 }),
+  run: ({ assignmentId }, ctx) => {
+    unassignStaff(assignmentId, ctx);
+    return { message: "Removed from the term." };
+  },
+  revalidate: () => ["/courses", "/"],
+});

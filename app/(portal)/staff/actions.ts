@@ -1,0 +1,51 @@
+"use server";
+import { z } from "zod";
+import { defineAction } from "@/lib/auth/guard";
+import { generatePassword, hashPassword } from "@/lib/auth/password";
+import { ROLES } from "@/lib/db/schema";
+import { createStaff, setStaffPassword, staffInput, updateStaff } from "@/lib/staff/staff";
+
+const id = z.coerce.number().int().positive();
+
+async function freshPassword() {
+  const password = generatePassword(16);
+  return { password, hash: await hashPassword(password) };
+}
+
+export const createStaffAction = defineAction({
+  schema: staffInput,
+  capability: "staff.manage",
+  prepare: freshPassword,
+  run: (input, ctx, { password, hash }) => {
+    createStaff(input, hash, ctx);
+    return { message: `Created ${input.username}.`, data: { username: input.username, password } };
+  },
+  revalidate: () => ["/staff"],
+});
+
+export const updateStaffAction = defineAction({
+  schema: z.object({
+    userId: id,
+    displayName: z.string().trim().min(1, "Required.").max(200),
+    email: z.union([z.literal(""), z.string().trim().email("Not an e-mail address.")]).default(""),
+    role: z.enum(ROLES),
+    active: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
+  }),
+  capability: "staff.manage",
+  run: ({ userId, ...input }, ctx) => {
+    updateStaff(userId, input, ctx);
+    return { message: "Saved." };
+  },
+  revalidate: () => ["/staff"],
+});
+
+export const resetPasswordAction = defineAction({
+  schema: z.object({ userId: id }),
+  capability: "staff.manage",
+  prepare: freshPassword,
+  run: ({ userId }, ctx, { password, hash }) => {
+    const username = setStaffPassword(userId, hash, ctx);
+    return { message: `New password for ${username}.`, data: { username, password } };
+  },
+  revalidate: () => ["/staff"],
+});

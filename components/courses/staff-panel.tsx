@@ -1,0 +1,82 @@
+"use client";
+import { UserMinus } from "lucide-react";
+import { useActionState } from "react";
+import { Badge } from "@/components/ui/card";
+import { ConfirmButton } from "@/components/ui/confirm";
+import { Field, FormMessage, Input, Select } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { idleState, type ActionState } from "@/lib/auth/guard-types";
+
+type Action = (prev: ActionState<never>, form: FormData) => Promise<ActionState<never>>;
+
+export function StaffPanel({
+  termId,
+  staff,
+  accounts,
+  canEdit,
+  assign,
+  unassign,
+}: {
+  termId: number;
+  staff: { id: number; username: string; displayName: string; role: string }[];
+  accounts: { username: string; displayName: string }[];
+  canEdit: boolean;
+  assign: Action;
+  unassign: Action;
+}) {
+  const [state, assignAction] = useActionState(assign, idleState as ActionState<never>);
+  const [uState, unassignAction] = useActionState(unassign, idleState as ActionState<never>);
+  return (
+    <div className="space-y-4">
+      <FormMessage state={uState} />
+      {staff.length === 0 ? (
+        <p className="text-sm text-slate-500">No staff on this term yet.</p>
+      ) : (
+        <ul className="divide-y divide-slate-100">
+          {staff.map((s) => (
+            <li key={s.id} className="flex items-center justify-between py-2 text-sm">
+              <span>
+                <span className="font-medium text-slate-900">{s.displayName}</span> <span className="text-slate-500">({s.username})</span>
+              </span>
+              <span className="flex items-center gap-3">
+                <Badge tone={s.role === "instructor" ? "blue" : s.role === "grader" ? "green" : "violet"}>{s.role}</Badge>
+                {canEdit && (
+                  <form id={`unassign-${s.id}`} action={unassignAction}>
+                    <input type="hidden" name="assignmentId" value={s.id} />
+                    <ConfirmButton title={`Remove ${s.username}?`} body={`${s.displayName} loses access to this term as ${s.role}.`} confirmLabel="Remove" form={`unassign-${s.id}`}>
+                      <UserMinus className="size-4" aria-hidden /> <span className="sr-only">Remove {s.username}</span>
+                    </ConfirmButton>
+                  </form>
+                )}
+              </span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {canEdit && (
+        <form action={assignAction} className="rounded-md border border-slate-200 bg-slate-50 p-3">
+          <input type="hidden" name="termId" value={termId} />
+          <FormMessage state={state} />
+          <div className="mt-2 grid items-end gap-3 sm:grid-cols-[1fr_12rem_auto]">
+            <Field label="Staff account" name="username" error={state.fieldErrors?.username}>
+              <Input name="username" list={`accounts-${termId}`} placeholder="username" defaultValue={state.status === "error" ? state.values?.username : ""} error={state.fieldErrors?.username} autoComplete="off" />
+              <datalist id={`accounts-${termId}`}>
+                {accounts.map((a) => (
+                  <option key={a.username} value={a.username}>{a.displayName}</option>
+                ))}
+              </datalist>
+            </Field>
+            <Field label="Role" name="role">
+              <Select name="role" defaultValue={state.values?.role ?? "grader"}>
+                <option value="instructor">instructor</option>
+                <option value="grader">grader</option>
+                <option value="supervisor">supervisor</option>
+              </Select>
+            </Field>
+            <SubmitButton pendingText="Adding…">Add to term</SubmitButton>
+          </div>
+        </form>
+      )}
+    </div>
+  );
+}

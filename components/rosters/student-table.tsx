@@ -1,0 +1,102 @@
+"use client";
+import { ArrowDown, ArrowUp, Trash2 } from "lucide-react";
+import Link from "next/link";
+import { useActionState, useEffect, useState } from "react";
+import { toast } from "sonner";
+import { ConfirmButton } from "@/components/ui/confirm";
+import { Table, Td, Th } from "@/components/ui/table";
+import { idleState, type ActionState } from "@/lib/auth/guard-types";
+
+type Action = (prev: ActionState<never>, form: FormData) => Promise<ActionState<never>>;
+interface Row {
+  id: number;
+  username: string;
+  firstName: string | null;
+  lastName: string | null;
+  displayName: string | null;
+  matrikel: string | null;
+  room: string | null;
+  seat: string | null;
+}
+
+export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, dir }: { termId: number; rows: Row[]; canEdit: boolean; remove: Action; sortLinks: Record<string, string>; sort: string; dir: "asc" | "desc" }) {
+  const [selected, setSelected] = useState<Set<number>>(new Set());
+  const [state, action] = useActionState(remove, idleState as ActionState<never>);
+  useEffect(() => {
+    if (state.status === "ok") {
+      toast.success(state.message);
+      setSelected(new Set());
+    } else if (state.status === "error") toast.error(state.message);
+  }, [state]);
+  const all = rows.length > 0 && rows.every((r) => selected.has(r.id));
+  const hasRooms = rows.some((r) => r.room || r.seat);
+  const SortTh = ({ col, children }: { col: string; children: React.ReactNode }) => (
+    <Th aria-sort={sort === col ? (dir === "asc" ? "ascending" : "descending") : undefined}>
+      <Link href={sortLinks[col]} className="inline-flex items-center gap-1 hover:text-slate-900">
+        {children}
+        {sort === col && (dir === "asc" ? <ArrowUp className="size-3" aria-hidden /> : <ArrowDown className="size-3" aria-hidden />)}
+      </Link>
+    </Th>
+  );
+  return (
+    <form id="remove-students" action={action}>
+      <input type="hidden" name="termId" value={termId} />
+      {canEdit && (
+        <div className="mb-3 flex h-9 items-center gap-3 text-sm text-slate-600">
+          <span aria-live="polite">{selected.size ? `${selected.size} selected` : "Select students to remove them."}</span>
+          <ConfirmButton
+            disabled={selected.size === 0}
+            title={`Remove ${selected.size} student${selected.size === 1 ? "" : "s"}?`}
+            body="They lose this course's profile on the next push. Their files on the NFS server are not touched."
+            confirmLabel="Remove"
+            form="remove-students"
+          >
+            <Trash2 className="size-4" aria-hidden /> Remove
+          </ConfirmButton>
+        </div>
+      )}
+      <Table>
+        <thead>
+          <tr>
+            {canEdit && (
+              <Th className="w-10">
+                <input type="checkbox" aria-label="Select all on this page" checked={all} onChange={() => setSelected(all ? new Set() : new Set(rows.map((r) => r.id)))} />
+              </Th>
+            )}
+            <SortTh col="username">Username</SortTh>
+            <SortTh col="lastName">Name</SortTh>
+            <SortTh col="matrikel">Matriculation no.</SortTh>
+            {hasRooms && <Th>Room / seat</Th>}
+          </tr>
+        </thead>
+        <tbody className="divide-y divide-slate-100">
+          {rows.map((r) => (
+            <tr key={r.id} className="hover:bg-slate-50">
+              {canEdit && (
+                <Td>
+                  <input
+                    type="checkbox"
+                    name="ids"
+                    value={r.id}
+                    aria-label={`Select ${r.username}`}
+                    checked={selected.has(r.id)}
+                    onChange={(e) => {
+                      const next = new Set(selected);
+                      if (e.target.checked) next.add(r.id);
+                      else next.delete(r.id);
+                      setSelected(next);
+                    }}
+                  />
+                </Td>
+              )}
+              <Td className="font-mono">{r.username}</Td>
+              <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || <span className="text-slate-400">—</span>}</Td>
+              <Td className="tabular-nums">{r.matrikel ?? <span className="text-slate-400">—</span>}</Td>
+              {hasRooms && <Td>{[r.room, r.seat].filter(Boolean).join(" / ")}</Td>}
+            </tr>
+          ))}
+        </tbody>
+      </Table>
+    </form>
+  );
+}

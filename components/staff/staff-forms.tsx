@@ -1,0 +1,152 @@
+"use client";
+import { KeyRound, Pencil } from "lucide-react";
+import { useActionState, useEffect, useRef } from "react";
+import { Badge } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm";
+import { Field, FormMessage, Input, Select } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { Td } from "@/components/ui/table";
+import { idleState, type ActionState } from "@/lib/auth/guard-types";
+
+type Action<T = never> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
+type Secret = { username: string; password: string };
+
+function OneTimeSecret({ secret }: { secret?: Secret }) {
+  if (!secret) return null;
+  return (
+    <div role="status" className="rounded-md bg-amber-50 p-3 text-sm ring-1 ring-amber-200">
+      <p className="font-medium text-amber-900">Password for {secret.username}: shown only now.</p>
+      <p className="mt-1 flex items-center gap-2">
+        <code className="rounded bg-white px-2 py-1 font-mono text-base ring-1 ring-amber-200" data-testid="one-time-password">{secret.password}</code>
+        <Button type="button" variant="secondary" onClick={() => navigator.clipboard?.writeText(secret.password)}>Copy</Button>
+      </p>
+    </div>
+  );
+}
+
+export function CreateStaffForm({ action }: { action: Action<Secret> }) {
+  const [state, formAction] = useActionState(action, idleState as ActionState<Secret>);
+  const keep = state.status === "error" ? state.values : undefined;
+  const e = state.fieldErrors ?? {};
+  return (
+    <form action={formAction} className="space-y-3" noValidate>
+      {state.status === "ok" ? <OneTimeSecret secret={state.data} /> : <FormMessage state={state} />}
+      <div className="grid items-start gap-3 sm:grid-cols-5">
+        <Field label="Username" name="username" error={e.username}>
+          <Input name="username" defaultValue={keep?.username} error={e.username} autoComplete="off" />
+        </Field>
+        <Field label="Display name" name="displayName" error={e.displayName}>
+          <Input name="displayName" defaultValue={keep?.displayName} error={e.displayName} />
+        </Field>
+        <Field label="E-mail" name="email" error={e.email}>
+          <Input name="email" type="email" defaultValue={keep?.email} error={e.email} />
+        </Field>
+        <Field label="Role" name="role">
+          <Select name="role" defaultValue={keep?.role ?? "grader"}>
+            <option value="admin">admin</option>
+            <option value="instructor">instructor</option>
+            <option value="grader">grader</option>
+            <option value="supervisor">supervisor</option>
+          </Select>
+        </Field>
+        <div className="pt-6">
+          <SubmitButton className="w-full" pendingText="Creating…">Create account</SubmitButton>
+        </div>
+      </div>
+    </form>
+  );
+}
+
+interface UserRow {
+  id: number;
+  username: string;
+  displayName: string;
+  email: string | null;
+  role: string;
+  source: string;
+  active: boolean;
+  assignments: number;
+  lastLogin: string;
+  self: boolean;
+}
+
+export function StaffRow({ user, update, reset }: { user: UserRow; update: Action; reset: Action<Secret> }) {
+  const [uState, updateAction] = useActionState(update, idleState as ActionState<never>);
+  const [rState, resetAction] = useActionState(reset, idleState as ActionState<Secret>);
+  const dialog = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    if (uState.status === "ok") dialog.current?.close();
+  }, [uState]);
+  return (
+    <>
+      <tr className="hover:bg-slate-50">
+        <Td>
+          <div className="font-medium text-slate-900">{user.displayName}</div>
+          <div className="font-mono text-xs text-slate-500">{user.username}</div>
+        </Td>
+        <Td><Badge tone={user.role === "admin" ? "red" : user.role === "instructor" ? "blue" : user.role === "grader" ? "green" : "violet"}>{user.role}</Badge></Td>
+        <Td className="text-xs uppercase text-slate-500">{user.source}</Td>
+        <Td className="tabular-nums">{user.assignments}</Td>
+        <Td className="text-xs text-slate-600">{user.lastLogin}</Td>
+        <Td>{user.active ? <Badge tone="green">active</Badge> : <Badge>deactivated</Badge>}</Td>
+        <Td className="text-right">
+          <div className="flex justify-end gap-2">
+            <Button type="button" variant="secondary" onClick={() => dialog.current?.showModal()} aria-label={`Edit ${user.username}`}>
+              <Pencil className="size-4" aria-hidden />
+            </Button>
+            {user.source === "local" && (
+              <form id={`reset-${user.id}`} action={resetAction}>
+                <input type="hidden" name="userId" value={user.id} />
+                <ConfirmButton variant="secondary" title={`New password for ${user.username}?`} body="The old password stops working at once. The new one is shown once." confirmLabel="Set new password" form={`reset-${user.id}`}>
+                  <KeyRound className="size-4" aria-hidden /> <span className="sr-only">Reset password of {user.username}</span>
+                </ConfirmButton>
+              </form>
+            )}
+          </div>
+        </Td>
+      </tr>
+      {(rState.status !== "idle" || uState.status === "ok") && (
+        <tr>
+          <td colSpan={7} className="px-4 pb-3">
+            {rState.status === "ok" ? <OneTimeSecret secret={rState.data} /> : <FormMessage state={rState} />}
+            {uState.status === "ok" && <FormMessage state={uState} />}
+          </td>
+        </tr>
+      )}
+      <tr className="hidden">
+        <td>
+          <dialog ref={dialog} className="m-auto w-full max-w-lg rounded-lg p-0 shadow-xl" aria-label={`Edit ${user.username}`}>
+            <form action={updateAction} className="space-y-3 p-5" noValidate>
+              <h2 className="text-base font-semibold">Edit {user.username}</h2>
+              <input type="hidden" name="userId" value={user.id} />
+              {uState.status === "error" && <FormMessage state={uState} />}
+              <Field label="Display name" name="displayName" error={uState.fieldErrors?.displayName}>
+                <Input name="displayName" defaultValue={user.displayName} />
+              </Field>
+              <Field label="E-mail" name="email" error={uState.fieldErrors?.email}>
+                <Input name="email" defaultValue={user.email ?? ""} />
+              </Field>
+              <Field label="Role" name="role" error={uState.fieldErrors?.role}>
+                <Select name="role" defaultValue={user.role}>
+                  <option value="admin">admin</option>
+                  <option value="instructor">instructor</option>
+                  <option value="grader">grader</option>
+                  <option value="supervisor">supervisor</option>
+                </Select>
+              </Field>
+              <label className="flex items-center gap-2 text-sm">
+                <input type="checkbox" name="active" defaultChecked={user.active} disabled={user.self} /> Active (can sign in)
+              </label>
+              {user.self && <input type="hidden" name="active" value="on" />}
+              <div className="flex justify-end gap-2 pt-2">
+                <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>Cancel</Button>
+                <SubmitButton pendingText="Saving…">Save</SubmitButton>
+              </div>
+            </form>
+          </dialog>
+        </td>
+      </tr>
+    </>
+  );
+}

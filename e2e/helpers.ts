@@ -1,0 +1,34 @@
+import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, type Page } from "@playwright/test";
+
+export const PASSWORD = process.env.E2E_PASSWORD ?? "e2e-Passw0rd!";
+export const DB_FILE = path.resolve(import.meta.dirname, ".artifacts/data/portal.db");
+export const SHOTS = path.resolve(import.meta.dirname, ".artifacts/screenshots");
+
+export async function signIn(page: Page, username: string, password = PASSWORD) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("current-user")).toBeVisible();
+}
+
+export async function signOut(page: Page) {
+  await page.getByRole("button", { name: "Sign out" }).click();
+  await expect(page).toHaveURL(/\/sign-in/);
+}
+
+/** Reads the portal's own SQLite file, to check what was (not) written. */
+export function query<T>(sql: string, ...params: unknown[]): T[] {
+  const db = new Database(DB_FILE, { readonly: true, fileMustExist: true });
+  try {
+    return db.prepare(sql).all(...params) as T[];
+  } finally {
+    db.close();
+  }
+}
+
+export async function shot(page: Page, name: string) {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}

@@ -1,0 +1,56 @@
+/**
+ * Serves the production build for the browser tests: a fresh database with known demo
+ * passwords, and a real OpenLDAP directory (Debian's slapd) for LDAP sign-in. Stops both
+ * when Playwright stops it.
+ */
+import { spawn } from "node:child_process";
+import fs from "node:fs";
+import path from "node:path";
+import { LDAP_FIXTURE_ROLE_MAP, LDAP_GROUPS_BASE, startLdap } from "./services/ldap";
+
+const port = process.argv[2] ?? "3100";
+const root = path.resolve(import.meta.dirname, "..");
+const dataDir = path.join(root, "e2e/.artifacts/data");
+fs.rmSync(dataDir, { recursive: true, force: true });
+fs.mkdirSync(dataDir, { recursive: true });
+
+const ldap = await startLdap();
+const env = {
+  ...process.env,
+  E2X_DATA_DIR: dataDir,
+  E2X_SEED_PASSWORD: process.env.E2E_PASSWORD ?? "e2e-Passw0rd!",
+  AUTH_SECRET: `e2e-only-${Date.now()}`,
+  LDAP_URL: ldap.url,
+  LDAP_BIND_DN: ldap.bindDN,
+  LDAP_BIND_PASSWORD: ldap.bindPassword,
+  LDAP_SEARCH_BASE: ldap.searchBase,
+  LDAP_GROUP_SEARCH_BASE: LDAP_GROUPS_BASE,
+  LDAP_ROLE_MAP: LDAP_FIXTURE_ROLE_MAP,
+};
+
+const migrate = spawn("npx", ["tsx", "scripts/migrate.ts"], { cwd: root, env, stdio: ["ignore", "ignore", "inherit"] });
+const code = await new Promise<number>((resolve) => migrate.on("exit", (c) => resolve(c ?? 1)));
+if (code !== 0) {
+  await ldap.stop();
+  process.exit(code);
+}
+
+const server = spawn("npx", ["next", "start", "-p", port, "-H", "127.0.0.1"], { cwd: root, env, stdio: "inherit" });
+let stopping = false;
+async function stop(signal: NodeJS.Signals) {
+  if (stopping) return;
+  stopping = true;
+  try {
+    server.kill(signal);
+  } catch {}
+  await ldap.stop();
+  process.exit(0);
+}
+process.on("SIGTERM", () => void stop("SIGTERM"));
+process.on("SIGINT", () => void stop("SIGINT"));
+server.on("exit", async (c) => {
+  if (!stopping) {
+    await ldap.stop();
+    process.exit(c ?? 1);
+  }
+});

@@ -1,0 +1,83 @@
+import type { Role, TermRole } from "@/lib/db/schema";
+
+/**
+ * The one table that decides every permission in the portal.
+ *
+ * A capability is either global (granted by the account's role) or course-scoped
+ * (granted by the account's role on a term of that course). Admins hold every capability
+ * everywhere.
+ */
+export const CAPABILITIES = {
+  "dashboard.view": "See the dashboard",
+  "course.create": "Create courses",
+  "course.view": "See a course, its terms and staff",
+  "course.edit": "Edit a course and its terms",
+  "course.archive": "Archive and restore a course",
+  "roster.view": "See and export a student roster",
+  "roster.edit": "Import, add and remove students",
+  "grading.view": "See submissions and their hashcodes",
+  "grading.verify": "Scan exchanges and check hashcodes",
+  "exam.view": "See exam rosters and seating",
+  "staff.manage": "Manage staff accounts",
+  "audit.view": "Read the audit log",
+  "cluster.view": "See what the cluster gets",
+  "cluster.push": "Push to the cluster",
+} as const;
+
+export type Capability = keyof typeof CAPABILITIES;
+
+/** What a global role grants, independent of any course. */
+export const GLOBAL_GRANTS: Record<Role, readonly Capability[]> = {
+  admin: Object.keys(CAPABILITIES) as Capability[],
+  instructor: ["dashboard.view", "course.create"],
+  grader: ["dashboard.view"],
+  supervisor: ["dashboard.view"],
+};
+
+/** What a role on a course term grants, for that course. */
+export const TERM_GRANTS: Record<TermRole, readonly Capability[]> = {
+  instructor: [
+    "course.view",
+    "course.edit",
+    "course.archive",
+    "roster.view",
+    "roster.edit",
+    "grading.view",
+    "grading.verify",
+    "exam.view",
+  ],
+  grader: ["course.view", "roster.view", "grading.view", "grading.verify"],
+  supervisor: ["course.view", "roster.view", "exam.view"],
+};
+
+export interface Principal {
+  id: number;
+  username: string;
+  displayName: string;
+  role: Role;
+  /** courseId -> roles the principal holds on any term of that course */
+  courseRoles: Map<number, Set<TermRole>>;
+}
+
+export interface Scope {
+  courseId?: number;
+}
+
+export function can(principal: Principal, capability: Capability, scope: Scope = {}): boolean {
+  if (GLOBAL_GRANTS[principal.role].includes(capability)) return true;
+  if (scope.courseId === undefined) return false;
+  const roles = principal.courseRoles.get(scope.courseId);
+  if (!roles) return false;
+  for (const r of roles) if (TERM_GRANTS[r].includes(capability)) return true;
+  return false;
+}
+
+/** Courses on which the principal holds a capability; "all" for a global grant. */
+export function coursesWith(principal: Principal, capability: Capability): "all" | number[] {
+  if (GLOBAL_GRANTS[principal.role].includes(capability)) return "all";
+  const ids: number[] = [];
+  for (const [courseId, roles] of principal.courseRoles) {
+    if ([...roles].some((r) => TERM_GRANTS[r].includes(capability))) ids.push(courseId);
+  }
+  return ids;
+}

@@ -1,0 +1,137 @@
+import "server-only";
+import { forbidden, redirect } from "next/navigation";
+import { z } from "zod";
+import { writeAudit, type AuditEntry } from "@/lib/audit/audit";
+import { getDb } from "@/lib/db/client";
+import { ActionError, type ActionContext, type ActionState, type FieldErrors } from "./guard-types";
+import { auth } from "./auth";
+import { can, type Capability, type Principal, type Scope } from "./capabilities";
+import { loadPrincipal } from "./principal";
+
+export { ActionError, type ActionContext, type ActionState, type FieldErrors };
+
+/**
+ * The one guard. Every page, server action and route handler asks it, by capability and
+ * course; the session alone is never trusted for rights (they are re-read each request).
+ */
+export async function currentPrincipal(): Promise<Principal | null> {
+  const session = await auth();
+  const id = Number(session?.user?.id);
+  if (!Number.isInteger(id) || id <= 0) return null;
+  return loadPrincipal(getDb(), id);
+}
+
+/** For pages: redirects to sign-in, or renders the 403 page. */
+export async function requirePage(capability: Capability, scope: Scope = {}): Promise<Principal> {
+  const principal = await currentPrincipal();
+  if (!principal) redirect("/sign-in");
+  if (!can(principal, capability, scope)) forbidden();
+  return principal;
+}
+
+/** For route handlers: a principal, or the Response to return. */
+export async function requireRoute(capability: Capability, scope: Scope = {}): Promise<Principal | Response> {
+  const principal = await currentPrincipal();
+  if (!principal) return Response.json({ error: "Sign in first." }, { status: 401 });
+  if (!can(principal, capability, scope)) {
+    auditDenied(principal, capability, scope);
+    return Response.json({ error: "You are not allowed to do this." }, { status: 403 });
+  }
+  return principal;
+}
+
+function auditDenied(principal: Principal, capability: Capability, scope: Scope) {
+  writeAudit(getDb(), { id: principal.id, username: principal.username }, {
+    action: "auth.denied",
+    entityType: "capability",
+    entityId: capability,
+    courseId: scope.courseId ?? null,
+    summary: `${principal.username} was refused ${capability}${scope.courseId ? ` on course ${scope.courseId}` : ""}`,
+  });
+}
+
+interface ActionSpec<S extends z.ZodType, P, R> {
+  schema: S;
+  capability: Capability;
+  scope?: (input: z.infer<S>) => Scope;
+  /** Async work before the transaction (hashing, reading files); must not write. */
+  prepare?: (input: z.infer<S>, principal: Principal) => Promise<P>;
+  /** The change itself: synchronous, inside one transaction with its audit entries. */
+  run: (input: z.infer<S>, ctx: ActionContext, prepared: P) => { message: string; data?: R };
+  /** Paths to revalidate after a successful change. */
+  revalidate?: (input: z.infer<S>, data: R | undefined) => string[];
+  /** Form fields to list as arrays (checkbox groups). */
+  arrays?: string[];
+}
+
+export function formToObject(form: FormData, arrays: string[] = []): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const key of new Set(form.keys())) {
+    if (key.startsWith("$ACTION")) continue;
+    const all = form.getAll(key);
+    out[key] = arrays.includes(key) ? all : all[all.length - 1];
+  }
+  for (const key of arrays) if (!(key in out)) out[key] = [];
+  return out;
+}
+
+function echo(form: FormData): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of form.entries()) if (typeof v === "string" && !/password|secret/i.test(k) && !k.startsWith("$ACTION")) out[k] = v;
+  return out;
+}
+
+/** Wraps a server action: validate (zod) -> authorize (guard) -> one transaction -> audit -> revalidate. */
+export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(spec: ActionSpec<S, P, R>) {
+  return async function action(_prev: ActionState<R>, form: FormData): Promise<ActionState<R>> {
+    const values = echo(form);
+    const principal = await currentPrincipal();
+    if (!principal) return { status: "error", message: "Your session has ended. Sign in again.", values };
+    const parsed = spec.schema.safeParse(formToObject(form, spec.arrays));
+    if (!parsed.success) {
+      return { status: "error", message: "Please correct the marked fields.", fieldErrors: issuesToFieldErrors(parsed.error), values };
+    }
+    const input = parsed.data;
+    const scope = spec.scope?.(input) ?? {};
+    if (!can(principal, spec.capability, scope)) {
+      auditDenied(principal, spec.capability, scope);
+      return { status: "error", message: "You are not allowed to do this.", values };
+    }
+    try {
+      const prepared = (spec.prepare ? await spec.prepare(input, principal) : undefined) as P;
+      const db = getDb();
+      const result = db.transaction((tx) => {
+        const audit = (entry: AuditEntry) => writeAudit(tx, { id: principal.id, username: principal.username }, entry);
+        return spec.run(input, { tx, principal, audit }, prepared);
+      });
+      if (spec.revalidate) {
+        const { revalidatePath } = await import("next/cache");
+        for (const p of spec.revalidate(input, result.data)) revalidatePath(p);
+      }
+      return { status: "ok", message: result.message, data: result.data, values };
+    } catch (err) {
+      if (err instanceof ActionError) return { status: "error", message: err.message, fieldErrors: err.fieldErrors, values };
+      const msg = sqliteMessage(err);
+      if (msg) return { status: "error", message: msg, values };
+      console.error("action failed", spec.capability, err instanceof Error ? err.message : err);
+      return { status: "error", message: "Something went wrong; nothing was changed. Try again.", values };
+    }
+  };
+}
+
+function sqliteMessage(err: unknown): string | null {
+  const code = (err as { code?: string })?.code;
+  if (code === "SQLITE_CONSTRAINT_UNIQUE") return "That already exists.";
+  if (code === "SQLITE_BUSY") return "The database is busy; nothing was changed. Try again.";
+  return null;
+}
+
+/** Zod issues keyed by their dotted path ("mounts.0.subPath"), as the forms look them up. */
+export function issuesToFieldErrors(error: z.ZodError): FieldErrors {
+  const out: FieldErrors = {};
+  for (const issue of error.issues) {
+    const key = issue.path.length ? issue.path.join(".") : "_form";
+    (out[key] ??= []).push(issue.message);
+  }
+  return out;
+}

@@ -1,0 +1,192 @@
+import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
+import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
+import { coursesWith, type Principal } from "@/lib/auth/capabilities";
+import type { DbOrTx } from "@/lib/db/client";
+import { courses, students, termStaff, terms, users } from "@/lib/db/schema";
+import { changedFields } from "@/lib/audit/audit";
+import type { CourseInput, TermInput } from "./schemas";
+
+export function listCourses(db: DbOrTx, principal: Principal, opts: { includeArchived?: boolean } = {}) {
+  const visible = coursesWith(principal, "course.view");
+  if (visible !== "all" && visible.length === 0) return [];
+  const where = and(
+    visible === "all" ? undefined : inArray(courses.id, visible),
+    opts.includeArchived ? undefined : isNull(courses.archivedAt),
+  );
+  const rows = db.select().from(courses).where(where).orderBy(asc(courses.code)).all();
+  const termRows = db
+    .select({ id: terms.id, courseId: terms.courseId, term: terms.term, hubs: terms.hubs, archivedAt: terms.archivedAt, students: count(students.id) })
+    .from(terms)
+    .leftJoin(students, eq(students.termId, terms.id))
+    .where(rows.length ? inArray(terms.courseId, rows.map((r) => r.id)) : sql`0`)
+    .groupBy(terms.id)
+    .orderBy(asc(terms.term))
+    .all();
+  return rows.map((c) => ({ ...c, terms: termRows.filter((t) => t.courseId === c.id) }));
+}
+
+export function getCourse(db: DbOrTx, courseId: number) {
+  const course = db.select().from(courses).where(eq(courses.id, courseId)).get();
+  if (!course) return null;
+  const termRows = db.select().from(terms).where(eq(terms.courseId, courseId)).orderBy(asc(terms.term)).all();
+  const counts = new Map(
+    db
+      .select({ termId: students.termId, n: count() })
+      .from(students)
+      .innerJoin(terms, eq(terms.id, students.termId))
+      .where(eq(terms.courseId, courseId))
+      .groupBy(students.termId)
+      .all()
+      .map((r) => [r.termId, r.n]),
+  );
+  const staff = db
+    .select({ id: termStaff.id, termId: termStaff.termId, role: termStaff.role, userId: users.id, username: users.username, displayName: users.displayName })
+    .from(termStaff)
+    .innerJoin(users, eq(users.id, termStaff.userId))
+    .innerJoin(terms, eq(terms.id, termStaff.termId))
+    .where(eq(terms.courseId, courseId))
+    .orderBy(asc(users.username))
+    .all();
+  return {
+    ...course,
+    terms: termRows.map((t) => ({ ...t, students: counts.get(t.id) ?? 0, staff: staff.filter((s) => s.termId === t.id) })),
+  };
+}
+
+export function getTerm(db: DbOrTx, termId: number) {
+  const row = db
+    .select({ term: terms, course: courses })
+    .from(terms)
+    .innerJoin(courses, eq(courses.id, terms.courseId))
+    .where(eq(terms.id, termId))
+    .get();
+  return row ?? null;
+}
+
+/** `<code>-<term>`, the nbgrader course id used in paths and profile keys. */
+export function courseIdOf(code: string, term: string): string {
+  return `${code}-${term}`;
+}
+
+export function createCourse(input: CourseInput, { tx, audit, principal }: ActionContext) {
+  const exists = tx.select({ id: courses.id }).from(courses).where(eq(courses.code, input.code)).get();
+  if (exists) throw new ActionError("A course with this code exists already.", { code: [`“${input.code}” is taken; course codes are unique, archived courses included.`] });
+  const row = tx.insert(courses).values({ ...input, createdBy: principal.id }).returning().get();
+  audit({ action: "course.create", entityType: "course", entityId: row.id, courseId: row.id, summary: `Created course ${row.code} (${row.title})`, after: input });
+  return row;
+}
+
+export function updateCourse(courseId: number, input: CourseInput, { tx, audit }: ActionContext) {
+  const before = tx.select().from(courses).where(eq(courses.id, courseId)).get();
+  if (!before) throw new ActionError("This course no longer exists.");
+  if (input.code !== before.code) {
+    const clash = tx.select({ id: courses.id }).from(courses).where(eq(courses.code, input.code)).get();
+    if (clash) throw new ActionError("A course with this code exists already.", { code: [`“${input.code}” is taken.`] });
+  }
+  const diff = changedFields(before, input);
+  if (diff.changed.length === 0) return before;
+  const row = tx.update(courses).set(input).where(eq(courses.id, courseId)).returning().get();
+  audit({ action: "course.update", entityType: "course", entityId: courseId, courseId, summary: `Edited course ${row.code}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+  return row;
+}
+
+export function setCourseArchived(courseId: number, archived: boolean, { tx, audit }: ActionContext) {
+  const before = tx.select().from(courses).where(eq(courses.id, courseId)).get();
+  if (!before) throw new ActionError("This course no longer exists.");
+  const archivedAt = archived ? new Date() : null;
+  tx.update(courses).set({ archivedAt }).where(eq(courses.id, courseId)).run();
+  audit({
+    action: archived ? "course.archive" : "course.restore",
+    entityType: "course",
+    entityId: courseId,
+    courseId,
+    summary: `${archived ? "Archived" : "Restored"} course ${before.code}`,
+    before: { archivedAt: before.archivedAt },
+    after: { archivedAt },
+  });
+}
+
+function termValues(input: TermInput) {
+  const { courseId: _c, ...rest } = input;
+  return rest;
+}
+
+export function createTerm(input: TermInput, { tx, audit, principal }: ActionContext) {
+  const course = tx.select().from(courses).where(eq(courses.id, input.courseId)).get();
+  if (!course) throw new ActionError("This course no longer exists.");
+  if (course.archivedAt) throw new ActionError("Restore the course before adding terms.");
+  const clash = tx.select({ id: terms.id }).from(terms).where(and(eq(terms.courseId, input.courseId), eq(terms.term, input.term))).get();
+  if (clash) throw new ActionError("This term exists already.", { term: [`${course.code} already has a term ${input.term}.`] });
+  const row = tx.insert(terms).values({ courseId: input.courseId, ...termValues(input) }).returning().get();
+  audit({ action: "term.create", entityType: "term", entityId: row.id, courseId: course.id, summary: `Added term ${input.term} to ${course.code}`, after: termValues(input) });
+  if (principal.role !== "admin") {
+    // whoever sets up a term runs it, until they hand it over on the term page
+    tx.insert(termStaff).values({ termId: row.id, userId: principal.id, role: "instructor" }).run();
+  }
+  return row;
+}
+
+export function updateTerm(termId: number, input: TermInput, { tx, audit }: ActionContext) {
+  const before = tx.select().from(terms).where(eq(terms.id, termId)).get();
+  if (!before || before.courseId !== input.courseId) throw new ActionError("This term no longer exists.");
+  if (input.term !== before.term) {
+    const clash = tx.select({ id: terms.id }).from(terms).where(and(eq(terms.courseId, input.courseId), eq(terms.term, input.term))).get();
+    if (clash) throw new ActionError("This term exists already.", { term: [`There is already a term ${input.term}.`] });
+  }
+  const values = termValues(input);
+  const diff = changedFields(before, values);
+  if (diff.changed.length === 0) return before;
+  const row = tx.update(terms).set(values).where(eq(terms.id, termId)).returning().get();
+  audit({ action: "term.update", entityType: "term", entityId: termId, courseId: before.courseId, summary: `Edited term ${row.term}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+  return row;
+}
+
+export function setTermArchived(termId: number, archived: boolean, { tx, audit }: ActionContext) {
+  const before = tx.select().from(terms).where(eq(terms.id, termId)).get();
+  if (!before) throw new ActionError("This term no longer exists.");
+  const archivedAt = archived ? new Date() : null;
+  tx.update(terms).set({ archivedAt }).where(eq(terms.id, termId)).run();
+  audit({ action: archived ? "term.archive" : "term.restore", entityType: "term", entityId: termId, courseId: before.courseId, summary: `${archived ? "Archived" : "Restored"} term ${before.term}` });
+}
+
+export function assignStaff(termId: number, username: string, role: "instructor" | "grader" | "supervisor", { tx, audit }: ActionContext) {
+  const term = tx.select().from(terms).where(eq(terms.id, termId)).get();
+  if (!term) throw new ActionError("This term no longer exists.");
+  const user = tx.select().from(users).where(eq(users.username, username)).get();
+  if (!user) throw new ActionError("No such staff account.", { username: [`There is no staff account “${username}”. Create it under Staff first, or let the person sign in with LDAP once.`] });
+  const existing = tx.select().from(termStaff).where(and(eq(termStaff.termId, termId), eq(termStaff.userId, user.id))).get();
+  if (existing) {
+    if (existing.role === role) throw new ActionError(`${username} is already ${role} on this term.`);
+    tx.update(termStaff).set({ role }).where(eq(termStaff.id, existing.id)).run();
+    audit({ action: "staff.assign", entityType: "term", entityId: termId, courseId: term.courseId, summary: `${username} is now ${role} on ${term.term}`, before: { role: existing.role }, after: { role } });
+    return;
+  }
+  tx.insert(termStaff).values({ termId, userId: user.id, role }).run();
+  audit({ action: "staff.assign", entityType: "term", entityId: termId, courseId: term.courseId, summary: `${username} added as ${role} on ${term.term}`, after: { username, role } });
+}
+
+export function unassignStaff(assignmentId: number, { tx, audit }: ActionContext) {
+  const row = tx
+    .select({ a: termStaff, username: users.username, term: terms.term, courseId: terms.courseId })
+    .from(termStaff)
+    .innerJoin(users, eq(users.id, termStaff.userId))
+    .innerJoin(terms, eq(terms.id, termStaff.termId))
+    .where(eq(termStaff.id, assignmentId))
+    .get();
+  if (!row) throw new ActionError("This assignment no longer exists.");
+  tx.delete(termStaff).where(eq(termStaff.id, assignmentId)).run();
+  audit({ action: "staff.unassign", entityType: "term", entityId: row.a.termId, courseId: row.courseId, summary: `${row.username} removed as ${row.a.role} from ${row.term}`, before: { username: row.username, role: row.a.role } });
+}
+
+export function courseIdOfTerm(db: DbOrTx, termId: number): number | undefined {
+  return db.select({ courseId: terms.courseId }).from(terms).where(eq(terms.id, termId)).get()?.courseId;
+}
+
+export function courseIdOfStaffAssignment(db: DbOrTx, assignmentId: number): number | undefined {
+  return db
+    .select({ courseId: terms.courseId })
+    .from(termStaff)
+    .innerJoin(terms, eq(terms.id, termStaff.termId))
+    .where(eq(termStaff.id, assignmentId))
+    .get()?.courseId;
+}

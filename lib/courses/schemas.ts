@@ -1,0 +1,103 @@
+import { z } from "zod";
+import { HUBS, TERM_ROLES, type TermMount } from "@/lib/db/schema";
+import { imageError, parseQuantity, quantityError } from "./quantity";
+
+export const COURSE_CODE = /^[a-z0-9][a-z0-9_-]{1,31}$/;
+export const TERM_CODE = /^[A-Z]{2,4}\d{2,4}$/;
+export const TEMPLATE_VARS = ["username", "course_id", "term", "course"] as const;
+
+export const courseInput = z.object({
+  code: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(COURSE_CODE, "2–32 characters: lower-case letters, digits, - and _ (it becomes part of slugs and paths)."),
+  title: z.string().trim().min(2, "Give the course a title.").max(200),
+  description: z.string().trim().max(2000).default(""),
+});
+export type CourseInput = z.infer<typeof courseInput>;
+
+function templateError(path: string): string | null {
+  if (path.split("/").includes("..")) return "A path may not contain “..”.";
+  for (const m of path.matchAll(/\{([^}]*)\}/g)) {
+    if (!(TEMPLATE_VARS as readonly string[]).includes(m[1])) return `Unknown placeholder {${m[1]}}: use ${TEMPLATE_VARS.map((v) => `{${v}}`).join(", ")}.`;
+  }
+  return null;
+}
+
+export const mountInput = z
+  .object({
+    kind: z.enum(["home", "exchange", "shared", "extra"]),
+    subPath: z.string().trim().min(1, "Required."),
+    mountPath: z.string().trim().regex(/^\/[^\0]*$/, "An absolute path inside the notebook, such as /home/jovyan."),
+    readOnly: z.boolean(),
+  })
+  .superRefine((m, ctx) => {
+    const err = templateError(m.subPath) ?? (m.subPath.startsWith("/") ? "Relative to the NFS export, without a leading /." : null);
+    if (err) ctx.addIssue({ code: "custom", path: ["subPath"], message: err });
+    const err2 = templateError(m.mountPath);
+    if (err2) ctx.addIssue({ code: "custom", path: ["mountPath"], message: err2 });
+  });
+
+/** The E2x NFS layout (teaching mode); staff can change every line per term. */
+export function defaultMounts(): TermMount[] {
+  return [
+    { kind: "home", subPath: "homes/teaching/students/{course_id}/{username}", mountPath: "/home/jovyan", readOnly: false },
+    { kind: "exchange", subPath: "nbgrader/exchanges/{course}/{course_id}", mountPath: "/srv/nbgrader/exchange/{course_id}", readOnly: false },
+    { kind: "shared", subPath: "shares/teaching/public", mountPath: "/srv/shares/public", readOnly: true },
+    { kind: "shared", subPath: "shares/teaching/courses/{course}", mountPath: "/srv/shares/{course}", readOnly: true },
+  ];
+}
+
+const mountsField = z.preprocess((v) => {
+  if (typeof v !== "string") return v;
+  try {
+    return JSON.parse(v);
+  } catch {
+    return v;
+  }
+}, z.array(mountInput).max(20, "At most 20 mounts."));
+
+export const termInput = z
+  .object({
+    courseId: z.coerce.number().int().positive(),
+    term: z.string().trim().toUpperCase().regex(TERM_CODE, "A term such as WS25 or SS26."),
+    hubs: z.array(z.enum(HUBS)).min(1, "Offer the term on at least one hub."),
+    image: z.string().trim(),
+    cpuGuarantee: z.string().trim(),
+    cpuLimit: z.string().trim(),
+    memGuarantee: z.string().trim(),
+    memLimit: z.string().trim(),
+    mounts: mountsField,
+  })
+  .superRefine((t, ctx) => {
+    const img = imageError(t.image);
+    if (img) ctx.addIssue({ code: "custom", path: ["image"], message: img });
+    for (const [field, kind] of [
+      ["cpuGuarantee", "cpu"],
+      ["cpuLimit", "cpu"],
+      ["memGuarantee", "memory"],
+      ["memLimit", "memory"],
+    ] as const) {
+      const e = quantityError(t[field], kind);
+      if (e) ctx.addIssue({ code: "custom", path: [field], message: e });
+    }
+    const pairs = [
+      ["cpuGuarantee", "cpuLimit", "CPU"],
+      ["memGuarantee", "memLimit", "Memory"],
+    ] as const;
+    for (const [g, l, label] of pairs) {
+      const gv = parseQuantity(t[g]);
+      const lv = parseQuantity(t[l]);
+      if (gv !== null && lv !== null && gv > lv) {
+        ctx.addIssue({ code: "custom", path: [g], message: `${label} guarantee (${t[g]}) is above its limit (${t[l]}).` });
+      }
+    }
+  });
+export type TermInput = z.infer<typeof termInput>;
+
+export const staffAssignmentInput = z.object({
+  termId: z.coerce.number().int().positive(),
+  username: z.string().trim().min(1, "Choose a staff account."),
+  role: z.enum(TERM_ROLES),
+});

@@ -1,0 +1,132 @@
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
+
+/** Global roles a staff account can hold. Course-level rights come from `termStaff`. */
+export const ROLES = ["admin", "instructor", "grader", "supervisor"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Roles a staff member can hold on one course term. */
+export const TERM_ROLES = ["instructor", "grader", "supervisor"] as const;
+export type TermRole = (typeof TERM_ROLES)[number];
+
+export const HUBS = ["assignment", "exam", "grading"] as const;
+export type Hub = (typeof HUBS)[number];
+
+const now = sql`(unixepoch() * 1000)`;
+
+export const users = sqliteTable(
+  "users",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    username: text("username").notNull(),
+    displayName: text("display_name").notNull(),
+    email: text("email"),
+    role: text("role", { enum: ROLES }).notNull(),
+    source: text("source", { enum: ["local", "ldap"] }).notNull().default("local"),
+    /** scrypt$N$r$p$salt$hash: never the password itself. Null for LDAP accounts. */
+    passwordHash: text("password_hash"),
+    active: integer("active", { mode: "boolean" }).notNull().default(true),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+    lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
+  },
+  (t) => [uniqueIndex("users_username_unique").on(t.username)],
+);
+
+export const courses = sqliteTable(
+  "courses",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    code: text("code").notNull(),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    /** The account that created the course: instructor of it until the course has its own staff. */
+    createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
+    archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("courses_code_unique").on(t.code)],
+);
+
+export type VolumeMountKind = "home" | "exchange" | "shared" | "extra";
+export interface TermMount {
+  kind: VolumeMountKind;
+  /** Path on the NFS export, may use {username}, {course_id}, {term}, {course}. */
+  subPath: string;
+  /** Path inside the notebook container. */
+  mountPath: string;
+  readOnly: boolean;
+}
+
+export const terms = sqliteTable(
+  "terms",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    courseId: integer("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "restrict" }),
+    /** WS25, SS26 ... */
+    term: text("term").notNull(),
+    hubs: text("hubs", { mode: "json" }).$type<Hub[]>().notNull(),
+    image: text("image").notNull(),
+    cpuGuarantee: text("cpu_guarantee").notNull(),
+    cpuLimit: text("cpu_limit").notNull(),
+    memGuarantee: text("mem_guarantee").notNull(),
+    memLimit: text("mem_limit").notNull(),
+    mounts: text("mounts", { mode: "json" }).$type<TermMount[]>().notNull(),
+    archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("terms_course_term_unique").on(t.courseId, t.term)],
+);
+
+export const termStaff = sqliteTable(
+  "term_staff",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    termId: integer("term_id")
+      .notNull()
+      .references(() => terms.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: TERM_ROLES }).notNull(),
+  },
+  (t) => [uniqueIndex("term_staff_unique").on(t.termId, t.userId), index("term_staff_user").on(t.userId)],
+);
+
+export const students = sqliteTable(
+  "students",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    termId: integer("term_id")
+      .notNull()
+      .references(() => terms.id, { onDelete: "cascade" }),
+    username: text("username").notNull(),
+    firstName: text("first_name"),
+    lastName: text("last_name"),
+    displayName: text("display_name"),
+    matrikel: text("matrikel"),
+    room: text("room"),
+    seat: text("seat"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("students_term_username_unique").on(t.termId, t.username)],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    at: integer("at", { mode: "timestamp_ms" }).notNull().default(now),
+    actorId: integer("actor_id"),
+    actorName: text("actor_name").notNull(),
+    action: text("action").notNull(),
+    entityType: text("entity_type").notNull(),
+    entityId: text("entity_id"),
+    courseId: integer("course_id"),
+    summary: text("summary").notNull(),
+    before: text("before", { mode: "json" }),
+    after: text("after", { mode: "json" }),
+  },
+  (t) => [index("audit_at").on(t.at), index("audit_action").on(t.action), index("audit_course").on(t.courseId)],
+);

@@ -1,0 +1,77 @@
+import { asc, count, eq } from "drizzle-orm";
+import { z } from "zod";
+import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
+import type { DbOrTx } from "@/lib/db/client";
+import { ROLES, termStaff, users } from "@/lib/db/schema";
+
+export const USERNAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+export const staffInput = z.object({
+  username: z.string().trim().regex(USERNAME_RULE, "Letters, digits, . _ @ - (up to 64), starting with a letter or digit."),
+  displayName: z.string().trim().min(1, "Required.").max(200),
+  email: z.union([z.literal(""), z.string().trim().email("Not an e-mail address.")]).default(""),
+  role: z.enum(ROLES),
+});
+export type StaffInput = z.infer<typeof staffInput>;
+
+export function listStaff(db: DbOrTx) {
+  const assignments = new Map(
+    db
+      .select({ userId: termStaff.userId, n: count() })
+      .from(termStaff)
+      .groupBy(termStaff.userId)
+      .all()
+      .map((r) => [r.userId, r.n]),
+  );
+  return db
+    .select({ id: users.id, username: users.username, displayName: users.displayName, email: users.email, role: users.role, source: users.source, active: users.active, lastLoginAt: users.lastLoginAt, createdAt: users.createdAt })
+    .from(users)
+    .orderBy(asc(users.username))
+    .all()
+    .map((u) => ({ ...u, assignments: assignments.get(u.id) ?? 0 }));
+}
+
+export function createStaff(input: StaffInput, passwordHash: string, { tx, audit }: ActionContext) {
+  const clash = tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get();
+  if (clash) throw new ActionError("This username is taken.", { username: [`“${input.username}” exists already.`] });
+  const row = tx
+    .insert(users)
+    .values({ username: input.username, displayName: input.displayName, email: input.email || null, role: input.role, source: "local", passwordHash })
+    .returning({ id: users.id })
+    .get();
+  audit({ action: "user.create", entityType: "user", entityId: row.id, summary: `Created staff account ${input.username} (${input.role})`, after: input });
+  return row.id;
+}
+
+function activeAdmins(db: DbOrTx) {
+  return db.select({ id: users.id, role: users.role, active: users.active }).from(users).all().filter((u) => u.role === "admin" && u.active).length;
+}
+
+export function updateStaff(userId: number, input: Omit<StaffInput, "username"> & { active: boolean }, { tx, audit, principal }: ActionContext) {
+  const before = tx.select().from(users).where(eq(users.id, userId)).get();
+  if (!before) throw new ActionError("This account no longer exists.");
+  const losesAdmin = before.role === "admin" && before.active && (input.role !== "admin" || !input.active);
+  if (losesAdmin && activeAdmins(tx) <= 1) throw new ActionError("This is the last active admin; make someone else admin first.", { role: ["The portal needs at least one active admin."] });
+  if (userId === principal.id && !input.active) throw new ActionError("You cannot deactivate your own account.");
+  const values = { displayName: input.displayName, email: input.email || null, role: input.role, active: input.active };
+  const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => before[k] !== values[k]);
+  if (!changed.length) return;
+  tx.update(users).set(values).where(eq(users.id, userId)).run();
+  audit({
+    action: "user.update",
+    entityType: "user",
+    entityId: userId,
+    summary: `Edited staff account ${before.username}: ${changed.join(", ")}`,
+    before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+    after: Object.fromEntries(changed.map((k) => [k, values[k]])),
+  });
+}
+
+export function setStaffPassword(userId: number, passwordHash: string, { tx, audit }: ActionContext) {
+  const user = tx.select().from(users).where(eq(users.id, userId)).get();
+  if (!user) throw new ActionError("This account no longer exists.");
+  if (user.source !== "local") throw new ActionError("This account signs in through LDAP; its password is kept there.");
+  tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
+  audit({ action: "user.password-reset", entityType: "user", entityId: userId, summary: `Set a new password for ${user.username}` });
+  return user.username;
+}

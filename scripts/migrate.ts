@@ -1,0 +1,14 @@
+/** Applies migrations and, on an empty database, creates the first accounts. */
+import { dbFile, openDb } from "@/lib/db/client";
+import { seedIfEmpty } from "@/lib/db/seed";
+
+const db = openDb(dbFile());
+const demo = process.env.E2X_SEED_DEMO !== "0";
+const accounts = await seedIfEmpty(db, { demo, password: process.env.E2X_SEED_PASSWORD || undefined });
+if (accounts) {
+  const line = "─".repeat(60);
+  console.log(`\n${line}\n First start: these accounts were created. The passwords are shown\n only now; they are stored as salted hashes. Change them under Staff.\n${line}`);
+  for (const a of accounts) console.log(`  ${a.role.padEnd(11)} ${a.username.padEnd(10)} ${a.password}`);
+  console.log(`${line}\n`);
+}
+db.$client.close();

@@ -11,7 +11,7 @@ export default defineConfig({
   retries: 0,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [["list"]],
+  reporter: [["list"], ["json", { outputFile: ".cache/test/playwright.json" }]],
   outputDir: "e2e/.artifacts/results",
   use: {
     baseURL: `http://127.0.0.1:${PORT}`,

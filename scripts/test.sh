@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# npm test: provisions every service the tests need (apt, pip, Go build, npm) and runs all
+# tests: type check, unit, integration against real services, Python hub code, browser.
+set -euo pipefail
+source "$(dirname "$0")/env.sh"
+mkdir -p .cache/test
+LOG=.cache/test
+t0=$(date +%s)
+step() { echo; echo "━━ $* ($(( $(date +%s) - t0 ))s)"; }
+
+step "provision"
+ensure_node_modules
+# Debian packages, the Python peers and the Go-built API server are independent: in parallel.
+bash scripts/provision/apt.sh > "$LOG/apt.log" 2>&1 & apt_pid=$!
+bash scripts/provision/python.sh > "$LOG/python.log" 2>&1 & py_pid=$!
+bash scripts/provision/kube.sh > "$LOG/kube.log" 2>&1 & kube_pid=$!
+fail=0
+for p in "apt:$apt_pid" "python:$py_pid" "kube:$kube_pid"; do
+  if wait "${p#*:}"; then tail -n 1 "$LOG/${p%%:*}.log"; else echo "provisioning ${p%%:*} failed:"; tail -n 30 "$LOG/${p%%:*}.log"; fail=1; fi
+done
+[ "$fail" = 0 ] || exit 1
+bash scripts/provision/netpol.sh
+
+step "type check"
+npx tsc --noEmit -p .
+
+step "unit and integration tests (vitest)"
+npx vitest run --reporter=default --reporter=json --outputFile.json="$LOG/vitest.json"
+
+step "hub-side Python (pytest)"
+.venv/bin/pytest -q lib/render/python/tests -p no:cacheprovider --junitxml="$LOG/pytest.xml"
+
+step "browser tests (Playwright, Debian Chromium)"
+ensure_auth_secret
+ensure_build
+npx playwright test
+
+step "summary"
+node scripts/test-summary.mjs "$LOG"
+echo "total time: $(( $(date +%s) - t0 ))s"

@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eq } from "drizzle-orm";
+import { startLdap, type LdapServer } from "@/e2e/services/ldap";
+import { hashPassword } from "@/lib/auth/password";
+import { signInWithPassword } from "@/lib/auth/sign-in";
+import { auditLog, users } from "@/lib/db/schema";
+import { createTestDb } from "@/lib/test/db";
+
+/** Sign-in as the portal does it: local accounts in SQLite, everyone else against real OpenLDAP. */
+let ldap: LdapServer;
+const t = createTestDb();
+const db = t.db;
+const saved = { ...process.env };
+
+beforeAll(async () => {
+  ldap = await startLdap();
+  Object.assign(process.env, ldap.env);
+  db.insert(users).values({ username: "localadmin", displayName: "Local Admin", role: "admin", source: "local", passwordHash: await hashPassword("Lokal-Passwort-1") }).run();
+  db.insert(users).values({ username: "gone", displayName: "Gone", role: "grader", source: "local", active: false, passwordHash: await hashPassword("gone-pw") }).run();
+}, 60_000);
+
+afterAll(async () => {
+  process.env = saved;
+  await ldap?.stop();
+  t.cleanup();
+});
+
+describe("sign-in", () => {
+  it("accepts a local account only with its password", async () => {
+    expect(await signInWithPassword(db, "localadmin", "Lokal-Passwort-1")).toMatchObject({ ok: true, username: "localadmin" });
+    expect(await signInWithPassword(db, "localadmin", "lokal-passwort-1")).toEqual({ ok: false, reason: "invalid-credentials" });
+  });
+
+  it("refuses a deactivated account even with the right password", async () => {
+    expect(await signInWithPassword(db, "gone", "gone-pw")).toEqual({ ok: false, reason: "inactive" });
+  });
+
+  it("creates an LDAP account on first sign-in with the role of its groups, and no password", async () => {
+    const res = await signInWithPassword(db, "gina", "gina-pw-1");
+    expect(res).toMatchObject({ ok: true, username: "gina", displayName: "Gina Grader" });
+    const row = db.select().from(users).where(eq(users.username, "gina")).get()!;
+    expect(row).toMatchObject({ role: "grader", source: "ldap", passwordHash: null, email: "gina@e2x.test" });
+  });
+
+  it("keeps one account when the name is typed in another case", async () => {
+    const res = await signInWithPassword(db, "GINA", "gina-pw-1");
+    expect(res).toMatchObject({ ok: true, username: "gina" });
+    expect(db.select().from(users).all().filter((u) => u.username.toLowerCase() === "gina")).toHaveLength(1);
+  });
+
+  it("gives the highest role of several groups, and keeps umlauts", async () => {
+    expect(await signInWithPassword(db, "ian", "ian-pw-1")).toMatchObject({ ok: true });
+    expect(db.select().from(users).where(eq(users.username, "ian")).get()!.role).toBe("instructor");
+    expect(await signInWithPassword(db, "juergen", "Grüße-ÄÖÜ-ß")).toMatchObject({ ok: true, displayName: "Jürgen Müller" });
+  });
+
+  it("refuses wrong passwords, people without a portal group, and never logs a password", async () => {
+    expect(await signInWithPassword(db, "gina", "wrong")).toEqual({ ok: false, reason: "invalid-credentials" });
+    expect(await signInWithPassword(db, "stud1", "stud1-pw-1")).toEqual({ ok: false, reason: "no-role" });
+    expect(await signInWithPassword(db, "nobody", "x")).toEqual({ ok: false, reason: "invalid-credentials" });
+    const log = JSON.stringify(db.select().from(auditLog).all());
+    expect(log).toContain("Sign-in refused for stud1: no-role");
+    for (const secret of ["gina-pw-1", "wrong", "stud1-pw-1", "Lokal-Passwort-1", "Grüße-ÄÖÜ-ß"]) expect(log).not.toContain(secret);
+  });
+
+  it("says the directory is unavailable when slapd is down", async () => {
+    await ldap.stop();
+    expect(await signInWithPassword(db, "sam", "sam-pw-1")).toEqual({ ok: false, reason: "unavailable" });
+    // local accounts still work
+    expect(await signInWithPassword(db, "localadmin", "Lokal-Passwort-1")).toMatchObject({ ok: true });
+  });
+});

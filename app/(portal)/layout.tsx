@@ -17,7 +17,7 @@ export default async function PortalLayout({ children }: { children: React.React
   if (can(principal, "audit.view")) items.push({ href: "/audit", label: "Audit log", icon: "audit" });
   return (
     <div className="flex min-h-screen">
-      <aside className="no-print sticky top-0 flex h-screen w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
+      <aside className="no-print sticky top-0 flex h-screen self-start w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
         <div className="mb-6 flex items-center gap-2 px-2">
           <div className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-xs font-bold text-white">E2x</div>
           <span className="text-sm font-semibold text-slate-900">Hub Portal</span>

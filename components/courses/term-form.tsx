@@ -1,6 +1,6 @@
 "use client";
 import { Plus, Trash2 } from "lucide-react";
-import { useActionState, useState } from "react";
+import { useActionState, useMemo, useState } from "react";
 import { Button } from "@/components/ui/button";
 import { Field, FieldError, FormMessage, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -32,6 +32,8 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
   const e = state.fieldErrors ?? {};
   const [mounts, setMounts] = useState<TermMount[]>(() => (v?.mounts ? safeParse(v.mounts, initial.mounts) : initial.mounts));
   const checkedHubs = new Set<string>(v ? (v.__hubs ?? "").split(",").filter(Boolean) : initial.hubs);
+  // React resets a form after its action; remounting the controlled rows restores their values.
+  const epochKey = useMemo(() => String(Math.random()), [state]);
   const mountErrors = Object.entries(e).filter(([k]) => k.startsWith("mounts"));
   const termCode = v?.term ?? initial.term;
   const preview = (p: string) =>
@@ -97,7 +99,7 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
         </p>
         <div className="space-y-2">
           {mounts.map((m, i) => (
-            <div key={i} className="grid grid-cols-12 items-start gap-2 rounded-md border border-slate-200 bg-slate-50 p-2">
+            <div key={`${epochKey}-${i}`} className="grid grid-cols-12 items-start gap-2 rounded-md border border-slate-200 bg-slate-50 p-2">
               <Select aria-label={`Mount ${i + 1} kind`} name={`mount-kind-${i}`} className="col-span-2" value={m.kind} onChange={(ev) => setMounts(upd(mounts, i, { kind: ev.target.value as TermMount["kind"] }))}>
                 <option value="home">home</option>
                 <option value="exchange">exchange</option>

@@ -30,7 +30,7 @@ export function CreateStaffForm({ action }: { action: Action<Secret> }) {
   const keep = state.status === "error" ? state.values : undefined;
   const e = state.fieldErrors ?? {};
   return (
-    <form action={formAction} className="space-y-3" noValidate>
+    <form action={formAction} className="space-y-3" noValidate aria-label="New local account">
       {state.status === "ok" ? <OneTimeSecret secret={state.data} /> : <FormMessage state={state} />}
       <div className="grid items-start gap-3 sm:grid-cols-5">
         <Field label="Username" name="username" error={e.username}>
@@ -95,6 +95,35 @@ export function StaffRow({ user, update, reset }: { user: UserRow; update: Actio
             <Button type="button" variant="secondary" onClick={() => dialog.current?.showModal()} aria-label={`Edit ${user.username}`}>
               <Pencil className="size-4" aria-hidden />
             </Button>
+            <dialog ref={dialog} className="m-auto w-full max-w-lg rounded-lg p-0 text-left shadow-xl" aria-label={`Edit ${user.username}`}>
+              <form action={updateAction} className="space-y-3 p-5" noValidate>
+                <h2 className="text-base font-semibold">Edit {user.username}</h2>
+                <input type="hidden" name="userId" value={user.id} />
+                {uState.status === "error" && <FormMessage state={uState} />}
+                <Field label="Display name" name="displayName" id={`displayName-${user.id}`} error={uState.fieldErrors?.displayName}>
+                  <Input name="displayName" id={`displayName-${user.id}`} defaultValue={user.displayName} />
+                </Field>
+                <Field label="E-mail" name="email" id={`email-${user.id}`} error={uState.fieldErrors?.email}>
+                  <Input name="email" id={`email-${user.id}`} defaultValue={user.email ?? ""} />
+                </Field>
+                <Field label="Role" name="role" id={`role-${user.id}`} error={uState.fieldErrors?.role}>
+                  <Select name="role" id={`role-${user.id}`} defaultValue={user.role}>
+                    <option value="admin">admin</option>
+                    <option value="instructor">instructor</option>
+                    <option value="grader">grader</option>
+                    <option value="supervisor">supervisor</option>
+                  </Select>
+                </Field>
+                <label className="flex items-center gap-2 text-sm">
+                  <input type="checkbox" name="active" defaultChecked={user.active} disabled={user.self} /> Active (can sign in)
+                </label>
+                {user.self && <input type="hidden" name="active" value="on" />}
+                <div className="flex justify-end gap-2 pt-2">
+                  <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>Cancel</Button>
+                  <SubmitButton pendingText="Saving…">Save</SubmitButton>
+                </div>
+              </form>
+            </dialog>
             {user.source === "local" && (
               <form id={`reset-${user.id}`} action={resetAction}>
                 <input type="hidden" name="userId" value={user.id} />
@@ -114,39 +143,6 @@ export function StaffRow({ user, update, reset }: { user: UserRow; update: Actio
           </td>
         </tr>
       )}
-      <tr className="hidden">
-        <td>
-          <dialog ref={dialog} className="m-auto w-full max-w-lg rounded-lg p-0 shadow-xl" aria-label={`Edit ${user.username}`}>
-            <form action={updateAction} className="space-y-3 p-5" noValidate>
-              <h2 className="text-base font-semibold">Edit {user.username}</h2>
-              <input type="hidden" name="userId" value={user.id} />
-              {uState.status === "error" && <FormMessage state={uState} />}
-              <Field label="Display name" name="displayName" error={uState.fieldErrors?.displayName}>
-                <Input name="displayName" defaultValue={user.displayName} />
-              </Field>
-              <Field label="E-mail" name="email" error={uState.fieldErrors?.email}>
-                <Input name="email" defaultValue={user.email ?? ""} />
-              </Field>
-              <Field label="Role" name="role" error={uState.fieldErrors?.role}>
-                <Select name="role" defaultValue={user.role}>
-                  <option value="admin">admin</option>
-                  <option value="instructor">instructor</option>
-                  <option value="grader">grader</option>
-                  <option value="supervisor">supervisor</option>
-                </Select>
-              </Field>
-              <label className="flex items-center gap-2 text-sm">
-                <input type="checkbox" name="active" defaultChecked={user.active} disabled={user.self} /> Active (can sign in)
-              </label>
-              {user.self && <input type="hidden" name="active" value="on" />}
-              <div className="flex justify-end gap-2 pt-2">
-                <Button type="button" variant="secondary" onClick={() => dialog.current?.close()}>Cancel</Button>
-                <SubmitButton pendingText="Saving…">Save</SubmitButton>
-              </div>
-            </form>
-          </dialog>
-        </td>
-      </tr>
     </>
   );
 }

@@ -4,15 +4,15 @@ import { cn } from "./cn";
 const control =
   "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-500 aria-[invalid=true]:ring-red-500";
 
-export function Field({ label, name, error, hint, children, className }: { label: ReactNode; name: string; error?: string[]; hint?: ReactNode; children: ReactNode; className?: string }) {
+export function Field({ label, name, id, error, hint, children, className }: { label: ReactNode; name: string; id?: string; error?: string[]; hint?: ReactNode; children: ReactNode; className?: string }) {
   return (
     <div className={className}>
-      <label htmlFor={name} className="mb-1 block text-sm font-medium text-slate-700">
+      <label htmlFor={id ?? name} className="mb-1 block text-sm font-medium text-slate-700">
         {label}
       </label>
       {children}
       {hint && !error?.length && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
-      <FieldError id={`${name}-error`} error={error} />
+      <FieldError id={`${id ?? name}-error`} error={error} />
     </div>
   );
 }
@@ -30,7 +30,7 @@ export function FieldError({ id, error }: { id?: string; error?: string[] }) {
 }
 
 export function Input({ error, className, ...props }: ComponentProps<"input"> & { error?: string[] }) {
-  return <input id={props.name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${props.name}-error` : undefined} className={cn(control, className)} {...props} />;
+  return <input id={props.id ?? props.name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${props.id ?? props.name}-error` : undefined} className={cn(control, className)} {...props} />;
 }
 
 export function Textarea({ error, className, ...props }: ComponentProps<"textarea"> & { error?: string[] }) {

@@ -1,0 +1,158 @@
+/**
+ * Cluster bench: push the same objects to a real kube-apiserver two ways in one run.
+ *
+ *   portal    lib/cluster: planPush (server-side-apply dry run + diff + prune search), then
+ *             applyPush (server-side apply one object at a time, prune on)
+ *   kubectl   the same objects as one YAML bundle: `kubectl diff --server-side`, then
+ *             `kubectl apply --server-side` (no prune), built from the same Kubernetes release
+ *
+ * Each contender runs on a fresh API server (e2e/services/kube.ts), twice: a first push that
+ * creates everything, then a converged push where nothing changes.
+ *
+ * Workloads:
+ *   rendered   lib/render's largeModel() (profile ConfigMap shards near the 1 MiB limit,
+ *              NetworkPolicies, RBAC for three hubs)
+ *   many       BENCH_OBJECTS small ConfigMaps in one namespace (default 300)
+ *
+ * Environment: BENCH_OBJECTS, BENCH_REPEAT (runs per contender; the fastest counts, default 3),
+ * BENCH_WORKLOADS (comma list, default "rendered,many"). Results also go to
+ * bench/.out/cluster-<time>.json.
+ */
+import { execFile } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+import { kubeBinary, startKubeApiServer } from "../../e2e/services/kube";
+import { applyPush, connectCluster, planPush, toYamlBundle, type KubeObject, type PushTarget } from "../../lib/cluster";
+import { renderAll } from "../../lib/render";
+import { largeModel } from "../../lib/render/fixtures";
+
+const run = promisify(execFile);
+const REPO = path.resolve(import.meta.dirname, "../..");
+const num = (k: string, d: number) => (process.env[k] ? Number(process.env[k]) : d);
+const OBJECTS = num("BENCH_OBJECTS", 300);
+const REPEAT = Math.max(1, num("BENCH_REPEAT", 3));
+const WORKLOADS = (process.env.BENCH_WORKLOADS ?? "rendered,many").split(",").map((s) => s.trim());
+
+type Phase = "plan-create" | "apply-create" | "plan-converged" | "apply-converged";
+type Timing = Record<Phase, number>;
+
+function workload(name: string): KubeObject[] {
+  if (name === "rendered") return renderAll(largeModel()).objects;
+  if (name === "many") {
+    return [
+      { apiVersion: "v1", kind: "Namespace", metadata: { name: "bench" } },
+      ...Array.from({ length: OBJECTS }, (_, i) => ({
+        apiVersion: "v1",
+        kind: "ConfigMap",
+        metadata: { name: `cm-${String(i).padStart(5, "0")}`, namespace: "bench" },
+        data: { index: String(i), payload: "x".repeat(512) },
+      })),
+    ];
+  }
+  throw new Error(`unknown workload ${name}`);
+}
+
+async function ms<T>(f: () => Promise<T>): Promise<[number, T]> {
+  const t = performance.now();
+  const v = await f();
+  return [performance.now() - t, v];
+}
+
+/** kubectl diff cannot dry-run objects in a namespace that does not exist: both contenders get them first, untimed. */
+async function precreateNamespaces(kubeconfigPath: string, objects: KubeObject[]) {
+  const conn = connectCluster({ kubeconfigPath });
+  const names = new Set(objects.map((o) => o.metadata.namespace).filter((n): n is string => !!n));
+  for (const name of names) await conn.request("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
+  conn.close();
+}
+
+async function portal(objects: KubeObject[]): Promise<Timing> {
+  const kube = await startKubeApiServer();
+  await precreateNamespaces(kube.kubeconfigPath, objects);
+  const conn = connectCluster({ kubeconfigPath: kube.kubeconfigPath });
+  const target: PushTarget = { kind: "cluster", connection: conn };
+  try {
+    const [p1, plan1] = await ms(() => planPush(objects, { target }));
+    const [a1, r1] = await ms(() => applyPush(plan1, { target, prune: true }));
+    if (!r1.ok || r1.applied.length !== objects.length) throw new Error(`portal: first push failed: ${JSON.stringify(r1.aborted ?? r1.items.find((i) => i.error))}`);
+    const [p2, plan2] = await ms(() => planPush(objects, { target }));
+    if (plan2.summary.unchanged !== objects.length) throw new Error(`portal: not converged: ${JSON.stringify(plan2.summary)}`);
+    const [a2, r2] = await ms(() => applyPush(plan2, { target, prune: true }));
+    if (r2.applied.length !== 0) throw new Error("portal: converged push wrote something");
+    return { "plan-create": p1, "apply-create": a1, "plan-converged": p2, "apply-converged": a2 };
+  } finally {
+    conn.close();
+    await kube.stop();
+  }
+}
+
+async function kubectl(objects: KubeObject[]): Promise<Timing> {
+  const bin = kubeBinary("kubectl");
+  const kube = await startKubeApiServer();
+  await precreateNamespaces(kube.kubeconfigPath, objects);
+  const dir = mkdtempSync(path.join(os.tmpdir(), "e2x-bench-"));
+  const bundle = path.join(dir, "bundle.yaml");
+  writeFileSync(bundle, toYamlBundle(objects));
+  const kc = ["--kubeconfig", kube.kubeconfigPath];
+  // kubectl diff exits 1 when there are differences.
+  const diff = () =>
+    run(bin, [...kc, "diff", "--server-side", "--field-manager=e2x-portal", "-f", bundle], { maxBuffer: 1 << 30 }).then(
+      (r) => r.stdout,
+      (e: { code?: number; stdout?: string; stderr?: string }) => {
+        if (e.code === 1) return e.stdout ?? "";
+        throw new Error(`kubectl diff: ${e.stderr}`);
+      },
+    );
+  const apply = () => run(bin, [...kc, "apply", "--server-side", "--field-manager=e2x-portal", "-f", bundle], { maxBuffer: 1 << 30 });
+  try {
+    const [p1] = await ms(diff);
+    const [a1, out1] = await ms(apply);
+    if (out1.stdout.split("\n").filter((l) => l.includes("serverside-applied")).length !== objects.length) {
+      throw new Error(`kubectl: first apply: ${out1.stdout.slice(0, 500)}`);
+    }
+    const [p2, d2] = await ms(diff);
+    if (d2.trim() !== "") throw new Error(`kubectl: not converged: ${d2.slice(0, 500)}`);
+    const [a2] = await ms(apply);
+    return { "plan-create": p1, "apply-create": a1, "plan-converged": p2, "apply-converged": a2 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await kube.stop();
+  }
+}
+
+const CONTENDERS = { portal, kubectl } as const;
+
+async function main() {
+  const results: Record<string, { objects: number; bytes: number; contenders: Record<string, Timing & { runs: Timing[] }> }> = {};
+  for (const w of WORKLOADS) {
+    const objects = workload(w);
+    const bytes = JSON.stringify(objects).length;
+    results[w] = { objects: objects.length, bytes, contenders: {} };
+    for (const [name, f] of Object.entries(CONTENDERS)) {
+      const runs: Timing[] = [];
+      for (let i = 0; i < REPEAT; i++) runs.push(await f(objects));
+      const best = Object.fromEntries(
+        (Object.keys(runs[0]) as Phase[]).map((k) => [k, Math.min(...runs.map((r) => r[k]))]),
+      ) as Timing;
+      results[w].contenders[name] = { ...best, runs };
+    }
+  }
+
+  const phases: Phase[] = ["plan-create", "apply-create", "plan-converged", "apply-converged"];
+  console.log(`\nCluster push, fastest of ${REPEAT} (ms), fresh kube-apiserver per run\n`);
+  console.log(["workload", "objects", "contender", ...phases].map((s) => s.padEnd(16)).join(""));
+  for (const [w, r] of Object.entries(results)) {
+    for (const [c, t] of Object.entries(r.contenders)) {
+      console.log([w, String(r.objects), c, ...phases.map((p) => t[p].toFixed(0))].map((s) => s.padEnd(16)).join(""));
+    }
+  }
+  const outDir = path.join(REPO, "bench/.out");
+  mkdirSync(outDir, { recursive: true });
+  const file = path.join(outDir, `cluster-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);
+  writeFileSync(file, JSON.stringify({ repeat: REPEAT, cores: os.cpus().length, results }, null, 2));
+  console.log(`\n${file}`);
+}
+
+await main();

@@ -1,0 +1,53 @@
+import { expect, test } from "@playwright/test";
+import { query, shot, signIn, signOut } from "./helpers";
+
+test("an admin creates a staff account whose password is shown once and works", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Staff" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Staff accounts");
+
+  // bad input is explained next to the field
+  const form = page.getByRole("form", { name: "New local account" });
+  await form.getByLabel("Username").fill("no spaces");
+  await form.getByLabel("Display name").fill("Nora Neu");
+  await form.getByRole("button", { name: "Create account" }).click();
+  await expect(page.locator("#username-error")).toContainText("Letters, digits");
+
+  await form.getByLabel("Username").fill("nora");
+  await form.getByLabel("Role").selectOption("grader");
+  await form.getByRole("button", { name: "Create account" }).click();
+  const secret = page.getByTestId("one-time-password");
+  await expect(secret).toBeVisible();
+  const password = (await secret.textContent())!.trim();
+  expect(password).toHaveLength(16);
+  await shot(page, "staff");
+  const row = query<{ password_hash: string }>("select password_hash from users where username = 'nora'")[0];
+  expect(row.password_hash).toMatch(/^scrypt\$/);
+  expect(row.password_hash).not.toContain(password);
+
+  await page.reload();
+  await expect(page.getByTestId("one-time-password")).toHaveCount(0);
+
+  // the audit log shows the creation, never the password
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Audit log" }).click();
+  await page.getByLabel("Search").fill("nora");
+  await page.getByRole("button", { name: "Filter" }).click();
+  await expect(page.getByRole("cell", { name: "Created staff account nora (grader)" })).toBeVisible();
+  await shot(page, "audit");
+  expect(JSON.stringify(query("select * from audit_log"))).not.toContain(password);
+
+  await signOut(page);
+  await signIn(page, "nora", password);
+  await expect(page.getByTestId("current-user")).toHaveText("Nora Neu");
+});
+
+test("the last admin cannot be demoted", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.goto("/staff");
+  await page.getByRole("button", { name: "Edit admin" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit admin" });
+  await dialog.getByLabel("Role").selectOption("grader");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog.getByRole("alert")).toContainText("last active admin");
+  expect(query<{ role: string }>("select role from users where username = 'admin'")[0].role).toBe("admin");
+});

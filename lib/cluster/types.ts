@@ -1,0 +1,192 @@
+/** Shapes shared by the cluster target (a real API server) and the export target (YAML files). */
+
+export interface KubeObjectMeta {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  annotations?: Record<string, string>;
+  [field: string]: unknown;
+}
+
+/** A Kubernetes object as the portal renders it (structurally the same as lib/render's KubeObject). */
+export interface KubeObject {
+  apiVersion: string;
+  kind: string;
+  metadata: KubeObjectMeta;
+  [field: string]: unknown;
+}
+
+export interface ObjectRef {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+}
+
+export type HubName = "assignment" | "exam" | "grading";
+
+/** The field manager the portal applies with. */
+export const FIELD_MANAGER = "e2x-portal";
+
+export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+export const LABEL_PART_OF = "app.kubernetes.io/part-of";
+export const LABEL_HUB = "e2x-portal/hub";
+export const MANAGED_BY = "e2x-portal";
+export const PART_OF = "e2x-hub-portal";
+/** Selector of everything the portal owns (and so may prune). */
+export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
+
+/** Namespaced kinds the portal writes, and so lists for pruning. */
+export const PRUNABLE_KINDS: readonly { apiVersion: string; kind: string }[] = [
+  { apiVersion: "v1", kind: "ConfigMap" },
+  { apiVersion: "v1", kind: "Secret" },
+  { apiVersion: "v1", kind: "ServiceAccount" },
+  { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" },
+  { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },
+];
+
+export type ClusterErrorKind =
+  | "config" // no usable kubeconfig / in-cluster credentials
+  | "unreachable" // connection refused, DNS, reset, timeout
+  | "tls" // server certificate not trusted
+  | "unauthorized" // 401: credentials rejected (expired, revoked, wrong CA)
+  | "forbidden" // 403: authenticated but RBAC says no
+  | "not-found"
+  | "conflict" // 409
+  | "invalid" // 422 and 400: the object was rejected
+  | "server" // 5xx and anything else
+  | "io"; // export target: file system
+
+export interface ClusterErrorInfo {
+  kind: ClusterErrorKind;
+  message: string;
+  /** HTTP status, when the API server answered. */
+  status?: number;
+  /** Kubernetes Status.reason (e.g. Invalid, Forbidden, Conflict). */
+  reason?: string;
+  /** Kubernetes Status.details.causes (field, message). */
+  causes?: { field?: string; message?: string; reason?: string }[];
+}
+
+export interface FieldChange {
+  /** e.g. `data.profiles`, `metadata.labels["e2x-portal/hub"]`, `spec.ingress[0].from` */
+  path: string;
+  /** Absent when the field is added. Secret values are replaced by "(redacted)". */
+  before?: unknown;
+  /** Absent when the field is removed. */
+  after?: unknown;
+  /** Set when a long before/after value was shortened to its start, length and digest. */
+  truncated?: boolean;
+}
+
+export interface FieldConflict {
+  /** Field manager that owns the field, e.g. `kubectl-edit`. */
+  manager: string;
+  /** Field path as the API server reports it, e.g. `.data.key`. */
+  field: string;
+}
+
+export type PlanAction = "create" | "change" | "unchanged" | "prune" | "conflict" | "error";
+
+export interface PlanItem {
+  action: PlanAction;
+  ref: ObjectRef;
+  /** The desired object with the portal's labels (absent for prune). */
+  desired?: KubeObject;
+  /** For change. */
+  changes?: FieldChange[];
+  /** For conflict. */
+  conflicts?: FieldConflict[];
+  /** For conflict and error. */
+  error?: ClusterErrorInfo;
+  /** A remark for people, e.g. why a create could not be dry-run. */
+  note?: string;
+  /** Set by redactPlan when Secret values in `desired` were replaced. */
+  redacted?: boolean;
+  /** For prune (and change): what the live object was, to delete exactly that one. */
+  live?: { uid?: string; resourceVersion?: string };
+}
+
+export type PushTargetKind = "cluster" | "export";
+
+export interface PushSummary {
+  create: number;
+  change: number;
+  unchanged: number;
+  prune: number;
+  conflict: number;
+  error: number;
+}
+
+export interface PushPlan {
+  target: PushTargetKind;
+  /** API server URL or export directory. */
+  location: string;
+  fieldManager: string;
+  /** Namespaces that were searched for objects to prune, and the selector used. */
+  pruneScope: { namespaces: string[]; selector: string } | null;
+  items: PlanItem[];
+  summary: PushSummary;
+  createdAt: string;
+}
+
+export type ApplyAction =
+  | "created"
+  | "configured"
+  | "unchanged"
+  | "pruned"
+  | "conflict"
+  | "error"
+  /** Not attempted because the push stopped before it (see PushResult.aborted). */
+  | "skipped";
+
+export interface ApplyItem {
+  action: ApplyAction;
+  ref: ObjectRef;
+  /** resourceVersion after the write (cluster target). */
+  resourceVersion?: string;
+  conflicts?: FieldConflict[];
+  error?: ClusterErrorInfo;
+}
+
+export interface PushResult {
+  target: PushTargetKind;
+  location: string;
+  items: ApplyItem[];
+  /** Refs of the objects that were written or deleted, in order: exactly what changed. */
+  applied: ObjectRef[];
+  /** Set when the push stopped half-way (e.g. the API server went away). */
+  aborted?: ClusterErrorInfo;
+  ok: boolean;
+  startedAt: string;
+  finishedAt: string;
+}
+
+export interface PushOptions {
+  /** Field manager (default `e2x-portal`). */
+  fieldManager?: string;
+  /** Extra labels set on every object (e.g. `{ "e2x-portal/hub": "exam" }`). */
+  labels?: Record<string, string>;
+  /**
+   * Which live objects may be pruned: namespaces (default: those of the desired objects) and
+   * an extra label selector ANDed with `app.kubernetes.io/managed-by=e2x-portal`.
+   * `false` disables the prune search.
+   */
+  pruneScope?: false | PruneScope;
+}
+
+export interface PruneScope {
+  namespaces?: string[];
+  /** Extra selector, e.g. `e2x-portal/hub=exam`. */
+  selector?: string;
+  /** Kinds to search (default PRUNABLE_KINDS). */
+  kinds?: readonly { apiVersion: string; kind: string }[];
+}
+
+export interface ApplyOptions extends PushOptions {
+  /** Take over fields owned by other managers (SSA force). Default false. */
+  forceConflicts?: boolean;
+  /** Delete the objects to prune. When false, prune items are reported as skipped. */
+  prune: boolean;
+}

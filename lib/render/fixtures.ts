@@ -1,0 +1,96 @@
+/** Fixed models for tests and golden files (deterministic, no randomness). */
+import type { RenderModelInput } from "./model";
+
+const teachingResources = { cpuGuarantee: "500m", cpuLimit: "2", memGuarantee: "1Gi", memLimit: "2Gi" };
+
+export function smallModel(): RenderModelInput {
+  return {
+    hubs: [
+      { name: "assignment", namespace: "e2x-assignment", releaseName: "assignment", host: "jupyter.e2x.example.edu" },
+      { name: "exam", namespace: "e2x-exam", releaseName: "exam", host: "exam.e2x.example.edu" },
+      { name: "grading", namespace: "e2x-grading", releaseName: "grading" },
+    ],
+    courses: [
+      { code: "mathe1", title: "Mathematik 1" },
+      { code: "prog", title: "Programmierung" },
+    ],
+    terms: [
+      {
+        id: "WS25",
+        courseCode: "mathe1",
+        hubs: ["assignment", "exam", "grading"],
+        image: "ghcr.io/digiklausur/e2x-notebook:2025.10",
+        resources: teachingResources,
+      },
+      {
+        id: "SS25",
+        courseCode: "mathe1",
+        hubs: ["assignment", "grading"],
+        image: "ghcr.io/digiklausur/e2x-notebook:2025.04",
+        resources: teachingResources,
+      },
+      {
+        id: "WS25",
+        courseCode: "prog",
+        hubs: ["assignment", "exam", "grading"],
+        image: "ghcr.io/digiklausur/e2x-prog:2025.10",
+        imagePullPolicy: "IfNotPresent",
+        resources: { cpuGuarantee: "250m", cpuLimit: "1", memGuarantee: "512Mi", memLimit: "1Gi" },
+      },
+    ],
+    memberships: [
+      { username: "alice", courseId: "mathe1-WS25", role: "student" },
+      { username: "alice", courseId: "mathe1-SS25", role: "student" },
+      { username: "alice", courseId: "prog-WS25", role: "student" },
+      { username: "bob", courseId: "prog-WS25", role: "student" },
+      { username: "max.mustermann", courseId: "mathe1-WS25", role: "student" },
+      { username: "grace", courseId: "mathe1-WS25", role: "grader" },
+      { username: "grace", courseId: "prog-WS25", role: "student" },
+      { username: "ingrid", courseId: "mathe1-WS25", role: "instructor" },
+      { username: "ingrid", courseId: "mathe1-SS25", role: "instructor" },
+    ],
+    exam: { period: "PZ1", sourceCidrs: ["192.0.2.0/24", "198.51.100.0/25"], defaultUrl: "/tree" },
+    nfs: { server: "nfs.e2x.example.edu", basePath: "/export/e2x" },
+    ldap: {
+      url: "ldaps://ldap.example.edu:636",
+      bindDn: "cn=jupyterhub,ou=services,dc=example,dc=edu",
+      bindPasswordSecret: { name: "e2x-ldap", key: "bind-password" },
+      searchBase: "ou=people,dc=example,dc=edu",
+      searchFilter: "(&(objectClass=posixAccount)({login_attr}={login}))",
+    },
+  };
+}
+
+/**
+ * A large university: `users` students, each in `perUser` of `courses` course terms on the
+ * assignment hub, plus a grader per course. Deterministic.
+ */
+export function largeModel(users = 20_000, perUser = 3, courses = 120): RenderModelInput {
+  const codes = Array.from({ length: courses }, (_, i) => `course${String(i).padStart(3, "0")}`);
+  const memberships: { username: string; courseId: string; role: "student" | "grader" | "instructor" }[] = [];
+  for (let u = 0; u < users; u++) {
+    const username = `s${String(u).padStart(6, "0")}`;
+    for (let k = 0; k < perUser; k++) {
+      // a fixed stride walk over the courses: distinct per user, spread evenly
+      const c = (u * 7 + k * 37) % courses;
+      memberships.push({ username, courseId: `${codes[c]}-WS25`, role: "student" });
+    }
+  }
+  codes.forEach((code, i) => memberships.push({ username: `grader${String(i).padStart(3, "0")}`, courseId: `${code}-WS25`, role: "grader" }));
+  return {
+    hubs: [
+      { name: "assignment", namespace: "e2x-assignment", releaseName: "assignment" },
+      { name: "grading", namespace: "e2x-grading", releaseName: "grading" },
+    ],
+    courses: codes.map((code) => ({ code, title: `Course ${code}` })),
+    terms: codes.map((code) => ({
+      id: "WS25",
+      courseCode: code,
+      hubs: ["assignment", "grading"] as ("assignment" | "grading")[],
+      image: `registry.example.edu/e2x/${code}:2025.10`,
+      resources: { cpuGuarantee: "500m", cpuLimit: "2", memGuarantee: "1Gi", memLimit: "2Gi" },
+    })),
+    memberships,
+    nfs: { server: "nfs.example.edu", basePath: "/export/e2x" },
+  };
+}

@@ -1,0 +1,99 @@
+/**
+ * lib/render: pure, deterministic functions from portal data to Kubernetes objects and
+ * Z2JH values. Same model in, byte-identical output out.
+ */
+import { type HubName, type RenderModel, HUB_NAMES, parseRenderModel } from "./model";
+import { type KubeObject, kindRank } from "./kube";
+import { renderNetworkPolicies } from "./netpol";
+import {
+  DEFAULT_SHARD_BUDGET_BYTES,
+  type ProfileConfigMapStats,
+  buildHubProfileData,
+  renderProfileConfigMaps,
+} from "./profiles";
+import { renderHubRbac } from "./rbac";
+import { sortKeys } from "./stable";
+import { type HubValues, renderHubValues, valuesToYaml } from "./values";
+
+export * from "./model";
+export * from "./kube";
+export { fnv1a32, shardOf } from "./hash";
+export { cpuToCores, memToBytes } from "./quantity";
+export { stableJson, sortKeys } from "./stable";
+export {
+  CONFIGMAP_LIMIT_BYTES,
+  DEFAULT_SHARD_BUDGET_BYTES,
+  type HubProfileData,
+  type ProfileConfigMapStats,
+  type ProfileEntry,
+  type ProfileOverride,
+  type ShardMeta,
+  buildHubProfileData,
+  expandTemplate,
+  indexConfigMapName,
+  packShards,
+  profileKey,
+  profileSlug,
+  renderProfileConfigMaps,
+} from "./profiles";
+export { renderHubRbac, PROFILE_READER_ROLE, HUB_SERVICE_ACCOUNT } from "./rbac";
+export { renderNetworkPolicies } from "./netpol";
+export { type HubValues, renderHubValues, valuesToYaml, CULL_TIMEOUT_SECONDS } from "./values";
+export { readPythonFile, PYTHON_FILES } from "./python-files";
+
+export interface RenderStats {
+  profiles: Partial<Record<HubName, ProfileConfigMapStats>>;
+  objects: number;
+  objectsByKind: Record<string, number>;
+  warnings: string[];
+}
+
+export interface RenderResult {
+  /** Apply in this order (RBAC, policies, profile shards, then each hub's index); prune after. */
+  objects: KubeObject[];
+  values: Partial<Record<HubName, HubValues>>;
+  valuesYaml: Partial<Record<HubName, string>>;
+  stats: RenderStats;
+}
+
+export interface RenderOptions {
+  /** Target size of one profile shard's data (default 768 KiB; always below 1 MiB). */
+  shardBudgetBytes?: number;
+}
+
+/** Everything the portal pushes for every hub of the model. Validates the model first. */
+export function renderAll(input: unknown, options: RenderOptions = {}): RenderResult {
+  const model: RenderModel = parseRenderModel(input);
+  const budget = options.shardBudgetBytes ?? DEFAULT_SHARD_BUDGET_BYTES;
+  const hubs = HUB_NAMES.map((n) => model.hubs.find((h) => h.name === n)).filter((h) => h !== undefined);
+
+  const objects: KubeObject[] = [];
+  const values: Partial<Record<HubName, HubValues>> = {};
+  const valuesYaml: Partial<Record<HubName, string>> = {};
+  const profiles: Partial<Record<HubName, ProfileConfigMapStats>> = {};
+  const warnings: string[] = [];
+
+  for (const hub of hubs) {
+    const data = buildHubProfileData(model, hub.name);
+    warnings.push(...data.warnings);
+    const cms = renderProfileConfigMaps(data, hub.namespace, budget);
+    profiles[hub.name] = cms.stats;
+    const hubObjects = [...renderHubRbac(hub), ...renderNetworkPolicies(hub), ...cms.objects];
+    // stable: kinds in apply order, the renderer's order within a kind
+    hubObjects
+      .map((o, i) => ({ o, i }))
+      .sort((a, b) => kindRank(a.o.kind) - kindRank(b.o.kind) || a.i - b.i)
+      .forEach(({ o }) => objects.push(sortKeys(o)));
+    values[hub.name] = renderHubValues(model, hub);
+    valuesYaml[hub.name] = valuesToYaml(values[hub.name]!);
+  }
+
+  const objectsByKind: Record<string, number> = {};
+  for (const o of objects) objectsByKind[o.kind] = (objectsByKind[o.kind] ?? 0) + 1;
+  return {
+    objects,
+    values,
+    valuesYaml,
+    stats: { profiles, objects: objects.length, objectsByKind: sortKeys(objectsByKind), warnings },
+  };
+}

@@ -1,0 +1,310 @@
+/**
+ * Input model of the renderer: everything the portal knows that shapes the cluster.
+ * Independent of the database: the cluster page and the push build a `RenderModel`
+ * from their queries and hand it to `renderAll`.
+ */
+import { z } from "zod";
+
+export const HUB_NAMES = ["assignment", "exam", "grading"] as const;
+export type HubName = (typeof HUB_NAMES)[number];
+
+export const ROLES = ["student", "grader", "instructor"] as const;
+export type Role = (typeof ROLES)[number];
+
+/** Kubernetes DNS-1123 label (namespaces, release names). */
+const dnsLabel = z
+  .string()
+  .min(1)
+  .max(63)
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "must be a DNS-1123 label");
+
+/** Course codes and term ids end up in profile slugs, ConfigMap keys and NFS paths. */
+const courseCode = z
+  .string()
+  .min(1)
+  .max(40)
+  .regex(/^[a-z0-9][a-z0-9_-]*$/, "lower-case letters, digits, '-' and '_'");
+const termId = z
+  .string()
+  .min(1)
+  .max(20)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "letters, digits, '-' and '_'");
+/** Usernames as the authenticator hands them to JupyterHub (trimmed, no path separators). */
+const username = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\s/{}\\]+$/, "no whitespace, '/', '\\' or braces");
+
+/** Kubernetes CPU quantity: "500m", "2", "1.5". */
+export const cpuQuantity = z.string().regex(/^(\d+(\.\d+)?|\d+m)$/, "CPU quantity like 500m or 2");
+/** Kubernetes memory quantity: "512Mi", "2Gi", "1G", "1073741824". */
+export const memQuantity = z
+  .string()
+  .regex(/^\d+(\.\d+)?(Ki|Mi|Gi|Ti|K|M|G|T|k)?$/, "memory quantity like 512Mi or 2G");
+
+const cidr = z
+  .string()
+  .regex(/^(\d{1,3}\.){3}\d{1,3}\/\d{1,2}$|^[0-9a-fA-F:]+\/\d{1,3}$/, "CIDR like 10.0.0.0/24");
+
+export const resourcesSchema = z.object({
+  cpuGuarantee: cpuQuantity,
+  cpuLimit: cpuQuantity,
+  memGuarantee: memQuantity,
+  memLimit: memQuantity,
+});
+export type Resources = z.infer<typeof resourcesSchema>;
+
+/**
+ * One NFS mount of a singleuser pod. `nfsPath` is relative to `nfs.basePath`; both paths may
+ * use the templates `{username}`, `{course}`, `{course_id}`, `{term}`, `{mode}`, `{exam_period}`.
+ * `{username}` is expanded by the hub at spawn time; the others when rendering.
+ */
+export const PATH_PLACEHOLDERS = ["username", "course", "course_id", "term", "mode", "exam_period"] as const;
+
+/** A path template: only the known placeholders, no other braces, no `..` segments. */
+const pathTemplate = z
+  .string()
+  .min(1)
+  .refine(
+    (t) => t.replace(/\{([a-z_]+)\}/g, (w, n: string) => ((PATH_PLACEHOLDERS as readonly string[]).includes(n) ? "x" : w)).match(/[{}]/) === null,
+    `placeholders: ${PATH_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
+  )
+  .refine((t) => !t.split("/").includes(".."), "no '..' segments");
+
+export const volumeMountSpecSchema = z.object({
+  name: z.string().regex(/^[a-z0-9-]+$/),
+  nfsPath: pathTemplate,
+  mountPath: pathTemplate.refine((t) => t.startsWith("/"), "absolute path"),
+  /** Roles that get this mount. */
+  roles: z.array(z.enum(ROLES)).min(1),
+  /** Roles for which the mount is read-only. */
+  readOnlyFor: z.array(z.enum(ROLES)).default([]),
+  /** Hubs this mount applies to (all when omitted). */
+  hubs: z.array(z.enum(HUB_NAMES)).optional(),
+});
+export type VolumeMountSpec = z.infer<typeof volumeMountSpecSchema>;
+export type VolumeMountSpecInput = z.input<typeof volumeMountSpecSchema>;
+
+export const hubSchema = z.object({
+  name: z.enum(HUB_NAMES),
+  namespace: dnsLabel,
+  releaseName: dnsLabel,
+  /** Public host name of the hub (ingress / TLS), e.g. "exam.e2x.example.edu". */
+  host: z.string().optional(),
+  /** JupyterHub base URL, default "/". */
+  baseUrl: z.string().regex(/^\//).default("/"),
+  /** `{mode}` in NFS paths: "teaching" for assignment and grading, "exam" for the exam hub. */
+  mode: z.string().regex(/^[a-z0-9_-]+$/).optional(),
+  /**
+   * Authenticator for the hub (`hub.config.JupyterHub.authenticator_class`). Assignment and
+   * grading hubs default to LDAP when `ldap` is set; the exam hub has none unless given here.
+   */
+  authenticatorClass: z.string().optional(),
+  /** Proxy service type; the load balancer VM in front talks to NodePorts. */
+  proxyServiceType: z.enum(["NodePort", "LoadBalancer", "ClusterIP"]).default("NodePort"),
+});
+export type Hub = z.infer<typeof hubSchema>;
+
+export const courseSchema = z.object({
+  code: courseCode,
+  title: z.string().min(1),
+});
+export type Course = z.infer<typeof courseSchema>;
+
+export const termSchema = z.object({
+  /** Semester id, e.g. "WS25", "SS26". */
+  id: termId,
+  courseCode,
+  /** Hubs this course term is offered on. */
+  hubs: z.array(z.enum(HUB_NAMES)).min(1),
+  image: z.string().min(1),
+  imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).optional(),
+  resources: resourcesSchema,
+  /** Replaces the default E2x NFS layout for this course term when given. */
+  volumeMounts: z.array(volumeMountSpecSchema).optional(),
+});
+export type Term = z.infer<typeof termSchema>;
+
+export const membershipSchema = z.object({
+  username,
+  /** `<code>-<term>`. */
+  courseId: z.string().min(1),
+  role: z.enum(ROLES),
+});
+export type Membership = z.infer<typeof membershipSchema>;
+
+export const examSettingsSchema = z.object({
+  /** Exam period, part of exam home paths (`homes/exam/<term>-<period>/...`). */
+  period: z.string().regex(/^[A-Za-z0-9_-]+$/).default("PZ1"),
+  /** Source CIDRs allowed to reach the exam hub's proxy (pool rooms, laptop pool, staff VPN). */
+  sourceCidrs: z.array(cidr).default([]),
+  /** Course ids whose exam runs now; empty = every course term offered on the exam hub. */
+  activeCourseIds: z.array(z.string()).default([]),
+  /** Exam pods get requests = limits (guaranteed QoS). */
+  guaranteedResources: z.boolean().default(true),
+  /** URL a singleuser server opens; the restricted exam UI. */
+  defaultUrl: z.string().default("/tree"),
+});
+export type ExamSettings = z.infer<typeof examSettingsSchema>;
+
+export const nfsSchema = z.object({
+  server: z.string().min(1),
+  basePath: z.string().regex(/^\//),
+});
+
+export const secretRefSchema = z.object({ name: dnsLabel, key: z.string().min(1) });
+export type SecretRef = z.infer<typeof secretRefSchema>;
+
+export const ldapSchema = z.object({
+  /** `ldaps://ldap.example.edu:636` or `ldap://host:389`. */
+  url: z.string().regex(/^ldaps?:\/\/[^/:]+(:\d+)?\/?$/, "ldap[s]://host[:port]"),
+  bindDn: z.string().min(1),
+  /** The bind password is only ever a reference to a Secret in the hub namespace. */
+  bindPasswordSecret: secretRefSchema,
+  searchBase: z.string().min(1),
+  /** Search filter; `{login}` is replaced by the login name (ldapauthenticator 2.x). */
+  searchFilter: z.string().default("(uid={login})"),
+  userAttribute: z.string().default("uid"),
+  useStartTls: z.boolean().default(false),
+});
+export type Ldap = z.infer<typeof ldapSchema>;
+
+export const renderModelSchema = z.object({
+  hubs: z.array(hubSchema).min(1),
+  courses: z.array(courseSchema),
+  terms: z.array(termSchema),
+  memberships: z.array(membershipSchema),
+  exam: examSettingsSchema.default({
+    period: "PZ1",
+    sourceCidrs: [],
+    activeCourseIds: [],
+    guaranteedResources: true,
+    defaultUrl: "/tree",
+  }),
+  nfs: nfsSchema,
+  ldap: ldapSchema.optional(),
+  /** Default NFS layout, replaced per term by `term.volumeMounts`. */
+  volumeMounts: z.array(volumeMountSpecSchema).optional(),
+  uids: z.object({ student: z.number().int(), staff: z.number().int(), gid: z.number().int() }).default({
+    student: 1000,
+    staff: 2000,
+    gid: 100,
+  }),
+  /** Hub-side profile cache TTL in seconds. */
+  profileCacheTtlSeconds: z.number().int().min(0).max(3600).default(30),
+});
+export type RenderModel = z.infer<typeof renderModelSchema>;
+export type RenderModelInput = z.input<typeof renderModelSchema>;
+
+/** Parses and validates a model, including its cross references. Throws a ZodError. */
+export function parseRenderModel(input: unknown): RenderModel {
+  return renderModelSchema
+    .superRefine((m, ctx) => {
+      const hubNames = new Set<string>();
+      for (const h of m.hubs) {
+        if (hubNames.has(h.name)) ctx.addIssue({ code: "custom", message: `duplicate hub ${h.name}`, path: ["hubs"] });
+        hubNames.add(h.name);
+      }
+      const codes = new Set(m.courses.map((c) => c.code));
+      const ids = new Set<string>();
+      m.terms.forEach((t, i) => {
+        if (!codes.has(t.courseCode))
+          ctx.addIssue({ code: "custom", message: `unknown course ${t.courseCode}`, path: ["terms", i, "courseCode"] });
+        const id = courseIdOf(t);
+        if (ids.has(id)) ctx.addIssue({ code: "custom", message: `duplicate course term ${id}`, path: ["terms", i] });
+        ids.add(id);
+      });
+      m.memberships.forEach((ms, i) => {
+        if (!ids.has(ms.courseId))
+          ctx.addIssue({ code: "custom", message: `unknown course term ${ms.courseId}`, path: ["memberships", i, "courseId"] });
+      });
+    })
+    .parse(input);
+}
+
+export function courseIdOf(term: Pick<Term, "courseCode" | "id">): string {
+  return `${term.courseCode}-${term.id}`;
+}
+
+export function hubMode(hub: Pick<Hub, "name" | "mode">): string {
+  return hub.mode ?? (hub.name === "exam" ? "exam" : "teaching");
+}
+
+/** Roles that get a profile on a hub. The grading hub is for graders only. */
+export function rolesOnHub(hub: HubName): readonly Role[] {
+  return hub === "grading" ? ["grader", "instructor"] : ROLES;
+}
+
+/**
+ * The E2x NFS layout (paths relative to `nfs.basePath`). Students: own home per course term,
+ * exchange inbound writable, outbound and feedback read-only, shares read-only. Graders and
+ * instructors: one home, the course's whole exchange, shares writable.
+ */
+export const DEFAULT_VOLUME_MOUNTS: readonly VolumeMountSpec[] = [
+  {
+    name: "home",
+    nfsPath: "homes/{mode}/students/{course_id}/{username}",
+    mountPath: "/home/jovyan",
+    roles: ["student"],
+    readOnlyFor: [],
+    hubs: ["assignment", "grading"],
+  },
+  {
+    name: "home",
+    nfsPath: "homes/exam/{term}-{exam_period}/{course}-{username}/home",
+    mountPath: "/home/jovyan",
+    roles: ["student"],
+    readOnlyFor: [],
+    hubs: ["exam"],
+  },
+  {
+    name: "home",
+    nfsPath: "homes/{mode}/graders/{username}",
+    mountPath: "/home/jovyan",
+    roles: ["grader", "instructor"],
+    readOnlyFor: [],
+  },
+  {
+    name: "exchange-inbound",
+    nfsPath: "nbgrader/exchanges/{course}/{course_id}/inbound",
+    mountPath: "/srv/nbgrader/exchange/{course_id}/inbound",
+    roles: ["student"],
+    readOnlyFor: [],
+  },
+  {
+    name: "exchange-outbound",
+    nfsPath: "nbgrader/exchanges/{course}/{course_id}/outbound",
+    mountPath: "/srv/nbgrader/exchange/{course_id}/outbound",
+    roles: ["student"],
+    readOnlyFor: ["student"],
+  },
+  {
+    name: "exchange-feedback",
+    nfsPath: "nbgrader/exchanges/{course}/{course_id}/feedback",
+    mountPath: "/srv/nbgrader/exchange/{course_id}/feedback",
+    roles: ["student"],
+    readOnlyFor: ["student"],
+  },
+  {
+    name: "exchange",
+    nfsPath: "nbgrader/exchanges/{course}/{course_id}",
+    mountPath: "/srv/nbgrader/exchange/{course_id}",
+    roles: ["grader", "instructor"],
+    readOnlyFor: [],
+  },
+  {
+    name: "shares-public",
+    nfsPath: "shares/teaching/public",
+    mountPath: "/srv/shares/public",
+    roles: ["student", "grader", "instructor"],
+    readOnlyFor: ["student"],
+  },
+  {
+    name: "shares-course",
+    nfsPath: "shares/teaching/courses/{course}",
+    mountPath: "/srv/shares/{course}",
+    roles: ["student", "grader", "instructor"],
+    readOnlyFor: ["student"],
+  },
+];

@@ -1,0 +1,355 @@
+/**
+ * Profile data per hub: which KubeSpawner profiles every user gets, stored compactly in
+ * ConfigMaps the hub reads at spawn time (see python/e2x_portal_profiles.py).
+ *
+ * Layout per hub (all labelled managed-by e2x-portal and e2x-portal/hub=<hub>):
+ * - `e2x-profiles-<hub>` (the index, mutable): `meta.json` with the names of the shards.
+ * - user shards `e2x-profiles-<hub>-u-<digest>`: `users.json` = { username: [profile keys] };
+ *   a user lives in shard `fnv1a32(username) % userShards.length`.
+ * - profile shards `e2x-profiles-<hub>-p-<digest>`: `profiles.json` = { key: entry }; every
+ *   distinct course-term-role profile is stored once, in shard `fnv1a32(key) % profileShards.length`.
+ * Shard names carry a digest of their content and the shards are immutable: a push creates
+ * the changed shards, then switches the index, then prunes; the hub caches shards by name
+ * and only re-reads the index after its TTL.
+ */
+import { createHash } from "node:crypto";
+import { fnv1a32 } from "./hash";
+import {
+  type HubName,
+  type RenderModel,
+  type Role,
+  type Term,
+  type VolumeMountSpec,
+  DEFAULT_VOLUME_MOUNTS,
+  courseIdOf,
+  hubMode,
+  rolesOnHub,
+} from "./model";
+import { cpuToCores, memToBytes } from "./quantity";
+import { compareStrings, stableJson, utf8Bytes } from "./stable";
+import { type KubeObject, hubLabels } from "./kube";
+
+/** A ConfigMap's data must stay below 1 MiB; shards aim lower to leave room for growth and metadata. */
+export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
+export const DEFAULT_SHARD_BUDGET_BYTES = 768 * 1024;
+export const PROFILE_FORMAT_VERSION = 1;
+export const NFS_VOLUME_NAME = "e2x-nfs";
+
+export function indexConfigMapName(hub: HubName): string {
+  return `e2x-profiles-${hub}`;
+}
+
+/** What KubeSpawner gets for one course-term-role (snake_case: these are KubeSpawner traits). */
+export interface ProfileOverride {
+  image?: string;
+  image_pull_policy?: string;
+  cpu_guarantee?: number;
+  cpu_limit?: number;
+  mem_guarantee?: number;
+  mem_limit?: number;
+  uid?: number;
+  gid?: number;
+  fs_gid?: number;
+  node_affinity_required?: { matchExpressions: { key: string; operator: string; values: string[] }[] }[];
+  environment?: Record<string, string>;
+  volumes?: { name: string; nfs: { server: string; path: string } }[];
+  volume_mounts?: { name: string; mountPath: string; subPath: string; readOnly: boolean }[];
+}
+
+/** One stored profile entry, keyed `<course>+<role>+<course_id>`. */
+export interface ProfileEntry {
+  key: string;
+  /** KubeSpawner profile slug `<course>+<role>`. */
+  slug: string;
+  course: string;
+  course_id: string;
+  term: string;
+  role: Role;
+  /** Profile (course) display name, and the choice (term) display name. */
+  display_name: string;
+  choice_display_name: string;
+  /** Choices of a profile are listed by ascending order; the first is the default. */
+  order: number;
+  /** Applied for the profile (same for all terms of a course and role). */
+  profile_override: ProfileOverride;
+  /** Applied for the chosen term; wins over `profile_override`. Mount paths keep `{username}`. */
+  choice_override: ProfileOverride;
+}
+
+export interface HubProfileData {
+  hub: HubName;
+  exam: boolean;
+  profiles: Record<string, ProfileEntry>;
+  users: Record<string, string[]>;
+  warnings: string[];
+}
+
+export interface ShardMeta {
+  version: number;
+  hub: HubName;
+  exam: boolean;
+  hash: "fnv1a32";
+  userShards: string[];
+  profileShards: string[];
+  users: number;
+  profiles: number;
+}
+
+export interface ProfileConfigMapStats {
+  hub: HubName;
+  users: number;
+  profiles: number;
+  userShards: number;
+  profileShards: number;
+  configMaps: number;
+  /** Bytes of `data` per ConfigMap name, and summed. */
+  bytesByConfigMap: Record<string, number>;
+  totalBytes: number;
+  maxBytes: number;
+}
+
+export function profileKey(course: string, role: Role, courseId: string): string {
+  return `${course}+${role}+${courseId}`;
+}
+
+export function profileSlug(course: string, role: Role): string {
+  return `${course}+${role}`;
+}
+
+const ROLE_LABEL: Record<Role, string> = { student: "Student", grader: "Grader", instructor: "Instructor" };
+
+/** Sort key for term ids: WS25/SS26 chronologically, newest first; others after, by name. */
+function termRank(id: string): [number, string] {
+  const m = /^(WS|SS)(\d{2})$/i.exec(id);
+  if (!m) return [0, id];
+  // WS25 (winter 2025/26) starts before SS26 (summer 2026)
+  const value = Number(m[2]) * 2 + (m[1].toUpperCase() === "WS" ? 1 : 0);
+  return [1000 - value, id];
+}
+
+function compareTerms(a: Term, b: Term): number {
+  const [ra, ia] = termRank(a.id);
+  const [rb, ib] = termRank(b.id);
+  return ra - rb || compareStrings(ia, ib) || compareStrings(a.courseCode, b.courseCode);
+}
+
+/** Replaces `{name}` placeholders given in `vars`; leaves the others (e.g. `{username}`) alone. */
+export function expandTemplate(template: string, vars: Record<string, string>): string {
+  return template.replace(/\{([a-z_]+)\}/g, (whole, name: string) => (name in vars ? vars[name] : whole));
+}
+
+function joinPath(...parts: string[]): string {
+  return parts
+    .map((p, i) => (i === 0 ? p.replace(/\/+$/, "") : p.replace(/^\/+|\/+$/g, "")))
+    .filter((p) => p !== "")
+    .join("/");
+}
+
+function buildEntry(model: RenderModel, hub: HubName, term: Term, role: Role, order: number): ProfileEntry {
+  const hubDef = model.hubs.find((h) => h.name === hub)!;
+  const course = model.courses.find((c) => c.code === term.courseCode)!;
+  const courseId = courseIdOf(term);
+  const exam = hub === "exam";
+  const vars = {
+    course: term.courseCode,
+    course_id: courseId,
+    term: term.id,
+    mode: hubMode(hubDef),
+    exam_period: model.exam.period,
+  };
+  const specs: readonly VolumeMountSpec[] = term.volumeMounts ?? model.volumeMounts ?? DEFAULT_VOLUME_MOUNTS;
+  const mounts = specs
+    .filter((s) => s.roles.includes(role) && (!s.hubs || s.hubs.includes(hub)))
+    .map((s) => ({
+      name: NFS_VOLUME_NAME,
+      mountPath: expandTemplate(s.mountPath, vars),
+      subPath: expandTemplate(s.nfsPath, vars).replace(/^\/+/, ""),
+      readOnly: s.readOnlyFor.includes(role),
+    }));
+  const r = term.resources;
+  const guaranteed = exam && model.exam.guaranteedResources;
+  const choice: ProfileOverride = {
+    image: term.image,
+    image_pull_policy: term.imagePullPolicy,
+    cpu_guarantee: cpuToCores(guaranteed ? r.cpuLimit : r.cpuGuarantee),
+    cpu_limit: cpuToCores(r.cpuLimit),
+    mem_guarantee: memToBytes(guaranteed ? r.memLimit : r.memGuarantee),
+    mem_limit: memToBytes(r.memLimit),
+    environment: {
+      E2X_COURSE: term.courseCode,
+      E2X_COURSE_ID: courseId,
+      E2X_HUB: hub,
+      E2X_ROLE: role,
+      E2X_TERM: term.id,
+    },
+    volumes: [{ name: NFS_VOLUME_NAME, nfs: { server: model.nfs.server, path: joinPath(model.nfs.basePath) || "/" } }],
+    volume_mounts: mounts,
+  };
+  const uid = role === "student" ? model.uids.student : model.uids.staff;
+  const profile: ProfileOverride = {
+    uid,
+    gid: model.uids.gid,
+    fs_gid: model.uids.gid,
+    node_affinity_required: [
+      { matchExpressions: [{ key: "hub.jupyter.org/node-purpose", operator: "In", values: [exam ? "exam" : "user"] }] },
+    ],
+  };
+  return {
+    key: profileKey(term.courseCode, role, courseId),
+    slug: profileSlug(term.courseCode, role),
+    course: term.courseCode,
+    course_id: courseId,
+    term: term.id,
+    role,
+    display_name: `${course.title} (${ROLE_LABEL[role]})`,
+    choice_display_name: term.id,
+    order,
+    profile_override: profile,
+    choice_override: choice,
+  };
+}
+
+/** The profiles every user gets on one hub, deduplicated: each course-term-role stored once. */
+export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfileData {
+  const exam = hub === "exam";
+  const warnings: string[] = [];
+  const roles = rolesOnHub(hub);
+  const active = new Set(model.exam.activeCourseIds);
+  const terms = model.terms
+    .filter((t) => t.hubs.includes(hub))
+    .filter((t) => !exam || active.size === 0 || active.has(courseIdOf(t)))
+    .slice()
+    .sort(compareTerms);
+  const termById = new Map(terms.map((t, i) => [courseIdOf(t), { term: t, order: i }]));
+
+  const profiles: Record<string, ProfileEntry> = {};
+  const perUser = new Map<string, Set<string>>();
+  for (const m of model.memberships) {
+    const hit = termById.get(m.courseId);
+    if (!hit || !roles.includes(m.role)) continue;
+    const user = m.username.trim();
+    const key = profileKey(hit.term.courseCode, m.role, m.courseId);
+    if (!profiles[key]) profiles[key] = buildEntry(model, hub, hit.term, m.role, hit.order);
+    let set = perUser.get(user);
+    if (!set) perUser.set(user, (set = new Set()));
+    set.add(key);
+  }
+
+  const users: Record<string, string[]> = {};
+  for (const user of [...perUser.keys()].sort(compareStrings)) {
+    let keys = [...perUser.get(user)!].sort(
+      (a, b) => profiles[a].order - profiles[b].order || compareStrings(a, b),
+    );
+    if (exam && keys.length > 1) {
+      warnings.push(`exam hub: ${user} is in ${keys.length} exam course terms (${keys.join(", ")}); only ${keys[0]} is offered`);
+      keys = keys.slice(0, 1);
+    }
+    users[user] = keys;
+  }
+  // only keep profiles someone still references (exam mode may have dropped some)
+  const used = new Set(Object.values(users).flat());
+  const kept: Record<string, ProfileEntry> = {};
+  for (const key of Object.keys(profiles).sort(compareStrings)) if (used.has(key)) kept[key] = profiles[key];
+  return { hub, exam, profiles: kept, users, warnings };
+}
+
+/** Serialized JSON object `{k: v, ...}` from pre-serialized values, keys in code-point order. */
+function objectJson(entries: [string, string][]): string {
+  return "{" + entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",") + "}";
+}
+
+/**
+ * Splits `entries` (key -> serialized JSON value) into the fewest hash buckets
+ * (`fnv1a32(key) % n`) whose serialized object fits `budget` bytes.
+ */
+export function packShards(entries: [string, string][], budget: number): string[] {
+  const sorted = entries.slice().sort((a, b) => compareStrings(a[0], b[0]));
+  for (const e of sorted) {
+    if (utf8Bytes(objectJson([e])) > budget) throw new Error(`entry ${e[0]} alone exceeds the shard budget of ${budget} bytes`);
+  }
+  const total = utf8Bytes(objectJson(sorted));
+  for (let n = Math.max(1, Math.ceil(total / budget)); ; n++) {
+    const buckets: [string, string][][] = Array.from({ length: n }, () => []);
+    for (const e of sorted) buckets[fnv1a32(e[0]) % n].push(e);
+    const payloads = buckets.map(objectJson);
+    if (payloads.every((p) => utf8Bytes(p) <= budget)) return payloads;
+    if (n > 4 * sorted.length + 16) throw new Error(`cannot split ${sorted.length} entries into shards of ${budget} bytes`);
+  }
+}
+
+function digest(text: string): string {
+  return createHash("sha256").update(text).digest("hex").slice(0, 10);
+}
+
+function configMap(name: string, namespace: string, hub: HubName, data: Record<string, string>, immutable: boolean, part: string): KubeObject {
+  return {
+    apiVersion: "v1",
+    kind: "ConfigMap",
+    metadata: {
+      name,
+      namespace,
+      labels: { ...hubLabels(hub), "e2x-portal/part": part },
+    },
+    ...(immutable ? { immutable: true } : {}),
+    data,
+  };
+}
+
+/** ConfigMaps holding a hub's profile data: shards first, the index last (apply in this order). */
+export function renderProfileConfigMaps(
+  data: HubProfileData,
+  namespace: string,
+  budget: number = DEFAULT_SHARD_BUDGET_BYTES,
+): { objects: KubeObject[]; stats: ProfileConfigMapStats } {
+  const userPayloads = packShards(
+    Object.entries(data.users).map(([u, keys]) => [u, JSON.stringify(keys)]),
+    budget,
+  );
+  const profilePayloads = packShards(
+    Object.entries(data.profiles).map(([k, entry]) => [k, stableJson(entry)]),
+    budget,
+  );
+  const base = indexConfigMapName(data.hub);
+  const userNames = userPayloads.map((p) => `${base}-u-${digest(p)}`);
+  const profileNames = profilePayloads.map((p) => `${base}-p-${digest(p)}`);
+  const objects: KubeObject[] = [];
+  userPayloads.forEach((p, i) => objects.push(configMap(userNames[i], namespace, data.hub, { "users.json": p }, true, "users")));
+  profilePayloads.forEach((p, i) =>
+    objects.push(configMap(profileNames[i], namespace, data.hub, { "profiles.json": p }, true, "profiles")),
+  );
+  const meta: ShardMeta = {
+    version: PROFILE_FORMAT_VERSION,
+    hub: data.hub,
+    exam: data.exam,
+    hash: "fnv1a32",
+    userShards: userNames,
+    profileShards: profileNames,
+    users: Object.keys(data.users).length,
+    profiles: Object.keys(data.profiles).length,
+  };
+  objects.push(configMap(base, namespace, data.hub, { "meta.json": stableJson(meta) }, false, "index"));
+
+  const bytesByConfigMap: Record<string, number> = {};
+  for (const o of objects) {
+    const d = o.data as Record<string, string>;
+    bytesByConfigMap[o.metadata.name] = Object.entries(d).reduce((s, [k, v]) => s + utf8Bytes(k) + utf8Bytes(v), 0);
+  }
+  const sizes = Object.values(bytesByConfigMap);
+  for (const [name, size] of Object.entries(bytesByConfigMap)) {
+    if (size >= CONFIGMAP_LIMIT_BYTES) throw new Error(`ConfigMap ${name} is ${size} bytes, over the 1 MiB limit`);
+  }
+  return {
+    objects,
+    stats: {
+      hub: data.hub,
+      users: meta.users,
+      profiles: meta.profiles,
+      userShards: userNames.length,
+      profileShards: profileNames.length,
+      configMaps: objects.length,
+      bytesByConfigMap,
+      totalBytes: sizes.reduce((a, b) => a + b, 0),
+      maxBytes: Math.max(...sizes),
+    },
+  };
+}

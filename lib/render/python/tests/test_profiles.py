@@ -1,0 +1,179 @@
+import json
+
+import pytest
+
+import e2x_portal_profiles as p
+from conftest import GOLDEN_DIR
+
+
+def test_shard_lookup_agrees_with_the_portal_hash():
+    vectors = json.loads((GOLDEN_DIR / "shard-vectors.json").read_text())
+    assert len(vectors) >= 5
+    for v in vectors:
+        assert p.fnv1a32(v["name"]) == v["fnv1a32"], v["name"]
+        for n, shard in v["shards"].items():
+            assert p.shard_of(v["name"], int(n)) == shard
+
+
+def test_every_user_is_found_in_the_shard_the_hash_names(golden_configmaps):
+    for namespace, cms in golden_configmaps.items():
+        hub = namespace.removeprefix("e2x-")
+        meta = json.loads(cms[f"e2x-profiles-{hub}"]["meta.json"])
+        for name in meta["userShards"]:
+            for user in json.loads(cms[name]["users.json"]):
+                assert meta["userShards"][p.shard_of(user, len(meta["userShards"]))] == name
+
+
+async def test_profiles_one_per_course_and_role_with_a_choice_per_term(store_for):
+    store, _ = store_for("assignment")
+    entries, exam = await store.entries_for("alice")
+    assert exam is False
+    profiles = p.build_profile_list(entries, "alice")
+    assert [x["slug"] for x in profiles] == ["mathe1+student", "prog+student"]
+    assert profiles[0]["default"] is True
+    choices = profiles[0]["profile_options"]["term"]["choices"]
+    assert list(choices) == ["mathe1+student+mathe1-WS25", "mathe1+student+mathe1-SS25"]
+    assert choices["mathe1+student+mathe1-WS25"]["default"] is True
+    assert choices["mathe1+student+mathe1-SS25"]["default"] is False
+    ws = choices["mathe1+student+mathe1-WS25"]["kubespawner_override"]
+    assert ws["image"] == "ghcr.io/digiklausur/e2x-notebook:2025.10"
+    assert ws["cpu_limit"] == 2 and ws["cpu_guarantee"] == 0.5
+    assert profiles[0]["kubespawner_override"]["uid"] == 1000
+
+
+async def test_unknown_user_gets_no_profiles(store_for):
+    store, _ = store_for("assignment")
+    entries, _ = await store.entries_for("mallory")
+    assert entries == [] and p.build_profile_list(entries, "mallory") == []
+
+
+async def test_exam_mode_offers_exactly_one_course(store_for):
+    store, _ = store_for("exam")
+    entries, exam = await store.entries_for("alice")
+    assert exam is True
+    profiles = p.build_profile_list(entries, "alice", exam=True)
+    assert len(profiles) == 1
+    assert list(profiles[0]["profile_options"]["term"]["choices"]) == ["mathe1+student+mathe1-WS25"]
+    affinity = profiles[0]["kubespawner_override"]["node_affinity_required"]
+    assert affinity[0]["matchExpressions"][0] == {
+        "key": "hub.jupyter.org/node-purpose",
+        "operator": "In",
+        "values": ["exam"],
+    }
+    # even when a shard lists several entries, exam mode keeps one
+    assembly = [dict(entries[0], key="x+student+x-WS25", slug="x+student", order=-1), entries[0]]
+    assert len(p.build_profile_list(assembly, "alice", exam=True)) == 1
+    assert len(p.build_profile_list(assembly, "alice", exam=False)) == 2
+
+
+async def test_volume_mounts_are_templated_with_the_raw_username(store_for):
+    store, _ = store_for("assignment")
+    entries, _ = await store.entries_for("max.mustermann")
+    mounts = p.volume_mounts_for(entries[0], "max.mustermann")
+    home = next(m for m in mounts if m["mountPath"] == "/home/jovyan")
+    assert home == {
+        "name": "e2x-nfs",
+        "mountPath": "/home/jovyan",
+        "subPath": "homes/teaching/students/mathe1-WS25/max.mustermann",
+        "readOnly": False,
+    }
+    ro = {m["mountPath"]: m["readOnly"] for m in mounts}
+    assert ro["/srv/nbgrader/exchange/mathe1-WS25/outbound"] is True
+    assert ro["/srv/nbgrader/exchange/mathe1-WS25/feedback"] is True
+    assert ro["/srv/nbgrader/exchange/mathe1-WS25/inbound"] is False
+    assert ro["/srv/shares/public"] is True
+    # the stored entry keeps its template
+    assert "{username}" in json.dumps(entries[0]["choice_override"]["volume_mounts"])
+
+
+def test_expand_username_leaves_other_text_alone():
+    assert p.expand_username({"a": ["x/{username}/y", 3]}, "bob") == {"a": ["x/bob/y", 3]}
+
+
+def test_selected_key_defaults_and_rejects_unknown():
+    entries = [
+        {"key": "c+student+c-WS25", "slug": "c+student", "order": 0, "course": "c", "role": "student",
+         "display_name": "C", "choice_display_name": "WS25", "profile_override": {}, "choice_override": {}},
+        {"key": "c+student+c-SS25", "slug": "c+student", "order": 1, "course": "c", "role": "student",
+         "display_name": "C", "choice_display_name": "SS25", "profile_override": {}, "choice_override": {}},
+    ]
+    profiles = p.build_profile_list(entries, "u")
+    assert p.selected_key(profiles, {}) == "c+student+c-WS25"
+    assert p.selected_key(profiles, {"profile": "c+student", "term": "c+student+c-SS25"}) == "c+student+c-SS25"
+    assert p.selected_key(profiles, {"profile": "c+student", "term": "d+student+d-SS25"}) is None
+    assert p.selected_key(profiles, {"profile": "nope"}) is None
+    assert p.selected_key([], {}) is None
+
+
+async def test_cache_ttl_picks_up_a_roster_change_without_restart(store_for, fake_clock, golden_configmaps):
+    store, fetch = store_for("assignment", ttl=30)
+    entries, _ = await store.entries_for("bob")
+    assert [e["key"] for e in entries] == ["prog+student+prog-WS25"]
+    reads = len(fetch.calls)
+    await store.entries_for("bob")
+    assert len(fetch.calls) == reads, "served from cache within the TTL"
+
+    # the portal pushes a new user shard and switches the index
+    cms = fetch.configmaps
+    meta = json.loads(cms["e2x-profiles-assignment"]["meta.json"])
+    users = json.loads(cms[meta["userShards"][0]]["users.json"])
+    users["bob"] = ["mathe1+student+mathe1-WS25", "prog+student+prog-WS25"]
+    cms["e2x-profiles-assignment-u-new"] = {"users.json": json.dumps(users)}
+    meta["userShards"] = ["e2x-profiles-assignment-u-new"]
+    cms["e2x-profiles-assignment"] = {"meta.json": json.dumps(meta)}
+
+    entries, _ = await store.entries_for("bob")
+    assert len(entries) == 1, "still cached"
+    fake_clock.now += 31
+    entries, _ = await store.entries_for("bob")
+    assert [e["key"] for e in entries] == ["mathe1+student+mathe1-WS25", "prog+student+prog-WS25"]
+
+
+async def test_missing_index_means_no_profiles(fake_clock):
+    async def fetch(name):
+        return None
+
+    store = p.ProfileStore("assignment", fetch, clock=fake_clock)
+    assert await store.entries_for("alice") == ([], False)
+
+
+async def test_kubernetes_fetcher_maps_404_to_none():
+    from kubernetes_asyncio.client.rest import ApiException
+
+    class Api:
+        async def read_namespaced_config_map(self, name, namespace):
+            assert namespace == "e2x-exam"
+            if name == "there":
+                class CM:
+                    data = {"meta.json": "{}"}
+                return CM()
+            raise ApiException(status=404, reason="Not Found")
+
+    fetch = p.kubernetes_fetcher("e2x-exam", lambda: Api())
+    assert await fetch("there") == {"meta.json": "{}"}
+    assert await fetch("gone") is None
+
+
+async def test_a_failing_api_read_keeps_the_cached_index(store_for, fake_clock):
+    store, fetch = store_for("assignment", ttl=30)
+    assert len((await store.entries_for("alice"))[0]) == 3
+    real = fetch.configmaps
+
+    async def broken(name):
+        raise OSError("connection refused")
+
+    store.fetch = broken
+    fake_clock.now += 60
+    # index from cache, shards cached by name
+    assert len((await store.entries_for("alice"))[0]) == 3
+    store.fetch = fetch
+    assert real is fetch.configmaps
+
+
+async def test_first_read_failure_is_not_hidden(fake_clock):
+    async def broken(name):
+        raise OSError("connection refused")
+
+    store = p.ProfileStore("assignment", broken, clock=fake_clock)
+    with pytest.raises(OSError):
+        await store.entries_for("alice")

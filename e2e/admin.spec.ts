@@ -51,3 +51,34 @@ test("the last admin cannot be demoted", async ({ page }) => {
   await expect(dialog.getByRole("alert")).toContainText("last active admin");
   expect(query<{ role: string }>("select role from users where username = 'admin'")[0].role).toBe("admin");
 });
+
+test("deactivating an account ends its session at the next request", async ({ page, browser }) => {
+  await signIn(page, "admin");
+  await page.goto("/staff");
+  const form = page.getByRole("form", { name: "New local account" });
+  await form.getByLabel("Username").fill("tessa");
+  await form.getByLabel("Display name").fill("Tessa Temp");
+  await form.getByLabel("Role").selectOption("supervisor");
+  await form.getByRole("button", { name: "Create account" }).click();
+  const password = (await page.getByTestId("one-time-password").textContent())!.trim();
+
+  const other = await browser.newContext();
+  const tessa = await other.newPage();
+  await signIn(tessa, "tessa", password);
+
+  await page.reload();
+  await page.getByRole("button", { name: "Edit tessa" }).click();
+  const dialog = page.getByRole("dialog", { name: "Edit tessa" });
+  await dialog.getByLabel("Active (can sign in)").uncheck();
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("row", { name: /Tessa Temp/ }).getByText("deactivated")).toBeVisible();
+
+  await tessa.goto("/courses");
+  await expect(tessa).toHaveURL(/\/sign-in\?expired=1/);
+  await expect(tessa.getByText("Your session has ended. Sign in again.")).toBeVisible();
+  await tessa.getByLabel("Username").fill("tessa");
+  await tessa.getByLabel("Password").fill(password);
+  await tessa.getByRole("button", { name: "Sign in" }).click();
+  await expect(tessa.locator("form [role=alert]")).toHaveText("This account is deactivated. Ask a portal admin.");
+  await other.close();
+});

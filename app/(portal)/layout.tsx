@@ -1,4 +1,5 @@
 import { LogOut } from "lucide-react";
+import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { Nav, type NavItem } from "@/components/shell/nav";
 import { can } from "@/lib/auth/capabilities";
@@ -7,7 +8,11 @@ import { signOutAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
   const principal = await currentPrincipal();
-  if (!principal) redirect("/sign-in?expired=1");
+  if (!principal) {
+    const jar = await cookies();
+    const hadSession = jar.getAll().some((c) => c.name.endsWith("authjs.session-token"));
+    redirect(hadSession ? "/sign-in?expired=1" : "/sign-in");
+  }
   const items: NavItem[] = [
     { href: "/", label: "Dashboard", icon: "dashboard" },
     { href: "/courses", label: "Courses", icon: "courses" },

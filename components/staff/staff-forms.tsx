@@ -12,6 +12,20 @@ import { idleState, type ActionState } from "@/lib/auth/guard-types";
 type Action<T = never> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 type Secret = { username: string; password: string };
 
+const ROLES = ["admin", "instructor", "grader", "supervisor"] as const;
+
+function RoleSelect({ id, defaultValue }: { id?: string; defaultValue: string }) {
+  return (
+    <Select name="role" id={id} defaultValue={defaultValue}>
+      {ROLES.map((r) => (
+        <option key={r} value={r}>
+          {r}
+        </option>
+      ))}
+    </Select>
+  );
+}
+
 function OneTimeSecret({ secret }: { secret?: Secret }) {
   if (!secret) return null;
   return (
@@ -43,12 +57,7 @@ export function CreateStaffForm({ action }: { action: Action<Secret> }) {
           <Input name="email" type="email" defaultValue={keep?.email} error={e.email} />
         </Field>
         <Field label="Role" name="role">
-          <Select name="role" defaultValue={keep?.role ?? "grader"}>
-            <option value="admin">admin</option>
-            <option value="instructor">instructor</option>
-            <option value="grader">grader</option>
-            <option value="supervisor">supervisor</option>
-          </Select>
+          <RoleSelect defaultValue={keep?.role ?? "grader"} />
         </Field>
         <div className="pt-6">
           <SubmitButton className="w-full" pendingText="Creating…">Create account</SubmitButton>
@@ -107,12 +116,7 @@ export function StaffRow({ user, update, reset }: { user: UserRow; update: Actio
                   <Input name="email" id={`email-${user.id}`} defaultValue={user.email ?? ""} />
                 </Field>
                 <Field label="Role" name="role" id={`role-${user.id}`} error={uState.fieldErrors?.role}>
-                  <Select name="role" id={`role-${user.id}`} defaultValue={user.role}>
-                    <option value="admin">admin</option>
-                    <option value="instructor">instructor</option>
-                    <option value="grader">grader</option>
-                    <option value="supervisor">supervisor</option>
-                  </Select>
+                  <RoleSelect id={`role-${user.id}`} defaultValue={user.role} />
                 </Field>
                 <label className="flex items-center gap-2 text-sm">
                   <input type="checkbox" name="active" defaultChecked={user.active} disabled={user.self} /> Active (can sign in)

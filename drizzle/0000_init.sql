@@ -178,4 +178,52 @@ CREATE UNIQUE INDEX `submissions_term_key_unique` ON `submissions` (`term_id`,`k
 CREATE INDEX `submissions_term_student_assignment` ON `submissions` (`term_id`,`student`,`assignment_name`);--> statement-breakpoint
 CREATE INDEX `submissions_term_recorded_norm` ON `submissions` (`term_id`,`recorded_hashcode_norm`);--> statement-breakpoint
 CREATE INDEX `submissions_term_stored_norm` ON `submissions` (`term_id`,`stored_hashcode_norm`);--> statement-breakpoint
-CREATE INDEX `submissions_term_status` ON `submissions` (`term_id`,`status`);
+CREATE INDEX `submissions_term_status` ON `submissions` (`term_id`,`status`);--> statement-breakpoint
+CREATE TABLE `deployment_settings` (
+	`id` integer PRIMARY KEY NOT NULL,
+	`value` text NOT NULL,
+	`updated_at` integer DEFAULT (unixepoch() * 1000) NOT NULL,
+	`updated_by` integer,
+	FOREIGN KEY (`updated_by`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE TABLE `push_objects` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`push_id` integer NOT NULL,
+	`seq` integer NOT NULL,
+	`api_version` text NOT NULL,
+	`kind` text NOT NULL,
+	`namespace` text,
+	`name` text NOT NULL,
+	`plan_action` text,
+	`action` text NOT NULL,
+	`outcome` text NOT NULL,
+	`applied` integer DEFAULT false NOT NULL,
+	`error` text,
+	`changes` text,
+	`conflicts` text,
+	FOREIGN KEY (`push_id`) REFERENCES `pushes`(`id`) ON UPDATE no action ON DELETE cascade
+);
+--> statement-breakpoint
+CREATE INDEX `push_objects_push` ON `push_objects` (`push_id`,`seq`);--> statement-breakpoint
+CREATE TABLE `pushes` (
+	`id` integer PRIMARY KEY AUTOINCREMENT NOT NULL,
+	`started_at` integer NOT NULL,
+	`finished_at` integer NOT NULL,
+	`actor_id` integer,
+	`actor_name` text NOT NULL,
+	`target` text NOT NULL,
+	`location` text NOT NULL,
+	`status` text NOT NULL,
+	`error` text,
+	`plan_counts` text NOT NULL,
+	`result_counts` text NOT NULL,
+	`applied_count` integer DEFAULT 0 NOT NULL,
+	`force_conflicts` integer DEFAULT false NOT NULL,
+	`prune` integer DEFAULT true NOT NULL,
+	`retry_of` integer,
+	`render_summary` text,
+	FOREIGN KEY (`actor_id`) REFERENCES `users`(`id`) ON UPDATE no action ON DELETE set null
+);
+--> statement-breakpoint
+CREATE INDEX `pushes_started` ON `pushes` (`started_at`);

@@ -310,8 +310,9 @@ export function renderProfileConfigMaps(
     budget,
   );
   const base = indexConfigMapName(data.hub);
-  const userNames = userPayloads.map((p) => `${base}-u-${digest(p)}`);
-  const profileNames = profilePayloads.map((p) => `${base}-p-${digest(p)}`);
+  // the shard's position is part of its name: two empty shards must not share one
+  const userNames = userPayloads.map((p, i) => `${base}-u-${digest(`${i}/${userPayloads.length}:${p}`)}`);
+  const profileNames = profilePayloads.map((p, i) => `${base}-p-${digest(`${i}/${profilePayloads.length}:${p}`)}`);
   const objects: KubeObject[] = [];
   userPayloads.forEach((p, i) => objects.push(configMap(userNames[i], namespace, data.hub, { "users.json": p }, true, "users")));
   profilePayloads.forEach((p, i) =>

@@ -12,6 +12,7 @@ import {
   buildHubProfileData,
   parseRenderModel,
   renderAll,
+  renderProfileConfigMaps,
 } from "./index";
 
 function configMaps(objects: KubeObject[], hub: string) {
@@ -137,6 +138,25 @@ describe("renderAll on the small model", () => {
 });
 
 describe("profile data", () => {
+  it("names every shard uniquely, empty shards included", () => {
+    const model = parseRenderModel(smallModel());
+    const data = buildHubProfileData(model, "assignment");
+    let sawEmpty = false;
+    // small budgets force more shards than the hash fills
+    for (let budget = 1000; budget <= 8000; budget += 100) {
+      let objects: KubeObject[];
+      try {
+        objects = renderProfileConfigMaps(data, "ns", budget).objects;
+      } catch {
+        continue; // one entry alone is larger than this budget
+      }
+      const names = objects.map((o) => o.metadata.name);
+      expect(new Set(names).size, `budget ${budget}`).toBe(names.length);
+      sawEmpty ||= objects.some((o) => Object.values(o.data as Record<string, string>).includes("{}"));
+    }
+    expect(sawEmpty).toBe(true);
+  });
+
   it("stores each course-term-role once", () => {
     const model = parseRenderModel(smallModel());
     const data = buildHubProfileData(model, "assignment");

@@ -1,0 +1,26 @@
+import { requireRoute } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { renderPortal } from "@/lib/deployment/model";
+import { HUB_KEYS, type HubKey } from "@/lib/deployment/settings";
+
+/** Z2JH values of one hub: GET /api/cluster/values/<hub>.yaml */
+export async function GET(_req: Request, { params }: { params: Promise<{ hub: string }> }) {
+  const principal = await requireRoute("cluster.view");
+  if (principal instanceof Response) return principal;
+  const hub = (await params).hub.replace(/\.ya?ml$/, "");
+  if (!(HUB_KEYS as readonly string[]).includes(hub)) return Response.json({ error: `No hub named ${hub}: ${HUB_KEYS.join(", ")}.` }, { status: 404 });
+  try {
+    const { render } = renderPortal(getDb());
+    const yaml = render.valuesYaml[hub as HubKey];
+    if (!yaml) return Response.json({ error: `The ${hub} hub renders no values.` }, { status: 404 });
+    return new Response(yaml, {
+      headers: {
+        "Content-Type": "application/yaml; charset=utf-8",
+        "Content-Disposition": `attachment; filename="values-${hub}.yaml"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  } catch (e) {
+    return Response.json({ error: `The portal's data cannot be rendered: ${e instanceof Error ? e.message : String(e)}` }, { status: 500 });
+  }
+}

@@ -1,0 +1,233 @@
+"use client";
+import { Eye, Loader2, Upload } from "lucide-react";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { useEffect, useState, useTransition } from "react";
+import { toast } from "sonner";
+import { Badge } from "@/components/ui/card";
+import { Button } from "@/components/ui/button";
+import { ConfirmButton } from "@/components/ui/confirm";
+import { FormMessage } from "@/components/ui/field";
+import { Table, Td, Th } from "@/components/ui/table";
+import { idleState, type ActionState } from "@/lib/auth/guard-types";
+import type { PlanView, PushOutcomeView } from "@/lib/deployment/views";
+import { objectName, PlanCounts, PlanList } from "./plan-list";
+
+type Action<T> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
+type ApplyData = { kind: "done"; outcome: PushOutcomeView } | { kind: "stale"; plan: PlanView };
+
+const OUTCOME_TONE = { ok: "green", failed: "red", skipped: "amber" } as const;
+
+function Elapsed({ since }: { since: number }) {
+  const [now, setNow] = useState(since);
+  useEffect(() => {
+    const t = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(t);
+  }, []);
+  return <>{Math.max(0, Math.round((now - since) / 1000))} s</>;
+}
+
+export function PushPanel({
+  preview,
+  apply,
+  canPush,
+  retryOf,
+  targetLabel,
+}: {
+  preview: Action<PlanView>;
+  apply: Action<ApplyData>;
+  canPush: boolean;
+  retryOf?: number;
+  targetLabel: string;
+}) {
+  const router = useRouter();
+  const [plan, setPlan] = useState<PlanView | null>(null);
+  const [message, setMessage] = useState<ActionState>(idleState);
+  const [outcome, setOutcome] = useState<PushOutcomeView | null>(null);
+  const [phase, setPhase] = useState<null | { kind: "preview" | "apply"; since: number }>(null);
+  const [forceConflicts, setForceConflicts] = useState(false);
+  const [prune, setPrune] = useState(true);
+  const [pending, start] = useTransition();
+
+  const runPreview = () => {
+    setPhase({ kind: "preview", since: Date.now() });
+    setOutcome(null);
+    start(async () => {
+      const res = await preview(idleState as ActionState<PlanView>, new FormData());
+      setPhase(null);
+      setMessage({ status: res.status, message: res.message });
+      if (res.status === "ok" && res.data) {
+        setPlan(res.data);
+        setForceConflicts(false);
+      } else setPlan(null);
+    });
+  };
+
+  const runApply = () => {
+    if (!plan) return;
+    const fd = new FormData();
+    fd.set("fingerprint", plan.fingerprint);
+    if (forceConflicts) fd.set("forceConflicts", "on");
+    if (prune) fd.set("prune", "on");
+    if (retryOf) fd.set("retryOf", String(retryOf));
+    setPhase({ kind: "apply", since: Date.now() });
+    start(async () => {
+      const res = await apply(idleState as ActionState<ApplyData>, fd);
+      setPhase(null);
+      setMessage({ status: res.status === "ok" && res.data?.kind === "done" && res.data.outcome.status === "failed" ? "error" : res.status, message: res.message });
+      if (res.status !== "ok" || !res.data) return;
+      if (res.data.kind === "stale") {
+        setPlan(res.data.plan);
+        setForceConflicts(false);
+        return;
+      }
+      setOutcome(res.data.outcome);
+      setPlan(null);
+      if (res.data.outcome.status === "ok") toast.success(res.message);
+      else toast.error(res.message ?? "The push failed.");
+      router.refresh();
+    });
+  };
+
+  const s = plan?.summary;
+  const pendingWrites = s ? s.create + s.change + (prune ? s.prune : 0) + (forceConflicts ? s.conflict : 0) : 0;
+  const managers = plan ? [...new Set(plan.items.flatMap((i) => i.conflicts?.map((c) => c.manager) ?? []))] : [];
+  const toApply = s ? s.create + s.change + s.unchanged + s.conflict + (prune ? s.prune : 0) : 0;
+
+  return (
+    <div className="space-y-4">
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="button" variant={plan ? "secondary" : "primary"} onClick={runPreview} disabled={pending}>
+          {phase?.kind === "preview" ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Eye className="size-4" aria-hidden />}
+          {plan ? "Preview again" : "Preview changes"}
+        </Button>
+        <span className="text-sm text-slate-500">Target: {targetLabel}</span>
+      </div>
+
+      <div role="status" aria-live="polite" className="text-sm text-slate-700">
+        {phase?.kind === "preview" && (
+          <p className="flex items-center gap-2">
+            <Loader2 className="size-4 animate-spin" aria-hidden /> Rendering and comparing with the target… <Elapsed since={phase.since} />
+          </p>
+        )}
+        {phase?.kind === "apply" && (
+          <div className="space-y-2 rounded-md border border-brand-100 bg-brand-50 px-3 py-2">
+            <p className="flex items-center gap-2 font-medium text-brand-700">
+              <Loader2 className="size-4 animate-spin" aria-hidden /> Applying {toApply} object{toApply === 1 ? "" : "s"} one by one… <Elapsed since={phase.since} />
+            </p>
+            <progress className="h-1.5 w-full" aria-label="Push in progress" />
+            <p className="text-xs text-slate-600">Keep this page open. If the connection drops, the history still records what was written.</p>
+          </div>
+        )}
+      </div>
+      {!phase && !outcome && <FormMessage state={message} />}
+
+      {plan && s && (
+        <div className="space-y-4" data-testid="push-preview">
+          <PlanCounts summary={s} />
+          {plan.warnings.length > 0 && (
+            <details className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
+              <summary className="cursor-pointer">{plan.warnings.length} warning{plan.warnings.length === 1 ? "" : "s"} from rendering</summary>
+              <ul className="mt-1 list-disc pl-5 text-xs">
+                {plan.warnings.slice(0, 50).map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+                {plan.warnings.length > 50 && <li>… and {plan.warnings.length - 50} more</li>}
+              </ul>
+            </details>
+          )}
+          <PlanList items={plan.items} />
+          {canPush && (
+            <div className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
+              <fieldset className="space-y-2 text-sm">
+                <legend className="sr-only">Push options</legend>
+                <label className="flex items-start gap-2">
+                  <input type="checkbox" className="mt-0.5" checked={prune} onChange={(e) => setPrune(e.target.checked)} />
+                  <span>
+                    Delete the {s.prune} object{s.prune === 1 ? "" : "s"} the portal no longer renders (prune)
+                    <span className="block text-xs text-slate-500">Only objects labelled as managed by the portal are ever deleted.</span>
+                  </span>
+                </label>
+                {s.conflict > 0 && (
+                  <label className="flex items-start gap-2 text-red-800">
+                    <input type="checkbox" className="mt-0.5" checked={forceConflicts} onChange={(e) => setForceConflicts(e.target.checked)} />
+                    <span>
+                      Override conflicts: take over the fields {managers.length ? <>now owned by <strong>{managers.join(", ")}</strong></> : "owned by other field managers"}
+                      <span className="block text-xs text-red-700">Without this, the {s.conflict} object{s.conflict === 1 ? "" : "s"} in conflict fail and everything else is applied.</span>
+                    </span>
+                  </label>
+                )}
+              </fieldset>
+              <ConfirmButton
+                variant="primary"
+                title="Apply these changes?"
+                confirmLabel="Apply now"
+                disabled={pending || pendingWrites === 0}
+                onConfirm={runApply}
+                body={
+                  <>
+                    <p>
+                      {s.create} to create, {s.change} to change, {prune ? s.prune : 0} to prune{s.conflict ? `, ${s.conflict} in conflict${forceConflicts ? " (overridden)" : " (left as they are)"}` : ""} on {targetLabel}.
+                    </p>
+                    <p className="mt-2">Hubs read new profile data within about a minute. The outcome is recorded in the push history.</p>
+                  </>
+                }
+              >
+                <Upload className="size-4" aria-hidden /> Apply…
+              </ConfirmButton>
+              {pendingWrites === 0 && (
+                <p className="text-sm text-slate-600">
+                  {s.conflict > 0 && !forceConflicts
+                    ? "Nothing else to apply. Tick “Override conflicts” to take the fields over, or leave them to the other field manager."
+                    : s.error > 0
+                      ? "Nothing to apply: the other objects are up to date; fix what was refused first."
+                      : "Nothing to apply: the target already holds what the portal renders."}
+                </p>
+              )}
+            </div>
+          )}
+        </div>
+      )}
+
+      {outcome && (
+        <div className="space-y-3" data-testid="push-result">
+          <div className="flex flex-wrap items-center gap-3">
+            <Badge tone={outcome.status === "ok" ? "green" : "red"}>{outcome.status === "ok" ? "Succeeded" : "Failed"}</Badge>
+            <span className="text-sm text-slate-700">
+              {outcome.appliedCount} written · {Object.entries(outcome.resultCounts).map(([k, v]) => `${v} ${k}`).join(" · ")}
+            </span>
+            <Link href={`/cluster/pushes/${outcome.pushId}`} className="text-sm font-medium text-brand-700 hover:underline">
+              Push #{outcome.pushId} in the history
+            </Link>
+          </div>
+          {outcome.error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">{outcome.error}</p>}
+          <Table>
+            <thead>
+              <tr>
+                <Th>Object</Th>
+                <Th>Planned</Th>
+                <Th>Result</Th>
+                <Th>Written</Th>
+              </tr>
+            </thead>
+            <tbody className="divide-y divide-slate-100">
+              {outcome.items.map((i) => (
+                <tr key={i.key}>
+                  <Td>
+                    {objectName(i)}
+                    {i.error && <p className="text-xs text-red-700">{i.error}</p>}
+                  </Td>
+                  <Td className="text-slate-600">{i.planAction ?? "—"}</Td>
+                  <Td>
+                    <Badge tone={OUTCOME_TONE[i.outcome]}>{i.action}</Badge>
+                  </Td>
+                  <Td>{i.applied ? "yes" : "no"}</Td>
+                </tr>
+              ))}
+            </tbody>
+          </Table>
+        </div>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,103 @@
+"use client";
+import { useActionState } from "react";
+import { Field, FormMessage, Input, Textarea } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { idleState, type ActionState } from "@/lib/auth/guard-types";
+
+type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
+
+const HUBS = [
+  ["assignment", "Assignment hub"],
+  ["exam", "Exam hub"],
+  ["grading", "Grading hub"],
+] as const;
+
+export function SettingsForm({ action, initial, canEdit }: { action: Action; initial: Record<string, string>; canEdit: boolean }) {
+  const [state, formAction] = useActionState(action, idleState);
+  // After an error React resets the form: show what was submitted, not the stored values.
+  const v = (k: string) => (state.status === "error" ? state.values?.[k] ?? initial[k] : initial[k]) ?? "";
+  const err = (k: string) => state.fieldErrors?.[k];
+  const ldapOn = state.status === "error" ? state.values?.ldapEnabled === "on" : initial.ldapEnabled === "on";
+  return (
+    <form action={formAction} className="space-y-5" aria-label="Deployment settings">
+      <fieldset disabled={!canEdit} className="space-y-5">
+        <div className="overflow-x-auto">
+          <table className="w-full text-sm">
+            <caption className="sr-only">Hubs</caption>
+            <thead>
+              <tr className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+                <th scope="col" className="py-1 pr-3">Hub</th>
+                <th scope="col" className="py-1 pr-3">Namespace</th>
+                <th scope="col" className="py-1 pr-3">Helm release</th>
+                <th scope="col" className="py-1">Host</th>
+              </tr>
+            </thead>
+            <tbody>
+              {HUBS.map(([h, label]) => (
+                <tr key={h} className="align-top">
+                  <th scope="row" className="py-1.5 pr-3 text-left font-medium text-slate-700">{label}</th>
+                  {(["Namespace", "Release", "Host"] as const).map((f) => (
+                    <td key={f} className="py-1.5 pr-3">
+                      <label htmlFor={`${h}${f}`} className="sr-only">{`${label} ${f.toLowerCase()}`}</label>
+                      <Input name={`${h}${f}`} defaultValue={v(`${h}${f}`)} error={err(`${h}${f}`)} placeholder={f === "Host" ? "optional" : undefined} spellCheck={false} />
+                      {err(`${h}${f}`)?.map((e) => (
+                        <p key={e} id={`${h}${f}-error`} className="mt-1 text-xs font-medium text-red-600">{e}</p>
+                      ))}
+                    </td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+
+        <div className="grid gap-4 sm:grid-cols-2">
+          <Field label="NFS server" name="nfsServer" error={err("nfsServer")}>
+            <Input name="nfsServer" defaultValue={v("nfsServer")} error={err("nfsServer")} spellCheck={false} />
+          </Field>
+          <Field label="NFS base path" name="nfsBasePath" error={err("nfsBasePath")} hint="homes, nbgrader and shares live below it">
+            <Input name="nfsBasePath" defaultValue={v("nfsBasePath")} error={err("nfsBasePath")} spellCheck={false} />
+          </Field>
+        </div>
+
+        <fieldset className="space-y-3 rounded-md border border-slate-200 p-4">
+          <legend className="px-1 text-sm font-medium text-slate-700">LDAP login (assignment and grading hubs)</legend>
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="ldapEnabled" defaultChecked={ldapOn} /> Hubs log in against LDAP
+          </label>
+          <div className="grid gap-4 sm:grid-cols-2">
+            <Field label="URL" name="ldapUrl" error={err("ldapUrl")}>
+              <Input name="ldapUrl" defaultValue={v("ldapUrl")} error={err("ldapUrl")} spellCheck={false} />
+            </Field>
+            <Field label="Bind DN" name="ldapBindDn" error={err("ldapBindDn")}>
+              <Input name="ldapBindDn" defaultValue={v("ldapBindDn")} error={err("ldapBindDn")} spellCheck={false} />
+            </Field>
+            <Field label="Search base" name="ldapSearchBase" error={err("ldapSearchBase")}>
+              <Input name="ldapSearchBase" defaultValue={v("ldapSearchBase")} error={err("ldapSearchBase")} spellCheck={false} />
+            </Field>
+            <Field label="Search filter" name="ldapSearchFilter" error={err("ldapSearchFilter")} hint="{login} is the login name">
+              <Input name="ldapSearchFilter" defaultValue={v("ldapSearchFilter")} error={err("ldapSearchFilter")} spellCheck={false} />
+            </Field>
+            <Field label="Bind password: Secret name" name="ldapRefName" error={err("ldapRefName")} hint="A Secret in each hub namespace; the portal never sees the password">
+              <Input name="ldapRefName" defaultValue={v("ldapRefName")} error={err("ldapRefName")} spellCheck={false} />
+            </Field>
+            <Field label="Bind password: key in the Secret" name="ldapRefKey" error={err("ldapRefKey")}>
+              <Input name="ldapRefKey" defaultValue={v("ldapRefKey")} error={err("ldapRefKey")} spellCheck={false} />
+            </Field>
+          </div>
+        </fieldset>
+
+        <div className="grid gap-4 sm:grid-cols-3">
+          <Field label="Exam source networks (CIDR, one per line)" name="examCidrs" error={err("examCidrs")} hint="Pool rooms, laptop pool, staff VPN. Empty: reachable from anywhere." className="sm:col-span-2">
+            <Textarea name="examCidrs" rows={3} defaultValue={v("examCidrs")} error={err("examCidrs")} spellCheck={false} className="font-mono" />
+          </Field>
+          <Field label="Exam period" name="examPeriod" error={err("examPeriod")} hint="Part of exam home paths, e.g. PZ1">
+            <Input name="examPeriod" defaultValue={v("examPeriod")} error={err("examPeriod")} spellCheck={false} />
+          </Field>
+        </div>
+      </fieldset>
+      <FormMessage state={state} />
+      {canEdit && <SubmitButton pendingText="Saving…">Save settings</SubmitButton>}
+    </form>
+  );
+}

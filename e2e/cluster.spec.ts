@@ -1,0 +1,112 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { DB_FILE, query, shot, signIn, signOut } from "./helpers";
+
+// The e2e server has no KUBECONFIG: pushes go to the export target under its data dir.
+const EXPORT_DIR = path.join(path.dirname(DB_FILE), "export");
+
+test("admin previews, applies and sees the push in the history; a grader is refused", async ({ page }) => {
+  await signIn(page, "admin");
+  await page.getByRole("link", { name: "Cluster" }).click();
+  await expect(page.getByRole("heading", { name: "Cluster", level: 1 })).toBeVisible();
+  await expect(page.getByTestId("target")).toContainText("Export target:");
+  await expect(page.getByTestId("target")).toContainText(EXPORT_DIR);
+  await expect(page.getByText("Profile ConfigMaps and the 1 MiB limit")).toBeVisible();
+  await expect(page.getByRole("meter").first()).toBeVisible();
+  // Nothing exported yet: the drift lists every object as missing.
+  await expect(page.getByTestId("drift")).toContainText("missing");
+  await expect(page.getByRole("heading", { name: "Nothing pushed yet" })).toBeVisible();
+  await shot(page, "cluster-overview-empty");
+
+  // Settings: a wrong CIDR is refused next to the field, a valid one is saved.
+  const cidrs = page.getByLabel("Exam source networks (CIDR, one per line)");
+  await cidrs.fill("192.0.2.0/24\n300.0.0.0/8");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("300.0.0.0/8: A CIDR such as")).toBeVisible();
+  await expect(cidrs).toHaveValue("192.0.2.0/24\n300.0.0.0/8");
+  await cidrs.fill("192.0.2.0/24\n198.51.100.0/25");
+  await page.getByRole("button", { name: "Save settings" }).click();
+  await expect(page.getByText("Settings saved.")).toBeVisible();
+  expect(query<{ n: number }>("select count(*) n from audit_log where action = 'cluster.settings'")[0].n).toBe(1);
+
+  // Preview (keyboard), then apply through the confirmation dialog.
+  await page.getByRole("link", { name: "Preview and push" }).click();
+  await expect(page.getByRole("heading", { name: "Preview and push" })).toBeVisible();
+  const previewButton = page.getByRole("button", { name: "Preview changes" });
+  await previewButton.focus();
+  await page.keyboard.press("Enter");
+  await expect(page.getByTestId("push-preview")).toBeVisible();
+  await expect(page.getByText(/Preview ready: \d+ to create/)).toBeVisible();
+  const creates = await page.locator('[data-testid="plan-item"][data-action="create"]').count();
+  expect(creates).toBeGreaterThan(10);
+  expect(fs.existsSync(EXPORT_DIR) ? fs.readdirSync(EXPORT_DIR) : []).toEqual([]); // a preview writes nothing
+  await shot(page, "cluster-preview");
+
+  await page.getByRole("button", { name: "Apply…" }).click();
+  const dialog = page.getByRole("dialog", { name: "Apply these changes?" });
+  await expect(dialog).toBeVisible();
+  await shot(page, "cluster-confirm");
+  await dialog.getByRole("button", { name: "Apply now" }).click();
+  await expect(page.getByTestId("push-result")).toBeVisible({ timeout: 30_000 });
+  await expect(page.getByTestId("push-result")).toContainText("Succeeded");
+  await shot(page, "cluster-result");
+  expect(fs.existsSync(path.join(EXPORT_DIR, "e2x-exam", "configmap-e2x-profiles-exam.yaml"))).toBe(true);
+  const pushes = query<{ id: number; status: string; applied_count: number }>("select id, status, applied_count from pushes");
+  expect(pushes).toEqual([{ id: 1, status: "ok", applied_count: creates }]);
+
+  // The history row on the overview, and the push detail page.
+  await page.getByRole("link", { name: "Cluster", exact: true }).first().click();
+  const history = page.getByTestId("push-history");
+  await expect(history.getByRole("row")).toHaveCount(2);
+  await expect(history).toContainText("admin");
+  await expect(history).toContainText("ok");
+  await expect(page.getByTestId("drift")).toContainText("In sync");
+  await shot(page, "cluster-overview-after");
+  await history.getByRole("link", { name: "#1" }).click();
+  await expect(page.getByRole("heading", { name: /Push #1/ })).toBeVisible();
+  await expect(page.getByText(`${creates} objects in`)).toBeVisible();
+  await shot(page, "cluster-push-detail");
+
+  // Someone edits an exported object by hand: the overview shows the drift, a repeat of
+  // push #1 (with current data) shows the field before -> after and puts it back.
+  const indexFile = path.join(EXPORT_DIR, "e2x-exam", "configmap-e2x-profiles-exam.yaml");
+  fs.writeFileSync(indexFile, fs.readFileSync(indexFile, "utf8").replace(/meta\.json: .*/, 'meta.json: "{}"'));
+  await page.getByRole("link", { name: "Cluster", exact: true }).first().click();
+  await expect(page.getByTestId("drift")).toContainText("1 object differ");
+  await expect(page.getByTestId("drift")).toContainText("e2x-exam/e2x-profiles-exam");
+  await page.goto("/cluster/pushes/1");
+  await page.getByRole("link", { name: "Push again with current data" }).click();
+  await expect(page.getByRole("heading", { name: "Push again (repeats #1)" })).toBeVisible();
+  await page.getByRole("button", { name: "Preview changes" }).click();
+  const changed = page.locator('[data-testid="plan-item"][data-action="change"]');
+  await expect(changed).toHaveCount(1);
+  await expect(changed).toContainText('data["meta.json"]');
+  await expect(changed.locator("code").first()).toHaveText("{}");
+  await expect(page.getByRole("button", { name: "Preview again" })).toBeEnabled();
+  await shot(page, "cluster-preview-change");
+  await page.getByRole("button", { name: "Apply…" }).click();
+  await page.getByRole("dialog").getByRole("button", { name: "Apply now" }).click();
+  await expect(page.getByTestId("push-result")).toContainText("1 written");
+  expect(query<{ retry_of: number | null; applied_count: number }>("select retry_of, applied_count from pushes where id = 2")).toEqual([{ retry_of: 1, applied_count: 1 }]);
+
+  // Downloads.
+  const bundle = await page.request.get("/api/cluster/bundle.yaml");
+  expect(bundle.status()).toBe(200);
+  expect(await bundle.text()).toContain("kind: NetworkPolicy");
+  const values = await page.request.get("/api/cluster/values/exam.yaml");
+  expect(values.status()).toBe(200);
+  expect(await values.text()).toContain("198.51.100.0/25");
+  expect((await page.request.get("/api/cluster/values/nope.yaml")).status()).toBe(404);
+  await signOut(page);
+
+  // A grader has no cluster rights.
+  await signIn(page, "gustav");
+  await expect(page.getByRole("link", { name: "Cluster" })).toHaveCount(0);
+  await page.goto("/cluster");
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  await page.goto("/cluster/push");
+  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  expect((await page.request.get("/api/cluster/bundle.yaml")).status()).toBe(403);
+  await shot(page, "cluster-forbidden");
+});

@@ -1,0 +1,97 @@
+/**
+ * Cluster: deployment settings and the history of pushes.
+ *
+ * Tables
+ *   deployment_settings  one row (id 1): hub namespaces/releases/hosts, NFS, LDAP, exam network;
+ *                        JSON validated by lib/deployment/settings.ts (defaults when the row is missing)
+ *   pushes               one push: who, when, target (cluster|export), plan counts, outcome
+ *   push_objects         one object of a push: ref, planned action, what happened, error message
+ *
+ * Secret values are never stored: plans are redacted before their changes are written.
+ * Times are epoch milliseconds.
+ */
+import { sql } from "drizzle-orm";
+import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { users } from "./core";
+
+const now = sql`(unixepoch() * 1000)`;
+
+export const deploymentSettings = sqliteTable("deployment_settings", {
+  id: integer("id").primaryKey(),
+  value: text("value", { mode: "json" }).$type<unknown>().notNull(),
+  updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  updatedBy: integer("updated_by").references(() => users.id, { onDelete: "set null" }),
+});
+
+export const PUSH_TARGETS = ["cluster", "export"] as const;
+export const PUSH_STATUSES = ["ok", "failed"] as const;
+export type PushStatus = (typeof PUSH_STATUSES)[number];
+
+/** Counts per planned action (create, change, unchanged, prune, conflict, error). */
+export interface PushPlanCounts {
+  create: number;
+  change: number;
+  unchanged: number;
+  prune: number;
+  conflict: number;
+  error: number;
+}
+
+/** Counts per result (created, configured, unchanged, pruned, conflict, error, skipped). */
+export type PushResultCounts = Record<string, number>;
+
+export const pushes = sqliteTable(
+  "pushes",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    startedAt: integer("started_at", { mode: "timestamp_ms" }).notNull(),
+    finishedAt: integer("finished_at", { mode: "timestamp_ms" }).notNull(),
+    actorId: integer("actor_id").references(() => users.id, { onDelete: "set null" }),
+    actorName: text("actor_name").notNull(),
+    target: text("target", { enum: PUSH_TARGETS }).notNull(),
+    /** API server URL or export directory. */
+    location: text("location").notNull(),
+    status: text("status", { enum: PUSH_STATUSES }).notNull(),
+    /** Why the push stopped (API server gone, credentials rejected), or why it could not start. */
+    error: text("error"),
+    planCounts: text("plan_counts", { mode: "json" }).$type<PushPlanCounts>().notNull(),
+    resultCounts: text("result_counts", { mode: "json" }).$type<PushResultCounts>().notNull(),
+    /** Objects written or deleted by this push. */
+    appliedCount: integer("applied_count").notNull().default(0),
+    forceConflicts: integer("force_conflicts", { mode: "boolean" }).notNull().default(false),
+    prune: integer("prune", { mode: "boolean" }).notNull().default(true),
+    /** The push this one repeats (with the data of its own time). */
+    retryOf: integer("retry_of"),
+    /** Render stats of the pushed data: users and profiles per hub, objects. */
+    renderSummary: text("render_summary", { mode: "json" }).$type<Record<string, unknown>>(),
+  },
+  (t) => [index("pushes_started").on(t.startedAt)],
+);
+
+export const pushObjects = sqliteTable(
+  "push_objects",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    pushId: integer("push_id")
+      .notNull()
+      .references(() => pushes.id, { onDelete: "cascade" }),
+    seq: integer("seq").notNull(),
+    apiVersion: text("api_version").notNull(),
+    kind: text("kind").notNull(),
+    namespace: text("namespace"),
+    name: text("name").notNull(),
+    /** What the plan said: create, change, unchanged, prune, conflict, error (null if not planned). */
+    planAction: text("plan_action"),
+    /** What happened: created, configured, unchanged, pruned, conflict, error, skipped. */
+    action: text("action").notNull(),
+    outcome: text("outcome", { enum: ["ok", "failed", "skipped"] }).notNull(),
+    /** Written or deleted by this push. */
+    applied: integer("applied", { mode: "boolean" }).notNull().default(false),
+    error: text("error"),
+    /** Field changes of the plan (redacted, long values shortened). */
+    changes: text("changes", { mode: "json" }).$type<unknown[]>(),
+    /** Other field managers holding the fields (conflicts). */
+    conflicts: text("conflicts", { mode: "json" }).$type<{ manager: string; field: string }[]>(),
+  },
+  (t) => [index("push_objects_push").on(t.pushId, t.seq)],
+);

@@ -1,0 +1,205 @@
+/**
+ * Database -> render model: what the cluster gets, built from the portal's data.
+ *
+ * Every non-archived term of every non-archived course is offered on its hubs. Students are
+ * memberships with role student; term staff instructor -> instructor, grader -> grader;
+ * supervisors get no profile (they watch exams, they do not spawn servers). Deactivated staff
+ * accounts get no profile either.
+ */
+import { and, asc, eq, isNull } from "drizzle-orm";
+import { defaultMounts } from "@/lib/courses/schemas";
+import type { DbOrTx } from "@/lib/db/client";
+import { courses, students, termStaff, terms, users, type TermMount } from "@/lib/db/schema";
+import {
+  DEFAULT_VOLUME_MOUNTS,
+  renderAll,
+  type RenderModelInput,
+  type RenderOptions,
+  type RenderResult,
+  type VolumeMountSpecInput,
+} from "@/lib/render";
+import { getSettings, HUB_KEYS, type DeploymentSettings } from "./settings";
+
+/** Same rule as the renderer: no whitespace, path separators or braces. */
+const RENDERABLE_USERNAME = /^[^\s/{}\\]{1,128}$/;
+
+export interface PortalModel {
+  model: RenderModelInput;
+  /** People and rows that were left out, and why. */
+  warnings: string[];
+  counts: { courses: number; terms: number; students: number; staff: number };
+}
+
+function sameMounts(a: readonly TermMount[], b: readonly TermMount[]): boolean {
+  const norm = (m: readonly TermMount[]) => JSON.stringify(m.map((x) => [x.kind, x.subPath.trim(), x.mountPath.trim().replace(/\/+$/, ""), !!x.readOnly]));
+  return norm(a) === norm(b);
+}
+
+function join(base: string, leaf: string): string {
+  return `${base.replace(/\/+$/, "")}/${leaf}`;
+}
+
+const STAFF = ["grader", "instructor"] as const;
+const EVERYONE = ["student", "grader", "instructor"] as const;
+
+/**
+ * A term's mounts as render volume mounts, or undefined when the term uses the E2x defaults
+ * (then the renderer's full E2x layout applies: exam homes, grader homes, split exchange).
+ *
+ * Custom mounts:
+ * - home: the students' home on the teaching hubs (assignment, grading); read-only for
+ *   students when marked read-only. Staff homes and exam homes keep the E2x layout, which is
+ *   per person and per exam period rather than per term.
+ * - exchange: the course's nbgrader exchange root. Students get `inbound` (writable unless the
+ *   mount is read-only), `outbound` and `feedback` (always read-only), as in E2x; graders and
+ *   instructors get the whole exchange (read-only only when the mount is).
+ * - shared: every role; read-only marks it read-only for students (staff maintain the material).
+ * - extra: every role; read-only for everyone when marked.
+ */
+export function termVolumeMounts(mounts: readonly TermMount[]): VolumeMountSpecInput[] | undefined {
+  if (sameMounts(mounts, defaultMounts())) return undefined;
+  const out: VolumeMountSpecInput[] = [];
+  let shared = 0;
+  let extra = 0;
+  let home = 0;
+  let exchange = 0;
+  for (const m of mounts) {
+    const ro = !!m.readOnly;
+    switch (m.kind) {
+      case "home": {
+        out.push({
+          name: home++ ? `home-${home}` : "home",
+          nfsPath: m.subPath,
+          mountPath: m.mountPath,
+          roles: ["student"],
+          readOnlyFor: ro ? ["student"] : [],
+          hubs: ["assignment", "grading"],
+        });
+        break;
+      }
+      case "exchange": {
+        const suffix = exchange++ ? `-${exchange}` : "";
+        out.push({ name: `exchange-inbound${suffix}`, nfsPath: join(m.subPath, "inbound"), mountPath: join(m.mountPath, "inbound"), roles: ["student"], readOnlyFor: ro ? ["student"] : [] });
+        out.push({ name: `exchange-outbound${suffix}`, nfsPath: join(m.subPath, "outbound"), mountPath: join(m.mountPath, "outbound"), roles: ["student"], readOnlyFor: ["student"] });
+        out.push({ name: `exchange-feedback${suffix}`, nfsPath: join(m.subPath, "feedback"), mountPath: join(m.mountPath, "feedback"), roles: ["student"], readOnlyFor: ["student"] });
+        out.push({ name: `exchange${suffix}`, nfsPath: m.subPath, mountPath: m.mountPath, roles: [...STAFF], readOnlyFor: ro ? [...STAFF] : [] });
+        break;
+      }
+      case "shared":
+        out.push({ name: `shared-${++shared}`, nfsPath: m.subPath, mountPath: m.mountPath, roles: [...EVERYONE], readOnlyFor: ro ? ["student"] : [] });
+        break;
+      case "extra":
+        out.push({ name: `extra-${++extra}`, nfsPath: m.subPath, mountPath: m.mountPath, roles: [...EVERYONE], readOnlyFor: ro ? [...EVERYONE] : [] });
+        break;
+    }
+  }
+  // E2x homes that are not per term: exam homes (per exam period) and staff homes.
+  const examHome = DEFAULT_VOLUME_MOUNTS.find((s) => s.name === "home" && s.hubs?.length === 1 && s.hubs[0] === "exam");
+  const staffHome = DEFAULT_VOLUME_MOUNTS.find((s) => s.name === "home" && s.roles.includes("grader"));
+  if (examHome) out.push({ ...examHome, roles: [...examHome.roles], readOnlyFor: [...examHome.readOnlyFor], hubs: examHome.hubs && [...examHome.hubs] });
+  if (staffHome) out.push({ ...staffHome, name: "staff-home", roles: [...staffHome.roles], readOnlyFor: [...staffHome.readOnlyFor], hubs: staffHome.hubs && [...staffHome.hubs] });
+  return out;
+}
+
+/** The render model of everything the portal holds now. */
+export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getSettings(db).settings): PortalModel {
+  const warnings: string[] = [];
+  const courseRows = db.select().from(courses).where(isNull(courses.archivedAt)).orderBy(asc(courses.code)).all();
+  const codeOf = new Map(courseRows.map((c) => [c.id, c.code]));
+  const termRows = db
+    .select()
+    .from(terms)
+    .where(isNull(terms.archivedAt))
+    .orderBy(asc(terms.courseId), asc(terms.term))
+    .all()
+    .filter((t) => codeOf.has(t.courseId));
+  const courseIdOfTerm = new Map(termRows.map((t) => [t.id, `${codeOf.get(t.courseId)}-${t.term}`]));
+
+  const memberships: RenderModelInput["memberships"] = [];
+  const skip = (who: string, where: string) => warnings.push(`${who} in ${where} was left out: the name has spaces, '/', '\\' or braces.`);
+
+  const studentRows = db.select({ termId: students.termId, username: students.username }).from(students).orderBy(asc(students.termId), asc(students.username)).all();
+  let nStudents = 0;
+  for (const s of studentRows) {
+    const courseId = courseIdOfTerm.get(s.termId);
+    if (!courseId) continue;
+    const username = s.username.trim();
+    if (!RENDERABLE_USERNAME.test(username)) {
+      skip(username, courseId);
+      continue;
+    }
+    memberships.push({ username, courseId, role: "student" });
+    nStudents++;
+  }
+
+  const staffRows = db
+    .select({ termId: termStaff.termId, role: termStaff.role, username: users.username })
+    .from(termStaff)
+    .innerJoin(users, eq(users.id, termStaff.userId))
+    .where(and(eq(users.active, true)))
+    .orderBy(asc(termStaff.termId), asc(users.username))
+    .all();
+  let nStaff = 0;
+  for (const s of staffRows) {
+    const courseId = courseIdOfTerm.get(s.termId);
+    if (!courseId || s.role === "supervisor") continue;
+    if (!RENDERABLE_USERNAME.test(s.username)) {
+      skip(s.username, courseId);
+      continue;
+    }
+    memberships.push({ username: s.username, courseId, role: s.role });
+    nStaff++;
+  }
+
+  const model: RenderModelInput = {
+    hubs: HUB_KEYS.map((name) => {
+      const h = settings.hubs[name];
+      return { name, namespace: h.namespace, releaseName: h.releaseName, ...(h.host ? { host: h.host } : {}) };
+    }),
+    courses: courseRows.map((c) => ({ code: c.code, title: c.title })),
+    terms: termRows.map((t) => {
+      const volumeMounts = termVolumeMounts(t.mounts);
+      return {
+        id: t.term,
+        courseCode: codeOf.get(t.courseId)!,
+        hubs: [...t.hubs],
+        image: t.image,
+        resources: { cpuGuarantee: t.cpuGuarantee, cpuLimit: t.cpuLimit, memGuarantee: t.memGuarantee, memLimit: t.memLimit },
+        ...(volumeMounts ? { volumeMounts } : {}),
+      };
+    }),
+    memberships,
+    exam: { period: settings.exam.period, sourceCidrs: settings.exam.sourceCidrs },
+    nfs: { server: settings.nfs.server, basePath: settings.nfs.basePath },
+    ...(settings.ldap.enabled
+      ? {
+          ldap: {
+            url: settings.ldap.url,
+            bindDn: settings.ldap.bindDn,
+            bindPasswordSecret: { name: settings.ldap.bindPasswordSecret, key: settings.ldap.bindPasswordKey },
+            searchBase: settings.ldap.searchBase,
+            searchFilter: settings.ldap.searchFilter,
+          },
+        }
+      : {}),
+  };
+  return { model, warnings, counts: { courses: courseRows.length, terms: termRows.length, students: nStudents, staff: nStaff } };
+}
+
+export interface PortalRender extends PortalModel {
+  render: RenderResult;
+  settings: DeploymentSettings;
+}
+
+/** Builds the model from the database and renders it. */
+export function renderPortal(db: DbOrTx, options: RenderOptions = {}): PortalRender {
+  const settings = getSettings(db).settings;
+  const pm = buildPortalModel(db, settings);
+  const render = renderAll(pm.model, options);
+  return { ...pm, render, settings, warnings: [...pm.warnings, ...render.stats.warnings] };
+}
+
+/** Hub namespaces of the settings: where the portal's objects live (and may be pruned). */
+export function hubNamespaces(settings: DeploymentSettings): string[] {
+  return [...new Set(HUB_KEYS.map((h) => settings.hubs[h].namespace))].sort();
+}

@@ -1,0 +1,250 @@
+/**
+ * Deployment settings: where the three hubs live (namespace, Helm release, host), the NFS
+ * server, LDAP, and the exam network. Stored as one validated JSON row; the E2x defaults
+ * apply until an admin saves the settings card on the cluster page.
+ */
+import { eq } from "drizzle-orm";
+import { z } from "zod";
+import type { ActionContext } from "@/lib/auth/guard-types";
+import type { DbOrTx } from "@/lib/db/client";
+import { deploymentSettings } from "@/lib/db/schema";
+
+export const HUB_KEYS = ["assignment", "exam", "grading"] as const;
+export type HubKey = (typeof HUB_KEYS)[number];
+
+const dnsLabel = z
+  .string()
+  .trim()
+  .min(1, "Required.")
+  .max(63, "At most 63 characters.")
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Lower-case letters, digits and '-' (a Kubernetes name).");
+const host = z
+  .string()
+  .trim()
+  .max(253)
+  .regex(/^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i, "A host name such as jupyter.example.edu, or empty.");
+const cidr = z
+  .string()
+  .trim()
+  .refine(isCidr, "A CIDR such as 192.0.2.0/24 or 2001:db8::/32.");
+
+export function isCidr(s: string): boolean {
+  const m4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
+  if (m4) return m4.slice(1, 5).every((o) => Number(o) <= 255) && Number(m4[5]) <= 32;
+  const m6 = /^([0-9a-fA-F:]+)\/(\d{1,3})$/.exec(s);
+  return !!m6 && m6[1].includes(":") && Number(m6[2]) <= 128;
+}
+
+export const hubSettingsSchema = z.object({
+  namespace: dnsLabel,
+  releaseName: dnsLabel,
+  host,
+});
+
+export const deploymentSettingsSchema = z.object({
+  hubs: z.object({ assignment: hubSettingsSchema, exam: hubSettingsSchema, grading: hubSettingsSchema }),
+  nfs: z.object({
+    server: z.string().trim().min(1, "Required.").max(253).regex(/^[A-Za-z0-9.:-]+$/, "A host name or IP address."),
+    basePath: z.string().trim().regex(/^\/[^\0\s]*$/, "An absolute path on the NFS server, such as /export/e2x."),
+  }),
+  ldap: z.object({
+    enabled: z.boolean(),
+    url: z.string().trim().regex(/^ldaps?:\/\/[^/:\s]+(:\d+)?\/?$/, "ldaps://host[:port] or ldap://host[:port]."),
+    bindDn: z.string().trim().min(1, "Required."),
+    searchBase: z.string().trim().min(1, "Required."),
+    searchFilter: z.string().trim().min(1, "Required.").refine((f) => f.startsWith("(") && f.endsWith(")"), "An LDAP filter in parentheses, such as (uid={login})."),
+    /** Name of the Secret (in each hub namespace) that holds the bind password: only a reference. */
+    bindPasswordSecret: dnsLabel,
+    bindPasswordKey: z.string().trim().min(1, "Required.").regex(/^[-._a-zA-Z0-9]+$/, "A Secret key: letters, digits, '-', '_' and '.'."),
+  }),
+  exam: z.object({
+    sourceCidrs: z.array(cidr).max(100, "At most 100 networks."),
+    period: z.string().trim().regex(/^[A-Za-z0-9_-]{1,20}$/, "Letters, digits, '-' and '_', such as PZ1."),
+  }),
+});
+export type DeploymentSettings = z.infer<typeof deploymentSettingsSchema>;
+
+export const DEFAULT_SETTINGS: DeploymentSettings = {
+  hubs: {
+    assignment: { namespace: "e2x-assignment", releaseName: "assignment", host: "" },
+    exam: { namespace: "e2x-exam", releaseName: "exam", host: "" },
+    grading: { namespace: "e2x-grading", releaseName: "grading", host: "" },
+  },
+  nfs: { server: "nfs.e2x.example.edu", basePath: "/export/e2x" },
+  ldap: {
+    enabled: true,
+    url: "ldaps://ldap.example.edu:636",
+    bindDn: "cn=jupyterhub,ou=services,dc=example,dc=edu",
+    searchBase: "ou=people,dc=example,dc=edu",
+    searchFilter: "(uid={login})",
+    bindPasswordSecret: "e2x-ldap",
+    bindPasswordKey: "bind-password",
+  },
+  exam: { sourceCidrs: [], period: "PZ1" },
+};
+
+export interface StoredSettings {
+  settings: DeploymentSettings;
+  /** False while the defaults apply (nothing saved yet). */
+  saved: boolean;
+  updatedAt: Date | null;
+  /** Settings that still name the example hosts of the defaults. */
+  placeholders: string[];
+}
+
+const SETTINGS_ID = 1;
+
+/** Settings that still point at the placeholder hosts of the defaults. */
+export function placeholderWarnings(s: DeploymentSettings): string[] {
+  const out: string[] = [];
+  if (/example\.(edu|org|com)$/.test(s.nfs.server)) out.push(`NFS server ${s.nfs.server} is a placeholder.`);
+  if (s.ldap.enabled && /example\.(edu|org|com)/.test(s.ldap.url)) out.push(`LDAP URL ${s.ldap.url} is a placeholder.`);
+  return out;
+}
+
+/** Later validation problems that zod per field cannot see: one namespace per hub. */
+export function crossFieldErrors(s: DeploymentSettings): Record<string, string[]> {
+  const errors: Record<string, string[]> = {};
+  const seen = new Map<string, HubKey>();
+  for (const h of HUB_KEYS) {
+    const ns = s.hubs[h].namespace;
+    const other = seen.get(ns);
+    if (other) errors[`${h}Namespace`] = [`The ${other} hub already uses ${ns}: every hub needs its own namespace.`];
+    seen.set(ns, h);
+  }
+  return errors;
+}
+
+export function getSettings(db: DbOrTx): StoredSettings {
+  const row = db.select().from(deploymentSettings).where(eq(deploymentSettings.id, SETTINGS_ID)).get();
+  if (!row) return { settings: DEFAULT_SETTINGS, saved: false, updatedAt: null, placeholders: placeholderWarnings(DEFAULT_SETTINGS) };
+  const parsed = deploymentSettingsSchema.safeParse(row.value);
+  // A row written by an older version that no longer validates: fall back field by field.
+  const settings = parsed.success ? parsed.data : mergeDefaults(row.value);
+  return { settings, saved: true, updatedAt: row.updatedAt, placeholders: placeholderWarnings(settings) };
+}
+
+function mergeDefaults(value: unknown): DeploymentSettings {
+  const v = (value ?? {}) as Partial<DeploymentSettings>;
+  const merged = {
+    hubs: { ...DEFAULT_SETTINGS.hubs, ...(v.hubs ?? {}) },
+    nfs: { ...DEFAULT_SETTINGS.nfs, ...(v.nfs ?? {}) },
+    ldap: { ...DEFAULT_SETTINGS.ldap, ...(v.ldap ?? {}) },
+    exam: { ...DEFAULT_SETTINGS.exam, ...(v.exam ?? {}) },
+  };
+  const r = deploymentSettingsSchema.safeParse(merged);
+  return r.success ? r.data : DEFAULT_SETTINGS;
+}
+
+/** Saves the settings (validated again here) with an audit entry of what changed. */
+export function saveSettings(input: DeploymentSettings, ctx: ActionContext): DeploymentSettings {
+  const settings = deploymentSettingsSchema.parse(input);
+  const before = getSettings(ctx.tx).settings;
+  ctx.tx
+    .insert(deploymentSettings)
+    .values({ id: SETTINGS_ID, value: settings, updatedAt: new Date(), updatedBy: ctx.principal.id })
+    .onConflictDoUpdate({ target: deploymentSettings.id, set: { value: settings, updatedAt: new Date(), updatedBy: ctx.principal.id } })
+    .run();
+  const changed = flatDiff(before, settings);
+  ctx.audit({
+    action: "cluster.settings",
+    entityType: "deployment",
+    entityId: "settings",
+    summary: changed.length ? `Changed deployment settings: ${changed.join(", ")}` : "Saved deployment settings (no change)",
+    before,
+    after: settings,
+  });
+  return settings;
+}
+
+function flatDiff(a: unknown, b: unknown, prefix = ""): string[] {
+  if (a && b && typeof a === "object" && typeof b === "object" && !Array.isArray(a) && !Array.isArray(b)) {
+    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+    return [...keys].flatMap((k) => flatDiff((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k], prefix ? `${prefix}.${k}` : k));
+  }
+  return JSON.stringify(a) === JSON.stringify(b) ? [] : [prefix];
+}
+
+// ---- the settings card's flat form ---------------------------------------------------------
+
+/** Flat form fields of the settings card (`assignmentNamespace`, `nfsServer`, ...). */
+export function settingsToForm(s: DeploymentSettings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const h of HUB_KEYS) {
+    out[`${h}Namespace`] = s.hubs[h].namespace;
+    out[`${h}Release`] = s.hubs[h].releaseName;
+    out[`${h}Host`] = s.hubs[h].host;
+  }
+  out.nfsServer = s.nfs.server;
+  out.nfsBasePath = s.nfs.basePath;
+  out.ldapEnabled = s.ldap.enabled ? "on" : "";
+  out.ldapUrl = s.ldap.url;
+  out.ldapBindDn = s.ldap.bindDn;
+  out.ldapSearchBase = s.ldap.searchBase;
+  out.ldapSearchFilter = s.ldap.searchFilter;
+  out.ldapRefName = s.ldap.bindPasswordSecret;
+  out.ldapRefKey = s.ldap.bindPasswordKey;
+  out.examCidrs = s.exam.sourceCidrs.join("\n");
+  out.examPeriod = s.exam.period;
+  return out;
+}
+
+const FORM_PATH: Record<string, string> = {
+  "nfs.server": "nfsServer",
+  "nfs.basePath": "nfsBasePath",
+  "ldap.url": "ldapUrl",
+  "ldap.bindDn": "ldapBindDn",
+  "ldap.searchBase": "ldapSearchBase",
+  "ldap.searchFilter": "ldapSearchFilter",
+  "ldap.bindPasswordSecret": "ldapRefName",
+  "ldap.bindPasswordKey": "ldapRefKey",
+  "exam.period": "examPeriod",
+};
+
+/** The form field a settings path belongs to (`hubs.exam.namespace` -> `examNamespace`). */
+export function formFieldOf(path: readonly PropertyKey[]): string {
+  const p = path.map(String);
+  if (p[0] === "hubs" && p.length >= 3) return `${p[1]}${p[2] === "releaseName" ? "Release" : p[2][0].toUpperCase() + p[2].slice(1)}`;
+  if (p[0] === "exam" && p[1] === "sourceCidrs") return "examCidrs";
+  return FORM_PATH[p.slice(0, 2).join(".")] ?? "_form";
+}
+
+/** Splits a CIDR list typed one per line (or separated by commas/spaces). */
+export function splitList(text: string): string[] {
+  return [...new Set(text.split(/[\s,;]+/).map((s) => s.trim()).filter(Boolean))];
+}
+
+/** Parses the flat form into settings; errors keyed by form field. */
+export function parseSettingsForm(form: Record<string, unknown>):
+  | { ok: true; settings: DeploymentSettings }
+  | { ok: false; fieldErrors: Record<string, string[]> } {
+  const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
+  const candidate = {
+    hubs: Object.fromEntries(HUB_KEYS.map((h) => [h, { namespace: str(`${h}Namespace`), releaseName: str(`${h}Release`), host: str(`${h}Host`) }])),
+    nfs: { server: str("nfsServer"), basePath: str("nfsBasePath") },
+    ldap: {
+      enabled: form.ldapEnabled === "on" || form.ldapEnabled === "true",
+      url: str("ldapUrl"),
+      bindDn: str("ldapBindDn"),
+      searchBase: str("ldapSearchBase"),
+      searchFilter: str("ldapSearchFilter"),
+      bindPasswordSecret: str("ldapRefName"),
+      bindPasswordKey: str("ldapRefKey"),
+    },
+    exam: { sourceCidrs: splitList(str("examCidrs")), period: str("examPeriod") },
+  };
+  const r = deploymentSettingsSchema.safeParse(candidate);
+  if (!r.success) {
+    const fieldErrors: Record<string, string[]> = {};
+    for (const issue of r.error.issues) {
+      const key = formFieldOf(issue.path);
+      let msg = issue.message;
+      if (key === "examCidrs" && typeof issue.path[2] === "number") msg = `${candidate.exam.sourceCidrs[issue.path[2]]}: ${msg}`;
+      (fieldErrors[key] ??= []).push(msg);
+    }
+    return { ok: false, fieldErrors };
+  }
+  const cross = crossFieldErrors(r.data);
+  if (Object.keys(cross).length) return { ok: false, fieldErrors: cross };
+  return { ok: true, settings: r.data };
+}

@@ -1,0 +1,67 @@
+/**
+ * Plain shapes the cluster pages hand to components (no database or cluster imports here,
+ * so components may import these types).
+ */
+
+export type PlanActionView = "create" | "change" | "unchanged" | "prune" | "conflict" | "error";
+
+export interface FieldChangeView {
+  path: string;
+  /** Display text; absent when the field is added / removed. */
+  before?: string;
+  after?: string;
+  truncated?: boolean;
+}
+
+export interface PlanItemView {
+  key: string;
+  action: PlanActionView;
+  kind: string;
+  namespace?: string;
+  name: string;
+  changes?: FieldChangeView[];
+  conflicts?: { manager: string; field: string }[];
+  error?: string;
+  note?: string;
+}
+
+export interface PlanCountsView {
+  create: number;
+  change: number;
+  unchanged: number;
+  prune: number;
+  conflict: number;
+  error: number;
+}
+
+export interface PlanView {
+  target: "cluster" | "export";
+  location: string;
+  items: PlanItemView[];
+  summary: PlanCountsView;
+  /** Identifies exactly this plan: Apply refuses when the plan has changed since. */
+  fingerprint: string;
+  createdAt: string;
+  warnings: string[];
+}
+
+export interface PushResultItemView {
+  key: string;
+  kind: string;
+  namespace?: string;
+  name: string;
+  planAction: string | null;
+  action: string;
+  outcome: "ok" | "failed" | "skipped";
+  applied: boolean;
+  error?: string | null;
+}
+
+export interface PushOutcomeView {
+  pushId: number;
+  status: "ok" | "failed";
+  error?: string | null;
+  appliedCount: number;
+  resultCounts: Record<string, number>;
+  items: PushResultItemView[];
+}

@@ -1,0 +1,226 @@
+// The portal's push service (lib/deployment) against a real kube-apiserver: the data of the
+// demo seed rendered, pushed, changed, archived, fought over by another field manager, and
+// interrupted by the API server going away; every push stored in the history.
+import fs from "node:fs";
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startKubeApiServer, type KubeApiServer } from "@/e2e/services/kube";
+import { connectCluster, type ClusterConnection, type PushTarget } from "@/lib/cluster";
+import type { Db } from "@/lib/db/client";
+import { seedIfEmpty } from "@/lib/db/seed";
+import { courses, students, terms } from "@/lib/db/schema";
+import { accessMatrix, targetOverview } from "@/lib/deployment/overview";
+import { getPush, previewPush, runPush, type PushContext } from "@/lib/deployment/push";
+import { createTestDb } from "@/lib/test/db";
+
+let kube: KubeApiServer;
+let conn: ClusterConnection;
+let t: ReturnType<typeof createTestDb>;
+let db: Db;
+let ctx: PushContext;
+const actor = { id: null, username: "admin" };
+const req = { forceConflicts: false, prune: true };
+const NAMESPACES = ["e2x-assignment", "e2x-exam", "e2x-grading"];
+// Small shards, so that a roster holds several and a push has enough objects to interrupt.
+const shardBudgetBytes = 8192;
+
+beforeAll(async () => {
+  kube = await startKubeApiServer();
+  conn = connectCluster({ kubeconfigPath: kube.kubeconfigPath });
+  ctx = { target: { kind: "cluster", connection: conn }, shardBudgetBytes };
+  // The hubs' namespaces exist before the portal pushes (Helm creates them with the hubs).
+  for (const name of NAMESPACES) await conn.request("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
+  t = createTestDb();
+  db = t.db;
+  await seedIfEmpty(db, { password: "test-Passw0rd!" });
+});
+
+afterAll(async () => {
+  conn?.close();
+  await kube?.stop();
+  t?.cleanup();
+});
+
+function termId(code: string, term: string): number {
+  const c = db.select().from(courses).where(eq(courses.code, code)).get()!;
+  return db.select().from(terms).where(and(eq(terms.courseId, c.id), eq(terms.term, term))).get()!.id;
+}
+
+async function liveConfigMaps(ns: string): Promise<{ name: string; data: Record<string, string> }[]> {
+  const r = await conn.request<{ items: { metadata: { name: string }; data?: Record<string, string> }[] }>("GET", `/api/v1/namespaces/${ns}/configmaps`, {
+    query: { labelSelector: "app.kubernetes.io/managed-by=e2x-portal" },
+  });
+  return r.body.items.map((i) => ({ name: i.metadata.name, data: i.data ?? {} }));
+}
+
+async function preview() {
+  const p = await previewPush(db, ctx);
+  if (!p.ok) throw new Error(p.error);
+  return p.plan;
+}
+
+describe("pushing the portal's data to a real API server", () => {
+  let total = 0;
+
+  it("first push creates everything", async () => {
+    const plan = await preview();
+    total = plan.items.length;
+    expect(plan.summary).toMatchObject({ create: total, change: 0, prune: 0, conflict: 0, error: 0 });
+    const r = await runPush(db, actor, { ...req, expectedFingerprint: plan.fingerprint }, ctx);
+    const h = getPush(db, r.pushId!)!;
+    expect(h.push).toMatchObject({ status: "ok", target: "cluster", location: kube.server, appliedCount: total, error: null });
+    expect(h.objects.every((o) => o.action === "created" && o.applied)).toBe(true);
+    const kinds = new Set(h.objects.map((o) => o.kind));
+    expect([...kinds].sort()).toEqual(["ConfigMap", "NetworkPolicy", "Role", "RoleBinding"]);
+    const index = (await liveConfigMaps("e2x-assignment")).find((c) => c.name === "e2x-profiles-assignment");
+    expect(JSON.parse(index!.data["meta.json"]).userShards.length).toBeGreaterThan(1);
+  });
+
+  it("second push finds everything unchanged and writes nothing", async () => {
+    const plan = await preview();
+    expect(plan.summary).toMatchObject({ unchanged: total, create: 0, change: 0, prune: 0 });
+    const r = await runPush(db, actor, req, ctx);
+    const h = getPush(db, r.pushId!)!;
+    expect(h.push).toMatchObject({ status: "ok", appliedCount: 0 });
+    expect(h.objects.every((o) => o.action === "unchanged" && !o.applied)).toBe(true);
+  });
+
+  it("a roster change moves exactly one user shard and the index", async () => {
+    db.insert(students).values({ termId: termId("progbio", "WS25"), username: "newcomer1s" }).run();
+    const plan = await preview();
+    const moving = plan.items.filter((i) => i.action !== "unchanged").map((i) => `${i.action} ${i.namespace}/${i.name}`).sort();
+    expect(moving).toHaveLength(3);
+    expect(moving[0]).toBe("change e2x-assignment/e2x-profiles-assignment");
+    expect(moving[1]).toMatch(/^create e2x-assignment\/e2x-profiles-assignment-u-[0-9a-f]+$/);
+    expect(moving[2]).toMatch(/^prune e2x-assignment\/e2x-profiles-assignment-u-[0-9a-f]+$/);
+    const r = await runPush(db, actor, { ...req, expectedFingerprint: plan.fingerprint }, ctx);
+    const h = getPush(db, r.pushId!)!;
+    expect(h.push.appliedCount).toBe(3);
+    const live = await liveConfigMaps("e2x-assignment");
+    expect(live.map((c) => c.name)).toContain(moving[1].split("/")[1]);
+    expect(live.map((c) => c.name)).not.toContain(moving[2].split("/")[1]);
+    expect(live.some((c) => (c.data["users.json"] ?? "").includes('"newcomer1s"'))).toBe(true);
+  });
+
+  it("archiving a term prunes its objects", async () => {
+    db.update(terms).set({ archivedAt: new Date() }).where(eq(terms.id, termId("progbio", "WS25"))).run();
+    const plan = await preview();
+    expect(plan.summary.prune).toBeGreaterThan(0);
+    expect(plan.items.filter((i) => i.action === "prune").every((i) => i.kind === "ConfigMap" && i.namespace === "e2x-assignment")).toBe(true);
+    const r = await runPush(db, actor, req, ctx);
+    expect(getPush(db, r.pushId!)!.push.status).toBe("ok");
+    for (const ns of NAMESPACES) {
+      for (const cm of await liveConfigMaps(ns)) expect(JSON.stringify(cm.data)).not.toContain("progbio-WS25");
+    }
+    expect((await preview()).summary).toMatchObject({ create: 0, change: 0, prune: 0 });
+  });
+
+  it("shows another field manager's conflict, and overrides it only when asked", async () => {
+    await conn.request("PATCH", "/api/v1/namespaces/e2x-grading/configmaps/e2x-profiles-grading", {
+      query: { fieldManager: "kubectl-edit", force: true },
+      body: { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "e2x-profiles-grading", namespace: "e2x-grading" }, data: { "meta.json": "{}" } },
+      contentType: "application/apply-patch+yaml",
+    });
+    const plan = await preview();
+    const c = plan.items.find((i) => i.action === "conflict");
+    expect(c?.name).toBe("e2x-profiles-grading");
+    expect(c?.conflicts?.[0].manager).toBe("kubectl-edit");
+
+    const refused = await runPush(db, actor, req, ctx);
+    const h1 = getPush(db, refused.pushId!)!;
+    expect(h1.push.status).toBe("failed");
+    const row = h1.objects.find((o) => o.name === "e2x-profiles-grading")!;
+    expect(row).toMatchObject({ action: "conflict", outcome: "failed", applied: false });
+    expect(row.conflicts?.[0].manager).toBe("kubectl-edit");
+
+    const forced = await runPush(db, actor, { ...req, forceConflicts: true, retryOf: refused.pushId }, ctx);
+    const h2 = getPush(db, forced.pushId!)!;
+    expect(h2.push).toMatchObject({ status: "ok", appliedCount: 1, forceConflicts: true, retryOf: refused.pushId });
+    expect((await preview()).summary).toMatchObject({ conflict: 0, change: 0 });
+  });
+
+  it("API server stopped half-way: stored as failed with what was applied; a retry after the restart converges", async () => {
+    // 2,000 more students: many new user shards to write.
+    const big = Array.from({ length: 2000 }, (_, i) => ({ termId: termId("mathe1", "WS25"), username: `bulk${String(i).padStart(4, "0")}s` }));
+    db.insert(students).values(big).run();
+    const plan = await preview();
+    const writes = plan.summary.create + plan.summary.change;
+    expect(writes).toBeGreaterThan(12);
+
+    // The API server dies just before the 5th new object is written.
+    const created = new Set(plan.items.filter((i) => i.action === "create").map((i) => `/namespaces/${i.namespace}/configmaps/${i.name}`));
+    let creates = 0;
+    const dying: PushTarget = {
+      kind: "cluster",
+      connection: {
+        ...conn,
+        server: conn.server,
+        source: conn.source,
+        kubeConfig: conn.kubeConfig,
+        resource: conn.resource,
+        close: conn.close,
+        async request(method, path, opts) {
+          if (method === "PATCH" && !opts?.query?.dryRun && [...created].some((c) => path.endsWith(c)) && ++creates === 5) await kube.kill();
+          return conn.request(method, path, opts);
+        },
+      },
+    };
+    const r = await runPush(db, actor, req, { ...ctx, target: dying });
+    const h = getPush(db, r.pushId!)!;
+    expect(h.push.status).toBe("failed");
+    expect(h.push.error).toMatch(/^Stopped after 4 of the planned writes: The cluster cannot be reached/);
+    expect(h.push.appliedCount).toBe(4);
+    expect(h.objects.filter((o) => o.applied).every((o) => o.action === "created")).toBe(true);
+    expect(h.objects.filter((o) => o.applied)).toHaveLength(4);
+    expect(h.objects.filter((o) => o.outcome === "failed")).toHaveLength(1);
+    expect(h.objects.filter((o) => o.action === "skipped").length).toBe(h.objects.length - 4 - 1 - h.objects.filter((o) => o.action === "unchanged").length);
+
+    // While it is down, a push is recorded as failed without writing anything.
+    const down = await runPush(db, actor, req, ctx);
+    expect(getPush(db, down.pushId!)!.push).toMatchObject({ status: "failed", appliedCount: 0 });
+    expect(getPush(db, down.pushId!)!.push.error).toMatch(/cannot be reached/);
+
+    kube = await startKubeApiServer({ stateDir: kube.stateDir });
+    const retry = await runPush(db, actor, { ...req, retryOf: r.pushId }, ctx);
+    const h2 = getPush(db, retry.pushId!)!;
+    expect(h2.push.status).toBe("ok");
+    // The 4 written objects are left alone; the rest is written once (and the old shards pruned).
+    expect(h2.push.appliedCount).toBe(writes - 4 + plan.summary.prune);
+    expect(h2.objects.filter((o) => o.applied).every((o) => o.action !== "unchanged")).toBe(true);
+    const after = await preview();
+    expect(after.summary).toMatchObject({ create: 0, change: 0, prune: 0, conflict: 0, error: 0 });
+    const index = (await liveConfigMaps("e2x-assignment")).find((c) => c.name === "e2x-profiles-assignment")!;
+    expect(JSON.parse(index.data["meta.json"]).users).toBeGreaterThan(2000);
+    expect(fs.existsSync(kube.stateDir)).toBe(true);
+  });
+
+  it("the overview names the cluster, its version, what the portal may do, and why it cannot connect", async () => {
+    const saved = process.env.KUBECONFIG;
+    try {
+      process.env.KUBECONFIG = kube.kubeconfigPath;
+      const ok = await targetOverview(NAMESPACES);
+      expect(ok).toMatchObject({ kind: "cluster", location: kube.server });
+      expect(ok.status?.version).toMatch(/^v1\.\d+/);
+      expect(ok.problem).toBeUndefined();
+      const m = accessMatrix(ok.access!);
+      expect(m.denied).toBe(0);
+      expect(m.rows.map((r) => r.namespace)).toContain("e2x-exam");
+
+      // An account without RBAC rights: connected, every check denied.
+      process.env.KUBECONFIG = await kube.userKubeconfig("nobody", []);
+      const denied = await targetOverview(NAMESPACES);
+      expect(denied.problem).toBeUndefined();
+      expect(accessMatrix(denied.access!).denied).toBe(denied.access!.length);
+
+      // Expired credentials: a clear sentence, no access table.
+      process.env.KUBECONFIG = await kube.userKubeconfig("admin", ["system:masters"], { expired: true });
+      const expired = await targetOverview(NAMESPACES);
+      expect(expired.problemKind).toBe("unauthorized");
+      expect(expired.problem).toMatch(/credentials.*Renew/s);
+      expect(expired.access).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env.KUBECONFIG;
+      else process.env.KUBECONFIG = saved;
+    }
+  });
+});

@@ -59,30 +59,29 @@ export async function seedIfEmpty(db: Db, opts: { password?: string; demo?: bool
     for (const p of plan) writeAudit(tx, system, { action: "user.create", entityType: "user", entityId: p.username, summary: `Created ${p.role} account ${p.username} on first start` });
     if (opts.demo === false) return;
     const byName = Object.fromEntries(plan.map((p, i) => [p.username, ids[i]]));
-    const demo: { code: string; title: string; description: string; terms: { term: string; hubs: Hub[]; students: number; staff: [string, TermRole][]; mem: [string, string]; cpu: [string, string] }[] }[] = [
+    const demo: { code: string; title: string; description: string; terms: { term: string; hubs: Hub[]; students: number; offset: number; staff: [string, TermRole][]; mem: [string, string]; cpu: [string, string] }[] }[] = [
       {
         code: "mathe1",
         title: "Mathematik für Informatiker 1",
         description: "Linear algebra and analysis with Jupyter notebooks; weekly nbgrader assignments.",
         terms: [
-          { term: "WS25", hubs: ["assignment", "grading"], students: 140, staff: [["irene", "instructor"], ["gustav", "grader"]], mem: ["1Gi", "2Gi"], cpu: ["500m", "1"] },
-          { term: "SS26", hubs: ["assignment", "exam", "grading"], students: 60, staff: [["irene", "instructor"], ["susanne", "supervisor"], ["gustav", "grader"]], mem: ["2Gi", "2Gi"], cpu: ["1", "1"] },
+          { term: "WS25", hubs: ["assignment", "grading"], students: 140, offset: 0, staff: [["irene", "instructor"], ["gustav", "grader"]], mem: ["1Gi", "2Gi"], cpu: ["500m", "1"] },
+          { term: "SS26", hubs: ["assignment", "exam", "grading"], students: 60, offset: 140, staff: [["irene", "instructor"], ["susanne", "supervisor"], ["gustav", "grader"]], mem: ["2Gi", "2Gi"], cpu: ["1", "1"] },
         ],
       },
       {
         code: "datasci",
         title: "Data Science",
         description: "pandas, scikit-learn and a final exam in the pool rooms.",
-        terms: [{ term: "WS25", hubs: ["assignment", "exam", "grading"], students: 70, staff: [["irene", "instructor"], ["susanne", "supervisor"]], mem: ["2Gi", "4Gi"], cpu: ["1", "2"] }],
+        terms: [{ term: "WS25", hubs: ["assignment", "exam", "grading"], students: 70, offset: 60, staff: [["irene", "instructor"], ["susanne", "supervisor"]], mem: ["2Gi", "4Gi"], cpu: ["1", "2"] }],
       },
       {
         code: "progbio",
         title: "Programming in Biology",
         description: "Python for life scientists.",
-        terms: [{ term: "WS25", hubs: ["assignment"], students: 30, staff: [], mem: ["512Mi", "1Gi"], cpu: ["250m", "500m"] }],
+        terms: [{ term: "WS25", hubs: ["assignment"], students: 30, offset: 200, staff: [], mem: ["512Mi", "1Gi"], cpu: ["250m", "500m"] }],
       },
     ];
-    let offset = 0;
     for (const c of demo) {
       const course = tx.insert(courses).values({ code: c.code, title: c.title, description: c.description }).returning({ id: courses.id }).get();
       for (const t of c.terms) {
@@ -102,8 +101,8 @@ export async function seedIfEmpty(db: Db, opts: { password?: string; demo?: bool
           .returning({ id: terms.id })
           .get();
         for (const [username, role] of t.staff) tx.insert(termStaff).values({ termId: term.id, userId: byName[username], role }).run();
-        const rows = demoStudents(t.students, offset).map((s) => ({ termId: term.id, ...s }));
-        offset += Math.floor(t.students / 2);
+        // exam terms get disjoint students: an exam hub user sits one exam at a time
+        const rows = demoStudents(t.students, t.offset).map((s) => ({ termId: term.id, ...s }));
         tx.insert(students).values(rows).run();
       }
     }

@@ -18,6 +18,8 @@ const ldap = await startLdap();
 const env = {
   ...process.env,
   E2X_DATA_DIR: dataDir,
+  // The demo exchange (mathe1-WS25, written by scripts/migrate.ts on first start) lives here.
+  E2X_EXCHANGE_ROOT: path.join(dataDir, "exchange"),
   E2X_SEED_PASSWORD: process.env.E2E_PASSWORD ?? "e2e-Passw0rd!",
   AUTH_SECRET: `e2e-only-${Date.now()}`,
   LDAP_URL: ldap.url,

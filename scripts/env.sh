@@ -32,7 +32,7 @@ ensure_build() {
   want=$( (git ls-files -co --exclude-standard app components lib drizzle public next.config.ts package-lock.json postcss.config.mjs tsconfig.json 2>/dev/null | grep -v -e '\.test\.ts$' -e '^lib/render/python/tests' | sort | xargs -r sha256sum) | sha256sum | cut -d' ' -f1)
   if [ ! -f .next/BUILD_ID ] || [ "$(cat .next/.source.sha 2>/dev/null)" != "$want" ]; then
     echo "› building the portal (next build)"
-    npx next build
+    npx next build || return 1
     echo "$want" > .next/.source.sha
   fi
 }

@@ -113,6 +113,33 @@ beforeEach(() => {
 });
 afterEach(() => fs.rmSync(tmp, { recursive: true, force: true }));
 
+/**
+ * Runs runScan in a child process as uid/gid 65534 (nobody, no supplementary groups), for the
+ * permission tests that root would pass trivially. Returns the scanned submissions.
+ */
+function scanAsNobody(scanRoot: string, courseId: string): Pick<ScannedSubmission, "key" | "problems">[] {
+  const repo = path.resolve(import.meta.dirname, "../..");
+  const script = path.join(tmp, "scan-as-nobody.mts");
+  fs.writeFileSync(
+    script,
+    `import { runScan } from ${JSON.stringify(path.join(repo, "lib/submissions/scan.ts"))};\n` +
+      `const r = await runScan({ root: process.argv[2], courseId: process.argv[3] });\n` +
+      `process.stdout.write(JSON.stringify({ uid: process.getuid(), submissions: r.submissions.map((s) => ({ key: s.key, problems: s.problems })) }));\n`,
+  );
+  fs.chmodSync(tmp, 0o755);
+  const scratch = path.join(tmp, "nobody-home"); // tsx's cache, owned by nobody
+  fs.mkdirSync(scratch, { recursive: true });
+  fs.chownSync(scratch, 65534, 65534);
+  const out = execFileSync(
+    "setpriv",
+    ["--reuid=65534", "--regid=65534", "--clear-groups", "--", process.execPath, "--import", path.join(repo, "node_modules/tsx/dist/loader.mjs"), script, scanRoot, courseId],
+    { encoding: "utf8", env: { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: scratch, TMPDIR: scratch, NODE_ENV: "test" } as NodeJS.ProcessEnv, cwd: scratch },
+  );
+  const r = JSON.parse(out) as { uid: number; submissions: Pick<ScannedSubmission, "key" | "problems">[] };
+  expect(r.uid).toBe(65534);
+  return r.submissions;
+}
+
 const byKey = (subs: ScannedSubmission[]) => Object.fromEntries(subs.map((s) => [s.key, s]));
 
 describe("scanExchange", () => {
@@ -210,14 +237,18 @@ describe("scanExchange", () => {
     expect(summary.rootProblems).toMatchObject([{ code: "symlink-outside-root", path: "personalized-inbound/mallory" }]);
   });
 
-  it.skipIf(process.getuid?.() === 0)("reports unreadable folders", async () => {
+  it("reports unreadable folders", async () => {
     write(`inbound/alice+hw1+${TS1}/locked/x.txt`, "x");
-    fs.chmodSync(path.join(root, COURSE, `inbound/alice+hw1+${TS1}/locked`), 0o000);
+    const locked = path.join(root, COURSE, `inbound/alice+hw1+${TS1}/locked`);
+    fs.chmodSync(locked, 0o000);
     try {
-      const { submissions } = await runScan({ root, courseId: COURSE });
+      // root reads everything: scan as the unprivileged `nobody` instead, in a child process.
+      const submissions = process.getuid?.() === 0 ? scanAsNobody(root, COURSE) : (await runScan({ root, courseId: COURSE })).submissions;
+      expect(submissions).toHaveLength(1);
       expect(submissions[0].problems.map((p) => p.code)).toContain("unreadable-dir");
+      expect(submissions[0].problems.find((p) => p.code === "unreadable-dir")?.path).toBe("locked");
     } finally {
-      fs.chmodSync(path.join(root, COURSE, `inbound/alice+hw1+${TS1}/locked`), 0o755);
+      fs.chmodSync(locked, 0o755);
     }
   });
 

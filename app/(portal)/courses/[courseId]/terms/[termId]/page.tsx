@@ -1,4 +1,4 @@
-import { Users } from "lucide-react";
+import { ClipboardCheck, Users } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArchiveForm } from "@/components/courses/archive-form";
@@ -40,9 +40,16 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
         }
         description={`nbgrader course id ${course.code}-${term.term} · ${term.students} students`}
         actions={
-          <ButtonLink href={`/courses/${course.id}/terms/${term.id}/roster`}>
-            <Users className="size-4" aria-hidden /> Roster ({term.students})
-          </ButtonLink>
+          <>
+            <ButtonLink href={`/courses/${course.id}/terms/${term.id}/roster`}>
+              <Users className="size-4" aria-hidden /> Roster ({term.students})
+            </ButtonLink>
+            {can(principal, "grading.view", { courseId }) && (
+              <ButtonLink variant="secondary" href={`/courses/${course.id}/terms/${term.id}/grading`}>
+                <ClipboardCheck className="size-4" aria-hidden /> Grading
+              </ButtonLink>
+            )}
+          </>
         }
       />
       <div className="space-y-6">

@@ -1,0 +1,91 @@
+"use server";
+import { z } from "zod";
+import { ActionError, defineAction } from "@/lib/auth/guard";
+import { getTerm } from "@/lib/courses/courses";
+import { getDb } from "@/lib/db/client";
+import { gradingScope } from "@/lib/grading/access";
+import { setDeadline } from "@/lib/grading/assignments";
+import { exchangeRoot, exchangeStatus, nbgraderCourseId } from "@/lib/grading/exchange";
+import { resumeScan, scheduleScan, startScan, stopScan } from "@/lib/grading/scans";
+import { portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
+
+const id = z.coerce.number().int().positive();
+/** The course comes from the term, on the server: never from the form. */
+const termScope = (i: { termId: number }) => gradingScope(getDb(), i.termId);
+const gradingPaths = (i: { termId: number }) => {
+  const t = getTerm(getDb(), i.termId);
+  return t ? [`/courses/${t.course.id}/terms/${t.term.id}/grading`] : [];
+};
+
+export const startScanAction = defineAction({
+  schema: z.object({ termId: id, assignment: z.string().trim().max(200).optional().transform((v) => v || undefined) }),
+  capability: "grading.verify",
+  scope: termScope,
+  prepare: async ({ termId }) => {
+    const t = getTerm(getDb(), termId);
+    if (!t) throw new ActionError("This term no longer exists.");
+    const ex = exchangeStatus(exchangeRoot(), nbgraderCourseId(t.course.code, t.term.term));
+    if (!ex.courseDirExists) {
+      throw new ActionError(`There is no exchange folder for ${ex.courseId}: expected ${ex.courseDir}. ${ex.rootExists ? "" : `The exchange root ${ex.root} does not exist either; set E2X_EXCHANGE_ROOT to the exchange mount.`}`.trim());
+    }
+    return undefined;
+  },
+  run: ({ termId, assignment }, ctx) => {
+    const row = startScan({ termId, assignmentName: assignment }, ctx);
+    void scheduleScan(getDb(), row.id);
+    return { message: `Scan started: ${row.exchangeRoot}/${row.courseId}`, data: { scanId: row.id } };
+  },
+  revalidate: gradingPaths,
+});
+
+export const resumeScanAction = defineAction({
+  schema: z.object({ termId: id, scanId: id }),
+  capability: "grading.verify",
+  scope: termScope,
+  run: (input, ctx) => {
+    const row = resumeScan(input, ctx);
+    void scheduleScan(getDb(), row.id);
+    return { message: "Scan resumed from its last checkpoint.", data: { scanId: row.id } };
+  },
+  revalidate: gradingPaths,
+});
+
+export const stopScanAction = defineAction({
+  schema: z.object({ termId: id, scanId: id }),
+  capability: "grading.verify",
+  scope: termScope,
+  run: (input, ctx) => {
+    stopScan(input, ctx);
+    return { message: "Stopping after the submissions in progress; you can resume later.", data: { scanId: input.scanId } };
+  },
+  revalidate: gradingPaths,
+});
+
+const deadline = z
+  .string()
+  .trim()
+  .transform((v, c) => {
+    if (v === "") return null;
+    const d = zonedInputToUtc(v, portalTimeZone());
+    if (!d) {
+      c.addIssue({ code: "custom", message: "Enter a date and time, e.g. 2025-11-20 23:59." });
+      return z.NEVER;
+    }
+    if (d.getUTCFullYear() < 2000 || d.getUTCFullYear() > 2100) {
+      c.addIssue({ code: "custom", message: "That date is out of range." });
+      return z.NEVER;
+    }
+    return d;
+  });
+
+export const setDeadlineAction = defineAction({
+  schema: z.object({ termId: id, assignmentId: id, deadline }),
+  capability: "grading.verify",
+  scope: termScope,
+  run: ({ termId, assignmentId, deadline }, ctx) => {
+    const r = setDeadline(termId, assignmentId, deadline, ctx);
+    const what = deadline ? "Deadline saved" : "Deadline removed";
+    return { message: r.changed ? `${what}; ${r.changed} submission${r.changed === 1 ? "" : "s"} re-evaluated.` : `${what}.` };
+  },
+  revalidate: gradingPaths,
+});

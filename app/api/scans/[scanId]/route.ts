@@ -1,0 +1,20 @@
+import { z } from "zod";
+import { requireRoute } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { gradingScope, termOfScan } from "@/lib/grading/access";
+import { getScan, scanView } from "@/lib/grading/scans";
+
+export const dynamic = "force-dynamic";
+
+/** Progress of one scan, polled by the grading overview. */
+export async function GET(_req: Request, { params }: { params: Promise<{ scanId: string }> }) {
+  const parsed = z.coerce.number().int().positive().safeParse((await params).scanId);
+  if (!parsed.success) return Response.json({ error: "Unknown scan." }, { status: 400 });
+  const db = getDb();
+  const termId = termOfScan(db, parsed.data);
+  if (termId === null) return Response.json({ error: "No such scan." }, { status: 404 });
+  const principal = await requireRoute("grading.view", gradingScope(db, termId));
+  if (principal instanceof Response) return principal;
+  const row = getScan(db, parsed.data)!;
+  return Response.json(scanView(row), { headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,24 @@
+import { z } from "zod";
+import { requireRoute } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { gradingScope } from "@/lib/grading/access";
+import { lookupTermHashcode } from "@/lib/grading/submissions";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({
+  termId: z.coerce.number().int().positive(),
+  code: z.string().max(200),
+  assignment: z.string().max(200).optional(),
+});
+
+/** "Type the code from the sheet": verified / recorded only / files only / no match (with near misses). */
+export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
+  const sp = new URL(req.url).searchParams;
+  const parsed = query.safeParse({ termId: (await params).termId, code: sp.get("code") ?? "", assignment: sp.get("assignment") || undefined });
+  if (!parsed.success) return Response.json({ error: "Give a term and a code." }, { status: 400 });
+  const db = getDb();
+  const principal = await requireRoute("grading.view", gradingScope(db, parsed.data.termId));
+  if (principal instanceof Response) return principal;
+  return Response.json(lookupTermHashcode(db, parsed.data.termId, parsed.data.code, { assignment: parsed.data.assignment }), { headers: { "cache-control": "no-store" } });
+}

@@ -1,0 +1,43 @@
+import { z } from "zod";
+import { writeAudit } from "@/lib/audit/audit";
+import { requireRoute } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { gradingScope } from "@/lib/grading/access";
+import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({
+  termId: z.coerce.number().int().positive(),
+  assignment: z.coerce.number().int().positive(),
+  format: z.enum(["csv", "pdf"]).default("pdf"),
+});
+
+/** Report for the examination board: one row per student with time, hashcode and status. */
+export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
+  const sp = new URL(req.url).searchParams;
+  const parsed = query.safeParse({ termId: (await params).termId, assignment: sp.get("assignment"), format: sp.get("format") ?? undefined });
+  if (!parsed.success) return Response.json({ error: "Give an assignment id and format=csv or format=pdf." }, { status: 400 });
+  const db = getDb();
+  const scope = gradingScope(db, parsed.data.termId);
+  const principal = await requireRoute("grading.view", scope);
+  if (principal instanceof Response) return principal;
+  const data = reportData(db, parsed.data.termId, parsed.data.assignment);
+  if (!data) return Response.json({ error: "No such assignment in this term." }, { status: 404 });
+  const name = `${data.nbgraderId}-${data.assignment.name}-hashcodes`.replace(/[^A-Za-z0-9._-]+/g, "_");
+  const body = parsed.data.format === "csv" ? reportCsv(data) : await reportPdf(data, { generatedBy: `${principal.username} (${principal.displayName})` });
+  writeAudit(db, { id: principal.id, username: principal.username }, {
+    action: "grading.report.export",
+    entityType: "assignment",
+    entityId: data.assignment.id,
+    courseId: data.courseId,
+    summary: `Exported the ${parsed.data.format.toUpperCase()} report of ${data.nbgraderId} ${data.assignment.name} (${data.rows.length} students)`,
+  });
+  return new Response(typeof body === "string" ? body : Buffer.from(body), {
+    headers: {
+      "content-type": parsed.data.format === "csv" ? "text/csv; charset=utf-8" : "application/pdf",
+      "content-disposition": `${parsed.data.format === "csv" ? "attachment" : "inline"}; filename="${name}.${parsed.data.format}"`,
+      "cache-control": "no-store",
+    },
+  });
+}

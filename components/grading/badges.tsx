@@ -1,0 +1,54 @@
+import { Badge } from "@/components/ui/card";
+
+type Tone = "slate" | "green" | "amber" | "red" | "blue" | "violet";
+
+export const STATUS_TEXT: Record<string, { label: string; tone: Tone }> = {
+  verified: { label: "verified", tone: "green" },
+  mismatch: { label: "mismatch", tone: "red" },
+  "missing-hashcode": { label: "no hashcode", tone: "amber" },
+};
+
+export const FLAG_TEXT: Record<string, { label: string; tone: Tone; hint: string }> = {
+  late: { label: "late", tone: "amber", hint: "Submitted after the deadline" },
+  "changed-since-first-scan": { label: "changed since first scan", tone: "red", hint: "The folder differs from what the portal saw the first time" },
+  "several-submissions": { label: "several submissions", tone: "violet", hint: "The student submitted more than once" },
+  "scan-problems": { label: "scan problems", tone: "slate", hint: "The scanner reported problems (see the submission)" },
+  mismatch: { label: "mismatch", tone: "red", hint: "Hashcode or files differ from SHA1SUM.txt" },
+  "missing-hashcode": { label: "no hashcode", tone: "amber", hint: "No info file or no hashcode in it" },
+  verified: { label: "verified", tone: "green", hint: "Hashcode and files match" },
+};
+
+export const FILE_STATUS_TONE: Record<string, Tone> = {
+  ok: "green",
+  excluded: "slate",
+  changed: "red",
+  missing: "red",
+  "ignored-on-copy": "slate",
+  extra: "amber",
+  unreadable: "red",
+  "not-verifiable": "amber",
+  unlisted: "slate",
+};
+
+export function StatusBadge({ status }: { status: string }) {
+  const s = STATUS_TEXT[status] ?? { label: status, tone: "slate" as const };
+  return <Badge tone={s.tone}>{s.label}</Badge>;
+}
+
+/** The flags beyond the status itself. */
+export function FlagBadges({ flags }: { flags: string[] }) {
+  const shown = flags.filter((f) => !(f in STATUS_TEXT));
+  if (shown.length === 0) return null;
+  return (
+    <span className="inline-flex flex-wrap gap-1">
+      {shown.map((f) => {
+        const t = FLAG_TEXT[f] ?? { label: f, tone: "slate" as const, hint: f };
+        return (
+          <span key={f} title={t.hint}>
+            <Badge tone={t.tone}>{t.label}</Badge>
+          </span>
+        );
+      })}
+    </span>
+  );
+}

@@ -1,0 +1,310 @@
+/**
+ * Reports for the examination board: one row per student (the submission that counts) with
+ * submission time, hashcode and status. CSV (csv-stringify) and PDF (pdf-lib, A4, page numbers,
+ * generated-by footer).
+ *
+ * Exports:
+ *   reportData(db, termId, assignmentId): ReportData | null
+ *   reportCsv(data): string
+ *   reportPdf(data, meta): Promise<Uint8Array>
+ */
+import { and, asc, eq, isNull, sql } from "drizzle-orm";
+import { stringify } from "csv-stringify/sync";
+import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from "pdf-lib";
+import type { DbOrTx } from "@/lib/db/client";
+import { courses, students, submissions, terms } from "@/lib/db/schema";
+import type { SubmissionFlagKind, SubmissionStatus } from "@/lib/submissions/verify";
+import { getAssignment } from "./assignments";
+import { nbgraderCourseId } from "./exchange";
+import { computedHashcode } from "./submissions";
+import { portalTimeZone } from "./time";
+
+export interface ReportRow {
+  student: string;
+  name: string | null;
+  matrikel: string | null;
+  submittedAt: Date | null;
+  submittedAtUtc: string | null;
+  hashcode: string | null;
+  computedHashcode: string | null;
+  status: SubmissionStatus;
+  flags: SubmissionFlagKind[];
+  /** Why a mismatch is one (verify.ts reasons), or why there is no hashcode. */
+  mismatch: string[];
+  attempts: number;
+  /** Scanner problems besides a missing info file (which the status already says). */
+  otherProblems: number;
+  key: string;
+}
+
+export interface ReportData {
+  courseCode: string;
+  courseTitle: string;
+  term: string;
+  nbgraderId: string;
+  courseId: number;
+  assignment: { id: number; name: string; deadline: Date | null };
+  rows: ReportRow[];
+  counts: Record<SubmissionStatus, number> & { late: number };
+  /** Roster students with no submission of this assignment. */
+  withoutSubmission: number;
+}
+
+export const STATUS_LABEL: Record<SubmissionStatus, string> = { verified: "verified", mismatch: "mismatch", "missing-hashcode": "no hashcode" };
+const NOTE_LABEL: Partial<Record<SubmissionFlagKind, string>> = { late: "late", "changed-since-first-scan": "changed since 1st scan", "scan-problems": "scan problems" };
+
+export function reportData(db: DbOrTx, termId: number, assignmentId: number): ReportData | null {
+  const head = db
+    .select({ code: courses.code, title: courses.title, courseId: courses.id, term: terms.term })
+    .from(terms)
+    .innerJoin(courses, eq(courses.id, terms.courseId))
+    .where(eq(terms.id, termId))
+    .get();
+  const a = getAssignment(db, termId, assignmentId);
+  if (!head || !a) return null;
+  const attempts = sql<number>`(select count(*) from ${submissions} s2 where s2.term_id = ${submissions.termId} and s2.student = ${submissions.student} and s2.assignment_name = ${submissions.assignmentName} and s2.gone_at is null)`;
+  const rows = db
+    .select({ s: submissions, st: { firstName: students.firstName, lastName: students.lastName, displayName: students.displayName, matrikel: students.matrikel }, attempts })
+    .from(submissions)
+    .leftJoin(students, and(eq(students.termId, submissions.termId), eq(students.username, submissions.student)))
+    .where(and(eq(submissions.termId, termId), eq(submissions.assignmentName, a.name), isNull(submissions.goneAt), eq(submissions.counts, true)))
+    .orderBy(asc(submissions.student))
+    .all();
+  const out: ReportRow[] = rows.map(({ s, st, attempts }) => ({
+    student: s.student ?? "?",
+    name: st ? [st.firstName, st.lastName].filter(Boolean).join(" ") || st.displayName || null : null,
+    matrikel: st?.matrikel ?? null,
+    submittedAt: s.submittedAt,
+    submittedAtUtc: s.submittedAtUtc,
+    hashcode: s.recordedHashcode,
+    computedHashcode: computedHashcode(s),
+    status: s.status,
+    flags: s.flagKinds,
+    mismatch: s.flags.flatMap((f) => (f.kind === "mismatch" ? f.reasons : f.kind === "missing-hashcode" ? [f.reason] : [])),
+    otherProblems: s.problems.filter((p) => p.code !== "missing-info-file").length,
+    attempts,
+    key: s.key,
+  }));
+  const counts = { verified: 0, mismatch: 0, "missing-hashcode": 0, late: 0 };
+  for (const r of out) {
+    counts[r.status]++;
+    if (r.flags.includes("late")) counts.late++;
+  }
+  const roster = db.select({ n: sql<number>`count(*)` }).from(students).where(eq(students.termId, termId)).get()?.n ?? 0;
+  const submitted = new Set(out.map((r) => r.student));
+  const onRoster = roster === 0 ? 0 : db.select({ u: students.username }).from(students).where(eq(students.termId, termId)).all().filter((s) => submitted.has(s.u)).length;
+  return {
+    courseCode: head.code,
+    courseTitle: head.title,
+    term: head.term,
+    nbgraderId: nbgraderCourseId(head.code, head.term),
+    courseId: head.courseId,
+    assignment: { id: a.id, name: a.name, deadline: a.deadline },
+    rows: out,
+    counts,
+    withoutSubmission: roster - onRoster,
+  };
+}
+
+function localTime(d: Date | null): string {
+  if (!d) return "";
+  const f = new Intl.DateTimeFormat("en-GB", { timeZone: portalTimeZone(), year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" });
+  const p = Object.fromEntries(f.formatToParts(d).map((x) => [x.type, x.value]));
+  return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
+}
+
+const MISMATCH_NOTE: Record<string, string> = {
+  hashcode: "code differs",
+  files: "files differ",
+  "sha1sum-unparseable": "SHA1SUM.txt unreadable",
+  "no-source": "nothing to check",
+  "no-info-file": "no info file",
+  "no-hashcode-line": "no Hashcode line",
+  "not-a-hashcode": "not a hashcode",
+};
+
+function notes(r: ReportRow): string {
+  const out = r.mismatch.map((m) => MISMATCH_NOTE[m] ?? m);
+  out.push(...(r.flags.filter((f) => f !== "scan-problems" || r.otherProblems > 0).map((f) => NOTE_LABEL[f]).filter(Boolean) as string[]));
+  if (r.attempts > 1) out.push(`${r.attempts} attempts`);
+  return out.join(", ");
+}
+
+export function reportCsv(data: ReportData): string {
+  return stringify(
+    data.rows.map((r) => [
+      r.student,
+      r.name ?? "",
+      r.matrikel ?? "",
+      data.assignment.name,
+      r.submittedAtUtc ?? "",
+      localTime(r.submittedAt),
+      r.hashcode ?? "",
+      r.computedHashcode ?? "",
+      r.status,
+      r.flags.filter((f) => f !== r.status).join(" "),
+      r.attempts,
+      r.key,
+    ]),
+    {
+      header: true,
+      columns: ["student", "name", "matrikel", "assignment", "submitted_at_utc", `submitted_at_${portalTimeZone().replace(/[^A-Za-z0-9]+/g, "_")}`, "hashcode_recorded", "hashcode_computed", "status", "flags", "attempts", "folder"],
+      bom: true,
+      record_delimiter: "\r\n",
+    },
+  );
+}
+
+// ---------------------------------------------------------------------------------------------
+// PDF
+
+const A4: [number, number] = [595.28, 841.89];
+const MARGIN = 48;
+const INK = rgb(0.12, 0.14, 0.18);
+const MUTED = rgb(0.42, 0.45, 0.5);
+const RULE = rgb(0.8, 0.82, 0.86);
+const ZEBRA = rgb(0.96, 0.97, 0.98);
+const STATUS_INK: Record<SubmissionStatus, ReturnType<typeof rgb>> = { verified: rgb(0.02, 0.47, 0.34), mismatch: rgb(0.73, 0.11, 0.11), "missing-hashcode": rgb(0.6, 0.38, 0.02) };
+
+/** Standard PDF fonts only know WinAnsi: replace what they cannot draw. */
+function safe(font: PDFFont, text: string): string {
+  const set = new Set(font.getCharacterSet());
+  let out = "";
+  for (const ch of text.normalize("NFC")) out += set.has(ch.codePointAt(0)!) ? ch : (ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "").split("").every((c) => set.has(c.codePointAt(0)!)) ? ch.normalize("NFD").replace(/[\u0300-\u036f]/g, "") : "?");
+  return out;
+}
+
+function fit(font: PDFFont, size: number, text: string, width: number): string {
+  let t = safe(font, text);
+  if (font.widthOfTextAtSize(t, size) <= width) return t;
+  while (t.length > 1 && font.widthOfTextAtSize(`${t}…`, size) > width) t = t.slice(0, -1);
+  return `${t}…`;
+}
+
+function wrap(font: PDFFont, size: number, text: string, width: number): string[] {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of safe(font, text).split(" ")) {
+    const next = line ? `${line} ${word}` : word;
+    if (line && font.widthOfTextAtSize(next, size) > width) {
+      lines.push(line);
+      line = word;
+    } else line = next;
+  }
+  if (line) lines.push(line);
+  return lines;
+}
+
+export async function reportPdf(data: ReportData, meta: { generatedBy: string; generatedAt?: Date }): Promise<Uint8Array> {
+  const doc = await PDFDocument.create();
+  const at = meta.generatedAt ?? new Date();
+  const title = `Submission hashcodes: ${data.nbgraderId} / ${data.assignment.name}`;
+  doc.setTitle(title);
+  doc.setSubject(`${data.courseCode} ${data.term} ${data.assignment.name}`);
+  doc.setAuthor(meta.generatedBy);
+  doc.setCreator("E2x Hub Portal");
+  doc.setProducer("E2x Hub Portal (pdf-lib)");
+  doc.setCreationDate(at);
+  const regular = await doc.embedFont(StandardFonts.Helvetica);
+  const bold = await doc.embedFont(StandardFonts.HelveticaBold);
+  const mono = await doc.embedFont(StandardFonts.Courier);
+  const zone = portalTimeZone();
+
+  const cols = [
+    { label: "#", width: 20, font: regular },
+    { label: "Student", width: 64, font: regular },
+    { label: "Name", width: 84, font: regular },
+    { label: "Submitted at", width: 88, font: regular },
+    { label: "Hashcode", width: 82, font: mono },
+    { label: "Status", width: 66, font: bold },
+    { label: "Notes", width: 0, font: regular },
+  ];
+  const tableWidth = A4[0] - 2 * MARGIN;
+  cols[cols.length - 1].width = tableWidth - cols.slice(0, -1).reduce((n, c) => n + c.width, 0);
+  const size = 8.5;
+  const rowH = 15;
+  const pages: PDFPage[] = [];
+  let page!: PDFPage;
+  let y = 0;
+
+  const text = (p: PDFPage, s: string, x: number, yy: number, opts: { font?: PDFFont; size?: number; color?: ReturnType<typeof rgb> } = {}) =>
+    p.drawText(safe(opts.font ?? regular, s), { x, y: yy, size: opts.size ?? size, font: opts.font ?? regular, color: opts.color ?? INK });
+
+  const tableHeader = () => {
+    page.drawRectangle({ x: MARGIN, y: y - 5, width: tableWidth, height: rowH + 1, color: rgb(0.91, 0.93, 0.96) });
+    let x = MARGIN + 4;
+    for (const c of cols) {
+      text(page, fit(bold, size, c.label, c.width - 6), x, y, { font: bold });
+      x += c.width;
+    }
+    y -= rowH + 2;
+  };
+
+  const newPage = (first: boolean) => {
+    page = doc.addPage(A4);
+    pages.push(page);
+    y = A4[1] - MARGIN;
+    if (first) {
+      text(page, "Submission hashcodes", MARGIN, y - 4, { font: bold, size: 18 });
+      y -= 28;
+      const lines: [string, string][] = [
+        ["Course", `${data.courseCode} · ${data.courseTitle}`],
+        ["Term", `${data.term} (nbgrader course id ${data.nbgraderId})`],
+        ["Assignment", data.assignment.name],
+        ["Deadline", data.assignment.deadline ? `${localTime(data.assignment.deadline)} (${zone})` : "none set"],
+      ];
+      for (const [k, v] of lines) {
+        text(page, k, MARGIN, y, { font: bold, size: 10 });
+        text(page, fit(regular, 10, v, tableWidth - 80), MARGIN + 80, y, { size: 10 });
+        y -= 14;
+      }
+      const c = data.counts;
+      const summary = `${data.rows.length} student${data.rows.length === 1 ? "" : "s"} submitted · ${c.verified} verified · ${c.mismatch} mismatch · ${c["missing-hashcode"]} without hashcode · ${c.late} late${data.withoutSubmission ? ` · ${data.withoutSubmission} on the roster without a submission` : ""}`;
+      text(page, "Summary", MARGIN, y, { font: bold, size: 10 });
+      for (const line of wrap(regular, 10, summary, tableWidth - 80)) {
+        text(page, line, MARGIN + 80, y, { size: 10 });
+        y -= 14;
+      }
+      text(page, `Times are ${zone} time.`, MARGIN + 80, y, { size: 10 });
+      y -= 12;
+      text(page, "Verified: the hashcode in the student's info file matches SHA1SUM.txt and every file still matches SHA1SUM.txt.", MARGIN, y - 4, { size: 8, color: MUTED });
+      y -= 26;
+    } else {
+      text(page, fit(regular, 9, title, tableWidth), MARGIN, y, { size: 9, color: MUTED });
+      y -= 22;
+    }
+    tableHeader();
+  };
+
+  newPage(true);
+  if (data.rows.length === 0) {
+    text(page, "No submissions of this assignment were found in the exchange.", MARGIN + 4, y, { size: 10, color: MUTED });
+  }
+  const lineH = 10;
+  data.rows.forEach((r, i) => {
+    const noteCol = cols[cols.length - 1];
+    const noteLines = wrap(regular, size, notes(r), noteCol.width - 6);
+    const h = rowH + Math.max(0, noteLines.length - 1) * lineH;
+    if (y - (h - rowH) < MARGIN + 30) newPage(false);
+    if (i % 2 === 1) page.drawRectangle({ x: MARGIN, y: y - 5 - (h - rowH), width: tableWidth, height: h, color: ZEBRA });
+    const cells = [String(i + 1), r.student, r.name ?? "", localTime(r.submittedAt) || "unknown", r.hashcode ?? "—", STATUS_LABEL[r.status]];
+    let x = MARGIN + 4;
+    cells.forEach((cell, j) => {
+      const c = cols[j];
+      text(page, fit(c.font, size, cell, c.width - 6), x, y, { font: c.font, color: j === 5 ? STATUS_INK[r.status] : INK });
+      x += c.width;
+    });
+    noteLines.forEach((line, k) => text(page, line, x, y - k * lineH));
+    y -= h;
+  });
+  page.drawLine({ start: { x: MARGIN, y: y + rowH - 5 }, end: { x: MARGIN + tableWidth, y: y + rowH - 5 }, thickness: 0.5, color: RULE });
+
+  const footer = `Generated by ${meta.generatedBy} on ${localTime(at)} (${zone}) · E2x Hub Portal`;
+  pages.forEach((p, i) => {
+    p.drawLine({ start: { x: MARGIN, y: MARGIN - 8 }, end: { x: A4[0] - MARGIN, y: MARGIN - 8 }, thickness: 0.5, color: RULE });
+    text(p, fit(regular, 8, footer, tableWidth - 80), MARGIN, MARGIN - 20, { size: 8, color: MUTED });
+    const label = `Page ${i + 1} of ${pages.length}`;
+    text(p, label, A4[0] - MARGIN - regular.widthOfTextAtSize(label, 8), MARGIN - 20, { size: 8, color: MUTED });
+  });
+  return doc.save();
+}

@@ -1,0 +1,51 @@
+/**
+ * Shapes the grading pages send to the browser (client components import these; no Node or
+ * database imports here).
+ */
+import type { HashcodeSource, SubmissionStatus } from "@/lib/submissions/verify";
+
+/** What the progress endpoint and the overview show. */
+export interface ScanView {
+  id: number;
+  termId: number;
+  status: "queued" | "running" | "paused" | "completed" | "failed";
+  exchangeRoot: string;
+  courseId: string;
+  assignmentName: string | null;
+  submissionsTotal: number;
+  submissionsDone: number;
+  submissionsSkipped: number;
+  filesHashed: number;
+  bytesHashed: number;
+  /** Submissions already stored, per the checkpoint (what a resume skips). */
+  checkpointed: number;
+  rootProblems: { code: string; path?: string; message: string }[];
+  error: string | null;
+  active: boolean;
+  resumable: boolean;
+  createdAt: string;
+  startedAt: string | null;
+  updatedAt: string | null;
+  finishedAt: string | null;
+}
+
+/** What a lookup answer carries per match, for the grader's screen. */
+export interface LookupMatch {
+  id: number;
+  student: string | null;
+  assignment: string | null;
+  submittedAt: string | null;
+  status: SubmissionStatus;
+  matchedOn: HashcodeSource[];
+  counts: boolean;
+  code?: string;
+}
+
+export interface LookupAnswer {
+  typed: string;
+  normalized: string;
+  answer: "verified" | "recorded-only" | "files-only" | "no-match" | "malformed";
+  matches: LookupMatch[];
+  nearMatches: LookupMatch[];
+}
+

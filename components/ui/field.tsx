@@ -30,16 +30,17 @@ export function FieldError({ id, error }: { id?: string; error?: string[] }) {
 }
 
 export function Input({ error, className, ...props }: ComponentProps<"input"> & { error?: string[] }) {
-  return <input id={props.id ?? props.name} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${props.id ?? props.name}-error` : undefined} className={cn(control, className)} {...props} />;
+  const id = props.id ?? props.name;
+  return <input {...props} id={id} aria-invalid={error?.length ? true : undefined} aria-describedby={error?.length ? `${id}-error` : undefined} className={cn(control, className)} />;
 }
 
 export function Textarea({ error, className, ...props }: ComponentProps<"textarea"> & { error?: string[] }) {
-  return <textarea id={props.name} aria-invalid={error?.length ? true : undefined} className={cn(control, className)} {...props} />;
+  return <textarea {...props} id={props.id ?? props.name} aria-invalid={error?.length ? true : undefined} className={cn(control, className)} />;
 }
 
 export function Select({ error, className, children, ...props }: ComponentProps<"select"> & { error?: string[] }) {
   return (
-    <select id={props.name} aria-invalid={error?.length ? true : undefined} className={cn(control, "pr-8", className)} {...props}>
+    <select {...props} id={props.id ?? props.name} aria-invalid={error?.length ? true : undefined} className={cn(control, "pr-8", className)}>
       {children}
     </select>
   );

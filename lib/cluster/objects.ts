@@ -29,26 +29,9 @@ export function withPortalLabels(obj: KubeObject, extra: Record<string, string> 
   return copy;
 }
 
-const KIND_ORDER = [
-  "Namespace",
-  "ServiceAccount",
-  "ClusterRole",
-  "ClusterRoleBinding",
-  "Role",
-  "RoleBinding",
-  "NetworkPolicy",
-  "ConfigMap",
-  "Secret",
-  "PersistentVolumeClaim",
-  "Service",
-  "Deployment",
-];
+import { kindRank } from "../render/kube";
 
-/** Apply order: namespaces, identities and RBAC before the objects that rely on them. */
-export function kindRank(kind: string): number {
-  const i = KIND_ORDER.indexOf(kind);
-  return i === -1 ? KIND_ORDER.length : i;
-}
+export { kindRank };
 
 export interface PreparedObject {
   ref: ObjectRef;

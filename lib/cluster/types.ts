@@ -1,20 +1,11 @@
 /** Shapes shared by the cluster target (a real API server) and the export target (YAML files). */
 
-export interface KubeObjectMeta {
-  name: string;
-  namespace?: string;
-  labels?: Record<string, string>;
-  annotations?: Record<string, string>;
-  [field: string]: unknown;
-}
+import { LABEL_HUB, LABEL_MANAGED_BY, MANAGED_BY, type KubeObject, type ObjectMeta } from "../render/kube";
+import type { HubName } from "../render/model";
 
-/** A Kubernetes object as the portal renders it (structurally the same as lib/render's KubeObject). */
-export interface KubeObject {
-  apiVersion: string;
-  kind: string;
-  metadata: KubeObjectMeta;
-  [field: string]: unknown;
-}
+/** The object shape is the renderer's: what lib/render produces is what lib/cluster pushes. */
+export type { KubeObject };
+export type KubeObjectMeta = ObjectMeta;
 
 export interface ObjectRef {
   apiVersion: string;
@@ -23,15 +14,13 @@ export interface ObjectRef {
   name: string;
 }
 
-export type HubName = "assignment" | "exam" | "grading";
+export type { HubName };
 
 /** The field manager the portal applies with. */
 export const FIELD_MANAGER = "e2x-portal";
 
-export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
+export { LABEL_HUB, LABEL_MANAGED_BY, MANAGED_BY };
 export const LABEL_PART_OF = "app.kubernetes.io/part-of";
-export const LABEL_HUB = "e2x-portal/hub";
-export const MANAGED_BY = "e2x-portal";
 export const PART_OF = "e2x-hub-portal";
 /** Selector of everything the portal owns (and so may prune). */
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;

@@ -25,8 +25,24 @@ export function hubLabels(hub: HubName): Record<string, string> {
   return { [LABEL_MANAGED_BY]: MANAGED_BY, [LABEL_HUB]: hub };
 }
 
-/** Apply order: RBAC, then policies, then data; within a kind, the renderer's order is kept. */
-const KIND_ORDER = ["Namespace", "Role", "RoleBinding", "NetworkPolicy", "ConfigMap", "Secret"];
+/**
+ * Apply order: namespaces, identities and RBAC before the objects that rely on them, then
+ * policies, then data; within a kind, the renderer's order is kept.
+ */
+const KIND_ORDER = [
+  "Namespace",
+  "ServiceAccount",
+  "ClusterRole",
+  "ClusterRoleBinding",
+  "Role",
+  "RoleBinding",
+  "NetworkPolicy",
+  "ConfigMap",
+  "Secret",
+  "PersistentVolumeClaim",
+  "Service",
+  "Deployment",
+];
 
 export function kindRank(kind: string): number {
   const i = KIND_ORDER.indexOf(kind);

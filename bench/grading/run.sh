@@ -5,8 +5,6 @@
 # See bench/grading/run.ts for all BENCH_* variables.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-if [ ! -x .venv/bin/python ]; then
-  echo "no .venv/bin/python: the e2xgrader run is skipped" >&2
-  export BENCH_SKIP_E2X=1
-fi
+# the peer runs in the same bench: provision it rather than leave it out
+bash scripts/provision/python.sh
 exec npx tsx bench/grading/run.ts "$@"

@@ -1,8 +1,11 @@
 /**
- * A real JupyterHub with the real KubeSpawner and the portal's hub config, against a real
- * kube-apiserver (no kubelet: pods are stored, never started). The hub authenticates as the
- * `hub` ServiceAccount with Z2JH's hub Role plus the portal's rendered Role, reads the rendered
- * profile ConfigMaps at spawn time, and creates the pod; the test reads the pod back.
+ * A real JupyterHub with the real KubeSpawner, the real configurable-http-proxy (npm) and the
+ * portal's hub config, against a real kube-apiserver (no kubelet: pods are stored, never
+ * started). The hub launches the proxy itself, as JupyterHub's default ConfigurableHTTPProxy
+ * does, and the test talks to the hub only through the proxy's public port. The hub
+ * authenticates as the `hub` ServiceAccount with Z2JH's hub Role plus the portal's rendered
+ * Role, reads the rendered profile ConfigMaps at spawn time, and creates the pod; the test reads
+ * the pod back.
  */
 import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
@@ -21,6 +24,7 @@ const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
 const NS = "e2x-assignment";
 const PY_CONFIG = path.join(ROOT, "lib/render/python/tests/jupyterhub_test_config.py");
+const CHP = path.join(ROOT, "node_modules/.bin/configurable-http-proxy");
 
 async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -96,11 +100,37 @@ async function waitForPod(ns: string, name: string, timeoutMs = 30_000): Promise
   return null;
 }
 
-/** A JupyterHub process configured like a Z2JH hub of `hub`, authenticating as its ServiceAccount. */
+/** Whether `pid` is a live configurable-http-proxy process (not a reused pid). */
+function isProxyProcess(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("configurable-http-proxy");
+  } catch {
+    return false;
+  }
+}
+
+/** Hubs still running when the worker exits: kill them and their proxies (sync, last resort). */
+const runningHubs = new Set<HubProcess>();
+process.on("exit", () => {
+  for (const hub of runningHubs) hub.killNow();
+});
+
+/**
+ * A JupyterHub process configured like a Z2JH hub of `hub`, authenticating as its ServiceAccount.
+ * The hub starts configurable-http-proxy in a session of its own and stops it when it shuts down.
+ */
 class HubProcess {
   log = "";
+  /** the hub API as clients see it: through the proxy's public port */
   api = "";
+  /** the proxy's public URL and REST API */
+  publicUrl = "";
+  proxyApi = "";
+  readonly proxyToken = randomBytes(24).toString("hex");
+  hubUrl = "";
   private proc?: ChildProcess;
+  private dir = "";
+  private proxyPid?: number;
   private readonly token = randomBytes(24).toString("hex");
 
   constructor(
@@ -109,20 +139,26 @@ class HubProcess {
   ) {}
 
   async start(): Promise<void> {
+    if (!fs.existsSync(CHP)) throw new Error(`${CHP} is missing: configurable-http-proxy is a devDependency, run the project's install`);
     const saToken = (await k("create", "token", "hub", "-n", this.ns, "--duration=1h")).trim();
     const kubeconfig = await kube.tokenKubeconfig(saToken, `hub-${this.hub}`);
-    const dir = fs.mkdtempSync(path.join(state, `hub-${this.hub}-`));
-    const hubPort = await freePort();
-    this.api = `http://127.0.0.1:${hubPort}/hub/api`;
+    this.dir = fs.mkdtempSync(path.join(state, `hub-${this.hub}-`));
+    const [hubPort, publicPort, proxyApiPort] = await distinctFreePorts(3);
+    this.hubUrl = `http://127.0.0.1:${hubPort}`;
+    this.publicUrl = `http://127.0.0.1:${publicPort}`;
+    this.proxyApi = `http://127.0.0.1:${proxyApiPort}/api`;
+    this.api = `${this.publicUrl}/hub/api`;
     this.proc = spawn(path.join(ROOT, ".venv/bin/jupyterhub"), ["-f", PY_CONFIG], {
-      cwd: dir,
+      cwd: this.dir,
       env: {
         ...process.env,
         KUBECONFIG: kubeconfig,
         KUBERNETES_SERVICE_HOST: "",
-        E2X_TEST_STATE_DIR: dir,
+        E2X_TEST_STATE_DIR: this.dir,
         E2X_TEST_HUB_PORT: String(hubPort),
-        E2X_TEST_PUBLIC_PORT: String(await freePort()),
+        E2X_TEST_PUBLIC_PORT: String(publicPort),
+        E2X_TEST_PROXY_API_PORT: String(proxyApiPort),
+        CONFIGPROXY_AUTH_TOKEN: this.proxyToken,
         E2X_TEST_API_TOKEN: this.token,
         E2X_PORTAL_HUB: this.hub,
         E2X_PORTAL_NAMESPACE: this.ns,
@@ -130,18 +166,32 @@ class HubProcess {
       },
       stdio: ["ignore", "pipe", "pipe"],
     });
+    runningHubs.add(this);
     this.proc.stdout!.on("data", (d) => (this.log += d));
     this.proc.stderr!.on("data", (d) => (this.log += d));
     const until = Date.now() + 60_000;
     for (;;) {
+      this.proxyPid ??= this.readProxyPid();
       if (this.proc.exitCode !== null) throw new Error(`jupyterhub exited ${this.proc.exitCode}\n${this.log}`);
       try {
-        if ((await this.call("GET", "/")).ok) return;
+        // up once the proxy routes the hub's API to the hub
+        if ((await this.call("GET", "/")).ok) break;
       } catch {
         // not listening yet
       }
-      if (Date.now() > until) throw new Error(`jupyterhub did not come up\n${this.log}`);
+      if (Date.now() > until) throw new Error(`jupyterhub did not come up behind the proxy\n${this.log}`);
       await sleep(300);
+    }
+    this.proxyPid ??= this.readProxyPid();
+    if (this.proxyPid === undefined) throw new Error(`no proxy pid file in ${this.dir}\n${this.log}`);
+  }
+
+  private readProxyPid(): number | undefined {
+    try {
+      const pid = Number.parseInt(fs.readFileSync(path.join(this.dir, "jupyterhub-proxy.pid"), "utf8"), 10);
+      return Number.isInteger(pid) && pid > 0 ? pid : undefined;
+    } catch {
+      return undefined;
     }
   }
 
@@ -153,21 +203,63 @@ class HubProcess {
     });
   }
 
+  /** The proxy's routing table, read from its REST API. */
+  async proxyRoutes(): Promise<Record<string, { target: string; [k: string]: unknown }>> {
+    const r = await fetch(`${this.proxyApi}/routes`, { headers: { Authorization: `token ${this.proxyToken}` } });
+    if (!r.ok) throw new Error(`GET ${this.proxyApi}/routes: ${r.status} ${await r.text()}`);
+    return r.json();
+  }
+
+  /**
+   * Stops the hub with SIGTERM and waits for it; the hub stops the proxy it started. A proxy
+   * that outlives the hub is killed and reported as an error.
+   */
   async stop(): Promise<void> {
     const proc = this.proc;
-    if (!proc || proc.exitCode !== null) return;
-    proc.kill("SIGTERM");
-    await new Promise((r) => {
+    let killed = false;
+    if (proc && proc.exitCode === null && proc.signalCode === null) {
+      const exited = new Promise((r) => proc.once("exit", r));
+      proc.kill("SIGTERM");
       const t = setTimeout(() => {
+        killed = true;
         proc.kill("SIGKILL");
-        r(null);
-      }, 15_000);
-      proc.once("exit", () => {
-        clearTimeout(t);
-        r(null);
-      });
-    });
+      }, 20_000);
+      await exited;
+      clearTimeout(t);
+    }
+    runningHubs.delete(this);
+    const pid = this.proxyPid ?? this.readProxyPid();
+    if (pid !== undefined) {
+      const until = Date.now() + 5_000;
+      while (!killed && isProxyProcess(pid) && Date.now() < until) await sleep(100);
+      if (isProxyProcess(pid)) {
+        killProcess(pid);
+        if (!killed) throw new Error(`configurable-http-proxy (pid ${pid}) outlived the hub\n${this.log}`);
+      }
+    }
+    if (killed) throw new Error(`jupyterhub did not stop on SIGTERM within 20 s\n${this.log}`);
   }
+
+  /** Synchronous last resort when the worker exits without teardown. */
+  killNow(): void {
+    if (this.proc && this.proc.exitCode === null) this.proc.kill("SIGKILL");
+    const pid = this.proxyPid ?? this.readProxyPid();
+    if (pid !== undefined && isProxyProcess(pid)) killProcess(pid);
+  }
+}
+
+function killProcess(pid: number): void {
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    // already gone
+  }
+}
+
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
 }
 
 beforeAll(async () => {
@@ -191,6 +283,18 @@ describe("assignment hub: JupyterHub + KubeSpawner with the portal's profiles", 
   beforeAll(() => hub.start(), 120_000);
   afterAll(() => hub.stop(), 30_000);
 
+  it("serves the hub through configurable-http-proxy, which the hub configured over its REST API", async () => {
+    const viaProxy = await fetch(`${hub.publicUrl}/hub/api`);
+    expect(viaProxy.status).toBe(200);
+    const body = (await viaProxy.json()) as { version: string };
+    expect(body.version).toMatch(/^5\.5\.\d+$/);
+    expect(body).toEqual(await (await fetch(`${hub.hubUrl}/hub/api`)).json());
+    const routes = await hub.proxyRoutes();
+    expect(routes["/"], JSON.stringify(routes)).toMatchObject({ target: hub.hubUrl, hub: true });
+    // the proxy's API refuses a wrong token
+    expect((await fetch(`${hub.proxyApi}/routes`, { headers: { Authorization: "token wrong" } })).status).toBe(403);
+  });
+
   it("the hub ServiceAccount may read the profile ConfigMaps only through the portal's Role", async () => {
     const sa = "system:serviceaccount:e2x-assignment:hub";
     expect((await k("auth", "can-i", "get", "configmaps", "-n", NS, "--as", sa)).trim()).toBe("yes");
@@ -205,6 +309,11 @@ describe("assignment hub: JupyterHub + KubeSpawner with the portal's profiles", 
       term: "mathe1+student+mathe1-SS25",
     });
     expect([201, 202], hub.log).toContain(r.status);
+    // the request went through the proxy, which routes everything to the hub; alice's server
+    // never becomes ready (no kubelet), so the hub adds no route for it
+    const routes = await hub.proxyRoutes();
+    expect(routes["/"], JSON.stringify(routes)).toMatchObject({ target: hub.hubUrl, hub: true, jupyterhub: true });
+    expect(Object.keys(routes), JSON.stringify(routes)).not.toContain("/user/alice/");
     const pod = await waitForPod(NS, "jupyter-alice");
     expect(pod, hub.log).not.toBeNull();
     const c = pod!.spec.containers[0];
@@ -266,6 +375,7 @@ describe("exam hub: one course, exam nodes, guaranteed resources", () => {
     expect((await hub.call("POST", "/users/alice")).status).toBe(201);
     const r = await hub.call("POST", "/users/alice/server", {});
     expect([201, 202], hub.log).toContain(r.status);
+    expect((await hub.proxyRoutes())["/"]).toMatchObject({ target: hub.hubUrl, hub: true });
     const pod = await waitForPod(EXAM, "jupyter-alice");
     expect(pod, hub.log).not.toBeNull();
     const c = pod!.spec.containers[0];

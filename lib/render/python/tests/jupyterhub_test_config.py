@@ -1,38 +1,29 @@
 """JupyterHub config for tests/integration/jupyterhub-*.test.ts: a real JupyterHub with the real
-KubeSpawner and the portal's real config file, against a test kube-apiserver.
+KubeSpawner, the real configurable-http-proxy (the npm package, launched and stopped by the hub
+as JupyterHub's default ConfigurableHTTPProxy does) and the portal's real config file, against a
+test kube-apiserver.
 
-Only the proxy is replaced: routes are kept in memory (no configurable-http-proxy), because
-the tests look at the pods KubeSpawner asks the API server for, not at HTTP routing.
+The test passes free loopback ports and the proxy's auth token (CONFIGPROXY_AUTH_TOKEN) in the
+environment.
 """
 
 import os
 
-from jupyterhub.proxy import Proxy
-
 c = get_config()  # noqa: F821
 
-
-class InMemoryProxy(Proxy):
-    should_start = False
-
-    def __init__(self, **kwargs):
-        super().__init__(**kwargs)
-        self._routes = {}
-
-    async def add_route(self, routespec, target, data):
-        self._routes[routespec] = {"routespec": routespec, "target": target, "data": data}
-
-    async def delete_route(self, routespec):
-        self._routes.pop(routespec, None)
-
-    async def get_all_routes(self):
-        return dict(self._routes)
-
-
+here = os.path.dirname(os.path.abspath(__file__))
+repo = os.path.abspath(os.path.join(here, "..", "..", "..", ".."))
 state = os.environ["E2X_TEST_STATE_DIR"]
-c.JupyterHub.proxy_class = InMemoryProxy
+
+# the proxy: public port (c.JupyterHub.ip/port) and REST API on loopback only
 c.JupyterHub.ip = "127.0.0.1"
 c.JupyterHub.port = int(os.environ["E2X_TEST_PUBLIC_PORT"])
+c.ConfigurableHTTPProxy.command = [os.path.join(repo, "node_modules", ".bin", "configurable-http-proxy")]
+c.ConfigurableHTTPProxy.api_url = f"http://127.0.0.1:{int(os.environ['E2X_TEST_PROXY_API_PORT'])}"
+c.ConfigurableHTTPProxy.pid_file = f"{state}/jupyterhub-proxy.pid"
+if not os.environ.get("CONFIGPROXY_AUTH_TOKEN"):
+    raise RuntimeError("CONFIGPROXY_AUTH_TOKEN must be set: the test reads the proxy's routes with it")
+
 c.JupyterHub.hub_ip = "127.0.0.1"
 c.JupyterHub.hub_port = int(os.environ["E2X_TEST_HUB_PORT"])
 c.JupyterHub.db_url = f"sqlite:///{state}/jupyterhub.sqlite"
@@ -52,4 +43,4 @@ c.KubeSpawner.start_timeout = 600
 c.KubeSpawner.http_timeout = 600
 
 # the file Z2JH mounts into jupyterhub_config.d
-load_subconfig(os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "e2x_portal_config.py"))  # noqa: F821
+load_subconfig(os.path.join(os.path.dirname(here), "e2x_portal_config.py"))  # noqa: F821

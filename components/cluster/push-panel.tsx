@@ -8,15 +8,14 @@ import { Badge } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { FormMessage } from "@/components/ui/field";
-import { Table, Td, Th } from "@/components/ui/table";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import type { PlanView, PushOutcomeView } from "@/lib/deployment/views";
-import { objectName, PlanCounts, PlanList } from "./plan-list";
+import { PlanCounts, PlanList } from "./plan-list";
+import { PushObjectsTable } from "./push-objects-table";
 
 type Action<T> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 type ApplyData = { kind: "done"; outcome: PushOutcomeView } | { kind: "stale"; plan: PlanView };
 
-const OUTCOME_TONE = { ok: "green", failed: "red", skipped: "amber" } as const;
 
 function Elapsed({ since }: { since: number }) {
   const [now, setNow] = useState(since);
@@ -201,31 +200,7 @@ export function PushPanel({
             </Link>
           </div>
           {outcome.error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">{outcome.error}</p>}
-          <Table>
-            <thead>
-              <tr>
-                <Th>Object</Th>
-                <Th>Planned</Th>
-                <Th>Result</Th>
-                <Th>Written</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {outcome.items.map((i) => (
-                <tr key={i.key}>
-                  <Td>
-                    {objectName(i)}
-                    {i.error && <p className="text-xs text-red-700">{i.error}</p>}
-                  </Td>
-                  <Td className="text-slate-600">{i.planAction ?? "—"}</Td>
-                  <Td>
-                    <Badge tone={OUTCOME_TONE[i.outcome]}>{i.action}</Badge>
-                  </Td>
-                  <Td>{i.applied ? "yes" : "no"}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <PushObjectsTable rows={outcome.items} />
         </div>
       )}
     </div>

@@ -1,11 +1,10 @@
 import { RotateCcw } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { objectName } from "@/components/cluster/plan-list";
+import { PushObjectsTable } from "@/components/cluster/push-objects-table";
 import { formatDateTime } from "@/components/format";
 import { ButtonLink } from "@/components/ui/button";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
-import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
@@ -13,12 +12,6 @@ import { getPush } from "@/lib/deployment/push";
 
 export const metadata = { title: "Push" };
 
-const TONE = { ok: "green", failed: "red", skipped: "amber" } as const;
-
-function show(v: unknown): string {
-  const t = typeof v === "string" ? v : JSON.stringify(v);
-  return t.length > 600 ? `${t.slice(0, 600)}… (${t.length} chars)` : t;
-}
 
 export default async function PushDetailPage({ params }: { params: Promise<{ pushId: string }> }) {
   const principal = await requirePage("cluster.view");
@@ -106,51 +99,14 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
           </dl>
         </Card>
         <Card title={`Objects (${objects.length})`} description="In the order they were applied. Expand an object to see its changed fields.">
-          <Table>
-            <thead>
-              <tr>
-                <Th>Object</Th>
-                <Th>Planned</Th>
-                <Th>Result</Th>
-                <Th>Written</Th>
-              </tr>
-            </thead>
-            <tbody className="divide-y divide-slate-100">
-              {objects.map((o) => (
-                <tr key={o.id} className="align-top">
-                  <Td>
-                    {o.changes && o.changes.length > 0 ? (
-                      <details>
-                        <summary className="cursor-pointer">
-                          {objectName(o)} <span className="text-xs text-slate-500">· {o.changes.length} field{o.changes.length === 1 ? "" : "s"}</span>
-                        </summary>
-                        <ul className="mt-2 space-y-1 text-xs">
-                          {(o.changes as { path: string; before?: unknown; after?: unknown }[]).map((c) => (
-                            <li key={c.path} className="break-all">
-                              <span className="font-mono text-slate-700">{c.path}</span>:{" "}
-                              <code className="rounded bg-red-50 px-1 text-red-900">{"before" in c ? show(c.before) : "(absent)"}</code> →{" "}
-                              <code className="rounded bg-emerald-50 px-1 text-emerald-900">{"after" in c ? show(c.after) : "(removed)"}</code>
-                            </li>
-                          ))}
-                        </ul>
-                      </details>
-                    ) : (
-                      objectName(o)
-                    )}
-                    {o.conflicts && o.conflicts.length > 0 && (
-                      <p className="text-xs text-red-800">Held by {[...new Set(o.conflicts.map((c) => c.manager))].join(", ")}: {o.conflicts.map((c) => c.field).join(", ")}</p>
-                    )}
-                    {o.error && <p className="text-xs text-red-700">{o.error}</p>}
-                  </Td>
-                  <Td className="text-slate-600">{o.planAction ?? "—"}</Td>
-                  <Td>
-                    <Badge tone={TONE[o.outcome]}>{o.action}</Badge>
-                  </Td>
-                  <Td>{o.applied ? "yes" : "no"}</Td>
-                </tr>
-              ))}
-            </tbody>
-          </Table>
+          <PushObjectsTable
+            rows={objects.map((o) => ({
+              ...o,
+              key: String(o.id),
+              namespace: o.namespace ?? undefined,
+              changes: o.changes as { path: string; before?: unknown; after?: unknown }[] | null,
+            }))}
+          />
         </Card>
       </div>
     </>

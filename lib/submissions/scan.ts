@@ -595,28 +595,7 @@ function computeFingerprint(files: readonly ScannedFile[]): string {
 async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): Promise<ScannedSubmission> {
   const problems: ScanProblem[] = [];
   const parsed = folder.parsed;
-  const sub: ScannedSubmission = {
-    key: folder.key,
-    layout: folder.layout,
-    folderName: folder.folderName,
-    personalizedUser: folder.personalizedUser,
-    student: parsed?.student ?? null,
-    assignment: parsed?.assignment ?? null,
-    random: parsed?.random ?? null,
-    timestamp: null,
-    submittedAt: null,
-    info: null,
-    recordedHashcode: null,
-    mode: "none",
-    sha1sum: { present: false, storedHashcode: null, rebuiltHashcode: null, listed: [], invalidLines: 0 },
-    notebook: null,
-    files: [],
-    totalBytes: 0,
-    fingerprint: "",
-    firstSeenFingerprint: "",
-    problems,
-    scannedAt: new Date().toISOString(),
-  };
+  const sub = blankSubmission(folder, problems);
   const finish = () => {
     // Files are hashed concurrently: report problems in a stable order.
     problems.sort((a, b) => compareCodePoints(a.path ?? "", b.path ?? ""));
@@ -785,9 +764,8 @@ async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): 
   return finish();
 }
 
-/** A submission whose scan threw unexpectedly: reported, never fatal to the whole scan. */
-function failedSubmission(folder: SubmissionFolder, e: unknown, firstSeen: string | undefined): ScannedSubmission {
-  const fingerprint = computeFingerprint([]);
+/** A submission with nothing read yet: what a folder name alone tells. */
+function blankSubmission(folder: SubmissionFolder, problems: ScanProblem[]): ScannedSubmission {
   return {
     key: folder.key,
     layout: folder.layout,
@@ -805,11 +783,19 @@ function failedSubmission(folder: SubmissionFolder, e: unknown, firstSeen: strin
     notebook: null,
     files: [],
     totalBytes: 0,
-    fingerprint,
-    firstSeenFingerprint: firstSeen ?? fingerprint,
-    problems: [problemForError(e, ".", "submission")],
+    fingerprint: "",
+    firstSeenFingerprint: "",
+    problems,
     scannedAt: new Date().toISOString(),
   };
+}
+
+/** A submission whose scan threw unexpectedly: reported, never fatal to the whole scan. */
+function failedSubmission(folder: SubmissionFolder, e: unknown, firstSeen: string | undefined): ScannedSubmission {
+  const sub = blankSubmission(folder, [problemForError(e, ".", "submission")]);
+  sub.fingerprint = computeFingerprint([]);
+  sub.firstSeenFingerprint = firstSeen ?? sub.fingerprint;
+  return sub;
 }
 
 /** Scans one submission folder (outside of any exchange walk, e.g. for a re-check of one key). */

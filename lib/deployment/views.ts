@@ -1,7 +1,9 @@
 /**
- * Plain shapes the cluster pages hand to components (no database or cluster imports here,
+ * Plain shapes the cluster pages hand to components (type-only imports here,
  * so components may import these types).
  */
+
+import type { PushSummary } from "@/lib/cluster/types";
 
 export type PlanActionView = "create" | "change" | "unchanged" | "prune" | "conflict" | "error";
 
@@ -25,14 +27,7 @@ export interface PlanItemView {
   note?: string;
 }
 
-export interface PlanCountsView {
-  create: number;
-  change: number;
-  unchanged: number;
-  prune: number;
-  conflict: number;
-  error: number;
-}
+export type PlanCountsView = PushSummary;
 
 export interface PlanView {
   target: "cluster" | "export";

@@ -10,6 +10,7 @@
  * Secret values are never stored: plans are redacted before their changes are written.
  * Times are epoch milliseconds.
  */
+import type { PushSummary } from "@/lib/cluster/types";
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./core";
@@ -28,14 +29,7 @@ export const PUSH_STATUSES = ["ok", "failed"] as const;
 export type PushStatus = (typeof PUSH_STATUSES)[number];
 
 /** Counts per planned action (create, change, unchanged, prune, conflict, error). */
-export interface PushPlanCounts {
-  create: number;
-  change: number;
-  unchanged: number;
-  prune: number;
-  conflict: number;
-  error: number;
-}
+export type PushPlanCounts = PushSummary;
 
 /** Counts per result (created, configured, unchanged, pruned, conflict, error, skipped). */
 export type PushResultCounts = Record<string, number>;

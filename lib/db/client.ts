@@ -10,16 +10,17 @@ export type Db = BetterSQLite3Database<typeof schema> & { $client: Database.Data
 export type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 export type DbOrTx = Db | Tx;
 
+// Runtime paths, chosen by the environment: the bundler must not trace the project through them.
 export function dataDir(): string {
-  return path.resolve(process.env.E2X_DATA_DIR ?? ".data");
+  return path.resolve(/* turbopackIgnore: true */ process.env.E2X_DATA_DIR ?? ".data");
 }
 
 export function dbFile(): string {
-  return path.resolve(process.env.E2X_DB_FILE ?? path.join(dataDir(), "portal.db"));
+  return path.resolve(/* turbopackIgnore: true */ process.env.E2X_DB_FILE ?? path.join(dataDir(), "portal.db"));
 }
 
 function migrationsFolder(): string {
-  return path.resolve(process.env.E2X_MIGRATIONS_DIR ?? path.join(process.cwd(), "drizzle"));
+  return path.resolve(/* turbopackIgnore: true */ process.env.E2X_MIGRATIONS_DIR ?? path.join(process.cwd(), "drizzle"));
 }
 
 /** Opens a SQLite file with the pragmas the portal relies on and applies pending migrations. */

@@ -63,11 +63,6 @@ export function getTerm(db: DbOrTx, termId: number) {
   return row ?? null;
 }
 
-/** `<code>-<term>`, the nbgrader course id used in paths and profile keys. */
-export function courseIdOf(code: string, term: string): string {
-  return `${code}-${term}`;
-}
-
 export function createCourse(input: CourseInput, { tx, audit, principal }: ActionContext) {
   const exists = tx.select({ id: courses.id }).from(courses).where(eq(courses.code, input.code)).get();
   if (exists) throw new ActionError("A course with this code exists already.", { code: [`“${input.code}” is taken; course codes are unique, archived courses included.`] });

@@ -13,7 +13,8 @@ import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { assignments, courses, students, terms } from "@/lib/db/schema";
 import { buildSha1sum, sha1Hex, truncateHashcode } from "@/lib/submissions/hash";
-import { exchangeRoot, nbgraderCourseId } from "./exchange";
+import { nbgraderCourseId } from "@/lib/render/model";
+import { exchangeRoot } from "./exchange";
 
 export const DEMO_ASSIGNMENT = "week1";
 /** 24 Oct 2025, 23:59 in Berlin. */

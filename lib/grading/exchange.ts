@@ -3,7 +3,6 @@
  *
  * Exports:
  *   exchangeRoot()                          E2X_EXCHANGE_ROOT, default `${E2X_DATA_DIR:-.data}/exchange`
- *   nbgraderCourseId(code, term)            `<code>-<term>`, the folder under the root
  *   exchangeStatus(root, courseId)          does the root / course folder / an inbound folder exist
  *   releasedAssignments(root, courseId)     assignment ids under outbound/ and personalized-outbound/<user>/
  */
@@ -15,10 +14,6 @@ export function exchangeRoot(): string {
   const fromEnv = process.env.E2X_EXCHANGE_ROOT?.trim();
   if (fromEnv) return path.resolve(fromEnv);
   return path.resolve(process.env.E2X_DATA_DIR ?? ".data", "exchange");
-}
-
-export function nbgraderCourseId(code: string, term: string): string {
-  return `${code}-${term}`;
 }
 
 export interface ExchangeStatus {

@@ -12,10 +12,11 @@ import { and, asc, eq, isNull, sql } from "drizzle-orm";
 import { stringify } from "csv-stringify/sync";
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from "pdf-lib";
 import type { DbOrTx } from "@/lib/db/client";
-import { courses, students, submissions, terms } from "@/lib/db/schema";
+import { students, submissions } from "@/lib/db/schema";
+import { getTerm } from "@/lib/courses/courses";
 import type { SubmissionFlagKind, SubmissionStatus } from "@/lib/submissions/verify";
 import { getAssignment } from "./assignments";
-import { nbgraderCourseId } from "./exchange";
+import { nbgraderCourseId } from "@/lib/render/model";
 import { computedHashcode } from "./submissions";
 import { portalTimeZone } from "./time";
 
@@ -54,14 +55,10 @@ export const STATUS_LABEL: Record<SubmissionStatus, string> = { verified: "verif
 const NOTE_LABEL: Partial<Record<SubmissionFlagKind, string>> = { late: "late", "changed-since-first-scan": "changed since 1st scan", "scan-problems": "scan problems" };
 
 export function reportData(db: DbOrTx, termId: number, assignmentId: number): ReportData | null {
-  const head = db
-    .select({ code: courses.code, title: courses.title, courseId: courses.id, term: terms.term })
-    .from(terms)
-    .innerJoin(courses, eq(courses.id, terms.courseId))
-    .where(eq(terms.id, termId))
-    .get();
+  const t = getTerm(db, termId);
   const a = getAssignment(db, termId, assignmentId);
-  if (!head || !a) return null;
+  if (!t || !a) return null;
+  const head = { code: t.course.code, title: t.course.title, courseId: t.course.id, term: t.term.term };
   const attempts = sql<number>`(select count(*) from ${submissions} s2 where s2.term_id = ${submissions.termId} and s2.student = ${submissions.student} and s2.assignment_name = ${submissions.assignmentName} and s2.gone_at is null)`;
   const rows = db
     .select({ s: submissions, st: { firstName: students.firstName, lastName: students.lastName, displayName: students.displayName, matrikel: students.matrikel }, attempts })

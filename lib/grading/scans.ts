@@ -18,12 +18,14 @@ import { writeAudit } from "@/lib/audit/audit";
 import type { ActionContext } from "@/lib/auth/guard-types";
 import { ActionError } from "@/lib/auth/guard-types";
 import type { Db, DbOrTx } from "@/lib/db/client";
-import { courses, submissionFiles, submissionScans, submissions, terms, users, type ScanStatus } from "@/lib/db/schema";
+import { submissionFiles, submissionScans, submissions, users, type ScanStatus } from "@/lib/db/schema";
+import { getTerm } from "@/lib/courses/courses";
 import { submissionFileRows, submissionRow } from "@/lib/submissions/persist";
 import { emptyCheckpoint, scanExchange, type ScanCheckpoint, type ScannedSubmission, type ScanProgress, type ScanSummary } from "@/lib/submissions/scan";
 import { verifySubmission } from "@/lib/submissions/verify";
 import { ensureAssignments } from "./assignments";
-import { exchangeRoot, nbgraderCourseId, releasedAssignments } from "./exchange";
+import { nbgraderCourseId } from "@/lib/render/model";
+import { exchangeRoot, releasedAssignments } from "./exchange";
 import { deadlinesOf, recomputeStatuses } from "./statuses";
 import type { ScanView } from "./types";
 
@@ -58,14 +60,9 @@ export function reconcileInterrupted(db: DbOrTx, termId?: number): number {
 }
 
 function termInfo(db: DbOrTx, termId: number) {
-  const row = db
-    .select({ termId: terms.id, term: terms.term, courseId: courses.id, code: courses.code })
-    .from(terms)
-    .innerJoin(courses, eq(courses.id, terms.courseId))
-    .where(eq(terms.id, termId))
-    .get();
+  const row = getTerm(db, termId);
   if (!row) throw new ActionError("This term no longer exists.");
-  return { ...row, nbgraderId: nbgraderCourseId(row.code, row.term) };
+  return { termId, courseId: row.course.id, nbgraderId: nbgraderCourseId(row.course.code, row.term.term) };
 }
 
 export function latestScan(db: DbOrTx, termId: number): ScanRow | null {

@@ -223,8 +223,13 @@ export function parseRenderModel(input: unknown): RenderModel {
     .parse(input);
 }
 
+/** `<code>-<term>`: the nbgrader course id, used in profile keys, exchange folders and NFS paths. */
+export function nbgraderCourseId(code: string, term: string): string {
+  return `${code}-${term}`;
+}
+
 export function courseIdOf(term: Pick<Term, "courseCode" | "id">): string {
-  return `${term.courseCode}-${term.id}`;
+  return nbgraderCourseId(term.courseCode, term.id);
 }
 
 export function hubMode(hub: Pick<Hub, "name" | "mode">): string {

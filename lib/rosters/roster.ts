@@ -2,7 +2,8 @@ import { createHash } from "node:crypto";
 import { and, asc, count, desc, eq, inArray, like, or, type SQL } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
-import { courses, students, terms } from "@/lib/db/schema";
+import { students } from "@/lib/db/schema";
+import { getTerm } from "@/lib/courses/courses";
 import { diffRoster, parseRosterCsv, RosterFileError } from "./csv";
 
 export const MAX_ROSTER_BYTES = 10 * 1024 * 1024;
@@ -107,14 +108,9 @@ function fieldsOf(r: Partial<StudentFields> & { username: string }): StudentFiel
 }
 
 function termLabel(db: DbOrTx, termId: number) {
-  const row = db
-    .select({ term: terms.term, code: courses.code, courseId: courses.id })
-    .from(terms)
-    .innerJoin(courses, eq(courses.id, terms.courseId))
-    .where(eq(terms.id, termId))
-    .get();
+  const row = getTerm(db, termId);
   if (!row) throw new ActionError("This term no longer exists.");
-  return { label: `${row.code} ${row.term}`, courseId: row.courseId };
+  return { label: `${row.course.code} ${row.term.term}`, courseId: row.course.id };
 }
 
 /** Applies an import atomically, refusing invalid files and rosters that changed since the preview. */

@@ -4,6 +4,7 @@ import { requireRoute } from "@/lib/auth/guard";
 import { getTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { exportE2xCsv, exportFullCsv } from "@/lib/rosters/csv";
+import { nbgraderCourseId } from "@/lib/render/model";
 import { allStudents } from "@/lib/rosters/roster";
 
 const query = z.object({ termId: z.coerce.number().int().positive(), format: z.enum(["e2x", "full"]).default("e2x") });
@@ -18,7 +19,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ termId: 
   const principal = await requireRoute("roster.view", { courseId: row.course.id });
   if (principal instanceof Response) return principal;
   const list = allStudents(db, parsed.data.termId);
-  const courseId = `${row.course.code}-${row.term.term}`;
+  const courseId = nbgraderCourseId(row.course.code, row.term.term);
   const body = parsed.data.format === "e2x" ? exportE2xCsv(list.map((s) => s.username)) : exportFullCsv(list);
   writeAudit(db, { id: principal.id, username: principal.username }, {
     action: "roster.export",

@@ -10,6 +10,7 @@ import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { getCourse } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
+import { nbgraderCourseId } from "@/lib/render/model";
 import { listStaff } from "@/lib/staff/staff";
 import { assignStaffAction, setTermArchivedAction, unassignStaffAction, updateTermAction } from "../../../actions";
 
@@ -38,7 +39,7 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
             {course.code} · {term.term} {term.archivedAt && <Badge>archived</Badge>}
           </span>
         }
-        description={`nbgrader course id ${course.code}-${term.term} · ${term.students} students`}
+        description={`nbgrader course id ${nbgraderCourseId(course.code, term.term)} · ${term.students} students`}
         actions={
           <>
             <ButtonLink href={`/courses/${course.id}/terms/${term.id}/roster`}>

@@ -5,7 +5,8 @@ import { getTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { gradingScope } from "@/lib/grading/access";
 import { setDeadline } from "@/lib/grading/assignments";
-import { exchangeRoot, exchangeStatus, nbgraderCourseId } from "@/lib/grading/exchange";
+import { exchangeRoot, exchangeStatus } from "@/lib/grading/exchange";
+import { nbgraderCourseId } from "@/lib/render/model";
 import { resumeScan, scheduleScan, startScan, stopScan } from "@/lib/grading/scans";
 import { portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
 

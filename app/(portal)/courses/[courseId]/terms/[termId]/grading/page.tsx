@@ -1,6 +1,5 @@
 import { FileDown, FolderX, Inbox } from "lucide-react";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { DeadlineForm } from "@/components/grading/deadline-form";
 import { HashcodeCheck } from "@/components/grading/hashcode-check";
 import { GradingQueryProvider } from "@/components/grading/query-provider";
@@ -9,11 +8,11 @@ import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime } from "@/components/format";
 import { can } from "@/lib/auth/capabilities";
-import { requirePage } from "@/lib/auth/guard";
-import { getTerm } from "@/lib/courses/courses";
+import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
 import { listAssignments } from "@/lib/grading/assignments";
-import { exchangeRoot, exchangeStatus, nbgraderCourseId } from "@/lib/grading/exchange";
+import { exchangeRoot, exchangeStatus } from "@/lib/grading/exchange";
+import { nbgraderCourseId } from "@/lib/render/model";
 import { latestScan, scanView } from "@/lib/grading/scans";
 import { portalTimeZone, utcToZonedInput } from "@/lib/grading/time";
 import { resumeScanAction, setDeadlineAction, startScanAction, stopScanAction } from "./actions";
@@ -23,13 +22,8 @@ export const dynamic = "force-dynamic";
 
 export default async function GradingPage({ params }: { params: Promise<{ courseId: string; termId: string }> }) {
   const p = await params;
-  const courseId = Number(p.courseId);
-  const termId = Number(p.termId);
-  if (!Number.isInteger(courseId) || !Number.isInteger(termId)) notFound();
-  const principal = await requirePage("grading.view", { courseId });
+  const { principal, courseId, termId, row } = await requireTermPage("grading.view", p);
   const db = getDb();
-  const row = getTerm(db, termId);
-  if (!row || row.course.id !== courseId) notFound();
   const canVerify = can(principal, "grading.verify", { courseId });
   const nbId = nbgraderCourseId(row.course.code, row.term.term);
   const ex = exchangeStatus(exchangeRoot(), nbId);

@@ -9,8 +9,7 @@ import { Badge, Card, EmptyState, PageHeader, Stat } from "@/components/ui/card"
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime } from "@/components/format";
-import { requirePage } from "@/lib/auth/guard";
-import { getTerm } from "@/lib/courses/courses";
+import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
 import { getAssignment, listAssignments } from "@/lib/grading/assignments";
 import { FLAG_FILTERS, listSubmissions, STATUS_FILTERS, type FlagFilter } from "@/lib/grading/submissions";
@@ -24,14 +23,10 @@ type SP = { status?: string; flag?: string; q?: string; all?: string; page?: str
 export default async function AssignmentPage({ params, searchParams }: { params: Promise<{ courseId: string; termId: string; assignmentId: string }>; searchParams: Promise<SP> }) {
   const p = await params;
   const sp = await searchParams;
-  const courseId = Number(p.courseId);
-  const termId = Number(p.termId);
   const assignmentId = Number(p.assignmentId);
-  if (![courseId, termId, assignmentId].every(Number.isInteger)) notFound();
-  await requirePage("grading.view", { courseId });
+  if (!Number.isInteger(assignmentId)) notFound();
+  const { courseId, termId, row } = await requireTermPage("grading.view", p);
   const db = getDb();
-  const row = getTerm(db, termId);
-  if (!row || row.course.id !== courseId) notFound();
   const a = getAssignment(db, termId, assignmentId);
   if (!a) notFound();
   const summary = listAssignments(db, termId).find((x) => x.id === a.id)!;

@@ -7,8 +7,7 @@ import { formatBytes } from "@/components/grading/format";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { formatDateTime } from "@/components/format";
-import { requirePage } from "@/lib/auth/guard";
-import { getTerm } from "@/lib/courses/courses";
+import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
 import { assignments } from "@/lib/db/schema";
 import { getSubmission } from "@/lib/grading/submissions";
@@ -58,14 +57,10 @@ function flagText(f: SubmissionFlag): ReactNode {
 
 export default async function SubmissionPage({ params }: { params: Promise<{ courseId: string; termId: string; submissionId: string }> }) {
   const p = await params;
-  const courseId = Number(p.courseId);
-  const termId = Number(p.termId);
   const submissionId = Number(p.submissionId);
-  if (![courseId, termId, submissionId].every(Number.isInteger)) notFound();
-  await requirePage("grading.view", { courseId });
+  if (!Number.isInteger(submissionId)) notFound();
+  const { courseId, termId, row: term } = await requireTermPage("grading.view", p);
   const db = getDb();
-  const term = getTerm(db, termId);
-  if (!term || term.course.id !== courseId) notFound();
   const d = getSubmission(db, termId, submissionId);
   if (!d) notFound();
   const s = d.row;

@@ -10,16 +10,24 @@ step() { echo; echo "━━ $* ($(( $(date +%s) - t0 ))s)"; }
 
 step "provision"
 ensure_node_modules
-# Debian packages, the Python peers and the Go-built API server are independent: in parallel.
+# Debian packages, the Python environments and the Go builds (API server, helm, NetworkPolicy
+# analyzer) are independent: in parallel. Only psycopg2's build (hub image list) needs apt's
+# libpq-dev, so Python waits for apt when pg_config is missing.
 bash scripts/provision/apt.sh > "$LOG/apt.log" 2>&1 & apt_pid=$!
-bash scripts/provision/python.sh > "$LOG/python.log" 2>&1 & py_pid=$!
+if command -v pg_config >/dev/null 2>&1; then
+  bash scripts/provision/python.sh > "$LOG/python.log" 2>&1 & py_pid=$!
+else
+  (wait_apt() { while kill -0 "$apt_pid" 2>/dev/null; do sleep 2; done; }; wait_apt; bash scripts/provision/python.sh) > "$LOG/python.log" 2>&1 & py_pid=$!
+fi
 bash scripts/provision/kube.sh > "$LOG/kube.log" 2>&1 & kube_pid=$!
+bash scripts/provision/helm.sh > "$LOG/helm.log" 2>&1 & helm_pid=$!
+bash scripts/provision/netpol.sh > "$LOG/netpol.log" 2>&1 & netpol_pid=$!
 fail=0
-for p in "apt:$apt_pid" "python:$py_pid" "kube:$kube_pid"; do
+for p in "apt:$apt_pid" "python:$py_pid" "kube:$kube_pid" "helm:$helm_pid" "netpol:$netpol_pid"; do
   if wait "${p#*:}"; then tail -n 1 "$LOG/${p%%:*}.log"; else echo "provisioning ${p%%:*} failed:"; tail -n 30 "$LOG/${p%%:*}.log"; fail=1; fi
 done
 [ "$fail" = 0 ] || exit 1
-bash scripts/provision/netpol.sh
+step "provisioned"
 
 step "type check"
 npx tsc --noEmit -p .
@@ -27,8 +35,8 @@ npx tsc --noEmit -p .
 step "unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$LOG/vitest.json"
 
-step "hub-side Python (pytest)"
-.venv/bin/pytest -q lib/render/python/tests -p no:cacheprovider --junitxml="$LOG/pytest.xml"
+step "hub-side Python (pytest, the hub image's packages in .venv-hub)"
+.venv-hub/bin/pytest -q lib/render/python/tests -p no:cacheprovider --junitxml="$LOG/pytest.xml"
 
 step "browser tests (Playwright, Debian Chromium)"
 ensure_auth_secret

@@ -9,13 +9,16 @@
 #                       unprivileged on a free loopback port (e2e/services/ldap.ts)
 #   poppler-utils       pdftotext/pdfinfo to read generated PDFs back in tests
 #   openssl             throw-away CA and server certificate for the LDAP TLS tests
+#   haproxy             the load balancer in front of the hubs' proxies: the room-restriction test
+#                       runs the rendered haproxy.cfg on loopback (never as a system service)
+#   libpq-dev           pg_config, to build psycopg2 from the Z2JH hub image's frozen list
 #
 # slapd's postinst would start a system-wide slapd on port 389. We block that with a
 # temporary policy-rc.d (exit 101 = "action forbidden") and disable the init script, so
 # nothing keeps running that could interfere with the test servers.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-dejavu-core fonts-liberation slapd ldap-utils poppler-utils openssl)
+PACKAGES=(chromium fonts-dejavu-core fonts-liberation slapd ldap-utils poppler-utils openssl haproxy libpq-dev)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"
@@ -76,6 +79,16 @@ if installed slapd; then
       echo "apt: stopping system slapd (pid $pid)"
       $SUDO kill "$pid" || true
     fi
+  fi
+fi
+
+# Nor a system haproxy: tests start their own from a temp config.
+if installed haproxy; then
+  if command -v update-rc.d >/dev/null 2>&1 && [ -e /etc/init.d/haproxy ]; then
+    $SUDO update-rc.d haproxy disable >/dev/null 2>&1 || true
+  fi
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now haproxy >/dev/null 2>&1 || true
   fi
 fi
 

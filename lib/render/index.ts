@@ -38,7 +38,18 @@ export {
 } from "./profiles";
 export { renderHubRbac, PROFILE_READER_ROLE, HUB_SERVICE_ACCOUNT } from "./rbac";
 export { renderNetworkPolicies } from "./netpol";
-export { type HubValues, renderHubValues, valuesToYaml, CULL_TIMEOUT_SECONDS } from "./values";
+export {
+  type HubValues,
+  renderHubValues,
+  valuesToYaml,
+  splitImage,
+  hubAuthenticator,
+  hubRefusesSignIn,
+  CULL_TIMEOUT_SECONDS,
+  FAIL_CLOSED_AUTHENTICATOR,
+} from "./values";
+export { type HaproxyOptions, renderHaproxyConfig } from "./haproxy";
+export { NBGRADER_CONFIG_PATH, nbgraderConfig } from "./profiles";
 export { readPythonFile, PYTHON_FILES } from "./python-files";
 
 export interface RenderStats {

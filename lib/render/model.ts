@@ -36,6 +36,15 @@ const username = z
   .max(128)
   .regex(/^[^\s/{}\\]+$/, "no whitespace, '/', '\\' or braces");
 
+/** A plain IPv4 or IPv6 address. */
+const ipAddress = z.string().refine((s) => isIp(s), "an IP address like 192.0.2.10");
+
+export function isIp(s: string): boolean {
+  const m4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (m4) return m4.slice(1).every((o) => Number(o) <= 255);
+  return /^[0-9a-fA-F:]+$/.test(s) && s.includes(":");
+}
+
 /** Kubernetes CPU quantity: "500m", "2", "1.5". */
 export const cpuQuantity = z.string().regex(/^(\d+(\.\d+)?|\d+m)$/, "CPU quantity like 500m or 2");
 /** Kubernetes memory quantity: "512Mi", "2Gi", "1G", "1073741824". */
@@ -70,7 +79,8 @@ const pathTemplate = z
     (t) => t.replace(/\{([a-z_]+)\}/g, (w, n: string) => ((PATH_PLACEHOLDERS as readonly string[]).includes(n) ? "x" : w)).match(/[{}]/) === null,
     `placeholders: ${PATH_PLACEHOLDERS.map((p) => `{${p}}`).join(", ")}`,
   )
-  .refine((t) => !t.split("/").includes(".."), "no '..' segments");
+  .refine((t) => !t.split("/").includes(".."), "no '..' segments")
+  .refine((t) => !t.replace(/^\/+/, "").split("/").some((seg) => seg === "" || seg === "."), "no '.' or empty segments");
 
 export const volumeMountSpecSchema = z.object({
   name: z.string().regex(/^[a-z0-9-]+$/),
@@ -97,12 +107,21 @@ export const hubSchema = z.object({
   /** `{mode}` in NFS paths: "teaching" for assignment and grading, "exam" for the exam hub. */
   mode: z.string().regex(/^[a-z0-9_-]+$/).optional(),
   /**
-   * Authenticator for the hub (`hub.config.JupyterHub.authenticator_class`). Assignment and
-   * grading hubs default to LDAP when `ldap` is set; the exam hub has none unless given here.
+   * Authenticator for the hub (`hub.config.JupyterHub.authenticator_class`): the one setting
+   * that replaces the default. Assignment and grading hubs default to LDAP when `ldap` is set;
+   * every other hub, the exam hub first, to `e2x_portal_auth.FailClosedAuthenticator`, which
+   * refuses every sign-in. Whatever the class, only rostered users and admins are allowed and
+   * the exam hub admits sign-ins only from the exam rooms (python/e2x_portal_auth.py).
    */
-  authenticatorClass: z.string().optional(),
-  /** Proxy service type; the load balancer VM in front talks to NodePorts. */
+  authenticatorClass: z.string().regex(/^[A-Za-z_][\w.]*$/, "a Python class path").optional(),
+  /**
+   * Proxy service type. E2x: NodePort behind the load balancer VM (HAProxy, see haproxy.ts);
+   * LoadBalancer where the cluster has one, then the exam hub's Service carries
+   * `loadBalancerSourceRanges` (the chart writes them only for that type).
+   */
   proxyServiceType: z.enum(["NodePort", "LoadBalancer", "ClusterIP"]).default("NodePort"),
+  /** NodePort of the proxy's http port (`proxy.service.nodePorts.http`), where HAProxy sends the hub's traffic. */
+  nodePort: z.number().int().min(30000).max(32767).optional(),
 });
 export type Hub = z.infer<typeof hubSchema>;
 
@@ -170,6 +189,22 @@ export const ldapSchema = z.object({
 });
 export type Ldap = z.infer<typeof ldapSchema>;
 
+/**
+ * The network in front of the hubs (E2x: a load-balancer VM with HAProxy in front of the proxies'
+ * NodePorts). Rendered into the HAProxy configuration and the hubs' trust of that chain.
+ */
+export const networkSchema = z.object({
+  /**
+   * Addresses the hubs' proxies see the load balancer connect from (the VM's address, and the
+   * cluster nodes' when the NodePort hop rewrites the source). Their `X-Forwarded-For` entries are
+   * believed; every other peer's are not.
+   */
+  trustedProxies: z.array(ipAddress).default([]),
+  /** Cluster node addresses HAProxy forwards to (the NodePorts listen on every node). */
+  nodeAddresses: z.array(ipAddress).default([]),
+});
+export type Network = z.infer<typeof networkSchema>;
+
 export const renderModelSchema = z.object({
   hubs: z.array(hubSchema).min(1),
   courses: z.array(courseSchema),
@@ -193,6 +228,18 @@ export const renderModelSchema = z.object({
   }),
   /** Hub-side profile cache TTL in seconds. */
   profileCacheTtlSeconds: z.number().int().min(0).max(3600).default(30),
+  /**
+   * Seconds after the TTL during which the hub keeps using the last profile data it read when the
+   * API server does not answer (then it refuses spawns clearly until it answers again).
+   */
+  profileCacheGraceSeconds: z.number().int().min(0).max(3600).default(60),
+  /** Hub admins (`Authenticator.admin_users`): the portal's admins, or whom the settings name. */
+  admins: z.array(username).default([]),
+  /** `hub.concurrentSpawnLimit`: spawns in flight at once before the hub asks users to wait. */
+  concurrentSpawnLimit: z.number().int().min(1).max(10_000).default(100),
+  /** Time zone of nbgrader's timestamps in the pods' nbgrader_config.py. */
+  timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "a time zone such as Europe/Berlin").default("Europe/Berlin"),
+  network: networkSchema.default({ trustedProxies: [], nodeAddresses: [] }),
 });
 export type RenderModel = z.infer<typeof renderModelSchema>;
 export type RenderModelInput = z.input<typeof renderModelSchema>;
@@ -241,6 +288,26 @@ export function rolesOnHub(hub: HubName): readonly Role[] {
   return hub === "grading" ? ["grader", "instructor"] : ROLES;
 }
 
+/** Where e2xgrader's personalized exchange keeps one student's folders, below a course's exchange. */
+export const PERSONALIZED = ["inbound", "outbound", "feedback"] as const;
+
+/**
+ * A student's own personalized exchange folders on the exam hub: `personalized-inbound/{username}`
+ * (writable unless `inboundReadOnly`), `personalized-outbound/{username}` and
+ * `personalized-feedback/{username}` (read-only), below `nfsRoot` and `mountRoot`.
+ */
+export function personalizedExchangeMounts(nfsRoot: string, mountRoot: string, inboundReadOnly: boolean, suffix = ""): VolumeMountSpec[] {
+  const strip = (p: string) => p.replace(/\/+$/, "");
+  return PERSONALIZED.map((dir) => ({
+    name: `exchange-personalized-${dir}${suffix}`,
+    nfsPath: `${strip(nfsRoot)}/personalized-${dir}/{username}`,
+    mountPath: `${strip(mountRoot)}/personalized-${dir}/{username}`,
+    roles: ["student"],
+    readOnlyFor: dir === "inbound" && !inboundReadOnly ? [] : ["student"],
+    hubs: ["exam"],
+  }));
+}
+
 /**
  * The E2x NFS layout (paths relative to `nfs.basePath`). Students: own home per course term,
  * exchange inbound writable, outbound and feedback read-only, shares read-only. Graders and
@@ -276,6 +343,7 @@ export const DEFAULT_VOLUME_MOUNTS: readonly VolumeMountSpec[] = [
     mountPath: "/srv/nbgrader/exchange/{course_id}/inbound",
     roles: ["student"],
     readOnlyFor: [],
+    hubs: ["assignment", "grading"],
   },
   {
     name: "exchange-outbound",
@@ -283,6 +351,7 @@ export const DEFAULT_VOLUME_MOUNTS: readonly VolumeMountSpec[] = [
     mountPath: "/srv/nbgrader/exchange/{course_id}/outbound",
     roles: ["student"],
     readOnlyFor: ["student"],
+    hubs: ["assignment", "grading"],
   },
   {
     name: "exchange-feedback",
@@ -290,7 +359,10 @@ export const DEFAULT_VOLUME_MOUNTS: readonly VolumeMountSpec[] = [
     mountPath: "/srv/nbgrader/exchange/{course_id}/feedback",
     roles: ["student"],
     readOnlyFor: ["student"],
+    hubs: ["assignment", "grading"],
   },
+  // exam: the personalized exchange (e2xgrader), so a student sees only their own folders
+  ...personalizedExchangeMounts("nbgrader/exchanges/{course}/{course_id}", "/srv/nbgrader/exchange/{course_id}", false),
   {
     name: "exchange",
     nfsPath: "nbgrader/exchanges/{course}/{course_id}",

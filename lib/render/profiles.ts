@@ -52,8 +52,49 @@ export interface ProfileOverride {
   fs_gid?: number;
   node_affinity_required?: { matchExpressions: { key: string; operator: string; values: string[] }[] }[];
   environment?: Record<string, string>;
-  volumes?: { name: string; nfs: { server: string; path: string } }[];
-  volume_mounts?: { name: string; mountPath: string; subPath: string; readOnly: boolean }[];
+  /**
+   * Keyed by name: KubeSpawner 7 merges dict overrides into the chart's own volumes and mounts
+   * (where `singleuser.extraFiles` live) instead of replacing them, as a list would.
+   */
+  volumes?: Record<string, { name: string; nfs: { server: string; path: string } }>;
+  volume_mounts?: Record<string, { name: string; mountPath: string; subPath: string; readOnly: boolean }>;
+  lifecycle_hooks?: { postStart: { exec: { command: string[] } } };
+}
+
+/** Where the postStart hook writes the pod's nbgrader configuration (as E2x does). */
+export const NBGRADER_CONFIG_PATH = "/etc/jupyter/nbgrader_config.py";
+export const EXCHANGE_ROOT = "/srv/nbgrader/exchange";
+
+/**
+ * The pod's nbgrader_config.py for one course term: the exchange root, the course id, the
+ * personalized exchange on the exam hub, the time zone; staff also get their course directory.
+ */
+export function nbgraderConfig(opts: { course: string; courseId: string; role: Role; exam: boolean; timezone: string }): string {
+  const py = (v: string | boolean) => (typeof v === "boolean" ? (v ? "True" : "False") : JSON.stringify(v));
+  const lines = [
+    "# written by the E2x Hub Portal when this server started",
+    "c = get_config()  # noqa",
+    `c.Exchange.root = ${py(EXCHANGE_ROOT)}`,
+    `c.Exchange.timezone = ${py(opts.timezone)}`,
+    `c.Exchange.personalized_inbound = ${py(opts.exam)}`,
+    `c.Exchange.personalized_outbound = ${py(opts.exam)}`,
+    `c.Exchange.personalized_feedback = ${py(opts.exam)}`,
+    `c.CourseDirectory.course_id = ${py(opts.courseId)}`,
+  ];
+  if (opts.role !== "student") lines.push(`c.CourseDirectory.root = ${py(`/home/jovyan/courses/${opts.course}/${opts.courseId}`)}`);
+  return lines.join("\n") + "\n";
+}
+
+/** A postStart hook that writes `content` to `file` (atomically: a temp file, then a rename). */
+function writeFileHook(file: string, content: string) {
+  const quoted = content
+    .replace(/\n$/, "")
+    .split("\n")
+    .map((l) => `'${l.replace(/'/g, "'\\''")}'`)
+    .join(" ");
+  const dir = file.slice(0, file.lastIndexOf("/"));
+  const script = `mkdir -p ${dir} && printf '%s\\n' ${quoted} > ${file}.tmp && mv ${file}.tmp ${file}`;
+  return { postStart: { exec: { command: ["/bin/sh", "-c", script] } } };
 }
 
 /** One stored profile entry, keyed `<course>+<role>+<course_id>`. */
@@ -158,14 +199,17 @@ function buildEntry(model: RenderModel, hub: HubName, term: Term, role: Role, or
     exam_period: model.exam.period,
   };
   const specs: readonly VolumeMountSpec[] = term.volumeMounts ?? model.volumeMounts ?? DEFAULT_VOLUME_MOUNTS;
-  const mounts = specs
-    .filter((s) => s.roles.includes(role) && (!s.hubs || s.hubs.includes(hub)))
-    .map((s) => ({
+  const mounts: NonNullable<ProfileOverride["volume_mounts"]> = {};
+  for (const s of specs.filter((s) => s.roles.includes(role) && (!s.hubs || s.hubs.includes(hub)))) {
+    let key = `e2x-${s.name}`;
+    for (let i = 2; key in mounts; i++) key = `e2x-${s.name}-${i}`;
+    mounts[key] = {
       name: NFS_VOLUME_NAME,
       mountPath: expandTemplate(s.mountPath, vars),
       subPath: expandTemplate(s.nfsPath, vars).replace(/^\/+/, ""),
       readOnly: s.readOnlyFor.includes(role),
-    }));
+    };
+  }
   const r = term.resources;
   const guaranteed = exam && model.exam.guaranteedResources;
   const choice: ProfileOverride = {
@@ -182,8 +226,12 @@ function buildEntry(model: RenderModel, hub: HubName, term: Term, role: Role, or
       E2X_ROLE: role,
       E2X_TERM: term.id,
     },
-    volumes: [{ name: NFS_VOLUME_NAME, nfs: { server: model.nfs.server, path: joinPath(model.nfs.basePath) || "/" } }],
+    volumes: { [NFS_VOLUME_NAME]: { name: NFS_VOLUME_NAME, nfs: { server: model.nfs.server, path: joinPath(model.nfs.basePath) || "/" } } },
     volume_mounts: mounts,
+    lifecycle_hooks: writeFileHook(
+      NBGRADER_CONFIG_PATH,
+      nbgraderConfig({ course: term.courseCode, courseId, role, exam, timezone: model.timezone }),
+    ),
   };
   const uid = role === "student" ? model.uids.student : model.uids.staff;
   const profile: ProfileOverride = {
@@ -209,17 +257,22 @@ function buildEntry(model: RenderModel, hub: HubName, term: Term, role: Role, or
   };
 }
 
+/** The course terms a hub offers, newest first (on the exam hub: the active exams only). */
+export function buildHubTermOrder(model: RenderModel, hub: HubName): Term[] {
+  const active = new Set(model.exam.activeCourseIds);
+  return model.terms
+    .filter((t) => t.hubs.includes(hub))
+    .filter((t) => hub !== "exam" || active.size === 0 || active.has(courseIdOf(t)))
+    .slice()
+    .sort(compareTerms);
+}
+
 /** The profiles every user gets on one hub, deduplicated: each course-term-role stored once. */
 export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfileData {
   const exam = hub === "exam";
   const warnings: string[] = [];
   const roles = rolesOnHub(hub);
-  const active = new Set(model.exam.activeCourseIds);
-  const terms = model.terms
-    .filter((t) => t.hubs.includes(hub))
-    .filter((t) => !exam || active.size === 0 || active.has(courseIdOf(t)))
-    .slice()
-    .sort(compareTerms);
+  const terms = buildHubTermOrder(model, hub);
   const termById = new Map(terms.map((t, i) => [courseIdOf(t), { term: t, order: i }]));
 
   const profiles: Record<string, ProfileEntry> = {};

@@ -73,7 +73,7 @@ describe("renderAll on the small model", () => {
     expect(p.profile_override.node_affinity_required).toEqual([
       { matchExpressions: [{ key: "hub.jupyter.org/node-purpose", operator: "In", values: ["user"] }] },
     ]);
-    const mounts = p.choice_override.volume_mounts!;
+    const mounts = Object.values(p.choice_override.volume_mounts!);
     expect(mounts).toContainEqual({
       name: "e2x-nfs",
       mountPath: "/home/jovyan",
@@ -83,7 +83,12 @@ describe("renderAll on the small model", () => {
     expect(mounts.find((m) => m.mountPath.endsWith("/outbound"))?.readOnly).toBe(true);
     expect(mounts.find((m) => m.mountPath === "/srv/shares/mathe1")?.readOnly).toBe(true);
     expect(profiles["mathe1+grader+mathe1-WS25"].profile_override.uid).toBe(2000);
-    expect(profiles["mathe1+grader+mathe1-WS25"].choice_override.volume_mounts!.every((m) => !m.readOnly)).toBe(true);
+    expect(Object.values(profiles["mathe1+grader+mathe1-WS25"].choice_override.volume_mounts!).every((m) => !m.readOnly)).toBe(true);
+    // the pod's nbgrader_config.py, written when it starts
+    const hook = p.choice_override.lifecycle_hooks!.postStart.exec.command;
+    expect(hook.slice(0, 2)).toEqual(["/bin/sh", "-c"]);
+    expect(hook[2]).toContain("c.CourseDirectory.course_id = \"mathe1-WS25\"");
+    expect(hook[2]).toContain("c.Exchange.personalized_inbound = False");
   });
 
   it("exam hub: one course per user, exam affinity, guaranteed resources", () => {
@@ -95,7 +100,18 @@ describe("renderAll on the small model", () => {
     expect(p.profile_override.node_affinity_required![0].matchExpressions[0].values).toEqual(["exam"]);
     expect(p.choice_override.cpu_guarantee).toBe(p.choice_override.cpu_limit);
     expect(p.choice_override.mem_guarantee).toBe(p.choice_override.mem_limit);
-    expect(p.choice_override.volume_mounts![0].subPath).toBe("homes/exam/WS25-PZ1/mathe1-{username}/home");
+    const mounts = p.choice_override.volume_mounts!;
+    expect(mounts["e2x-home"].subPath).toBe("homes/exam/WS25-PZ1/mathe1-{username}/home");
+    // the personalized exchange: a student's own folders only
+    expect(Object.values(mounts).map((m) => `${m.mountPath} <- ${m.subPath}${m.readOnly ? " (ro)" : ""}`).sort()).toEqual([
+      "/home/jovyan <- homes/exam/WS25-PZ1/mathe1-{username}/home",
+      "/srv/nbgrader/exchange/mathe1-WS25/personalized-feedback/{username} <- nbgrader/exchanges/mathe1/mathe1-WS25/personalized-feedback/{username} (ro)",
+      "/srv/nbgrader/exchange/mathe1-WS25/personalized-inbound/{username} <- nbgrader/exchanges/mathe1/mathe1-WS25/personalized-inbound/{username}",
+      "/srv/nbgrader/exchange/mathe1-WS25/personalized-outbound/{username} <- nbgrader/exchanges/mathe1/mathe1-WS25/personalized-outbound/{username} (ro)",
+      "/srv/shares/mathe1 <- shares/teaching/courses/mathe1 (ro)",
+      "/srv/shares/public <- shares/teaching/public (ro)",
+    ]);
+    expect(p.choice_override.lifecycle_hooks!.postStart.exec.command[2]).toContain("c.Exchange.personalized_inbound = True");
     expect(result.stats.warnings.some((w) => w.includes("alice"))).toBe(true);
   });
 
@@ -115,21 +131,42 @@ describe("renderAll on the small model", () => {
   it("hub values: config files, culling, LDAP by Secret, exam lockdown", () => {
     const a = YAML.parse(result.valuesYaml.assignment!);
     expect(a.cull.timeout).toBe(7200);
-    expect(Object.keys(a.hub.extraFiles)).toEqual(["e2x-portal-config", "e2x-portal-profiles"]);
-    expect(a.hub.extraFiles["e2x-portal-profiles"].mountPath).toBe(
-      "/usr/local/etc/jupyterhub/jupyterhub_config.d/e2x_portal_profiles.py",
-    );
+    // the config file in jupyterhub_config.d, the modules it imports beside the chart's jupyterhub_config.py
+    expect(Object.fromEntries(Object.entries(a.hub.extraFiles).map(([k, f]) => [k, (f as { mountPath: string }).mountPath]))).toEqual({
+      "e2x-portal-auth": "/usr/local/etc/jupyterhub/e2x_portal_auth.py",
+      "e2x-portal-config": "/usr/local/etc/jupyterhub/jupyterhub_config.d/e2x_portal_config.py",
+      "e2x-portal-profiles": "/usr/local/etc/jupyterhub/e2x_portal_profiles.py",
+    });
     expect(a.hub.extraFiles["e2x-portal-profiles"].stringData).toContain("def make_pre_spawn_hook");
     expect(a.hub.config.JupyterHub.authenticator_class).toBe("ldapauthenticator.LDAPAuthenticator");
+    expect(a.hub.config.Authenticator).toMatchObject({ allow_all: false });
+    expect(a.hub.config.KubeSpawner.disable_user_config).toBe(true);
     expect(a.hub.config.LDAPAuthenticator).toMatchObject({ server_address: "ldap.example.edu", server_port: 636, tls_strategy: "on_connect" });
     expect(a.hub.extraEnv.E2X_LDAP_BIND_PASSWORD).toEqual({ valueFrom: { secretKeyRef: { name: "e2x-ldap", key: "bind-password" } } });
     expect(result.valuesYaml.assignment).not.toMatch(/lookup_dn_search_password:/);
+    expect(a.singleuser.image).toEqual({ name: "ghcr.io/digiklausur/e2x-notebook", tag: "2025.10" });
+    expect(Object.values(a.prePuller.extraImages)).toEqual([
+      { name: "ghcr.io/digiklausur/e2x-notebook", tag: "2025.10" },
+      { name: "ghcr.io/digiklausur/e2x-prog", tag: "2025.10" },
+      { name: "ghcr.io/digiklausur/e2x-notebook", tag: "2025.04" },
+    ]);
     const e = YAML.parse(result.valuesYaml.exam!);
     expect(e.hub.config.LDAPAuthenticator).toBeUndefined();
-    expect(e.singleuser.networkPolicy.egressAllowRules).toMatchObject({ nonPrivateIPs: false, privateIPs: false, cloudMetadataServer: false, dnsPortsKubeSystemNamespace: true });
+    // never an open exam hub
+    expect(e.hub.config.JupyterHub.authenticator_class).toBe("e2x_portal_auth.FailClosedAuthenticator");
+    expect(e.hub.templateVars.announcement_login).toMatch(/noch nicht freigeschaltet/);
+    // the chart's singleuser policy is off: the portal's lockdown is the only one
+    expect(e.singleuser.networkPolicy).toEqual({ enabled: false });
     expect(e.singleuser.defaultUrl).toBe("/tree");
-    expect(e.proxy.service.loadBalancerSourceRanges).toEqual(["192.0.2.0/24", "198.51.100.0/25"]);
+    expect(e.custom.e2xPortal.examRooms).toEqual(["192.0.2.0/24", "198.51.100.0/25"]);
+    // NodePort behind the load balancer VM: no loadBalancerSourceRanges (the chart would drop them)
+    expect(e.proxy.service).toEqual({ type: "NodePort" });
     expect(e.cull.timeout).toBe(7200);
+    const lb = renderAll({ ...smallModel(), hubs: smallModel().hubs.map((h) => ({ ...h, proxyServiceType: "LoadBalancer" as const })) });
+    expect(YAML.parse(lb.valuesYaml.exam!).proxy.service).toEqual({
+      type: "LoadBalancer",
+      loadBalancerSourceRanges: ["192.0.2.0/24", "198.51.100.0/25"],
+    });
   });
 
   it("keeps every ConfigMap below 1 MiB", () => {
@@ -184,10 +221,10 @@ describe("volume mount templates", () => {
     const r = renderAll(m);
     const cm = r.objects.find((o) => o.kind === "ConfigMap" && o.metadata.name.startsWith("e2x-profiles-assignment-p-"))!;
     const profiles = JSON.parse((cm.data as Record<string, string>)["profiles.json"]) as Record<string, ProfileEntry>;
-    expect(profiles["mathe1+student+mathe1-WS25"].choice_override.volume_mounts).toEqual([
-      { name: "e2x-nfs", mountPath: "/home/jovyan", subPath: "homes/mathe1-WS25/{username}", readOnly: false },
-    ]);
-    for (const bad of ["homes/{user}", "homes/{username", "homes/../etc"]) {
+    expect(profiles["mathe1+student+mathe1-WS25"].choice_override.volume_mounts).toEqual({
+      "e2x-home": { name: "e2x-nfs", mountPath: "/home/jovyan", subPath: "homes/mathe1-WS25/{username}", readOnly: false },
+    });
+    for (const bad of ["homes/{user}", "homes/{username", "homes/../etc", ".", "homes//x", "homes/./x", "/"]) {
       const m2 = smallModel();
       m2.terms[0] = { ...m2.terms[0], volumeMounts: [{ name: "home", nfsPath: bad, mountPath: "/home/jovyan", roles: ["student"] }] };
       expect(() => renderAll(m2), bad).toThrow();

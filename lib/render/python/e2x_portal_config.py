@@ -1,17 +1,14 @@
-"""JupyterHub config file (jupyterhub_config.d): per-user profiles from the E2x Hub Portal.
+"""JupyterHub config file of the E2x Hub Portal, run by the Z2JH chart's own jupyterhub_config.py.
 
-Z2JH executes every ``*.py`` in /usr/local/etc/jupyterhub/jupyterhub_config.d with ``c`` in
-scope; ``e2x_portal_profiles.py`` is mounted beside this file.
+The chart mounts this file into /usr/local/etc/jupyterhub/jupyterhub_config.d and exec()s it in
+its own globals: ``c`` is the hub's config, ``get_config`` is ``z2jh.get_config(key, default)``
+(the chart's values), and the modules it imports are mounted beside the chart's
+jupyterhub_config.py in /usr/local/etc/jupyterhub, which the chart puts on ``sys.path``.
 """
 
-import os
-import sys
+import e2x_portal_auth
+import e2x_portal_profiles
 
-_here = os.path.dirname(os.path.abspath(globals().get("__file__", "e2x_portal_config.py")))
-if _here not in sys.path:
-    sys.path.insert(0, _here)
-
-import e2x_portal_profiles  # noqa: E402
-
-c = get_config()  # noqa: F821 -- provided by traitlets' config loader
-e2x_portal_profiles.configure(c)
+_e2x_settings = get_config("custom.e2xPortal", {}) or {}  # noqa: F821 -- z2jh.get_config, in scope
+_e2x_store = e2x_portal_profiles.configure(c, _e2x_settings)  # noqa: F821 -- c, in scope
+e2x_portal_auth.configure(c, _e2x_settings, _e2x_store)  # noqa: F821

@@ -8,7 +8,14 @@ a profile's shard ``fnv1a32(key) % len(profileShards)`` -- the same hash as the 
 change needs no hub restart: the index is cached for a short TTL, shards (named by content
 digest) are cached by name.
 
-This file only defines things: it is safe to execute as a config file and to import.
+Z2JH mounts this module beside its own ``jupyterhub_config.py`` (/usr/local/etc/jupyterhub, which
+that file puts on ``sys.path``); ``jupyterhub_config.d/e2x_portal_config.py`` imports it. It only
+defines things: importing it changes no configuration.
+
+Reads never wait without bound and never behind one another: every API read carries KubeSpawner's
+own request timeout, concurrent callers share the one read in flight (no lock is held across it),
+and when a read fails the last good index is used for a short grace period after its TTL ran out,
+then the hub refuses clearly (HTTP 503) until the API server answers again.
 """
 
 import asyncio
@@ -53,15 +60,32 @@ def expand_username(value, username):
     return value
 
 
+def as_named_dict(value, key_of=lambda i, v: v["name"]):
+    """KubeSpawner 7 takes ``volumes``/``volume_mounts`` as a list or as a dict keyed by name:
+    the dict form, so that overrides merge with the chart's own entries instead of replacing them."""
+    if value is None:
+        return {}
+    if isinstance(value, dict):
+        return dict(value)
+    return {key_of(i, v): v for i, v in enumerate(value)}
+
+
+def _mount_key(i, mount):
+    return f"e2x-{mount['mountPath']}"
+
+
 def volume_mounts_for(entry, username):
-    """The volume mounts of a profile entry for one user (the E2x pre-spawn rebuild)."""
-    return expand_username(copy.deepcopy(entry["choice_override"].get("volume_mounts", [])), username)
+    """The volume mounts of a profile entry for one user, keyed (the portal renders them keyed)."""
+    mounts = expand_username(copy.deepcopy(entry["choice_override"].get("volume_mounts", {})), username)
+    return as_named_dict(mounts, key_of=_mount_key)
 
 
 def choice_override_for(entry, username):
-    override = copy.deepcopy(entry["choice_override"])
+    override = expand_username(copy.deepcopy(entry["choice_override"]), username)
+    if "volumes" in override:
+        override["volumes"] = as_named_dict(override["volumes"])
     if "volume_mounts" in override:
-        override["volume_mounts"] = volume_mounts_for(entry, username)
+        override["volume_mounts"] = as_named_dict(override["volume_mounts"], key_of=_mount_key)
     return override
 
 
@@ -127,19 +151,30 @@ def selected_key(profile_list, user_options):
     return next((k for k, c in choices.items() if c.get("default")), next(iter(choices)))
 
 
-class ProfileStore:
-    """Reads the portal's profile ConfigMaps through ``fetch(name) -> data dict | None``."""
+class ProfileDataUnavailable(Exception):
+    """The profile data cannot be read now (API server down or not answering) and no recent copy exists."""
 
-    def __init__(self, hub, fetch, ttl=30.0, clock=time.monotonic, max_shards=64):
+
+class ProfileStore:
+    """Reads the portal's profile ConfigMaps through ``fetch(name) -> data dict | None``.
+
+    ``ttl``: seconds the index is used before it is read again. ``grace``: seconds after the TTL
+    during which the last good index still serves when a read fails. ``timeout``: seconds one read
+    may take (KubeSpawner's ``k8s_api_request_timeout``); ``None`` leaves it to ``fetch``.
+    """
+
+    def __init__(self, hub, fetch, ttl=30.0, grace=60.0, timeout=None, clock=time.monotonic, max_shards=64):
         self.hub = hub
         self.fetch = fetch
         self.ttl = ttl
+        self.grace = grace
+        self.timeout = timeout
         self.clock = clock
         self.max_shards = max_shards
         self._meta = None
         self._meta_at = None
         self._shards = OrderedDict()
-        self._lock = asyncio.Lock()
+        self._inflight = {}
 
     @property
     def index_name(self):
@@ -148,32 +183,54 @@ class ProfileStore:
     def invalidate(self):
         self._meta_at = None
 
-    async def meta(self):
-        async with self._lock:
-            now = self.clock()
-            if self._meta_at is None or now - self._meta_at >= self.ttl:
+    async def _read(self, name):
+        """One API read of ``name``, shared by everyone who asks while it is in flight."""
+        task = self._inflight.get(name)
+        if task is None:
+
+            async def read():
                 try:
-                    data = await self.fetch(self.index_name)
-                except Exception:
-                    # API server briefly unreachable: keep spawning with the last index seen
-                    if self._meta is None:
-                        raise
-                    log.warning("e2x-portal: reading %s failed, using the cached index", self.index_name, exc_info=True)
-                    self._meta_at = now
-                    return self._meta
-                if data is None:
-                    meta = {"exam": False, "userShards": [], "profileShards": []}
-                else:
-                    meta = json.loads(data["meta.json"])
-                self._meta, self._meta_at = meta, now
+                    if self.timeout is None:
+                        return await self.fetch(name)
+                    return await asyncio.wait_for(self.fetch(name), self.timeout)
+                finally:
+                    self._inflight.pop(name, None)
+
+            task = self._inflight[name] = asyncio.ensure_future(read())
+        # a caller that gives up (its request ended) must not cancel the read for the others
+        return await asyncio.shield(task)
+
+    async def meta(self):
+        now = self.clock()
+        if self._meta_at is not None and now - self._meta_at < self.ttl:
             return self._meta
+        try:
+            data = await self._read(self.index_name)
+        except Exception as e:
+            age = None if self._meta_at is None else now - self._meta_at
+            if self._meta is not None and age is not None and age < self.ttl + self.grace:
+                log.warning(
+                    "e2x-portal: reading %s failed (%s); using the index read %.0f s ago",
+                    self.index_name, _describe(e), age,
+                )
+                return self._meta
+            raise ProfileDataUnavailable(f"reading {self.index_name} failed: {_describe(e)}") from e
+        if data is None:
+            meta = {"exam": False, "userShards": [], "profileShards": []}
+        else:
+            meta = json.loads(data["meta.json"])
+        self._meta, self._meta_at = meta, self.clock()
+        return meta
 
     async def _shard(self, name, data_key):
         cached = self._shards.get(name)
         if cached is not None:
             self._shards.move_to_end(name)
             return cached
-        data = await self.fetch(name)
+        try:
+            data = await self._read(name)
+        except Exception as e:
+            raise ProfileDataUnavailable(f"reading {name} failed: {_describe(e)}") from e
         # a shard pruned between reading the index and the shard: re-read the index next time
         if data is None:
             self.invalidate()
@@ -200,12 +257,34 @@ class ProfileStore:
         return entries, bool(meta.get("exam"))
 
 
-def make_profile_list(store):
+def _describe(e):
+    if isinstance(e, asyncio.TimeoutError):
+        return "no answer within the request timeout"
+    return f"{type(e).__name__}: {e}" if str(e) else type(e).__name__
+
+
+UNAVAILABLE_MESSAGE = (
+    "Die Kursdaten dieses Hubs können gerade nicht gelesen werden (die Kubernetes-API antwortet nicht). "
+    "Bitte in einer Minute erneut versuchen."
+)
+
+
+def _unavailable(http_error, e):
+    if http_error is None:
+        return e
+    return http_error(503, UNAVAILABLE_MESSAGE)
+
+
+def make_profile_list(store, http_error=None):
     """An async ``profile_list(spawner)`` for KubeSpawner."""
 
     async def profile_list(spawner):
         username = spawner.user.name
-        entries, exam = await store.entries_for(username)
+        try:
+            entries, exam = await store.entries_for(username)
+        except ProfileDataUnavailable as e:
+            spawner.log.error("e2x-portal: profiles of %s unavailable: %s", username, e)
+            raise _unavailable(http_error, e) from e
         profiles = build_profile_list(entries, username, exam=exam)
         if not profiles:
             spawner.log.warning("e2x-portal: %s has no course on hub %s", username, store.hub)
@@ -218,25 +297,42 @@ class NotEnrolled(Exception):
     pass
 
 
+def _configured(spawner, name):
+    """The value of a KubeSpawner trait as the configuration (the chart) sets it, before any override."""
+    value = spawner.config.KubeSpawner.get(name) if "KubeSpawner" in spawner.config else None
+    if value is None:
+        value = spawner.trait_defaults(name)
+    return as_named_dict(copy.deepcopy(value), key_of=lambda i, v: f"{i}-{v['name']}" if name == "volume_mounts" else v["name"])
+
+
 def make_pre_spawn_hook(store, http_error=None):
-    """A ``pre_spawn_hook`` that checks the chosen key against the current roster and rebuilds
-    the volume mounts, volumes and E2X_* environment from it."""
+    """A ``pre_spawn_hook`` that checks the chosen key against the current roster, then sets the
+    pod's volumes and mounts to the chart's own plus the chosen course term's (never a previous
+    spawn's), and the E2X_* environment."""
 
     async def pre_spawn_hook(spawner):
         username = spawner.user.name
-        entries, exam = await store.entries_for(username)
+        try:
+            entries, exam = await store.entries_for(username)
+        except ProfileDataUnavailable as e:
+            spawner.log.error("e2x-portal: profiles of %s unavailable: %s", username, e)
+            raise _unavailable(http_error, e) from e
         profiles = build_profile_list(entries, username, exam=exam)
         key = selected_key(profiles, getattr(spawner, "user_options", None) or {})
         by_key = {e["key"]: e for e in entries}
         if key is None or key not in by_key:
-            message = f"{username} is not enrolled in the selected course on this hub"
+            message = f"{username} ist im gewählten Kurs auf diesem Hub nicht eingetragen (not enrolled)"
             if http_error is not None:
                 raise http_error(403, message)
             raise NotEnrolled(message)
         entry = by_key[key]
         override = choice_override_for(entry, username)
-        spawner.volumes = override.get("volumes", [])
-        spawner.volume_mounts = override.get("volume_mounts", [])
+        volumes = _configured(spawner, "volumes")
+        volumes.update(override.get("volumes", {}))
+        mounts = _configured(spawner, "volume_mounts")
+        mounts.update(override.get("volume_mounts", {}))
+        spawner.volumes = volumes
+        spawner.volume_mounts = mounts
         env = dict(spawner.environment or {})
         env.update(override.get("environment", {}))
         env["E2X_PROFILE_KEY"] = key
@@ -247,15 +343,16 @@ def make_pre_spawn_hook(store, http_error=None):
     return pre_spawn_hook
 
 
-def kubernetes_fetcher(namespace, api_getter):
+def kubernetes_fetcher(namespace, api_getter, request_timeout=None):
     """``fetch(name)`` reading ConfigMap data through a kubernetes_asyncio CoreV1Api."""
 
     async def fetch(name):
         from kubernetes_asyncio.client.rest import ApiException
 
         api = api_getter()
+        kwargs = {} if request_timeout is None else {"_request_timeout": request_timeout}
         try:
-            cm = await api.read_namespaced_config_map(name, namespace)
+            cm = await api.read_namespaced_config_map(name, namespace, **kwargs)
         except ApiException as e:
             if e.status == 404:
                 return None
@@ -274,16 +371,24 @@ def _incluster_namespace():
         return "default"
 
 
-def configure(c, env=None):
+def configure(c, settings, env=None):
     """Wire the profile list and the pre-spawn hook into a JupyterHub config object ``c``.
 
-    Environment: E2X_PORTAL_HUB (assignment|exam|grading), E2X_PORTAL_NAMESPACE (defaults to
-    the pod's namespace), E2X_PORTAL_CACHE_TTL (seconds, default 30).
+    ``settings`` is the chart's ``custom.e2xPortal`` value: ``hub`` (assignment|exam|grading),
+    ``cacheTtlSeconds`` (default 30), ``staleGraceSeconds`` (default 60). The namespace is the
+    hub pod's (``POD_NAMESPACE``, set by the chart). Reads time out after KubeSpawner's own
+    ``k8s_api_request_timeout``.
     """
     env = os.environ if env is None else env
-    hub = env.get("E2X_PORTAL_HUB", "assignment")
-    namespace = env.get("E2X_PORTAL_NAMESPACE") or _incluster_namespace()
-    ttl = float(env.get("E2X_PORTAL_CACHE_TTL", "30"))
+    hub = settings.get("hub", "assignment")
+    namespace = env.get("POD_NAMESPACE") or _incluster_namespace()
+    ttl = float(settings.get("cacheTtlSeconds", 30))
+    grace = float(settings.get("staleGraceSeconds", 60))
+    from kubespawner import KubeSpawner
+
+    timeout = c.KubeSpawner.get("k8s_api_request_timeout") if "KubeSpawner" in c else None
+    if timeout is None:
+        timeout = KubeSpawner.class_traits()["k8s_api_request_timeout"].default_value
 
     def api_getter():
         from kubespawner.clients import load_config, shared_client
@@ -291,11 +396,11 @@ def configure(c, env=None):
         load_config()
         return shared_client("CoreV1Api")
 
-    try:
-        from tornado.web import HTTPError
-    except ImportError:  # pragma: no cover
-        HTTPError = None
-    store = ProfileStore(hub, kubernetes_fetcher(namespace, api_getter), ttl=ttl)
-    c.KubeSpawner.profile_list = make_profile_list(store)
+    from tornado.web import HTTPError
+
+    store = ProfileStore(
+        hub, kubernetes_fetcher(namespace, api_getter, request_timeout=timeout), ttl=ttl, grace=grace, timeout=timeout
+    )
+    c.KubeSpawner.profile_list = make_profile_list(store, http_error=HTTPError)
     c.KubeSpawner.pre_spawn_hook = make_pre_spawn_hook(store, http_error=HTTPError)
     return store

@@ -1,0 +1,817 @@
+/**
+ * The three hubs as Z2JH 4.4.0 runs them, with what the portal generates:
+ *
+ * - `helm template` of the published chart with the generated values (the chart's values
+ *   schema is validated), every rendered object plus the portal's own applied to the real
+ *   kube-apiserver;
+ * - the hub and proxy pods run from their rendered Deployments (e2e/services/z2jh.ts stands in
+ *   for kubelet and names what it stands in for): the hub's /usr/local/etc/jupyterhub rebuilt
+ *   from the rendered Secret and ConfigMaps in a temp directory standing in for the container's
+ *   filesystem, JupyterHub 5.5.0 with the chart's own jupyterhub_config.py and z2jh.py and the
+ *   hub image's packages (.venv-hub), behind the real configurable-http-proxy, KubeSpawner 7.0.0
+ *   authenticating as the hub ServiceAccount;
+ * - students and graders sign in (LDAP against a real slapd on the assignment and grading hubs;
+ *   the exam hub refuses everyone), spawn, and the Pods KubeSpawner creates are read back (no
+ *   kubelet runs: they are stored, never started);
+ * - the chart's NetworkPolicies and the portal's analysed together (np-guard), with the pods
+ *   as the chart and KubeSpawner label them;
+ * - Debian's haproxy with the rendered load-balancer configuration in front of the exam hub's
+ *   proxy on loopback (127.0.0.2 stands for an exam room, 127.0.0.3 for the world outside,
+ *   127.0.0.5 for the load balancer's own address);
+ * - the API server hung (SIGSTOP): spawn pages refuse clearly within KubeSpawner's request
+ *   timeout, and not one after another.
+ */
+import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import fs from "node:fs";
+import http from "node:http";
+import path from "node:path";
+import { promisify } from "node:util";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import YAML from "yaml";
+import { type KubeApiServer, kubeBinary, startKubeApiServer } from "@/e2e/services/kube";
+import { LDAP_PEOPLE_BASE, LDAP_SERVICE_DN, LDAP_SERVICE_PASSWORD, type LdapServer, startLdap } from "@/e2e/services/ldap";
+import {
+  type ChartSource,
+  type KubeObject,
+  PodStandIn,
+  ServicePorts,
+  STATE_ROOT,
+  freePort,
+  helmTemplate,
+  resolveZ2jhChart,
+  waitFor,
+} from "@/e2e/services/z2jh";
+import { type HubName, type RenderModelInput, type RenderResult, renderAll, renderHaproxyConfig } from "@/lib/render/index";
+
+const execFileAsync = promisify(execFile);
+const ROOT = path.resolve(import.meta.dirname, "../..");
+const HUB_PYTHON_BIN = path.join(ROOT, ".venv-hub/bin");
+const CHP = path.join(ROOT, "node_modules/.bin/configurable-http-proxy");
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Room, outside world and load balancer addresses on loopback. */
+const ROOM_CLIENT = "127.0.0.2";
+const OUTSIDE_CLIENT = "127.0.0.3";
+const LOAD_BALANCER = "127.0.0.5";
+
+const IMAGES = {
+  mathe1WS25: "ghcr.io/digiklausur/e2x-notebook:2025.10",
+  mathe1SS25: "ghcr.io/digiklausur/e2x-notebook:2025.04",
+  progWS25: "ghcr.io/digiklausur/e2x-prog:2025.10",
+};
+const RESOURCES = { cpuGuarantee: "500m", cpuLimit: "2", memGuarantee: "1Gi", memLimit: "2Gi" };
+
+/** The portal's data for this world: the LDAP fixture people in courses. */
+function worldModel(ldap: LdapServer): RenderModelInput {
+  return {
+    hubs: [
+      { name: "assignment", namespace: "e2x-assignment", releaseName: "assignment" },
+      { name: "exam", namespace: "e2x-exam", releaseName: "exam", host: "exam.e2x.test", nodePort: 31123 },
+      { name: "grading", namespace: "e2x-grading", releaseName: "grading" },
+    ],
+    courses: [
+      { code: "mathe1", title: "Mathematik 1" },
+      { code: "prog", title: "Programmierung" },
+    ],
+    terms: [
+      { id: "WS25", courseCode: "mathe1", hubs: ["assignment", "exam", "grading"], image: IMAGES.mathe1WS25, resources: RESOURCES },
+      { id: "SS25", courseCode: "mathe1", hubs: ["assignment", "grading"], image: IMAGES.mathe1SS25, resources: RESOURCES },
+      {
+        id: "WS25",
+        courseCode: "prog",
+        hubs: ["assignment", "exam"],
+        image: IMAGES.progWS25,
+        resources: { cpuGuarantee: "250m", cpuLimit: "1", memGuarantee: "512Mi", memLimit: "1Gi" },
+      },
+    ],
+    memberships: [
+      { username: "stud1", courseId: "mathe1-WS25", role: "student" },
+      { username: "stud1", courseId: "mathe1-SS25", role: "student" },
+      { username: "juergen", courseId: "prog-WS25", role: "student" },
+      { username: "ian", courseId: "prog-WS25", role: "instructor" },
+      { username: "gina", courseId: "mathe1-WS25", role: "grader" },
+    ],
+    admins: ["alice"],
+    exam: { period: "PZ1", sourceCidrs: [`${ROOM_CLIENT}/32`], defaultUrl: "/tree" },
+    nfs: { server: "nfs.e2x.test", basePath: "/export/e2x" },
+    ldap: {
+      url: ldap.url,
+      bindDn: LDAP_SERVICE_DN,
+      bindPasswordSecret: { name: "e2x-ldap", key: "bind-password" },
+      searchBase: LDAP_PEOPLE_BASE,
+      searchFilter: "(uid={login})",
+    },
+    network: { trustedProxies: [LOAD_BALANCER], nodeAddresses: [] },
+    // short, so the test sees roster pushes and the hung API server within seconds
+    profileCacheTtlSeconds: 1,
+    profileCacheGraceSeconds: 2,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// a small HTTP client: cookies, a chosen source address, no redirects followed
+
+type Reply = { status: number; headers: http.IncomingHttpHeaders; body: string; ms: number };
+
+class Browser {
+  cookies = new Map<string, string>();
+  constructor(
+    readonly base: string,
+    readonly opts: { localAddress?: string; host?: string; headers?: Record<string, string> } = {},
+  ) {}
+
+  request(method: string, url: string, body?: Record<string, string>, timeoutMs = 20_000): Promise<Reply> {
+    const started = Date.now();
+    const u = new URL(url, this.base);
+    const payload = body ? new URLSearchParams(body).toString() : undefined;
+    const headers: Record<string, string> = { ...(this.opts.headers ?? {}) };
+    if (this.opts.host) headers.Host = this.opts.host;
+    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
+    if (payload) {
+      headers["Content-Type"] = "application/x-www-form-urlencoded";
+      headers["Content-Length"] = String(Buffer.byteLength(payload));
+    }
+    return new Promise((resolve, reject) => {
+      const req = http.request(
+        { host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, localAddress: this.opts.localAddress },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (d) => (text += d));
+          res.on("end", () => {
+            for (const c of res.headers["set-cookie"] ?? []) {
+              const [pair] = c.split(";");
+              const i = pair.indexOf("=");
+              this.cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
+            }
+            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, ms: Date.now() - started });
+          });
+        },
+      );
+      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
+      req.on("error", reject);
+      if (payload) req.write(payload);
+      req.end();
+    });
+  }
+
+  /** The xsrf token JupyterHub put into a form of `page`. */
+  async xsrf(page: string): Promise<string> {
+    const r = await this.request("GET", page);
+    const m = /name="_xsrf" value="([^"]+)"/.exec(r.body);
+    if (!m) throw new Error(`no _xsrf in ${page} (${r.status}): ${r.body.slice(0, 300)}`);
+    return m[1];
+  }
+
+  /** Posts the spawn form with `fields` (JupyterHub puts the xsrf token into its action URL). */
+  async spawn(fields: Record<string, string>): Promise<Reply> {
+    const form = await this.request("GET", "/hub/spawn");
+    const m = /<form[^>]*id="spawn_form"[^>]*action="([^"]+)"|<form[^>]*action="([^"]+)"[^>]*id="spawn_form"/.exec(form.body);
+    if (!m) throw new Error(`no spawn form (${form.status}): ${form.body.slice(0, 300)}`);
+    return this.request("POST", (m[1] ?? m[2]).replace(/&amp;/g, "&"), fields);
+  }
+
+  async signIn(username: string, password: string): Promise<Reply> {
+    const _xsrf = await this.xsrf("/hub/login");
+    return this.request("POST", "/hub/login", { username, password, _xsrf });
+  }
+}
+
+/** The message JupyterHub shows on its error page or sign-in form. */
+function shownMessage(html: string): string {
+  const m = /<p class="login_error">([\s\S]*?)<\/p>/.exec(html) ?? /<\/h1>\s*<p>([\s\S]*?)<\/p>/.exec(html);
+  return (m ? m[1] : html).replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, " ").trim();
+}
+
+// ---------------------------------------------------------------------------------------------
+// the world
+
+let kube: KubeApiServer;
+let ldap: LdapServer;
+let chart: ChartSource;
+let state: string;
+let render: RenderResult;
+let model: RenderModelInput;
+const chartObjects: Partial<Record<HubName, KubeObject[]>> = {};
+
+async function k(...args: string[]): Promise<string> {
+  const { stdout } = await execFileAsync(kubeBinary("kubectl"), ["--kubeconfig", kube.kubeconfigPath, ...args], { maxBuffer: 64 * 1024 * 1024 });
+  return stdout;
+}
+
+async function apply(objects: unknown[], namespace?: string): Promise<void> {
+  const file = path.join(state, `apply-${randomBytes(4).toString("hex")}.yaml`);
+  fs.writeFileSync(file, objects.map((o) => YAML.stringify(o)).join("---\n"));
+  await k("apply", "--server-side", "--force-conflicts", "--field-manager=e2x-test", ...(namespace ? ["-n", namespace] : []), "-f", file);
+}
+
+async function getPod(ns: string, name: string): Promise<Record<string, any> | null> {
+  try {
+    return JSON.parse(await k("get", "pod", "-n", ns, name, "-o", "json"));
+  } catch {
+    return null;
+  }
+}
+
+const API_TOKEN = randomBytes(24).toString("hex");
+
+/** Test-only values beside the generated ones: an API service for the test to act as admin. */
+function testValues(): string {
+  return YAML.stringify({
+    hub: {
+      services: { "e2x-test": { apiToken: API_TOKEN } },
+      loadRoles: { "e2x-test": { scopes: ["admin:users", "admin:servers", "read:users"], services: ["e2x-test"] } },
+    },
+  });
+}
+
+/** One hub of the world: its chart objects applied, its proxy and hub pods running. */
+class ChartHub {
+  proxy!: PodStandIn;
+  hub!: PodStandIn;
+  ports!: ServicePorts;
+  publicUrl = "";
+
+  constructor(
+    readonly name: HubName,
+    readonly namespace: string,
+  ) {}
+
+  log(): string {
+    return `--- hub log ---\n${this.hub?.logText.slice(-6000) ?? ""}\n--- proxy log ---\n${this.proxy?.logText.slice(-2000) ?? ""}`;
+  }
+
+  async start(): Promise<void> {
+    const objects = chartObjects[this.name]!;
+    this.ports = await new ServicePorts(objects.filter((o) => o.kind === "Service")).init();
+    const common = {
+      kubectl: k,
+      namespace: this.namespace,
+      servicePorts: this.ports,
+      apiServer: { host: "127.0.0.1", port: Number(new URL(kube.server).port), caFile: path.join(kube.stateDir, "pki/ca.crt") },
+      stateDir: state,
+    };
+    const hubPort = this.ports.get("hub", 8081);
+    const proxyApiPort = this.ports.get("proxy-api", 8001);
+    const publicPort = this.ports.get("proxy-public", 80);
+    this.publicUrl = `http://127.0.0.1:${publicPort}`;
+    this.proxy = new PodStandIn({
+      ...common,
+      deployment: "proxy",
+      container: "chp",
+      image: { programs: { "configurable-http-proxy": CHP }, path: [] },
+      // the pod's own network: CHP listens on all of its addresses at 8000 and 8001
+      rewriteArgs: (argv) =>
+        argv.map((a) =>
+          a === "--ip=" ? "--ip=127.0.0.1" : a === "--api-ip=" ? "--api-ip=127.0.0.1" : a === "--api-port=8001" ? `--api-port=${proxyApiPort}` : a === "--port=8000" ? `--port=${publicPort}` : a,
+        ),
+      substitutions: [{ what: "CHP --ip= --port=8000 --api-ip= --api-port=8001 (all addresses of its pod)", instead: `127.0.0.1:${publicPort} and :${proxyApiPort}` }],
+    });
+    this.hub = new PodStandIn({
+      ...common,
+      deployment: "hub",
+      container: "hub",
+      image: { programs: { jupyterhub: path.join(HUB_PYTHON_BIN, "jupyterhub") }, path: [HUB_PYTHON_BIN], workingDir: "/srv/jupyterhub" },
+      extraFiles: {
+        // the only change to the hub's configuration, named here: the pod's own network
+        "/usr/local/etc/jupyterhub/jupyterhub_config.d/zz-e2x-test-world.py": [
+          "# Test world only (tests/integration/z2jh-hubs.test.ts): the hub pod has a network of its own,",
+          "# where the chart binds http://:8081; here it shares loopback with every other hub.",
+          `c.JupyterHub.hub_bind_url = "http://127.0.0.1:${hubPort}"  # noqa: F821`,
+          "for _s in c.JupyterHub.services:  # noqa: F821",
+          '    if _s.get("name") == "jupyterhub-idle-culler":',
+          `        _s["command"] = [a.replace("http://localhost:8081", "http://127.0.0.1:${hubPort}") for a in _s["command"]]`,
+          "",
+        ].join("\n"),
+      },
+      substitutions: [{ what: "hub_bind_url http://:8081 (and the culler's URL)", instead: `http://127.0.0.1:${hubPort}` }],
+    });
+    await this.proxy.prepare();
+    await this.hub.prepare();
+    this.proxy.start();
+    this.hub.start();
+    const browser = new Browser(this.publicUrl);
+    await waitFor(
+      `${this.name} hub behind its proxy`,
+      async () => {
+        if (this.hub.exited) throw new Error("the hub exited");
+        if (this.proxy.exited) throw new Error("the proxy exited");
+        const r = await browser.request("GET", "/hub/api", undefined, 2_000);
+        return r.status === 200;
+      },
+      90_000,
+      () => this.log(),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.hub?.stop();
+    await this.proxy?.stop();
+  }
+
+  api(method: string, url: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.publicUrl}/hub/api${url}`, {
+      method,
+      headers: { Authorization: `token ${API_TOKEN}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+}
+
+const hubs = {
+  assignment: new ChartHub("assignment", "e2x-assignment"),
+  exam: new ChartHub("exam", "e2x-exam"),
+  grading: new ChartHub("grading", "e2x-grading"),
+};
+
+beforeAll(async () => {
+  state = STATE_ROOT();
+  [kube, ldap, chart] = await Promise.all([startKubeApiServer(), startLdap(), resolveZ2jhChart()]);
+  model = worldModel(ldap);
+  render = renderAll(model);
+  for (const h of Object.values(hubs)) {
+    const valuesFile = path.join(state, `values-${h.name}.yaml`);
+    fs.writeFileSync(valuesFile, render.valuesYaml[h.name]!);
+    const testFile = path.join(state, `test-values-${h.name}.yaml`);
+    fs.writeFileSync(testFile, testValues());
+    chartObjects[h.name] = await helmTemplate(chart, h.name, h.namespace, [valuesFile, testFile]);
+  }
+  // namespaces (labelled as the API server labels them), the LDAP bind password an admin puts in
+  // each hub namespace (the portal only references it), the portal's objects, the chart's objects
+  await apply(Object.values(hubs).map((h) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name: h.namespace } })));
+  // no controller-manager runs: make each namespace's "default" ServiceAccount as it would
+  await apply(Object.values(hubs).map((h) => ({ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: h.namespace } })));
+  await apply(
+    Object.values(hubs).map((h) => ({
+      apiVersion: "v1",
+      kind: "Secret",
+      metadata: { name: "e2x-ldap", namespace: h.namespace },
+      stringData: { "bind-password": LDAP_SERVICE_PASSWORD },
+    })),
+  );
+  await apply(render.objects);
+  for (const h of Object.values(hubs)) await apply(chartObjects[h.name]!, h.namespace);
+  await Promise.all(Object.values(hubs).map((h) => h.start()));
+}, 600_000);
+
+afterAll(async () => {
+  await Promise.all(Object.values(hubs).map((h) => h.stop().catch(() => undefined)));
+  await ldap?.stop();
+  await kube?.stop();
+  if (state) fs.rmSync(state, { recursive: true, force: true });
+}, 120_000);
+
+describe("the chart renders and installs the generated values", () => {
+  it("helm template accepts every hub's values (schema validation on) and the API server stores every object", async () => {
+    console.log(`Z2JH chart from ${chart.from}: ${chart.dir}`);
+    for (const h of Object.values(hubs)) {
+      const objects = chartObjects[h.name]!;
+      const kinds = new Set(objects.map((o) => o.kind));
+      for (const kind of ["Deployment", "Service", "Secret", "ConfigMap", "NetworkPolicy", "ServiceAccount", "Role", "RoleBinding", "PersistentVolumeClaim"]) {
+        expect(kinds, `${h.name}: ${kind}`).toContain(kind);
+      }
+      for (const o of objects) {
+        const out = await k("get", o.kind.toLowerCase() + (o.apiVersion.includes("/") ? `.${o.apiVersion.split("/")[0]}` : ""), o.metadata.name, "-n", h.namespace, "-o", "name");
+        expect(out.trim(), `${h.name}: ${o.kind}/${o.metadata.name}`).not.toBe("");
+      }
+    }
+    const exam = chartObjects.exam!;
+    // the E2x topology: the proxy's NodePort behind the load balancer VM
+    const svc = exam.find((o) => o.kind === "Service" && o.metadata.name === "proxy-public")!;
+    expect(svc.spec.type).toBe("NodePort");
+    expect(svc.spec.ports.find((p: any) => p.name === "http").nodePort).toBe(31123);
+  });
+
+  it("a cluster with a load balancer gets the exam rooms as loadBalancerSourceRanges on the exam hub's Service", async () => {
+    const lbModel = { ...model, hubs: model.hubs.map((h) => ({ ...h, proxyServiceType: "LoadBalancer" as const })) };
+    const file = path.join(state, "values-exam-lb.yaml");
+    fs.writeFileSync(file, renderAll(lbModel).valuesYaml.exam!);
+    const objects = await helmTemplate(chart, "exam", "e2x-exam", [file]);
+    const svc = objects.find((o) => o.kind === "Service" && o.metadata.name === "proxy-public")!;
+    expect(svc.spec.type).toBe("LoadBalancer");
+    expect(svc.spec.loadBalancerSourceRanges).toEqual([`${ROOM_CLIENT}/32`]);
+  });
+});
+
+describe("the hubs start through the chart's own loader", () => {
+  it.each(["assignment", "exam", "grading"] as const)("%s: JupyterHub 5.5.0 with KubeSpawner 7.0.0 and the portal's config file", async (name) => {
+    const h = hubs[name];
+    const r = await fetch(`${h.publicUrl}/hub/api`);
+    expect(((await r.json()) as { version: string }).version).toBe("5.5.0");
+    const log = h.hub.logText;
+    expect(log).toContain("Loading /usr/local/etc/jupyterhub/secret/values.yaml");
+    expect(log).toContain("Loading /usr/local/etc/jupyterhub/jupyterhub_config.d config: e2x_portal_config.py");
+    expect(log).toMatch(/Using Spawner: kubespawner\.spawner\.KubeSpawner-7\.0\.0/);
+    // what stood in for the pod, named
+    console.log(`${name}: stand-ins: ${[...h.hub.substitutions, ...h.proxy.substitutions].map((s) => `${s.what} -> ${s.instead}`).join("; ")}`);
+    const pkgs = execFileSync(path.join(HUB_PYTHON_BIN, "python"), [
+      "-c",
+      "import sys, importlib.metadata as m; print(sys.version.split()[0], *(m.version(p) for p in ('jupyterhub','jupyterhub-kubespawner','jupyterhub-ldapauthenticator','kubernetes_asyncio')))",
+    ]).toString().trim();
+    const [py, jh, ks, ldapAuth, k8sAsync] = pkgs.split(" ");
+    expect([jh, ks, ldapAuth, k8sAsync]).toEqual(["5.5.0", "7.0.0", "2.0.2", "36.1.0"]);
+    if (!py.startsWith("3.12.")) console.warn(`the hub image runs Python 3.12; this machine's hub Python is ${py}`);
+  });
+});
+
+describe("assignment hub: LDAP sign-in of rostered users, spawn of the chosen term", () => {
+  const hub = hubs.assignment;
+
+  it("stud1 signs in with the LDAP password; a wrong password and a user in no course are refused", async () => {
+    const b = new Browser(hub.publicUrl);
+    const ok = await b.signIn("stud1", "stud1-pw-1");
+    expect(ok.status, ok.body.slice(0, 500) + hub.log()).toBe(302);
+    const wrong = await new Browser(hub.publicUrl).signIn("stud1", "not-the-password");
+    expect(wrong.status).toBe(403);
+    expect(shownMessage(wrong.body)).toMatch(/Invalid username or password/);
+    // sam exists in LDAP but is in no course: only the roster may sign in (no allow_all)
+    const sam = await new Browser(hub.publicUrl).signIn("sam", "sam-pw-1");
+    expect(sam.status).toBe(403);
+    expect(shownMessage(sam.body)).toContain("sam ist in keinem Kurs dieses Hubs eingetragen");
+    // alice is a portal admin: a hub admin, though in no course
+    const alice = await new Browser(hub.publicUrl).signIn("alice", "alice-pw-1");
+    expect(alice.status, shownMessage(alice.body)).toBe(302);
+    const user = (await (await hub.api("GET", "/users/alice")).json()) as { admin: boolean };
+    expect(user.admin).toBe(true);
+  });
+
+  it("a roster push lets a new student sign in without a hub restart", async () => {
+    const before = await new Browser(hub.publicUrl).signIn("sam", "sam-pw-1");
+    expect(before.status).toBe(403);
+    const m2 = { ...model, memberships: [...model.memberships, { username: "sam", courseId: "mathe1-SS25", role: "student" as const }] };
+    await apply(renderAll(m2).objects.filter((o) => o.metadata.namespace === hub.namespace));
+    await sleep(1_500); // the hub's index TTL is 1 s here
+    const after = await new Browser(hub.publicUrl).signIn("sam", "sam-pw-1");
+    expect(after.status, shownMessage(after.body)).toBe(302);
+    await apply(render.objects.filter((o) => o.metadata.namespace === hub.namespace));
+  });
+
+  it("stud1 chooses mathe1 SS25 in the spawn form: the Pod has the term's image, resources, mounts, affinity, UID and nbgrader config", async () => {
+    const b = new Browser(hub.publicUrl);
+    expect((await b.signIn("stud1", "stud1-pw-1")).status).toBe(302);
+    const form = await b.request("GET", "/hub/spawn");
+    expect(form.status, form.body.slice(0, 300)).toBe(200);
+    expect(form.body).toContain("mathe1+student+mathe1-SS25");
+    const posted = await b.spawn({
+      profile: "mathe1+student",
+      "profile-option-mathe1+student--term": "mathe1+student+mathe1-SS25",
+    });
+    expect([302, 303], posted.body.slice(0, 300)).toContain(posted.status);
+    const pod = await waitFor("pod jupyter-stud1", () => getPod(hub.namespace, "jupyter-stud1"), 30_000, () => hub.log());
+    const c = pod.spec.containers[0];
+    expect(c.image).toBe(IMAGES.mathe1SS25);
+    expect(c.resources).toEqual({ limits: { cpu: "2", memory: String(2 * 1024 ** 3) }, requests: { cpu: "500m", memory: String(1024 ** 3) } });
+    const mounts = Object.fromEntries(
+      c.volumeMounts.filter((m: any) => m.name === "e2x-nfs").map((m: any) => [m.mountPath, `${m.subPath}${m.readOnly ? " (ro)" : ""}`]),
+    );
+    expect(mounts).toEqual({
+      "/home/jovyan": "homes/teaching/students/mathe1-SS25/stud1",
+      "/srv/nbgrader/exchange/mathe1-SS25/inbound": "nbgrader/exchanges/mathe1/mathe1-SS25/inbound",
+      "/srv/nbgrader/exchange/mathe1-SS25/outbound": "nbgrader/exchanges/mathe1/mathe1-SS25/outbound (ro)",
+      "/srv/nbgrader/exchange/mathe1-SS25/feedback": "nbgrader/exchanges/mathe1/mathe1-SS25/feedback (ro)",
+      "/srv/shares/public": "shares/teaching/public (ro)",
+      "/srv/shares/mathe1": "shares/teaching/courses/mathe1 (ro)",
+    });
+    expect(pod.spec.volumes.find((v: any) => v.name === "e2x-nfs").nfs).toEqual({ server: "nfs.e2x.test", path: "/export/e2x" });
+    expect(pod.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: "hub.jupyter.org/node-purpose", operator: "In", values: ["user"] }] },
+    ]);
+    expect(c.securityContext.runAsUser).toBe(1000);
+    // the chart's own pieces are still there: its labels and the cloud-metadata block
+    expect(pod.metadata.labels).toMatchObject({ component: "singleuser-server", release: "assignment", "hub.jupyter.org/network-access-hub": "true" });
+    expect(pod.spec.initContainers.map((i: any) => i.name)).toContain("block-cloud-metadata");
+
+    // the postStart hook, run as a container would run it (/etc is the stand-in's own here)
+    const hook = c.lifecycle.postStart.exec.command as string[];
+    const written = execFileSync("unshare", ["--mount", "--propagation", "private", "--", "/bin/sh", "-c", `mount -t tmpfs tmpfs /etc && "$@" && cat /etc/jupyter/nbgrader_config.py`, "sh", ...hook]).toString();
+    const cfgFile = path.join(state, "nbgrader_config.py");
+    fs.writeFileSync(cfgFile, written);
+    const loaded = JSON.parse(
+      execFileSync(path.join(ROOT, ".venv/bin/python"), [
+        "-c",
+        "import json,sys; from traitlets.config import PyFileConfigLoader as L; c=L(sys.argv[1]).load_config(); print(json.dumps({k: dict(v) for k, v in c.items()}))",
+        cfgFile,
+      ]).toString(),
+    );
+    expect(loaded).toEqual({
+      Exchange: { root: "/srv/nbgrader/exchange", timezone: "Europe/Berlin", personalized_inbound: false, personalized_outbound: false, personalized_feedback: false },
+      CourseDirectory: { course_id: "mathe1-SS25" },
+    });
+  });
+});
+
+describe("grading hub: graders only", () => {
+  const hub = hubs.grading;
+
+  it("gina signs in with LDAP and spawns the grader profile: UID 2000, the whole exchange", async () => {
+    const b = new Browser(hub.publicUrl);
+    const r = await b.signIn("gina", "gina-pw-1");
+    expect(r.status, shownMessage(r.body)).toBe(302);
+    // a student of the same course is no grader
+    expect((await new Browser(hub.publicUrl).signIn("stud1", "stud1-pw-1")).status).toBe(403);
+    const posted = await b.spawn({ profile: "mathe1+grader" });
+    expect([302, 303]).toContain(posted.status);
+    const pod = await waitFor("pod jupyter-gina", () => getPod(hub.namespace, "jupyter-gina"), 30_000, () => hub.log());
+    const c = pod.spec.containers[0];
+    expect(c.image).toBe(IMAGES.mathe1WS25);
+    expect(c.securityContext.runAsUser).toBe(2000);
+    const mounts = Object.fromEntries(c.volumeMounts.filter((m: any) => m.name === "e2x-nfs").map((m: any) => [m.mountPath, m.subPath]));
+    expect(mounts["/home/jovyan"]).toBe("homes/teaching/graders/gina");
+    expect(mounts["/srv/nbgrader/exchange/mathe1-WS25"]).toBe("nbgrader/exchanges/mathe1/mathe1-WS25");
+  });
+});
+
+describe("exam hub: never open, exam pods locked down", () => {
+  const hub = hubs.exam;
+
+  it("refuses every sign-in, whatever the name and password, and says why", async () => {
+    for (const [u, p] of [
+      ["stud1", "stud1-pw-1"],
+      ["anyone", "anything"],
+      ["admin", ""],
+    ]) {
+      // from an exam room address (the hub sees it through the trusted load balancer)
+      const b = new Browser(hub.publicUrl, { localAddress: LOAD_BALANCER, headers: { "X-Forwarded-For": ROOM_CLIENT } });
+      const r = await b.signIn(u, p);
+      expect(r.status, `${u}: ${r.body.slice(0, 200)}`).toBe(403);
+      expect(shownMessage(r.body)).toContain("noch nicht freigeschaltet");
+    }
+    const page = await new Browser(hub.publicUrl).request("GET", "/hub/login");
+    expect(page.body).toContain("Die Anmeldung an diesem Hub ist noch nicht freigeschaltet");
+    // nobody signed in: the hub knows only its admins, created at its start
+    const users = (await (await hub.api("GET", "/users")).json()) as { name: string; last_activity: string | null }[];
+    expect(users.map((u) => [u.name, u.last_activity])).toEqual([["alice", null]]);
+  });
+
+  it("an exam pod gets the one exam course, exam nodes, requests = limits, the personalized exchange and the chart's extraFiles", async () => {
+    expect((await hub.api("POST", "/users/stud1")).status).toBe(201);
+    const r = await hub.api("POST", "/users/stud1/server", {});
+    expect([201, 202], hub.log()).toContain(r.status);
+    const pod = await waitFor("pod jupyter-stud1", () => getPod(hub.namespace, "jupyter-stud1"), 30_000, () => hub.log());
+    const c = pod.spec.containers[0];
+    expect(c.image).toBe(IMAGES.mathe1WS25);
+    expect(c.resources.requests).toEqual(c.resources.limits);
+    expect(pod.spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms).toEqual([
+      { matchExpressions: [{ key: "hub.jupyter.org/node-purpose", operator: "In", values: ["exam"] }] },
+    ]);
+    const byPath = Object.fromEntries(c.volumeMounts.map((m: any) => [m.mountPath, m]));
+    expect(byPath["/home/jovyan"].subPath).toBe("homes/exam/WS25-PZ1/mathe1-stud1/home");
+    expect(byPath["/srv/nbgrader/exchange/mathe1-WS25/personalized-inbound/stud1"]).toMatchObject({
+      subPath: "nbgrader/exchanges/mathe1/mathe1-WS25/personalized-inbound/stud1",
+    });
+    expect(byPath["/srv/nbgrader/exchange/mathe1-WS25/personalized-outbound/stud1"].readOnly).toBe(true);
+    // singleuser.extraFiles: the restricted exam UI, from the chart's own Secret volume
+    const exam = byPath["/etc/jupyter/jupyter_server_config.d/e2x-exam.json"];
+    expect(exam, JSON.stringify(c.volumeMounts)).toMatchObject({ name: "files", subPath: "e2x-exam-server-config" });
+    const files = pod.spec.volumes.find((v: any) => v.name === "files");
+    expect(files.secret.secretName).toBe("singleuser");
+    const secret = JSON.parse(await k("get", "secret", "singleuser", "-n", hub.namespace, "-o", "json"));
+    expect(JSON.parse(Buffer.from(secret.data["e2x-exam-server-config"], "base64").toString())).toEqual({
+      ServerApp: { terminals_enabled: false },
+      ContentsManager: { allow_hidden: false },
+    });
+    expect(c.securityContext.runAsUser).toBe(1000);
+  });
+});
+
+describe("NetworkPolicies: the chart's and the portal's together", () => {
+  const DNS = "TCP 53,UDP 53";
+  let connections: string[] = [];
+
+  beforeAll(async () => {
+    execFileSync("bash", [path.join(ROOT, "scripts/provision/netpol.sh")], { stdio: "inherit", cwd: ROOT });
+    const dir = fs.mkdtempSync(path.join(state, "netpol-"));
+    const docs: unknown[] = [];
+    const nsDoc = (name: string) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "kubernetes.io/metadata.name": name } } });
+    docs.push(nsDoc("kube-system"), nsDoc("other"));
+    docs.push({
+      apiVersion: "v1",
+      kind: "Pod",
+      metadata: { name: "kube-dns", namespace: "kube-system", labels: { "k8s-app": "kube-dns" } },
+      spec: { containers: [{ name: "dns", image: "dns", ports: [{ containerPort: 53, protocol: "UDP" }, { containerPort: 53, protocol: "TCP" }] }] },
+    });
+    docs.push({ apiVersion: "v1", kind: "Pod", metadata: { name: "other", namespace: "other", labels: { app: "other" } }, spec: { containers: [{ name: "x", image: "x", ports: [{ containerPort: 80 }] }] } });
+    for (const h of Object.values(hubs)) {
+      docs.push(nsDoc(h.namespace));
+      const objects = chartObjects[h.name]!;
+      // the chart's policies, and its hub and proxy pods as their Deployments template them
+      for (const o of objects.filter((x) => x.kind === "NetworkPolicy")) docs.push({ ...o, metadata: { ...o.metadata, namespace: h.namespace } });
+      for (const d of objects.filter((x) => x.kind === "Deployment" && ["hub", "proxy"].includes(x.metadata.name))) {
+        docs.push({ apiVersion: "v1", kind: "Pod", metadata: { name: d.metadata.name, namespace: h.namespace, labels: d.spec.template.metadata.labels }, spec: d.spec.template.spec });
+      }
+      // the singleuser pods as KubeSpawner created them
+      const pods = JSON.parse(await k("get", "pods", "-n", h.namespace, "-l", "component=singleuser-server", "-o", "json")).items as KubeObject[];
+      for (const p of pods) docs.push({ apiVersion: "v1", kind: "Pod", metadata: { name: p.metadata.name, namespace: h.namespace, labels: p.metadata.labels }, spec: p.spec });
+    }
+    // the portal's policies
+    for (const o of render.objects.filter((x) => x.kind === "NetworkPolicy")) docs.push(o);
+    fs.writeFileSync(path.join(dir, "all.yaml"), docs.map((d) => YAML.stringify(d)).join("---\n"));
+    connections = analyze(dir);
+  }, 120_000);
+
+  it("exam singleuser pods reach the hub on 8081 and DNS, nothing else", () => {
+    const from = connections.filter((l) => l.startsWith("e2x-exam/jupyter-stud1[Pod] =>"));
+    expect(from).toEqual([
+      "e2x-exam/jupyter-stud1[Pod] => e2x-exam/hub[Pod] : TCP 8081",
+      `e2x-exam/jupyter-stud1[Pod] => kube-system/kube-dns[Pod] : ${DNS}`,
+    ]);
+    // and only the proxy and the hub reach them
+    expect(connections.filter((l) => / => e2x-exam\/jupyter-stud1\[Pod\]/.test(l))).toEqual([
+      "e2x-exam/hub[Pod] => e2x-exam/jupyter-stud1[Pod] : TCP 8888",
+      "e2x-exam/proxy[Pod] => e2x-exam/jupyter-stud1[Pod] : TCP 8888",
+    ]);
+  });
+
+  it("teaching singleuser pods keep the chart's defaults: the internet without private ranges, the hub, DNS", () => {
+    const from = connections.filter((l) => l.startsWith("e2x-assignment/jupyter-stud1[Pod] =>"));
+    expect(from).toContain("e2x-assignment/jupyter-stud1[Pod] => e2x-assignment/hub[Pod] : TCP 8081");
+    expect(from.some((l) => l.includes("e2x-exam/"))).toBe(false);
+    expect(from.some((l) => l.includes("e2x-assignment/proxy[Pod] : TCP 8000"))).toBe(true);
+    expect(from).toContain("e2x-assignment/jupyter-stud1[Pod] => 192.169.0.0-255.255.255.255 : All");
+    expect(from.some((l) => l.startsWith("e2x-assignment/jupyter-stud1[Pod] => 10.0.0.0-10.255.255.255 : All"))).toBe(false);
+  });
+});
+
+describe("room restriction: HAProxy with the rendered configuration in front of the exam hub", () => {
+  const hub = hubs.exam;
+  let haproxy: ChildProcess | undefined;
+  let lbUrl = "";
+  let haproxyLog = "";
+
+  beforeAll(async () => {
+    const port = await freePort();
+    lbUrl = `http://127.0.0.1:${port}`;
+    const cfg = renderHaproxyConfig(model, {
+      listen: { address: "127.0.0.1", port, tls: false },
+      // on loopback: the exam hub's proxy Service, reached from the load balancer's address
+      backends: { exam: [{ address: "127.0.0.1", port: hub.ports.get("proxy-public", 80), source: LOAD_BALANCER }] },
+    });
+    const file = path.join(state, "haproxy.cfg");
+    fs.writeFileSync(file, cfg);
+    execFileSync("haproxy", ["-c", "-f", file]);
+    haproxy = spawn("haproxy", ["-db", "-f", file], { stdio: ["ignore", "pipe", "pipe"] });
+    haproxy.stdout!.on("data", (d) => (haproxyLog += d));
+    haproxy.stderr!.on("data", (d) => (haproxyLog += d));
+    const inside = new Browser(lbUrl, { localAddress: ROOM_CLIENT, host: "exam.e2x.test" });
+    await waitFor("haproxy", async () => (await inside.request("GET", "/hub/health", undefined, 2_000)).status === 200, 20_000, () => haproxyLog);
+  });
+
+  afterAll(async () => {
+    if (haproxy && haproxy.exitCode === null) {
+      const done = new Promise((r) => haproxy!.once("exit", r));
+      haproxy.kill("SIGTERM");
+      await done;
+    }
+  });
+
+  it("a client in an exam room gets the sign-in page, and the hub sees its real address", async () => {
+    const inside = new Browser(lbUrl, { localAddress: ROOM_CLIENT, host: "exam.e2x.test" });
+    const page = await inside.request("GET", "/hub/login");
+    expect(page.status, haproxyLog).toBe(200);
+    expect(page.body).toContain('name="username"');
+    // the room check passes; the fail-closed authenticator refuses
+    const r = await inside.signIn("stud1", "stud1-pw-1");
+    expect(r.status).toBe(403);
+    expect(shownMessage(r.body)).toContain("noch nicht freigeschaltet");
+    expect(hub.hub.logText).toMatch(new RegExp(`GET /hub/login \\([^)]*@${ROOM_CLIENT.replace(/\./g, "\\.")}\\)`));
+  });
+
+  it("a client outside the rooms is refused by HAProxy, a forged X-Forwarded-For included", async () => {
+    for (const headers of [{}, { "X-Forwarded-For": ROOM_CLIENT }, { "X-Real-Ip": ROOM_CLIENT }]) {
+      const outside = new Browser(lbUrl, { localAddress: OUTSIDE_CLIENT, host: "exam.e2x.test", headers });
+      const r = await outside.request("GET", "/hub/login");
+      expect(r.status, JSON.stringify(headers)).toBe(403);
+      expect(r.body).not.toContain('name="username"');
+    }
+  });
+
+  it("a request that bypasses HAProxy with forged headers does not pass as a room address", async () => {
+    // straight to the proxy's NodePort, claiming to come from the room
+    const forged = new Browser(hub.publicUrl, { localAddress: OUTSIDE_CLIENT, headers: { "X-Forwarded-For": ROOM_CLIENT, "X-Real-Ip": ROOM_CLIENT } });
+    const r = await forged.signIn("stud1", "stud1-pw-1");
+    expect(r.status).toBe(403);
+    expect(shownMessage(r.body)).toContain("nur aus den Prüfungsräumen");
+    expect(hub.hub.logText).toContain(`sign-in from ${OUTSIDE_CLIENT} refused: outside the exam rooms`);
+    // the same chain through the load balancer's address is believed
+    const viaLb = new Browser(hub.publicUrl, { localAddress: LOAD_BALANCER, headers: { "X-Forwarded-For": ROOM_CLIENT } });
+    expect(shownMessage((await viaLb.signIn("stud1", "x")).body)).toContain("noch nicht freigeschaltet");
+  });
+
+  it("the rendered HAProxy configuration passes haproxy -c in its production form", () => {
+    const file = path.join(state, "haproxy-prod.cfg");
+    const certDir = fs.mkdtempSync(path.join(state, "certs-"));
+    execFileSync("openssl", ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes", "-subj", "/CN=exam.e2x.test", "-days", "1", "-keyout", path.join(certDir, "k.pem"), "-out", path.join(certDir, "c.pem")], { stdio: "ignore" });
+    fs.writeFileSync(path.join(certDir, "exam.e2x.test.pem"), fs.readFileSync(path.join(certDir, "c.pem"), "utf8") + fs.readFileSync(path.join(certDir, "k.pem"), "utf8"));
+    fs.rmSync(path.join(certDir, "k.pem"));
+    fs.rmSync(path.join(certDir, "c.pem"));
+    const prod = { ...model, network: { trustedProxies: ["192.0.2.10"], nodeAddresses: ["192.0.2.21", "192.0.2.22"] } };
+    const cfg = renderHaproxyConfig(prod, { certDir: certDir + "/" });
+    fs.writeFileSync(file, cfg);
+    execFileSync("haproxy", ["-c", "-f", file], { stdio: "pipe" });
+    expect(cfg).toContain("server node-1 192.0.2.21:31123 check");
+    expect(cfg).toContain(`acl from-exam-rooms src ${ROOM_CLIENT}/32`);
+  });
+});
+
+describe("a hung API server", () => {
+  const hub = hubs.assignment;
+
+  it("spawn pages refuse clearly within KubeSpawner's request timeout, and not one after another", async () => {
+    const users = [
+      ["juergen", "Grüße-ÄÖÜ-ß"],
+      ["ian", "ian-pw-1"],
+    ] as const;
+    const browsers = users.map(() => new Browser(hub.publicUrl));
+    for (const [i, [u, p]] of users.entries()) {
+      const r = await browsers[i].signIn(u, p);
+      expect(r.status, `${u}: ${shownMessage(r.body)}`).toBe(302);
+    }
+    // stop the API server: it keeps its sockets, accepts connections and never answers
+    process.kill(kube.pid, "SIGSTOP");
+    let replies: Reply[];
+    try {
+      await sleep(3_500); // past the index TTL (1 s) and the grace for the last good data (2 s)
+      replies = await Promise.all(browsers.map((b) => b.request("GET", "/hub/spawn", undefined, 20_000)));
+    } finally {
+      process.kill(kube.pid, "SIGCONT");
+    }
+    for (const r of replies) {
+      expect(r.status, r.body.slice(0, 300)).toBe(503);
+      expect(shownMessage(r.body)).toContain("Die Kursdaten dieses Hubs können gerade nicht gelesen werden");
+      // KubeSpawner's k8s_api_request_timeout is 3 s: one read, shared, bounded
+      expect(r.ms).toBeLessThan(6_000);
+    }
+    console.log(`hung API server: spawn pages answered 503 after ${replies.map((r) => r.ms).join(" and ")} ms`);
+    // the API server answers again: so does the spawn page
+    const again = await waitFor("spawn form after the API server is back", async () => {
+      const r = await browsers[0].request("GET", "/hub/spawn");
+      return r.status === 200 && r.body.includes("prog+student") ? r : null;
+    }, 30_000, () => hub.log());
+    expect(again.status).toBe(200);
+  });
+});
+
+function analyze(dir: string): string[] {
+  const bin = path.join(ROOT, ".cache/bin");
+  if (fs.existsSync(path.join(bin, "k8snetpolicy"))) {
+    const items = JSON.parse(execFileSync(path.join(bin, "k8snetpolicy"), ["list", "--dirpath", dir, "-o", "json"], { encoding: "utf8" })) as {
+      src: string;
+      dst: string;
+      conn: string;
+    }[];
+    return mergeRanges(items.map((i) => [i.src, i.dst, canonicalConn(i.conn)]));
+  }
+  const out = execFileSync(path.join(bin, "nca"), ["--connectivity", "-r", dir, "-o", "txt_no_fw_rules"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  return mergeRanges(
+    out
+      .split("\n")
+      .filter((l) => l.includes(" => "))
+      .map((l) => {
+        const m = /^(.*?) => (.*?) : (.*)$/.exec(l.trim())!;
+        return [m[1], m[2], canonicalConn(m[3])];
+      }),
+  );
+}
+
+function canonicalConn(conn: string): string {
+  const c = conn.trim();
+  if (/^all connections$/i.test(c) || c === "All") return "All";
+  const nca = /^\{protocols:([^,]+(?:, *[A-Z]+)*),dst_ports:([^}]+)\}$/.exec(c);
+  const parts: string[] = [];
+  if (nca) for (const proto of nca[1].split(",").map((p) => p.trim())) parts.push(`${proto} ${nca[2]}`);
+  else for (const p of c.split(/[,;]/).map((x) => x.trim())) parts.push(p);
+  return parts.sort().join(",");
+}
+
+const ipNum = (ip: string) => ip.split(".").reduce((a, o) => a * 256 + Number(o), 0);
+const numIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
+
+/** Adjacent address ranges with the same source and connection as one range (analyzers split them differently). */
+function mergeRanges(rows: string[][]): string[] {
+  const ranges = new Map<string, [number, number][]>();
+  const out: string[] = [];
+  for (const [src, dst, conn] of rows) {
+    const m = /^(\d+\.\d+\.\d+\.\d+)(?:-(\d+\.\d+\.\d+\.\d+))?$/.exec(dst.trim());
+    if (!m) {
+      out.push(`${src.trim()} => ${dst.trim()} : ${conn}`);
+      continue;
+    }
+    const key = `${src.trim()}\u0000${conn}`;
+    const list = ranges.get(key) ?? [];
+    list.push([ipNum(m[1]), ipNum(m[2] ?? m[1])]);
+    ranges.set(key, list);
+  }
+  for (const [key, list] of ranges) {
+    const [src, conn] = key.split("\u0000");
+    list.sort((a, b) => a[0] - b[0]);
+    const merged: [number, number][] = [];
+    for (const r of list) {
+      const last = merged[merged.length - 1];
+      if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
+      else merged.push([...r]);
+    }
+    for (const [a, b] of merged) out.push(`${src} => ${a === b ? numIp(a) : `${numIp(a)}-${numIp(b)}`} : ${conn}`);
+  }
+  return out.sort();
+}

@@ -79,7 +79,7 @@ async def test_form_selects_course_term_and_kubespawner_applies_it(db, store_for
     assert spawner.uid == 1000
     assert spawner.environment["E2X_COURSE_ID"] == "mathe1-SS25"
     assert spawner.environment["E2X_PROFILE_KEY"] == "mathe1+student+mathe1-SS25"
-    home = next(m for m in spawner.volume_mounts if m["mountPath"] == "/home/jovyan")
+    home = next(m for m in spawner.volume_mounts.values() if m["mountPath"] == "/home/jovyan")
     assert home["subPath"] == "homes/teaching/students/mathe1-SS25/alice"
 
     pod = await manifest(spawner)
@@ -182,14 +182,40 @@ async def test_pre_spawn_hook_refuses_a_course_the_user_is_not_in(db, store_for)
     assert e.value.status_code == 403
 
 
-def test_config_file_wires_kubespawner_like_z2jh_loads_it(monkeypatch):
-    monkeypatch.setenv("E2X_PORTAL_HUB", "exam")
-    monkeypatch.setenv("E2X_PORTAL_NAMESPACE", "e2x-exam")
-    monkeypatch.setenv("E2X_PORTAL_CACHE_TTL", "5")
-    loader = PyFileConfigLoader("e2x_portal_config.py", path=str(PYTHON_DIR))
-    cfg = loader.load_config()
-    assert callable(cfg.KubeSpawner.profile_list)
-    assert callable(cfg.KubeSpawner.pre_spawn_hook)
+def exec_like_the_chart(name, values, c=None):
+    """Runs a jupyterhub_config.d file the way Z2JH 4.4.0's jupyterhub_config.py does: exec() in the
+    loader's globals, where ``c`` is the config, ``get_config`` is ``z2jh.get_config(key, default)``
+    and ``__file__`` names jupyterhub_config.py."""
+    c = c if c is not None else Config()
+
+    def get_config(key, default=None):  # z2jh.get_config's signature: a key is required
+        value = values
+        for level in key.split("."):
+            if not isinstance(value, dict) or level not in value:
+                return default
+            value = value[level]
+        return value
+
+    source = (PYTHON_DIR / name).read_text()
+    scope = {"c": c, "get_config": get_config, "__file__": "/usr/local/etc/jupyterhub/jupyterhub_config.py"}
+    exec(compile(source=source, filename=name, mode="exec"), scope)
+    return c
+
+
+def test_config_file_wires_kubespawner_under_the_charts_loader(monkeypatch):
+    monkeypatch.setenv("POD_NAMESPACE", "e2x-exam")
+    c = Config()
+    c.JupyterHub.authenticator_class = "e2x_portal_auth.FailClosedAuthenticator"
+    values = {"custom": {"e2xPortal": {"hub": "exam", "cacheTtlSeconds": 5, "admins": ["root"], "examRooms": ["192.0.2.0/24"]}}}
+    c = exec_like_the_chart("e2x_portal_config.py", values, c)
+    assert callable(c.KubeSpawner.profile_list)
+    assert callable(c.KubeSpawner.pre_spawn_hook)
+    auth = c.JupyterHub.authenticator_class
+    import e2x_portal_auth
+
+    assert issubclass(auth, e2x_portal_auth.FailClosedAuthenticator)
+    assert c.Authenticator.admin_users == {"root"}
+    assert c.Authenticator.allow_all is False
 
 
 def test_profiles_module_is_safe_to_execute_as_a_config_file():
@@ -206,3 +232,25 @@ async def test_a_user_without_any_course_cannot_spawn_the_default_image(db, stor
     with pytest.raises(HTTPError) as e:
         await spawner.run_pre_spawn_hook()
     assert e.value.status_code == 403
+
+
+async def test_chart_volumes_are_kept_beside_the_profile_mounts(db, store_for):
+    """singleuser.extraFiles: the chart sets dicts keyed by name; the profile adds, never replaces."""
+    store, _ = store_for("exam")
+    chart = {
+        "KubeSpawner": {
+            "volumes": {"files": {"name": "files", "secret": {"secretName": "singleuser"}}},
+            "volume_mounts": {"0-files": {"name": "files", "mountPath": "/etc/jupyter/x.json", "subPath": "x"}},
+        }
+    }
+    spawner = make_spawner(db, "alice", store, chart)
+    await spawn_settings(spawner, {})
+    pod = await manifest(spawner)
+    names = {v["name"] for v in pod["spec"]["volumes"]}
+    assert {"files", "e2x-nfs"} <= names
+    paths = {m["mountPath"] for m in pod["spec"]["containers"][0]["volumeMounts"]}
+    assert {"/etc/jupyter/x.json", "/home/jovyan"} <= paths
+    # a second spawn of another course keeps no mount of the first
+    spawner.user_options = {}
+    await spawn_settings(spawner, {})
+    assert sum(1 for m in spawner.volume_mounts.values() if m["mountPath"] == "/home/jovyan") == 1

@@ -69,7 +69,7 @@ async def test_exam_mode_offers_exactly_one_course(store_for):
 async def test_volume_mounts_are_templated_with_the_raw_username(store_for):
     store, _ = store_for("assignment")
     entries, _ = await store.entries_for("max.mustermann")
-    mounts = p.volume_mounts_for(entries[0], "max.mustermann")
+    mounts = p.volume_mounts_for(entries[0], "max.mustermann").values()
     home = next(m for m in mounts if m["mountPath"] == "/home/jovyan")
     assert home == {
         "name": "e2x-nfs",
@@ -175,5 +175,78 @@ async def test_first_read_failure_is_not_hidden(fake_clock):
         raise OSError("connection refused")
 
     store = p.ProfileStore("assignment", broken, clock=fake_clock)
-    with pytest.raises(OSError):
+    with pytest.raises(p.ProfileDataUnavailable, match="connection refused"):
         await store.entries_for("alice")
+
+
+async def test_the_last_good_index_serves_only_for_the_grace_period(store_for, fake_clock):
+    store, fetch = store_for("assignment", ttl=30)
+    store.grace = 60
+    assert len((await store.entries_for("alice"))[0]) == 3
+
+    async def broken(name):
+        raise OSError("connection refused")
+
+    store.fetch = broken
+    fake_clock.now += 89  # TTL + grace not yet over
+    assert len((await store.entries_for("alice"))[0]) == 3
+    fake_clock.now += 2
+    with pytest.raises(p.ProfileDataUnavailable):
+        await store.entries_for("alice")
+
+
+async def test_a_hung_read_times_out_and_concurrent_callers_share_it():
+    import asyncio
+
+    calls = []
+
+    async def hung(name):
+        calls.append(name)
+        await asyncio.sleep(3600)
+
+    store = p.ProfileStore("assignment", hung, timeout=0.3)
+    loop = asyncio.get_running_loop()
+    started = loop.time()
+    results = await asyncio.gather(*(store.entries_for(u) for u in ("alice", "bob", "carol")), return_exceptions=True)
+    took = loop.time() - started
+    assert all(isinstance(r, p.ProfileDataUnavailable) for r in results), results
+    assert "no answer within the request timeout" in str(results[0])
+    assert calls == ["e2x-profiles-assignment"], "one read for everyone"
+    assert took < 1.0, "bounded by the timeout, not one after another"
+
+
+async def test_a_dead_api_server_is_refused_fast_with_a_clear_503():
+    import asyncio
+    import socket
+    import time as _time
+
+    from kubernetes_asyncio import client
+    from tornado.web import HTTPError
+
+    # a port nothing listens on
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    cfg = client.Configuration(host=f"http://127.0.0.1:{port}")
+    api = client.CoreV1Api(client.ApiClient(cfg))
+    try:
+        store = p.ProfileStore("assignment", p.kubernetes_fetcher("e2x-assignment", lambda: api, request_timeout=3), timeout=3)
+        profile_list = p.make_profile_list(store, http_error=HTTPError)
+
+        class Spawner:
+            class user:
+                name = "alice"
+
+            import logging
+
+            log = logging.getLogger("test")
+
+        started = _time.monotonic()
+        with pytest.raises(HTTPError) as e:
+            await profile_list(Spawner())
+        assert e.value.status_code == 503
+        assert "Kursdaten" in e.value.log_message
+        assert _time.monotonic() - started < 3
+    finally:
+        await api.api_client.close()

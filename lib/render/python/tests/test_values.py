@@ -18,9 +18,13 @@ def values(hub):
 @pytest.mark.parametrize("hub", ["assignment", "exam", "grading"])
 def test_extra_files_are_the_real_python_files(hub):
     files = values(hub)["hub"]["extraFiles"]
-    for key, name in [("e2x-portal-config", "e2x_portal_config.py"), ("e2x-portal-profiles", "e2x_portal_profiles.py")]:
-        assert files[key]["mountPath"] == f"/usr/local/etc/jupyterhub/jupyterhub_config.d/{name}"
-        assert files[key]["stringData"] == (PYTHON_DIR / name).read_text()
+    for key, mount in [
+        ("e2x-portal-config", "jupyterhub_config.d/e2x_portal_config.py"),
+        ("e2x-portal-profiles", "e2x_portal_profiles.py"),
+        ("e2x-portal-auth", "e2x_portal_auth.py"),
+    ]:
+        assert files[key]["mountPath"] == f"/usr/local/etc/jupyterhub/{mount}"
+        assert files[key]["stringData"] == (PYTHON_DIR / mount.split("/")[-1]).read_text()
 
 
 @pytest.mark.parametrize("hub", ["assignment", "grading"])
@@ -49,17 +53,9 @@ def test_ldap_settings_load_into_ldapauthenticator(hub, monkeypatch):
 
 def test_exam_values_lock_singleuser_pods_down():
     v = values("exam")
-    np = v["singleuser"]["networkPolicy"]
-    assert np["enabled"] is True
-    assert np["egressAllowRules"] == {
-        "cloudMetadataServer": False,
-        "dnsPortsCloudMetadataServer": False,
-        "dnsPortsKubeSystemNamespace": True,
-        "dnsPortsPrivateIPs": False,
-        "nonPrivateIPs": False,
-        "privateIPs": False,
-    }
-    assert np["egress"] == [] and np["allowedIngressPorts"] == []
+    # the chart's own singleuser policy would let pods reach the proxy: the portal's is the only one
+    assert v["singleuser"]["networkPolicy"] == {"enabled": False}
     assert "LDAPAuthenticator" not in v["hub"]["config"]
+    assert v["hub"]["config"]["JupyterHub"]["authenticator_class"] == "e2x_portal_auth.FailClosedAuthenticator"
     assert v["cull"]["timeout"] == 7200
-    assert v["proxy"]["service"]["loadBalancerSourceRanges"] == ["192.0.2.0/24", "198.51.100.0/25"]
+    assert v["custom"]["e2xPortal"]["examRooms"] == ["192.0.2.0/24", "198.51.100.0/25"]

@@ -1,5 +1,6 @@
 /**
- * The rendered NetworkPolicies through np-guard's offline connectivity analysis: sample pods
+ * The portal's own NetworkPolicies alone (tests/integration/z2jh-hubs.test.ts analyses them together
+ * with the chart's) through np-guard's offline connectivity analysis: sample pods
  * labelled the way Z2JH labels them, plus an unrelated pod in another namespace and kube-dns,
  * and the exact list of allowed connections.
  *
@@ -7,26 +8,14 @@
  * or np-guard's Network Config Analyzer when the Go module cannot be fetched
  * (`nca --connectivity -r DIR -o txt_no_fw_rules`); scripts/provision/netpol.sh provides one.
  */
-import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { smallModel } from "@/lib/render/fixtures";
+import { analyzeConnectivity } from "@/e2e/services/netpol";
 import { renderAll } from "@/lib/render/index";
-
-const ROOT = path.resolve(import.meta.dirname, "../..");
-const BIN = path.join(ROOT, ".cache", "bin");
-
-type Analyzer = { kind: "k8snetpolicy" | "nca"; bin: string };
-
-function findAnalyzer(): Analyzer {
-  execFileSync("bash", [path.join(ROOT, "scripts/provision/netpol.sh")], { stdio: "inherit", cwd: ROOT });
-  const k8s = path.join(BIN, "k8snetpolicy");
-  if (fs.existsSync(k8s)) return { kind: "k8snetpolicy", bin: k8s };
-  return { kind: "nca", bin: path.join(BIN, "nca") };
-}
 
 const ns = (name: string) => ({
   apiVersion: "v1",
@@ -84,45 +73,6 @@ function hubPods(namespace: string, release: string) {
       [{ containerPort: 8888, name: "notebook-port" }],
     ),
   ];
-}
-
-/** `a => b : conn` with the connection in one canonical spelling for both analyzers. */
-function canonicalConn(conn: string): string {
-  const c = conn.trim();
-  if (/^all connections$/i.test(c)) return "All";
-  const nca = /^\{protocols:([^,]+(?:, *[A-Z]+)*),dst_ports:([^}]+)\}$/.exec(c);
-  const parts: string[] = [];
-  if (nca) {
-    for (const proto of nca[1].split(",").map((p) => p.trim())) parts.push(`${proto} ${nca[2]}`);
-  } else {
-    // netpol-analyzer: "TCP 8081", "TCP 53,UDP 53", "TCP 8000-8001"
-    for (const p of c.split(/[,;]/).map((x) => x.trim())) parts.push(p);
-  }
-  return parts.sort().join(",");
-}
-
-function canonicalPeer(peer: string): string {
-  return peer.trim();
-}
-
-function analyze(analyzer: Analyzer, dir: string): string[] {
-  if (analyzer.kind === "k8snetpolicy") {
-    const out = execFileSync(analyzer.bin, ["list", "--dirpath", dir, "-o", "json"], { encoding: "utf8" });
-    const items = JSON.parse(out) as { src: string; dst: string; conn: string }[];
-    return items.map((i) => `${canonicalPeer(i.src)} => ${canonicalPeer(i.dst)} : ${canonicalConn(i.conn)}`).sort();
-  }
-  const out = execFileSync(analyzer.bin, ["--connectivity", "-r", dir, "-o", "txt_no_fw_rules"], {
-    encoding: "utf8",
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  return out
-    .split("\n")
-    .filter((l) => l.includes(" => "))
-    .map((l) => {
-      const m = /^(.*?) => (.*?) : (.*)$/.exec(l.trim())!;
-      return `${canonicalPeer(m[1])} => ${canonicalPeer(m[2])} : ${canonicalConn(m[3])}`;
-    })
-    .sort();
 }
 
 const ANY = "0.0.0.0-255.255.255.255";
@@ -190,11 +140,9 @@ const EXPECTED = [
 ].sort();
 
 describe("rendered NetworkPolicies under np-guard connectivity analysis", () => {
-  let analyzer: Analyzer;
   let dir: string;
 
   beforeAll(() => {
-    analyzer = findAnalyzer();
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-netpol-"));
     const result = renderAll(smallModel());
     const policies = result.objects.filter(
@@ -222,13 +170,13 @@ describe("rendered NetworkPolicies under np-guard connectivity analysis", () => 
   });
 
   it("allows exactly the expected connections", () => {
-    const actual = analyze(analyzer, dir);
-    console.log(`netpol analyzer: ${analyzer.kind}, ${actual.length} allowed connections`);
+    const { analyzer, lines: actual } = analyzeConnectivity(dir);
+    console.log(`netpol analyzer: ${analyzer}, ${actual.length} allowed connections`);
     expect(actual).toEqual(EXPECTED);
   });
 
   it("locks exam singleuser pods down to the hub and cluster DNS", () => {
-    const actual = analyze(analyzer, dir);
+    const actual = analyzeConnectivity(dir).lines;
     expect(actual.filter((l) => l.startsWith("e2x-exam/jupyter-alice"))).toEqual([
       "e2x-exam/jupyter-alice[Pod] => e2x-exam/hub[Pod] : TCP 8081",
       `e2x-exam/jupyter-alice[Pod] => kube-system/kube-dns[Pod] : ${DNS}`,

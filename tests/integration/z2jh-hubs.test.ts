@@ -42,6 +42,7 @@ import {
   resolveZ2jhChart,
   waitFor,
 } from "@/e2e/services/z2jh";
+import { analyzeConnectivity } from "@/e2e/services/netpol";
 import { type HubName, type RenderModelInput, type RenderResult, renderAll, renderHaproxyConfig } from "@/lib/render/index";
 
 const execFileAsync = promisify(execFile);
@@ -580,7 +581,6 @@ describe("NetworkPolicies: the chart's and the portal's together", () => {
   let connections: string[] = [];
 
   beforeAll(async () => {
-    execFileSync("bash", [path.join(ROOT, "scripts/provision/netpol.sh")], { stdio: "inherit", cwd: ROOT });
     const dir = fs.mkdtempSync(path.join(state, "netpol-"));
     const docs: unknown[] = [];
     const nsDoc = (name: string) => ({ apiVersion: "v1", kind: "Namespace", metadata: { name, labels: { "kubernetes.io/metadata.name": name } } });
@@ -607,7 +607,7 @@ describe("NetworkPolicies: the chart's and the portal's together", () => {
     // the portal's policies
     for (const o of render.objects.filter((x) => x.kind === "NetworkPolicy")) docs.push(o);
     fs.writeFileSync(path.join(dir, "all.yaml"), docs.map((d) => YAML.stringify(d)).join("---\n"));
-    connections = analyze(dir);
+    connections = analyzeConnectivity(dir).lines;
   }, 120_000);
 
   it("exam singleuser pods reach the hub on 8081 and DNS, nothing else", () => {
@@ -678,7 +678,7 @@ describe("room restriction: HAProxy with the rendered configuration in front of 
   });
 
   it("a client outside the rooms is refused by HAProxy, a forged X-Forwarded-For included", async () => {
-    for (const headers of [{}, { "X-Forwarded-For": ROOM_CLIENT }, { "X-Real-Ip": ROOM_CLIENT }]) {
+    for (const headers of [{}, { "X-Forwarded-For": ROOM_CLIENT }, { "X-Real-Ip": ROOM_CLIENT }] as Record<string, string>[]) {
       const outside = new Browser(lbUrl, { localAddress: OUTSIDE_CLIENT, host: "exam.e2x.test", headers });
       const r = await outside.request("GET", "/hub/login");
       expect(r.status, JSON.stringify(headers)).toBe(403);
@@ -751,67 +751,3 @@ describe("a hung API server", () => {
     expect(again.status).toBe(200);
   });
 });
-
-function analyze(dir: string): string[] {
-  const bin = path.join(ROOT, ".cache/bin");
-  if (fs.existsSync(path.join(bin, "k8snetpolicy"))) {
-    const items = JSON.parse(execFileSync(path.join(bin, "k8snetpolicy"), ["list", "--dirpath", dir, "-o", "json"], { encoding: "utf8" })) as {
-      src: string;
-      dst: string;
-      conn: string;
-    }[];
-    return mergeRanges(items.map((i) => [i.src, i.dst, canonicalConn(i.conn)]));
-  }
-  const out = execFileSync(path.join(bin, "nca"), ["--connectivity", "-r", dir, "-o", "txt_no_fw_rules"], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  return mergeRanges(
-    out
-      .split("\n")
-      .filter((l) => l.includes(" => "))
-      .map((l) => {
-        const m = /^(.*?) => (.*?) : (.*)$/.exec(l.trim())!;
-        return [m[1], m[2], canonicalConn(m[3])];
-      }),
-  );
-}
-
-function canonicalConn(conn: string): string {
-  const c = conn.trim();
-  if (/^all connections$/i.test(c) || c === "All") return "All";
-  const nca = /^\{protocols:([^,]+(?:, *[A-Z]+)*),dst_ports:([^}]+)\}$/.exec(c);
-  const parts: string[] = [];
-  if (nca) for (const proto of nca[1].split(",").map((p) => p.trim())) parts.push(`${proto} ${nca[2]}`);
-  else for (const p of c.split(/[,;]/).map((x) => x.trim())) parts.push(p);
-  return parts.sort().join(",");
-}
-
-const ipNum = (ip: string) => ip.split(".").reduce((a, o) => a * 256 + Number(o), 0);
-const numIp = (n: number) => [24, 16, 8, 0].map((s) => Math.floor(n / 2 ** s) % 256).join(".");
-
-/** Adjacent address ranges with the same source and connection as one range (analyzers split them differently). */
-function mergeRanges(rows: string[][]): string[] {
-  const ranges = new Map<string, [number, number][]>();
-  const out: string[] = [];
-  for (const [src, dst, conn] of rows) {
-    const m = /^(\d+\.\d+\.\d+\.\d+)(?:-(\d+\.\d+\.\d+\.\d+))?$/.exec(dst.trim());
-    if (!m) {
-      out.push(`${src.trim()} => ${dst.trim()} : ${conn}`);
-      continue;
-    }
-    const key = `${src.trim()}\u0000${conn}`;
-    const list = ranges.get(key) ?? [];
-    list.push([ipNum(m[1]), ipNum(m[2] ?? m[1])]);
-    ranges.set(key, list);
-  }
-  for (const [key, list] of ranges) {
-    const [src, conn] = key.split("\u0000");
-    list.sort((a, b) => a[0] - b[0]);
-    const merged: [number, number][] = [];
-    for (const r of list) {
-      const last = merged[merged.length - 1];
-      if (last && r[0] <= last[1] + 1) last[1] = Math.max(last[1], r[1]);
-      else merged.push([...r]);
-    }
-    for (const [a, b] of merged) out.push(`${src} => ${a === b ? numIp(a) : `${numIp(a)}-${numIp(b)}`} : ${conn}`);
-  }
-  return out.sort();
-}

@@ -10,6 +10,7 @@ import { ConfirmButton } from "@/components/ui/confirm";
 import { FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import type { PlanView, PushOutcomeView } from "@/lib/deployment/views";
+import { MountChanges } from "./mount-changes";
 import { PlanCounts, PlanList } from "./plan-list";
 import { PushObjectsTable } from "./push-objects-table";
 
@@ -135,6 +136,7 @@ export function PushPanel({
               </ul>
             </details>
           )}
+          {plan.mountChanges && <MountChanges value={plan.mountChanges} />}
           <PlanList items={plan.items} />
           {canPush && (
             <div className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">

@@ -29,17 +29,18 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
                 <th scope="col" className="py-1 pr-3">Hub</th>
                 <th scope="col" className="py-1 pr-3">Namespace</th>
                 <th scope="col" className="py-1 pr-3">Helm release</th>
-                <th scope="col" className="py-1">Host</th>
+                <th scope="col" className="py-1 pr-3">Host</th>
+                <th scope="col" className="py-1">NodePort</th>
               </tr>
             </thead>
             <tbody>
               {HUBS.map(([h, label]) => (
                 <tr key={h} className="align-top">
                   <th scope="row" className="py-1.5 pr-3 text-left font-medium text-slate-700">{label}</th>
-                  {(["Namespace", "Release", "Host"] as const).map((f) => (
+                  {(["Namespace", "Release", "Host", "NodePort"] as const).map((f) => (
                     <td key={f} className="py-1.5 pr-3">
-                      <label htmlFor={`${h}${f}`} className="sr-only">{`${label} ${f.toLowerCase()}`}</label>
-                      <Input name={`${h}${f}`} defaultValue={v(`${h}${f}`)} error={err(`${h}${f}`)} placeholder={f === "Host" ? "optional" : undefined} spellCheck={false} />
+                      <label htmlFor={`${h}${f}`} className="sr-only">{`${label} ${f === "NodePort" ? "NodePort" : f.toLowerCase()}`}</label>
+                      <Input name={`${h}${f}`} defaultValue={v(`${h}${f}`)} error={err(`${h}${f}`)} placeholder={f === "Host" ? "optional" : f === "NodePort" ? "30000–32767" : undefined} inputMode={f === "NodePort" ? "numeric" : undefined} spellCheck={false} />
                       {err(`${h}${f}`)?.map((e) => (
                         <p key={e} id={`${h}${f}-error`} className="mt-1 text-xs font-medium text-red-600">{e}</p>
                       ))}
@@ -88,13 +89,46 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
         </fieldset>
 
         <div className="grid gap-4 sm:grid-cols-3">
-          <Field label="Exam source networks (CIDR, one per line)" name="examCidrs" error={err("examCidrs")} hint="Pool rooms, laptop pool, staff VPN. Empty: reachable from anywhere." className="sm:col-span-2">
+          <Field label="Exam source networks (CIDR, one per line)" name="examCidrs" error={err("examCidrs")} hint="Pool rooms, laptop pool, staff VPN. The load balancer and the exam hub admit only these. Empty: the exam hub admits no one." className="sm:col-span-2">
             <Textarea name="examCidrs" rows={3} defaultValue={v("examCidrs")} error={err("examCidrs")} spellCheck={false} className="font-mono" />
           </Field>
           <Field label="Exam period" name="examPeriod" error={err("examPeriod")} hint="Part of exam home paths, e.g. PZ1">
             <Input name="examPeriod" defaultValue={v("examPeriod")} error={err("examPeriod")} spellCheck={false} />
           </Field>
         </div>
+
+        <fieldset className="space-y-3 rounded-md border border-slate-200 p-4">
+          <legend className="px-1 text-sm font-medium text-slate-700">Network in front of the hubs</legend>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field label="Proxy service" name="serviceType" error={err("serviceType")} hint="NodePort behind the load-balancer VM (HAProxy), or LoadBalancer where the cluster has one">
+              <select id="serviceType" name="serviceType" defaultValue={v("serviceType")} className="block w-full rounded-md border border-slate-300 px-2 py-1.5 text-sm">
+                <option value="NodePort">NodePort (load-balancer VM)</option>
+                <option value="LoadBalancer">LoadBalancer (cloud)</option>
+              </select>
+            </Field>
+            <Field label="Load balancer addresses (one per line)" name="trustedProxies" error={err("trustedProxies")} hint="As the hubs' proxies see it connect (the VM, and the nodes when the NodePort hop rewrites the source). Only these may report a client's address.">
+              <Textarea name="trustedProxies" rows={3} defaultValue={v("trustedProxies")} error={err("trustedProxies")} spellCheck={false} className="font-mono" />
+            </Field>
+            <Field label="Cluster node addresses (one per line)" name="nodeAddresses" error={err("nodeAddresses")} hint="Where HAProxy sends each hub's traffic (its NodePort)">
+              <Textarea name="nodeAddresses" rows={3} defaultValue={v("nodeAddresses")} error={err("nodeAddresses")} spellCheck={false} className="font-mono" />
+            </Field>
+          </div>
+        </fieldset>
+
+        <fieldset className="space-y-3 rounded-md border border-slate-200 p-4">
+          <legend className="px-1 text-sm font-medium text-slate-700">Hubs</legend>
+          <div className="grid gap-4 sm:grid-cols-3">
+            <Field label="Further hub admins (one per line)" name="extraAdmins" error={err("extraAdmins")} hint="Besides the portal's admin accounts, which are always hub admins">
+              <Textarea name="extraAdmins" rows={3} defaultValue={v("extraAdmins")} error={err("extraAdmins")} spellCheck={false} className="font-mono" />
+            </Field>
+            <Field label="Spawns at once" name="concurrentSpawnLimit" error={err("concurrentSpawnLimit")} hint="Servers starting at the same time before a hub asks users to wait">
+              <Input name="concurrentSpawnLimit" inputMode="numeric" defaultValue={v("concurrentSpawnLimit")} error={err("concurrentSpawnLimit")} />
+            </Field>
+            <Field label="Time zone" name="timezone" error={err("timezone")} hint="nbgrader's timestamps in the servers">
+              <Input name="timezone" defaultValue={v("timezone")} error={err("timezone")} spellCheck={false} />
+            </Field>
+          </div>
+        </fieldset>
       </fieldset>
       <FormMessage state={state} />
       {canEdit && <SubmitButton pendingText="Saving…">Save settings</SubmitButton>}

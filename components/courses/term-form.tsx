@@ -127,7 +127,7 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
           ))}
         </div>
         <FieldError error={mountErrors.filter(([k]) => k === "mounts").flatMap(([, v]) => v ?? [])} />
-        <Button type="button" variant="secondary" className="mt-2" onClick={() => setMounts([...mounts, { kind: "extra", subPath: "", mountPath: "", readOnly: true }])}>
+        <Button type="button" variant="secondary" className="mt-2" onClick={() => setMounts([...mounts, { kind: "shared", subPath: "shares/teaching/courses/{course}/", mountPath: "/srv/shares/{course}/", readOnly: true }])}>
           <Plus className="size-4" aria-hidden /> Add mount
         </Button>
       </fieldset>

@@ -49,6 +49,58 @@ describe("courses and terms", () => {
     expect(res.error!.issues[0].path.join(".")).toBe("mounts.0.subPath");
   });
 
+  it("keeps every mount kind inside its course: no whole export, no other course", () => {
+    const bad: [string, string][] = [
+      ["home", "."],
+      ["home", "homes/teaching/students/{course_id}"],
+      ["home", "homes/teaching/students/other-WS25/{username}"],
+      ["exchange", "nbgrader/exchanges/other/other-WS25"],
+      ["exchange", "nbgrader"],
+      ["shared", "shares"],
+      ["shared", "shares/teaching/courses/other"],
+      ["extra", "."],
+      ["extra", "data//x"],
+      ["extra", "data/./x"],
+    ];
+    for (const [kind, subPath] of bad) {
+      const res = termInput.safeParse({ ...termValues(1), mounts: [{ kind, subPath, mountPath: "/srv/x", readOnly: true }] });
+      expect(res.success, `${kind} ${subPath}`).toBe(false);
+      expect(res.error!.issues[0].path.join(".")).toBe("mounts.0.subPath");
+    }
+    const good: [string, string][] = [
+      ["home", "homes/teaching/students/{course_id}/{username}"],
+      ["exchange", "nbgrader/exchanges/{course}/{course_id}/"],
+      ["shared", "shares/teaching/courses/{course}/datasets"],
+      ["shared", "shares/teaching/public"],
+      ["extra", "datasets/imagenet"],
+    ];
+    for (const [kind, subPath] of good) {
+      expect(termInput.safeParse({ ...termValues(1), mounts: [{ kind, subPath, mountPath: "/srv/x", readOnly: true }] }).success, `${kind} ${subPath}`).toBe(true);
+    }
+    expect(termInput.safeParse({ ...termValues(1), mounts: [{ kind: "shared", subPath: "shares/teaching/public", mountPath: "/", readOnly: true }] }).success).toBe(false);
+  });
+
+  it("lets only admins add extra mounts", () => {
+    const ina = principalOf(db, makeUser(db, "instructor").id);
+    const c = inAction(db, ina, (ctx) => createCourse({ code: "mnt1", title: "Mounts", description: "" }, ctx));
+    const fresh = principalOf(db, ina.id);
+    const extra = [...defaultMounts(), { kind: "extra" as const, subPath: "datasets", mountPath: "/srv/data", readOnly: true }];
+    let err: unknown;
+    try {
+      inAction(db, fresh, (ctx) => createTerm(termValues(c.id, { mounts: extra }), ctx));
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ActionError);
+    expect((err as ActionError).fieldErrors?.mounts?.[0]).toMatch(/only an admin adds it/);
+    // an admin adds it; the instructor may then edit other fields and keep it
+    const term = inAction(db, admin, (ctx) => createTerm(termValues(c.id, { mounts: extra }), ctx));
+    inAction(db, fresh, (ctx) => updateTerm(term.id, termValues(c.id, { mounts: extra, image: "ghcr.io/e2x/nb:2" }), ctx));
+    expect(() =>
+      inAction(db, fresh, (ctx) => updateTerm(term.id, termValues(c.id, { mounts: [...defaultMounts(), { ...extra[4], subPath: "secrets" }] }), ctx)),
+    ).toThrow(ActionError);
+  });
+
   it("gives the creating instructor the course, and the term they add", () => {
     const irene = principalOf(db, makeUser(db, "instructor").id);
     const c = inAction(db, irene, (ctx) => createCourse({ code: "own1", title: "Own", description: "" }, ctx));

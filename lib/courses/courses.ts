@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { coursesWith, type Principal } from "@/lib/auth/capabilities";
 import type { DbOrTx } from "@/lib/db/client";
-import { courses, students, termStaff, terms, users } from "@/lib/db/schema";
+import { courses, students, termStaff, terms, users, type TermMount } from "@/lib/db/schema";
 import { changedFields } from "@/lib/audit/audit";
 import type { CourseInput, TermInput } from "./schemas";
 
@@ -106,7 +106,21 @@ function termValues(input: TermInput) {
   return rest;
 }
 
+/** Only admins add or change `extra` mounts (they may point anywhere on the NFS export). */
+function checkExtraMounts(mounts: readonly TermMount[], before: readonly TermMount[], principal: ActionContext["principal"]) {
+  if (principal.role === "admin") return;
+  const key = (m: TermMount) => JSON.stringify([m.subPath.trim(), m.mountPath.trim(), !!m.readOnly]);
+  const had = new Set(before.filter((m) => m.kind === "extra").map(key));
+  const added = mounts.filter((m) => m.kind === "extra" && !had.has(key(m)));
+  if (added.length) {
+    throw new ActionError("Only admins add extra mounts.", {
+      mounts: [`${added.map((m) => m.subPath).join(", ")}: an extra mount can reach any folder of the NFS export, so only an admin adds it. Use home, exchange or shared, or ask an admin.`],
+    });
+  }
+}
+
 export function createTerm(input: TermInput, { tx, audit, principal }: ActionContext) {
+  checkExtraMounts(input.mounts, [], principal);
   const course = tx.select().from(courses).where(eq(courses.id, input.courseId)).get();
   if (!course) throw new ActionError("This course no longer exists.");
   if (course.archivedAt) throw new ActionError("Restore the course before adding terms.");
@@ -121,9 +135,10 @@ export function createTerm(input: TermInput, { tx, audit, principal }: ActionCon
   return row;
 }
 
-export function updateTerm(termId: number, input: TermInput, { tx, audit }: ActionContext) {
+export function updateTerm(termId: number, input: TermInput, { tx, audit, principal }: ActionContext) {
   const before = tx.select().from(terms).where(eq(terms.id, termId)).get();
   if (!before || before.courseId !== input.courseId) throw new ActionError("This term no longer exists.");
+  checkExtraMounts(input.mounts, before.mounts, principal);
   if (input.term !== before.term) {
     const clash = tx.select({ id: terms.id }).from(terms).where(and(eq(terms.courseId, input.courseId), eq(terms.term, input.term))).get();
     if (clash) throw new ActionError("This term exists already.", { term: [`There is already a term ${input.term}.`] });

@@ -25,6 +25,36 @@ function templateError(path: string): string | null {
   return null;
 }
 
+/**
+ * Where each mount kind may point on the NFS export, anchored to the course (the E2x layout), so a
+ * term cannot mount the whole export or another course's data into every pod. `extra` mounts may
+ * point anywhere below the export; only admins add them (lib/courses/courses.ts).
+ */
+const MOUNT_ANCHORS: Record<"home" | "exchange" | "shared", { test: (p: string) => boolean; expected: string }> = {
+  home: {
+    test: (p) => p.startsWith("homes/teaching/students/{course_id}/") && p.split("/").includes("{username}"),
+    expected: "homes/teaching/students/{course_id}/…/{username}, one home per student of this term",
+  },
+  exchange: {
+    test: (p) => p === "nbgrader/exchanges/{course}/{course_id}",
+    expected: "nbgrader/exchanges/{course}/{course_id}, this term's exchange",
+  },
+  shared: {
+    test: (p) => /^shares\/teaching\/(public|courses\/\{course\})(\/|$)/.test(p),
+    expected: "shares/teaching/public or shares/teaching/courses/{course}, or a folder below them",
+  },
+};
+
+/** Why a mount's NFS path is refused, or null. */
+export function mountPathError(kind: "home" | "exchange" | "shared" | "extra", subPath: string): string | null {
+  const p = subPath.trim().replace(/\/+$/, "");
+  const segments = p.split("/");
+  if (!p || segments.some((seg) => seg === "" || seg === ".")) return "A path below the NFS export: no empty or “.” parts (that would mount the whole export).";
+  if (kind === "extra") return null;
+  const anchor = MOUNT_ANCHORS[kind];
+  return anchor.test(p) ? null : `A ${kind} mount stays inside its course: ${anchor.expected}.`;
+}
+
 export const mountInput = z
   .object({
     kind: z.enum(["home", "exchange", "shared", "extra"]),
@@ -33,9 +63,12 @@ export const mountInput = z
     readOnly: z.boolean(),
   })
   .superRefine((m, ctx) => {
-    const err = templateError(m.subPath) ?? (m.subPath.startsWith("/") ? "Relative to the NFS export, without a leading /." : null);
+    const err =
+      templateError(m.subPath) ?? (m.subPath.startsWith("/") ? "Relative to the NFS export, without a leading /." : null) ?? mountPathError(m.kind, m.subPath);
     if (err) ctx.addIssue({ code: "custom", path: ["subPath"], message: err });
-    const err2 = templateError(m.mountPath);
+    const segs = m.mountPath.replace(/\/+$/, "").split("/").slice(1);
+    const err2 =
+      templateError(m.mountPath) ?? (segs.length === 0 || segs.some((seg) => seg === "" || seg === ".") ? "A folder inside the notebook such as /srv/data: no empty or “.” parts." : null);
     if (err2) ctx.addIssue({ code: "custom", path: ["mountPath"], message: err2 });
   });
 

@@ -84,7 +84,9 @@ describe("buildPortalModel", () => {
 
   it("uses the deployment settings", () => {
     const s = structuredClone(DEFAULT_SETTINGS);
-    s.hubs.exam = { namespace: "pool-exam", releaseName: "klausur", host: "exam.uni.example" };
+    s.hubs.exam = { namespace: "pool-exam", releaseName: "klausur", host: "exam.uni.example", nodePort: 31123 };
+    s.network = { serviceType: "NodePort", trustedProxies: ["192.0.2.10"], nodeAddresses: ["192.0.2.21"] };
+    s.hubAccess = { extraAdmins: ["operator"], concurrentSpawnLimit: 128, timezone: "Europe/Berlin" };
     s.ldap.enabled = false;
     s.exam.sourceCidrs = ["10.10.0.0/16"];
     const { model } = buildPortalModel(db, s);
@@ -93,6 +95,9 @@ describe("buildPortalModel", () => {
     const r = renderAll(model);
     expect(r.objects.filter((o) => o.metadata.namespace === "pool-exam").length).toBeGreaterThan(3);
     expect(r.valuesYaml.exam).toContain("10.10.0.0/16");
+    expect(model.hubs.find((h) => h.name === "exam")).toMatchObject({ nodePort: 31123, proxyServiceType: "NodePort" });
+    expect(model.admins).toContain("operator");
+    expect(r.values.exam).toMatchObject({ hub: { concurrentSpawnLimit: 128, config: { JupyterHub: { trusted_downstream_ips: ["192.0.2.10"] } } } });
   });
 });
 
@@ -118,7 +123,10 @@ describe("termVolumeMounts", () => {
     expect(by("shared-1")).toMatchObject({ roles: ["student", "grader", "instructor"], readOnlyFor: ["student"] });
     expect(by("extra-1").readOnlyFor).toEqual(["student", "grader", "instructor"]);
     // exam homes and staff homes keep the E2x layout
-    expect(specs.find((s) => s.hubs?.join() === "exam")?.nfsPath).toContain("homes/exam/");
+    expect(specs.find((s) => s.name === "home" && s.hubs?.join() === "exam")?.nfsPath).toContain("homes/exam/");
+    // the exam hub: a student's own personalized exchange folders
+    expect(by("exchange-personalized-inbound")).toMatchObject({ nfsPath: "exchange/{course_id}/personalized-inbound/{username}", hubs: ["exam"], readOnlyFor: [] });
+    expect(by("exchange-inbound").hubs).toEqual(["assignment", "grading"]);
     expect(by("staff-home").nfsPath).toBe("homes/{mode}/graders/{username}");
 
     db.update(terms).set({ mounts }).where(eq(terms.id, termId("progbio", "WS25"))).run();

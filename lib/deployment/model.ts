@@ -12,6 +12,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { courses, students, termStaff, terms, users, type TermMount } from "@/lib/db/schema";
 import {
   DEFAULT_VOLUME_MOUNTS,
+  personalizedExchangeMounts,
   renderAll,
   type RenderModelInput,
   type RenderOptions,
@@ -51,7 +52,8 @@ const EVERYONE = ["student", "grader", "instructor"] as const;
  *   students when marked read-only. Staff homes and exam homes keep the E2x layout, which is
  *   per person and per exam period rather than per term.
  * - exchange: the course's nbgrader exchange root. Students get `inbound` (writable unless the
- *   mount is read-only), `outbound` and `feedback` (always read-only), as in E2x; graders and
+ *   mount is read-only), `outbound` and `feedback` (always read-only), as in E2x, on the teaching
+ *   hubs, and their own `personalized-*\/{username}` folders on the exam hub; graders and
  *   instructors get the whole exchange (read-only only when the mount is).
  * - shared: every role; read-only marks it read-only for students (staff maintain the material).
  * - extra: every role; read-only for everyone when marked.
@@ -63,7 +65,9 @@ export function termVolumeMounts(mounts: readonly TermMount[]): VolumeMountSpecI
   let extra = 0;
   let home = 0;
   let exchange = 0;
-  for (const m of mounts) {
+  const trim = (p: string) => p.trim().replace(/(.)\/+$/, "$1");
+  for (const raw of mounts) {
+    const m = { ...raw, subPath: trim(raw.subPath), mountPath: trim(raw.mountPath) };
     const ro = !!m.readOnly;
     switch (m.kind) {
       case "home": {
@@ -79,9 +83,12 @@ export function termVolumeMounts(mounts: readonly TermMount[]): VolumeMountSpecI
       }
       case "exchange": {
         const suffix = exchange++ ? `-${exchange}` : "";
-        out.push({ name: `exchange-inbound${suffix}`, nfsPath: join(m.subPath, "inbound"), mountPath: join(m.mountPath, "inbound"), roles: ["student"], readOnlyFor: ro ? ["student"] : [] });
-        out.push({ name: `exchange-outbound${suffix}`, nfsPath: join(m.subPath, "outbound"), mountPath: join(m.mountPath, "outbound"), roles: ["student"], readOnlyFor: ["student"] });
-        out.push({ name: `exchange-feedback${suffix}`, nfsPath: join(m.subPath, "feedback"), mountPath: join(m.mountPath, "feedback"), roles: ["student"], readOnlyFor: ["student"] });
+        const teaching: ("assignment" | "grading")[] = ["assignment", "grading"];
+        out.push({ name: `exchange-inbound${suffix}`, nfsPath: join(m.subPath, "inbound"), mountPath: join(m.mountPath, "inbound"), roles: ["student"], readOnlyFor: ro ? ["student"] : [], hubs: teaching });
+        out.push({ name: `exchange-outbound${suffix}`, nfsPath: join(m.subPath, "outbound"), mountPath: join(m.mountPath, "outbound"), roles: ["student"], readOnlyFor: ["student"], hubs: teaching });
+        out.push({ name: `exchange-feedback${suffix}`, nfsPath: join(m.subPath, "feedback"), mountPath: join(m.mountPath, "feedback"), roles: ["student"], readOnlyFor: ["student"], hubs: teaching });
+        // the exam hub: e2xgrader's personalized exchange, a student's own folders only
+        out.push(...personalizedExchangeMounts(m.subPath, m.mountPath, ro, suffix));
         out.push({ name: `exchange${suffix}`, nfsPath: m.subPath, mountPath: m.mountPath, roles: [...STAFF], readOnlyFor: ro ? [...STAFF] : [] });
         break;
       }
@@ -151,11 +158,26 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
     nStaff++;
   }
 
+  // hub admins: the portal's active admin accounts and whom the settings add
+  const adminRows = db.select({ username: users.username }).from(users).where(and(eq(users.role, "admin"), eq(users.active, true))).all();
+  const admins = [...new Set([...adminRows.map((u) => u.username.trim()), ...settings.hubAccess.extraAdmins])].filter((u) => RENDERABLE_USERNAME.test(u)).sort();
+
   const model: RenderModelInput = {
     hubs: HUB_KEYS.map((name) => {
       const h = settings.hubs[name];
-      return { name, namespace: h.namespace, releaseName: h.releaseName, ...(h.host ? { host: h.host } : {}) };
+      return {
+        name,
+        namespace: h.namespace,
+        releaseName: h.releaseName,
+        proxyServiceType: settings.network.serviceType,
+        ...(h.host ? { host: h.host } : {}),
+        ...(h.nodePort !== null ? { nodePort: h.nodePort } : {}),
+      };
     }),
+    admins,
+    concurrentSpawnLimit: settings.hubAccess.concurrentSpawnLimit,
+    timezone: settings.hubAccess.timezone,
+    network: { trustedProxies: [...settings.network.trustedProxies], nodeAddresses: [...settings.network.nodeAddresses] },
     courses: courseRows.map((c) => ({ code: c.code, title: c.title })),
     terms: termRows.map((t) => {
       const volumeMounts = termVolumeMounts(t.mounts);

@@ -34,6 +34,7 @@ import {
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { pushes, pushObjects, type PushPlanCounts } from "@/lib/db/schema";
 import { stableJson } from "@/lib/render";
+import { previewMountChanges } from "./mount-changes";
 import { hubNamespaces, renderPortal, type PortalRender } from "./model";
 import type { FieldChangeView, PlanItemView, PlanView, PushOutcomeView, PushResultItemView } from "./views";
 
@@ -171,7 +172,8 @@ export async function previewPush(db: DbOrTx, ctx: PushContext = {}): Promise<Pr
   if ("error" in resolved) return { ok: false, error: explainClusterError(resolved.error), errorKind: resolved.error.kind };
   try {
     const plan = await planFor(rendered, resolved.target);
-    return { ok: true, plan: planView(plan, rendered.warnings) };
+    const mountChanges = await previewMountChanges(rendered.render.objects, resolved.target, hubNamespaces(rendered.settings));
+    return { ok: true, plan: { ...planView(plan, rendered.warnings), mountChanges } };
   } catch (e) {
     const info = errorInfoOf(e);
     return { ok: false, error: explainClusterError(info), errorKind: info.kind };

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { deploymentSettings } from "@/lib/db/schema";
+import { isIp } from "@/lib/render/model";
 
 export const HUB_KEYS = ["assignment", "exam", "grading"] as const;
 export type HubKey = (typeof HUB_KEYS)[number];
@@ -39,7 +40,12 @@ export const hubSettingsSchema = z.object({
   namespace: dnsLabel,
   releaseName: dnsLabel,
   host,
+  /** NodePort of the hub's proxy (`proxy.service.nodePorts.http`), where the load balancer sends it; null: Kubernetes picks one. */
+  nodePort: z.number().int().min(30000, "A NodePort between 30000 and 32767.").max(32767, "A NodePort between 30000 and 32767.").nullable().default(null),
 });
+
+const ip = z.string().trim().refine((s) => isIp(s), "An IP address such as 192.0.2.10.");
+const username = z.string().trim().regex(/^[^\s/{}\\]{1,128}$/, "A user name without spaces, '/', '\\' or braces.");
 
 export const deploymentSettingsSchema = z.object({
   hubs: z.object({ assignment: hubSettingsSchema, exam: hubSettingsSchema, grading: hubSettingsSchema }),
@@ -61,14 +67,34 @@ export const deploymentSettingsSchema = z.object({
     sourceCidrs: z.array(cidr).max(100, "At most 100 networks."),
     period: z.string().trim().regex(/^[A-Za-z0-9_-]{1,20}$/, "Letters, digits, '-' and '_', such as PZ1."),
   }),
+  /** The network in front of the hubs (E2x: a load-balancer VM with HAProxy before the NodePorts). */
+  network: z
+    .object({
+      /** NodePort behind the load-balancer VM, or LoadBalancer where the cluster has one. */
+      serviceType: z.enum(["NodePort", "LoadBalancer"]),
+      /** Addresses the hubs' proxies see the load balancer connect from: their X-Forwarded-For is believed. */
+      trustedProxies: z.array(ip).max(50, "At most 50 addresses."),
+      /** Cluster node addresses HAProxy forwards to. */
+      nodeAddresses: z.array(ip).max(200, "At most 200 addresses."),
+    })
+    .default({ serviceType: "NodePort", trustedProxies: [], nodeAddresses: [] }),
+  /** Who administers the hubs and how many spawns run at once. */
+  hubAccess: z
+    .object({
+      /** Hub admins besides the portal's admin accounts (e.g. LDAP names of operators). */
+      extraAdmins: z.array(username).max(100, "At most 100 names."),
+      concurrentSpawnLimit: z.number().int().min(1, "At least 1.").max(10_000, "At most 10000."),
+      timezone: z.string().trim().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "A time zone such as Europe/Berlin."),
+    })
+    .default({ extraAdmins: [], concurrentSpawnLimit: 100, timezone: "Europe/Berlin" }),
 });
 export type DeploymentSettings = z.infer<typeof deploymentSettingsSchema>;
 
 export const DEFAULT_SETTINGS: DeploymentSettings = {
   hubs: {
-    assignment: { namespace: "e2x-assignment", releaseName: "assignment", host: "" },
-    exam: { namespace: "e2x-exam", releaseName: "exam", host: "" },
-    grading: { namespace: "e2x-grading", releaseName: "grading", host: "" },
+    assignment: { namespace: "e2x-assignment", releaseName: "assignment", host: "", nodePort: null },
+    exam: { namespace: "e2x-exam", releaseName: "exam", host: "", nodePort: null },
+    grading: { namespace: "e2x-grading", releaseName: "grading", host: "", nodePort: null },
   },
   nfs: { server: "nfs.e2x.example.edu", basePath: "/export/e2x" },
   ldap: {
@@ -81,6 +107,8 @@ export const DEFAULT_SETTINGS: DeploymentSettings = {
     bindPasswordKey: "bind-password",
   },
   exam: { sourceCidrs: [], period: "PZ1" },
+  network: { serviceType: "NodePort", trustedProxies: [], nodeAddresses: [] },
+  hubAccess: { extraAdmins: [], concurrentSpawnLimit: 100, timezone: "Europe/Berlin" },
 };
 
 export interface StoredSettings {
@@ -112,6 +140,14 @@ export function crossFieldErrors(s: DeploymentSettings): Record<string, string[]
     if (other) errors[`${h}Namespace`] = [`The ${other} hub already uses ${ns}: every hub needs its own namespace.`];
     seen.set(ns, h);
   }
+  const ports = new Map<number, HubKey>();
+  for (const h of HUB_KEYS) {
+    const p = s.hubs[h].nodePort;
+    if (p === null) continue;
+    const other = ports.get(p);
+    if (other) errors[`${h}NodePort`] = [`The ${other} hub already uses NodePort ${p}.`];
+    ports.set(p, h);
+  }
   return errors;
 }
 
@@ -131,6 +167,8 @@ function mergeDefaults(value: unknown): DeploymentSettings {
     nfs: { ...DEFAULT_SETTINGS.nfs, ...(v.nfs ?? {}) },
     ldap: { ...DEFAULT_SETTINGS.ldap, ...(v.ldap ?? {}) },
     exam: { ...DEFAULT_SETTINGS.exam, ...(v.exam ?? {}) },
+    network: { ...DEFAULT_SETTINGS.network, ...(v.network ?? {}) },
+    hubAccess: { ...DEFAULT_SETTINGS.hubAccess, ...(v.hubAccess ?? {}) },
   };
   const r = deploymentSettingsSchema.safeParse(merged);
   return r.success ? r.data : DEFAULT_SETTINGS;
@@ -174,6 +212,7 @@ export function settingsToForm(s: DeploymentSettings): Record<string, string> {
     out[`${h}Namespace`] = s.hubs[h].namespace;
     out[`${h}Release`] = s.hubs[h].releaseName;
     out[`${h}Host`] = s.hubs[h].host;
+    out[`${h}NodePort`] = s.hubs[h].nodePort === null ? "" : String(s.hubs[h].nodePort);
   }
   out.nfsServer = s.nfs.server;
   out.nfsBasePath = s.nfs.basePath;
@@ -186,6 +225,12 @@ export function settingsToForm(s: DeploymentSettings): Record<string, string> {
   out.ldapRefKey = s.ldap.bindPasswordKey;
   out.examCidrs = s.exam.sourceCidrs.join("\n");
   out.examPeriod = s.exam.period;
+  out.serviceType = s.network.serviceType;
+  out.trustedProxies = s.network.trustedProxies.join("\n");
+  out.nodeAddresses = s.network.nodeAddresses.join("\n");
+  out.extraAdmins = s.hubAccess.extraAdmins.join("\n");
+  out.concurrentSpawnLimit = String(s.hubAccess.concurrentSpawnLimit);
+  out.timezone = s.hubAccess.timezone;
   return out;
 }
 
@@ -199,14 +244,27 @@ const FORM_PATH: Record<string, string> = {
   "ldap.bindPasswordSecret": "ldapRefName",
   "ldap.bindPasswordKey": "ldapRefKey",
   "exam.period": "examPeriod",
+  "network.serviceType": "serviceType",
+  "network.trustedProxies": "trustedProxies",
+  "network.nodeAddresses": "nodeAddresses",
+  "hubAccess.extraAdmins": "extraAdmins",
+  "hubAccess.concurrentSpawnLimit": "concurrentSpawnLimit",
+  "hubAccess.timezone": "timezone",
 };
 
 /** The form field a settings path belongs to (`hubs.exam.namespace` -> `examNamespace`). */
 export function formFieldOf(path: readonly PropertyKey[]): string {
   const p = path.map(String);
-  if (p[0] === "hubs" && p.length >= 3) return `${p[1]}${p[2] === "releaseName" ? "Release" : p[2][0].toUpperCase() + p[2].slice(1)}`;
+  if (p[0] === "hubs" && p.length >= 3) return `${p[1]}${p[2] === "releaseName" ? "Release" : p[2] === "nodePort" ? "NodePort" : p[2][0].toUpperCase() + p[2].slice(1)}`;
   if (p[0] === "exam" && p[1] === "sourceCidrs") return "examCidrs";
   return FORM_PATH[p.slice(0, 2).join(".")] ?? "_form";
+}
+
+/** "" -> null; digits -> a number; anything else stays a string for zod to refuse. */
+function optionalNumber(text: string): number | null {
+  const t = text.trim();
+  if (!t) return null;
+  return /^\d+$/.test(t) ? Number(t) : (t as unknown as number);
 }
 
 /** Splits a CIDR list typed one per line (or separated by commas/spaces). */
@@ -220,7 +278,12 @@ export function parseSettingsForm(form: Record<string, unknown>):
   | { ok: false; fieldErrors: Record<string, string[]> } {
   const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
   const candidate = {
-    hubs: Object.fromEntries(HUB_KEYS.map((h) => [h, { namespace: str(`${h}Namespace`), releaseName: str(`${h}Release`), host: str(`${h}Host`) }])),
+    hubs: Object.fromEntries(
+      HUB_KEYS.map((h) => [
+        h,
+        { namespace: str(`${h}Namespace`), releaseName: str(`${h}Release`), host: str(`${h}Host`), nodePort: optionalNumber(str(`${h}NodePort`)) },
+      ]),
+    ),
     nfs: { server: str("nfsServer"), basePath: str("nfsBasePath") },
     ldap: {
       enabled: form.ldapEnabled === "on" || form.ldapEnabled === "true",
@@ -232,6 +295,16 @@ export function parseSettingsForm(form: Record<string, unknown>):
       bindPasswordKey: str("ldapRefKey"),
     },
     exam: { sourceCidrs: splitList(str("examCidrs")), period: str("examPeriod") },
+    network: {
+      serviceType: str("serviceType") || "NodePort",
+      trustedProxies: splitList(str("trustedProxies")),
+      nodeAddresses: splitList(str("nodeAddresses")),
+    },
+    hubAccess: {
+      extraAdmins: splitList(str("extraAdmins")),
+      concurrentSpawnLimit: optionalNumber(str("concurrentSpawnLimit")) ?? 100,
+      timezone: str("timezone") || "Europe/Berlin",
+    },
   };
   const r = deploymentSettingsSchema.safeParse(candidate);
   if (!r.success) {
@@ -240,6 +313,8 @@ export function parseSettingsForm(form: Record<string, unknown>):
       const key = formFieldOf(issue.path);
       let msg = issue.message;
       if (key === "examCidrs" && typeof issue.path[2] === "number") msg = `${candidate.exam.sourceCidrs[issue.path[2]]}: ${msg}`;
+      if ((key === "trustedProxies" || key === "nodeAddresses") && typeof issue.path[2] === "number") msg = `${candidate.network[key][issue.path[2]]}: ${msg}`;
+      if (key === "extraAdmins" && typeof issue.path[2] === "number") msg = `${candidate.hubAccess.extraAdmins[issue.path[2]]}: ${msg}`;
       (fieldErrors[key] ??= []).push(msg);
     }
     return { ok: false, fieldErrors };

@@ -38,6 +38,14 @@ export interface PlanView {
   fingerprint: string;
   createdAt: string;
   warnings: string[];
+  /** What the push changes in the pods' NFS mounts (lib/deployment/mount-changes.ts). */
+  mountChanges?: MountChangesView;
+}
+
+export interface MountChangesView {
+  changes: { hub: string; profile: string; change: "added" | "removed" | "changed"; mountPath: string; before?: string; after?: string }[];
+  truncated: number;
+  error?: string;
 }
 
 export interface PushResultItemView {

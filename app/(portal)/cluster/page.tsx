@@ -2,6 +2,7 @@ import { CheckCircle2, CircleAlert, Download, FolderOutput, History, Server, Upl
 import Link from "next/link";
 import { Suspense } from "react";
 import { PlanList } from "@/components/cluster/plan-list";
+import { HubAccess } from "@/components/cluster/hub-access";
 import { SettingsForm } from "@/components/cluster/settings-form";
 import { formatDateTime } from "@/components/format";
 import { ButtonLink } from "@/components/ui/button";
@@ -11,6 +12,7 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
+import { hubAccessNotes } from "@/lib/deployment/hub-access";
 import { hubNamespaces, renderPortal, type PortalRender } from "@/lib/deployment/model";
 import { accessMatrix, targetOverview, type TargetOverview } from "@/lib/deployment/overview";
 import { listPushes, previewPush } from "@/lib/deployment/push";
@@ -274,6 +276,7 @@ export default async function ClusterPage({ searchParams }: { searchParams: Prom
                 </li>
               ))}
             </ul>
+            {rendered && <HubAccess notes={hubAccessNotes(rendered)} />}
           </Card>
         </div>
 

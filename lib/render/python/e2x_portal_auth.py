@@ -82,16 +82,17 @@ def client_address(request, trusted):
     return _address(getattr(context, "_orig_remote_ip", None) or request.remote_ip or "")
 
 
-def guard(base, store, admins=(), rooms=(), trusted_proxies=()):
+def guard(base, store, admins=(), rooms=None, trusted_proxies=()):
     """A subclass of the authenticator class ``base`` that allows only rostered users and admins,
-    and, when ``rooms`` is given, only sign-ins from those networks."""
+    and, when ``rooms`` is given (the exam hub), only sign-ins from those networks: none at all
+    when the list is empty."""
     admins = frozenset(admins)
-    room_networks = _networks(rooms)
+    room_networks = None if rooms is None else _networks(rooms)
     trusted = _networks(trusted_proxies)
 
     class Guarded(base):
         async def get_authenticated_user(self, handler, data):
-            if room_networks and handler is not None:
+            if room_networks is not None and handler is not None:
                 addr = client_address(handler.request, trusted)
                 if not _in(addr, room_networks):
                     self.log.warning("e2x-portal: sign-in from %s refused: outside the exam rooms", addr)
@@ -150,7 +151,7 @@ def configure(c, settings, store):
         base,
         store,
         admins=admins,
-        rooms=settings.get("examRooms") or (),
+        rooms=settings.get("examRooms"),
         trusted_proxies=settings.get("trustedProxies") or (),
     )
     return c.JupyterHub.authenticator_class

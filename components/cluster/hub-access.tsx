@@ -1,0 +1,33 @@
+import { Download, Lock, ShieldAlert } from "lucide-react";
+import type { HubAccessNote } from "@/lib/deployment/hub-access";
+
+const NAME = { assignment: "Assignment hub", exam: "Exam hub", grading: "Grading hub" } as const;
+
+/** Who may sign in to each hub, and the load balancer's configuration to download. */
+export function HubAccess({ notes }: { notes: HubAccessNote[] }) {
+  return (
+    <div className="mt-4 space-y-2 border-t border-slate-100 pt-3 text-sm" data-testid="hub-access">
+      <ul className="space-y-1.5">
+        {notes.map((n) => (
+          <li key={n.hub} className="flex items-start gap-2">
+            {n.signIn === "closed" ? <ShieldAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden /> : <Lock className="mt-0.5 size-4 shrink-0 text-slate-400" aria-hidden />}
+            <span>
+              <span className="font-medium text-slate-800">{NAME[n.hub]}:</span>{" "}
+              {n.signIn === "closed" ? (
+                <span className="text-amber-800">refuses every sign-in (no exam sign-in is set up yet); nobody can log in, whatever name and password.</span>
+              ) : n.signIn === "ldap" ? (
+                "LDAP sign-in, for rostered students and staff and the hub admins only."
+              ) : (
+                <>sign-in by <span className="font-mono">{n.authenticator}</span>, rostered users and hub admins only.</>
+              )}
+              {n.rooms && (n.rooms.length ? ` Only from ${n.rooms.length} exam room network${n.rooms.length === 1 ? "" : "s"}.` : " No exam room networks are set: no address is admitted.")}
+            </span>
+          </li>
+        ))}
+      </ul>
+      <a className="inline-flex items-center gap-1 font-medium text-brand-700 hover:underline" href="/api/cluster/haproxy.cfg">
+        <Download className="size-4" aria-hidden /> haproxy.cfg for the load-balancer VM
+      </a>
+    </div>
+  );
+}

@@ -3,9 +3,9 @@ import type { Role, TermRole } from "@/lib/db/schema";
 /**
  * The one table that decides every permission in the portal.
  *
- * A capability is either global (granted by the account's role) or course-scoped
- * (granted by the account's role on a term of that course). Admins hold every capability
- * everywhere.
+ * A capability is global (granted by the account's role), course-scoped (granted by the
+ * account's role on a term of that course) or exam-scoped (granted to the supervisors of one
+ * exam). Admins hold every capability everywhere.
  */
 export const CAPABILITIES = {
   "dashboard.view": "See the dashboard",
@@ -17,7 +17,11 @@ export const CAPABILITIES = {
   "roster.edit": "Import, add and remove students",
   "grading.view": "See submissions and their hashcodes",
   "grading.verify": "Scan exchanges and check hashcodes",
-  "exam.view": "See exam rosters and seating",
+  "exam.view": "See exams, their rooms, participants and seating",
+  "exam.manage": "Create and edit exams, rooms, participants and supervisors",
+  "exam.seat": "Seat participants",
+  "exam.print": "Print password sheets and re-issue passwords",
+  "exam.run": "Open and close an exam",
   "staff.manage": "Manage staff accounts",
   "audit.view": "Read the audit log",
   "cluster.view": "See what the cluster gets",
@@ -45,10 +49,21 @@ export const TERM_GRANTS: Record<TermRole, readonly Capability[]> = {
     "grading.view",
     "grading.verify",
     "exam.view",
+    "exam.manage",
+    "exam.seat",
+    "exam.print",
+    "exam.run",
   ],
   grader: ["course.view", "roster.view", "grading.view", "grading.verify"],
-  supervisor: ["course.view", "roster.view", "exam.view"],
+  /**
+   * Nothing course-wide: a supervisor sees the exams they supervise (EXAM_GRANTS), not the
+   * course or its rosters. The term role puts them on every new exam of that term.
+   */
+  supervisor: [],
 };
+
+/** What supervising one exam grants, for that exam only. */
+export const EXAM_GRANTS: readonly Capability[] = ["exam.view", "exam.seat", "exam.print", "exam.run"];
 
 export interface Principal {
   id: number;
@@ -57,14 +72,19 @@ export interface Principal {
   role: Role;
   /** courseId -> roles the principal holds on any term of that course */
   courseRoles: Map<number, Set<TermRole>>;
+  /** Exams the principal supervises. */
+  supervisedExams?: ReadonlySet<number>;
 }
 
 export interface Scope {
   courseId?: number;
+  /** For exam capabilities: the exam (its course goes in courseId). */
+  examId?: number;
 }
 
 export function can(principal: Principal, capability: Capability, scope: Scope = {}): boolean {
   if (GLOBAL_GRANTS[principal.role].includes(capability)) return true;
+  if (scope.examId !== undefined && principal.supervisedExams?.has(scope.examId) && EXAM_GRANTS.includes(capability)) return true;
   if (scope.courseId === undefined) return false;
   const roles = principal.courseRoles.get(scope.courseId);
   if (!roles) return false;

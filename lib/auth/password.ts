@@ -17,10 +17,17 @@ function scrypt(password: string, salt: Buffer, keylen: number, opts: ScryptOpti
   );
 }
 
-export async function hashPassword(password: string): Promise<string> {
+/** scrypt cost; the default suits typed account passwords, random one-time passwords need less. */
+export interface ScryptCost {
+  N: number;
+  r: number;
+  p: number;
+}
+
+export async function hashPassword(password: string, cost: ScryptCost = { N, r: R, p: P }): Promise<string> {
   const salt = randomBytes(16);
-  const key = await scrypt(password, salt, KEYLEN, { N, r: R, p: P });
-  return ["scrypt", N, R, P, salt.toString("base64"), key.toString("base64")].join("$");
+  const key = await scrypt(password, salt, KEYLEN, cost);
+  return ["scrypt", cost.N, cost.r, cost.p, salt.toString("base64"), key.toString("base64")].join("$");
 }
 
 export async function verifyPassword(password: string, stored: string | null | undefined): Promise<boolean> {

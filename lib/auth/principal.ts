@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
-import { courses, termStaff, terms, users, type TermRole } from "@/lib/db/schema";
+import { courses, examSupervisors, termStaff, terms, users, type TermRole } from "@/lib/db/schema";
 import type { Principal } from "./capabilities";
 
 /** Loads an active account and its course roles; null when it is gone or deactivated. */
@@ -22,5 +22,6 @@ export function loadPrincipal(db: DbOrTx, userId: number): Principal | null {
     if (!courseRoles.has(c.id)) courseRoles.set(c.id, new Set());
     courseRoles.get(c.id)!.add("instructor");
   }
-  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, courseRoles };
+  const supervisedExams = new Set(db.select({ examId: examSupervisors.examId }).from(examSupervisors).where(eq(examSupervisors.userId, userId)).all().map((r) => r.examId));
+  return { id: user.id, username: user.username, displayName: user.displayName, role: user.role, courseRoles, supervisedExams };
 }

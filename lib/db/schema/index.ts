@@ -1,3 +1,4 @@
 export * from "./core";
 export * from "./submissions";
 export * from "./cluster";
+export * from "./exams";

@@ -1,0 +1,620 @@
+/**
+ * Exams in the database: queries for the pages and the changes the actions make (each inside
+ * the action's one transaction, with its audit entry). The rules live in rules.ts, seating.ts
+ * and lifecycle.ts; this file applies them.
+ *
+ * Exports (queries):  examScope, listExams, getExam, examSnapshot, listParticipants,
+ *                     rosterCandidates, roomConflicts, sheetRows
+ * Exports (changes):  createExam, updateExam, deleteExam, saveRoom, deleteRoom, addParticipants,
+ *                     removeParticipants, addBackups, setExtraTime, setSeat, autoSeatExam,
+ *                     clearSeating, addSupervisor, removeSupervisor, transitionExam, storePasswords
+ */
+import { and, asc, count, eq, inArray, isNotNull, isNull, max, ne, notInArray, sql } from "drizzle-orm";
+import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
+import { coursesWith, type Principal } from "@/lib/auth/capabilities";
+import { changedFields } from "@/lib/audit/audit";
+import type { DbOrTx } from "@/lib/db/client";
+import { courses, examParticipants, examRooms, exams, examSupervisors, students, termStaff, terms, users, type ExamStatus } from "@/lib/db/schema";
+import { canEdit, TRANSITIONS, transitionProblems, type EditArea, type ExamSnapshot, type TransitionName } from "./lifecycle";
+import { backupUsername, examBusyWindow, examUsername, freeSeats, normalizeRoomName, parseSeatList, windowsOverlap } from "./rules";
+import type { ExamInput, RoomInput } from "./schemas";
+import { autoSeat, compareByName, type SeatOrder } from "./seating";
+
+export type ExamRow = typeof exams.$inferSelect;
+export type RoomRow = typeof examRooms.$inferSelect;
+export type ParticipantRow = typeof examParticipants.$inferSelect;
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** `{ courseId, examId }` of an exam, for the guard; courseId -1 when the exam does not exist. */
+export function examScope(db: DbOrTx, examId: number): { courseId: number; examId: number } {
+  const row = db.select({ courseId: terms.courseId }).from(exams).innerJoin(terms, eq(terms.id, exams.termId)).where(eq(exams.id, examId)).get();
+  return { courseId: row?.courseId ?? -1, examId };
+}
+
+function timeLabel(d: Date): string {
+  return new Intl.DateTimeFormat("en-GB", { timeZone: process.env.TZ || "Europe/Berlin", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+}
+function dateLabel(d: Date): string {
+  return new Intl.DateTimeFormat("en-CA", { timeZone: process.env.TZ || "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Queries
+
+/** Exams the principal may see: all of their courses' exams, and those they supervise. */
+export function listExams(db: DbOrTx, principal: Principal, opts: { includeArchived?: boolean } = {}) {
+  const visible = coursesWith(principal, "exam.view");
+  const supervised = [...(principal.supervisedExams ?? [])];
+  const courseCond = visible === "all" ? sql`1` : visible.length ? inArray(terms.courseId, visible) : sql`0`;
+  const examCond = supervised.length ? inArray(exams.id, supervised) : sql`0`;
+  const rows = db
+    .select({ exam: exams, term: terms.term, termId: terms.id, courseId: courses.id, courseCode: courses.code, courseTitle: courses.title })
+    .from(exams)
+    .innerJoin(terms, eq(terms.id, exams.termId))
+    .innerJoin(courses, eq(courses.id, terms.courseId))
+    .where(and(sql`(${courseCond} or ${examCond})`, opts.includeArchived ? undefined : ne(exams.status, "archived")))
+    .orderBy(asc(exams.startsAt), asc(exams.id))
+    .all();
+  if (rows.length === 0) return [];
+  const ids = rows.map((r) => r.exam.id);
+  const counts = new Map(
+    db
+      .select({ examId: examParticipants.examId, n: count(), backups: sql<number>`sum(case when ${examParticipants.kind} = 'backup' then 1 else 0 end)` })
+      .from(examParticipants)
+      .where(inArray(examParticipants.examId, ids))
+      .groupBy(examParticipants.examId)
+      .all()
+      .map((r) => [r.examId, r]),
+  );
+  const roomRows = db.select({ examId: examRooms.examId, name: examRooms.name }).from(examRooms).where(inArray(examRooms.examId, ids)).orderBy(asc(examRooms.position), asc(examRooms.id)).all();
+  return rows.map((r) => ({
+    ...r,
+    participants: (counts.get(r.exam.id)?.n ?? 0) - (counts.get(r.exam.id)?.backups ?? 0),
+    backups: counts.get(r.exam.id)?.backups ?? 0,
+    rooms: roomRows.filter((x) => x.examId === r.exam.id).map((x) => x.name),
+  }));
+}
+
+export function getExam(db: DbOrTx, examId: number) {
+  const row = db
+    .select({ exam: exams, term: terms, course: courses })
+    .from(exams)
+    .innerJoin(terms, eq(terms.id, exams.termId))
+    .innerJoin(courses, eq(courses.id, terms.courseId))
+    .where(eq(exams.id, examId))
+    .get();
+  if (!row) return null;
+  const rooms = db.select().from(examRooms).where(eq(examRooms.examId, examId)).orderBy(asc(examRooms.position), asc(examRooms.id)).all();
+  const supervisors = db
+    .select({ id: examSupervisors.id, userId: users.id, username: users.username, displayName: users.displayName, active: users.active })
+    .from(examSupervisors)
+    .innerJoin(users, eq(users.id, examSupervisors.userId))
+    .where(eq(examSupervisors.examId, examId))
+    .orderBy(asc(users.username))
+    .all();
+  const stats = db
+    .select({
+      students: sql<number>`coalesce(sum(case when ${examParticipants.kind} = 'student' then 1 else 0 end), 0)`,
+      backups: sql<number>`coalesce(sum(case when ${examParticipants.kind} = 'backup' then 1 else 0 end), 0)`,
+      seated: sql<number>`coalesce(sum(case when ${examParticipants.seat} is not null then 1 else 0 end), 0)`,
+      withPassword: sql<number>`coalesce(sum(case when ${examParticipants.passwordHash} is not null then 1 else 0 end), 0)`,
+      maxExtra: sql<number>`coalesce(max(${examParticipants.extraMinutes}), 0)`,
+      withExtra: sql<number>`coalesce(sum(case when ${examParticipants.extraMinutes} > 0 then 1 else 0 end), 0)`,
+    })
+    .from(examParticipants)
+    .where(eq(examParticipants.examId, examId))
+    .get()!;
+  const perRoom = new Map(
+    db
+      .select({ roomId: examParticipants.roomId, n: count(), backups: sql<number>`sum(case when ${examParticipants.kind} = 'backup' then 1 else 0 end)` })
+      .from(examParticipants)
+      .where(and(eq(examParticipants.examId, examId), isNotNull(examParticipants.roomId)))
+      .groupBy(examParticipants.roomId)
+      .all()
+      .map((r) => [r.roomId!, r]),
+  );
+  return {
+    ...row,
+    rooms: rooms.map((r) => ({ ...r, free: freeSeats(r), assigned: perRoom.get(r.id)?.n ?? 0, backups: perRoom.get(r.id)?.backups ?? 0 })),
+    supervisors,
+    stats,
+  };
+}
+export type ExamDetail = NonNullable<ReturnType<typeof getExam>>;
+
+/** Participants with their live roster names (the snapshot when the roster row is gone). */
+export function listParticipants(db: DbOrTx, examId: number) {
+  const rows = db
+    .select({ p: examParticipants, room: examRooms.name, roomPosition: examRooms.position, s: { firstName: students.firstName, lastName: students.lastName, matrikel: students.matrikel } })
+    .from(examParticipants)
+    .leftJoin(examRooms, eq(examRooms.id, examParticipants.roomId))
+    .leftJoin(students, eq(students.id, examParticipants.studentId))
+    .where(eq(examParticipants.examId, examId))
+    .all();
+  return rows
+    .map(({ p, room, roomPosition, s }) => ({
+      ...p,
+      firstName: s?.firstName ?? p.firstName,
+      lastName: s?.lastName ?? p.lastName,
+      matrikel: s?.matrikel ?? p.matrikel,
+      room,
+      roomPosition,
+      onRoster: p.kind === "backup" || !!s,
+    }))
+    .sort((a, b) => (a.kind === b.kind ? compareByName(a, b) : a.kind === "student" ? -1 : 1));
+}
+export type ParticipantView = ReturnType<typeof listParticipants>[number];
+
+/** Students of the exam's term who are not participants yet. */
+export function rosterCandidates(db: DbOrTx, examId: number) {
+  const exam = db.select({ termId: exams.termId }).from(exams).where(eq(exams.id, examId)).get();
+  if (!exam) return [];
+  const taken = db.select({ id: examParticipants.studentId }).from(examParticipants).where(and(eq(examParticipants.examId, examId), isNotNull(examParticipants.studentId)));
+  return db
+    .select({ id: students.id, username: students.username, firstName: students.firstName, lastName: students.lastName, matrikel: students.matrikel })
+    .from(students)
+    .where(and(eq(students.termId, exam.termId), notInArray(students.id, taken)))
+    .all()
+    .sort(compareByName);
+}
+
+/**
+ * Other exams that use a room of this name (or any of this exam's rooms) at an overlapping
+ * time: start to the last participant's end plus grace. Archived exams are left out.
+ */
+export function roomConflicts(db: DbOrTx, examId: number, override?: { roomNames?: string[]; window?: { startsAt: Date; endsAt: Date; graceMinutes: number }; maxExtraMinutes?: number }): { room: string; message: string }[] {
+  const exam = db.select().from(exams).where(eq(exams.id, examId)).get();
+  if (!exam) return [];
+  const names = override?.roomNames ?? db.select({ name: examRooms.name }).from(examRooms).where(and(eq(examRooms.examId, examId), sql`${examRooms.seats} > 0`)).all().map((r) => r.name);
+  if (names.length === 0) return [];
+  const wanted = new Map(names.map((n) => [normalizeRoomName(n), n]));
+  const maxExtra = (id: number) => db.select({ m: max(examParticipants.extraMinutes) }).from(examParticipants).where(eq(examParticipants.examId, id)).get()?.m ?? 0;
+  const mine = examBusyWindow(override?.window ?? exam, override?.maxExtraMinutes ?? maxExtra(examId));
+  const others = db
+    .select({ exam: exams, room: examRooms.name, courseCode: courses.code, term: terms.term })
+    .from(examRooms)
+    .innerJoin(exams, eq(exams.id, examRooms.examId))
+    .innerJoin(terms, eq(terms.id, exams.termId))
+    .innerJoin(courses, eq(courses.id, terms.courseId))
+    .where(and(ne(exams.id, examId), ne(exams.status, "archived"), sql`${examRooms.seats} > 0`))
+    .all();
+  const out: { room: string; message: string }[] = [];
+  for (const o of others) {
+    const mineName = wanted.get(normalizeRoomName(o.room));
+    if (!mineName) continue;
+    const theirs = examBusyWindow(o.exam, maxExtra(o.exam.id));
+    if (!windowsOverlap(mine, theirs)) continue;
+    out.push({
+      room: mineName,
+      message: `Room ${mineName} is taken by “${o.exam.title}” (${o.courseCode} ${o.term}) on ${dateLabel(theirs.from)}, ${timeLabel(theirs.from)}–${timeLabel(theirs.to)}.`,
+    });
+  }
+  return out;
+}
+
+export function examSnapshot(db: DbOrTx, examId: number): ExamSnapshot | null {
+  const d = getExam(db, examId);
+  if (!d) return null;
+  const participants = db
+    .select({ id: examParticipants.id, kind: examParticipants.kind, username: examParticipants.username, roomId: examParticipants.roomId, seat: examParticipants.seat, extraMinutes: examParticipants.extraMinutes, passwordHash: examParticipants.passwordHash })
+    .from(examParticipants)
+    .where(eq(examParticipants.examId, examId))
+    .all();
+  return {
+    exam: d.exam,
+    courseCode: d.course.code,
+    term: d.term.term,
+    rooms: d.rooms.map((r) => ({ id: r.id, name: r.name, seats: r.seats, blockedSeats: r.blockedSeats, cidrs: r.cidrs })),
+    participants,
+    supervisors: d.supervisors.length,
+    conflicts: roomConflicts(db, examId).map((c) => c.message),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Changes
+
+function loadExam(tx: DbOrTx, examId: number): ExamRow & { courseId: number; courseCode: string; term: string } {
+  const row = db_exam(tx, examId);
+  if (!row) throw new ActionError("This exam no longer exists.");
+  return row;
+}
+
+function db_exam(tx: DbOrTx, examId: number) {
+  const r = tx
+    .select({ exam: exams, courseId: courses.id, courseCode: courses.code, term: terms.term })
+    .from(exams)
+    .innerJoin(terms, eq(terms.id, exams.termId))
+    .innerJoin(courses, eq(courses.id, terms.courseId))
+    .where(eq(exams.id, examId))
+    .get();
+  return r ? { ...r.exam, courseId: r.courseId, courseCode: r.courseCode, term: r.term } : null;
+}
+
+const AREA_WORDS: Record<EditArea, string> = {
+  details: "its details",
+  rooms: "its rooms",
+  participants: "its participants",
+  supervisors: "its supervisors",
+  seating: "the seating",
+  extraTime: "extra time",
+  passwords: "passwords",
+};
+
+function requireEditable(exam: { status: ExamStatus }, area: EditArea) {
+  if (!canEdit(exam.status, area)) {
+    const hint = area === "passwords" && exam.status === "draft" ? " Schedule the exam first: that checks rooms, seats and participants." : "";
+    throw new ActionError(`The exam is ${exam.status}: ${AREA_WORDS[area]} cannot be changed now.${hint}`);
+  }
+}
+
+/** Marks a change of what the exam hub gets. */
+function touch(tx: DbOrTx, examId: number, extra: Partial<typeof exams.$inferInsert> = {}) {
+  tx.update(exams).set({ ...extra, updatedAt: new Date(), revision: sql`${exams.revision} + 1` }).where(eq(exams.id, examId)).run();
+}
+
+function examLabel(e: { courseCode: string; term: string; title: string; period: string }) {
+  return `${e.courseCode} ${e.term} ${e.period} “${e.title}”`;
+}
+
+function examValues(input: ExamInput) {
+  return {
+    title: input.title,
+    period: input.period,
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    graceMinutes: input.graceMinutes,
+    language: input.language,
+    examiners: input.examiners,
+    headerLines: input.headerLines,
+  };
+}
+
+export function createExam(input: ExamInput, { tx, audit, principal }: ActionContext) {
+  const t = tx.select({ term: terms, course: courses }).from(terms).innerJoin(courses, eq(courses.id, terms.courseId)).where(eq(terms.id, input.termId)).get();
+  if (!t) throw new ActionError("This term no longer exists.", { termId: ["Choose a term."] });
+  if (t.term.archivedAt || t.course.archivedAt) throw new ActionError("The term is archived.", { termId: ["Restore the term before adding an exam."] });
+  if (!t.term.hubs.includes("exam")) {
+    throw new ActionError("The term is not on the exam hub.", { termId: [`${t.course.code} ${t.term.term} is not offered on the exam hub: add the exam hub in the term's settings first.`] });
+  }
+  const clash = tx.select({ id: exams.id }).from(exams).where(and(eq(exams.termId, input.termId), eq(exams.period, input.period))).get();
+  if (clash) throw new ActionError("This period exists already.", { period: [`${t.course.code} ${t.term.term} already has an exam in ${input.period}.`] });
+  const row = tx.insert(exams).values({ termId: input.termId, ...examValues(input), createdBy: principal.id }).returning().get();
+  // the term's supervisors supervise its new exams
+  const sup = tx.select({ userId: termStaff.userId }).from(termStaff).innerJoin(users, eq(users.id, termStaff.userId)).where(and(eq(termStaff.termId, input.termId), eq(termStaff.role, "supervisor"), eq(users.active, true))).all();
+  for (const s of sup) tx.insert(examSupervisors).values({ examId: row.id, userId: s.userId }).run();
+  audit({
+    action: "exam.create",
+    entityType: "exam",
+    entityId: row.id,
+    courseId: t.course.id,
+    summary: `Created exam ${examLabel({ courseCode: t.course.code, term: t.term.term, title: row.title, period: row.period })} on ${dateLabel(row.startsAt)} ${timeLabel(row.startsAt)}–${timeLabel(row.endsAt)}`,
+    after: { ...examValues(input), supervisors: sup.length },
+  });
+  return row;
+}
+
+export function updateExam(examId: number, input: ExamInput, { tx, audit }: ActionContext) {
+  const before = loadExam(tx, examId);
+  if (before.termId !== input.termId) throw new ActionError("This exam belongs to another term.");
+  requireEditable(before, "details");
+  if (before.status === "open" && (input.period !== before.period || input.startsAt.getTime() !== before.startsAt.getTime())) {
+    throw new ActionError("The exam is open: only its end, grace, title and sheet details can change now.", { start: ["Close the exam to change its start."] });
+  }
+  if (input.period !== before.period) {
+    const clash = tx.select({ id: exams.id }).from(exams).where(and(eq(exams.termId, before.termId), eq(exams.period, input.period), ne(exams.id, examId))).get();
+    if (clash) throw new ActionError("This period exists already.", { period: [`${before.courseCode} ${before.term} already has an exam in ${input.period}.`] });
+  }
+  const conflicts = roomConflicts(tx, examId, { window: input });
+  if (conflicts.length) throw new ActionError("A room is taken at that time.", { date: conflicts.map((c) => c.message) });
+  const values = examValues(input);
+  const diff = changedFields(before as Record<string, unknown>, values);
+  if (diff.changed.length === 0) return before;
+  touch(tx, examId, values);
+  audit({ action: "exam.update", entityType: "exam", entityId: examId, courseId: before.courseId, summary: `Edited exam ${examLabel({ ...before, ...values })}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+  return { ...before, ...values };
+}
+
+export function deleteExam(examId: number, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  if (e.status !== "draft") throw new ActionError(`Only a draft can be deleted; this exam is ${e.status}. Archive it instead when it is closed.`);
+  const n = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.examId, examId)).get()?.n ?? 0;
+  tx.delete(exams).where(eq(exams.id, examId)).run();
+  audit({ action: "exam.delete", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Deleted draft exam ${examLabel(e)} (${plural(n, "participant")})` });
+}
+
+export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, input.examId);
+  requireEditable(e, "rooms");
+  const blocked = parseSeatList(input.blockedSeats, input.seats);
+  if (!blocked.ok) throw new ActionError("Check the blocked seats.", { blockedSeats: [blocked.error] });
+  const existing = input.roomId ? tx.select().from(examRooms).where(and(eq(examRooms.id, input.roomId), eq(examRooms.examId, input.examId))).get() : undefined;
+  if (input.roomId && !existing) throw new ActionError("This room no longer exists.");
+  const all = tx.select().from(examRooms).where(eq(examRooms.examId, input.examId)).all();
+  const same = all.find((r) => r.id !== input.roomId && normalizeRoomName(r.name) === normalizeRoomName(input.name));
+  if (same) throw new ActionError("This exam has that room already.", { name: [`There is already a room “${same.name}” in this exam.`] });
+  const free = input.seats - blocked.seats.length;
+  if (existing) {
+    const inRoom = tx.select({ seat: examParticipants.seat, kind: examParticipants.kind }).from(examParticipants).where(eq(examParticipants.roomId, existing.id)).all();
+    if (inRoom.length > free) {
+      throw new ActionError("The room is too small for who is in it.", { seats: [`${plural(inRoom.length, "participant is", "participants are")} seated or kept in ${existing.name}, but it would have only ${plural(free, "free seat")}. Move people out or clear the seating first.`] });
+    }
+    const blockedSet = new Set(blocked.seats);
+    const clash = inRoom.filter((p) => p.seat !== null && (p.seat > input.seats || blockedSet.has(p.seat)));
+    if (clash.length) {
+      throw new ActionError("Someone sits on a seat you removed or blocked.", { blockedSeats: [`Seat${clash.length === 1 ? "" : "s"} ${clash.map((c) => c.seat).join(", ")} ${clash.length === 1 ? "is" : "are"} taken: move ${clash.length === 1 ? "that participant" : "those participants"} first.`] });
+    }
+  }
+  if (input.seats > 0) {
+    const conflicts = roomConflicts(tx, input.examId, { roomNames: [input.name] });
+    if (conflicts.length) throw new ActionError("The room is taken at that time.", { name: conflicts.map((c) => c.message) });
+    if (input.cidrList.length === 0) throw new ActionError("Give the room's network.", { cidrs: ["Without a network nobody in this room can reach the exam hub: enter the pool's CIDR, such as 10.20.1.0/24."] });
+  } else if (input.cidrList.length === 0) {
+    throw new ActionError("A network without seats needs a CIDR.", { cidrs: ["Enter the network, such as the staff VPN's 10.8.0.0/16."] });
+  }
+  const values = { name: input.name.trim().replace(/\s+/g, " "), seats: input.seats, blockedSeats: blocked.seats, cidrs: input.cidrList };
+  if (existing) {
+    const diff = changedFields(existing as Record<string, unknown>, values);
+    if (diff.changed.length === 0) return existing;
+    tx.update(examRooms).set(values).where(eq(examRooms.id, existing.id)).run();
+    touch(tx, e.id);
+    audit({ action: "exam.room.update", entityType: "exam", entityId: e.id, courseId: e.courseId, summary: `Edited room ${values.name} of ${examLabel(e)}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+    return { ...existing, ...values };
+  }
+  const position = (tx.select({ m: max(examRooms.position) }).from(examRooms).where(eq(examRooms.examId, e.id)).get()?.m ?? -1) + 1;
+  const row = tx.insert(examRooms).values({ examId: e.id, ...values, position }).returning().get();
+  touch(tx, e.id);
+  audit({ action: "exam.room.create", entityType: "exam", entityId: e.id, courseId: e.courseId, summary: `Added room ${row.name} (${plural(freeSeats(row), "free seat")}, ${row.cidrs.join(", ")}) to ${examLabel(e)}`, after: values });
+  return row;
+}
+
+export function deleteRoom(examId: number, roomId: number, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "rooms");
+  const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
+  if (!room) throw new ActionError("This room no longer exists.");
+  const inRoom = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.roomId, roomId)).get()?.n ?? 0;
+  if (inRoom > 0) throw new ActionError(`${plural(inRoom, "participant is", "participants are")} in ${room.name} (seated or backup accounts): clear the seating or remove the backups first.`);
+  tx.delete(examRooms).where(eq(examRooms.id, roomId)).run();
+  touch(tx, examId);
+  audit({ action: "exam.room.delete", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Removed room ${room.name} from ${examLabel(e)}`, before: { name: room.name, seats: room.seats, cidrs: room.cidrs } });
+}
+
+export function addParticipants(examId: number, input: { mode: "all" | "selected"; studentIds: number[] }, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "participants");
+  const candidates = rosterCandidates(tx, examId);
+  const picked = input.mode === "all" ? candidates : candidates.filter((c) => new Set(input.studentIds).has(c.id));
+  if (input.mode === "selected" && input.studentIds.length === 0) throw new ActionError("Select at least one student.", { studentIds: ["Select at least one student, or add the whole roster."] });
+  if (picked.length === 0) throw new ActionError(candidates.length === 0 ? "Everyone on the roster takes part already." : "The selected students take part already.");
+  const taken = new Set(tx.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all().map((r) => r.u));
+  const rows: (typeof examParticipants.$inferInsert)[] = [];
+  const clashes: string[] = [];
+  for (const s of picked) {
+    const username = examUsername(e.courseCode, s.username);
+    if (taken.has(username)) {
+      clashes.push(s.username);
+      continue;
+    }
+    taken.add(username);
+    rows.push({ examId, kind: "student", studentId: s.id, rosterUsername: s.username.trim(), username, firstName: s.firstName, lastName: s.lastName, matrikel: s.matrikel });
+  }
+  if (clashes.length) {
+    throw new ActionError(`${plural(clashes.length, "student")} would get an exam login that is taken already (${clashes.slice(0, 5).join(", ")}${clashes.length > 5 ? " …" : ""}): the roster has the same account twice in different spelling. Nothing was added.`);
+  }
+  for (let i = 0; i < rows.length; i += 500) tx.insert(examParticipants).values(rows.slice(i, i + 500)).run();
+  touch(tx, examId);
+  audit({ action: "exam.participants.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Added ${plural(rows.length, "participant")} to ${examLabel(e)}${input.mode === "all" ? " (whole roster)" : ""}`, after: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
+  return rows.length;
+}
+
+export function removeParticipants(examId: number, ids: number[], { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "participants");
+  const rows = tx.select({ id: examParticipants.id, username: examParticipants.username }).from(examParticipants).where(and(eq(examParticipants.examId, examId), inArray(examParticipants.id, ids))).all();
+  if (rows.length === 0) throw new ActionError("Nothing was removed.");
+  tx.delete(examParticipants).where(inArray(examParticipants.id, rows.map((r) => r.id))).run();
+  touch(tx, examId);
+  audit({ action: "exam.participants.remove", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Removed ${plural(rows.length, "participant")} from ${examLabel(e)}`, before: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
+  return rows.length;
+}
+
+export function addBackups(examId: number, roomId: number, n: number, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "participants");
+  const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
+  if (!room) throw new ActionError("Choose a room of this exam.", { roomId: ["Choose a room."] });
+  const inRoom = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.roomId, roomId)).get()?.n ?? 0;
+  if (inRoom + n > freeSeats(room)) {
+    throw new ActionError("Not enough free seats.", { count: [`${room.name} has ${plural(freeSeats(room), "free seat")} and ${inRoom} in use: at most ${Math.max(0, freeSeats(room) - inRoom)} more backup account${freeSeats(room) - inRoom === 1 ? "" : "s"} fit.`] });
+  }
+  const taken = new Set(tx.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all().map((r) => r.u));
+  const made: string[] = [];
+  for (let i = 1; made.length < n && i < 1000; i++) {
+    const username = backupUsername(e.courseCode, e.period, i);
+    if (taken.has(username)) continue;
+    taken.add(username);
+    made.push(username);
+  }
+  for (const username of made) tx.insert(examParticipants).values({ examId, kind: "backup", username, roomId }).run();
+  touch(tx, examId);
+  audit({ action: "exam.backups.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Added ${plural(made.length, "backup account")} in ${room.name} to ${examLabel(e)}: ${made.join(", ")}`, after: { room: room.name, usernames: made } });
+  return made;
+}
+
+function loadParticipant(tx: DbOrTx, examId: number, participantId: number) {
+  const p = tx.select().from(examParticipants).where(and(eq(examParticipants.id, participantId), eq(examParticipants.examId, examId))).get();
+  if (!p) throw new ActionError("This participant is no longer in the exam.");
+  return p;
+}
+
+export function setExtraTime(examId: number, participantId: number, extraMinutes: number, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "extraTime");
+  const p = loadParticipant(tx, examId, participantId);
+  if (p.extraMinutes === extraMinutes) return p;
+  if (extraMinutes > p.extraMinutes) {
+    const current = tx.select({ m: max(examParticipants.extraMinutes) }).from(examParticipants).where(eq(examParticipants.examId, examId)).get()?.m ?? 0;
+    const conflicts = roomConflicts(tx, examId, { maxExtraMinutes: Math.max(current, extraMinutes) });
+    if (conflicts.length) throw new ActionError("A room is needed by the next exam.", { extraMinutes: conflicts.map((c) => `${c.message} With ${extraMinutes} minutes extra the exam would run into it.`) });
+  }
+  tx.update(examParticipants).set({ extraMinutes }).where(eq(examParticipants.id, p.id)).run();
+  touch(tx, examId);
+  audit({ action: "exam.extra-time", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${p.username}: extra time ${p.extraMinutes} → ${extraMinutes} minutes in ${examLabel(e)}`, before: { extraMinutes: p.extraMinutes }, after: { extraMinutes } });
+  return { ...p, extraMinutes };
+}
+
+/** Puts one participant on a seat (or off any seat); a taken seat swaps the two. */
+export function setSeat(examId: number, participantId: number, roomId: number | null, seat: number | null, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "seating");
+  const p = loadParticipant(tx, examId, participantId);
+  if ((roomId === null) !== (seat === null)) throw new ActionError("Choose a room and a seat, or neither.", { [roomId === null ? "roomId" : "seat"]: ["Required together with the other."] });
+  const roomName = (id: number | null) => (id === null ? null : (tx.select({ name: examRooms.name }).from(examRooms).where(eq(examRooms.id, id)).get()?.name ?? "?"));
+  if (roomId === null || seat === null) {
+    if (p.kind === "backup") throw new ActionError("A backup account keeps its room; choose another seat in it.", { roomId: ["Backups stay in their room."] });
+    tx.update(examParticipants).set({ roomId: null, seat: null }).where(eq(examParticipants.id, p.id)).run();
+    touch(tx, examId);
+    audit({ action: "exam.seat", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${p.username} has no seat now in ${examLabel(e)}`, before: { room: roomName(p.roomId), seat: p.seat } });
+    return { swappedWith: null };
+  }
+  const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
+  if (!room) throw new ActionError("Choose a room of this exam.", { roomId: ["Choose a room of this exam."] });
+  if (p.kind === "backup" && p.roomId !== roomId) throw new ActionError("A backup account keeps its room.", { roomId: [`${p.username} is a backup for ${roomName(p.roomId)}.`] });
+  if (seat > room.seats) throw new ActionError("No such seat.", { seat: [`${room.name} has seats 1–${room.seats}.`] });
+  if (room.blockedSeats.includes(seat)) throw new ActionError("That seat is blocked.", { seat: [`Seat ${seat} in ${room.name} is blocked.`] });
+  if (p.roomId === roomId && p.seat === seat) return { swappedWith: null };
+  const other = tx.select().from(examParticipants).where(and(eq(examParticipants.roomId, roomId), eq(examParticipants.seat, seat))).get();
+  const hadSeat = p.roomId !== null && p.seat !== null;
+  // a taken seat: swap when the other can move to p's old seat, otherwise the other loses the seat
+  const swap = !!other && hadSeat && (other.kind === "student" || other.roomId === p.roomId);
+  if (other && !swap && other.kind === "backup") throw new ActionError("A backup account sits there.", { seat: [`Seat ${seat} holds backup ${other.username}, which stays in ${room.name}: choose a free seat.`] });
+  if (other) tx.update(examParticipants).set({ seat: null, ...(other.kind === "student" ? { roomId: null } : {}) }).where(eq(examParticipants.id, other.id)).run();
+  tx.update(examParticipants).set({ roomId, seat }).where(eq(examParticipants.id, p.id)).run();
+  if (other && swap) tx.update(examParticipants).set({ roomId: p.roomId, seat: p.seat }).where(eq(examParticipants.id, other.id)).run();
+  touch(tx, examId);
+  const swapped = other && swap ? other.username : null;
+  audit({
+    action: "exam.seat",
+    entityType: "exam",
+    entityId: examId,
+    courseId: e.courseId,
+    summary: `${p.username} → ${room.name} seat ${seat}${swapped ? ` (swapped with ${swapped})` : other ? ` (${other.username} has no seat now)` : ""} in ${examLabel(e)}`,
+    before: { room: roomName(p.roomId), seat: p.seat },
+    after: { room: room.name, seat },
+  });
+  return { swappedWith: swapped, unseated: other && !swapped ? other.username : null };
+}
+
+export function autoSeatExam(examId: number, order: SeatOrder, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "seating");
+  const rooms = tx.select().from(examRooms).where(and(eq(examRooms.examId, examId), sql`${examRooms.seats} > 0`)).orderBy(asc(examRooms.position), asc(examRooms.id)).all();
+  if (rooms.length === 0) throw new ActionError("Add a room with seats first.");
+  const people = listParticipants(tx, examId);
+  if (people.length === 0) throw new ActionError("The exam has no participants: add students from the roster first.");
+  const result = autoSeat(rooms, people, order);
+  if (result.error) throw new ActionError(result.error);
+  // clear first: the unique (room, seat) index must hold after every statement
+  tx.update(examParticipants).set({ seat: null }).where(eq(examParticipants.examId, examId)).run();
+  for (const p of people) {
+    const s = result.seats.get(p.id);
+    tx.update(examParticipants).set({ roomId: s?.roomId ?? null, seat: s?.seat ?? null }).where(eq(examParticipants.id, p.id)).run();
+  }
+  touch(tx, examId);
+  audit({ action: "exam.seat.auto", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Seated ${plural(result.seats.size, "participant")} ${order === "random" ? "in random order" : "alphabetically"} in ${rooms.map((r) => r.name).join(", ")} (${examLabel(e)})` });
+  return { seated: result.seats.size, rooms: rooms.length };
+}
+
+export function clearSeating(examId: number, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "seating");
+  tx.update(examParticipants).set({ seat: null }).where(eq(examParticipants.examId, examId)).run();
+  tx.update(examParticipants).set({ roomId: null }).where(and(eq(examParticipants.examId, examId), eq(examParticipants.kind, "student"))).run();
+  touch(tx, examId);
+  audit({ action: "exam.seat.clear", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Cleared the seating of ${examLabel(e)}` });
+}
+
+export function addSupervisor(examId: number, username: string, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "supervisors");
+  const user = tx.select().from(users).where(eq(users.username, username)).get();
+  if (!user) throw new ActionError("Not a staff account.", { username: [`There is no staff account “${username}”. Create it under Staff first, or let the person sign in with LDAP once.`] });
+  if (!user.active) throw new ActionError("This account is deactivated.", { username: [`${username} is deactivated: reactivate the account under Staff first.`] });
+  const exists = tx.select({ id: examSupervisors.id }).from(examSupervisors).where(and(eq(examSupervisors.examId, examId), eq(examSupervisors.userId, user.id))).get();
+  if (exists) throw new ActionError(`${username} supervises this exam already.`, { username: [`${username} supervises this exam already.`] });
+  tx.insert(examSupervisors).values({ examId, userId: user.id }).run();
+  audit({ action: "exam.supervisor.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${username} supervises ${examLabel(e)}`, after: { username } });
+}
+
+export function removeSupervisor(examId: number, supervisorId: number, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "supervisors");
+  const row = tx.select({ id: examSupervisors.id, username: users.username }).from(examSupervisors).innerJoin(users, eq(users.id, examSupervisors.userId)).where(and(eq(examSupervisors.id, supervisorId), eq(examSupervisors.examId, examId))).get();
+  if (!row) throw new ActionError("This supervisor is no longer assigned.");
+  tx.delete(examSupervisors).where(eq(examSupervisors.id, row.id)).run();
+  audit({ action: "exam.supervisor.remove", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${row.username} no longer supervises ${examLabel(e)}`, before: { username: row.username } });
+}
+
+const STAMP: Partial<Record<ExamStatus, "scheduledAt" | "openedAt" | "closedAt" | "archivedAt">> = { scheduled: "scheduledAt", open: "openedAt", closed: "closedAt", archived: "archivedAt" };
+
+export function transitionExam(examId: number, name: TransitionName, expectedRevision: number | undefined, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  if (expectedRevision !== undefined && expectedRevision !== e.revision) {
+    throw new ActionError("The exam changed since you opened this page. Look at it again before you confirm.");
+  }
+  const snap = examSnapshot(tx, examId)!;
+  const problems = transitionProblems(snap, name);
+  if (problems.length) throw new ActionError(`${TRANSITIONS[name].label} is not possible yet: ${problems.map((p) => p.message).join(" ")}`);
+  const to = TRANSITIONS[name].to;
+  const stamp = STAMP[to];
+  touch(tx, examId, { status: to, ...(stamp ? { [stamp]: new Date() } : {}) });
+  audit({ action: `exam.${name}`, entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${examLabel(e)}: ${e.status} → ${to}`, before: { status: e.status }, after: { status: to } });
+  return to;
+}
+
+/** Participants who get a sheet, sorted by room order and seat; who is printed in this request. */
+export function sheetRows(db: DbOrTx, examId: number, which: { roomId?: number; participantId?: number } = {}) {
+  return listParticipants(db, examId)
+    .filter((p) => (which.participantId ? p.id === which.participantId : which.roomId ? p.roomId === which.roomId : true))
+    .sort((a, b) => (a.roomPosition ?? 1e9) - (b.roomPosition ?? 1e9) || (a.roomId ?? 0) - (b.roomId ?? 0) || (a.seat ?? 1e9) - (b.seat ?? 1e9));
+}
+
+/**
+ * Stores new password hashes (prepared outside the transaction) for the given participants,
+ * raises the exam's passwordsVersion and audits the print, never the passwords.
+ */
+export function storePasswords(
+  examId: number,
+  hashes: { participantId: number; hash: string }[],
+  what: { kind: "all" | "room" | "reissue"; label: string; expectedRevision?: number },
+  { tx, audit }: ActionContext,
+) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "passwords");
+  if (what.expectedRevision !== undefined && what.expectedRevision !== e.revision) throw new ActionError("The exam changed while the sheets were made. Print again.");
+  const ids = hashes.map((h) => h.participantId);
+  const found = tx.select({ id: examParticipants.id, issues: examParticipants.passwordIssues, username: examParticipants.username, roomId: examParticipants.roomId, seat: examParticipants.seat }).from(examParticipants).where(and(eq(examParticipants.examId, examId), inArray(examParticipants.id, ids))).all();
+  if (found.length !== ids.length) throw new ActionError("The participants changed while the sheets were made. Print again.");
+  if (found.some((p) => p.roomId === null || p.seat === null)) throw new ActionError("Someone lost their seat while the sheets were made. Print again.");
+  const version = e.passwordsVersion + 1;
+  const at = new Date();
+  for (const h of hashes) {
+    tx.update(examParticipants).set({ passwordHash: h.hash, passwordIssuedAt: at, passwordVersion: version, passwordIssues: sql`${examParticipants.passwordIssues} + 1` }).where(eq(examParticipants.id, h.participantId)).run();
+  }
+  touch(tx, examId, { passwordsVersion: version });
+  const reissued = found.filter((p) => p.issues > 0).length;
+  audit({
+    action: what.kind === "reissue" ? "exam.password.reissue" : "exam.sheets.print",
+    entityType: "exam",
+    entityId: examId,
+    courseId: e.courseId,
+    summary:
+      what.kind === "reissue"
+        ? `Re-issued the password of ${found[0].username} in ${examLabel(e)}: the old one no longer works (passwords version ${version})`
+        : `Printed ${plural(found.length, "sheet")} (${what.label}) for ${examLabel(e)}${reissued ? `, ${reissued} of them replacing earlier passwords` : ""} (passwords version ${version})`,
+    after: { participants: found.length, reissued, passwordsVersion: version, usernames: found.slice(0, 50).map((p) => p.username) },
+  });
+  return { version, count: found.length, reissued };
+}

@@ -1,0 +1,237 @@
+/**
+ * The exam lifecycle, and what the exam hub gets in each state. Pure functions of an
+ * `ExamSnapshot` (built by lib/exams/exams.ts from the database); no cluster code.
+ *
+ *   draft ──schedule──▶ scheduled ──open──▶ open ──close──▶ closed ──archive──▶ archived
+ *         ◀─unschedule─                         ◀──reopen───
+ *
+ * What the hub holds per state (`examHubData`):
+ *   draft, archived  nothing
+ *   scheduled        participants' accounts (windows incl. extra time, room networks, password
+ *                    hashes) staged, `accepting: false`: no one can sign in yet
+ *   open             the same, `accepting: true`: sign-in inside each participant's window
+ *   closed           no accounts (every password revoked), `accepting: false`
+ * The cluster step renders this into the exam profiles and the password Secret and pushes it
+ * *before* the transition is committed (open: data first, then the state).
+ *
+ * Exports:
+ *   TRANSITIONS, EDITABLE, canEdit, ExamSnapshot, readiness, transitionProblems,
+ *   examHubData, ExamHubData, transitionEffects
+ */
+import type { Capability } from "@/lib/auth/capabilities";
+import type { ExamStatus, ParticipantKind } from "@/lib/db/schema/exams";
+import { freeSeats, participantWindow } from "./rules";
+
+export const TRANSITIONS = {
+  schedule: { from: ["draft"], to: "scheduled", capability: "exam.manage", label: "Schedule" },
+  unschedule: { from: ["scheduled"], to: "draft", capability: "exam.manage", label: "Back to draft" },
+  open: { from: ["scheduled"], to: "open", capability: "exam.run", label: "Open exam" },
+  close: { from: ["open"], to: "closed", capability: "exam.run", label: "Close exam" },
+  reopen: { from: ["closed"], to: "open", capability: "exam.run", label: "Reopen" },
+  archive: { from: ["closed"], to: "archived", capability: "exam.manage", label: "Archive" },
+} as const satisfies Record<string, { from: readonly ExamStatus[]; to: ExamStatus; capability: Capability; label: string }>;
+export type TransitionName = keyof typeof TRANSITIONS;
+export const TRANSITION_NAMES = Object.keys(TRANSITIONS) as TransitionName[];
+
+/** What may change in which state. Archived exams are read-only; their records stay. */
+export const EDITABLE = {
+  details: ["draft", "scheduled", "open"],
+  rooms: ["draft", "scheduled"],
+  participants: ["draft", "scheduled"],
+  supervisors: ["draft", "scheduled", "open", "closed"],
+  seating: ["draft", "scheduled", "open"],
+  extraTime: ["draft", "scheduled", "open"],
+  passwords: ["scheduled", "open"],
+} as const satisfies Record<string, readonly ExamStatus[]>;
+export type EditArea = keyof typeof EDITABLE;
+
+export function canEdit(status: ExamStatus, area: EditArea): boolean {
+  return (EDITABLE[area] as readonly ExamStatus[]).includes(status);
+}
+
+export interface ExamSnapshot {
+  exam: {
+    id: number;
+    status: ExamStatus;
+    title: string;
+    period: string;
+    startsAt: Date;
+    endsAt: Date;
+    graceMinutes: number;
+    passwordsVersion: number;
+    revision: number;
+  };
+  courseCode: string;
+  term: string;
+  rooms: { id: number; name: string; seats: number; blockedSeats: number[]; cidrs: string[] }[];
+  participants: {
+    id: number;
+    kind: ParticipantKind;
+    username: string;
+    roomId: number | null;
+    seat: number | null;
+    extraMinutes: number;
+    passwordHash: string | null;
+  }[];
+  supervisors: number;
+  /** Other exams in the same rooms at overlapping times, as messages. */
+  conflicts: string[];
+}
+
+export interface Problem {
+  /** Which page fixes it. */
+  area: "details" | "rooms" | "participants" | "seating" | "sheets" | "supervisors";
+  message: string;
+  /** Warnings do not block a transition. */
+  warning?: boolean;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** What keeps the exam from being scheduled (and opened). */
+export function readiness(s: ExamSnapshot, now = new Date()): Problem[] {
+  const out: Problem[] = [];
+  const students = s.participants.filter((p) => p.kind === "student");
+  if (students.length === 0) out.push({ area: "participants", message: "The exam has no participants: add students from the roster." });
+  const seatedRooms = s.rooms.filter((r) => r.seats > 0);
+  if (seatedRooms.length === 0) out.push({ area: "rooms", message: "The exam has no room with seats." });
+  const capacity = s.rooms.reduce((n, r) => n + freeSeats(r), 0);
+  if (s.participants.length > capacity) {
+    out.push({ area: "rooms", message: `${plural(s.participants.length, "participant")} (backup accounts included) but only ${plural(capacity, "free seat")}.` });
+  }
+  for (const r of seatedRooms) if (r.cidrs.length === 0) out.push({ area: "rooms", message: `Room ${r.name} has no network: nobody there could sign in.` });
+  const unseated = s.participants.filter((p) => p.roomId === null || p.seat === null).length;
+  if (unseated > 0) out.push({ area: "seating", message: `${plural(unseated, "participant has", "participants have")} no seat yet.` });
+  for (const c of s.conflicts) out.push({ area: "rooms", message: c });
+  if (s.supervisors === 0) out.push({ area: "supervisors", message: "No supervisor is assigned.", warning: true });
+  if (s.exam.startsAt.getTime() < now.getTime() && s.exam.status === "draft") out.push({ area: "details", message: "The exam starts in the past.", warning: true });
+  return out;
+}
+
+/** Why a transition is refused now (empty = allowed). */
+export function transitionProblems(s: ExamSnapshot, name: TransitionName, now = new Date()): Problem[] {
+  const t = TRANSITIONS[name];
+  if (!(t.from as readonly ExamStatus[]).includes(s.exam.status)) {
+    return [{ area: "details", message: `An exam that is ${s.exam.status} cannot be moved to ${t.to}.` }];
+  }
+  if (name === "schedule" || name === "open") {
+    const blocking = readiness(s, now).filter((p) => !p.warning);
+    if (name === "open") {
+      const missing = s.participants.filter((p) => !p.passwordHash).length;
+      if (missing > 0) blocking.push({ area: "sheets", message: `${plural(missing, "participant has", "participants have")} no password yet: print the sheets first.` });
+    }
+    return blocking;
+  }
+  return [];
+}
+
+export interface ExamHubAccount {
+  username: string;
+  kind: ParticipantKind;
+  room: string;
+  seat: number | null;
+  /** ISO instants: sign-in is accepted from notBefore to notAfter (extra time and grace included). */
+  notBefore: string;
+  notAfter: string;
+  extraMinutes: number;
+  /** Networks of the participant's room. */
+  cidrs: string[];
+  /** scrypt$N$r$p$salt$key (lib/exams/OTP.md). */
+  passwordHash: string;
+}
+
+export interface ExamHubData {
+  examId: number;
+  courseCode: string;
+  term: string;
+  /** nbgrader course id `<course>-<term>`. */
+  courseId: string;
+  period: string;
+  title: string;
+  status: ExamStatus;
+  /** Whether the hub accepts sign-ins at all (only while open). */
+  accepting: boolean;
+  revision: number;
+  passwordsVersion: number;
+  window: { startsAt: string; endsAt: string; graceMinutes: number };
+  /** Every room network of the exam (pool rooms, laptop pool, staff VPN), sorted, unique. */
+  networks: string[];
+  accounts: ExamHubAccount[];
+  /** Participants left out because they have no password or no room yet. */
+  withoutPassword: number;
+  unseated: number;
+}
+
+/** The exam hub's data for an exam in its current state, or null when the hub holds nothing. */
+export function examHubData(s: ExamSnapshot): ExamHubData | null {
+  const { exam } = s;
+  if (exam.status === "draft" || exam.status === "archived") return null;
+  const rooms = new Map(s.rooms.map((r) => [r.id, r]));
+  const networks = [...new Set(s.rooms.flatMap((r) => r.cidrs))].sort();
+  const live = exam.status === "scheduled" || exam.status === "open";
+  const accounts: ExamHubAccount[] = [];
+  let withoutPassword = 0;
+  let unseated = 0;
+  if (live) {
+    for (const p of [...s.participants].sort((a, b) => a.username.localeCompare(b.username))) {
+      const room = p.roomId === null ? undefined : rooms.get(p.roomId);
+      if (!room) {
+        unseated++;
+        continue;
+      }
+      if (!p.passwordHash) {
+        withoutPassword++;
+        continue;
+      }
+      const w = participantWindow(exam, p.extraMinutes);
+      accounts.push({
+        username: p.username,
+        kind: p.kind,
+        room: room.name,
+        seat: p.seat,
+        notBefore: w.notBefore.toISOString(),
+        notAfter: w.notAfter.toISOString(),
+        extraMinutes: p.extraMinutes,
+        cidrs: [...room.cidrs],
+        passwordHash: p.passwordHash,
+      });
+    }
+  }
+  return {
+    examId: exam.id,
+    courseCode: s.courseCode,
+    term: s.term,
+    courseId: `${s.courseCode}-${s.term}`,
+    period: exam.period,
+    title: exam.title,
+    status: exam.status,
+    accepting: exam.status === "open",
+    revision: exam.revision,
+    passwordsVersion: exam.passwordsVersion,
+    window: { startsAt: exam.startsAt.toISOString(), endsAt: exam.endsAt.toISOString(), graceMinutes: exam.graceMinutes },
+    networks,
+    accounts,
+    withoutPassword,
+    unseated,
+  };
+}
+
+/** In plain words: what a transition changes on the exam hub (shown before confirming). */
+export function transitionEffects(s: ExamSnapshot, name: TransitionName): string[] {
+  const before = examHubData(s);
+  const after = examHubData({ ...s, exam: { ...s.exam, status: TRANSITIONS[name].to } });
+  const out: string[] = [];
+  const n = (d: ExamHubData | null) => d?.accounts.length ?? 0;
+  if (!before && after) {
+    out.push(`Stages exam profiles and accounts for ${plural(n(after), "participant")} on the exam hub (password hashes only); nobody can sign in yet.`);
+    out.push(after.networks.length ? `Allows the room networks ${after.networks.join(", ")}.` : "No room network is set.");
+  }
+  if (after?.accepting && !before?.accepting) {
+    out.push(`Lets ${plural(n(after), "participant")} sign in with their one-time password, each inside their own window (extra time included), from their room's network.`);
+  }
+  if (before?.accepting && !after?.accepting) out.push(`Stops all sign-ins and revokes ${plural(n(before), "password")}; running servers are not stopped by this step.`);
+  if (before && !after) out.push(before.accounts.length ? `Removes the exam's ${plural(n(before), "account")} and profiles from the exam hub.` : "Removes the exam from the exam hub.");
+  if (name === "archive") out.push("Keeps every record (participants, seats, windows, audit) read-only in the portal.");
+  if (out.length === 0) out.push("Nothing changes on the exam hub.");
+  return out;
+}

@@ -187,7 +187,7 @@ export function roomConflicts(db: DbOrTx, examId: number, override?: { roomNames
     if (!windowsOverlap(mine, theirs)) continue;
     out.push({
       room: mineName,
-      message: `Room ${mineName} is taken by “${o.exam.title}” (${o.courseCode} ${o.term}) on ${dateLabel(theirs.from)}, ${timeLabel(theirs.from)}–${timeLabel(theirs.to)}.`,
+      message: `Room ${o.room} is taken by “${o.exam.title}” (${o.courseCode} ${o.term}) on ${dateLabel(theirs.from)}, ${timeLabel(theirs.from)}–${timeLabel(theirs.to)}.`,
     });
   }
   return out;

@@ -16,8 +16,7 @@ const lines = (max: number, each: number) =>
 
 export const PERIOD = /^PZ\d{1,2}$/;
 
-export const examInput = z
-  .object({
+const examFields = z.object({
     termId: id,
     title: z.string().trim().min(2, "Give the exam a title.").max(120, "At most 120 characters."),
     period: z.string().trim().toUpperCase().regex(PERIOD, "An exam period such as PZ1 or PZ2."),
@@ -28,8 +27,9 @@ export const examInput = z
     language: z.enum(SHEET_LANGUAGES, { message: "German or English." }),
     examiners: lines(6, 120),
     headerLines: lines(4, 160),
-  })
-  .transform((v, ctx) => {
+  });
+
+function withWindow<T extends z.infer<typeof examFields>>(v: T, ctx: z.RefinementCtx) {
     const zone = portalTimeZone();
     const startsAt = zonedInputToUtc(`${v.date}T${v.start}`, zone);
     const endsAt = zonedInputToUtc(`${v.date}T${v.end}`, zone);
@@ -45,7 +45,10 @@ export const examInput = z
       return z.NEVER;
     }
     return { ...v, startsAt, endsAt };
-  });
+}
+
+export const examInput = examFields.transform(withWindow);
+export const examUpdateInput = examFields.extend({ examId: id }).transform(withWindow);
 export type ExamInput = z.output<typeof examInput>;
 
 export const roomInput = z

@@ -1,0 +1,37 @@
+import { z } from "zod";
+import { writeAudit } from "@/lib/audit/audit";
+import { requireRoute } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { examScope } from "@/lib/exams/exams";
+import { documentPdf } from "@/lib/exams/issue";
+
+export const dynamic = "force-dynamic";
+
+const query = z.object({
+  kind: z.enum(["attendance", "seating-plan"]),
+  room: z.coerce.number().int().positive().optional(),
+});
+
+/** Attendance lists and seating plans (no passwords): all rooms, or ?room=<id>. */
+export async function GET(req: Request, { params }: { params: Promise<{ examId: string }> }) {
+  const examId = Number((await params).examId);
+  if (!Number.isInteger(examId) || examId <= 0) return Response.json({ error: "No such exam." }, { status: 404 });
+  const sp = new URL(req.url).searchParams;
+  const parsed = query.safeParse({ kind: sp.get("kind"), room: sp.get("room") || undefined });
+  if (!parsed.success) return Response.json({ error: "Ask for kind=attendance or kind=seating-plan, optionally with room=<id>." }, { status: 400 });
+  const db = getDb();
+  const principal = await requireRoute("exam.view", examScope(db, examId));
+  if (principal instanceof Response) return principal;
+  const doc = await documentPdf(db, examId, parsed.data.kind, parsed.data.room);
+  if (!doc) return Response.json({ error: "No such exam or room." }, { status: 404 });
+  writeAudit(db, { id: principal.id, username: principal.username }, {
+    action: `exam.${parsed.data.kind}.export`,
+    entityType: "exam",
+    entityId: examId,
+    courseId: doc.detail.course.id,
+    summary: `Downloaded the ${parsed.data.kind === "attendance" ? "attendance list" : "seating plan"} of ${doc.detail.course.code} ${doc.detail.term.term} ${doc.detail.exam.period} (${doc.rooms} room${doc.rooms === 1 ? "" : "s"})`,
+  });
+  return new Response(Buffer.from(doc.pdf), {
+    headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${doc.filename}"`, "cache-control": "no-store" },
+  });
+}

@@ -1,0 +1,53 @@
+import { z } from "zod";
+import { ActionError } from "@/lib/auth/guard-types";
+import { requireRoute } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { examScope } from "@/lib/exams/exams";
+import { issueSheets } from "@/lib/exams/issue";
+
+export const dynamic = "force-dynamic";
+
+const body = z.discriminatedUnion("scope", [
+  z.object({ scope: z.literal("all"), revision: z.coerce.number().int().nonnegative() }),
+  z.object({ scope: z.literal("room"), roomId: z.coerce.number().int().positive(), revision: z.coerce.number().int().nonnegative() }),
+  z.object({ scope: z.literal("reissue"), participantId: z.coerce.number().int().positive(), revision: z.coerce.number().int().nonnegative() }),
+]);
+
+/**
+ * Issues one-time passwords and returns their sheets as a PDF, in one request: POST only
+ * (a reload or prefetch must never issue passwords), from the portal's own pages only.
+ */
+export async function POST(req: Request, { params }: { params: Promise<{ examId: string }> }) {
+  const examId = Number((await params).examId);
+  if (!Number.isInteger(examId) || examId <= 0) return Response.json({ error: "No such exam." }, { status: 404 });
+  const origin = req.headers.get("origin");
+  if (!origin || new URL(origin).host !== new URL(req.url).host) return Response.json({ error: "Print from the exam's sheets page." }, { status: 403 });
+  const db = getDb();
+  const principal = await requireRoute("exam.print", examScope(db, examId));
+  if (principal instanceof Response) return principal;
+  let raw: unknown;
+  try {
+    raw = Object.fromEntries((await req.formData()).entries());
+  } catch {
+    return Response.json({ error: "Send the print form." }, { status: 400 });
+  }
+  const parsed = body.safeParse(raw);
+  if (!parsed.success) return Response.json({ error: "Choose what to print: all rooms, one room, or one participant." }, { status: 400 });
+  const p = parsed.data;
+  try {
+    const r = await issueSheets(db, principal, examId, p.scope === "all" ? { kind: "all" } : p.scope === "room" ? { kind: "room", roomId: p.roomId } : { kind: "reissue", participantId: p.participantId }, p.revision);
+    return new Response(Buffer.from(r.pdf), {
+      headers: {
+        "content-type": "application/pdf",
+        "content-disposition": `attachment; filename="${r.filename}"`,
+        "cache-control": "no-store",
+        "x-sheets": String(r.count),
+        "x-passwords-version": String(r.version),
+      },
+    });
+  } catch (err) {
+    if (err instanceof ActionError) return Response.json({ error: err.message }, { status: 409 });
+    console.error("sheets failed", err instanceof Error ? err.message : err);
+    return Response.json({ error: "The sheets could not be made; no password was changed. Try again." }, { status: 500 });
+  }
+}

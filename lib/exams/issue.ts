@@ -1,0 +1,112 @@
+/**
+ * Printing: the one place where plain one-time passwords exist. `issueSheets` generates the
+ * passwords, hashes them, draws the PDF, and only then stores the hashes in one transaction
+ * with its audit entry (without passwords); the caller sends the PDF in the same response.
+ * If anything fails, nothing is stored and the passwords are gone with the request.
+ *
+ * Exports: sheetExam, sheetRooms, issueSheets, documentPdf, sheetWarnings
+ */
+import { writeAudit } from "@/lib/audit/audit";
+import { ActionError } from "@/lib/auth/guard-types";
+import type { Principal } from "@/lib/auth/capabilities";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { getSettings } from "@/lib/deployment/settings";
+import { getExam, sheetRows, storePasswords, type ExamDetail, type ParticipantView } from "./exams";
+import { unprintable } from "./fonts";
+import { canEdit } from "./lifecycle";
+import { formatOtp, generateOtp, hashOtp } from "./otp";
+import { attendancePdf, seatingPlanPdf, sheetsPdf, type SheetExam, type SheetRoom } from "./sheets";
+
+export function sheetExam(db: DbOrTx, d: ExamDetail): SheetExam {
+  const host = getSettings(db).settings.hubs.exam.host;
+  return {
+    title: d.exam.title,
+    courseCode: d.course.code,
+    courseTitle: d.course.title,
+    term: d.term.term,
+    period: d.exam.period,
+    startsAt: d.exam.startsAt,
+    endsAt: d.exam.endsAt,
+    language: d.exam.language,
+    examiners: d.exam.examiners,
+    headerLines: d.exam.headerLines,
+    supervisors: d.supervisors.filter((s) => s.active).map((s) => s.displayName),
+    loginUrl: host ? `https://${host}` : undefined,
+  };
+}
+
+/** Groups participants by room in room order; only rooms with someone in them. */
+export function sheetRooms(d: ExamDetail, rows: ParticipantView[], passwords?: Map<number, string>): SheetRoom[] {
+  return d.rooms
+    .map((r) => ({
+      name: r.name,
+      people: rows
+        .filter((p) => p.roomId === r.id)
+        .map((p) => ({ kind: p.kind, firstName: p.firstName, lastName: p.lastName, username: p.username, matrikel: p.matrikel, seat: p.seat, extraMinutes: p.extraMinutes, password: passwords?.get(p.id) })),
+    }))
+    .filter((r) => r.people.length > 0);
+}
+
+/** Names the sheet fonts cannot print, for a warning before printing. */
+export function sheetWarnings(rows: ParticipantView[]): { username: string; chars: string[] }[] {
+  return rows.map((p) => ({ username: p.username, chars: unprintable(`${p.firstName ?? ""}${p.lastName ?? ""}`) })).filter((w) => w.chars.length > 0);
+}
+
+export type SheetScope = { kind: "all" } | { kind: "room"; roomId: number } | { kind: "reissue"; participantId: number };
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        out[i] = await fn(items[i]);
+      }
+    }),
+  );
+  return out;
+}
+
+export async function issueSheets(db: Db, principal: Principal, examId: number, scope: SheetScope, expectedRevision?: number) {
+  const d = getExam(db, examId);
+  if (!d) throw new ActionError("This exam no longer exists.");
+  if (!canEdit(d.exam.status, "passwords")) {
+    throw new ActionError(d.exam.status === "draft" ? "Schedule the exam first: that checks rooms, seats and participants before passwords are printed." : `The exam is ${d.exam.status}: no passwords can be issued now.`);
+  }
+  if (expectedRevision !== undefined && expectedRevision !== d.exam.revision) throw new ActionError("The exam changed since you opened this page. Look at it again, then print.");
+  const rows = sheetRows(db, examId, scope.kind === "room" ? { roomId: scope.roomId } : scope.kind === "reissue" ? { participantId: scope.participantId } : {});
+  if (scope.kind === "room" && !d.rooms.some((r) => r.id === scope.roomId)) throw new ActionError("Choose a room of this exam.");
+  if (rows.length === 0) throw new ActionError(scope.kind === "reissue" ? "This participant is no longer in the exam." : scope.kind === "room" ? "Nobody is seated in this room." : "The exam has no participants.");
+  const unseated = rows.filter((p) => p.roomId === null || p.seat === null);
+  if (unseated.length) throw new ActionError(`${unseated.length === 1 ? `${unseated[0].username} has` : `${unseated.length} participants have`} no seat: seat everyone before printing.`);
+
+  const passwords = new Map(rows.map((p) => [p.id, generateOtp()]));
+  const hashes = await mapLimit(rows, 4, async (p) => ({ participantId: p.id, hash: await hashOtp(passwords.get(p.id)!) }));
+  const exam = sheetExam(db, d);
+  const shown = new Map([...passwords].map(([k, v]) => [k, formatOtp(v)]));
+  passwords.clear();
+  const pdf = await sheetsPdf(exam, sheetRooms(d, rows, shown), { attendance: scope.kind !== "reissue", printedBy: principal.displayName });
+  shown.clear();
+  const label = scope.kind === "all" ? "all rooms" : scope.kind === "room" ? `room ${d.rooms.find((r) => r.id === scope.roomId)!.name}` : rows[0].username;
+  const stored = db.transaction((tx) =>
+    storePasswords(examId, hashes, { kind: scope.kind, label, expectedRevision: d.exam.revision }, { tx, principal, audit: (e) => writeAudit(tx, { id: principal.id, username: principal.username }, e) }),
+  );
+  const slug = `${d.course.code}-${d.term.term}-${d.exam.period}`;
+  const filename = `${slug}-${scope.kind === "all" ? "sheets" : scope.kind === "room" ? `sheets-${label.replace(/^room /, "")}` : `reissue-${rows[0].username}`}.pdf`.replace(/[^A-Za-z0-9._-]+/g, "_");
+  return { pdf, filename, count: rows.length, version: stored.version, courseId: d.course.id };
+}
+
+/** Attendance list or seating plan (no passwords), for all rooms or one. */
+export async function documentPdf(db: DbOrTx, examId: number, kind: "attendance" | "seating-plan", roomId?: number) {
+  const d = getExam(db, examId);
+  if (!d) return null;
+  const rooms = d.rooms.filter((r) => r.seats > 0 && (roomId === undefined || r.id === roomId));
+  if (roomId !== undefined && rooms.length === 0) return null;
+  const rows = sheetRows(db, examId);
+  const exam = sheetExam(db, d);
+  const grouped = rooms.map((r) => ({ name: r.name, seats: r.seats, blockedSeats: r.blockedSeats, people: sheetRooms({ ...d, rooms: [r] }, rows)[0]?.people ?? [] }));
+  const pdf = kind === "attendance" ? await attendancePdf(exam, grouped) : await seatingPlanPdf(exam, grouped);
+  const slug = `${d.course.code}-${d.term.term}-${d.exam.period}-${kind}${roomId !== undefined ? `-${rooms[0].name}` : ""}`.replace(/[^A-Za-z0-9._-]+/g, "_");
+  return { pdf, filename: `${slug}.pdf`, detail: d, rooms: rooms.length };
+}

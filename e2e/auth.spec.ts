@@ -22,7 +22,7 @@ test.describe("sign-in", () => {
     { username: "admin", name: "Portal Admin", sees: ["Staff", "Cluster", "Audit log"], hidden: [] },
     { username: "irene", name: "Irene Instruktorin", sees: ["Courses"], hidden: ["Staff", "Audit log"] },
     { username: "gustav", name: "Gustav Grader", sees: ["Courses"], hidden: ["Staff", "Audit log", "Cluster"] },
-    { username: "susanne", name: "Susanne Aufsicht", sees: ["Courses"], hidden: ["Staff", "Audit log", "Cluster"] },
+    { username: "susanne", name: "Susanne Aufsicht", sees: ["Exams"], hidden: ["Staff", "Audit log", "Cluster"] },
   ];
   for (const r of roles) {
     test(`${r.username} signs in and sees the navigation of the role`, async ({ page }) => {

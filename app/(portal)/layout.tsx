@@ -16,6 +16,7 @@ export default async function PortalLayout({ children }: { children: React.React
   const items: NavItem[] = [
     { href: "/", label: "Dashboard", icon: "dashboard" },
     { href: "/courses", label: "Courses", icon: "courses" },
+    { href: "/exams", label: "Exams", icon: "exams" },
   ];
   if (can(principal, "staff.manage")) items.push({ href: "/staff", label: "Staff", icon: "staff" });
   if (can(principal, "cluster.view")) items.push({ href: "/cluster", label: "Cluster", icon: "cluster" });

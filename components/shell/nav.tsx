@@ -1,10 +1,10 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { BookOpen, ClipboardCheck, LayoutDashboard, ScrollText, Server, Users } from "lucide-react";
+import { BookOpen, CalendarClock, ClipboardCheck, LayoutDashboard, ScrollText, Server, Users } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
-const ICONS = { dashboard: LayoutDashboard, courses: BookOpen, grading: ClipboardCheck, staff: Users, audit: ScrollText, cluster: Server };
+const ICONS = { dashboard: LayoutDashboard, courses: BookOpen, exams: CalendarClock, grading: ClipboardCheck, staff: Users, audit: ScrollText, cluster: Server };
 export type NavItem = { href: string; label: string; icon: keyof typeof ICONS };
 
 export function Nav({ items }: { items: NavItem[] }) {

@@ -13,6 +13,18 @@ const body = z.discriminatedUnion("scope", [
   z.object({ scope: z.literal("reissue"), participantId: z.coerce.number().int().positive(), revision: z.coerce.number().int().nonnegative() }),
 ]);
 
+/** The browser says where the request comes from; it must be the portal itself (no cross-site form posts). */
+function sameOrigin(req: Request): boolean {
+  const origin = req.headers.get("origin");
+  const host = req.headers.get("x-forwarded-host") ?? req.headers.get("host");
+  if (!origin || !host) return false;
+  try {
+    return new URL(origin).host === host;
+  } catch {
+    return false;
+  }
+}
+
 /**
  * Issues one-time passwords and returns their sheets as a PDF, in one request: POST only
  * (a reload or prefetch must never issue passwords), from the portal's own pages only.
@@ -20,8 +32,7 @@ const body = z.discriminatedUnion("scope", [
 export async function POST(req: Request, { params }: { params: Promise<{ examId: string }> }) {
   const examId = Number((await params).examId);
   if (!Number.isInteger(examId) || examId <= 0) return Response.json({ error: "No such exam." }, { status: 404 });
-  const origin = req.headers.get("origin");
-  if (!origin || new URL(origin).host !== new URL(req.url).host) return Response.json({ error: "Print from the exam's sheets page." }, { status: 403 });
+  if (!sameOrigin(req)) return Response.json({ error: "Print from the exam's sheets page." }, { status: 403 });
   const db = getDb();
   const principal = await requireRoute("exam.print", examScope(db, examId));
   if (principal instanceof Response) return principal;

@@ -1,4 +1,4 @@
-import { ClipboardCheck, Users } from "lucide-react";
+import { CalendarClock, ClipboardCheck, Users } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArchiveForm } from "@/components/courses/archive-form";
@@ -48,6 +48,11 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
             {can(principal, "grading.view", { courseId }) && (
               <ButtonLink variant="secondary" href={`/courses/${course.id}/terms/${term.id}/grading`}>
                 <ClipboardCheck className="size-4" aria-hidden /> Grading
+              </ButtonLink>
+            )}
+            {term.hubs.includes("exam") && can(principal, "exam.manage", { courseId }) && (
+              <ButtonLink variant="secondary" href={`/exams/new?termId=${term.id}`}>
+                <CalendarClock className="size-4" aria-hidden /> Plan an exam
               </ButtonLink>
             )}
           </>

@@ -1,0 +1,132 @@
+import { AlertTriangle, CheckCircle2 } from "lucide-react";
+import Link from "next/link";
+import { ExamForm } from "@/components/exams/exam-form";
+import { ExamHeader } from "@/components/exams/exam-header";
+import { dateInput, examTime } from "@/components/exams/format";
+import { DeleteExamForm, LifecyclePanel, SupervisorsPanel, type StepView } from "@/components/exams/lifecycle-panel";
+import { Card, Stat } from "@/components/ui/card";
+import { getDb } from "@/lib/db/client";
+import { requireExamPage } from "@/lib/exams/exam-page";
+import { examSnapshot } from "@/lib/exams/exams";
+import { canEdit, examHubData, readiness, TRANSITION_NAMES, TRANSITIONS, transitionEffects, transitionProblems } from "@/lib/exams/lifecycle";
+import { portalTimeZone } from "@/lib/grading/time";
+import { listStaff } from "@/lib/staff/staff";
+import { addSupervisorAction, deleteExamAction, planExamAction, removeSupervisorAction, runExamAction, updateExamAction } from "../actions";
+
+export const metadata = { title: "Exam" };
+
+const AREA_HREF = { details: "", rooms: "/rooms", participants: "/participants", seating: "/seating", sheets: "/sheets", supervisors: "" } as const;
+
+export default async function ExamPage({ params }: { params: Promise<{ examId: string }> }) {
+  const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
+  const db = getDb();
+  const snap = examSnapshot(db, examId)!;
+  const problems = readiness(snap);
+  const hub = examHubData(snap);
+  const manage = may("exam.manage");
+  const steps: StepView[] = TRANSITION_NAMES.filter((n) => (TRANSITIONS[n].from as readonly string[]).includes(d.exam.status) && may(TRANSITIONS[n].capability)).map((n) => ({
+    name: n,
+    label: TRANSITIONS[n].label,
+    kind: TRANSITIONS[n].capability === "exam.manage" ? "plan" : "run",
+    tone: n === "close" ? "danger" : n === "unschedule" || n === "archive" ? "secondary" : "primary",
+    problems: transitionProblems(snap, n).map((p) => p.message),
+    effects: transitionEffects(snap, n),
+  }));
+  const accounts = manage ? listStaff(db).filter((u) => u.active).map((u) => ({ username: u.username, displayName: u.displayName })) : [];
+  const s = d.stats;
+  const base = `/exams/${examId}`;
+  return (
+    <>
+      <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Overview" />
+      <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
+        <Stat label="Participants" value={s.students} hint={s.backups ? `+ ${s.backups} backup accounts` : "no backup accounts"} />
+        <Stat label="Rooms" value={d.rooms.filter((r) => r.seats > 0).length} hint={`${d.rooms.reduce((n, r) => n + r.free, 0)} free seats`} />
+        <Stat label="Seated" value={`${s.seated} / ${s.students + s.backups}`} hint={s.withExtra ? `${s.withExtra} with extra time (up to ${s.maxExtra} min)` : "nobody with extra time"} />
+        <Stat label="Passwords" value={`${s.withPassword} / ${s.students + s.backups}`} hint={`passwords version ${d.exam.passwordsVersion}`} />
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <Card title="Lifecycle" description="draft → scheduled → open → closed → archived. Each step says what it changes on the exam hub before it happens.">
+            <LifecyclePanel examId={examId} revision={d.exam.revision} steps={steps} plan={planExamAction as never} run={runExamAction as never} />
+          </Card>
+          <Card title="Details">
+            {manage && canEdit(d.exam.status, "details") ? (
+              <ExamForm
+                action={updateExamAction as never}
+                examId={examId}
+                zone={portalTimeZone()}
+                submitLabel="Save changes"
+                lockStart={d.exam.status === "open"}
+                initial={{
+                  termId: String(d.term.id),
+                  title: d.exam.title,
+                  period: d.exam.period,
+                  date: dateInput(d.exam.startsAt),
+                  start: examTime(d.exam.startsAt),
+                  end: examTime(d.exam.endsAt),
+                  graceMinutes: String(d.exam.graceMinutes),
+                  language: d.exam.language,
+                  examiners: d.exam.examiners.join("\n"),
+                  headerLines: d.exam.headerLines.join("\n"),
+                }}
+              />
+            ) : (
+              <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
+                <dt className="text-slate-500">Sheet language</dt>
+                <dd>{d.exam.language === "de" ? "German" : "English"}</dd>
+                <dt className="text-slate-500">Examiners</dt>
+                <dd>{d.exam.examiners.join(", ") || "—"}</dd>
+                <dt className="text-slate-500">Header lines</dt>
+                <dd>{d.exam.headerLines.join(" · ") || "—"}</dd>
+              </dl>
+            )}
+          </Card>
+        </div>
+        <div className="space-y-6">
+          <Card title="Checklist">
+            {problems.length === 0 ? (
+              <p className="flex items-center gap-2 text-sm text-emerald-700">
+                <CheckCircle2 className="size-4" aria-hidden /> Rooms, participants and seats are ready.
+              </p>
+            ) : (
+              <ul className="space-y-2" data-testid="checklist">
+                {problems.map((p) => (
+                  <li key={p.message}>
+                    <Link href={`${base}${AREA_HREF[p.area]}`} className="flex gap-2 text-sm text-slate-700 hover:text-brand-700">
+                      <AlertTriangle className={`mt-0.5 size-4 shrink-0 ${p.warning ? "text-amber-500" : "text-red-500"}`} aria-hidden />
+                      {p.message}
+                    </Link>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card title="On the exam hub" description="What the hub holds for this exam in its current state (hashes only, never passwords).">
+            {hub ? (
+              <dl className="grid grid-cols-[7rem_1fr] gap-2 text-sm" data-testid="hub-preview">
+                <dt className="text-slate-500">Sign-in</dt>
+                <dd>{hub.accepting ? "accepted inside each window" : "refused"}</dd>
+                <dt className="text-slate-500">Accounts</dt>
+                <dd>{hub.accounts.length}{hub.withoutPassword ? ` (${hub.withoutPassword} without password)` : ""}</dd>
+                <dt className="text-slate-500">Networks</dt>
+                <dd className="font-mono text-xs">{hub.networks.join(", ") || "none"}</dd>
+                <dt className="text-slate-500">Revision</dt>
+                <dd>{hub.revision} · passwords version {hub.passwordsVersion}</dd>
+              </dl>
+            ) : (
+              <p className="text-sm text-slate-500">{d.exam.status === "draft" ? "Nothing yet: a draft stays in the portal. Scheduling stages the accounts." : "Nothing: the archive stays in the portal."}</p>
+            )}
+          </Card>
+          <Card title="Supervisors">
+            <SupervisorsPanel examId={examId} supervisors={d.supervisors} accounts={accounts} canEdit={manage && canEdit(d.exam.status, "supervisors")} add={addSupervisorAction as never} remove={removeSupervisorAction as never} />
+          </Card>
+          {manage && d.exam.status === "draft" && (
+            <Card title="Delete draft">
+              <DeleteExamForm examId={examId} action={deleteExamAction as never} />
+            </Card>
+          )}
+        </div>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+import { and, asc, eq, inArray, isNull } from "drizzle-orm";
+import Link from "next/link";
+import { forbidden } from "next/navigation";
+import { ExamForm } from "@/components/exams/exam-form";
+import { Card, PageHeader } from "@/components/ui/card";
+import { coursesWith } from "@/lib/auth/capabilities";
+import { requirePage } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { courses, terms } from "@/lib/db/schema";
+import { portalTimeZone } from "@/lib/grading/time";
+import { createExamAction } from "../actions";
+
+export const metadata = { title: "New exam" };
+
+export default async function NewExamPage({ searchParams }: { searchParams: Promise<{ termId?: string }> }) {
+  const principal = await requirePage("dashboard.view");
+  const manages = coursesWith(principal, "exam.manage");
+  if (manages !== "all" && manages.length === 0) forbidden();
+  const db = getDb();
+  const rows = db
+    .select({ id: terms.id, term: terms.term, hubs: terms.hubs, code: courses.code, title: courses.title })
+    .from(terms)
+    .innerJoin(courses, eq(courses.id, terms.courseId))
+    .where(and(isNull(terms.archivedAt), isNull(courses.archivedAt), manages === "all" ? undefined : inArray(courses.id, manages)))
+    .orderBy(asc(courses.code), asc(terms.term))
+    .all();
+  const termOptions = rows.map((r) => ({ id: r.id, label: `${r.code} ${r.term} · ${r.title}`, examHub: r.hubs.includes("exam") }));
+  const preset = (await searchParams).termId ?? String(termOptions.find((t) => t.examHub)?.id ?? "");
+  return (
+    <>
+      <PageHeader
+        breadcrumbs={<Link href="/exams" className="hover:underline">Exams</Link>}
+        title="New exam"
+        description="An exam window on a course term. The term's supervisors are assigned to it; rooms, participants and seats come next."
+      />
+      <Card>
+        <ExamForm
+          action={createExamAction as never}
+          terms={termOptions}
+          zone={portalTimeZone()}
+          submitLabel="Create exam"
+          initial={{ termId: preset, title: "", period: "PZ1", date: "", start: "09:00", end: "11:00", graceMinutes: "5", language: "de", examiners: "", headerLines: "" }}
+        />
+      </Card>
+    </>
+  );
+}

@@ -1,0 +1,143 @@
+"use client";
+import { UserMinus } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useActionState, useEffect } from "react";
+import { Badge } from "@/components/ui/card";
+import { ConfirmButton } from "@/components/ui/confirm";
+import { Field, FormMessage, Input } from "@/components/ui/field";
+import { SubmitButton } from "@/components/ui/submit-button";
+import { idleState, type ActionState } from "@/lib/auth/guard-types";
+import { ActionForm, shown, type Action } from "./action-form";
+
+export interface StepView {
+  name: string;
+  label: string;
+  kind: "plan" | "run";
+  tone: "primary" | "secondary" | "danger";
+  problems: string[];
+  effects: string[];
+}
+
+/** Lifecycle buttons: each shows what it changes on the exam hub and asks before it happens. */
+export function LifecyclePanel({ examId, revision, steps, plan, run }: { examId: number; revision: number; steps: StepView[]; plan: Action; run: Action }) {
+  // one state per action, kept here: the step's own form goes away once the step is done
+  const [planState, planAction] = useActionState(plan, idleState as ActionState<never>);
+  const [runState, runAction] = useActionState(run, idleState as ActionState<never>);
+  return (
+    <div className="space-y-3">
+      <FormMessage state={planState} />
+      <FormMessage state={runState} />
+      {steps.length === 0 && <p className="text-sm text-slate-500">No further step: the archive keeps every record, read-only.</p>}
+      {steps.map((s) => (
+        <form key={s.name} action={s.kind === "plan" ? planAction : runAction} id={`step-${s.name}`} className="flex flex-wrap items-start gap-3">
+          <input type="hidden" name="examId" value={examId} />
+          <input type="hidden" name="transition" value={s.name} />
+          <input type="hidden" name="revision" value={revision} />
+          <ConfirmButton
+            variant={s.tone}
+            disabled={s.problems.length > 0}
+            title={`${s.label}?`}
+            body={
+              <div className="space-y-2">
+                <p className="font-medium text-slate-800">On the exam hub this step:</p>
+                <ul className="list-disc space-y-1 pl-5">
+                  {s.effects.map((e) => (
+                    <li key={e}>{e}</li>
+                  ))}
+                </ul>
+              </div>
+            }
+            confirmLabel={s.label}
+            form={`step-${s.name}`}
+          >
+            {s.label}
+          </ConfirmButton>
+          {s.problems.length > 0 && (
+            <ul className="text-sm text-amber-800" data-testid={`problems-${s.name}`}>
+              {s.problems.map((p) => (
+                <li key={p}>{p}</li>
+              ))}
+            </ul>
+          )}
+        </form>
+      ))}
+    </div>
+  );
+}
+
+export function SupervisorsPanel({
+  examId,
+  supervisors,
+  accounts,
+  canEdit,
+  add,
+  remove,
+}: {
+  examId: number;
+  supervisors: { id: number; username: string; displayName: string; active: boolean }[];
+  accounts: { username: string; displayName: string }[];
+  canEdit: boolean;
+  add: Action;
+  remove: Action;
+}) {
+  return (
+    <div className="space-y-3">
+      {supervisors.length === 0 ? (
+        <p className="text-sm text-slate-500">No supervisor yet. Supervisors see and print only the exams they are assigned to.</p>
+      ) : (
+        <ul className="divide-y divide-slate-100">
+          {supervisors.map((s) => (
+            <li key={s.id} className="flex items-center justify-between py-2 text-sm">
+              <span>
+                <span className="font-medium text-slate-900">{s.displayName}</span> <span className="text-slate-500">({s.username})</span> {!s.active && <Badge tone="amber">deactivated</Badge>}
+              </span>
+              {canEdit && (
+                <ActionForm action={remove} hidden={{ examId, supervisorId: s.id }} id={`remove-sup-${s.id}`}>
+                  {() => (
+                    <ConfirmButton title={`Remove ${s.username}?`} body={`${s.displayName} no longer sees this exam.`} confirmLabel="Remove" form={`remove-sup-${s.id}`}>
+                      <UserMinus className="size-4" aria-hidden /> <span className="sr-only">Remove {s.username}</span>
+                    </ConfirmButton>
+                  )}
+                </ActionForm>
+              )}
+            </li>
+          ))}
+        </ul>
+      )}
+      {canEdit && (
+        <ActionForm action={add} hidden={{ examId }} className="space-y-2">
+          {(state) => (
+            <div className="grid items-end gap-3 sm:grid-cols-[1fr_auto]">
+              <Field label="Staff account" name="username" id="supervisor-username" error={state.fieldErrors?.username}>
+                <Input name="username" id="supervisor-username" list="supervisor-accounts" placeholder="username" defaultValue={shown(state, "username", "")} error={state.fieldErrors?.username} autoComplete="off" />
+                <datalist id="supervisor-accounts">
+                  {accounts.map((a) => (
+                    <option key={a.username} value={a.username}>{a.displayName}</option>
+                  ))}
+                </datalist>
+              </Field>
+              <SubmitButton variant="secondary" pendingText="Adding…">Add supervisor</SubmitButton>
+            </div>
+          )}
+        </ActionForm>
+      )}
+    </div>
+  );
+}
+
+export function DeleteExamForm({ examId, action }: { examId: number; action: Action }) {
+  const [state, formAction] = useActionState(action, idleState as ActionState<never>);
+  const router = useRouter();
+  useEffect(() => {
+    if (state.status === "ok") router.push("/exams");
+  }, [state, router]);
+  return (
+    <form action={formAction} id="delete-exam" className="space-y-2">
+      <input type="hidden" name="examId" value={examId} />
+      <FormMessage state={state} />
+      <ConfirmButton title="Delete this draft?" body="The exam, its rooms, participants and seats are deleted. Scheduled exams cannot be deleted, only archived." confirmLabel="Delete exam" form="delete-exam">
+        Delete draft
+      </ConfirmButton>
+    </form>
+  );
+}

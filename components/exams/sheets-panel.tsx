@@ -1,0 +1,151 @@
+"use client";
+import { Loader2, Printer, RotateCcw } from "lucide-react";
+import { useRouter } from "next/navigation";
+import { useRef, useState } from "react";
+import { Button } from "@/components/ui/button";
+import { cn } from "@/components/ui/cn";
+
+interface Job {
+  scope: "all" | "room" | "reissue";
+  roomId?: number;
+  participantId?: number;
+  label: string;
+  count: number;
+}
+
+/**
+ * Prints password sheets: POSTs to the sheets route, which issues the passwords and returns
+ * the PDF in the same response; the browser saves it. Nothing is printed twice by a reload.
+ */
+export function SheetsPanel({
+  examId,
+  revision,
+  canPrint,
+  blockedReason,
+  total,
+  rooms,
+  participants,
+}: {
+  examId: number;
+  revision: number;
+  canPrint: boolean;
+  blockedReason?: string;
+  total: number;
+  rooms: { id: number; name: string; count: number }[];
+  participants: { id: number; label: string; issued: boolean }[];
+}) {
+  const router = useRouter();
+  const [busy, setBusy] = useState<string | null>(null);
+  const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
+  const [pick, setPick] = useState<string>("");
+  const dialog = useRef<HTMLDialogElement>(null);
+  const [pending, setPending] = useState<Job | null>(null);
+
+  async function run(job: Job) {
+    setBusy(job.label);
+    setResult(null);
+    const form = new FormData();
+    form.set("scope", job.scope);
+    form.set("revision", String(revision));
+    if (job.roomId) form.set("roomId", String(job.roomId));
+    if (job.participantId) form.set("participantId", String(job.participantId));
+    try {
+      const res = await fetch(`/api/exams/${examId}/sheets`, { method: "POST", body: form });
+      if (!res.ok) {
+        const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
+        setResult({ ok: false, text: body.error ?? `The server answered ${res.status}.` });
+        return;
+      }
+      const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "sheets.pdf";
+      const blob = await res.blob();
+      const url = URL.createObjectURL(blob);
+      const a = document.createElement("a");
+      a.href = url;
+      a.download = name;
+      document.body.appendChild(a);
+      a.click();
+      a.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      setResult({ ok: true, text: `Saved ${name}: ${res.headers.get("x-sheets")} sheet${res.headers.get("x-sheets") === "1" ? "" : "s"}, passwords version ${res.headers.get("x-passwords-version")}. Earlier passwords of these participants no longer work.` });
+      router.refresh();
+    } catch {
+      setResult({ ok: false, text: "The portal could not be reached; no password was changed." });
+    } finally {
+      setBusy(null);
+    }
+  }
+
+  const ask = (job: Job) => {
+    setPending(job);
+    dialog.current?.showModal();
+  };
+
+  const disabled = !canPrint || busy !== null;
+  const chosen = participants.find((p) => String(p.id) === pick);
+  return (
+    <div className="space-y-5" data-testid="sheets-panel">
+      {blockedReason && <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">{blockedReason}</p>}
+      <div className="flex flex-wrap items-center gap-3">
+        <Button type="button" disabled={disabled || total === 0} onClick={() => ask({ scope: "all", label: "all rooms", count: total })}>
+          <Printer className="size-4" aria-hidden /> Print all sheets ({total})
+        </Button>
+        {rooms.map((r) => (
+          <Button key={r.id} type="button" variant="secondary" disabled={disabled || r.count === 0} onClick={() => ask({ scope: "room", roomId: r.id, label: `room ${r.name}`, count: r.count })}>
+            <Printer className="size-4" aria-hidden /> Print {r.name} ({r.count})
+          </Button>
+        ))}
+      </div>
+      <div className="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-slate-50 p-3">
+        <div>
+          <label htmlFor="reissue-who" className="mb-1 block text-sm font-medium text-slate-700">Re-issue one password</label>
+          <select id="reissue-who" value={pick} onChange={(e) => setPick(e.target.value)} className="w-80 rounded-md border-0 py-2 pl-3 pr-8 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500">
+            <option value="">Choose a participant…</option>
+            {participants.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.label}
+                {p.issued ? "" : " (no password yet)"}
+              </option>
+            ))}
+          </select>
+        </div>
+        <Button type="button" variant="secondary" disabled={disabled || !chosen} onClick={() => chosen && ask({ scope: "reissue", participantId: chosen.id, label: chosen.label, count: 1 })}>
+          <RotateCcw className="size-4" aria-hidden /> Re-issue and print one slip
+        </Button>
+      </div>
+      <div aria-live="polite" role={result && !result.ok ? "alert" : "status"}>
+        {busy && (
+          <p className="flex items-center gap-2 text-sm text-slate-700">
+            <Loader2 className="size-4 animate-spin" aria-hidden /> Making the sheets for {busy}: generating and hashing passwords, drawing the PDF…
+          </p>
+        )}
+        {result && <p className={cn("rounded-md px-3 py-2 text-sm ring-1", result.ok ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-red-50 text-red-700 ring-red-200")}>{result.text}</p>}
+      </div>
+      <dialog ref={dialog} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl" aria-labelledby="print-title">
+        <div className="p-5">
+          <h2 id="print-title" className="text-base font-semibold text-slate-900">
+            {pending?.scope === "reissue" ? `Re-issue the password of ${pending.label}?` : `Print ${pending?.count} sheet${pending?.count === 1 ? "" : "s"} for ${pending?.label}?`}
+          </h2>
+          <p className="mt-2 text-sm text-slate-600">
+            {pending?.scope === "reissue"
+              ? "A new one-time password is printed on one slip; the old one stops working (on the exam hub with its next push)."
+              : "Every sheet gets a new one-time password. Passwords printed earlier for these participants stop working. The passwords exist only in this PDF: keep it safe and print it right away."}
+          </p>
+        </div>
+        <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">
+          <Button type="button" variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
+            Cancel
+          </Button>
+          <Button
+            type="button"
+            onClick={() => {
+              dialog.current?.close();
+              if (pending) void run(pending);
+            }}
+          >
+            {pending?.scope === "reissue" ? "Re-issue and print" : "Print sheets"}
+          </Button>
+        </div>
+      </dialog>
+    </div>
+  );
+}

@@ -1,0 +1,248 @@
+import fs from "node:fs";
+import path from "node:path";
+import { expect, test } from "@playwright/test";
+import { addRoom, confirm, createExam, databaseBytes, FILES, fillExamForm, PASSWORD_RE, pdfText, verifyStored } from "./exam-helpers";
+import { query, shot, signIn, signOut } from "./helpers";
+
+interface Participant {
+  id: number;
+  username: string;
+  kind: string;
+  room_id: number | null;
+  seat: number | null;
+  password_hash: string | null;
+  first_name: string | null;
+  last_name: string | null;
+}
+const participants = (examId: number) => query<Participant>("select id, username, kind, room_id, seat, password_hash, first_name, last_name from exam_participants where exam_id = ? order by id", examId);
+
+test("an instructor plans an exam, the supervisor seats and prints; the sheet's password verifies and is stored nowhere", async ({ page }) => {
+  test.setTimeout(180_000);
+  // the instructor: exam, rooms, participants, backups
+  await signIn(page, "irene");
+  await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Exams" }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Exams");
+  await shot(page, "exams-list-empty");
+  const examId = await createExam(page, { course: "mathe1", term: "SS26", title: "Klausur Mathematik 1", period: "PZ1", date: "2030-07-22", start: "09:00", end: "11:00", grace: "5" });
+  await expect(page.getByRole("heading", { level: 1 })).toContainText("Klausur Mathematik 1");
+  await expect(page.locator("span", { hasText: /^Susanne Aufsicht$/ })).toBeVisible(); // the term's supervisor is on the exam
+  await shot(page, "exam-overview-draft");
+
+  await addRoom(page, examId, { name: "H-0102", seats: "40", blocked: "3, 5", cidrs: "10.20.1.0/24" });
+  await expect(page.getByTestId("room-H-0102")).toContainText("38 free of 40 seats");
+  await addRoom(page, examId, { name: "Staff VPN", seats: "0", cidrs: "10.8.0.0/16" });
+  await expect(page.getByTestId("room-Staff VPN")).toContainText("network only");
+  await addRoom(page, examId, { name: "H-0112", seats: "30", cidrs: "10.20.2.0/24, 2001:db8:2::/64" });
+  await expect(page.getByTestId("room-H-0112")).toBeVisible();
+  await shot(page, "exam-rooms");
+
+  await page.goto(`/exams/${examId}/participants`);
+  await page.getByRole("button", { name: /Add the whole roster \(60\)/ }).click();
+  await expect(page.getByText("Added 60 participants.")).toBeVisible();
+  await page.getByLabel("Room").selectOption({ label: "H-0112" });
+  await page.getByLabel("How many").fill("2");
+  await page.getByRole("button", { name: "Add backup accounts" }).click();
+  await expect(page.getByText(/Added 2 backup accounts: mathe1-backup-pz1-01, mathe1-backup-pz1-02/)).toBeVisible();
+  // extra time for one student
+  const firstStudent = participants(examId).find((p) => p.kind === "student")!;
+  await page.getByLabel(`Extra minutes for ${firstStudent.username}`).fill("30");
+  await page.getByLabel(`Extra minutes for ${firstStudent.username}`).press("Enter");
+  await expect.poll(() => query<{ m: number }>("select extra_minutes m from exam_participants where id = ?", firstStudent.id)[0].m).toBe(30);
+  await shot(page, "exam-participants");
+  expect(participants(examId)).toHaveLength(62);
+  expect(firstStudent.username).toMatch(/^mathe1-[a-z0-9]+s\d*$/);
+
+  // scheduling waits for the seats
+  await page.goto(`/exams/${examId}`);
+  await expect(page.getByTestId("problems-schedule")).toContainText("62 participants have no seat yet.");
+  await expect(page.getByRole("button", { name: "Schedule" })).toBeDisabled();
+  await signOut(page);
+
+  // the supervisor: sees only this exam, seats automatically and by hand
+  await signIn(page, "susanne");
+  await page.goto("/exams");
+  const mine = query<{ n: number }>("select count(*) n from exam_supervisors s join users u on u.id = s.user_id join exams e on e.id = s.exam_id where u.username = 'susanne' and e.status != 'archived'")[0].n;
+  expect(mine).toBeGreaterThanOrEqual(1);
+  await expect(page.getByTestId("exam-row")).toHaveCount(mine);
+  await page.getByRole("link", { name: "Klausur Mathematik 1" }).click();
+  await expect(page.getByRole("button", { name: "Schedule" })).toHaveCount(0); // organisers schedule
+  await page.getByRole("link", { name: "Seating", exact: true }).click();
+  await confirm(page, "Seat automatically", "Seat automatically");
+  await expect(page.getByText("Seated 62 participants alphabetically in 2 rooms.")).toBeVisible();
+  const seated = participants(examId);
+  expect(seated.every((p) => p.seat !== null)).toBe(true);
+  const h0102 = query<{ id: number }>("select id from exam_rooms where exam_id = ? and name = 'H-0102'", examId)[0].id;
+  expect(seated.filter((p) => p.room_id === h0102 && [3, 5].includes(p.seat!))).toEqual([]);
+  await shot(page, "exam-seating");
+  // by hand, keyboard only: move the seat-1 student to seat 40 (free)
+  const one = seated.find((p) => p.room_id === h0102 && p.seat === 1)!;
+  const seatField = page.locator(`#seat-${one.id}`);
+  await seatField.focus();
+  await seatField.fill("40");
+  await seatField.press("Enter");
+  await expect.poll(() => query<{ seat: number }>("select seat from exam_participants where id = ?", one.id)[0].seat).toBe(40);
+  // the printable seating plan
+  const plan = await page.request.get(`/api/exams/${examId}/documents?kind=seating-plan&room=${h0102}`);
+  expect(plan.status()).toBe(200);
+  fs.mkdirSync(FILES, { recursive: true });
+  fs.writeFileSync(path.join(FILES, "seating-plan.pdf"), await plan.body());
+  const planText = pdfText(path.join(FILES, "seating-plan.pdf"));
+  expect(planText).toContain("Raum H-0102 · Sitzplan nach Platz");
+  expect(planText).toContain(`${one.last_name}, ${one.first_name}`);
+  expect(planText).toContain("(gesperrt)");
+  await signOut(page);
+
+  // the instructor schedules
+  await signIn(page, "irene");
+  await page.goto(`/exams/${examId}`);
+  await confirm(page, "Schedule", "Schedule");
+  await expect(page.getByText("The exam is scheduled now.")).toBeVisible();
+  await signOut(page);
+
+  // the supervisor prints all sheets
+  await signIn(page, "susanne");
+  await page.goto(`/exams/${examId}/sheets`);
+  await shot(page, "exam-sheets");
+  const download = page.waitForEvent("download");
+  await confirm(page, /Print all sheets \(62\)/, "Print sheets");
+  const file = path.join(FILES, "sheets-all.pdf");
+  await (await download).saveAs(file);
+  await expect(page.getByText(/62 sheets, passwords version 1/)).toBeVisible();
+  const text = pdfText(file);
+  const pages = text.split("\f");
+  const slip = (username: string) => pages.find((p) => p.includes(username) && p.includes("ABGEBEN"))!;
+  const stored = participants(examId);
+  const me = stored.find((p) => p.id === firstStudent.id)!;
+  const pw = [...slip(me.username).matchAll(PASSWORD_RE)].map((m) => m[1]);
+  expect(pw).toHaveLength(1);
+  expect(verifyStored(pw[0], me.password_hash!)).toBe(true);
+  expect(slip(me.username)).toContain("+30 Min.");
+  // every participant's password verifies against their own hash, and only theirs
+  const all = stored.map((p) => ({ p, pw: [...slip(p.username).matchAll(PASSWORD_RE)][0][1] }));
+  for (const { p, pw: x } of all) expect(verifyStored(x, p.password_hash!)).toBe(true);
+  expect(verifyStored(all[1].pw, all[0].p.password_hash!)).toBe(false);
+  expect(new Set(all.map((a) => a.pw)).size).toBe(62);
+  // the plain passwords are nowhere in the database (WAL included), nor in the audit log
+  const bytes = databaseBytes();
+  for (const { pw: x } of all) {
+    expect(bytes).not.toContain(x);
+    expect(bytes).not.toContain(x.replace(/-/g, ""));
+  }
+  const audit = query<{ summary: string; after: string }>("select summary, after from audit_log where action = 'exam.sheets.print'");
+  expect(audit).toHaveLength(1);
+  expect(audit[0].summary).toContain("Printed 62 sheets (all rooms)");
+
+  // re-issue one: one slip, the old password stops verifying
+  await page.reload();
+  await page.getByLabel("Re-issue one password").selectOption(String(me.id));
+  const again = page.waitForEvent("download");
+  await confirm(page, "Re-issue and print one slip", "Re-issue and print");
+  const one1 = path.join(FILES, "reissue.pdf");
+  await (await again).saveAs(one1);
+  const reText = pdfText(one1);
+  expect(reText.split("\f").filter((p) => p.trim()).length).toBe(1);
+  const newPw = [...reText.matchAll(PASSWORD_RE)][0][1];
+  const after = participants(examId).find((p) => p.id === me.id)!;
+  expect(verifyStored(newPw, after.password_hash!)).toBe(true);
+  expect(verifyStored(pw[0], after.password_hash!)).toBe(false);
+  expect(query<{ v: number }>("select passwords_version v from exams where id = ?", examId)[0].v).toBe(2);
+  const reissue = query<{ summary: string; after: string }>("select summary, after from audit_log where action = 'exam.password.reissue'");
+  expect(reissue).toHaveLength(1);
+  expect(JSON.stringify(reissue)).not.toContain(newPw.replace(/-/g, ""));
+  expect(databaseBytes()).not.toContain(newPw.replace(/-/g, ""));
+
+  // open, on the day: the supervisor sees what it changes before confirming
+  await page.goto(`/exams/${examId}`);
+  await page.getByRole("button", { name: "Open exam" }).click();
+  await expect(page.getByRole("dialog")).toContainText("Lets 62 participants sign in");
+  await shot(page, "exam-open-confirm");
+  await page.getByRole("dialog").getByRole("button", { name: "Open exam" }).click();
+  await expect(page.getByText("The exam is open now.")).toBeVisible();
+  await expect(page.getByTestId("hub-preview")).toContainText("accepted inside each window");
+  await shot(page, "exam-overview-open");
+});
+
+test("bad input: a clear message next to the field, nothing written", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "irene");
+  const count = () => query<{ n: number }>("select (select count(*) from exams) + (select count(*) from exam_rooms) + (select count(*) from exam_participants) + (select count(*) from exam_supervisors) n")[0].n;
+
+  // an end before the start
+  await page.goto("/exams/new");
+  const before = count();
+  await page.getByLabel("Course term").selectOption(String(query<{ id: number }>("select t.id from terms t join courses c on c.id=t.course_id where c.code='datasci' and t.term='WS25'")[0].id));
+  await fillExamForm(page, { title: "Data Science Klausur", period: "PZ1", date: "2030-07-22", start: "11:00", end: "09:00" });
+  await page.getByRole("button", { name: "Create exam" }).click();
+  await expect(page.locator("#end-error")).toHaveText("The end (09:00) must be after the start (11:00).");
+  await shot(page, "exam-bad-end");
+  expect(count()).toBe(before);
+  // a term that is not on the exam hub
+  await page.getByLabel("Course term").selectOption(String(query<{ id: number }>("select t.id from terms t join courses c on c.id=t.course_id where c.code='mathe1' and t.term='WS25'")[0].id));
+  await page.getByLabel("End", { exact: true }).fill("12:00");
+  await page.getByRole("button", { name: "Create exam" }).click();
+  await expect(page.locator("#termId-error")).toContainText("is not offered on the exam hub");
+  expect(count()).toBe(before);
+  await page.getByLabel("Course term").selectOption(String(query<{ id: number }>("select t.id from terms t join courses c on c.id=t.course_id where c.code='datasci' and t.term='WS25'")[0].id));
+  await page.getByRole("button", { name: "Create exam" }).click();
+  await expect(page).toHaveURL(/\/exams\/\d+$/);
+  const examId = Number(/\/exams\/(\d+)$/.exec(page.url())![1]);
+
+  // an exam without participants cannot be scheduled
+  await expect(page.getByTestId("problems-schedule")).toContainText("The exam has no participants");
+  await expect(page.getByRole("button", { name: "Schedule" })).toBeDisabled();
+
+  // a CIDR that does not parse
+  let n = count();
+  await addRoom(page, examId, { name: "H-0201", seats: "20", cidrs: "10.20.3.0/24, pool-b" });
+  await expect(page.locator("#new-room-cidrs-error")).toContainText("“pool-b” is not a network");
+  await addRoom(page, examId, { name: "H-0201", seats: "20", cidrs: "10.20.3.7/24" });
+  await expect(page.locator("#new-room-cidrs-error")).toHaveText("“10.20.3.7/24” has host bits set: did you mean 10.20.3.0/24?");
+  expect(count()).toBe(n);
+
+  // overlapping windows in the same room: H-0102 is the other exam's room at 09:00-11:05
+  // (the first test of this file planned it)
+  expect(query<{ id: number }>("select id from exams where title = 'Klausur Mathematik 1'")).toHaveLength(1);
+  await addRoom(page, examId, { name: "h-0102", seats: "20", cidrs: "10.20.1.0/24" });
+  await expect(page.locator("#new-room-name-error")).toContainText("Room H-0102 is taken by “Klausur Mathematik 1” (mathe1 SS26)");
+  expect(count()).toBe(n);
+  await shot(page, "exam-bad-room");
+
+  // a room with fewer free seats than participants
+  await addRoom(page, examId, { name: "H-0201", seats: "20", cidrs: "10.20.3.0/24" });
+  await expect(page.getByTestId("room-H-0201")).toContainText("20 free of 20 seats");
+  await page.goto(`/exams/${examId}/participants`);
+  await page.getByRole("button", { name: /Add the whole roster \(70\)/ }).click();
+  await expect(page.getByText("Added 70 participants.")).toBeVisible();
+  await page.goto(`/exams/${examId}/seating`);
+  n = count();
+  await confirm(page, "Seat automatically", "Seat automatically");
+  await expect(page.getByRole("alert").filter({ hasText: "70 students but only 20 free seats" })).toBeVisible();
+  expect(query<{ n: number }>("select count(*) n from exam_participants where exam_id = ? and seat is not null", examId)[0].n).toBe(0);
+  await page.goto(`/exams/${examId}/rooms`);
+  await expect(page.getByRole("alert").filter({ hasText: "70 participants (backup accounts included) but only 20 free seats" })).toBeVisible();
+  // seat 20 people, then shrink the room below them
+  await page.getByText("Edit H-0201").click();
+  await page.locator(`#room-${query<{ id: number }>("select id from exam_rooms where exam_id = ? and name = 'H-0201'", examId)[0].id}-seats`).fill("80");
+  await page.getByRole("button", { name: "Save H-0201" }).click();
+  await expect(page.getByTestId("room-H-0201")).toContainText("80 free of 80 seats");
+  await page.goto(`/exams/${examId}/seating`);
+  await confirm(page, "Seat automatically", "Seat automatically");
+  await expect(page.getByText("Seated 70 participants alphabetically in 1 room.")).toBeVisible();
+  await page.goto(`/exams/${examId}/rooms`);
+  const roomId = query<{ id: number }>("select id from exam_rooms where exam_id = ? and name = 'H-0201'", examId)[0].id;
+  await page.getByText("Edit H-0201").click();
+  await page.locator(`#room-${roomId}-seats`).fill("50");
+  n = count();
+  await page.getByRole("button", { name: "Save H-0201" }).click();
+  await expect(page.locator(`#room-${roomId}-seats-error`)).toContainText("70 participants are seated or kept in H-0201, but it would have only 50 free seats");
+  expect(query<{ seats: number }>("select seats from exam_rooms where id = ?", roomId)[0].seats).toBe(80);
+  expect(count()).toBe(n);
+
+  // a supervisor who is not staff
+  await page.goto(`/exams/${examId}`);
+  await page.getByLabel("Staff account").fill("not-a-person");
+  await page.getByRole("button", { name: "Add supervisor" }).click();
+  await expect(page.locator("#supervisor-username-error")).toContainText("There is no staff account “not-a-person”");
+  await shot(page, "exam-bad-supervisor");
+  expect(count()).toBe(n);
+});

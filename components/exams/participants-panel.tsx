@@ -137,7 +137,7 @@ export function BackupsForm({ examId, rooms, add }: { examId: number; rooms: { i
   return (
     <ActionForm action={add} hidden={{ examId }} className="space-y-3">
       {(state) => (
-        <div className="grid items-end gap-3 sm:grid-cols-[1fr_7rem_auto]">
+        <div className="grid grid-cols-[1fr_6rem] items-end gap-3">
           <Field label="Room" name="roomId" id="backup-room" error={state.fieldErrors?.roomId}>
             <Select name="roomId" id="backup-room" defaultValue={shown(state, "roomId", rooms[0].id)}>
               {rooms.map((r) => (
@@ -148,7 +148,7 @@ export function BackupsForm({ examId, rooms, add }: { examId: number; rooms: { i
           <Field label="How many" name="count" id="backup-count" error={state.fieldErrors?.count}>
             <Input name="count" id="backup-count" type="number" min={1} max={50} defaultValue={shown(state, "count", 2)} error={state.fieldErrors?.count} />
           </Field>
-          <SubmitButton variant="secondary" pendingText="Adding…">Add backup accounts</SubmitButton>
+          <SubmitButton variant="secondary" className="col-span-2 justify-self-end" pendingText="Adding…">Add backup accounts</SubmitButton>
         </div>
       )}
     </ActionForm>

@@ -119,10 +119,19 @@ export async function loadFontSet(doc: PDFDocument, texts: readonly string[]): P
     return out;
   };
 
+  // widths at size 1, per style and text: fontkit lays out a string on every measure
+  const widths = new Map<string, number>();
+  const width1 = (text: string, style: FontStyle) => {
+    const key = `${style}\u0000${text}`;
+    let w = widths.get(key);
+    if (w === undefined) widths.set(key, (w = runs(text, style).reduce((n, r) => n + r.font.widthOfTextAtSize(r.text, 1), 0)));
+    return w;
+  };
+
   const set: FontSet = {
     font: (style) => byStyle[style],
     runs,
-    width: (text, size, style) => runs(text, style).reduce((n, r) => n + r.font.widthOfTextAtSize(r.text, size), 0),
+    width: (text, size, style) => width1(text, style) * size,
     draw: (page, text, { x, y, size, style = "regular", color, maxWidth }) => {
       let t = cleanText(text);
       if (maxWidth !== undefined && set.width(t, size, style) > maxWidth) {

@@ -18,7 +18,7 @@
  *
  * Exports: sheetsPdf, attendancePdf, seatingPlanPdf, SheetExam, SheetPerson, SheetRoom, LABELS
  */
-import { PDFDocument, rgb, type PDFPage } from "pdf-lib";
+import { PDFDocument, rgb, type PDFEmbeddedPage, type PDFPage } from "pdf-lib";
 import { portalTimeZone } from "@/lib/grading/time";
 import type { SheetLanguage } from "@/lib/db/schema/exams";
 import { loadFontSet, type FontSet, type FontStyle } from "./fonts";
@@ -156,8 +156,10 @@ const MUTED = rgb(0.38, 0.4, 0.45);
 const RULE = rgb(0.55, 0.57, 0.6);
 const LIGHT = rgb(0.93, 0.94, 0.96);
 
+/** "Montag, 22.07.2030" / "Monday, 22/07/2030": the weekday and the short date the slips print. */
 function fmtDate(d: Date, lang: SheetLanguage): string {
-  return new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-GB", { timeZone: portalTimeZone(), weekday: "long", day: "numeric", month: "long", year: "numeric" }).format(d);
+  const weekday = new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-GB", { timeZone: portalTimeZone(), weekday: "long" }).format(d);
+  return `${weekday}, ${fmtShortDate(d, lang)}`;
 }
 function fmtShortDate(d: Date, lang: SheetLanguage): string {
   return new Intl.DateTimeFormat(lang === "de" ? "de-DE" : "en-GB", { timeZone: portalTimeZone(), day: "2-digit", month: "2-digit", year: "numeric" }).format(d);
@@ -379,58 +381,26 @@ function slipHead(w: Writer, title: string, exam: SheetExam, top: number) {
   w.fitText(exam.title, M + tw + 14, top - 30, 12, A4[0] - 2 * M - tw - 14, "regular", 8);
 }
 
-function facts(w: Writer, rows: [string, string, FontStyle?][], x: number, y: number, labelW: number, width: number, size = 10) {
-  for (const [k, v, style] of rows) {
-    w.text(`${k}:`, x, y, size, "bold");
-    w.fitText(v, x + labelW, y, size, width - labelW, style ?? "regular", 7);
-    y -= size + 6;
-  }
-  return y;
-}
-
-function drawPersonPage(doc: PDFDocument, fonts: FontSet, exam: SheetExam, room: SheetRoom, p: SheetPerson, L: Labels) {
+/**
+ * What every participant page shares (labels, boxes, cut lines, exam title and date), drawn
+ * once and placed on each page as a form XObject: smaller files, and far fewer text runs.
+ */
+function personTemplate(doc: PDFDocument, fonts: FontSet, exam: SheetExam, L: Labels) {
   const page = doc.addPage(A4);
   const w = new Writer(fonts, page);
   const width = A4[0] - 2 * M;
   const cx = A4[0] / 2;
-  const backup = p.kind === "backup";
-  const name = backup ? L.backup : fullName(p);
-  const seatText = p.seat === null ? "–" : String(p.seat);
-
-  // 1. seat card
   let top = A4[1];
+  // 1. seat card
   w.text(L.seatCard, M, top - 26, 8, "regular", { color: MUTED });
-  w.text(`${exam.courseCode} · ${exam.term} · ${exam.period}`, A4[0] - M - fonts.width(`${exam.courseCode} · ${exam.term} · ${exam.period}`, 8, "regular"), top - 26, 8, "regular", { color: MUTED });
-  if (backup) {
-    w.center(L.backup, cx, top - 72, 30, width, "bold");
-    w.center(p.username, cx, top - 104, 16, width, "mono");
-  } else {
-    w.center(p.lastName ?? p.username, cx, top - 72, 32, width, "bold");
-    w.center(p.firstName ?? "", cx, top - 106, 24, width);
-  }
+  const code = `${exam.courseCode} · ${exam.term} · ${exam.period}`;
+  w.text(code, A4[0] - M - fonts.width(code, 8, "regular"), top - 26, 8, "regular", { color: MUTED });
   w.center(exam.title, cx, top - 136, 13, width);
-  w.center(`${L.room} ${room.name}`, cx, top - 182, 30, width / 2 + 60, "bold");
-  w.center(`${L.seat} ${seatText}`, cx, top - 226, 34, width, "bold");
-  if (p.extraMinutes) w.text(`${L.extra}: +${p.extraMinutes} ${L.minutes}`, M, top - PART + 14, 9, "bold");
   cutLine(w, top - PART, L);
-
   // 2. hand-in slip
   top -= PART;
   slipHead(w, L.handIn, exam, top);
-  let y = facts(
-    w,
-    [
-      [L.roomSeat, `${room.name} / ${seatText}`],
-      [L.date, `${fmtShortDate(exam.startsAt, exam.language)}, ${timeRange(exam)}${p.extraMinutes ? ` (+${p.extraMinutes} ${L.minutes})` : ""}`],
-      [L.name, backup ? "" : name],
-    ],
-    M,
-    top - 54,
-    88,
-    width / 2 + 20,
-  );
-  if (backup) w.line(M + 88, y + 16, M + width / 2 + 20, y + 16, 0.6, INK);
-  // login box on the right
+  factLabels(w, [L.roomSeat, L.date, L.name], M, top - 54);
   const bx = M + width / 2 + 34;
   const bw = width / 2 - 34;
   const by = top - 138;
@@ -442,40 +412,80 @@ function drawPersonPage(doc: PDFDocument, fonts: FontSet, exam: SheetExam, room:
     ly -= 15;
   }
   w.text(`${L.username}:`, bx + 8, ly, 8, "bold");
-  w.fitText(p.username, bx + 8, ly - 13, 12, bw - 16, "mono", 7);
-  ly -= 32;
-  w.text(`${L.password}:`, bx + 8, ly, 8, "bold");
-  w.fitText(p.password ?? "—", bx + 8, ly - 15, 15, bw - 16, "mono", 8);
+  w.text(`${L.password}:`, bx + 8, ly - 32, 8, "bold");
   w.wrap(L.passwordHint, bx, by - 10, 6.5, bw, MUTED);
-  // hashcode and signature
   w.text(L.fillIn, M, top - 170, 9, "bold", { color: MUTED });
   hashcodeBoxes(w, M, top - 200);
   w.text(L.hashcodeHint, M, top - 212, 7, "regular", { color: MUTED });
   w.text(`${L.signature}:`, M, top - 246, 10, "bold");
   w.line(M + 72, top - 248, A4[0] - M, top - 248, 0.8, INK);
-  if (!backup) w.text(name, M + 72, top - 259, 8, "regular", { color: MUTED, maxWidth: width - 72 });
   cutLine(w, top - PART, L);
-
   // 3. take-home slip
   top -= PART;
   slipHead(w, L.takeHome, exam, top);
-  y = facts(
-    w,
-    [
-      [L.roomSeat, `${room.name} / ${seatText}`],
-      [L.date, fmtShortDate(exam.startsAt, exam.language)],
-      [L.name, backup ? "" : name],
-    ],
-    M,
-    top - 54,
-    88,
-    width / 2 + 20,
-  );
-  if (backup) w.line(M + 88, y + 16, M + width / 2 + 20, y + 16, 0.6, INK);
+  factLabels(w, [L.roomSeat, L.date, L.name], M, top - 54);
+  w.fitText(fmtShortDate(exam.startsAt, exam.language), M + 88, top - 54 - 16, 10, width / 2 - 68, "regular", 7);
   w.text(L.fillIn, M, top - 126, 9, "bold", { color: MUTED });
   hashcodeBoxes(w, M, top - 156);
   w.text(`${L.notes}:`, M, top - 186, 9, "bold", { color: MUTED });
   w.box(M, 30, width, top - 196 - 30, { border: rgb(0.8, 0.82, 0.85), thickness: 0.6 });
+  const index = doc.getPageCount() - 1;
+  return { page, index, loginRows: exam.loginUrl ? 1 : 0 };
+}
+
+function factLabels(w: Writer, labels: string[], x: number, y: number, size = 10) {
+  for (const k of labels) {
+    w.text(`${k}:`, x, y, size, "bold");
+    y -= size + 6;
+  }
+}
+
+/** One participant's page: the shared template plus their seat, name, login and password. */
+function drawPersonPage(doc: PDFDocument, fonts: FontSet, template: PDFEmbeddedPage, loginRows: number, exam: SheetExam, room: SheetRoom, p: SheetPerson, L: Labels) {
+  const page = doc.addPage(A4);
+  page.drawPage(template, { x: 0, y: 0 });
+  const w = new Writer(fonts, page);
+  const width = A4[0] - 2 * M;
+  const cx = A4[0] / 2;
+  const backup = p.kind === "backup";
+  const name = backup ? L.backup : fullName(p);
+  const seatText = p.seat === null ? "–" : String(p.seat);
+  const vx = M + 88;
+  const vw = width / 2 + 20 - 88;
+
+  // 1. seat card
+  let top = A4[1];
+  if (backup) {
+    w.center(L.backup, cx, top - 72, 30, width, "bold");
+    w.center(p.username, cx, top - 104, 16, width, "mono");
+  } else {
+    w.center(p.lastName ?? p.username, cx, top - 72, 32, width, "bold");
+    w.center(p.firstName ?? "", cx, top - 106, 24, width);
+  }
+  w.center(`${L.room} ${room.name}`, cx, top - 182, 30, width / 2 + 60, "bold");
+  w.center(`${L.seat} ${seatText}`, cx, top - 226, 34, width, "bold");
+  if (p.extraMinutes) w.text(`${L.extra}: +${p.extraMinutes} ${L.minutes}`, M, top - PART + 14, 9, "bold");
+
+  // 2. hand-in slip
+  top -= PART;
+  let y = top - 54;
+  w.fitText(`${room.name} / ${seatText}`, vx, y, 10, vw, "regular", 7);
+  w.fitText(`${fmtShortDate(exam.startsAt, exam.language)}, ${timeRange(exam)}${p.extraMinutes ? ` (+${p.extraMinutes} ${L.minutes})` : ""}`, vx, y - 16, 10, vw, "regular", 7);
+  if (backup) w.line(vx, y - 34, vx + vw, y - 34, 0.6, INK);
+  else w.fitText(name, vx, y - 32, 10, vw, "regular", 7);
+  const bx = M + width / 2 + 34;
+  const bw = width / 2 - 34;
+  const ly = top - 138 + 66 - loginRows * 15;
+  w.fitText(p.username, bx + 8, ly - 13, 12, bw - 16, "mono", 7);
+  w.fitText(p.password ?? "—", bx + 8, ly - 32 - 15, 15, bw - 16, "mono", 8);
+  if (!backup) w.text(name, M + 72, top - 259, 8, "regular", { color: MUTED, maxWidth: width - 72 });
+
+  // 3. take-home slip
+  top -= PART;
+  y = top - 54;
+  w.fitText(`${room.name} / ${seatText}`, vx, y, 10, vw, "regular", 7);
+  if (backup) w.line(vx, y - 34, vx + vw, y - 34, 0.6, INK);
+  else w.fitText(name, vx, y - 32, 10, vw, "regular", 7);
 }
 
 function footer(pages: PDFPage[], fonts: FontSet, text: string, L: Labels, from = 0) {
@@ -494,14 +504,12 @@ export async function sheetsPdf(exam: SheetExam, rooms: readonly SheetRoom[], op
   const doc = await newDoc(exam, `${exam.title}: ${L.password}`);
   const fonts = await loadFontSet(doc, dataTexts(exam, rooms));
   const stamp = `${exam.title} · ${exam.courseCode} ${exam.term} ${exam.period}${opts.printedBy ? ` · ${L.printed}: ${opts.printedBy}` : ""}`;
+  const t = personTemplate(doc, fonts, exam, L);
+  const template = await doc.embedPage(t.page);
+  doc.removePage(t.index);
   for (const room of rooms) {
-    if (opts.attendance !== false) {
-      const before = doc.getPageCount();
-      const pages = drawAttendance(doc, fonts, exam, room, L);
-      footer(pages, fonts, stamp, L);
-      void before;
-    }
-    for (const p of [...room.people].sort((a, b) => (a.seat ?? 1e9) - (b.seat ?? 1e9))) drawPersonPage(doc, fonts, exam, room, p, L);
+    if (opts.attendance !== false) footer(drawAttendance(doc, fonts, exam, room, L), fonts, stamp, L);
+    for (const p of [...room.people].sort((a, b) => (a.seat ?? 1e9) - (b.seat ?? 1e9))) drawPersonPage(doc, fonts, template, t.loginRows, exam, room, p, L);
   }
   return doc.save();
 }

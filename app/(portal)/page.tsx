@@ -7,6 +7,8 @@ import { requirePage } from "@/lib/auth/guard";
 import { dashboard } from "@/lib/dashboard/dashboard";
 import { getDb } from "@/lib/db/client";
 import { formatDateTime } from "@/components/format";
+import { examDate, examTime, STATUS_TONE } from "@/components/exams/format";
+import { listExams } from "@/lib/exams/exams";
 
 export const metadata = { title: "Dashboard" };
 
@@ -14,6 +16,7 @@ export default async function DashboardPage() {
   const principal = await requirePage("dashboard.view");
   const d = dashboard(getDb(), principal);
   const canCreate = can(principal, "course.create");
+  const exams = listExams(getDb(), principal).slice(0, 8);
   return (
     <>
       <PageHeader
@@ -32,7 +35,7 @@ export default async function DashboardPage() {
           <Card title="Your terms" description="Every term you can see, with its hubs and roster size.">
             {d.activeTerms.length === 0 ? (
               <EmptyState icon={<BookOpen className="size-8" />} title="No terms yet" action={canCreate && <ButtonLink href="/courses/new">Create a course</ButtonLink>}>
-                {canCreate ? "Create a course and add a term to get started." : "You are not staff on any course yet. An instructor or admin can add you to a term."}
+                {canCreate ? "Create a course and add a term to get started." : exams.length ? "You supervise exams (below) but are not staff on a course term." : "You are not staff on any course yet. An instructor or admin can add you to a term."}
               </EmptyState>
             ) : (
               <ul className="divide-y divide-slate-100">
@@ -52,6 +55,27 @@ export default async function DashboardPage() {
                         {t.students} students
                       </Link>
                     </div>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </Card>
+          <Card title="Your exams" description="Upcoming exams you plan or supervise.">
+            {exams.length === 0 ? (
+              <p className="text-sm text-slate-500">No upcoming exams.</p>
+            ) : (
+              <ul className="divide-y divide-slate-100">
+                {exams.map((e) => (
+                  <li key={e.exam.id} className="flex items-center justify-between gap-3 py-2.5">
+                    <div>
+                      <Link href={`/exams/${e.exam.id}`} className="font-medium text-slate-900 hover:text-brand-700">
+                        {e.exam.title}
+                      </Link>
+                      <div className="text-xs text-slate-500">
+                        {e.courseCode} {e.term} · {examDate(e.exam.startsAt)}, {examTime(e.exam.startsAt)}–{examTime(e.exam.endsAt)} · {e.participants} participants
+                      </div>
+                    </div>
+                    <Badge tone={STATUS_TONE[e.exam.status]}>{e.exam.status}</Badge>
                   </li>
                 ))}
               </ul>

@@ -8,6 +8,8 @@
 #   slapd, ldap-utils   OpenLDAP server + ldapadd/ldapsearch; tests run their own slapd
 #                       unprivileged on a free loopback port (e2e/services/ldap.ts)
 #   poppler-utils       pdftotext/pdfinfo to read generated PDFs back in tests
+#   fonts-wqy-microhei  CJK glyphs for the e2x-exam-sheets peer (WeasyPrint uses system fonts);
+#                       the portal's own sheets embed the copy in lib/exams/fonts
 #   openssl             throw-away CA and server certificate for the LDAP TLS tests
 #   haproxy             the load balancer in front of the hubs' proxies: the room-restriction test
 #                       runs the rendered haproxy.cfg on loopback (never as a system service)
@@ -18,7 +20,7 @@
 # nothing keeps running that could interfere with the test servers.
 set -euo pipefail
 
-PACKAGES=(chromium fonts-dejavu-core fonts-liberation slapd ldap-utils poppler-utils openssl haproxy libpq-dev)
+PACKAGES=(chromium fonts-dejavu-core fonts-liberation fonts-wqy-microhei slapd ldap-utils poppler-utils openssl haproxy libpq-dev)
 
 installed() {
   dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q "install ok installed"

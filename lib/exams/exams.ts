@@ -146,6 +146,11 @@ export function listParticipants(db: DbOrTx, examId: number) {
 }
 export type ParticipantView = ReturnType<typeof listParticipants>[number];
 
+/** What the participant and seating tables show (no hashes). */
+export function participantRows(db: DbOrTx, examId: number) {
+  return listParticipants(db, examId).map((p) => ({ id: p.id, kind: p.kind, username: p.username, rosterUsername: p.rosterUsername, firstName: p.firstName, lastName: p.lastName, matrikel: p.matrikel, roomId: p.roomId, room: p.room, seat: p.seat, extraMinutes: p.extraMinutes, hasPassword: !!p.passwordHash, onRoster: p.onRoster }));
+}
+
 /** Students of the exam's term who are not participants yet. */
 export function rosterCandidates(db: DbOrTx, examId: number) {
   const exam = db.select({ termId: exams.termId }).from(exams).where(eq(exams.id, examId)).get();

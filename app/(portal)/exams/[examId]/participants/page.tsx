@@ -3,7 +3,7 @@ import { BackupsForm, ParticipantsTable, RosterPicker } from "@/components/exams
 import { Card, EmptyState } from "@/components/ui/card";
 import { getDb } from "@/lib/db/client";
 import { requireExamPage } from "@/lib/exams/exam-page";
-import { listParticipants, rosterCandidates } from "@/lib/exams/exams";
+import { participantRows, rosterCandidates } from "@/lib/exams/exams";
 import { canEdit } from "@/lib/exams/lifecycle";
 import { addBackupsAction, addParticipantsAction, removeParticipantsAction, setExtraTimeAction } from "../../actions";
 
@@ -14,7 +14,7 @@ export default async function ParticipantsPage({ params }: { params: Promise<{ e
   const db = getDb();
   const manage = may("exam.manage");
   const editable = manage && canEdit(d.exam.status, "participants");
-  const rows = listParticipants(db, examId);
+  const rows = participantRows(db, examId);
   const candidates = editable ? rosterCandidates(db, examId) : [];
   return (
     <>
@@ -36,7 +36,7 @@ export default async function ParticipantsPage({ params }: { params: Promise<{ e
           ) : (
             <ParticipantsTable
               examId={examId}
-              rows={rows.map((p) => ({ id: p.id, kind: p.kind, username: p.username, rosterUsername: p.rosterUsername, firstName: p.firstName, lastName: p.lastName, matrikel: p.matrikel, roomId: p.roomId, room: p.room, seat: p.seat, extraMinutes: p.extraMinutes, hasPassword: !!p.passwordHash, onRoster: p.onRoster }))}
+              rows={rows}
               canEdit={editable}
               canEditTime={manage && canEdit(d.exam.status, "extraTime")}
               remove={removeParticipantsAction as never}

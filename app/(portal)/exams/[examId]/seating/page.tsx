@@ -6,7 +6,7 @@ import { Card, EmptyState } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { getDb } from "@/lib/db/client";
 import { requireExamPage } from "@/lib/exams/exam-page";
-import { listParticipants } from "@/lib/exams/exams";
+import { participantRows } from "@/lib/exams/exams";
 import { canEdit } from "@/lib/exams/lifecycle";
 import { autoSeatAction, clearSeatingAction, setSeatAction } from "../../actions";
 
@@ -17,7 +17,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
   const sp = await searchParams;
   const editable = may("exam.seat") && canEdit(d.exam.status, "seating");
   const rooms = d.rooms.filter((r) => r.seats > 0);
-  const rows = listParticipants(getDb(), examId).map((p) => ({ id: p.id, kind: p.kind, username: p.username, rosterUsername: p.rosterUsername, firstName: p.firstName, lastName: p.lastName, matrikel: p.matrikel, roomId: p.roomId, room: p.room, seat: p.seat, extraMinutes: p.extraMinutes, hasPassword: !!p.passwordHash, onRoster: p.onRoster }));
+  const rows = participantRows(getDb(), examId);
   const current = sp.room === "unseated" ? "unseated" : (rooms.find((r) => String(r.id) === sp.room) ?? rooms[0]);
   const unseated = rows.filter((p) => p.seat === null);
   const shown = current === "unseated" ? unseated : current ? rows.filter((p) => p.roomId === current.id && p.seat !== null).sort((a, b) => a.seat! - b.seat!) : [];

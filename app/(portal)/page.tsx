@@ -32,10 +32,11 @@ export default async function DashboardPage() {
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
+          {(d.activeTerms.length > 0 || canCreate || exams.length === 0) && (
           <Card title="Your terms" description="Every term you can see, with its hubs and roster size.">
             {d.activeTerms.length === 0 ? (
               <EmptyState icon={<BookOpen className="size-8" />} title="No terms yet" action={canCreate && <ButtonLink href="/courses/new">Create a course</ButtonLink>}>
-                {canCreate ? "Create a course and add a term to get started." : exams.length ? "You supervise exams (below) but are not staff on a course term." : "You are not staff on any course yet. An instructor or admin can add you to a term."}
+                {canCreate ? "Create a course and add a term to get started." : "You are not staff on any course yet. An instructor or admin can add you to a term."}
               </EmptyState>
             ) : (
               <ul className="divide-y divide-slate-100">
@@ -60,9 +61,10 @@ export default async function DashboardPage() {
               </ul>
             )}
           </Card>
+          )}
           <Card title="Your exams" description="Upcoming exams you plan or supervise.">
             {exams.length === 0 ? (
-              <p className="text-sm text-slate-500">No upcoming exams.</p>
+              <p className="text-sm text-slate-500">{canCreate || d.activeTerms.length ? "No upcoming exams." : "You are not assigned to any exam yet. The exam's instructor can add you as a supervisor."}</p>
             ) : (
               <ul className="divide-y divide-slate-100">
                 {exams.map((e) => (

@@ -619,7 +619,7 @@ export function storePasswords(
       what.kind === "reissue"
         ? `Re-issued the password of ${found[0].username} in ${examLabel(e)}: the old one no longer works (passwords version ${version})`
         : `Printed ${plural(found.length, "sheet")} (${what.label}) for ${examLabel(e)}${reissued ? `, ${reissued} of them replacing earlier passwords` : ""} (passwords version ${version})`,
-    after: { participants: found.length, reissued, passwordsVersion: version, usernames: found.slice(0, 50).map((p) => p.username) },
+    after: { participants: found.length, reissued, version, usernames: found.slice(0, 50).map((p) => p.username) },
   });
   return { version, count: found.length, reissued };
 }

@@ -9,9 +9,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { formatOtp, generateOtp } from "./otp";
-import { peerJob, runPeer, sheetDate } from "./reference/peer";
-import { sheetsPdf, type SheetExam, type SheetRoom } from "./sheets";
+import { formatOtp, generateOtp } from "@/lib/exams/otp";
+import { peerJob, runPeer, sheetDate } from "@/lib/exams/reference/peer";
+import { sheetsPdf, type SheetExam, type SheetRoom } from "@/lib/exams/sheets";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-peer-"));
 afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));

@@ -19,6 +19,7 @@ import {
   type RenderResult,
   type VolumeMountSpecInput,
 } from "@/lib/render";
+import { normalizeUsername } from "@/lib/identity/username";
 import { getSettings, HUB_KEYS, type DeploymentSettings } from "./settings";
 
 /** Same rule as the renderer: no whitespace, path separators or braces. */
@@ -124,13 +125,24 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
 
   const memberships: RenderModelInput["memberships"] = [];
   const skip = (who: string, where: string) => warnings.push(`${who} in ${where} was left out: the name has spaces, '/', '\\' or braces.`);
+  // Names are normalized as the hub does (lib/identity/username.ts). Rows stored before that
+  // rule may spell one hub user twice (Alice, alice): they become one, and the list says so.
+  const spellings = new Map<string, Set<string>>();
+  const hubName = (stored: string, courseId: string) => {
+    const name = normalizeUsername(stored);
+    const key = `${courseId}\u0000${name}`;
+    const seen = spellings.get(key) ?? new Set<string>();
+    seen.add(stored);
+    spellings.set(key, seen);
+    return name;
+  };
 
   const studentRows = db.select({ termId: students.termId, username: students.username }).from(students).orderBy(asc(students.termId), asc(students.username)).all();
   let nStudents = 0;
   for (const s of studentRows) {
     const courseId = courseIdOfTerm.get(s.termId);
     if (!courseId) continue;
-    const username = s.username.trim();
+    const username = hubName(s.username, courseId);
     if (!RENDERABLE_USERNAME.test(username)) {
       skip(username, courseId);
       continue;
@@ -150,12 +162,18 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
   for (const s of staffRows) {
     const courseId = courseIdOfTerm.get(s.termId);
     if (!courseId || s.role === "supervisor") continue;
-    if (!RENDERABLE_USERNAME.test(s.username)) {
+    const username = hubName(s.username, courseId);
+    if (!RENDERABLE_USERNAME.test(username)) {
       skip(s.username, courseId);
       continue;
     }
-    memberships.push({ username: s.username, courseId, role: s.role });
+    memberships.push({ username, courseId, role: s.role });
     nStaff++;
+  }
+  for (const [key, seen] of spellings) {
+    if (seen.size < 2) continue;
+    const [courseId, name] = key.split("\u0000");
+    warnings.push(`${[...seen].sort().join(", ")} in ${courseId} are one hub user (${name}): JupyterHub does not tell upper and lower case apart.`);
   }
 
   // hub admins: the portal's active admin accounts and whom the settings add

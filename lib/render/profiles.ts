@@ -13,6 +13,7 @@
  * and only re-reads the index after its TTL.
  */
 import { createHash } from "node:crypto";
+import { normalizeUsername } from "../identity/username";
 import { fnv1a32 } from "./hash";
 import {
   type HubName,
@@ -280,7 +281,8 @@ export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfil
   for (const m of model.memberships) {
     const hit = termById.get(m.courseId);
     if (!hit || !roles.includes(m.role)) continue;
-    const user = m.username.trim();
+    // as the hub names the user (JupyterHub lower-cases at login): one key per hub user
+    const user = normalizeUsername(m.username);
     const key = profileKey(hit.term.courseCode, m.role, m.courseId);
     if (!profiles[key]) profiles[key] = buildEntry(model, hub, hit.term, m.role, hit.order);
     let set = perUser.get(user);

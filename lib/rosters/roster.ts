@@ -1,9 +1,10 @@
 import { createHash } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, like, or, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { students } from "@/lib/db/schema";
 import { getTerm } from "@/lib/courses/courses";
+import { normalizeUsername } from "@/lib/identity/username";
 import { diffRoster, parseRosterCsv, RosterFileError } from "./csv";
 
 export const MAX_ROSTER_BYTES = 10 * 1024 * 1024;
@@ -159,14 +160,16 @@ export function applyImport(
   return { added: added.length, removed: removed.length, updated: updated.length, unchanged: unchanged.length };
 }
 
-export function addStudent(termId: number, input: Partial<StudentFields> & { username: string }, { tx, audit }: ActionContext) {
+export function addStudent(termId: number, fields: Partial<StudentFields> & { username: string }, { tx, audit }: ActionContext) {
   const term = termLabel(tx, termId);
+  // the one username rule: "Alice" is the hub user "alice"
+  const input = { ...fields, username: normalizeUsername(fields.username) };
   const exists = tx
-    .select({ id: students.id })
+    .select({ username: students.username })
     .from(students)
-    .where(and(eq(students.termId, termId), eq(students.username, input.username)))
+    .where(and(eq(students.termId, termId), or(eq(students.username, input.username), sql`lower(${students.username}) = ${input.username}`)))
     .get();
-  if (exists) throw new ActionError("Already on the roster.", { username: [`${input.username} is already on this roster.`] });
+  if (exists) throw new ActionError("Already on the roster.", { username: [`${exists.username} is already on this roster (usernames are not case-sensitive).`] });
   const row = tx.insert(students).values({ termId, ...fieldsOf(input) }).returning().get();
   audit({ action: "roster.add", entityType: "student", entityId: row.id, courseId: term.courseId, summary: `Added ${input.username} to ${term.label}`, after: fieldsOf(input) });
   return row;

@@ -1,13 +1,13 @@
-import { asc, count, eq } from "drizzle-orm";
+import { asc, count, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { ROLES, termStaff, users } from "@/lib/db/schema";
-
-export const USERNAME_RULE = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+import { usernameField } from "@/lib/identity/schema";
 
 export const staffInput = z.object({
-  username: z.string().trim().regex(USERNAME_RULE, "Letters, digits, . _ @ - (up to 64), starting with a letter or digit."),
+  /** Normalized like every hub name (lib/identity/username.ts): `Irene` becomes `irene`. */
+  username: usernameField,
   displayName: z.string().trim().min(1, "Required.").max(200),
   email: z.union([z.literal(""), z.string().trim().email("Not an e-mail address.")]).default(""),
   role: z.enum(ROLES),
@@ -32,8 +32,13 @@ export function listStaff(db: DbOrTx) {
 }
 
 export function createStaff(input: StaffInput, passwordHash: string, { tx, audit }: ActionContext) {
-  const clash = tx.select({ id: users.id }).from(users).where(eq(users.username, input.username)).get();
-  if (clash) throw new ActionError("This username is taken.", { username: [`“${input.username}” exists already.`] });
+  // lower(): accounts older than the username rule may still be stored in another case.
+  const clash = tx
+    .select({ id: users.id, username: users.username })
+    .from(users)
+    .where(or(eq(users.username, input.username), sql`lower(${users.username}) = ${input.username}`))
+    .get();
+  if (clash) throw new ActionError("This username is taken.", { username: [`“${clash.username}” exists already (usernames are not case-sensitive).`] });
   const row = tx
     .insert(users)
     .values({ username: input.username, displayName: input.displayName, email: input.email || null, role: input.role, source: "local", passwordHash })

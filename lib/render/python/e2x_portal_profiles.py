@@ -24,6 +24,7 @@ import json
 import logging
 import os
 import time
+import unicodedata
 from collections import OrderedDict
 
 log = logging.getLogger("e2x_portal_profiles")
@@ -47,6 +48,15 @@ def shard_of(name, shard_count):
     if shard_count < 1:
         raise ValueError(f"bad shard count {shard_count}")
     return fnv1a32(name) % shard_count
+
+
+def normalize_username(name):
+    """The portal's username rule (lib/identity/username.ts): strip, Unicode NFC, lower case.
+
+    The portal keys ``users.json`` by this form; JupyterHub's ``Authenticator.normalize_username``
+    lower-cases and its login form strips, so for the names the portal accepts both agree.
+    """
+    return unicodedata.normalize("NFC", name.strip()).lower()
 
 
 def expand_username(value, username):
@@ -243,6 +253,7 @@ class ProfileStore:
 
     async def entries_for(self, username):
         """The user's profile entries, in the portal's order, and whether the hub is in exam mode."""
+        username = normalize_username(username)
         meta = await self.meta()
         user_shards = meta.get("userShards") or []
         profile_shards = meta.get("profileShards") or []

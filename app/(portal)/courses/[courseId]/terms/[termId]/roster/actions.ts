@@ -4,7 +4,7 @@ import { ActionError, defineAction } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { courseIdOfTerm } from "@/lib/courses/courses";
 import { addStudent, applyImport, MAX_ROSTER_BYTES, previewImport, removeStudents } from "@/lib/rosters/roster";
-import { USERNAME_RULE } from "@/lib/staff/staff";
+import { usernameField } from "@/lib/identity/schema";
 
 const id = z.coerce.number().int().positive();
 const termScope = (i: { termId: number }) => ({ courseId: courseIdOfTerm(getDb(), i.termId) ?? -1 });
@@ -66,7 +66,7 @@ const opt = z.string().trim().max(200).optional().transform((v) => v || undefine
 export const addStudentAction = defineAction({
   schema: z.object({
     termId: id,
-    username: z.string().trim().regex(USERNAME_RULE, "Letters, digits, . _ @ - (up to 64), starting with a letter or digit."),
+    username: usernameField,
     firstName: opt,
     lastName: opt,
     matrikel: z.string().trim().regex(/^\d{0,12}$/, "Digits only.").optional().transform((v) => v || undefined),

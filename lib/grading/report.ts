@@ -1,6 +1,6 @@
 /**
  * Reports for the examination board: one row per student (the submission that counts) with
- * submission time, hashcode and status. CSV (csv-stringify) and PDF (pdf-lib, A4, page numbers,
+ * submission time, hashcode and status. CSV (lib/csv/write) and PDF (pdf-lib, A4, page numbers,
  * generated-by footer).
  *
  * Exports:
@@ -9,7 +9,6 @@
  *   reportPdf(data, meta): Promise<Uint8Array>
  */
 import { and, asc, eq, isNull, sql } from "drizzle-orm";
-import { stringify } from "csv-stringify/sync";
 import { PDFDocument, rgb, StandardFonts, type PDFFont, type PDFPage } from "pdf-lib";
 import type { DbOrTx } from "@/lib/db/client";
 import { students, submissions } from "@/lib/db/schema";
@@ -19,6 +18,7 @@ import { getAssignment } from "./assignments";
 import { nbgraderCourseId } from "@/lib/render/model";
 import { computedHashcode } from "./submissions";
 import { portalTimeZone } from "./time";
+import { writeCsv, type CsvDialect } from "@/lib/csv/write";
 
 export interface ReportRow {
   student: string;
@@ -127,29 +127,27 @@ function notes(r: ReportRow): string {
   return out.join(", ");
 }
 
-export function reportCsv(data: ReportData): string {
-  return stringify(
-    data.rows.map((r) => [
-      r.student,
-      r.name ?? "",
-      r.matrikel ?? "",
-      data.assignment.name,
-      r.submittedAtUtc ?? "",
-      localTime(r.submittedAt),
-      r.hashcode ?? "",
-      r.computedHashcode ?? "",
-      r.status,
-      r.flags.filter((f) => f !== r.status).join(" "),
-      r.attempts,
-      r.key,
-    ]),
-    {
-      header: true,
-      columns: ["student", "name", "matrikel", "assignment", "submitted_at_utc", `submitted_at_${portalTimeZone().replace(/[^A-Za-z0-9]+/g, "_")}`, "hashcode_recorded", "hashcode_computed", "status", "flags", "attempts", "folder"],
-      bom: true,
-      record_delimiter: "\r\n",
-    },
-  );
+/**
+ * One row per student. Every cell goes through lib/csv/write (formula injection guarded: the
+ * hashcode and folder come from the student's own files). `excel-de`: `;` for German Excel.
+ */
+export function reportCsv(data: ReportData, opts: { dialect?: CsvDialect } = {}): string {
+  const header = ["student", "name", "matrikel", "assignment", "submitted_at_utc", `submitted_at_${portalTimeZone().replace(/[^A-Za-z0-9]+/g, "_")}`, "hashcode_recorded", "hashcode_computed", "status", "flags", "attempts", "folder"];
+  const rows = data.rows.map((r) => [
+    r.student,
+    r.name ?? "",
+    r.matrikel ?? "",
+    data.assignment.name,
+    r.submittedAtUtc ?? "",
+    localTime(r.submittedAt),
+    r.hashcode ?? "",
+    r.computedHashcode ?? "",
+    r.status,
+    r.flags.filter((f) => f !== r.status).join(" "),
+    r.attempts,
+    r.key,
+  ]);
+  return writeCsv([header, ...rows], { dialect: opts.dialect });
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,92 +1,144 @@
-import { stringify } from "csv-stringify/sync";
-
 /**
- * Roster CSV files: reading every layout the E2x tools produce, comparing an import with the
- * current roster, and writing files back out. Pure functions, no I/O.
+ * Roster CSV files: reading the files staff really have (the E2x tools' lists, university
+ * exports, hand-made Excel files), mapping their columns by meaning, comparing an import with
+ * the current roster, and writing files back out. Pure functions, no I/O.
  *
- * Reading (parseRosterCsv):
- * - Encoding: UTF-8 (with or without BOM); UTF-16 with BOM; anything that is not valid
- *   UTF-8 is decoded as Windows-1252 (German Excel's "CSV (Trennzeichen-getrennt)"), with a
- *   warning. Text is normalised to Unicode NFC.
- * - Separator: `,` or `;`, detected from the header line (outside quotes); an Excel
- *   `sep=;` first line is honoured and skipped.
- * - Quotes as in RFC 4180 (`""` inside quotes), CRLF, LF or CR line ends, quoted fields
- *   may span lines. Every field is trimmed. A stray text after a closing quote is kept.
- * - Empty lines and rows with only separators (`;;;`) are skipped silently.
- * - Row numbers are what Excel shows: header = row 1, one row per record, blank lines count,
- *   a `sep=` line does not. Without multi-line cells this is the file's line number.
- * - Rows with an empty or malformed user name, or with the wrong number of columns, are
- *   reported in `invalid` and left out. Extra columns are tolerated only when empty.
- * - A user name seen again is reported in `duplicates` and only its first row is kept.
- * - Password columns (exam account output, exam sheets) are never kept: dropped on reading,
- *   with a warning.
- * - Files larger than 10 MiB are refused before anything is decoded.
+ * Reading happens in two steps:
+ * 1. `readRosterSheet`: bytes -> records.
+ *    - Encoding: UTF-8 (with or without BOM); UTF-16 with BOM; anything that is not valid
+ *      UTF-8 is decoded as Windows-1252 (German Excel's "CSV (Trennzeichen-getrennt)"), with a
+ *      warning. Text is normalised to Unicode NFC.
+ *    - Separator: `,`, `;` or tab, detected from the first line (outside quotes); an Excel
+ *      `sep=;` first line is honoured and skipped.
+ *    - Records come from csv-parse (RFC 4180 quotes, `""` inside quotes, CRLF / LF / CR, quoted
+ *      fields spanning lines, spaces around quotes). A malformed quote costs only its own line:
+ *      the line is reported and reading resumes on the next one.
+ *    - Row numbers are what Excel shows: header = row 1, one row per record, blank lines count,
+ *      a `sep=` line does not. Without multi-line cells this is the file's line number.
+ *    - Files larger than 10 MiB are refused before anything is decoded.
+ * 2. `applyMapping`: records -> students, by a `ColumnMapping` (the meaning of every column).
+ *    `detectColumns` finds one from the header through aliases (German and English, any order,
+ *    any subset with an identity column); a file without a header or without an identity
+ *    column needs the user's mapping (`suggestMapping` proposes one, E2x layouts by position).
+ *    - Identity: the university account (FB02UID) when the row has one, else the username;
+ *      normalized by the one username rule (lib/identity/username.ts). When both are present
+ *      and differ, the username is an E2x exam login (`<course>-<FB02UID>`): not kept, named.
+ *    - Every cell is trimmed; rows with only separators are skipped; a row longer than the
+ *      header (with values) or missing a mapped column is rejected with its reason.
+ *    - A student seen again with the same data is kept once (reported as a duplicate); with
+ *      different data the later row is rejected (a conflict) so nothing is decided silently.
+ *    - Kept: username, FB02UID, names, matriculation number (as text: leading zeros stay),
+ *      room, seat, exam date (as written), backup flag. Not kept, and named in `notKept`:
+ *      passwords (never stored), exam logins, columns without a meaning.
+ *    - Rejected rows are shown back to the user without passwords; `rejectedRowsCsv` writes
+ *      them as a file to fix and import again.
  */
+import { parse } from "csv-parse/sync";
+import { checkUsername, normalizeUsername, parseExamLogin, USERNAME_PATTERN } from "@/lib/identity/username";
+import { foldHeader } from "@/lib/text/fold";
+import { unguardCell, writeCsv, type CsvDialect } from "@/lib/csv/write";
 
 // ---------------------------------------------------------------------------------------------
 // Types
 // ---------------------------------------------------------------------------------------------
 
-export type RosterFormat = "e2x-course" | "legacy" | "exam-input" | "exam-output" | "exam-sheet" | "portal";
+export type Delimiter = "," | ";" | "\t";
 
-export type Delimiter = "," | ";";
+/** The roster fields a file can carry (besides the username). */
+export type RosterField = "universityId" | "displayName" | "firstName" | "lastName" | "matrikel" | "room" | "seat" | "examDate" | "isBackup";
 
-/** The roster fields a file can carry (besides the user name). */
-export type RosterField =
-  | "universityId"
-  | "displayName"
-  | "firstName"
-  | "lastName"
-  | "matrikel"
-  | "room"
-  | "seat"
-  | "examDate"
-  | "isBackup";
+export const ROSTER_FIELDS: readonly RosterField[] = ["universityId", "displayName", "firstName", "lastName", "matrikel", "room", "seat", "examDate", "isBackup"];
 
-export const ROSTER_FIELDS: readonly RosterField[] = [
-  "universityId",
-  "displayName",
-  "firstName",
-  "lastName",
-  "matrikel",
-  "room",
-  "seat",
-  "examDate",
-  "isBackup",
+/** What a column means. `examLogin` and `password` are recognised and never kept. */
+export type ColumnMeaning = "username" | RosterField | "examLogin" | "password";
+
+export const COLUMN_MEANINGS: readonly { meaning: ColumnMeaning; label: string; kept: boolean }[] = [
+  { meaning: "username", label: "Username (hub login)", kept: true },
+  { meaning: "universityId", label: "University account (FB02UID)", kept: true },
+  { meaning: "displayName", label: "Name (full)", kept: true },
+  { meaning: "firstName", label: "First name", kept: true },
+  { meaning: "lastName", label: "Last name", kept: true },
+  { meaning: "matrikel", label: "Matriculation no.", kept: true },
+  { meaning: "room", label: "Room", kept: true },
+  { meaning: "seat", label: "Seat", kept: true },
+  { meaning: "examDate", label: "Exam date", kept: true },
+  { meaning: "isBackup", label: "Backup seat (yes/no)", kept: true },
+  { meaning: "examLogin", label: "Exam login (not kept)", kept: false },
+  { meaning: "password", label: "Password (never kept)", kept: false },
 ];
+
+/** The meaning of every column (null: not kept), and whether the first row is a header. */
+export interface ColumnMapping {
+  hasHeader: boolean;
+  columns: (ColumnMeaning | null)[];
+}
+
+export type RosterFormat =
+  | "e2x-course"
+  | "legacy"
+  | "exam-input"
+  | "exam-output"
+  | "exam-output-nopass"
+  | "exam-sheet"
+  | "portal"
+  | "by-name"
+  | "mapped";
+
+export const FORMAT_LABEL: Record<RosterFormat, string> = {
+  "e2x-course": "E2x course roster (Username)",
+  legacy: "E2x course roster, old layout (FB02UID)",
+  "exam-input": "E2x exam account list (input)",
+  "exam-output": "E2x exam account list (output)",
+  "exam-output-nopass": "E2x exam account list (output without passwords)",
+  "exam-sheet": "E2x exam sheet list",
+  portal: "Portal layout (as the full export writes it)",
+  "by-name": "Columns recognised by their names",
+  mapped: "Columns as mapped by hand",
+};
 
 /** One student as read from a file. Optional fields are present only when the cell had a value. */
 export type ParsedRow = {
   /** Row number as Excel shows it (header = 1). */
   row: number;
-  /** Trimmed, lower-cased (unless disabled) and checked against USERNAME_PATTERN. */
+  /** Normalized (lib/identity/username.ts). */
   username: string;
-  /** The university account (`FB02UID`) when the file's login name is a separate exam account. */
+  /** The FB02UID, when the file has that column (normalized; the identity then). */
   universityId?: string;
   /** `Name` column, or first + last name. */
   displayName?: string;
   firstName?: string;
   lastName?: string;
-  /** Student number (`Matrikel`). */
+  /** Student number (`Matrikel`), as text. */
   matrikel?: string;
   room?: string;
   /** `Platz` / `seat`. */
   seat?: string;
   /** `Date` as written in the file (not reinterpreted). */
   examDate?: string;
-  /** exam sheets: `is_backup` (spare accounts kept for the room). */
+  /** `is_backup`: a spare seat. */
   isBackup?: boolean;
 };
 
-export type InvalidRow = { row: number; raw: string; reason: string };
-
-export type DuplicateRow = {
+export type InvalidRow = {
   row: number;
-  username: string;
-  /** Row that was kept. */
-  firstRow: number;
-  /** True when both rows carry the same data; false when they disagree (the first one wins). */
-  identical: boolean;
+  /** The row as text, passwords replaced by `***`. */
+  raw: string;
+  reason: string;
+  /** A conflicting duplicate: the student's first row. */
+  firstRow?: number;
+  /** The username the row names, when it could be read. */
+  username?: string;
+};
+
+export type DuplicateRow = { row: number; username: string; firstRow: number };
+
+export type NotKept = {
+  /** Header text, or `Column N` without a header. */
+  column: string;
+  index: number;
+  reason: "password" | "exam-login" | "no-meaning";
+  /** Non-empty cells in the column. */
+  values: number;
 };
 
 export type RosterEncoding = "utf-8" | "windows-1252" | "utf-16le" | "utf-16be";
@@ -96,11 +148,18 @@ export type ParsedRoster = {
   formatLabel: string;
   delimiter: Delimiter;
   encoding: RosterEncoding;
-  /** Header cells as found in the file. */
+  hasHeader: boolean;
+  /** Header cells as found in the file (`Column N` without a header). */
   columns: string[];
+  mapping: ColumnMapping;
+  /** Identifies the file's shape, for remembering a mapping (see `sheetSignature`). */
+  signature: string;
   rows: ParsedRow[];
   invalid: InvalidRow[];
   duplicates: DuplicateRow[];
+  notKept: NotKept[];
+  /** Exam logins the file named: how many, and those that do not follow `<prefix>-<FB02UID>`. */
+  examLogins: { count: number; prefixes: string[]; unusual: number; examples: { row: number; login: string; account: string }[] };
   /** Things the user should know that did not make a row invalid (dropped passwords, encoding ...). */
   warnings: string[];
 };
@@ -108,22 +167,19 @@ export type ParsedRoster = {
 export type ParseRosterOptions = {
   /** Default 10 MiB. */
   maxBytes?: number;
-  /**
-   * Lower-case user names (default true). JupyterHub lower-cases names at login, so `Alice`
-   * and `alice` are one hub user; duplicates are found case-insensitively either way.
-   */
-  lowercaseUsernames?: boolean;
   /** Default "auto": BOM, then strict UTF-8, else Windows-1252. Only used for Buffer input. */
   encoding?: "auto" | RosterEncoding;
+  /** The meaning of every column; default: detected from the header. */
+  mapping?: ColumnMapping;
 };
 
-export type RosterFileErrorCode = "too-large" | "empty" | "unknown-header";
+export type RosterFileErrorCode = "too-large" | "empty" | "unknown-header" | "bad-mapping";
 
 export class RosterFileError extends Error {
   constructor(
     readonly code: RosterFileErrorCode,
     message: string,
-    readonly details: { size?: number; maxBytes?: number; header?: string[]; acceptedHeaders?: string[] } = {},
+    readonly details: { size?: number; maxBytes?: number; header?: string[]; suggestion?: ColumnMapping } = {},
   ) {
     super(message);
     this.name = "RosterFileError";
@@ -132,136 +188,87 @@ export class RosterFileError extends Error {
 
 export const MAX_ROSTER_FILE_BYTES = 10 * 1024 * 1024;
 
-/**
- * Allowed user names: ASCII letter or digit first, then letters, digits, `.`, `_`, `@`, `-`,
- * 64 characters at most.
- *
- * Why: the name ends up in hub URLs (`/user/<name>/`), in Kubernetes object names that
- * KubeSpawner derives from it, in NFS paths (`homes/<mode>/students/<course_id>/<name>`) and
- * in shell-driven tools. Spaces, quotes, slashes and non-ASCII letters break or get escaped
- * differently in each of those; a leading `.` or `-` could make a hidden directory, `..`, or a
- * command-line option. University accounts (FB02UID) and generated exam accounts fit the
- * rule; `@` admits e-mail-style logins.
- */
-export const USERNAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
-
-export const USERNAME_RULE =
-  "letters A-Z, digits and . _ @ - only, starting with a letter or digit, at most 64 characters";
-
 // ---------------------------------------------------------------------------------------------
-// Formats
+// Column names
 // ---------------------------------------------------------------------------------------------
 
-type ColumnTarget = RosterField | "username" | "password";
-
-type ColumnSpec = { name: string; target: ColumnTarget; optional?: boolean };
-
-type FormatSpec = {
-  format: RosterFormat;
-  label: string;
-  header: string;
-  columns: ColumnSpec[];
-  /** Any subset of the columns (with the username) is accepted, in any order. */
-  subset?: boolean;
+/** Header aliases, compared after `foldHeader` (lower case, umlauts folded, only a-z 0-9). */
+const ALIASES: Record<ColumnMeaning, string[]> = {
+  username: ["username", "user", "benutzername", "nutzername", "login", "loginname", "userid", "hubuser"],
+  universityId: ["fb02uid", "uid", "kennung", "benutzerkennung", "nutzerkennung", "hochschulkennung", "unikennung", "universityaccount", "universityid", "account"],
+  displayName: ["name", "fullname", "vollername", "displayname", "anzeigename", "nachnamevorname", "namevorname", "teilnehmer", "studentname"],
+  firstName: ["firstname", "vorname", "givenname", "rufname"],
+  lastName: ["lastname", "nachname", "familienname", "surname", "familyname", "sn"],
+  matrikel: ["matrikel", "matrikelnummer", "matrikelnr", "matrnr", "matnr", "mtknr", "matriculationnumber", "matriculationno", "matrikulationsnummer", "studentnumber", "studentid"],
+  room: ["raum", "room", "hoersaal", "saal", "roomnumber", "raumnummer"],
+  seat: ["platz", "seat", "sitzplatz", "platznummer", "platznr", "seatnumber", "sitz"],
+  examDate: ["date", "datum", "examdate", "pruefungsdatum", "klausurdatum", "termin"],
+  isBackup: ["isbackup", "backup", "ersatz", "ersatzplatz", "reserve", "spare"],
+  examLogin: ["examlogin", "examusername", "pruefungslogin", "klausurlogin"],
+  password: ["password", "passwort", "kennwort", "pw", "pwd", "otp", "onetimepassword", "einmalpasswort"],
 };
 
-const col = (name: string, target: ColumnTarget, optional = false): ColumnSpec => ({ name, target, optional });
+const ALIAS_INDEX = new Map<string, ColumnMeaning>();
+for (const [meaning, names] of Object.entries(ALIASES) as [ColumnMeaning, string[]][]) for (const n of names) ALIAS_INDEX.set(n, meaning);
 
-/** Header row of exportFullCsv, also read back as the "portal" format. */
-export const PORTAL_COLUMNS = [
-  col("Username", "username"),
-  col("FB02UID", "universityId"),
-  col("Name", "displayName"),
-  col("First name", "firstName"),
-  col("Last name", "lastName"),
-  col("Matrikel", "matrikel"),
-  col("Room", "room"),
-  col("Seat", "seat"),
-  col("Date", "examDate"),
-  col("Backup", "isBackup"),
-] as const satisfies readonly ColumnSpec[];
+/** The meaning a header cell names, if any. */
+export function meaningOfHeader(header: string): ColumnMeaning | null {
+  return ALIAS_INDEX.get(foldHeader(header)) ?? null;
+}
 
-const FORMATS: FormatSpec[] = [
-  {
-    format: "e2x-course",
-    label: "E2x course roster (Username)",
-    header: "Username",
-    columns: [col("Username", "username")],
-  },
-  {
-    format: "legacy",
-    label: "E2x course roster, old layout (FB02UID)",
-    header: "FB02UID",
-    columns: [col("FB02UID", "username")],
-  },
-  {
-    format: "exam-input",
-    label: "E2x exam account list, input",
-    header: "Name,FB02UID,Matrikel,Room,Platz,Date",
-    columns: [col("Name", "displayName"), col("FB02UID", "username"), col("Matrikel", "matrikel"), col("Room", "room"), col("Platz", "seat"), col("Date", "examDate")],
-  },
-  {
-    // The generated exam account (Username) is the login on the exam hub; FB02UID is kept
-    // as the university account it belongs to.
-    format: "exam-output",
-    label: "E2x exam account list, output",
-    header: "Name,FB02UID,Username,Password,Matrikel,Raum,Platz,Date",
-    columns: [
-      col("Name", "displayName"),
-      col("FB02UID", "universityId"),
-      col("Username", "username"),
-      col("Password", "password"),
-      col("Matrikel", "matrikel"),
-      col("Raum", "room"),
-      col("Platz", "seat"),
-      col("Date", "examDate"),
-    ],
-  },
-  {
-    format: "exam-sheet",
-    label: "E2x exam sheet list",
-    header: "first_name,last_name,room,seat,username,password[,is_backup]",
-    columns: [
-      col("first_name", "firstName"),
-      col("last_name", "lastName"),
-      col("room", "room"),
-      col("seat", "seat"),
-      col("username", "username"),
-      col("password", "password"),
-      col("is_backup", "isBackup", true),
-    ],
-  },
-  {
-    format: "portal",
-    label: "E2x Hub Portal export",
-    header: PORTAL_COLUMNS.map((c) => c.name).join(","),
-    columns: [...PORTAL_COLUMNS],
-    subset: true,
-  },
+/** Header of exportFullCsv (and of the sample file). */
+export const PORTAL_COLUMNS: readonly { name: string; meaning: ColumnMeaning }[] = [
+  { name: "Username", meaning: "username" },
+  { name: "FB02UID", meaning: "universityId" },
+  { name: "Name", meaning: "displayName" },
+  { name: "First name", meaning: "firstName" },
+  { name: "Last name", meaning: "lastName" },
+  { name: "Matrikel", meaning: "matrikel" },
+  { name: "Room", meaning: "room" },
+  { name: "Seat", meaning: "seat" },
+  { name: "Date", meaning: "examDate" },
+  { name: "Backup", meaning: "isBackup" },
 ];
 
-/** The headers parseRosterCsv understands, as shown in error messages. */
-export const ACCEPTED_HEADERS: readonly string[] = FORMATS.map((f) => f.header);
+/** A column's name in files the portal writes (rejected rows without a header). */
+const CANONICAL_NAME: Record<ColumnMeaning, string> = {
+  ...(Object.fromEntries(PORTAL_COLUMNS.map((c) => [c.meaning, c.name])) as Record<ColumnMeaning, string>),
+  examLogin: "Exam login",
+  password: "Password",
+};
 
-const norm = (s: string) => s.replace(/\s+/g, " ").trim().toLowerCase();
+/** E2x layouts, by the set of their (folded) header names. */
+const LAYOUTS: { format: RosterFormat; names: string[]; optional?: string[] }[] = [
+  { format: "e2x-course", names: ["username"] },
+  { format: "legacy", names: ["fb02uid"] },
+  { format: "exam-input", names: ["name", "fb02uid", "matrikel", "raum", "platz", "date"] },
+  { format: "exam-input", names: ["name", "fb02uid", "matrikel", "room", "platz", "date"] },
+  { format: "exam-output", names: ["name", "fb02uid", "username", "password", "matrikel", "raum", "platz", "date"] },
+  { format: "exam-output-nopass", names: ["name", "fb02uid", "username", "matrikel", "raum", "platz", "date"] },
+  { format: "exam-sheet", names: ["firstname", "lastname", "room", "seat", "username", "password"], optional: ["isbackup"] },
+  { format: "portal", names: PORTAL_COLUMNS.map((c) => foldHeader(c.name)) },
+];
 
-function detectFormat(header: string[]): { spec: FormatSpec; index: Map<ColumnTarget, number> } | null {
-  const cells = header.map(norm);
-  if (new Set(cells).size !== cells.length) return null;
-  for (const spec of FORMATS) {
-    const byName = new Map(spec.columns.map((c) => [norm(c.name), c] as const));
-    if (!cells.every((c) => byName.has(c))) continue;
-    const present = new Set(cells);
-    const required = spec.subset ? spec.columns.filter((c) => c.target === "username") : spec.columns.filter((c) => !c.optional);
-    if (!required.every((c) => present.has(norm(c.name)))) continue;
-    // A lone "Username" column is the E2x course roster, not a one-column portal export.
-    if (spec.subset && cells.length === 1) continue;
-    const index = new Map<ColumnTarget, number>();
-    cells.forEach((c, i) => index.set(byName.get(c)!.target, i));
-    return { spec, index };
+function layoutOf(header: readonly string[]): RosterFormat {
+  const folded = header.map(foldHeader);
+  const set = new Set(folded);
+  if (set.size !== folded.length) return "by-name";
+  for (const l of LAYOUTS) {
+    const allowed = new Set([...l.names, ...(l.optional ?? [])]);
+    if (l.names.every((n) => set.has(n)) && folded.every((n) => allowed.has(n))) return l.format;
   }
-  return null;
+  return "by-name";
 }
+
+/** The E2x layouts the reader knows by name, for messages. */
+export const KNOWN_LAYOUTS: readonly string[] = [
+  "Username",
+  "FB02UID",
+  "Name,FB02UID,Matrikel,Raum,Platz,Date",
+  "Name,FB02UID,Username,Password,Matrikel,Raum,Platz,Date",
+  "Name,FB02UID,Username,Matrikel,Raum,Platz,Date",
+  "first_name,last_name,room,seat,username,password[,is_backup]",
+];
 
 // ---------------------------------------------------------------------------------------------
 // Decoding
@@ -287,12 +294,21 @@ function decode(input: Buffer | string, encoding: ParseRosterOptions["encoding"]
 }
 
 // ---------------------------------------------------------------------------------------------
-// Tokenizer
+// Records
 // ---------------------------------------------------------------------------------------------
 
-type RawRecord = { row: number; fields: string[]; raw: string; error?: string };
+export type RawRecord = { row: number; fields: string[]; raw: string; error?: string };
 
-/** Index just past the end of the physical line that contains `pos` (its line break included). */
+/** The text of a file as records, before any column has a meaning. */
+export type RosterSheet = {
+  encoding: RosterEncoding;
+  delimiter: Delimiter;
+  records: RawRecord[];
+  /** Encoding and `sep=` notes. */
+  warnings: string[];
+};
+
+/** Index of the end of the physical line starting at `pos`, and of the next line. */
 function endOfLine(text: string, pos: number): { contentEnd: number; next: number } {
   let i = pos;
   while (i < text.length && text[i] !== "\n" && text[i] !== "\r") i++;
@@ -301,120 +317,106 @@ function endOfLine(text: string, pos: number): { contentEnd: number; next: numbe
   return { contentEnd: i, next: i + 1 };
 }
 
-/**
- * Splits text into records. Quoted fields may contain separators, `""` and line breaks; an
- * unterminated quote invalidates only its own line (tokenizing resumes on the next line).
- */
-function tokenize(text: string, delim: Delimiter, firstRow: number): RawRecord[] {
-  const records: RawRecord[] = [];
-  const n = text.length;
-  let i = 0;
-  let row = firstRow;
-  while (i < n) {
-    const start = i;
-    const fields: string[] = [];
-    let broken = false;
-    for (;;) {
-      // Spaces before an opening quote are insignificant.
-      let j = i;
-      while (j < n && (text[j] === " " || text[j] === "\t")) j++;
-      if (text[j] === '"') {
-        j++;
-        let value = "";
-        let seg = j;
-        let closed = false;
-        while (j < n) {
-          if (text[j] === '"') {
-            if (text[j + 1] === '"') {
-              value += text.slice(seg, j + 1);
-              j += 2;
-              seg = j;
-              continue;
-            }
-            value += text.slice(seg, j);
-            j++;
-            closed = true;
-            break;
-          }
-          j++;
-        }
-        if (!closed) {
-          broken = true;
-          break;
-        }
-        // Text between the closing quote and the next separator is kept (lenient).
-        let k = j;
-        while (k < n && text[k] !== delim && text[k] !== "\n" && text[k] !== "\r") k++;
-        fields.push(value + text.slice(j, k));
-        i = k;
-      } else {
-        let k = i;
-        while (k < n && text[k] !== delim && text[k] !== "\n" && text[k] !== "\r") k++;
-        fields.push(text.slice(i, k));
-        i = k;
-      }
-      if (i < n && text[i] === delim) {
-        i++;
-        continue;
-      }
-      break;
-    }
-    if (broken) {
-      const { contentEnd, next } = endOfLine(text, start);
-      records.push({ row, fields: [], raw: text.slice(start, contentEnd), error: "a quoted field is not closed (missing \")" });
-      i = next;
-      row++;
-      continue;
-    }
-    const contentEnd = i;
-    if (i < n) i += text[i] === "\r" && text[i + 1] === "\n" ? 2 : 1;
-    records.push({ row, fields, raw: text.slice(start, contentEnd) });
-    row++;
-  }
-  return records;
-}
-
 /** Counts separators outside quotes on the first line. */
 function detectDelimiter(line: string): Delimiter {
   let inQuotes = false;
-  let commas = 0;
-  let semicolons = 0;
+  const n = { ",": 0, ";": 0, "\t": 0 };
   for (const ch of line) {
     if (ch === '"') inQuotes = !inQuotes;
-    else if (!inQuotes && ch === ",") commas++;
-    else if (!inQuotes && ch === ";") semicolons++;
+    else if (!inQuotes && (ch === "," || ch === ";" || ch === "\t")) n[ch]++;
   }
-  return semicolons > commas ? ";" : ",";
+  if (n["\t"] > n[","] && n["\t"] > n[";"]) return "\t";
+  return n[";"] > n[","] ? ";" : ",";
 }
 
-// ---------------------------------------------------------------------------------------------
-// Parsing
-// ---------------------------------------------------------------------------------------------
+const QUOTE_ERRORS: Record<string, string> = {
+  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed (missing ")',
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: "text follows a closing quote",
+  CSV_INVALID_CLOSING_QUOTE: "text follows a closing quote",
+};
 
-/** Cells starting with = + - @ are written with a leading ' (see exportFullCsv); undo that. */
-function unguard(value: string): string {
-  return /^'[=+\-@]/.test(value) ? value.slice(1) : value;
+/**
+ * A line csv-parse refused: read with quotes off, then a field of the form `"x" y` becomes
+ * `x y` (what a spreadsheet shows). An opening quote without a closing one stays an error.
+ */
+function lenientLine(line: string, delimiter: Delimiter): string[] | null {
+  const fields = parse(line, { delimiter, quote: false, relax_column_count: true, skip_empty_lines: false })[0] as string[] | undefined;
+  if (!fields) return [""];
+  const out: string[] = [];
+  for (const f of fields) {
+    const t = f.trim();
+    if (!t.startsWith('"')) {
+      out.push(f);
+      continue;
+    }
+    const m = /^"((?:[^"]|"")*)"(.*)$/s.exec(t);
+    if (!m) return null;
+    out.push(m[1].replace(/""/g, '"') + m[2]);
+  }
+  return out;
 }
 
-function parseBool(value: string): boolean {
-  return ["1", "true", "yes", "y", "x", "ja", "wahr"].includes(value.trim().toLowerCase());
+/**
+ * Splits text into records with csv-parse. When csv-parse refuses a record (a broken quote), the
+ * records before it are kept, its first line is read leniently or reported, and parsing resumes
+ * on the following line.
+ */
+function splitRecords(text: string, delimiter: Delimiter, firstRow: number): RawRecord[] {
+  const out: RawRecord[] = [];
+  let rest = text;
+  let row = firstRow;
+  while (rest.length > 0) {
+    // csv-parse counts UTF-8 bytes: slice the same bytes for each record's raw text
+    const bytes = Buffer.from(rest, "utf8");
+    const got: RawRecord[] = [];
+    let consumed = 0;
+    try {
+      parse(bytes, {
+        delimiter,
+        record_delimiter: ["\r\n", "\n", "\r"],
+        relax_quotes: true,
+        relax_column_count: true,
+        skip_empty_lines: false,
+        trim: true,
+        on_record: (record: string[], ctx: { bytes: number }) => {
+          const raw = bytes.subarray(consumed, ctx.bytes).toString("utf8").replace(/(\r\n|\n|\r)$/, "");
+          got.push({ row: row + got.length, fields: record, raw });
+          consumed = ctx.bytes;
+          return null;
+        },
+      });
+      out.push(...got);
+      break;
+    } catch (err) {
+      const code = (err as { code?: string }).code ?? "";
+      if (!(code in QUOTE_ERRORS)) throw err;
+      out.push(...got);
+      row += got.length;
+      const start = bytes.subarray(consumed).toString("utf8");
+      const { contentEnd, next } = endOfLine(start, 0);
+      const line = start.slice(0, contentEnd);
+      const lenient = code === "CSV_QUOTE_NOT_CLOSED" ? null : lenientLine(line, delimiter);
+      out.push(lenient ? { row, fields: lenient, raw: line } : { row, fields: [], raw: line, error: QUOTE_ERRORS[code] });
+      row++;
+      if (next === 0) break;
+      rest = start.slice(next);
+    }
+  }
+  return out;
 }
 
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
-/**
- * Reads a roster file. Throws RosterFileError for files that cannot be a roster at all
- * (too large, empty, unknown header); problems with single rows are reported in the result.
- */
-export function parseRosterCsv(input: Buffer | string, opts: ParseRosterOptions = {}): ParsedRoster {
+const EMPTY = "The file is empty: expected one student per row (with or without a header row).";
+
+/** Decodes a file and splits it into records. Throws RosterFileError (too large, empty). */
+export function readRosterSheet(input: Buffer | string, opts: Pick<ParseRosterOptions, "maxBytes" | "encoding"> = {}): RosterSheet {
   const maxBytes = opts.maxBytes ?? MAX_ROSTER_FILE_BYTES;
   const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
   if (size > maxBytes) {
     throw new RosterFileError("too-large", `The file is ${mb(size)}; roster files may be at most ${mb(maxBytes)}.`, { size, maxBytes });
   }
-  const lowercase = opts.lowercaseUsernames ?? true;
   const warnings: string[] = [];
-
   const decoded = decode(input, opts.encoding);
   let text = decoded.text.normalize("NFC");
   if (decoded.encoding === "windows-1252") {
@@ -431,108 +433,335 @@ export function parseRosterCsv(input: Buffer | string, opts: ParseRosterOptions 
     text = text.slice(next);
     firstRow++;
   }
-  if (text.trim() === "") throw new RosterFileError("empty", "The file is empty: expected a header row and one student per row.");
+  if (text.trim() === "") throw new RosterFileError("empty", EMPTY);
 
   // Excel's "sep=;" directive: Excel hides this line, so it does not count as a row.
   let delimiter: Delimiter;
   const first = endOfLine(text, 0);
-  const sep = /^sep=([,;])$/i.exec(text.slice(0, first.contentEnd).trim());
+  const sep = /^\s*sep=([,;\t]) *$/i.exec(text.slice(0, first.contentEnd));
   if (sep) {
     delimiter = sep[1] as Delimiter;
     text = text.slice(first.next);
-    if (text.trim() === "") throw new RosterFileError("empty", "The file is empty: expected a header row and one student per row.");
+    if (text.trim() === "") throw new RosterFileError("empty", EMPTY);
+    warnings.push(`The file starts with an Excel "sep=${delimiter === "\t" ? "\\t" : delimiter}" line; it was skipped.`);
   } else {
     delimiter = detectDelimiter(text.slice(0, first.contentEnd));
   }
+  return { encoding: decoded.encoding, delimiter, records: splitRecords(text, delimiter, firstRow), warnings };
+}
 
-  const records = tokenize(text, delimiter, firstRow);
-  const headerRecord = records.find((r) => !r.error && r.fields.some((f) => f.trim() !== ""));
-  const headerCells = headerRecord ? headerRecord.fields.map((f) => f.trim()) : [];
-  while (headerCells.length > 1 && headerCells[headerCells.length - 1] === "") headerCells.pop();
-  const detected = headerRecord ? detectFormat(headerCells) : null;
-  if (!headerRecord || !detected) {
-    const found = headerCells.join(delimiter) || "(nothing)";
+const isBlank = (rec: RawRecord) => !rec.error && rec.fields.every((f) => f.trim() === "");
+
+function trimmedCells(rec: RawRecord): string[] {
+  const cells = rec.fields.map((f) => f.trim());
+  while (cells.length > 0 && cells[cells.length - 1] === "") cells.pop();
+  return cells;
+}
+
+/** The first record with content (the header, if the file has one). */
+function firstContent(sheet: RosterSheet): RawRecord | undefined {
+  return sheet.records.find((r) => !isBlank(r) && !r.error);
+}
+
+/** Number of columns: the header's, or the widest row of a headerless file. */
+function widthOf(sheet: RosterSheet, hasHeader: boolean): number {
+  const head = firstContent(sheet);
+  if (hasHeader) return Math.max(1, head ? trimmedCells(head).length : 1);
+  return Math.max(1, ...sheet.records.filter((r) => !r.error).map((r) => trimmedCells(r).length));
+}
+
+/**
+ * Identifies a file's shape for remembering its mapping: the folded header cells, or the
+ * number of columns of a headerless file.
+ */
+export function sheetSignature(sheet: RosterSheet, hasHeader: boolean): string {
+  const head = firstContent(sheet);
+  if (hasHeader && head) return `header:${trimmedCells(head).map(foldHeader).join("|")}`;
+  return `columns:${widthOf(sheet, false)}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Detecting and suggesting a mapping
+// ---------------------------------------------------------------------------------------------
+
+const looksLikeUsername = (v: string | undefined) => !!v && USERNAME_PATTERN.test(normalizeUsername(v));
+/** A first-row cell that is data, not a column name: digits, or a lower-case login like `wus-abc`. */
+const looksLikeData = (v: string) => /\d/.test(v) || (v === v.toLowerCase() && /[-._@]/.test(v) && looksLikeUsername(v));
+
+export type Detection =
+  /** The header names an identity column: importable as it is. */
+  | { ok: true; mapping: ColumnMapping; format: RosterFormat; header: string[] }
+  /** No header, or no column names the student: the user maps the columns. */
+  | { ok: false; suggestion: ColumnMapping; header: string[] };
+
+function headerMeanings(header: readonly string[]): (ColumnMeaning | null)[] {
+  const used = new Set<ColumnMeaning>();
+  return header.map((h) => {
+    const m = meaningOfHeader(h);
+    if (!m || used.has(m)) return null;
+    used.add(m);
+    return m;
+  });
+}
+
+/** The mapping the header names, if it names the student. */
+export function detectColumns(sheet: RosterSheet): Detection {
+  const head = firstContent(sheet);
+  const header = head ? trimmedCells(head) : [];
+  const meanings = headerMeanings(header);
+  if (meanings.includes("username") || meanings.includes("universityId")) {
+    return { ok: true, mapping: { hasHeader: true, columns: meanings }, format: layoutOf(header), header };
+  }
+  return { ok: false, suggestion: suggestMapping(sheet), header };
+}
+
+/**
+ * A starting point for the column-mapping step. Headerless E2x lists by position: the exam
+ * account input (6 columns), output (8, or 7 without passwords), exam sheet lists (6 or 7), a
+ * one-column list of usernames; otherwise the header's known names plus a guess of the column
+ * holding usernames.
+ */
+export function suggestMapping(sheet: RosterSheet): ColumnMapping {
+  const head = firstContent(sheet);
+  const first = head ? trimmedCells(head) : [];
+  const named = headerMeanings(first);
+  const hasHeader = named.some((m) => m !== null) || !first.some(looksLikeData);
+  const width = widthOf(sheet, hasHeader);
+  const data = sheet.records.filter((r) => !r.error && !isBlank(r) && (!hasHeader || r !== head)).slice(0, 20).map(trimmedCells);
+  const sample = data[0] ?? [];
+  const pad = (cols: (ColumnMeaning | null)[]) => [...cols, ...Array<null>(Math.max(0, width - cols.length)).fill(null)].slice(0, width);
+  if (!hasHeader) {
+    if (width === 1) return { hasHeader, columns: ["username"] };
+    if (looksLikeUsername(sample[1])) {
+      if (width === 6) return { hasHeader, columns: ["displayName", "universityId", "matrikel", "room", "seat", "examDate"] };
+      if (width === 7) return { hasHeader, columns: ["displayName", "universityId", "examLogin", "matrikel", "room", "seat", "examDate"] };
+      if (width === 8) return { hasHeader, columns: ["displayName", "universityId", "examLogin", "password", "matrikel", "room", "seat", "examDate"] };
+    }
+    if ((width === 6 || width === 7) && looksLikeUsername(sample[4])) {
+      return { hasHeader, columns: pad(["firstName", "lastName", "room", "seat", "username", "password", width === 7 ? "isBackup" : null]) };
+    }
+  }
+  const columns = pad(hasHeader ? named : []);
+  if (!columns.includes("username") && !columns.includes("universityId")) {
+    // the free column whose values most often look like usernames (ties: the leftmost)
+    let best = -1;
+    let bestScore = 0;
+    for (let i = 0; i < width; i++) {
+      if (columns[i] !== null) continue;
+      const score = data.filter((r) => looksLikeUsername(r[i]) && /[a-z]/i.test(r[i] ?? "")).length;
+      if (score > bestScore) [best, bestScore] = [i, score];
+    }
+    if (best >= 0) columns[best] = "username";
+  }
+  return { hasHeader, columns };
+}
+
+/** Problems with a mapping (empty when it can be applied). */
+export function mappingProblems(mapping: ColumnMapping, width: number): string[] {
+  const out: string[] = [];
+  if (mapping.columns.length !== width) out.push(`The mapping has ${mapping.columns.length} columns, the file ${width}.`);
+  const seen = new Map<ColumnMeaning, number>();
+  mapping.columns.forEach((m, i) => {
+    if (m === null) return;
+    if (seen.has(m)) out.push(`Columns ${seen.get(m)! + 1} and ${i + 1} are both "${COLUMN_MEANINGS.find((x) => x.meaning === m)?.label}".`);
+    else seen.set(m, i);
+  });
+  if (!seen.has("username") && !seen.has("universityId")) out.push("Choose the column with the username or the FB02UID.");
+  return out;
+}
+
+/** First rows of a file for the mapping step; cells of password columns (as mapped or suggested) are masked. */
+export function sheetSample(sheet: RosterSheet, mapping: ColumnMapping, n = 5): { header: string[] | null; rows: { row: number; cells: string[] }[]; width: number } {
+  const width = widthOf(sheet, mapping.hasHeader);
+  const head = firstContent(sheet);
+  const mask = (cells: string[]) => cells.map((c, i) => (mapping.columns[i] === "password" && c !== "" ? "***" : c));
+  const rows = sheet.records
+    .filter((r) => !isBlank(r) && (!mapping.hasHeader || r !== head))
+    .slice(0, n)
+    .map((r) => ({ row: r.row, cells: r.error ? [r.raw] : mask(trimmedCells(r)) }));
+  return { header: mapping.hasHeader && head ? trimmedCells(head) : null, rows, width };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Applying a mapping
+// ---------------------------------------------------------------------------------------------
+
+const TRUE = new Set(["1", "true", "yes", "y", "x", "ja", "j", "wahr"]);
+const FALSE = new Set(["0", "false", "no", "n", "nein", "falsch", "-"]);
+
+const FIELD_LABEL: Record<RosterField, string> = {
+  universityId: "FB02UID",
+  displayName: "name",
+  firstName: "first name",
+  lastName: "last name",
+  matrikel: "matriculation no.",
+  room: "room",
+  seat: "seat",
+  examDate: "date",
+  isBackup: "backup",
+};
+
+/** Reads a roster file: a given mapping, or the one its header names. */
+export function parseRosterCsv(input: Buffer | string, opts: ParseRosterOptions = {}): ParsedRoster {
+  const sheet = readRosterSheet(input, opts);
+  if (opts.mapping) return applyMapping(sheet, opts.mapping);
+  const d = detectColumns(sheet);
+  if (!d.ok) {
+    const found = d.header.join(sheet.delimiter) || "(nothing)";
     throw new RosterFileError(
       "unknown-header",
-      `Unknown roster layout: the first row is "${found}". The first row must be one of these headers (separated by , or ;):\n` +
-        ACCEPTED_HEADERS.map((h) => `  ${h}`).join("\n"),
-      { header: headerCells, acceptedHeaders: [...ACCEPTED_HEADERS] },
+      `No column of the first row names the student: "${found}". Choose what each column means, or give the file a header row with a column Username or FB02UID. Known E2x layouts:\n` +
+        KNOWN_LAYOUTS.map((h) => `  ${h}`).join("\n"),
+      { header: d.header, suggestion: d.suggestion },
     );
   }
-  const { spec, index } = detected;
-  const width = headerCells.length;
-  const minWidth = spec.columns.reduce((m, c) => (c.optional || !index.has(c.target) ? m : Math.max(m, index.get(c.target)! + 1)), 1);
+  return applyMapping(sheet, d.mapping);
+}
+
+/** Students from a sheet by the meaning of every column. Throws RosterFileError("bad-mapping"). */
+export function applyMapping(sheet: RosterSheet, mapping: ColumnMapping): ParsedRoster {
+  const width = widthOf(sheet, mapping.hasHeader);
+  const problems = mappingProblems(mapping, width);
+  if (problems.length) throw new RosterFileError("bad-mapping", problems.join(" "), { suggestion: suggestMapping(sheet) });
+
+  const head = mapping.hasHeader ? firstContent(sheet) : undefined;
+  const header = head ? trimmedCells(head) : [];
+  const columns = Array.from({ length: width }, (_, i) => header[i] ?? `Column ${i + 1}`);
+  const detected = mapping.hasHeader ? headerMeanings(header) : null;
+  const sameAsHeader = detected !== null && detected.length === mapping.columns.length && detected.every((m, i) => m === mapping.columns[i]);
+  const format: RosterFormat = sameAsHeader ? layoutOf(header) : "mapped";
+
+  const index = new Map<ColumnMeaning, number>();
+  mapping.columns.forEach((m, i) => m && index.set(m, i));
+  const optional = new Set<ColumnMeaning>(["isBackup", "examLogin", "password"]);
+  const minWidth = Math.max(1, ...mapping.columns.map((m, i) => (m && !optional.has(m) ? i + 1 : 0)));
 
   const rows: ParsedRow[] = [];
   const invalid: InvalidRow[] = [];
   const duplicates: DuplicateRow[] = [];
   const seen = new Map<string, ParsedRow>();
+  const filled = new Array<number>(width).fill(0);
+  const examLogins: ParsedRoster["examLogins"] = { count: 0, prefixes: [], unusual: 0, examples: [] };
+  const prefixes = new Map<string, number>();
   let passwords = 0;
-  let lowercased = 0;
+  let renamed = 0;
 
-  // Invalid rows are shown back to the user (and may be logged): never with a password in them.
+  // Rows are shown back to the user (and may be logged): never with a password in them.
   const passwordAt = index.get("password");
+  const quote = (f: string) => (f.includes(sheet.delimiter) || /["\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
   const rawOf = (rec: RawRecord): string => {
     if (passwordAt === undefined) return rec.raw;
     if (rec.error) return "(row not shown: it may contain a password)";
-    return rec.fields.map((f, i) => (i === passwordAt && f.trim() !== "" ? "***" : f)).join(delimiter);
+    return rec.fields.map((f, i) => (i === passwordAt && f.trim() !== "" ? "***" : quote(f))).join(sheet.delimiter);
   };
 
-  for (const rec of records) {
-    if (rec.row <= headerRecord.row) continue;
+  for (const rec of sheet.records) {
+    if (rec === head || isBlank(rec)) continue;
     if (rec.error) {
       invalid.push({ row: rec.row, raw: rawOf(rec), reason: rec.error });
       continue;
     }
-    const cells = rec.fields.map((f) => f.trim());
-    if (cells.every((c) => c === "")) continue; // blank line or ";;;;"
-    let count = cells.length;
-    while (count > width && cells[count - 1] === "") count--; // trailing empty cells from Excel
-    if (count > width || count < minWidth) {
-      invalid.push({ row: rec.row, raw: rawOf(rec), reason: `expected ${width} column${width === 1 ? "" : "s"}, found ${count}` });
-      continue;
-    }
-    const cell = (target: ColumnTarget): string | undefined => {
-      const i = index.get(target);
-      if (i === undefined) return undefined;
-      const v = cells[i];
-      return v === undefined || v === "" ? undefined : v;
+    const cells = trimmedCells(rec);
+    cells.forEach((c, i) => {
+      if (c !== "" && i < width) filled[i]++;
+    });
+    const cell = (m: ColumnMeaning): string | undefined => {
+      const i = index.get(m);
+      const v = i === undefined ? undefined : cells[i];
+      return v === undefined || v === "" ? undefined : unguardCell(v);
     };
-
+    const identityOf = (): string | undefined => {
+      const v = cell("universityId") ?? cell("username");
+      if (v === undefined) return undefined;
+      const c = checkUsername(v);
+      return c.ok ? c.username : undefined;
+    };
+    const reject = (reason: string, extra: Partial<InvalidRow> = {}) => {
+      const username = identityOf();
+      invalid.push({ row: rec.row, raw: rawOf(rec), reason, ...(username ? { username } : {}), ...extra });
+    };
+    if (cells.length > width) {
+      reject(`expected ${width} column${width === 1 ? "" : "s"}, found ${cells.length}`);
+      continue;
+    }
+    // present but empty trailing cells are fine; missing ones are not (the row is shifted or cut)
+    if (rec.fields.length < minWidth) {
+      reject(`expected ${width} column${width === 1 ? "" : "s"}, found ${rec.fields.length}`);
+      continue;
+    }
     if (cell("password") !== undefined) passwords++;
-    const rawName = cell("username");
-    if (rawName === undefined) {
-      invalid.push({ row: rec.row, raw: rawOf(rec), reason: "the user name is empty" });
+
+    const account = cell("universityId");
+    const login = cell("username");
+    const identity = account ?? login;
+    if (identity === undefined) {
+      reject(index.has("universityId") && !index.has("username") ? "the FB02UID is empty" : "the user name is empty");
       continue;
     }
-    if (!USERNAME_PATTERN.test(rawName)) {
-      invalid.push({ row: rec.row, raw: rawOf(rec), reason: `user name "${rawName}" is not allowed (${USERNAME_RULE})` });
+    const check = checkUsername(identity);
+    if (!check.ok) {
+      reject(check.reason);
       continue;
     }
-    const username = lowercase ? rawName.toLowerCase() : rawName;
-    if (username !== rawName) lowercased++;
+    const username = check.username;
+    if (username !== identity) renamed++;
+
+    // A username beside a different FB02UID is the exam login the E2x tools made from it.
+    const exam = cell("examLogin") ?? (account !== undefined && login !== undefined && normalizeUsername(login) !== username ? login : undefined);
+    if (exam !== undefined) {
+      examLogins.count++;
+      const p = parseExamLogin(exam);
+      if (p && p.account === username) prefixes.set(p.prefix, (prefixes.get(p.prefix) ?? 0) + 1);
+      else if (++examLogins.unusual <= 20) examLogins.examples.push({ row: rec.row, login: exam, account: username });
+    }
 
     const parsed: ParsedRow = { row: rec.row, username };
+    if (account !== undefined) parsed.universityId = username;
+    let bad: string | null = null;
     for (const field of ROSTER_FIELDS) {
+      if (field === "universityId") continue;
       const v = cell(field);
       if (v === undefined) continue;
-      if (field === "isBackup") parsed.isBackup = parseBool(v);
-      else parsed[field] = unguard(v);
+      if (field === "isBackup") {
+        const t = v.toLowerCase();
+        if (TRUE.has(t)) parsed.isBackup = true;
+        else if (FALSE.has(t)) parsed.isBackup = false;
+        else bad = `the backup flag "${v}" is neither yes nor no`;
+      } else parsed[field] = v;
+    }
+    if (bad) {
+      reject(bad);
+      continue;
     }
     if (parsed.displayName === undefined && (parsed.firstName || parsed.lastName)) {
       parsed.displayName = [parsed.firstName, parsed.lastName].filter(Boolean).join(" ");
     }
 
-    const key = username.toLowerCase();
-    const earlier = seen.get(key);
+    const earlier = seen.get(username);
     if (earlier) {
-      duplicates.push({ row: rec.row, username, firstRow: earlier.row, identical: sameData(earlier, parsed) });
+      const differ = ROSTER_FIELDS.filter((f) => earlier[f] !== undefined && parsed[f] !== undefined && earlier[f] !== parsed[f]);
+      if (differ.length > 0) {
+        reject(`${username} is already on row ${earlier.row} with a different ${differ.map((f) => FIELD_LABEL[f]).join(", ")}`, { firstRow: earlier.row, username });
+        continue;
+      }
+      for (const f of ROSTER_FIELDS) if (earlier[f] === undefined && parsed[f] !== undefined) (earlier as Record<string, unknown>)[f] = parsed[f];
+      duplicates.push({ row: rec.row, username, firstRow: earlier.row });
       continue;
     }
-    seen.set(key, parsed);
+    seen.set(username, parsed);
     rows.push(parsed);
   }
 
+  examLogins.prefixes = [...prefixes.keys()].sort();
+  const notKept: NotKept[] = [];
+  mapping.columns.forEach((m, i) => {
+    if (m === "password") notKept.push({ column: columns[i], index: i, reason: "password", values: filled[i] });
+    else if (m === "examLogin" || (m === "username" && examLogins.count > 0 && index.has("universityId"))) {
+      if (filled[i] > 0) notKept.push({ column: columns[i], index: i, reason: "exam-login", values: examLogins.count });
+    } else if (m === null && filled[i] > 0) notKept.push({ column: columns[i], index: i, reason: "no-meaning", values: filled[i] });
+  });
+
+  const warnings = [...sheet.warnings];
   if (index.has("password")) {
     warnings.push(
       passwords > 0
@@ -540,26 +769,37 @@ export function parseRosterCsv(input: Buffer | string, opts: ParseRosterOptions 
         : "The password column was dropped: passwords are never imported or stored.",
     );
   }
-  if (lowercased > 0) {
-    warnings.push(`${lowercased} user name${lowercased === 1 ? " was" : "s were"} lower-cased (JupyterHub treats user names case-insensitively).`);
+  if (examLogins.count > 0) {
+    const usual = examLogins.prefixes.map((p) => `${p}-<FB02UID>`).join(", ");
+    warnings.push(
+      `${examLogins.count} exam login${examLogins.count === 1 ? "" : "s"} (${usual || "other names"}) ${examLogins.count === 1 ? "was" : "were"} not kept: students are imported by their FB02UID, and the portal derives exam logins as <course>-<FB02UID>.` +
+        (examLogins.unusual > 0
+          ? ` ${examLogins.unusual} of them do not follow that rule (e.g. ${examLogins.examples[0].login} for ${examLogins.examples[0].account}); those students will get a different login.`
+          : ""),
+    );
   }
-  if (sep) warnings.push(`The file starts with an Excel "sep=${delimiter}" line; it was skipped.`);
+  if (renamed > 0) {
+    warnings.push(`${renamed} user name${renamed === 1 ? " was" : "s were"} lower-cased or normalized (JupyterHub treats user names case-insensitively).`);
+  }
+  const unkept = notKept.filter((n) => n.reason === "no-meaning");
+  if (unkept.length > 0) warnings.push(`Not kept (no meaning chosen): ${unkept.map((n) => `"${n.column}"`).join(", ")}.`);
 
   return {
-    format: spec.format,
-    formatLabel: spec.label,
-    delimiter,
-    encoding: decoded.encoding,
-    columns: headerCells,
+    format,
+    formatLabel: FORMAT_LABEL[format],
+    delimiter: sheet.delimiter,
+    encoding: sheet.encoding,
+    hasHeader: mapping.hasHeader,
+    columns,
+    mapping: { hasHeader: mapping.hasHeader, columns: [...mapping.columns] },
+    signature: sheetSignature(sheet, mapping.hasHeader),
     rows,
     invalid,
     duplicates,
+    notKept,
+    examLogins,
     warnings,
   };
-}
-
-function sameData(a: ParsedRow, b: ParsedRow): boolean {
-  return ROSTER_FIELDS.every((f) => a[f] === b[f]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -579,7 +819,7 @@ export type RosterDiff<E extends ExistingStudent> = {
   added: ParsedRow[];
   /** On the roster, not in the file: removed by a "replace" import (always empty for "merge"). */
   removed: E[];
-  /** On the roster, not in the file, left alone by a "merge" import (always empty for "replace"). */
+  /** On the roster, not in the file, left alone by a "merge" import (and by "replace" when `protect` names them). */
   kept: E[];
   /** In both, with different data. `after` is the record to store: the existing values with the file's values on top. */
   updated: { username: string; before: E; after: RosterRecord; row: ParsedRow; changes: FieldChange[] }[];
@@ -591,15 +831,17 @@ export type DiffOptions = {
   mode: "replace" | "merge";
   /**
    * Fields to compare. Default: those the existing record has as properties (null counts),
-   * so a field the roster does not store (e.g. the exam date) never shows as a change.
+   * so a field the roster does not store never shows as a change.
    */
   fields?: readonly RosterField[];
+  /** Usernames a "replace" import must not remove (students whose row was rejected). */
+  protect?: Iterable<string>;
 };
 
 /**
- * Compares an import with the current roster. User names match case-insensitively; `after`
- * keeps the roster's spelling of the name. A value missing or empty in the file never blanks
- * a stored value (an import adds and corrects data, it does not erase it).
+ * Compares an import with the current roster. Usernames match by the one username rule;
+ * `after` keeps the roster's spelling of the name. A value missing or empty in the file never
+ * blanks a stored value (an import adds and corrects data, it does not erase it).
  */
 export function diffRoster<E extends ExistingStudent>(
   existing: readonly E[],
@@ -609,22 +851,21 @@ export function diffRoster<E extends ExistingStudent>(
   const incoming = Array.isArray(parsed) ? (parsed as readonly ParsedRow[]) : (parsed as ParsedRoster).rows;
   const byName = new Map<string, E>();
   for (const e of existing) {
-    const key = e.username.trim().toLowerCase();
+    const key = normalizeUsername(e.username);
     if (!byName.has(key)) byName.set(key, e);
   }
   const diff: RosterDiff<E> = { mode: opts.mode, added: [], removed: [], kept: [], updated: [], unchanged: [] };
   const matched = new Set<string>();
 
   for (const row of incoming) {
-    const key = row.username.toLowerCase();
+    const key = normalizeUsername(row.username);
     if (matched.has(key)) continue; // duplicate in a hand-made row list
+    matched.add(key);
     const before = byName.get(key);
     if (!before) {
       diff.added.push(row);
-      matched.add(key);
       continue;
     }
-    matched.add(key);
     const fields = opts.fields ?? ROSTER_FIELDS.filter((f) => f in before);
     const after: RosterRecord = { username: before.username };
     for (const f of ROSTER_FIELDS) {
@@ -645,66 +886,85 @@ export function diffRoster<E extends ExistingStudent>(
     else diff.unchanged.push({ username: before.username, before, row });
   }
 
-  const left = [...byName.entries()].filter(([key]) => !matched.has(key)).map(([, e]) => e);
-  if (opts.mode === "replace") diff.removed = left;
-  else diff.kept = left;
+  const protect = new Set([...(opts.protect ?? [])].map(normalizeUsername));
+  for (const [key, e] of byName) {
+    if (matched.has(key)) continue;
+    if (opts.mode === "replace" && !protect.has(key)) diff.removed.push(e);
+    else diff.kept.push(e);
+  }
   return diff;
 }
 
 // ---------------------------------------------------------------------------------------------
-// Export
+// Writing
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The E2x course roster file: header `Username`, one name per line, LF line ends, UTF-8
- * without BOM (the E2x tools read it with Python's csv module / pandas, where a BOM would
- * become part of the first column name). Names are trimmed, blanks dropped, repeats written
- * once; order is kept.
+ * The E2x course roster file the hubs read: header `Username`, one name per line, LF line
+ * ends, UTF-8 without BOM (the E2x tools read it with pandas; a BOM would become part of the
+ * first column name). Names are normalized, blanks dropped, repeats written once; order kept.
  */
 export function exportE2xCsv(usernames: Iterable<string>): string {
   const seen = new Set<string>();
   const rows: string[][] = [["Username"]];
   for (const raw of usernames) {
-    const name = raw.trim();
+    const name = normalizeUsername(raw);
     if (!name || seen.has(name)) continue;
     seen.add(name);
     rows.push([name]);
   }
-  return stringify(rows, { record_delimiter: "unix" });
+  return writeCsv(rows, { delimiter: ",", bom: false, eol: "\n" });
 }
 
-export type ExportFullOptions = {
-  /** Default ",". Use ";" for double-clicking in Excel with German regional settings. */
-  delimiter?: Delimiter;
-};
-
-/** Excel runs cells starting with these as formulas (CSV injection): they get a leading '. */
-function guard(value: string): string {
-  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+function portalCells(s: RosterRecord | ExistingStudent): string[] {
+  return PORTAL_COLUMNS.map((c) => {
+    const v = c.meaning === "username" ? s.username : s[c.meaning as RosterField];
+    if (v === null || v === undefined) return "";
+    if (typeof v === "boolean") return v ? "yes" : "no";
+    return String(v).trim();
+  });
 }
 
 /**
- * Every field of every student, with the header PORTAL_COLUMNS (parseRosterCsv reads it back
- * as the "portal" format).
- *
- * Written as UTF-8 with a BOM and CRLF line ends, quoted where needed (RFC 4180): the BOM is
- * what makes Excel read the file as UTF-8, so umlauts show correctly; without it Excel
- * assumes the Windows code page. Excel splits columns on the system list separator when a
- * file is double-clicked; that is ";" on German Windows, so pass `{ delimiter: ";" }` for
- * those users (Data > From Text/CSV handles either). Cells that Excel would run as a formula
- * (starting with = + - @) are prefixed with ' and read back without it.
+ * Every field of every student, with the header PORTAL_COLUMNS (read back as the portal
+ * layout). `standard`: `,`; `excel-de`: `;` for double-clicking in German Excel. Both UTF-8
+ * with BOM and CRLF (lib/csv/write.ts), cells guarded against formula injection.
  */
-export function exportFullCsv(students: Iterable<RosterRecord | ExistingStudent>, opts: ExportFullOptions = {}): string {
+export function exportFullCsv(students: Iterable<RosterRecord | ExistingStudent>, opts: { dialect?: CsvDialect } = {}): string {
   const rows: string[][] = [PORTAL_COLUMNS.map((c) => c.name)];
-  for (const s of students) {
-    rows.push(
-      PORTAL_COLUMNS.map((c) => {
-        const v = c.target === "username" ? s.username : s[c.target as RosterField];
-        if (v === null || v === undefined) return "";
-        if (typeof v === "boolean") return v ? "yes" : "no";
-        return guard(String(v).trim());
-      }),
-    );
+  for (const s of students) rows.push(portalCells(s));
+  return writeCsv(rows, { dialect: opts.dialect });
+}
+
+/** A sample file with the portal layout: what an import expects, with made-up students. */
+export function sampleRosterCsv(opts: { dialect?: CsvDialect } = {}): string {
+  const students: RosterRecord[] = [
+    { username: "mmuste2s", universityId: "mmuste2s", displayName: "Mustermann, Max", firstName: "Max", lastName: "Mustermann", matrikel: "0123456", room: "C-116", seat: "12", examDate: "24.07.2026", isBackup: false },
+    { username: "jmuell2s", universityId: "jmuell2s", displayName: "Müller, Jürgen", firstName: "Jürgen", lastName: "Müller", matrikel: "9012345", room: "C-116", seat: "13", examDate: "24.07.2026", isBackup: false },
+    { username: "aweiss2s", universityId: "aweiss2s", displayName: "Weiß, Anna-Lena", firstName: "Anna-Lena", lastName: "Weiß", matrikel: "0098765", room: "C-117", seat: "1", examDate: "24.07.2026", isBackup: true },
+  ];
+  return exportFullCsv(students, opts);
+}
+
+/**
+ * The rejected rows of an import as a file to fix and import again: the file's own columns
+ * (its header, or the mapped meanings' names), then `Row in file` and `Problem`. Passwords are
+ * blanked. Written with the file's own separator.
+ */
+export function rejectedRowsCsv(sheet: RosterSheet, parsed: ParsedRoster): string {
+  const width = parsed.mapping.columns.length;
+  const header = parsed.hasHeader ? parsed.columns : parsed.mapping.columns.map((m, i) => (m ? CANONICAL_NAME[m] : `Column ${i + 1}`));
+  const byRow = new Map(sheet.records.map((r) => [r.row, r]));
+  const rows: string[][] = [[...header, "Row in file", "Problem"]];
+  for (const bad of parsed.invalid) {
+    const rec = byRow.get(bad.row);
+    let cells: string[];
+    if (!rec || rec.error) cells = [parsed.mapping.columns.includes("password") ? "" : (rec?.raw ?? bad.raw), ...Array<string>(Math.max(0, width - 1)).fill("")];
+    else {
+      cells = rec.fields.map((f, i) => (parsed.mapping.columns[i] === "password" ? "" : f.trim()));
+      while (cells.length < width) cells.push("");
+    }
+    rows.push([...cells, String(bad.row), bad.reason]);
   }
-  return stringify(rows, { delimiter: opts.delimiter ?? ",", record_delimiter: "windows", bom: true });
+  return writeCsv(rows, { delimiter: sheet.delimiter === ";" ? ";" : ",", bom: true });
 }

@@ -2,6 +2,7 @@ import { count } from "drizzle-orm";
 import { writeAudit } from "@/lib/audit/audit";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
 import { defaultMounts } from "@/lib/courses/schemas";
+import { studentSearchKey } from "@/lib/rosters/search";
 import type { Db } from "./client";
 import { courses, students, termStaff, terms, users, type Hub, type Role, type TermRole } from "./schema";
 
@@ -25,7 +26,8 @@ export function demoStudents(n: number, offset = 0) {
     const firstName = FIRST[(i * 7) % FIRST.length];
     const lastName = LAST[(i * 11 + Math.floor(i / 25)) % LAST.length];
     const username = `${asciiFold(firstName)[0]}${asciiFold(lastName).slice(0, 5)}${2 + (i % 97)}s`.replace(/[^a-z0-9]/g, "") + (i >= 97 ? String(i) : "");
-    out.push({ username, firstName, lastName, matrikel: String(9_100_000 + i * 37) });
+    const student = { username, firstName, lastName, matrikel: String(9_100_000 + i * 37) };
+    out.push({ ...student, searchKey: studentSearchKey(student) });
   }
   return out;
 }

@@ -1,16 +1,38 @@
+/**
+ * A term's student roster in the database: listing and searching, importing a file (preview,
+ * then apply exactly that preview), the column mappings remembered per course, adding and
+ * removing students. The file format itself is lib/rosters/csv.ts.
+ */
 import { createHash } from "node:crypto";
-import { and, asc, count, desc, eq, inArray, like, or, sql, type SQL } from "drizzle-orm";
+import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
-import { students } from "@/lib/db/schema";
+import { rosterColumnMappings, students } from "@/lib/db/schema";
 import { getTerm } from "@/lib/courses/courses";
 import { normalizeUsername } from "@/lib/identity/username";
-import { diffRoster, parseRosterCsv, RosterFileError } from "./csv";
+import { searchTerms } from "@/lib/text/fold";
+import {
+  applyMapping,
+  detectColumns,
+  diffRoster,
+  readRosterSheet,
+  rejectedRowsCsv,
+  RosterFileError,
+  sheetSample,
+  sheetSignature,
+  suggestMapping,
+  type ColumnMapping,
+  type ParsedRoster,
+  type RosterSheet,
+} from "./csv";
+import { likeTerm, studentSearchKey } from "./search";
 
 export const MAX_ROSTER_BYTES = 10 * 1024 * 1024;
 
 export type StudentRow = typeof students.$inferSelect;
-export type StudentFields = Pick<StudentRow, "username" | "firstName" | "lastName" | "displayName" | "matrikel" | "room" | "seat">;
+export type StudentFields = Pick<StudentRow, "username" | "universityId" | "firstName" | "lastName" | "displayName" | "matrikel" | "room" | "seat" | "examDate" | "isBackup">;
+
+const FIELDS = ["username", "universityId", "firstName", "lastName", "displayName", "matrikel", "room", "seat", "examDate", "isBackup"] as const satisfies readonly (keyof StudentFields)[];
 
 export interface StudentQuery {
   q?: string;
@@ -20,30 +42,24 @@ export interface StudentQuery {
   dir?: "asc" | "desc";
 }
 
+/** Conditions for a search: every folded term must occur in the student's search key. */
+export function studentSearch(q: string | undefined): SQL[] {
+  return searchTerms(q ?? "").map((t) => sql`${students.searchKey} like ${likeTerm(t)} escape '\\'`);
+}
+
 /** One page of a term's roster; the database does the searching and paging. */
 export function listStudents(db: DbOrTx, termId: number, query: StudentQuery = {}) {
   const pageSize = Math.min(Math.max(query.pageSize ?? 50, 10), 500);
-  const conds: SQL[] = [eq(students.termId, termId)];
-  const q = query.q?.trim();
-  if (q) {
-    const pat = `%${q}%`;
-    conds.push(
-      or(
-        like(students.username, pat),
-        like(students.lastName, pat),
-        like(students.firstName, pat),
-        like(students.displayName, pat),
-        like(students.matrikel, pat),
-      )!,
-    );
-  }
-  const where = and(...conds);
+  const where = and(eq(students.termId, termId), ...studentSearch(query.q));
   const total = db.select({ n: count() }).from(students).where(where).get()?.n ?? 0;
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pages);
-  const col = { username: students.username, lastName: students.lastName, matrikel: students.matrikel, createdAt: students.id }[
-    query.sort ?? "username"
-  ];
+  const col = {
+    username: students.username,
+    lastName: sql`coalesce(${students.lastName}, ${students.displayName})`,
+    matrikel: students.matrikel,
+    createdAt: students.id,
+  }[query.sort ?? "username"];
   const rows = db
     .select()
     .from(students)
@@ -62,50 +78,149 @@ export function allStudents(db: DbOrTx, termId: number): StudentRow[] {
 /** A fingerprint of the roster, so an import applies only onto the roster its preview saw. */
 export function rosterVersion(db: DbOrTx, termId: number): string {
   const h = createHash("sha256");
-  for (const s of allStudents(db, termId)) {
-    h.update([s.username, s.firstName, s.lastName, s.displayName, s.matrikel, s.room, s.seat].map((v) => v ?? "").join("\u0000") + "\n");
-  }
+  for (const s of allStudents(db, termId)) h.update(FIELDS.map((f) => String(s[f] ?? "")).join("\u0000") + "\n");
   return h.digest("hex").slice(0, 16);
 }
 
-export type ImportMode = "merge" | "replace";
-
-/** Everything the preview shows; nothing is written. */
-export function previewImport(db: DbOrTx, termId: number, bytes: Buffer, mode: ImportMode) {
-  if (bytes.byteLength > MAX_ROSTER_BYTES) {
-    const msg = `The file is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB; files over 10 MB are refused.`;
-    throw new ActionError(msg, { file: [msg] });
-  }
-  let parsed;
-  try {
-    parsed = parseRosterCsv(bytes);
-  } catch (err) {
-    if (err instanceof RosterFileError) throw new ActionError(err.message, { file: [err.message] });
-    throw err;
-  }
-  const existing = allStudents(db, termId);
-  const diff = diffRoster(existing, parsed.rows, { mode });
-  return {
-    fileHash: createHash("sha256").update(bytes).digest("hex").slice(0, 16),
-    version: rosterVersion(db, termId),
-    mode,
-    parsed,
-    diff,
-  };
-}
-
-export type ImportPreview = ReturnType<typeof previewImport>;
-
-function fieldsOf(r: Partial<StudentFields> & { username: string }): StudentFields {
-  return {
-    username: r.username,
+/** The row values of a student: normalized username, every kept field, its search key. */
+export function studentValues(r: Partial<StudentFields> & { username: string }) {
+  const v: StudentFields = {
+    username: normalizeUsername(r.username),
+    universityId: r.universityId ?? null,
     firstName: r.firstName ?? null,
     lastName: r.lastName ?? null,
     displayName: r.displayName ?? null,
     matrikel: r.matrikel ?? null,
     room: r.room ?? null,
     seat: r.seat ?? null,
+    examDate: r.examDate ?? null,
+    isBackup: r.isBackup ?? null,
   };
+  return { ...v, searchKey: studentSearchKey(v) };
+}
+
+function fieldsOf(r: Partial<StudentFields> & { username: string }): StudentFields {
+  const { searchKey: _k, ...v } = studentValues(r);
+  return v;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Column mappings remembered per course
+
+export type MappingSource = "detected" | "remembered" | "chosen";
+
+export function rememberedMapping(db: DbOrTx, courseId: number, signature: string): ColumnMapping | null {
+  const row = db
+    .select({ mapping: rosterColumnMappings.mapping })
+    .from(rosterColumnMappings)
+    .where(and(eq(rosterColumnMappings.courseId, courseId), eq(rosterColumnMappings.signature, signature)))
+    .get();
+  return row ? (row.mapping as ColumnMapping) : null;
+}
+
+function rememberMapping(tx: DbOrTx, courseId: number, signature: string, mapping: ColumnMapping, userId: number) {
+  tx.insert(rosterColumnMappings)
+    .values({ courseId, signature, mapping, updatedById: userId })
+    .onConflictDoUpdate({ target: [rosterColumnMappings.courseId, rosterColumnMappings.signature], set: { mapping, updatedById: userId, updatedAt: new Date() } })
+    .run();
+}
+
+const sameMapping = (a: ColumnMapping, b: ColumnMapping) => a.hasHeader === b.hasHeader && a.columns.length === b.columns.length && a.columns.every((m, i) => m === b.columns[i]);
+
+// ---------------------------------------------------------------------------------------------
+// Import
+
+export type ImportMode = "merge" | "replace";
+
+/** What the mapping step shows: the first rows, and a mapping to start from. */
+export interface MappingStep {
+  header: string[] | null;
+  rows: { row: number; cells: string[] }[];
+  width: number;
+  suggestion: ColumnMapping;
+}
+
+export type PreviewResult =
+  | { kind: "needs-mapping"; fileHash: string; delimiter: string; encoding: string; step: MappingStep; message: string }
+  | ({ kind: "preview" } & ImportPreview);
+
+export interface ImportPreview {
+  fileHash: string;
+  version: string;
+  mode: ImportMode;
+  parsed: ParsedRoster;
+  mappingSource: MappingSource;
+  step: MappingStep;
+  diff: ReturnType<typeof diffRoster<StudentRow>>;
+}
+
+function readSheet(bytes: Buffer): RosterSheet {
+  if (bytes.byteLength > MAX_ROSTER_BYTES) {
+    const msg = `The file is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB; files over 10 MB are refused.`;
+    throw new ActionError(msg, { file: [msg] });
+  }
+  try {
+    return readRosterSheet(bytes);
+  } catch (err) {
+    if (err instanceof RosterFileError) throw new ActionError(err.message, { file: [err.message] });
+    throw err;
+  }
+}
+
+function apply(sheet: RosterSheet, mapping: ColumnMapping): ParsedRoster {
+  try {
+    return applyMapping(sheet, mapping);
+  } catch (err) {
+    if (err instanceof RosterFileError) throw new ActionError(err.message, { mapping: [err.message] });
+    throw err;
+  }
+}
+
+const hashOf = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
+
+/**
+ * The mapping a file gets: the one given, else one remembered for this course and file shape,
+ * else the one its header names; null when the user has to map the columns.
+ */
+function chooseMapping(db: DbOrTx, courseId: number, sheet: RosterSheet, given?: ColumnMapping): { mapping: ColumnMapping; source: MappingSource } | null {
+  if (given) return { mapping: given, source: "chosen" };
+  const byHeader = rememberedMapping(db, courseId, sheetSignature(sheet, true));
+  if (byHeader && byHeader.columns.length === sheetSample(sheet, byHeader, 0).width) return { mapping: byHeader, source: "remembered" };
+  const d = detectColumns(sheet);
+  if (d.ok) return { mapping: d.mapping, source: "detected" };
+  const byWidth = rememberedMapping(db, courseId, sheetSignature(sheet, false));
+  if (byWidth && !byWidth.hasHeader && byWidth.columns.length === sheetSample(sheet, byWidth, 0).width) return { mapping: byWidth, source: "remembered" };
+  return null;
+}
+
+function stepOf(sheet: RosterSheet, mapping: ColumnMapping): MappingStep {
+  const s = sheetSample(sheet, mapping, 5);
+  return { header: s.header, rows: s.rows, width: s.width, suggestion: mapping };
+}
+
+/** Everything the preview shows; nothing is written. */
+export function previewImport(db: DbOrTx, termId: number, bytes: Buffer, mode: ImportMode, opts: { mapping?: ColumnMapping } = {}): PreviewResult {
+  return buildPreview(db, termId, bytes, mode, opts).result;
+}
+
+function buildPreview(db: DbOrTx, termId: number, bytes: Buffer, mode: ImportMode, opts: { mapping?: ColumnMapping }): { result: PreviewResult; sheet: RosterSheet } {
+  const term = getTerm(db, termId);
+  if (!term) throw new ActionError("This term no longer exists.");
+  const sheet = readSheet(bytes);
+  const fileHash = hashOf(bytes);
+  const chosen = chooseMapping(db, term.course.id, sheet, opts.mapping);
+  if (!chosen) {
+    const suggestion = suggestMapping(sheet);
+    const message = suggestion.hasHeader
+      ? "No column of this file is named Username or FB02UID. Choose what each column means."
+      : "This file has no header row. Choose what each column means.";
+    return { sheet, result: { kind: "needs-mapping", fileHash, delimiter: sheet.delimiter, encoding: sheet.encoding, step: stepOf(sheet, suggestion), message } };
+  }
+  const parsed = apply(sheet, chosen.mapping);
+  const existing = allStudents(db, termId);
+  const protect = parsed.invalid.map((i) => i.username).filter((u): u is string => !!u);
+  const diff = diffRoster(existing, parsed.rows, { mode, protect });
+  return { sheet, result: { kind: "preview", fileHash, version: rosterVersion(db, termId), mode, parsed, mappingSource: chosen.source, step: stepOf(sheet, chosen.mapping), diff } };
 }
 
 function termLabel(db: DbOrTx, termId: number) {
@@ -114,25 +229,35 @@ function termLabel(db: DbOrTx, termId: number) {
   return { label: `${row.course.code} ${row.term.term}`, courseId: row.course.id };
 }
 
-/** Applies an import atomically, refusing invalid files and rosters that changed since the preview. */
+export interface ApplyOptions {
+  mapping?: ColumnMapping;
+  /** Import the valid rows and leave the rejected ones out (an explicit choice). */
+  partial?: boolean;
+}
+
+/** Applies an import atomically, refusing files and rosters that changed since the preview. */
 export function applyImport(
   termId: number,
   bytes: Buffer,
   mode: ImportMode,
   expected: { fileHash: string; version: string },
-  { tx, audit }: ActionContext,
+  { tx, audit, principal }: ActionContext,
+  opts: ApplyOptions = {},
 ) {
-  const preview = previewImport(tx, termId, bytes, mode);
+  const { result: preview, sheet } = buildPreview(tx, termId, bytes, mode, { mapping: opts.mapping });
+  if (preview.kind !== "preview") throw new ActionError("Choose what each column means first.");
   if (preview.fileHash !== expected.fileHash) throw new ActionError("The file differs from the one previewed. Preview it again.");
   if (preview.version !== expected.version) {
     throw new ActionError("The roster changed since your preview (someone else edited it). Preview again to see the current difference.");
   }
-  if (preview.parsed.invalid.length > 0) {
+  const { invalid, rows } = preview.parsed;
+  if (invalid.length > 0 && !opts.partial) {
     throw new ActionError(
-      `The file has ${preview.parsed.invalid.length} invalid row${preview.parsed.invalid.length === 1 ? "" : "s"}; fix ${preview.parsed.invalid.length === 1 ? "it" : "them"} and upload the file again. Nothing was imported.`,
+      `The file has ${invalid.length} rejected row${invalid.length === 1 ? "" : "s"}; fix ${invalid.length === 1 ? "it" : "them"} and upload the file again, or import only the valid rows. Nothing was imported.`,
     );
   }
-  const { added, removed, updated, unchanged } = preview.diff;
+  if (rows.length === 0) throw new ActionError("The file has no valid rows. Nothing was imported.");
+  const { added, removed, updated, unchanged, kept } = preview.diff;
   const removedNames = removed.map((r) => r.username);
   for (let i = 0; i < removedNames.length; i += 500) {
     tx.delete(students)
@@ -140,38 +265,63 @@ export function applyImport(
       .run();
   }
   for (const u of updated) {
+    const { username: _u, ...values } = studentValues(u.after);
     tx.update(students)
-      .set(fieldsOf(u.after))
+      .set(values)
       .where(and(eq(students.termId, termId), eq(students.username, u.after.username)))
       .run();
   }
-  const rows = added.map((r) => ({ termId, ...fieldsOf(r) }));
-  for (let i = 0; i < rows.length; i += 500) tx.insert(students).values(rows.slice(i, i + 500)).run();
+  const values = added.map((r) => ({ termId, ...studentValues(r) }));
+  for (let i = 0; i < values.length; i += 500) tx.insert(students).values(values.slice(i, i + 500)).run();
+
   const term = termLabel(tx, termId);
+  const d = detectColumns(sheet);
+  const remembered = !(d.ok && sameMapping(d.mapping, preview.parsed.mapping));
+  if (remembered) rememberMapping(tx, term.courseId, preview.parsed.signature, preview.parsed.mapping, principal.id);
+  const rejected = invalid.length;
+  const protectedKept = mode === "replace" ? kept.length : 0;
   audit({
     action: "roster.import",
     entityType: "term",
     entityId: termId,
     courseId: term.courseId,
-    summary: `Imported a ${preview.parsed.formatLabel} roster into ${term.label} (${mode}): ${added.length} added, ${removed.length} removed, ${updated.length} updated, ${unchanged.length} unchanged`,
+    summary:
+      `Imported a roster (${preview.parsed.formatLabel}) into ${term.label} (${mode}${rejected ? ", valid rows only" : ""}): ` +
+      `${added.length} added, ${removed.length} removed, ${updated.length} updated, ${unchanged.length} unchanged` +
+      (rejected ? `, ${rejected} row${rejected === 1 ? "" : "s"} rejected` : "") +
+      (protectedKept ? `, ${protectedKept} kept because their row was rejected` : ""),
     before: { removed: removedNames, updated: updated.map((u) => fieldsOf(u.before)) },
-    after: { added: added.map((r) => r.username), updated: updated.map((u) => fieldsOf(u.after)) },
+    after: {
+      added: added.map((r) => r.username),
+      updated: updated.map((u) => fieldsOf(u.after)),
+      rejected: invalid.map((i) => ({ row: i.row, reason: i.reason })),
+      notKept: preview.parsed.notKept.map((n) => ({ column: n.column, reason: n.reason })),
+      mapping: preview.parsed.mapping,
+      ...(remembered ? { mappingRemembered: preview.parsed.signature } : {}),
+    },
   });
-  return { added: added.length, removed: removed.length, updated: updated.length, unchanged: unchanged.length };
+  return { added: added.length, removed: removed.length, updated: updated.length, unchanged: unchanged.length, rejected, kept: protectedKept };
+}
+
+/** The rejected rows of a file as CSV to fix and import again. */
+export function rejectedRows(db: DbOrTx, termId: number, bytes: Buffer, opts: { mapping?: ColumnMapping } = {}): { csv: string; rows: number } {
+  const { result: preview, sheet } = buildPreview(db, termId, bytes, "merge", opts);
+  if (preview.kind !== "preview") throw new ActionError("Choose what each column means first.");
+  return { csv: rejectedRowsCsv(sheet, preview.parsed), rows: preview.parsed.invalid.length };
 }
 
 export function addStudent(termId: number, fields: Partial<StudentFields> & { username: string }, { tx, audit }: ActionContext) {
   const term = termLabel(tx, termId);
   // the one username rule: "Alice" is the hub user "alice"
-  const input = { ...fields, username: normalizeUsername(fields.username) };
+  const values = studentValues(fields);
   const exists = tx
     .select({ username: students.username })
     .from(students)
-    .where(and(eq(students.termId, termId), or(eq(students.username, input.username), sql`lower(${students.username}) = ${input.username}`)))
+    .where(and(eq(students.termId, termId), or(eq(students.username, values.username), sql`lower(${students.username}) = ${values.username}`)))
     .get();
   if (exists) throw new ActionError("Already on the roster.", { username: [`${exists.username} is already on this roster (usernames are not case-sensitive).`] });
-  const row = tx.insert(students).values({ termId, ...fieldsOf(input) }).returning().get();
-  audit({ action: "roster.add", entityType: "student", entityId: row.id, courseId: term.courseId, summary: `Added ${input.username} to ${term.label}`, after: fieldsOf(input) });
+  const row = tx.insert(students).values({ termId, ...values }).returning().get();
+  audit({ action: "roster.add", entityType: "student", entityId: row.id, courseId: term.courseId, summary: `Added ${values.username} to ${term.label}`, after: fieldsOf(values) });
   return row;
 }
 

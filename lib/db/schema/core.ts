@@ -101,16 +101,44 @@ export const students = sqliteTable(
     termId: integer("term_id")
       .notNull()
       .references(() => terms.id, { onDelete: "cascade" }),
+    /** Normalized by lib/identity/username.ts: the hub login on the teaching hubs. */
     username: text("username").notNull(),
+    /** The FB02UID the import file named (the username then); exam logins derive from it. */
+    universityId: text("university_id"),
     firstName: text("first_name"),
     lastName: text("last_name"),
     displayName: text("display_name"),
+    /** Text: leading zeros stay. */
     matrikel: text("matrikel"),
     room: text("room"),
     seat: text("seat"),
+    /** The exam date as the file wrote it (not reinterpreted). */
+    examDate: text("exam_date"),
+    /** A spare seat (exam sheet lists' `is_backup`); null when the file did not say. */
+    isBackup: integer("is_backup", { mode: "boolean" }),
+    /** lib/text/fold.ts searchKey of username, names, matriculation no. and FB02UID. */
+    searchKey: text("search_key").notNull().default(""),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
   (t) => [uniqueIndex("students_term_username_unique").on(t.termId, t.username)],
+);
+
+/** What the columns of a roster file mean, remembered per course and file shape (lib/rosters). */
+export const rosterColumnMappings = sqliteTable(
+  "roster_column_mappings",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    courseId: integer("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    /** lib/rosters/csv.ts sheetSignature: the folded header, or the column count of a headerless file. */
+    signature: text("signature").notNull(),
+    /** lib/rosters/csv.ts ColumnMapping. */
+    mapping: text("mapping", { mode: "json" }).$type<{ hasHeader: boolean; columns: (string | null)[] }>().notNull(),
+    updatedById: integer("updated_by_id").references(() => users.id, { onDelete: "set null" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("roster_column_mappings_course_signature_unique").on(t.courseId, t.signature)],
 );
 
 export const auditLog = sqliteTable(

@@ -2,9 +2,12 @@
 import { z } from "zod";
 import { ActionError, defineAction } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
-import { courseIdOfTerm } from "@/lib/courses/courses";
-import { addStudent, applyImport, MAX_ROSTER_BYTES, previewImport, removeStudents } from "@/lib/rosters/roster";
+import { courseIdOfTerm, getTerm } from "@/lib/courses/courses";
 import { usernameField } from "@/lib/identity/schema";
+import { nbgraderCourseId } from "@/lib/render/model";
+import { COLUMN_MEANINGS } from "@/lib/rosters/csv";
+import { addStudent, applyImport, MAX_ROSTER_BYTES, previewImport, rejectedRows, removeStudents, type ImportPreview } from "@/lib/rosters/roster";
+import { mappingField } from "@/lib/rosters/schemas";
 
 const id = z.coerce.number().int().positive();
 const termScope = (i: { termId: number }) => ({ courseId: courseIdOfTerm(getDb(), i.termId) ?? -1 });
@@ -19,46 +22,98 @@ async function readFile(input: { file: File }) {
 }
 
 const LIST_LIMIT = 200;
+const cut = <T,>(a: T[]) => a.slice(0, LIST_LIMIT);
+const nameOf = (r: { firstName?: string | null; lastName?: string | null; displayName?: string | null }) => [r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || "";
 
-/** Parses and compares; writes nothing. */
+function previewData(p: ImportPreview) {
+  const { parsed, diff } = p;
+  return {
+    kind: "preview" as const,
+    fileHash: p.fileHash,
+    version: p.version,
+    mode: p.mode,
+    format: parsed.format,
+    formatLabel: parsed.formatLabel,
+    delimiter: parsed.delimiter,
+    encoding: parsed.encoding,
+    mapping: parsed.mapping,
+    mappingSource: p.mappingSource,
+    columns: parsed.columns,
+    step: p.step,
+    meanings: COLUMN_MEANINGS,
+    warnings: parsed.warnings,
+    notKept: parsed.notKept,
+    counts: {
+      valid: parsed.rows.length,
+      added: diff.added.length,
+      removed: diff.removed.length,
+      updated: diff.updated.length,
+      unchanged: diff.unchanged.length,
+      kept: p.mode === "replace" ? diff.kept.length : 0,
+      invalid: parsed.invalid.length,
+      duplicates: parsed.duplicates.length,
+    },
+    invalid: cut(parsed.invalid),
+    duplicates: cut(parsed.duplicates),
+    added: cut(diff.added).map((r) => ({ username: r.username, name: nameOf(r), matrikel: r.matrikel ?? "" })),
+    removed: cut(diff.removed).map((r) => ({ username: r.username, name: nameOf(r), matrikel: r.matrikel ?? "" })),
+    kept: p.mode === "replace" ? cut(diff.kept).map((r) => ({ username: r.username, name: nameOf(r), matrikel: r.matrikel ?? "" })) : [],
+    updated: cut(diff.updated).map((u) => ({ username: u.username, changes: u.changes.map((c) => `${c.field} ${c.before ?? "—"} → ${c.after}`) })),
+  };
+}
+
+export type RosterPreviewData =
+  | ReturnType<typeof previewData>
+  | { kind: "needs-mapping"; fileHash: string; delimiter: string; encoding: string; step: ImportPreview["step"]; meanings: typeof COLUMN_MEANINGS; message: string };
+
+/** Parses and compares; writes nothing. Without a usable header it returns the mapping step. */
 export const previewRosterAction = defineAction({
-  schema: z.object({ termId: id, file, mode }),
+  schema: z.object({ termId: id, file, mode, mapping: mappingField }),
   capability: "roster.edit",
   scope: termScope,
   prepare: readFile,
-  run: ({ termId, mode }, { tx }, bytes) => {
-    const p = previewImport(tx, termId, bytes, mode);
-    const cut = <T,>(a: T[]) => a.slice(0, LIST_LIMIT);
-    return {
-      message: `Detected ${p.parsed.formatLabel}. Nothing has been written yet.`,
-      data: {
-        fileHash: p.fileHash,
-        version: p.version,
-        mode: p.mode,
-        format: p.parsed.formatLabel,
-        delimiter: p.parsed.delimiter,
-        warnings: p.parsed.warnings,
-        counts: { added: p.diff.added.length, removed: p.diff.removed.length, updated: p.diff.updated.length, unchanged: p.diff.unchanged.length, invalid: p.parsed.invalid.length, duplicates: p.parsed.duplicates.length },
-        invalid: cut(p.parsed.invalid),
-        duplicates: cut(p.parsed.duplicates),
-        added: cut(p.diff.added).map((r) => ({ username: r.username, name: [r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || "", matrikel: r.matrikel ?? "" })),
-        removed: cut(p.diff.removed).map((r) => ({ username: r.username, name: [r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || "", matrikel: r.matrikel ?? "" })),
-        updated: cut(p.diff.updated).map((u) => ({ username: u.username, changes: u.changes.map((c) => `${c.field} ${c.before ?? "—"} → ${c.after}`) })),
-      },
-    };
+  run: ({ termId, mode, mapping }, { tx }, bytes): { message: string; data: RosterPreviewData } => {
+    const p = previewImport(tx, termId, bytes, mode, { mapping });
+    if (p.kind === "needs-mapping") {
+      return { message: p.message || "Choose what each column means.", data: { kind: "needs-mapping", fileHash: p.fileHash, delimiter: p.delimiter, encoding: p.encoding, step: p.step, meanings: COLUMN_MEANINGS, message: p.message } };
+    }
+    return { message: `Read as ${p.parsed.formatLabel}. Nothing has been written yet.`, data: previewData(p) };
   },
 });
 
 export const applyRosterAction = defineAction({
-  schema: z.object({ termId: id, file, mode, fileHash: z.string().min(1), version: z.string().min(1) }),
+  schema: z.object({
+    termId: id,
+    file,
+    mode,
+    fileHash: z.string().min(1),
+    version: z.string().min(1),
+    mapping: mappingField,
+    partial: z.preprocess((v) => v === "1" || v === "true", z.boolean()).default(false),
+  }),
   capability: "roster.edit",
   scope: termScope,
   prepare: readFile,
-  run: ({ termId, mode, fileHash, version }, ctx, bytes) => {
-    const r = applyImport(termId, bytes, mode, { fileHash, version }, ctx);
-    return { message: `Imported: ${r.added} added, ${r.removed} removed, ${r.updated} updated, ${r.unchanged} unchanged.`, data: r };
+  run: ({ termId, mode, fileHash, version, mapping, partial }, ctx, bytes) => {
+    const r = applyImport(termId, bytes, mode, { fileHash, version }, ctx, { mapping, partial });
+    const rest = [r.rejected ? `${r.rejected} rejected row${r.rejected === 1 ? "" : "s"} left out` : "", r.kept ? `${r.kept} kept because their row was rejected` : ""].filter(Boolean).join("; ");
+    return { message: `Imported: ${r.added} added, ${r.removed} removed, ${r.updated} updated, ${r.unchanged} unchanged${rest ? ` (${rest})` : ""}.`, data: r };
   },
   revalidate: () => ["/courses", "/"],
+});
+
+/** The rejected rows as a CSV file to fix; writes nothing. */
+export const rejectedRowsAction = defineAction({
+  schema: z.object({ termId: id, file, mapping: mappingField }),
+  capability: "roster.edit",
+  scope: termScope,
+  prepare: readFile,
+  run: ({ termId, mapping }, { tx }, bytes) => {
+    const r = rejectedRows(tx, termId, bytes, { mapping });
+    if (r.rows === 0) throw new ActionError("The file has no rejected rows.");
+    const t = getTerm(tx, termId)!;
+    return { message: `${r.rows} rejected row${r.rows === 1 ? "" : "s"}.`, data: { csv: r.csv, filename: `${nbgraderCourseId(t.course.code, t.term.term)}.rejected-rows.csv` } };
+  },
 });
 
 const opt = z.string().trim().max(200).optional().transform((v) => v || undefined);
@@ -74,8 +129,8 @@ export const addStudentAction = defineAction({
   capability: "roster.edit",
   scope: termScope,
   run: ({ termId, ...input }, ctx) => {
-    addStudent(termId, input, ctx);
-    return { message: `Added ${input.username}.` };
+    const row = addStudent(termId, input, ctx);
+    return { message: `Added ${row.username}.` };
   },
   revalidate: () => ["/courses", "/"],
 });

@@ -6,6 +6,8 @@ export const STATUS_TEXT: Record<string, { label: string; tone: Tone }> = {
   verified: { label: "verified", tone: "green" },
   mismatch: { label: "mismatch", tone: "red" },
   "missing-hashcode": { label: "no hashcode", tone: "amber" },
+  "wrong-student": { label: "wrong student", tone: "red" },
+  misfiled: { label: "misfiled", tone: "red" },
 };
 
 export const FLAG_TEXT: Record<string, { label: string; tone: Tone; hint: string }> = {
@@ -16,6 +18,9 @@ export const FLAG_TEXT: Record<string, { label: string; tone: Tone; hint: string
   mismatch: { label: "mismatch", tone: "red", hint: "Hashcode or files differ from SHA1SUM.txt" },
   "missing-hashcode": { label: "no hashcode", tone: "amber", hint: "No info file or no hashcode in it" },
   verified: { label: "verified", tone: "green", hint: "Hashcode and files match" },
+  "added-after-submission": { label: "added after submission", tone: "amber", hint: "Files the hashcode does not cover (checkpoints, .history, *.html)" },
+  "wrong-student": { label: "wrong student", tone: "red", hint: "The info file names another student than the folder" },
+  misfiled: { label: "misfiled", tone: "red", hint: "Filed under another student's inbound folder: counts for neither" },
 };
 
 export const FILE_STATUS_TONE: Record<string, Tone> = {

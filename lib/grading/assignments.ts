@@ -39,6 +39,8 @@ export interface AssignmentSummary {
   verified: number;
   mismatch: number;
   missingHashcode: number;
+  /** Counting submissions whose info file names someone else, plus misfiled folders. */
+  identity: number;
   late: number;
   changed: number;
   several: number;
@@ -58,6 +60,7 @@ export function listAssignments(db: DbOrTx, termId: number): AssignmentSummary[]
       verified: sql<number>`coalesce(sum(${counting} and ${submissions.status} = 'verified'), 0)`,
       mismatch: sql<number>`coalesce(sum(${counting} and ${submissions.status} = 'mismatch'), 0)`,
       missingHashcode: sql<number>`coalesce(sum(${counting} and ${submissions.status} = 'missing-hashcode'), 0)`,
+      identity: sql<number>`coalesce(sum((${counting} and ${submissions.status} = 'wrong-student') or ${submissions.status} = 'misfiled'), 0)`,
       late: sql<number>`coalesce(sum(${counting} and ${hasFlag("late")}), 0)`,
       changed: sql<number>`coalesce(sum(${hasFlag("changed-since-first-scan")}), 0)`,
       several: sql<number>`coalesce(sum(${counting} and ${hasFlag("several-submissions")}), 0)`,
@@ -80,6 +83,7 @@ export function listAssignments(db: DbOrTx, termId: number): AssignmentSummary[]
       verified: s?.verified ?? 0,
       mismatch: s?.mismatch ?? 0,
       missingHashcode: s?.missingHashcode ?? 0,
+      identity: s?.identity ?? 0,
       late: s?.late ?? 0,
       changed: s?.changed ?? 0,
       several: s?.several ?? 0,

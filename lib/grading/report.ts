@@ -49,10 +49,17 @@ export interface ReportData {
   counts: Record<SubmissionStatus, number> & { late: number };
   /** Roster students with no submission of this assignment. */
   withoutSubmission: number;
+  /** Folders filed under another student's personalized inbound: they count for nobody. */
+  misfiled: { key: string; student: string | null; folderOwner: string | null }[];
 }
 
-export const STATUS_LABEL: Record<SubmissionStatus, string> = { verified: "verified", mismatch: "mismatch", "missing-hashcode": "no hashcode" };
-const NOTE_LABEL: Partial<Record<SubmissionFlagKind, string>> = { late: "late", "changed-since-first-scan": "changed since 1st scan", "scan-problems": "scan problems" };
+export const STATUS_LABEL: Record<SubmissionStatus, string> = { verified: "verified", mismatch: "mismatch", "missing-hashcode": "no hashcode", "wrong-student": "wrong student", misfiled: "misfiled" };
+const NOTE_LABEL: Partial<Record<SubmissionFlagKind, string>> = {
+  late: "late",
+  "changed-since-first-scan": "changed since 1st scan",
+  "scan-problems": "scan problems",
+  "added-after-submission": "files added after submission",
+};
 
 export function reportData(db: DbOrTx, termId: number, assignmentId: number): ReportData | null {
   const t = getTerm(db, termId);
@@ -60,12 +67,20 @@ export function reportData(db: DbOrTx, termId: number, assignmentId: number): Re
   if (!t || !a) return null;
   const head = { code: t.course.code, title: t.course.title, courseId: t.course.id, term: t.term.term };
   const attempts = sql<number>`(select count(*) from ${submissions} s2 where s2.term_id = ${submissions.termId} and s2.student = ${submissions.student} and s2.assignment_name = ${submissions.assignmentName} and s2.gone_at is null)`;
+  const present = and(eq(submissions.termId, termId), eq(submissions.assignmentName, a.name), isNull(submissions.goneAt));
+  // username first: drizzle drops a left-joined object whose first column is null (a roster row with a name but no first name)
   const rows = db
-    .select({ s: submissions, st: { firstName: students.firstName, lastName: students.lastName, displayName: students.displayName, matrikel: students.matrikel }, attempts })
+    .select({ s: submissions, st: { username: students.username, firstName: students.firstName, lastName: students.lastName, displayName: students.displayName, matrikel: students.matrikel }, attempts })
     .from(submissions)
     .leftJoin(students, and(eq(students.termId, submissions.termId), eq(students.username, submissions.student)))
-    .where(and(eq(submissions.termId, termId), eq(submissions.assignmentName, a.name), isNull(submissions.goneAt), eq(submissions.counts, true)))
+    .where(and(present, eq(submissions.counts, true)))
     .orderBy(asc(submissions.student))
+    .all();
+  const misfiled = db
+    .select({ key: submissions.key, student: submissions.student, folderOwner: submissions.personalizedUser })
+    .from(submissions)
+    .where(and(present, eq(submissions.status, "misfiled")))
+    .orderBy(asc(submissions.key))
     .all();
   const out: ReportRow[] = rows.map(({ s, st, attempts }) => ({
     student: s.student ?? "?",
@@ -77,12 +92,14 @@ export function reportData(db: DbOrTx, termId: number, assignmentId: number): Re
     computedHashcode: computedHashcode(s),
     status: s.status,
     flags: s.flagKinds,
-    mismatch: s.flags.flatMap((f) => (f.kind === "mismatch" ? f.reasons : f.kind === "missing-hashcode" ? [f.reason] : [])),
+    mismatch: s.flags.flatMap((f) =>
+      f.kind === "mismatch" ? f.reasons : f.kind === "missing-hashcode" ? [f.reason] : f.kind === "wrong-student" ? [`info file names ${f.infoUsername ?? f.infoFile ?? "someone else"}`] : [],
+    ),
     otherProblems: s.problems.filter((p) => p.code !== "missing-info-file").length,
     attempts,
     key: s.key,
   }));
-  const counts = { verified: 0, mismatch: 0, "missing-hashcode": 0, late: 0 };
+  const counts: ReportData["counts"] = { verified: 0, mismatch: 0, "missing-hashcode": 0, "wrong-student": 0, misfiled: misfiled.length, late: 0 };
   for (const r of out) {
     counts[r.status]++;
     if (r.flags.includes("late")) counts.late++;
@@ -100,6 +117,7 @@ export function reportData(db: DbOrTx, termId: number, assignmentId: number): Re
     rows: out,
     counts,
     withoutSubmission: roster - onRoster,
+    misfiled,
   };
 }
 
@@ -147,7 +165,9 @@ export function reportCsv(data: ReportData, opts: { dialect?: CsvDialect } = {})
     r.attempts,
     r.key,
   ]);
-  return writeCsv([header, ...rows], { dialect: opts.dialect });
+  // folders under another student's inbound count for nobody, but the board sees them
+  const misfiled = data.misfiled.map((m) => [m.student ?? "", "", "", data.assignment.name, "", "", "", "", "misfiled", `filed under ${m.folderOwner ?? "?"}`, "", m.key]);
+  return writeCsv([header, ...rows, ...misfiled], { dialect: opts.dialect });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -159,7 +179,13 @@ const INK = rgb(0.12, 0.14, 0.18);
 const MUTED = rgb(0.42, 0.45, 0.5);
 const RULE = rgb(0.8, 0.82, 0.86);
 const ZEBRA = rgb(0.96, 0.97, 0.98);
-const STATUS_INK: Record<SubmissionStatus, ReturnType<typeof rgb>> = { verified: rgb(0.02, 0.47, 0.34), mismatch: rgb(0.73, 0.11, 0.11), "missing-hashcode": rgb(0.6, 0.38, 0.02) };
+const STATUS_INK: Record<SubmissionStatus, ReturnType<typeof rgb>> = {
+  verified: rgb(0.02, 0.47, 0.34),
+  mismatch: rgb(0.73, 0.11, 0.11),
+  "missing-hashcode": rgb(0.6, 0.38, 0.02),
+  "wrong-student": rgb(0.73, 0.11, 0.11),
+  misfiled: rgb(0.73, 0.11, 0.11),
+};
 
 /** Standard PDF fonts only know WinAnsi: replace what they cannot draw. */
 function safe(font: PDFFont, text: string): string {
@@ -206,14 +232,16 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
   const zone = portalTimeZone();
 
   const cols = [
-    { label: "#", width: 20, font: regular },
-    { label: "Student", width: 64, font: regular },
-    { label: "Name", width: 84, font: regular },
+    { label: "#", width: 18, font: regular },
+    { label: "Student", width: 58, font: regular },
+    { label: "Name", width: 68, font: regular },
+    { label: "Matrikel", width: 50, font: regular },
     { label: "Submitted at", width: 88, font: regular },
     { label: "Hashcode", width: 82, font: mono },
     { label: "Status", width: 66, font: bold },
     { label: "Notes", width: 0, font: regular },
   ];
+  const STATUS_COL = 6;
   const tableWidth = A4[0] - 2 * MARGIN;
   cols[cols.length - 1].width = tableWidth - cols.slice(0, -1).reduce((n, c) => n + c.width, 0);
   const size = 8.5;
@@ -254,7 +282,12 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
         y -= 14;
       }
       const c = data.counts;
-      const summary = `${data.rows.length} student${data.rows.length === 1 ? "" : "s"} submitted · ${c.verified} verified · ${c.mismatch} mismatch · ${c["missing-hashcode"]} without hashcode · ${c.late} late${data.withoutSubmission ? ` · ${data.withoutSubmission} on the roster without a submission` : ""}`;
+      const summary =
+        `${data.rows.length} student${data.rows.length === 1 ? "" : "s"} submitted · ${c.verified} verified · ${c.mismatch} mismatch · ${c["missing-hashcode"]} without hashcode` +
+        (c["wrong-student"] ? ` · ${c["wrong-student"]} with an info file of another student` : "") +
+        ` · ${c.late} late` +
+        (c.misfiled ? ` · ${c.misfiled} misfiled folder${c.misfiled === 1 ? "" : "s"} counted for nobody (listed at the end)` : "") +
+        (data.withoutSubmission ? ` · ${data.withoutSubmission} on the roster without a submission` : "");
       text(page, "Summary", MARGIN, y, { font: bold, size: 10 });
       for (const line of wrap(regular, 10, summary, tableWidth - 80)) {
         text(page, line, MARGIN + 80, y, { size: 10 });
@@ -282,17 +315,43 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
     const h = rowH + Math.max(0, noteLines.length - 1) * lineH;
     if (y - (h - rowH) < MARGIN + 30) newPage(false);
     if (i % 2 === 1) page.drawRectangle({ x: MARGIN, y: y - 5 - (h - rowH), width: tableWidth, height: h, color: ZEBRA });
-    const cells = [String(i + 1), r.student, r.name ?? "", localTime(r.submittedAt) || "unknown", r.hashcode ?? "—", STATUS_LABEL[r.status]];
+    const cells = [String(i + 1), r.student, r.name ?? "", r.matrikel ?? "—", localTime(r.submittedAt) || "unknown", r.hashcode ?? "—", STATUS_LABEL[r.status]];
     let x = MARGIN + 4;
     cells.forEach((cell, j) => {
       const c = cols[j];
-      text(page, fit(c.font, size, cell, c.width - 6), x, y, { font: c.font, color: j === 5 ? STATUS_INK[r.status] : INK });
+      text(page, fit(c.font, size, cell, c.width - 6), x, y, { font: c.font, color: j === STATUS_COL ? STATUS_INK[r.status] : INK });
       x += c.width;
     });
     noteLines.forEach((line, k) => text(page, line, x, y - k * lineH));
     y -= h;
   });
   page.drawLine({ start: { x: MARGIN, y: y + rowH - 5 }, end: { x: MARGIN + tableWidth, y: y + rowH - 5 }, thickness: 0.5, color: RULE });
+
+  if (data.misfiled.length > 0) {
+    y -= 10;
+    const intro = "Misfiled: these folders lie under another student's personalized inbound. They count for neither student; e2xgrader's collector skips them too.";
+    const lines = wrap(regular, 9, intro, tableWidth);
+    if (y - (lines.length + 2) * 12 < MARGIN + 30) {
+      page = doc.addPage(A4);
+      pages.push(page);
+      y = A4[1] - MARGIN;
+    }
+    text(page, "Misfiled folders", MARGIN, y, { font: bold, size: 10 });
+    y -= 14;
+    for (const line of lines) {
+      text(page, line, MARGIN, y, { size: 9, color: MUTED });
+      y -= 12;
+    }
+    for (const m of data.misfiled) {
+      if (y < MARGIN + 30) {
+        page = doc.addPage(A4);
+        pages.push(page);
+        y = A4[1] - MARGIN;
+      }
+      text(page, fit(mono, 8, m.key, tableWidth - 8), MARGIN + 4, y, { font: mono, size: 8 });
+      y -= 11;
+    }
+  }
 
   const footer = `Generated by ${meta.generatedBy} on ${localTime(at)} (${zone}) · E2x Hub Portal`;
   pages.forEach((p, i) => {

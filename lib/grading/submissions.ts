@@ -12,7 +12,7 @@ import type { LookupAnswer, LookupMatch } from "./types";
 
 export type { LookupAnswer, LookupMatch };
 
-export const FLAG_FILTERS = ["late", "changed-since-first-scan", "several-submissions", "scan-problems", "mismatch", "missing-hashcode", "verified"] as const satisfies readonly SubmissionFlagKind[];
+export const FLAG_FILTERS = ["late", "changed-since-first-scan", "several-submissions", "added-after-submission", "scan-problems", "mismatch", "missing-hashcode", "verified", "wrong-student", "misfiled"] as const satisfies readonly SubmissionFlagKind[];
 export type FlagFilter = (typeof FLAG_FILTERS)[number];
 export const STATUS_FILTERS = SUBMISSION_STATUSES;
 
@@ -59,7 +59,8 @@ export function computedHashcode(r: Pick<SubmissionRow, "mode" | "storedHashcode
 
 export function listSubmissions(db: DbOrTx, termId: number, assignmentName: string, query: SubmissionQuery = {}) {
   const where: SQL[] = [eq(submissions.termId, termId), eq(submissions.assignmentName, assignmentName), isNull(submissions.goneAt)];
-  if (!query.all) where.push(eq(submissions.counts, true));
+  // misfiled folders count for nobody, yet they must not vanish from the list
+  if (!query.all) where.push(or(eq(submissions.counts, true), eq(submissions.status, "misfiled"))!);
   if (query.status) where.push(eq(submissions.status, query.status));
   if (query.flag) where.push(sql`exists (select 1 from json_each(${submissions.flagKinds}) where value = ${query.flag})`);
   const q = query.q?.trim();
@@ -76,8 +77,9 @@ export function listSubmissions(db: DbOrTx, termId: number, assignmentName: stri
   const page = Math.min(Math.max(query.page ?? 1, 1), pages);
   const attempts = sql<number>`(select count(*) from ${submissions} s2 where s2.term_id = ${submissions.termId} and s2.student = ${submissions.student} and s2.assignment_name = ${submissions.assignmentName} and s2.gone_at is null)`;
   const files = sql<number>`(select count(*) from ${submissionFiles} f where f.submission_id = ${submissions.id} and f.kind <> 'absent')`;
+  // username first: drizzle drops a left-joined object whose first column is null (a roster row with a name but no first name)
   const rows = db
-    .select({ s: submissions, st: { firstName: students.firstName, lastName: students.lastName, displayName: students.displayName, matrikel: students.matrikel }, attempts, files })
+    .select({ s: submissions, st: { username: students.username, firstName: students.firstName, lastName: students.lastName, displayName: students.displayName, matrikel: students.matrikel }, attempts, files })
     .from(submissions)
     .leftJoin(students, join)
     .where(cond)

@@ -112,6 +112,8 @@ export function fromRows(row: SubmissionRow, files: readonly SubmissionFileRow[]
   return {
     key: row.key,
     student: row.student,
+    personalizedUser: row.personalizedUser,
+    info: row.info,
     assignment: row.assignmentName,
     submittedAt: row.submittedAtUtc && epochMicros !== null ? { text: row.timestamp ?? row.submittedAtUtc, utc: row.submittedAtUtc, epochMicros } : null,
     recordedHashcode: row.recordedHashcode,

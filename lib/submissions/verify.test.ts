@@ -223,3 +223,50 @@ describe("lookupHashcode", () => {
     expect(lookupHashcode(good.recordedHashcode!, subs, { student: "bob" }).answer).toBe("no-match");
   });
 });
+
+describe("who a submission belongs to", () => {
+  const info = (file: string, username: string | null) => ({ file, username, hashcode: null, timestamp: null });
+
+  it("a folder under another student's personalized inbound is misfiled and counts for nobody", () => {
+    const own = { ...sha1sumSub("personalized-inbound/bob/bob+hw1+t1", "bob", { "hw1.ipynb": "b" }), personalizedUser: "bob" };
+    const moved = { ...sha1sumSub("personalized-inbound/bob/alice+hw1+t2", "alice", { "hw1.ipynb": "a" }, { submittedAt: "2024-02-01T10:00:00.000Z" }), personalizedUser: "bob" };
+    const { submissions, groups } = verifyAll([own, moved]);
+    expect(submissions[1]).toMatchObject({ status: "misfiled", counts: false });
+    expect(submissions[1].flags).toContainEqual({ kind: "misfiled", student: "alice", folderOwner: "bob" });
+    expect(submissions[0]).toMatchObject({ status: "verified", counts: true });
+    expect(groups.map((g) => [g.student, g.keys])).toEqual([["bob", [own.key]]]);
+  });
+
+  it("an info file naming someone else is wrong-student; another case is the same user", () => {
+    const base = sha1sumSub("inbound/carol+hw1+t", "carol", { "hw1.ipynb": "c" });
+    expect(verifySubmission({ ...base, info: info("carol_info.txt", "Carol") }).status).toBe("verified");
+    const wrong = verifySubmission({ ...base, info: info("dave_info.txt", "carol") });
+    expect(wrong.status).toBe("wrong-student");
+    expect(wrong.flags).toContainEqual({ kind: "wrong-student", student: "carol", infoFile: "dave_info.txt", infoUsername: "carol", disagree: ["file-name"] });
+    expect(verifySubmission({ ...base, personalizedUser: "carol", info: info("carol_info.txt", "dave") }).status).toBe("wrong-student");
+  });
+
+  it("names files the hashcode does not cover, and which of them nbgrader never copies", () => {
+    const sub = sha1sumSub("inbound/erin+hw1+t", "erin", { "hw1.ipynb": "e" }, {
+      extraNow: [
+        file("hw1_hashcode.html", "e2xgrader writes this", true),
+        file("timestamp.txt", "t", true),
+        file("extra.html", "x", true),
+        file(".ipynb_checkpoints/hw1-checkpoint.ipynb", "x", true),
+        file("sub/.history/a.py", "x", true),
+      ],
+    });
+    const v = verifySubmission(sub);
+    expect(v.status).toBe("verified");
+    expect(v.flags.find((f) => f.kind === "added-after-submission")).toEqual({
+      kind: "added-after-submission",
+      files: [
+        { path: ".ipynb_checkpoints/hw1-checkpoint.ipynb", reason: "never-copied" },
+        { path: "extra.html", reason: "not-hashed" },
+        { path: "sub/.history/a.py", reason: "not-hashed" },
+      ],
+    });
+    // notebook mode hashes only the notebook: nothing to say about other files
+    expect(verifySubmission(notebookSub("inbound/x+exam+t", "nb", null)).flags.map((f) => f.kind)).not.toContain("added-after-submission");
+  });
+});

@@ -12,6 +12,14 @@
  *                             that counts: the latest at or before the deadline, else the latest
  *                             (e2xgrader's `before_duedate` collect rule)
  *   scan-problems             what the scanner reported (vanished files, symlinks, bad names ...)
+ *   wrong-student             the info file (its name `<user>_info.txt` or its Username line) names
+ *                             someone else than the student the folder belongs to
+ *   misfiled                  filed under another student's `personalized-inbound/<user>/`: counts for
+ *                             neither of them (e2xgrader's collector skips it too)
+ *   added-after-submission    files in the submission that e2xgrader's hash leaves out (besides the
+ *                             ones e2xgrader writes itself): `.ipynb_checkpoints` are never copied by
+ *                             nbgrader's submit, so they were put there later; `*.html`, `.history`
+ *                             and other excluded paths are copied but not covered by the hashcode
  *
  * Exports:
  *   verifySubmission(sub, opts?): SubmissionVerdict
@@ -21,7 +29,8 @@
  *   lookupHashcode(typed, subsOrIndex, opts?): HashcodeLookup
  *   toDeadlineMicros(deadline): number | null
  */
-import { isIgnoredByNbgraderCopy } from "./hash";
+import { sameUsername } from "../identity/username";
+import { compareCodePoints, INFO_FILE_SUFFIX, isIgnoredByNbgraderCopy, SHA1SUM_FILE, TIMESTAMP_FILE } from "./hash";
 import { hashcodesEqual, isHashcodeShaped, normalizeHashcode } from "./hashcode";
 import type { HashMode, ScanProblem, ScannedSubmission } from "./scan";
 
@@ -40,7 +49,8 @@ export type VerifiableSubmission = Pick<
   | "fingerprint"
   | "firstSeenFingerprint"
   | "problems"
->;
+> &
+  Partial<Pick<ScannedSubmission, "personalizedUser" | "info">>;
 
 export type FileDiffStatus = "changed" | "missing" | "extra" | "unreadable" | "not-verifiable";
 
@@ -88,12 +98,33 @@ export type SubmissionFlag =
       counts: boolean;
       rule: "latest-before-deadline" | "latest" | "latest-none-before-deadline";
     }
-  | { kind: "scan-problems"; problems: ScanProblem[] };
+  | { kind: "scan-problems"; problems: ScanProblem[] }
+  | {
+      kind: "wrong-student";
+      /** The student the folder belongs to. */
+      student: string;
+      infoFile: string | null;
+      infoUsername: string | null;
+      /** Which part of the info file names someone else. */
+      disagree: ("file-name" | "username-line")[];
+    }
+  | { kind: "misfiled"; student: string; folderOwner: string }
+  | { kind: "added-after-submission"; files: { path: string; reason: AddedReason }[] };
+
+/**
+ * `never-copied`: nbgrader's submit never copies such a path (`CourseDirectory.ignore`), so it
+ * was added to the exchange afterwards. `not-hashed`: copied at submit time, but e2xgrader's
+ * hash leaves it out, so nothing shows whether it was added or changed afterwards.
+ */
+export type AddedReason = "never-copied" | "not-hashed";
 
 export type SubmissionFlagKind = SubmissionFlag["kind"];
 
-/** One word for lists: the worst of the hashcode outcomes. */
-export type SubmissionStatus = "verified" | "mismatch" | "missing-hashcode";
+/**
+ * One word for lists, the worst outcome first: misfiled (counts for nobody), wrong-student (the
+ * info file names someone else), mismatch, verified, missing-hashcode.
+ */
+export type SubmissionStatus = "verified" | "mismatch" | "missing-hashcode" | "wrong-student" | "misfiled";
 
 export interface SubmissionVerdict {
   key: string;
@@ -164,6 +195,45 @@ export function diffAgainstSha1sum(sub: Pick<VerifiableSubmission, "sha1sum" | "
 
 function isFailing(d: FileDiff): boolean {
   return !(d.status === "missing" && d.ignoredOnCopy);
+}
+
+const userOfInfoFile = (file: string | null | undefined) => (file && file.endsWith(INFO_FILE_SUFFIX) ? file.slice(0, -INFO_FILE_SUFFIX.length) : null);
+
+/** The identity flags of a submission: filed under someone else's folder, or an info file naming someone else. */
+export function identityFlags(sub: Pick<VerifiableSubmission, "student" | "personalizedUser" | "info">): SubmissionFlag[] {
+  const flags: SubmissionFlag[] = [];
+  const student = sub.student;
+  if (student === null) return flags;
+  if (sub.personalizedUser && !sameUsername(sub.personalizedUser, student)) {
+    flags.push({ kind: "misfiled", student, folderOwner: sub.personalizedUser });
+  }
+  const info = sub.info;
+  if (info) {
+    const disagree: ("file-name" | "username-line")[] = [];
+    const fileUser = userOfInfoFile(info.file);
+    if (fileUser !== null && !sameUsername(fileUser, student)) disagree.push("file-name");
+    if (info.username !== null && !sameUsername(info.username, student)) disagree.push("username-line");
+    if (disagree.length > 0) flags.push({ kind: "wrong-student", student, infoFile: info.file || null, infoUsername: info.username, disagree });
+  }
+  return flags;
+}
+
+/**
+ * Files the hashcode does not cover, without the ones e2xgrader writes itself (`timestamp.txt`,
+ * `SHA1SUM.txt`, the submitter's `<user>_info.txt`, `<notebook>_hashcode.html` beside each
+ * top-level notebook). SHA1SUM.txt mode only: in notebook mode only the notebook is hashed.
+ */
+export function filesAddedAfterSubmission(sub: Pick<VerifiableSubmission, "mode" | "files" | "student" | "info">): { path: string; reason: AddedReason }[] {
+  if (sub.mode !== "sha1sum") return [];
+  const user = userOfInfoFile(sub.info?.file) ?? sub.student ?? "";
+  const own = new Set([TIMESTAMP_FILE, SHA1SUM_FILE, `${user}${INFO_FILE_SUFFIX}`]);
+  for (const f of sub.files) {
+    if (!f.path.includes("/") && f.path.endsWith(".ipynb")) own.add(`${f.path.slice(0, -".ipynb".length)}_hashcode.html`);
+  }
+  return sub.files
+    .filter((f) => f.excluded && f.path !== "." && !own.has(f.path))
+    .map((f) => ({ path: f.path, reason: isIgnoredByNbgraderCopy(f.path) ? ("never-copied" as const) : ("not-hashed" as const) }))
+    .sort((a, b) => compareCodePoints(a.path, b.path));
 }
 
 /** Flags of one submission, without the group-level `several-submissions` flag. */
@@ -237,9 +307,23 @@ export function verifySubmission(sub: VerifiableSubmission, opts: VerifyOptions 
     });
   }
 
+  const added = filesAddedAfterSubmission(sub);
+  if (added.length > 0) flags.push({ kind: "added-after-submission", files: added });
+
+  const identity = identityFlags(sub);
+  flags.push(...identity);
+
   if (sub.problems.length > 0) flags.push({ kind: "scan-problems", problems: sub.problems });
 
-  const status: SubmissionStatus = mismatch ? "mismatch" : verified ? "verified" : "missing-hashcode";
+  const status: SubmissionStatus = identity.some((f) => f.kind === "misfiled")
+    ? "misfiled"
+    : identity.some((f) => f.kind === "wrong-student")
+      ? "wrong-student"
+      : mismatch
+        ? "mismatch"
+        : verified
+          ? "verified"
+          : "missing-hashcode";
   return { key: sub.key, student: sub.student, assignment: sub.assignment, status, flags, counts: true, recordedHashcode: recorded, computedHashcode: computed };
 }
 
@@ -250,7 +334,8 @@ function deadlineFor(opts: VerifyAllOptions, assignment: string | null): Deadlin
 
 /**
  * Verifies every submission and groups them per (student, assignment). Submissions whose folder
- * name could not be read form no group and do not count.
+ * name could not be read, and folders filed under another student's personalized inbound, form
+ * no group and count for nobody.
  */
 export function verifyAll(
   subs: readonly VerifiableSubmission[],
@@ -260,7 +345,7 @@ export function verifyAll(
   const byKey = new Map(verdicts.map((v) => [v.key, v]));
   const groups = new Map<string, VerifiableSubmission[]>();
   for (const s of subs) {
-    if (s.student === null || s.assignment === null) {
+    if (s.student === null || s.assignment === null || byKey.get(s.key)!.status === "misfiled") {
       byKey.get(s.key)!.counts = false;
       continue;
     }

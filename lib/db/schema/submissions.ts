@@ -22,7 +22,8 @@ const now = sql`(unixepoch() * 1000)`;
 export const SCAN_STATUSES = ["queued", "running", "paused", "completed", "failed"] as const;
 export type ScanStatus = (typeof SCAN_STATUSES)[number];
 
-export const SUBMISSION_STATUSES = ["verified", "mismatch", "missing-hashcode"] as const;
+/** verify.ts SubmissionStatus. */
+export const SUBMISSION_STATUSES = ["verified", "mismatch", "missing-hashcode", "wrong-student", "misfiled"] as const;
 export const HASH_MODES = ["sha1sum", "notebook", "none"] as const;
 export const SUBMISSION_LAYOUTS = ["inbound", "personalized-inbound"] as const;
 export const SUBMISSION_FILE_STATUSES = [

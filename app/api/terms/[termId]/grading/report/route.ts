@@ -4,6 +4,7 @@ import { requireRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { gradingScope } from "@/lib/grading/access";
 import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
+import { CSV_DIALECTS, csvDialectOf } from "@/lib/csv/write";
 
 export const dynamic = "force-dynamic";
 
@@ -11,12 +12,14 @@ const query = z.object({
   termId: z.coerce.number().int().positive(),
   assignment: z.coerce.number().int().positive(),
   format: z.enum(["csv", "pdf"]).default("pdf"),
+  /** CSV only: standard or excel-de (default by the portal's language). */
+  variant: z.enum(CSV_DIALECTS).optional(),
 });
 
 /** Report for the examination board: one row per student with time, hashcode and status. */
 export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
   const sp = new URL(req.url).searchParams;
-  const parsed = query.safeParse({ termId: (await params).termId, assignment: sp.get("assignment"), format: sp.get("format") ?? undefined });
+  const parsed = query.safeParse({ termId: (await params).termId, assignment: sp.get("assignment"), format: sp.get("format") ?? undefined, variant: sp.get("variant") ?? undefined });
   if (!parsed.success) return Response.json({ error: "Give an assignment id and format=csv or format=pdf." }, { status: 400 });
   const db = getDb();
   const scope = gradingScope(db, parsed.data.termId);
@@ -25,7 +28,8 @@ export async function GET(req: Request, { params }: { params: Promise<{ termId: 
   const data = reportData(db, parsed.data.termId, parsed.data.assignment);
   if (!data) return Response.json({ error: "No such assignment in this term." }, { status: 404 });
   const name = `${data.nbgraderId}-${data.assignment.name}-hashcodes`.replace(/[^A-Za-z0-9._-]+/g, "_");
-  const body = parsed.data.format === "csv" ? reportCsv(data) : await reportPdf(data, { generatedBy: `${principal.username} (${principal.displayName})` });
+  const variant = csvDialectOf(parsed.data.variant);
+  const body = parsed.data.format === "csv" ? reportCsv(data, { dialect: variant }) : await reportPdf(data, { generatedBy: `${principal.username} (${principal.displayName})` });
   writeAudit(db, { id: principal.id, username: principal.username }, {
     action: "grading.report.export",
     entityType: "assignment",
@@ -36,7 +40,7 @@ export async function GET(req: Request, { params }: { params: Promise<{ termId: 
   return new Response(typeof body === "string" ? body : Buffer.from(body), {
     headers: {
       "content-type": parsed.data.format === "csv" ? "text/csv; charset=utf-8" : "application/pdf",
-      "content-disposition": `${parsed.data.format === "csv" ? "attachment" : "inline"}; filename="${name}.${parsed.data.format}"`,
+      "content-disposition": `${parsed.data.format === "csv" ? "attachment" : "inline"}; filename="${name}${parsed.data.format === "csv" && variant === "excel-de" ? ".excel-de" : ""}.${parsed.data.format}"`,
       "cache-control": "no-store",
     },
   });

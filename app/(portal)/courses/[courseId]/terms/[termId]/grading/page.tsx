@@ -1,3 +1,4 @@
+import { CSV_DIALECT_LABEL, defaultCsvDialect, type CsvDialect } from "@/lib/csv/write";
 import { FileDown, FolderX, Inbox } from "lucide-react";
 import Link from "next/link";
 import { DeadlineForm } from "@/components/grading/deadline-form";
@@ -31,7 +32,9 @@ export default async function GradingPage({ params }: { params: Promise<{ course
   const list = listAssignments(db, termId);
   const zone = portalTimeZone();
   const base = `/courses/${courseId}/terms/${termId}/grading`;
-  const report = (id: number, format: "pdf" | "csv") => `/api/terms/${termId}/grading/report?assignment=${id}&format=${format}`;
+  const report = (id: number, format: "pdf" | "csv", variant?: CsvDialect) => `/api/terms/${termId}/grading/report?assignment=${id}&format=${format}${variant ? `&variant=${variant}` : ""}`;
+  const dialect = defaultCsvDialect();
+  const other: CsvDialect = dialect === "standard" ? "excel-de" : "standard";
 
   return (
     <GradingQueryProvider>
@@ -83,6 +86,7 @@ export default async function GradingPage({ params }: { params: Promise<{ course
                   <Th className="text-right">Verified</Th>
                   <Th className="text-right">Mismatch</Th>
                   <Th className="text-right">No hashcode</Th>
+                  <Th className="text-right" title="The info file names another student, or the folder lies under another student's inbound">Identity</Th>
                   <Th className="text-right">Late</Th>
                   <Th>Report</Th>
                 </tr>
@@ -113,14 +117,18 @@ export default async function GradingPage({ params }: { params: Promise<{ course
                     <Td className="text-right tabular-nums text-emerald-700" data-testid="count-verified">{a.verified}</Td>
                     <Td className="text-right tabular-nums text-red-700">{a.mismatch}</Td>
                     <Td className="text-right tabular-nums text-amber-800">{a.missingHashcode}</Td>
+                    <Td className="text-right tabular-nums text-red-700" data-testid="count-identity">{a.identity}</Td>
                     <Td className="text-right tabular-nums" data-testid="count-late">{a.late}</Td>
                     <Td>
                       <div className="flex flex-col gap-1 text-sm">
                         <a href={report(a.id, "pdf")} target="_blank" rel="noopener" className="inline-flex items-center gap-1 font-medium text-brand-700 hover:underline">
                           <FileDown className="size-4" aria-hidden /> PDF
                         </a>
-                        <a href={report(a.id, "csv")} className="inline-flex items-center gap-1 font-medium text-brand-700 hover:underline">
+                        <a href={report(a.id, "csv", dialect)} className="inline-flex items-center gap-1 font-medium text-brand-700 hover:underline">
                           <FileDown className="size-4" aria-hidden /> CSV
+                        </a>
+                        <a href={report(a.id, "csv", other)} className="inline-flex items-center gap-1 text-xs text-brand-700 hover:underline" title={CSV_DIALECT_LABEL[other]}>
+                          {other === "excel-de" ? "CSV for German Excel" : "CSV (comma)"}
                         </a>
                       </div>
                     </Td>

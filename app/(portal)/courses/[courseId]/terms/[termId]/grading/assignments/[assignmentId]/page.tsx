@@ -1,3 +1,4 @@
+import { CSV_DIALECT_LABEL, defaultCsvDialect, type CsvDialect } from "@/lib/csv/write";
 import { FileDown, Search } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
@@ -44,7 +45,9 @@ export default async function AssignmentPage({ params, searchParams }: { params:
     return s ? `${base}?${s}` : base;
   };
   const filtered = !!(status || flag || q);
-  const report = (format: string) => `/api/terms/${termId}/grading/report?assignment=${a.id}&format=${format}`;
+  const report = (format: string, variant?: CsvDialect) => `/api/terms/${termId}/grading/report?assignment=${a.id}&format=${format}${variant ? `&variant=${variant}` : ""}`;
+  const dialect = defaultCsvDialect();
+  const other: CsvDialect = dialect === "standard" ? "excel-de" : "standard";
 
   return (
     <GradingQueryProvider>
@@ -62,18 +65,22 @@ export default async function AssignmentPage({ params, searchParams }: { params:
             <ButtonLink variant="secondary" href={report("pdf")} prefetch={false} target="_blank">
               <FileDown className="size-4" aria-hidden /> PDF report
             </ButtonLink>
-            <ButtonLink variant="secondary" href={report("csv")} prefetch={false}>
+            <ButtonLink variant="secondary" href={report("csv", dialect)} prefetch={false} title={CSV_DIALECT_LABEL[dialect]}>
               <FileDown className="size-4" aria-hidden /> CSV
+            </ButtonLink>
+            <ButtonLink variant="ghost" href={report("csv", other)} prefetch={false} title={CSV_DIALECT_LABEL[other]}>
+              {other === "excel-de" ? "CSV for German Excel (;)" : "CSV (comma-separated)"}
             </ButtonLink>
           </>
         }
       />
       <div className="space-y-6">
-        <div className="grid grid-cols-2 gap-3 sm:grid-cols-5">
+        <div className="grid grid-cols-2 gap-3 sm:grid-cols-6">
           <Stat label="Students" value={summary.students} hint={`${summary.submissions} folders`} />
           <Stat label="Verified" value={summary.verified} />
           <Stat label="Mismatch" value={summary.mismatch} />
           <Stat label="No hashcode" value={summary.missingHashcode} />
+          <Stat label="Wrong student / misfiled" value={summary.identity} hint="info file or folder of another student" />
           <Stat label="Late" value={summary.late} />
         </div>
         <Card title="Check a hashcode" description={`Only submissions of ${a.name}.`}>

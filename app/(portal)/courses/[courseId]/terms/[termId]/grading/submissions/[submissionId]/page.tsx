@@ -52,6 +52,39 @@ function flagText(f: SubmissionFlag): ReactNode {
       return <>One of {f.count} submissions; {f.counts ? "this one counts" : "another one counts"} ({f.rule === "latest-before-deadline" ? "latest before the deadline" : f.rule === "latest" ? "latest" : "latest; none was in time"}).</>;
     case "scan-problems":
       return `${f.problems.length} problem${f.problems.length === 1 ? "" : "s"} while scanning (see below).`;
+    case "wrong-student":
+      return (
+        <>
+          The info file names another student than {f.student}:{" "}
+          {f.disagree.includes("file-name") && <>its name is <Mono>{f.infoFile}</Mono></>}
+          {f.disagree.length === 2 && " and "}
+          {f.disagree.includes("username-line") && <>it says <Mono>Username: {f.infoUsername}</Mono></>}. The hashcode on the sheet may belong to that student.
+        </>
+      );
+    case "misfiled":
+      return (
+        <>
+          Filed under <Mono>personalized-inbound/{f.folderOwner}/</Mono>, but submitted as {f.student}. It counts for neither of them (e2xgrader&apos;s collector skips it too).
+        </>
+      );
+    case "added-after-submission": {
+      const never = f.files.filter((x) => x.reason === "never-copied");
+      const unhashed = f.files.filter((x) => x.reason === "not-hashed");
+      return (
+        <>
+          {never.length > 0 && (
+            <>
+              Added after submission: {never.map((x) => <Mono key={x.path}>{x.path} </Mono>)} (nbgrader&apos;s submit never copies these).{" "}
+            </>
+          )}
+          {unhashed.length > 0 && (
+            <>
+              Not covered by the hashcode, so they may have been added or changed after submission: {unhashed.map((x) => <Mono key={x.path}>{x.path} </Mono>)}
+            </>
+          )}
+        </>
+      );
+    }
   }
 }
 
@@ -119,7 +152,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
               <Row label="Size">{formatBytes(s.totalBytes)} in {present.length} file{present.length === 1 ? "" : "s"}</Row>
               <Row label="First seen">{formatDateTime(s.firstSeenAt)}</Row>
               <Row label="Last scanned">{formatDateTime(s.lastScannedAt)}</Row>
-              <Row label="Counts">{s.counts ? "yes" : "no (another attempt counts)"}</Row>
+              <Row label="Counts">{s.counts ? "yes" : s.status === "misfiled" ? "no (misfiled: counts for nobody)" : "no (another attempt counts)"}</Row>
             </dl>
           </Card>
         </div>
@@ -127,7 +160,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
           <ul className="space-y-2 text-sm" data-testid="flags">
             {s.flags.map((f, i) => (
               <li key={i} className="flex items-start gap-2">
-                <span className="shrink-0">{f.kind === "verified" || f.kind === "mismatch" || f.kind === "missing-hashcode" ? <StatusBadge status={f.kind} /> : <FlagBadges flags={[f.kind]} />}</span>
+                <span className="shrink-0">{f.kind === "verified" || f.kind === "mismatch" || f.kind === "missing-hashcode" || f.kind === "wrong-student" || f.kind === "misfiled" ? <StatusBadge status={f.kind} /> : <FlagBadges flags={[f.kind]} />}</span>
                 <span>{flagText(f)}</span>
               </li>
             ))}
@@ -145,7 +178,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
             </ul>
           )}
         </Card>
-        <Card title="Files" description="Each file against its line in SHA1SUM.txt. Info file, timestamp, HTML copies and checkpoints are not part of the hashcode.">
+        <Card title="Files" description="Each file against its line in SHA1SUM.txt. Info file, timestamp, HTML files, .history and checkpoints are not part of the hashcode (excluded).">
           <Table>
             <thead>
               <tr>

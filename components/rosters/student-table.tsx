@@ -17,6 +17,8 @@ interface Row {
   matrikel: string | null;
   room: string | null;
   seat: string | null;
+  examDate: string | null;
+  isBackup: boolean | null;
 }
 
 export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, dir }: { termId: number; rows: Row[]; canEdit: boolean; remove: Action; sortLinks: Record<string, string>; sort: string; dir: "asc" | "desc" }) {
@@ -29,7 +31,8 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
     } else if (state.status === "error") toast.error(state.message);
   }, [state]);
   const all = rows.length > 0 && rows.every((r) => selected.has(r.id));
-  const hasRooms = rows.some((r) => r.room || r.seat);
+  const hasRooms = rows.some((r) => r.room || r.seat || r.isBackup);
+  const hasDates = rows.some((r) => r.examDate);
   const SortTh = ({ col, children }: { col: string; children: React.ReactNode }) => (
     <Th aria-sort={sort === col ? (dir === "asc" ? "ascending" : "descending") : undefined}>
       <Link href={sortLinks[col]} className="inline-flex items-center gap-1 hover:text-slate-900">
@@ -67,6 +70,7 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
             <SortTh col="lastName">Name</SortTh>
             <SortTh col="matrikel">Matriculation no.</SortTh>
             {hasRooms && <Th>Room / seat</Th>}
+            {hasDates && <Th>Exam date</Th>}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -92,7 +96,13 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
               <Td className="font-mono">{r.username}</Td>
               <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || <span className="text-slate-400">—</span>}</Td>
               <Td className="tabular-nums">{r.matrikel ?? <span className="text-slate-400">—</span>}</Td>
-              {hasRooms && <Td>{[r.room, r.seat].filter(Boolean).join(" / ")}</Td>}
+              {hasRooms && (
+                <Td>
+                  {[r.room, r.seat].filter(Boolean).join(" / ")}
+                  {r.isBackup && <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">backup</span>}
+                </Td>
+              )}
+              {hasDates && <Td className="tabular-nums">{r.examDate ?? ""}</Td>}
             </tr>
           ))}
         </tbody>

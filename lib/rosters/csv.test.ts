@@ -298,7 +298,7 @@ describe("parseRosterCsv: fixture files", () => {
       { column: "E-Mail", index: 4, reason: "no-meaning", values: 2 },
       { column: "Studiengang", index: 5, reason: "no-meaning", values: 3 },
     ]);
-    expect(r.warnings).toEqual(['Not kept (no meaning chosen): "E-Mail", "Studiengang".']);
+    expect(r.warnings).toEqual([]);
   });
 
   it("an older header that names the account 'Kennung' imports by name", () => {
@@ -481,7 +481,7 @@ describe("column mappings", () => {
     const d = detectColumns(s);
     expect(d.ok).toBe(true);
     const sample = sheetSample(s, d.ok ? d.mapping : suggestMapping(s), 2);
-    expect(sample.header).toEqual(["Name", "FB02UID", "Username", "Password", "Matrikel", "Raum", "Platz", "Date"]);
+    expect(sample.first).toEqual({ row: 1, cells: ["Name", "FB02UID", "Username", "Password", "Matrikel", "Raum", "Platz", "Date"] });
     expect(sample.rows[0]).toEqual({ row: 2, cells: ["Test User 0", "test02s", "wus-test02s", "***", "012345", "C175", "0", "22.03.2019"] });
     expect(sample.width).toBe(8);
   });
@@ -626,6 +626,16 @@ describe("export", () => {
     const again = parseRosterCsv(csv);
     expect(again.rows[0]).toMatchObject({ username: "jmuell2s", room: "C-117" });
     expect(again.notKept.map((n) => n.column)).toEqual(["Username", "Password", "Row in file", "Problem"]);
+  });
+
+  it("every exporter guards cells against formula injection", () => {
+    const sheet = readRosterSheet('Username,Name\n=cmd|"/c calc"!A1,"=HYPERLINK(""http://x"")"\n');
+    const rejected = rejectedRowsCsv(sheet, applyMapping(sheet, { hasHeader: true, columns: ["username", "displayName"] }));
+    expect(rejected).toContain(`"'=cmd|""/c calc""!A1","'=HYPERLINK(""http://x"")"`);
+    expect(exportE2xCsv(["@evil", "-x"])).toBe("Username\n'@evil\n'-x\n");
+    for (const csv of [rejected, exportE2xCsv(["=1+1"]), exportFullCsv([{ username: "+x", displayName: "-y", room: "@z" }]), sampleRosterCsv()]) {
+      for (const line of csv.replace(/^\uFEFF/, "").split(/\r?\n/)) for (const cell of line.split(",")) expect(cell).not.toMatch(/^"?[=+\-@]/);
+    }
   });
 
   it("rejected rows of a headerless file get the mapped names as header", () => {

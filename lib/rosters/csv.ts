@@ -570,16 +570,21 @@ export function mappingProblems(mapping: ColumnMapping, width: number): string[]
   return out;
 }
 
-/** First rows of a file for the mapping step; cells of password columns (as mapped or suggested) are masked. */
-export function sheetSample(sheet: RosterSheet, mapping: ColumnMapping, n = 5): { header: string[] | null; rows: { row: number; cells: string[] }[]; width: number } {
+/**
+ * The first rows of a file for the mapping step: the first row with content (the header, if
+ * the file has one) and the rows after it. Cells of password columns (as mapped or suggested)
+ * are masked.
+ */
+export function sheetSample(sheet: RosterSheet, mapping: ColumnMapping, n = 5): { first: { row: number; cells: string[] } | null; rows: { row: number; cells: string[] }[]; width: number } {
   const width = widthOf(sheet, mapping.hasHeader);
   const head = firstContent(sheet);
   const mask = (cells: string[]) => cells.map((c, i) => (mapping.columns[i] === "password" && c !== "" ? "***" : c));
   const rows = sheet.records
-    .filter((r) => !isBlank(r) && (!mapping.hasHeader || r !== head))
+    .filter((r) => !isBlank(r) && r !== head)
     .slice(0, n)
     .map((r) => ({ row: r.row, cells: r.error ? [r.raw] : mask(trimmedCells(r)) }));
-  return { header: mapping.hasHeader && head ? trimmedCells(head) : null, rows, width };
+  const first = head ? { row: head.row, cells: mapping.hasHeader ? trimmedCells(head) : mask(trimmedCells(head)) } : null;
+  return { first, rows, width };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -781,8 +786,6 @@ export function applyMapping(sheet: RosterSheet, mapping: ColumnMapping): Parsed
   if (renamed > 0) {
     warnings.push(`${renamed} user name${renamed === 1 ? " was" : "s were"} lower-cased or normalized (JupyterHub treats user names case-insensitively).`);
   }
-  const unkept = notKept.filter((n) => n.reason === "no-meaning");
-  if (unkept.length > 0) warnings.push(`Not kept (no meaning chosen): ${unkept.map((n) => `"${n.column}"`).join(", ")}.`);
 
   return {
     format,

@@ -145,8 +145,8 @@ describe("column mappings", () => {
     const p = previewImport(db, termId, headerless, "merge");
     expect(p.kind).toBe("needs-mapping");
     if (p.kind !== "needs-mapping") return;
-    expect(p.step.header).toBeNull();
-    expect(p.step.rows[0]).toEqual({ row: 1, cells: ["Test User 0", "test02s", "012345", "C175", "0", "22.03.2019"] });
+    expect(p.step.first).toEqual({ row: 1, cells: ["Test User 0", "test02s", "012345", "C175", "0", "22.03.2019"] });
+    expect(p.step.rows[0]).toEqual({ row: 2, cells: ["Test User 1", "test12s", "012345", "C175", "1", "22.03.2019"] });
     expect(p.step.suggestion).toEqual({ hasHeader: false, columns: ["displayName", "universityId", "matrikel", "room", "seat", "examDate"] });
     expect(p.message).toMatch(/Choose what each column means/);
   });

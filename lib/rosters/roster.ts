@@ -134,7 +134,9 @@ export type ImportMode = "merge" | "replace";
 
 /** What the mapping step shows: the first rows, and a mapping to start from. */
 export interface MappingStep {
-  header: string[] | null;
+  /** The first row with content: the header, or the first student of a headerless file. */
+  first: { row: number; cells: string[] } | null;
+  /** The rows after it. */
   rows: { row: number; cells: string[] }[];
   width: number;
   suggestion: ColumnMapping;
@@ -195,7 +197,7 @@ function chooseMapping(db: DbOrTx, courseId: number, sheet: RosterSheet, given?:
 
 function stepOf(sheet: RosterSheet, mapping: ColumnMapping): MappingStep {
   const s = sheetSample(sheet, mapping, 5);
-  return { header: s.header, rows: s.rows, width: s.width, suggestion: mapping };
+  return { first: s.first, rows: s.rows, width: s.width, suggestion: mapping };
 }
 
 /** Everything the preview shows; nothing is written. */

@@ -10,7 +10,8 @@ import { can } from "@/lib/auth/capabilities";
 import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
 import { listStudents } from "@/lib/rosters/roster";
-import { addStudentAction, applyRosterAction, previewRosterAction, removeStudentsAction } from "./actions";
+import { CSV_DIALECT_LABEL, defaultCsvDialect } from "@/lib/csv/write";
+import { addStudentAction, applyRosterAction, previewRosterAction, rejectedRowsAction, removeStudentsAction } from "./actions";
 
 export const metadata = { title: "Roster" };
 
@@ -30,6 +31,9 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
     return `${base}?${u}`;
   };
   const exportBase = `/api/terms/${termId}/roster`;
+  // the default variant follows the portal's language; the other one is one click away
+  const dialect = defaultCsvDialect();
+  const other = dialect === "standard" ? "excel-de" : "standard";
   return (
     <>
       <PageHeader
@@ -46,8 +50,11 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
             <ButtonLink variant="secondary" href={`${exportBase}?format=e2x`} prefetch={false}>
               <Download className="size-4" aria-hidden /> E2x CSV
             </ButtonLink>
-            <ButtonLink variant="secondary" href={`${exportBase}?format=full`} prefetch={false}>
+            <ButtonLink variant="secondary" href={`${exportBase}?format=full&variant=${dialect}`} prefetch={false} title={`Every field, ${CSV_DIALECT_LABEL[dialect]}`}>
               <Download className="size-4" aria-hidden /> Full CSV
+            </ButtonLink>
+            <ButtonLink variant="ghost" href={`${exportBase}?format=full&variant=${other}`} prefetch={false} title={`Every field, ${CSV_DIALECT_LABEL[other]}`}>
+              {other === "excel-de" ? "Full CSV for German Excel (;)" : "Full CSV (comma-separated)"}
             </ButtonLink>
           </>
         }
@@ -55,8 +62,8 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
       <div className="space-y-6">
         {canEdit && (
           <div className="grid gap-6 lg:grid-cols-3">
-            <Card title="Import a CSV" description="E2x rosters (Username or FB02UID), exam account lists and exam-sheet files. You see every change before anything is written." className="lg:col-span-2">
-              <RosterImport termId={termId} preview={previewRosterAction as never} apply={applyRosterAction as never} />
+            <Card title="Import a CSV" description="E2x rosters (Username or FB02UID), exam account lists, exam-sheet files and university exports. You see every change, and what is not kept, before anything is written." className="lg:col-span-2">
+              <RosterImport termId={termId} courseCode={row.course.code} sampleHref={`${exportBase}/sample?variant=${dialect}`} preview={previewRosterAction as never} apply={applyRosterAction as never} rejected={rejectedRowsAction as never} />
             </Card>
             <Card title="Add a student">
               <AddStudentForm termId={termId} action={addStudentAction as never} />
@@ -72,7 +79,7 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
               <label htmlFor="q" className="sr-only">Search students</label>
               <div className="relative">
                 <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
-                <input id="q" name="q" type="search" defaultValue={sp.q} placeholder="Username, name, matriculation no." className="w-72 rounded-md border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
+                <input id="q" name="q" type="search" defaultValue={sp.q} placeholder="Name, username or matriculation no." className="w-72 rounded-md border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
               </div>
             </form>
           }
@@ -87,7 +94,7 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
             <>
               <StudentTable
                 termId={termId}
-                rows={list.rows.map((r) => ({ id: r.id, username: r.username, firstName: r.firstName, lastName: r.lastName, displayName: r.displayName, matrikel: r.matrikel, room: r.room, seat: r.seat }))}
+                rows={list.rows.map((r) => ({ id: r.id, username: r.username, firstName: r.firstName, lastName: r.lastName, displayName: r.displayName, matrikel: r.matrikel, room: r.room, seat: r.seat, examDate: r.examDate, isBackup: r.isBackup }))}
                 canEdit={canEdit}
                 remove={removeStudentsAction as never}
                 sortLinks={Object.fromEntries(["username", "lastName", "matrikel"].map((col) => [col, qs({ sort: col, dir: sort === col && dir === "asc" ? "desc" : "asc", page: 1 })]))}

@@ -128,6 +128,13 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
   // Names are normalized as the hub does (lib/identity/username.ts). Rows stored before that
   // rule may spell one hub user twice (Alice, alice): they become one, and the list says so.
   const spellings = new Map<string, Set<string>>();
+  const seenMembership = new Set<string>();
+  const isNew = (username: string, courseId: string, role: string) => {
+    const k = `${username}\u0000${courseId}\u0000${role}`;
+    if (seenMembership.has(k)) return false;
+    seenMembership.add(k);
+    return true;
+  };
   const hubName = (stored: string, courseId: string) => {
     const name = normalizeUsername(stored);
     const key = `${courseId}\u0000${name}`;
@@ -147,6 +154,7 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
       skip(username, courseId);
       continue;
     }
+    if (!isNew(username, courseId, "student")) continue;
     memberships.push({ username, courseId, role: "student" });
     nStudents++;
   }
@@ -167,6 +175,7 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
       skip(s.username, courseId);
       continue;
     }
+    if (!isNew(username, courseId, s.role)) continue;
     memberships.push({ username, courseId, role: s.role });
     nStaff++;
   }

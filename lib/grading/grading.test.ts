@@ -11,6 +11,7 @@ import { defaultMounts, termInput } from "@/lib/courses/schemas";
 import { auditLog, students, submissionFiles, submissionScans, submissions, termStaff } from "@/lib/db/schema";
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
+import { studentValues } from "@/lib/rosters/roster";
 import { gradingScope } from "./access";
 import { listAssignments, setDeadline } from "./assignments";
 import { DEMO_DEADLINE, writeDemoExchange, writeDemoSubmission } from "./demo";
@@ -73,12 +74,14 @@ beforeAll(() => {
   db.insert(termStaff).values([{ termId, userId: g.id, role: "grader" }, { termId: otherTerm, userId: o.id, role: "grader" }]).run();
   grader = principalOf(db, g.id);
   otherGrader = principalOf(db, o.id);
-  db.insert(students).values([
-    { termId, username: "alice", firstName: "Alice", lastName: "Ärger", matrikel: "100" },
-    { termId, username: "bob", firstName: "Bob", lastName: "Builder", matrikel: "101" },
-    { termId, username: "carol", firstName: "Carol", lastName: "Cruz", matrikel: "102" },
-    { termId, username: "zoe", firstName: "Zoë", lastName: "Zander", matrikel: "103" },
-  ]).run();
+  db.insert(students).values(
+    [
+      { username: "alice", firstName: "Alice", lastName: "Ärger", matrikel: "100" },
+      { username: "bob", firstName: "Bob", lastName: "Builder", matrikel: "101" },
+      { username: "carol", firstName: "Carol", lastName: "Cruz", matrikel: "102" },
+      { username: "zoe", firstName: "Zoë", lastName: "Zander", matrikel: "103" },
+    ].map((s) => ({ termId, ...studentValues(s) })),
+  ).run();
 
   // alice and bob through e2xgrader's own E2xExchangeSubmit (exam mode, SHA1SUM.txt)
   const home = path.join(tmp, "home");
@@ -137,6 +140,7 @@ describe("grading: scans of a term's exchange", () => {
     expect(lookupTermHashcode(db, termId, sheet.alice).answer).toBe("recorded-only");
     expect(listSubmissions(db, termId, "hw1", { flag: "changed-since-first-scan" }).rows.map((r) => r.student)).toEqual(["alice"]);
     expect(listSubmissions(db, termId, "hw1", { q: "Ärg" }).rows.map((r) => r.student)).toEqual(["alice"]);
+    expect(listSubmissions(db, termId, "hw1", { q: "aerger" }).rows.map((r) => r.student)).toEqual(["alice"]);
     expect(listSubmissions(db, termId, "hw1", { all: true }).total).toBe(5);
   });
 

@@ -2,12 +2,14 @@
  * Reading stored submissions: the per-assignment list (filters, search, paging), one
  * submission with its files, and the "type the code from the sheet" lookup.
  */
-import { and, asc, desc, eq, isNull, or, sql, type SQL, type SQLWrapper } from "drizzle-orm";
+import { and, asc, desc, eq, isNull, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { students, submissionFiles, submissions, SUBMISSION_STATUSES } from "@/lib/db/schema";
 import type { SubmissionFileRow, SubmissionRow } from "@/lib/submissions/persist";
 import { lookupHashcode, type HashcodeIndex, type HashcodeLookup, type HashcodeSource, type SubmissionFlagKind, type SubmissionStatus, type VerifiableSubmission } from "@/lib/submissions/verify";
 import { normalizeHashcode } from "@/lib/submissions/hashcode";
+import { likeTerm } from "@/lib/rosters/search";
+import { searchTerms } from "@/lib/text/fold";
 import type { LookupAnswer, LookupMatch } from "./types";
 
 export type { LookupAnswer, LookupMatch };
@@ -63,11 +65,10 @@ export function listSubmissions(db: DbOrTx, termId: number, assignmentName: stri
   if (!query.all) where.push(or(eq(submissions.counts, true), eq(submissions.status, "misfiled"))!);
   if (query.status) where.push(eq(submissions.status, query.status));
   if (query.flag) where.push(sql`exists (select 1 from json_each(${submissions.flagKinds}) where value = ${query.flag})`);
-  const q = query.q?.trim();
-  if (q) {
-    const p = `%${q.replace(/[%_\\]/g, (c) => `\\${c}`)}%`;
-    const lk = (col: SQLWrapper) => sql`${col} like ${p} escape '\\'`;
-    where.push(or(lk(submissions.student), lk(students.firstName), lk(students.lastName), lk(students.displayName), lk(students.matrikel), lk(sql`(coalesce(${students.firstName}, '') || ' ' || coalesce(${students.lastName}, ''))`))!);
+  // as on the roster: folded terms (mueller finds Müller), each in the student or the roster entry
+  for (const term of searchTerms(query.q ?? "")) {
+    const p = likeTerm(term);
+    where.push(or(sql`${submissions.student} like ${p} escape '\\'`, sql`${students.searchKey} like ${p} escape '\\'`)!);
   }
   const cond = and(...where);
   const join = and(eq(students.termId, submissions.termId), eq(students.username, submissions.student));

@@ -98,6 +98,11 @@ describe("roster import", () => {
     expect(s).toMatchObject({ universityId: "test02s", displayName: "Test User 0", matrikel: "012345", room: "C175", seat: "0", examDate: "22.03.2019", isBackup: null });
     importFile(termId, fixture("exam-sheet-backup.csv"), "merge", { partial: true });
     expect(db.select().from(students).where(eq(students.username, "exam-spare1")).get()).toMatchObject({ isBackup: true, room: "C-116" });
+    expect(db.select().from(students).where(eq(students.username, "exam-001")).get()).toMatchObject({ isBackup: false, firstName: "Jürgen" });
+    // an update keeps what the file does not say and takes what it does
+    importFile(termId, csv("username,is_backup,seat\nexam-spare1,no,7\ntest02s,yes,\n"), "merge");
+    expect(db.select().from(students).where(eq(students.username, "exam-spare1")).get()).toMatchObject({ isBackup: false, seat: "7", room: "C-116" });
+    expect(db.select().from(students).where(eq(students.username, "test02s")).get()).toMatchObject({ isBackup: true, seat: "0", matrikel: "012345" });
   });
 });
 

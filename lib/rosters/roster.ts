@@ -266,15 +266,23 @@ export function applyImport(
       .where(and(eq(students.termId, termId), inArray(students.username, removedNames.slice(i, i + 500))))
       .run();
   }
-  for (const u of updated) {
-    const { username: _u, ...values } = studentValues(u.after);
-    tx.update(students)
-      .set(values)
-      .where(and(eq(students.termId, termId), eq(students.username, u.after.username)))
-      .run();
+  // prepared once, run per row: several times faster than batched inserts for 10,000 students.
+  // isBackup goes in raw (1, 0 or null): the boolean column would map null to 0.
+  const ph = (k: string) => sql.placeholder(k);
+  const columns = { universityId: ph("universityId"), firstName: ph("firstName"), lastName: ph("lastName"), displayName: ph("displayName"), matrikel: ph("matrikel"), room: ph("room"), seat: ph("seat"), examDate: ph("examDate"), isBackup: sql`${ph("isBackup")}`, searchKey: ph("searchKey") };
+  const driver = (v: ReturnType<typeof studentValues>) => ({ ...v, isBackup: v.isBackup === null ? null : v.isBackup ? 1 : 0 });
+  if (updated.length > 0) {
+    const update = tx
+      .update(students)
+      .set(columns as never)
+      .where(and(eq(students.termId, termId), eq(students.username, ph("username"))))
+      .prepare();
+    for (const u of updated) update.run(driver(studentValues(u.after)));
   }
-  const values = added.map((r) => ({ termId, ...studentValues(r) }));
-  for (let i = 0; i < values.length; i += 500) tx.insert(students).values(values.slice(i, i + 500)).run();
+  if (added.length > 0) {
+    const insert = tx.insert(students).values({ termId: ph("termId"), username: ph("username"), ...columns } as never).prepare();
+    for (const r of added) insert.run({ termId, ...driver(studentValues(r)) });
+  }
 
   const term = termLabel(tx, termId);
   const d = detectColumns(sheet);

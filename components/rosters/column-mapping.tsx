@@ -87,7 +87,7 @@ export function ColumnMapping({
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs text-slate-500">
             <tr>
-              <th scope="col" className="w-40 px-3 py-2 font-medium">Column</th>
+              <th scope="col" className="w-32 px-3 py-2 font-medium">Column</th>
               <th scope="col" className="px-3 py-2 font-medium">
                 First rows {body.length > 0 && <span className="font-normal">(rows {body[0].row}–{body[body.length - 1].row})</span>}
               </th>

@@ -54,7 +54,7 @@ export type ColumnMeaning = "username" | RosterField | "examLogin" | "password";
 
 export const COLUMN_MEANINGS: readonly { meaning: ColumnMeaning; label: string; kept: boolean }[] = [
   { meaning: "username", label: "Username (hub login)", kept: true },
-  { meaning: "universityId", label: "University account (FB02UID)", kept: true },
+  { meaning: "universityId", label: "FB02UID (university account)", kept: true },
   { meaning: "displayName", label: "Name (full)", kept: true },
   { meaning: "firstName", label: "First name", kept: true },
   { meaning: "lastName", label: "Last name", kept: true },

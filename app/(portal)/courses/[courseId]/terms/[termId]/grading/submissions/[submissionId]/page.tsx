@@ -100,6 +100,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
   const assignment = s.assignmentName ? db.select().from(assignments).where(and(eq(assignments.termId, termId), eq(assignments.name, s.assignmentName))).get() : undefined;
   const gradingBase = `/courses/${courseId}/terms/${termId}/grading`;
   const present = d.files.filter((f) => f.kind !== "absent");
+  const added = new Map(s.flags.flatMap((f) => (f.kind === "added-after-submission" ? f.files.map((x) => [x.path, x.reason] as const) : [])));
 
   return (
     <>
@@ -194,7 +195,12 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
                 <tr key={f.id} data-testid="file-row">
                   <Td className="font-mono text-xs">{f.path}{f.linkTarget && <span className="text-slate-500"> → {f.linkTarget}</span>}</Td>
                   <Td className="text-right tabular-nums">{f.size === null ? "—" : formatBytes(f.size)}</Td>
-                  <Td><Badge tone={FILE_STATUS_TONE[f.status] ?? "slate"}>{f.status}</Badge></Td>
+                  <Td>
+                    <span className="inline-flex flex-wrap gap-1">
+                      <Badge tone={FILE_STATUS_TONE[f.status] ?? "slate"}>{f.status}</Badge>
+                      {added.has(f.path) && <Badge tone="amber">{added.get(f.path) === "never-copied" ? "added after submission" : "not covered by the hashcode"}</Badge>}
+                    </span>
+                  </Td>
                   <Td className="font-mono text-xs" title={f.sha1 ?? undefined}>{f.sha1 ? f.sha1.slice(0, 12) : "—"}</Td>
                   <Td className={`font-mono text-xs ${f.expectedSha1 && f.sha1 && f.expectedSha1 !== f.sha1 ? "text-red-700" : ""}`} title={f.expectedSha1 ?? undefined}>{f.expectedSha1 ? f.expectedSha1.slice(0, 12) : "—"}</Td>
                 </tr>

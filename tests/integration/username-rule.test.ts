@@ -1,8 +1,8 @@
 /**
- * The portal's username rule against JupyterHub's own: the names a hub (JupyterHub 5.5 from
- * .venv) makes of typed input, compared with lib/identity/username.ts and with the hub-side
- * Python the portal ships (lib/render/python/e2x_portal_profiles.py), on a few thousand
- * generated names.
+ * The portal's username rule against JupyterHub's own: the names a hub (JupyterHub 5.5.0 as
+ * the Z2JH 4.4.0 hub image pins it, in .venv-hub) makes of typed input, compared with
+ * lib/identity/username.ts and with the hub-side Python the portal ships
+ * (lib/render/python/e2x_portal_profiles.py), on a few thousand generated names.
  */
 import { spawnSync } from "node:child_process";
 import fs from "node:fs";
@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 import { checkUsername, normalizeUsername } from "@/lib/identity/username";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
-const PYTHON = path.join(REPO, ".venv/bin/python");
+const PYTHON = path.join(REPO, ".venv-hub/bin/python");
 
 const SCRIPT = `
 import json, sys, unicodedata

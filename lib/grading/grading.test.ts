@@ -266,7 +266,8 @@ describe("grading: reports", () => {
 });
 
 describe("grading: demo exchange", () => {
-  it("writes what e2xgrader 0.3.6 writes, and scans to the promised statuses", async () => {
+  // runs e2xgrader over 13 submissions in Python: seconds on a busy machine
+  it("writes what e2xgrader 0.3.6 writes, and scans to the promised statuses", { timeout: 60_000 }, async () => {
     const demoRoot = path.join(tmp, "demo");
     const users = Array.from({ length: 12 }, (_, i) => `demo${i}`);
     const w = writeDemoExchange(demoRoot, "demo-WS25", users);

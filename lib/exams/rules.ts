@@ -4,8 +4,8 @@
  *
  * Exam usernames (the exam hub's logins):
  *   student  `<course>-<FB02UID>`: the course code, a dash and the roster username (the
- *            university account), trimmed and lower-cased as JupyterHub normalises names.
- *            mathe1 + "MMuster2s" -> "mathe1-mmuster2s".
+ *            university account), normalized by the portal's one username rule
+ *            (lib/identity/username.ts examLogin). mathe1 + "MMuster2s" -> "mathe1-mmuster2s".
  *   backup   `<course>-backup-<period>-<nn>`: numbered per exam from 01, e.g.
  *            "mathe1-backup-pz1-03". A number is skipped if a student of the exam already has
  *            that login.
@@ -15,9 +15,10 @@
  *   participantWindow, examBusyWindow, windowsOverlap, freeSeats, parseSeatList
  */
 import { isIPv4, isIPv6 } from "node:net";
+import { examLogin } from "../identity/username";
 
 export function examUsername(courseCode: string, rosterUsername: string): string {
-  return `${courseCode}-${rosterUsername.trim().toLowerCase()}`;
+  return examLogin(courseCode, { username: rosterUsername });
 }
 
 export function backupUsername(courseCode: string, period: string, n: number): string {

@@ -36,7 +36,7 @@ step "unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$LOG/vitest.json"
 
 step "hub-side Python (pytest, the hub image's packages in .venv-hub)"
-.venv-hub/bin/pytest -q lib/render/python/tests -p no:cacheprovider --junitxml="$LOG/pytest.xml"
+bash scripts/pytest.sh --junitxml="$LOG/pytest.xml"
 
 step "browser tests (Playwright, Debian Chromium)"
 ensure_auth_secret

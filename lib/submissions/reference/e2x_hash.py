@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Reference hashcodes computed by the installed e2xgrader package itself.
 
-Used by lib/submissions/e2xgrader-parity.test.ts and bench/grading to check the portal's
+Used by tests/integration/e2xgrader-parity.test.ts and bench/grading to check the portal's
 TypeScript implementation against e2xgrader, byte for byte.
 
 Commands (all print JSON on stdout):

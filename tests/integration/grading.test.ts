@@ -12,14 +12,14 @@ import { auditLog, students, submissionFiles, submissionScans, submissions, term
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
 import { studentValues } from "@/lib/rosters/roster";
-import { gradingScope } from "./access";
-import { listAssignments, setDeadline } from "./assignments";
-import { DEMO_DEADLINE, writeDemoExchange, writeDemoSubmission } from "./demo";
-import { exchangeStatus } from "./exchange";
-import { reportCsv, reportData, reportPdf } from "./report";
-import { getScan, reconcileInterrupted, resumeScan, scheduleScan, startScan, stopScan, type ScanJobOptions } from "./scans";
-import { getSubmission, listSubmissions, lookupTermHashcode } from "./submissions";
-import { utcToZonedInput, zonedInputToUtc } from "./time";
+import { gradingScope } from "@/lib/grading/access";
+import { listAssignments, setDeadline } from "@/lib/grading/assignments";
+import { DEMO_DEADLINE, writeDemoExchange, writeDemoSubmission } from "@/lib/grading/demo";
+import { exchangeStatus } from "@/lib/grading/exchange";
+import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
+import { getScan, reconcileInterrupted, resumeScan, scheduleScan, startScan, stopScan, type ScanJobOptions } from "@/lib/grading/scans";
+import { getSubmission, listSubmissions, lookupTermHashcode } from "@/lib/grading/submissions";
+import { utcToZonedInput, zonedInputToUtc } from "@/lib/grading/time";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const PYTHON = path.join(REPO, ".venv/bin/python");

@@ -9,9 +9,9 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { buildSha1sum, hashcodesEqual } from "./hash";
-import { runScan, scanSubmissionDir, type ScannedSubmission } from "./scan";
-import { lookupHashcode, verifyAll, type SubmissionVerdict } from "./verify";
+import { buildSha1sum, hashcodesEqual } from "@/lib/submissions/hash";
+import { runScan, scanSubmissionDir, type ScannedSubmission } from "@/lib/submissions/scan";
+import { lookupHashcode, verifyAll, type SubmissionVerdict } from "@/lib/submissions/verify";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const PYTHON = path.join(REPO, ".venv/bin/python");

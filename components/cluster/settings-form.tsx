@@ -3,14 +3,9 @@ import { useActionState } from "react";
 import { Field, FormMessage, Input, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
+import { HUB_LABELS, HUBS } from "@/lib/constants";
 
 type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
-
-const HUBS = [
-  ["assignment", "Assignment hub"],
-  ["exam", "Exam hub"],
-  ["grading", "Grading hub"],
-] as const;
 
 export function SettingsForm({ action, initial, canEdit }: { action: Action; initial: Record<string, string>; canEdit: boolean }) {
   const [state, formAction] = useActionState(action, idleState);
@@ -34,12 +29,12 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
               </tr>
             </thead>
             <tbody>
-              {HUBS.map(([h, label]) => (
+              {HUBS.map((h) => (
                 <tr key={h} className="align-top">
-                  <th scope="row" className="py-1.5 pr-3 text-left font-medium text-slate-700">{label}</th>
+                  <th scope="row" className="py-1.5 pr-3 text-left font-medium text-slate-700">{HUB_LABELS[h]}</th>
                   {(["Namespace", "Release", "Host", "NodePort"] as const).map((f) => (
                     <td key={f} className="py-1.5 pr-3">
-                      <label htmlFor={`${h}${f}`} className="sr-only">{`${label} ${f === "NodePort" ? "NodePort" : f.toLowerCase()}`}</label>
+                      <label htmlFor={`${h}${f}`} className="sr-only">{`${HUB_LABELS[h]} ${f === "NodePort" ? "NodePort" : f.toLowerCase()}`}</label>
                       <Input name={`${h}${f}`} defaultValue={v(`${h}${f}`)} error={err(`${h}${f}`)} placeholder={f === "Host" ? "optional" : f === "NodePort" ? "30000–32767" : undefined} inputMode={f === "NodePort" ? "numeric" : undefined} spellCheck={false} />
                       {err(`${h}${f}`)?.map((e) => (
                         <p key={e} id={`${h}${f}-error`} className="mt-1 text-xs font-medium text-red-600">{e}</p>

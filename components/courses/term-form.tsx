@@ -5,13 +5,14 @@ import { Button } from "@/components/ui/button";
 import { Field, FieldError, FormMessage, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
-import type { Hub, TermMount } from "@/lib/db/schema";
+import { HUBS, type HubName } from "@/lib/constants";
+import type { TermMount } from "@/lib/db/schema";
 
 type Action = (prev: ActionState<never>, form: FormData) => Promise<ActionState<never>>;
 
 export interface TermValues {
   term: string;
-  hubs: Hub[];
+  hubs: HubName[];
   image: string;
   cpuGuarantee: string;
   cpuLimit: string;
@@ -20,7 +21,7 @@ export interface TermValues {
   mounts: TermMount[];
 }
 
-const HUB_INFO: Record<Hub, string> = {
+const HUB_INFO: Record<HubName, string> = {
   assignment: "Teaching hub: weekly assignments, LDAP login",
   exam: "Exam hub: one-time passwords, locked-down network",
   grading: "Grading hub: graders only",
@@ -62,7 +63,7 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
       <fieldset>
         <legend className="mb-2 text-sm font-medium text-slate-700">Hubs</legend>
         <div className="grid gap-2 sm:grid-cols-3">
-          {(["assignment", "exam", "grading"] as const).map((h) => (
+          {HUBS.map((h) => (
             <label key={h} className="flex cursor-pointer gap-2.5 rounded-md border border-slate-200 bg-white p-3 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50">
               <input type="checkbox" name="hubs" value={h} defaultChecked={checkedHubs.has(h)} className="mt-0.5" />
               <span>

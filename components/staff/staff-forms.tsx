@@ -8,11 +8,10 @@ import { Field, FormMessage, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { Td } from "@/components/ui/table";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
+import { ROLES } from "@/lib/constants";
 
 type Action<T = never> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 type Secret = { username: string; password: string };
-
-const ROLES = ["admin", "instructor", "grader", "supervisor"] as const;
 
 function RoleSelect({ id, defaultValue }: { id?: string; defaultValue: string }) {
   return (

@@ -13,6 +13,7 @@ import {
   type Entry,
 } from "ldapts";
 import { z } from "zod";
+import { ROLES, type Role } from "@/lib/constants";
 
 /**
  * LDAP sign-in for staff (admins, instructors, graders, supervisors).
@@ -50,8 +51,8 @@ import { z } from "zod";
  * with the same message, so the sign-in page does not reveal which user names exist.
  */
 
-export const LDAP_ROLES = ["admin", "instructor", "grader", "supervisor"] as const;
-export type LdapRole = (typeof LDAP_ROLES)[number];
+/** The roles a directory group can grant: the portal's global roles. */
+export type LdapRole = Role;
 
 export type RoleMapEntry =
   | { match: "dn"; group: string; roles: LdapRole[] }
@@ -132,9 +133,9 @@ export function parseRoleMap(text: string): RoleMapEntry[] {
       .split(",")
       .map((r) => r.trim().toLowerCase())
       .filter(Boolean);
-    const bad = roleNames.filter((r) => !(LDAP_ROLES as readonly string[]).includes(r));
+    const bad = roleNames.filter((r) => !(ROLES as readonly string[]).includes(r));
     if (bad.length > 0 || roleNames.length === 0) {
-      problems.push(`"${part}": unknown role ${bad.map((b) => `"${b}"`).join(", ") || "(none)"}; expected ${LDAP_ROLES.join("|")}`);
+      problems.push(`"${part}": unknown role ${bad.map((b) => `"${b}"`).join(", ") || "(none)"}; expected ${ROLES.join("|")}`);
       continue;
     }
     const roles = [...new Set(roleNames)] as LdapRole[];
@@ -152,7 +153,7 @@ export function normalizeDN(dn: string): string {
     .toLowerCase();
 }
 
-/** Roles for a set of groups, in LDAP_ROLES order (deduplicated). */
+/** Roles for a set of groups, in ROLES order (deduplicated). */
 export function rolesForGroups(groups: { dn: string; cn: string[] }[], roleMap: RoleMapEntry[]): LdapRole[] {
   const granted = new Set<LdapRole>();
   for (const g of groups) {
@@ -163,7 +164,7 @@ export function rolesForGroups(groups: { dn: string; cn: string[] }[], roleMap: 
       if (hit) entry.roles.forEach((r) => granted.add(r));
     }
   }
-  return LDAP_ROLES.filter((r) => granted.has(r));
+  return ROLES.filter((r) => granted.has(r));
 }
 
 // ---------------------------------------------------------------------------------------------

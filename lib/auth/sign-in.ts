@@ -1,6 +1,7 @@
 import { eq, sql } from "drizzle-orm";
 import type { Db } from "@/lib/db/client";
-import { users, type Role } from "@/lib/db/schema";
+import { ROLE_PRECEDENCE, type Role } from "@/lib/constants";
+import { users } from "@/lib/db/schema";
 import { writeAudit } from "@/lib/audit/audit";
 import { normalizeUsername } from "@/lib/identity/username";
 import { authenticateLdap, ldapConfigFromEnv } from "./ldap";
@@ -10,7 +11,6 @@ export type SignInResult =
   | { ok: true; userId: number; username: string; displayName: string }
   | { ok: false; reason: "invalid-credentials" | "inactive" | "unavailable" | "no-role" };
 
-const ROLE_ORDER: Role[] = ["admin", "instructor", "supervisor", "grader"];
 
 /** The account a typed name belongs to: the normalized name, else one older account stored in another case. */
 function findAccount(db: Db, username: string) {
@@ -57,7 +57,7 @@ export async function signInWithPassword(db: Db, usernameRaw: string, password: 
 
 function ldapAccount(db: Db, username: string, local: typeof users.$inferSelect | undefined, user: { displayName: string; email: string | null; roles: Role[] }): SignInResult {
   if (local && !local.active) return fail(db, username, "inactive");
-  const role = ROLE_ORDER.find((r) => user.roles.includes(r));
+  const role = ROLE_PRECEDENCE.find((r) => user.roles.includes(r));
   if (!role) return fail(db, username, "no-role");
   const id = db.transaction((tx) => {
     const values = { displayName: user.displayName || username, email: user.email ?? null, role, lastLoginAt: new Date() };

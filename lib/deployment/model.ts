@@ -20,7 +20,9 @@ import {
   type VolumeMountSpecInput,
 } from "@/lib/render";
 import { normalizeUsername } from "@/lib/identity/username";
-import { getSettings, HUB_KEYS, type DeploymentSettings } from "./settings";
+import { HUBS, PROFILE_ROLES, STAFF_PROFILE_ROLES } from "@/lib/constants";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
+import { getSettings, type DeploymentSettings } from "./settings";
 
 /** Same rule as the renderer: no whitespace, path separators or braces. */
 const RENDERABLE_USERNAME = /^[^\s/{}\\]{1,128}$/;
@@ -41,8 +43,8 @@ function join(base: string, leaf: string): string {
   return `${base.replace(/\/+$/, "")}/${leaf}`;
 }
 
-const STAFF = ["grader", "instructor"] as const;
-const EVERYONE = ["student", "grader", "instructor"] as const;
+const STAFF = STAFF_PROFILE_ROLES;
+const EVERYONE = PROFILE_ROLES;
 
 /**
  * A term's mounts as render volume mounts, or undefined when the term uses the E2x defaults
@@ -121,7 +123,7 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
     .orderBy(asc(terms.courseId), asc(terms.term))
     .all()
     .filter((t) => codeOf.has(t.courseId));
-  const courseIdOfTerm = new Map(termRows.map((t) => [t.id, `${codeOf.get(t.courseId)}-${t.term}`]));
+  const courseIdOfTerm = new Map(termRows.map((t) => [t.id, nbgraderCourseId(codeOf.get(t.courseId)!, t.term)]));
 
   const memberships: RenderModelInput["memberships"] = [];
   const skip = (who: string, where: string) => warnings.push(`${who} in ${where} was left out: the name has spaces, '/', '\\' or braces.`);
@@ -190,7 +192,7 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
   const admins = [...new Set([...adminRows.map((u) => u.username.trim()), ...settings.hubAccess.extraAdmins])].filter((u) => RENDERABLE_USERNAME.test(u)).sort();
 
   const model: RenderModelInput = {
-    hubs: HUB_KEYS.map((name) => {
+    hubs: HUBS.map((name) => {
       const h = settings.hubs[name];
       return {
         name,
@@ -250,5 +252,5 @@ export function renderPortal(db: DbOrTx, options: RenderOptions = {}): PortalRen
 
 /** Hub namespaces of the settings: where the portal's objects live (and may be pruned). */
 export function hubNamespaces(settings: DeploymentSettings): string[] {
-  return [...new Set(HUB_KEYS.map((h) => settings.hubs[h].namespace))].sort();
+  return [...new Set(HUBS.map((h) => settings.hubs[h].namespace))].sort();
 }

@@ -7,11 +7,9 @@ import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
+import { HUBS, type HubName } from "@/lib/constants";
 import { deploymentSettings } from "@/lib/db/schema";
 import { isIp } from "@/lib/render/model";
-
-export const HUB_KEYS = ["assignment", "exam", "grading"] as const;
-export type HubKey = (typeof HUB_KEYS)[number];
 
 const dnsLabel = z
   .string()
@@ -133,15 +131,15 @@ export function placeholderWarnings(s: DeploymentSettings): string[] {
 /** Later validation problems that zod per field cannot see: one namespace per hub. */
 export function crossFieldErrors(s: DeploymentSettings): Record<string, string[]> {
   const errors: Record<string, string[]> = {};
-  const seen = new Map<string, HubKey>();
-  for (const h of HUB_KEYS) {
+  const seen = new Map<string, HubName>();
+  for (const h of HUBS) {
     const ns = s.hubs[h].namespace;
     const other = seen.get(ns);
     if (other) errors[`${h}Namespace`] = [`The ${other} hub already uses ${ns}: every hub needs its own namespace.`];
     seen.set(ns, h);
   }
-  const ports = new Map<number, HubKey>();
-  for (const h of HUB_KEYS) {
+  const ports = new Map<number, HubName>();
+  for (const h of HUBS) {
     const p = s.hubs[h].nodePort;
     if (p === null) continue;
     const other = ports.get(p);
@@ -208,7 +206,7 @@ function flatDiff(a: unknown, b: unknown, prefix = ""): string[] {
 /** Flat form fields of the settings card (`assignmentNamespace`, `nfsServer`, ...). */
 export function settingsToForm(s: DeploymentSettings): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const h of HUB_KEYS) {
+  for (const h of HUBS) {
     out[`${h}Namespace`] = s.hubs[h].namespace;
     out[`${h}Release`] = s.hubs[h].releaseName;
     out[`${h}Host`] = s.hubs[h].host;
@@ -279,7 +277,7 @@ export function parseSettingsForm(form: Record<string, unknown>):
   const str = (k: string) => (typeof form[k] === "string" ? (form[k] as string) : "");
   const candidate = {
     hubs: Object.fromEntries(
-      HUB_KEYS.map((h) => [
+      HUBS.map((h) => [
         h,
         { namespace: str(`${h}Namespace`), releaseName: str(`${h}Release`), host: str(`${h}Host`), nodePort: optionalNumber(str(`${h}NodePort`)) },
       ]),

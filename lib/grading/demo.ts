@@ -13,7 +13,7 @@ import { and, asc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { assignments, courses, students, terms } from "@/lib/db/schema";
 import { buildSha1sum, sha1Hex, truncateHashcode } from "@/lib/submissions/hash";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { exchangeRoot } from "./exchange";
 
 export const DEMO_ASSIGNMENT = "week1";

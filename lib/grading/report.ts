@@ -15,7 +15,7 @@ import { students, submissions } from "@/lib/db/schema";
 import { getTerm } from "@/lib/courses/courses";
 import type { SubmissionFlagKind, SubmissionStatus } from "@/lib/submissions/verify";
 import { getAssignment } from "./assignments";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { computedHashcode } from "./submissions";
 import { portalTimeZone } from "./time";
 import { writeCsv, type CsvDialect } from "@/lib/csv/write";

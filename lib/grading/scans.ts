@@ -24,7 +24,7 @@ import { submissionFileRows, submissionRow } from "@/lib/submissions/persist";
 import { emptyCheckpoint, scanExchange, type ScanCheckpoint, type ScannedSubmission, type ScanProgress, type ScanSummary } from "@/lib/submissions/scan";
 import { verifySubmission } from "@/lib/submissions/verify";
 import { ensureAssignments } from "./assignments";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { exchangeRoot, releasedAssignments } from "./exchange";
 import { deadlinesOf, recomputeStatuses } from "./statuses";
 import type { ScanView } from "./types";

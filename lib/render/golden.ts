@@ -9,11 +9,11 @@ import { expect } from "vitest";
 
 export const GOLDEN_DIR = fileURLToPath(new URL("./__golden__/", import.meta.url));
 
-export function updatingGolden(env: NodeJS.ProcessEnv = process.env): boolean {
+export function updatingGolden(env: Record<string, string | undefined> = process.env): boolean {
   return env.UPDATE_GOLDEN === "1";
 }
 
-export function expectGolden(name: string, actual: string, { env = process.env, dir = GOLDEN_DIR }: { env?: NodeJS.ProcessEnv; dir?: string } = {}): void {
+export function expectGolden(name: string, actual: string, { env = process.env, dir = GOLDEN_DIR }: { env?: Record<string, string | undefined>; dir?: string } = {}): void {
   const file = path.join(dir, name);
   if (updatingGolden(env)) {
     fs.mkdirSync(path.dirname(file), { recursive: true });

@@ -4,12 +4,12 @@
  * from their queries and hand it to `renderAll`.
  */
 import { z } from "zod";
+import { HUBS, PROFILE_ROLES, STAFF_PROFILE_ROLES, type HubName, type ProfileRole } from "@/lib/constants";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 
-export const HUB_NAMES = ["assignment", "exam", "grading"] as const;
-export type HubName = (typeof HUB_NAMES)[number];
-
-export const ROLES = ["student", "grader", "instructor"] as const;
-export type Role = (typeof ROLES)[number];
+export { HUBS as HUB_NAMES, PROFILE_ROLES as ROLES, type HubName } from "@/lib/constants";
+/** A role that gets a profile (student, grader, instructor). */
+export type Role = ProfileRole;
 
 /** Kubernetes DNS-1123 label (namespaces, release names). */
 const dnsLabel = z
@@ -87,17 +87,17 @@ export const volumeMountSpecSchema = z.object({
   nfsPath: pathTemplate,
   mountPath: pathTemplate.refine((t) => t.startsWith("/"), "absolute path"),
   /** Roles that get this mount. */
-  roles: z.array(z.enum(ROLES)).min(1),
+  roles: z.array(z.enum(PROFILE_ROLES)).min(1),
   /** Roles for which the mount is read-only. */
-  readOnlyFor: z.array(z.enum(ROLES)).default([]),
+  readOnlyFor: z.array(z.enum(PROFILE_ROLES)).default([]),
   /** Hubs this mount applies to (all when omitted). */
-  hubs: z.array(z.enum(HUB_NAMES)).optional(),
+  hubs: z.array(z.enum(HUBS)).optional(),
 });
 export type VolumeMountSpec = z.infer<typeof volumeMountSpecSchema>;
 export type VolumeMountSpecInput = z.input<typeof volumeMountSpecSchema>;
 
 export const hubSchema = z.object({
-  name: z.enum(HUB_NAMES),
+  name: z.enum(HUBS),
   namespace: dnsLabel,
   releaseName: dnsLabel,
   /** Public host name of the hub (ingress / TLS), e.g. "exam.e2x.example.edu". */
@@ -136,7 +136,7 @@ export const termSchema = z.object({
   id: termId,
   courseCode,
   /** Hubs this course term is offered on. */
-  hubs: z.array(z.enum(HUB_NAMES)).min(1),
+  hubs: z.array(z.enum(HUBS)).min(1),
   image: z.string().min(1),
   imagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).optional(),
   resources: resourcesSchema,
@@ -149,7 +149,7 @@ export const membershipSchema = z.object({
   username,
   /** `<code>-<term>`. */
   courseId: z.string().min(1),
-  role: z.enum(ROLES),
+  role: z.enum(PROFILE_ROLES),
 });
 export type Membership = z.infer<typeof membershipSchema>;
 
@@ -270,11 +270,6 @@ export function parseRenderModel(input: unknown): RenderModel {
     .parse(input);
 }
 
-/** `<code>-<term>`: the nbgrader course id, used in profile keys, exchange folders and NFS paths. */
-export function nbgraderCourseId(code: string, term: string): string {
-  return `${code}-${term}`;
-}
-
 export function courseIdOf(term: Pick<Term, "courseCode" | "id">): string {
   return nbgraderCourseId(term.courseCode, term.id);
 }
@@ -285,7 +280,7 @@ export function hubMode(hub: Pick<Hub, "name" | "mode">): string {
 
 /** Roles that get a profile on a hub. The grading hub is for graders only. */
 export function rolesOnHub(hub: HubName): readonly Role[] {
-  return hub === "grading" ? ["grader", "instructor"] : ROLES;
+  return hub === "grading" ? STAFF_PROFILE_ROLES : PROFILE_ROLES;
 }
 
 /** Where e2xgrader's personalized exchange keeps one student's folders, below a course's exchange. */

@@ -1,16 +1,11 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-/** Global roles a staff account can hold. Course-level rights come from `termStaff`. */
-export const ROLES = ["admin", "instructor", "grader", "supervisor"] as const;
-export type Role = (typeof ROLES)[number];
+import { HUBS, ROLES, TERM_ROLES, type HubName } from "@/lib/constants";
 
-/** Roles a staff member can hold on one course term. */
-export const TERM_ROLES = ["instructor", "grader", "supervisor"] as const;
-export type TermRole = (typeof TERM_ROLES)[number];
-
-export const HUBS = ["assignment", "exam", "grading"] as const;
-export type Hub = (typeof HUBS)[number];
+export { HUBS, ROLES, TERM_ROLES, type Role, type TermRole } from "@/lib/constants";
+/** A hub a course term is offered on. */
+export type Hub = HubName;
 
 const now = sql`(unixepoch() * 1000)`;
 

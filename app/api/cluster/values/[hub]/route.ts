@@ -1,17 +1,17 @@
 import { requireRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { renderPortal } from "@/lib/deployment/model";
-import { HUB_KEYS, type HubKey } from "@/lib/deployment/settings";
+import { HUBS, type HubName } from "@/lib/constants";
 
 /** Z2JH values of one hub: GET /api/cluster/values/<hub>.yaml */
 export async function GET(_req: Request, { params }: { params: Promise<{ hub: string }> }) {
   const principal = await requireRoute("cluster.view");
   if (principal instanceof Response) return principal;
   const hub = (await params).hub.replace(/\.ya?ml$/, "");
-  if (!(HUB_KEYS as readonly string[]).includes(hub)) return Response.json({ error: `No hub named ${hub}: ${HUB_KEYS.join(", ")}.` }, { status: 404 });
+  if (!(HUBS as readonly string[]).includes(hub)) return Response.json({ error: `No hub named ${hub}: ${HUBS.join(", ")}.` }, { status: 404 });
   try {
     const { render } = renderPortal(getDb());
-    const yaml = render.valuesYaml[hub as HubKey];
+    const yaml = render.valuesYaml[hub as HubName];
     if (!yaml) return Response.json({ error: `The ${hub} hub renders no values.` }, { status: 404 });
     return new Response(yaml, {
       headers: {

@@ -5,7 +5,7 @@ import { getTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { attachmentHeader, CSV_DIALECTS, csvDialectOf } from "@/lib/csv/write";
 import { exportE2xCsv, exportFullCsv } from "@/lib/rosters/csv";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { allStudents } from "@/lib/rosters/roster";
 
 const query = z.object({

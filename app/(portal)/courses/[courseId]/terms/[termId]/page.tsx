@@ -10,7 +10,7 @@ import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { getCourse } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { listStaff } from "@/lib/staff/staff";
 import { assignStaffAction, setTermArchivedAction, unassignStaffAction, updateTermAction } from "../../../actions";
 

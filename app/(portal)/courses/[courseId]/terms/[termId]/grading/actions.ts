@@ -6,7 +6,7 @@ import { getDb } from "@/lib/db/client";
 import { gradingScope } from "@/lib/grading/access";
 import { setDeadline } from "@/lib/grading/assignments";
 import { exchangeRoot, exchangeStatus } from "@/lib/grading/exchange";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { resumeScan, scheduleScan, startScan, stopScan } from "@/lib/grading/scans";
 import { portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
 

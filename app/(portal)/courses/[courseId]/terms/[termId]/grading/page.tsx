@@ -13,7 +13,7 @@ import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
 import { listAssignments } from "@/lib/grading/assignments";
 import { exchangeRoot, exchangeStatus } from "@/lib/grading/exchange";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { latestScan, scanView } from "@/lib/grading/scans";
 import { portalTimeZone, utcToZonedInput } from "@/lib/grading/time";
 import { resumeScanAction, setDeadlineAction, startScanAction, stopScanAction } from "./actions";

@@ -4,7 +4,7 @@ import { ActionError, defineAction } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { courseIdOfTerm, getTerm } from "@/lib/courses/courses";
 import { usernameField } from "@/lib/identity/schema";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { COLUMN_MEANINGS } from "@/lib/rosters/csv";
 import { addStudent, applyImport, MAX_ROSTER_BYTES, previewImport, rejectedRows, removeStudents, type ImportPreview } from "@/lib/rosters/roster";
 import { mappingField } from "@/lib/rosters/schemas";

@@ -44,7 +44,9 @@ async function stop(signal: NodeJS.Signals) {
   stopping = true;
   try {
     server.kill(signal);
-  } catch {}
+  } catch {
+    /* already gone */
+  }
   await ldap.stop();
   process.exit(0);
 }

@@ -1,5 +1,5 @@
 /** Applies migrations and, on an empty database, creates the first accounts. */
-import { dbFile, openDb } from "@/lib/db/client";
+import { dbFile, openDb } from "@/lib/db/open";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { seedDemoGrading } from "@/lib/grading/demo";
 

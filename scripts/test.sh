@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # npm test: provisions every service the tests need (apt, pip, Go build, npm) and runs all
-# tests: type check, unit, integration against real services, Python hub code, browser.
+# tests: type check, lint, unit, integration against real services, Python hub code, browser.
 set -euo pipefail
 source "$(dirname "$0")/env.sh"
 mkdir -p .cache/test
@@ -29,8 +29,9 @@ done
 [ "$fail" = 0 ] || exit 1
 step "provisioned"
 
-step "type check"
+step "type check and lint"
 npx tsc --noEmit -p .
+npx eslint . --max-warnings=0
 
 step "unit and integration tests (vitest)"
 npx vitest run --reporter=default --reporter=json --outputFile.json="$LOG/vitest.json"

@@ -7,4 +7,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bash scripts/provision/kube.sh
-exec npx tsx bench/cluster/run.ts "$@"
+# lib/cluster is server-only: run it under the react-server condition, as the Next server does.
+exec npx tsx --conditions=react-server bench/cluster/run.ts "$@"

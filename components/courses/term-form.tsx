@@ -6,7 +6,7 @@ import { Field, FieldError, FormMessage, Input, Select } from "@/components/ui/f
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import { HUBS, type HubName } from "@/lib/constants";
-import type { TermMount } from "@/lib/db/schema";
+import type { TermMount } from "@/lib/courses/term-mount";
 
 type Action = (prev: ActionState<never>, form: FormData) => Promise<ActionState<never>>;
 

@@ -6,6 +6,7 @@
  * calls write YAML files under the export directory. Nothing here touches the database: the
  * caller stores plans and results.
  */
+import "server-only";
 import { applyClusterPush, planClusterPush } from "./cluster-target";
 import { configuredCluster, connectCluster, type ClusterConnection, type ConnectOptions } from "./connection";
 import { toErrorInfo } from "./errors";

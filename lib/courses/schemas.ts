@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { HUBS, TERM_ROLES, type TermMount } from "@/lib/db/schema";
+import { HUBS, TERM_ROLES } from "@/lib/constants";
+import type { TermMount } from "./term-mount";
 import { imageError, parseQuantity, quantityError } from "./quantity";
 
 export const COURSE_CODE = /^[a-z0-9][a-z0-9_-]{1,31}$/;

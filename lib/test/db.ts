@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { openDb, type Db } from "@/lib/db/client";
+import { openDb, type Db } from "@/lib/db/open";
 
 /** A fresh, migrated SQLite file (same code path as production) for one test file. */
 export function createTestDb(): { db: Db; file: string; cleanup: () => void } {

@@ -1,7 +1,8 @@
 import { sql } from "drizzle-orm";
 import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
-import { HUBS, ROLES, TERM_ROLES, type HubName } from "@/lib/constants";
+import { ROLES, TERM_ROLES, type HubName } from "@/lib/constants";
+import type { TermMount } from "@/lib/courses/term-mount";
 
 export { HUBS, ROLES, TERM_ROLES, type Role, type TermRole } from "@/lib/constants";
 /** A hub a course term is offered on. */
@@ -42,15 +43,7 @@ export const courses = sqliteTable(
   (t) => [uniqueIndex("courses_code_unique").on(t.code)],
 );
 
-export type VolumeMountKind = "home" | "exchange" | "shared" | "extra";
-export interface TermMount {
-  kind: VolumeMountKind;
-  /** Path on the NFS export, may use {username}, {course_id}, {term}, {course}. */
-  subPath: string;
-  /** Path inside the notebook container. */
-  mountPath: string;
-  readOnly: boolean;
-}
+export type { TermMount, VolumeMountKind } from "@/lib/courses/term-mount";
 
 export const terms = sqliteTable(
   "terms",

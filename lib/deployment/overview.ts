@@ -1,6 +1,7 @@
 /** What the cluster page shows about the target: where it is, whether it answers, what the portal may do there. */
 import { clusterStatus, portalAccessChecks, selfAccessReview, type AccessResult, type ClusterStatus } from "@/lib/cluster";
-import { closeTarget, explainClusterError, safeResolveTarget } from "./push";
+import { explainClusterError } from "./errors";
+import { closeTarget, safeResolveTarget } from "./push";
 
 export interface TargetOverview {
   kind: "cluster" | "export" | "broken";

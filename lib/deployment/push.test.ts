@@ -9,7 +9,8 @@ import { seedIfEmpty } from "@/lib/db/seed";
 import { auditLog, courses, pushObjects, pushes, students, terms } from "@/lib/db/schema";
 import { createTestDb } from "@/lib/test/db";
 import { exportPath, planExportPush, redactPlan, type PushTarget } from "@/lib/cluster";
-import { getPush, listPushes, previewPush, recordPush, runPush } from "./push";
+import { getPush, listPushes, recordPush } from "./history";
+import { previewPush, runPush } from "./push";
 
 let t: ReturnType<typeof createTestDb>;
 let db: Db;

@@ -10,7 +10,8 @@ import type { Db } from "@/lib/db/client";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { courses, students, terms } from "@/lib/db/schema";
 import { accessMatrix, targetOverview } from "@/lib/deployment/overview";
-import { getPush, previewPush, runPush, type PushContext } from "@/lib/deployment/push";
+import { getPush } from "@/lib/deployment/history";
+import { previewPush, runPush, type PushContext } from "@/lib/deployment/push";
 import { createTestDb } from "@/lib/test/db";
 
 let kube: KubeApiServer;

@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { ActionError, defineAction } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
-import { executePush, previewPush, PushBusyError, pushOutcomeView, recordPush } from "@/lib/deployment/push";
+import { pushOutcomeView, recordPush } from "@/lib/deployment/history";
+import { executePush, previewPush, PushBusyError } from "@/lib/deployment/push";
 import { parseSettingsForm, saveSettings } from "@/lib/deployment/settings";
 import type { PlanView, PushOutcomeView } from "@/lib/deployment/views";
 

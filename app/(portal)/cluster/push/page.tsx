@@ -4,7 +4,8 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
-import { getPush, safeResolveTarget } from "@/lib/deployment/push";
+import { getPush } from "@/lib/deployment/history";
+import { safeResolveTarget } from "@/lib/deployment/push";
 import { applyPushAction, previewPushAction } from "../actions";
 
 export const metadata = { title: "Preview and push" };

@@ -8,7 +8,7 @@ import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
-import { getPush } from "@/lib/deployment/push";
+import { getPush } from "@/lib/deployment/history";
 
 export const metadata = { title: "Push" };
 

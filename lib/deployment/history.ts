@@ -1,0 +1,175 @@
+/**
+ * The push history: every push stored with its objects and an audit entry, failed or not,
+ * and read back for the history table, the detail page and the push panel.
+ */
+import { and, count, desc, eq, lt } from "drizzle-orm";
+import type { Actor, AuditEntry } from "@/lib/audit/audit";
+import { refKey, type ApplyItem, type PlanItem, type PushPlan, type PushResult } from "@/lib/cluster";
+import type { DbOrTx } from "@/lib/db/client";
+import { pushes, pushObjects, type PushPlanCounts } from "@/lib/db/schema";
+import { explainClusterError } from "./errors";
+import type { PlanView, PushOutcomeView, PushResultItemView } from "./views";
+
+export interface PushRequest {
+  /** Take over fields other field managers own (server-side apply force). */
+  forceConflicts: boolean;
+  /** Delete portal-owned objects the portal no longer renders. */
+  prune: boolean;
+  /** The past push this one repeats (with current data). */
+  retryOf?: number | null;
+  /** Fingerprint of the previewed plan; the push is refused when the plan differs now. */
+  expectedFingerprint?: string | null;
+}
+
+/** What executePush did, ready to be stored by recordPush. */
+export interface ExecutedPush {
+  request: PushRequest;
+  startedAt: Date;
+  finishedAt: Date;
+  target: "cluster" | "export";
+  location: string;
+  /** Redacted: safe to store. Null when planning failed. */
+  plan: PushPlan | null;
+  result: PushResult | null;
+  /** Why the push could not run or stopped half-way. */
+  error: string | null;
+  renderSummary: Record<string, unknown>;
+  /** The plan changed since the preview: nothing was applied; show the new plan. */
+  stale?: PlanView;
+}
+
+const OK_ACTIONS = new Set(["created", "configured", "unchanged", "pruned"]);
+
+function outcomeOf(a: ApplyItem["action"]): "ok" | "failed" | "skipped" {
+  if (OK_ACTIONS.has(a)) return "ok";
+  return a === "skipped" ? "skipped" : "failed";
+}
+
+function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const it of items) out[key(it)] = (out[key(it)] ?? 0) + 1;
+  return out;
+}
+
+const EMPTY_COUNTS: PushPlanCounts = { create: 0, change: 0, unchanged: 0, prune: 0, conflict: 0, error: 0 };
+
+function failureSummary(items: readonly ApplyItem[]): string | null {
+  const failed = items.filter((i) => outcomeOf(i.action) === "failed");
+  if (!failed.length) return null;
+  return `${failed.length} object${failed.length === 1 ? "" : "s"} failed, e.g. ${failed[0].ref.kind} ${failed[0].ref.name}: ${explainClusterError(failed[0].error) || failed[0].action}`;
+}
+
+/**
+ * Stores an executed push and its objects, with an audit entry. Synchronous: call it inside
+ * the action's transaction. Returns the push id.
+ */
+export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => void, ex: ExecutedPush): number {
+  const planByKey = new Map<string, PlanItem>();
+  for (const it of ex.plan?.items ?? []) planByKey.set(refKey(it.ref), it);
+  const resultItems = ex.result?.items ?? [];
+  const appliedKeys = new Set((ex.result?.applied ?? []).map((r) => refKey(r)));
+  const ok = !!ex.result?.ok && !ex.error;
+  const resultCounts = countBy(resultItems, (i) => i.action);
+  const row = tx
+    .insert(pushes)
+    .values({
+      startedAt: ex.startedAt,
+      finishedAt: ex.finishedAt,
+      actorId: actor.id,
+      actorName: actor.username,
+      target: ex.target,
+      location: ex.location,
+      status: ok ? "ok" : "failed",
+      error: ex.error ?? (ok ? null : failureSummary(resultItems)),
+      planCounts: ex.plan?.summary ?? EMPTY_COUNTS,
+      resultCounts,
+      appliedCount: appliedKeys.size,
+      forceConflicts: ex.request.forceConflicts,
+      prune: ex.request.prune,
+      retryOf: ex.request.retryOf ?? null,
+      renderSummary: ex.renderSummary,
+    })
+    .returning({ id: pushes.id })
+    .get();
+
+  const rows: (typeof pushObjects.$inferInsert)[] = [];
+  const seen = new Set<string>();
+  const push = (ref: PlanItem["ref"], planItem: PlanItem | undefined, res: ApplyItem | undefined) => {
+    const key = refKey(ref);
+    const action = res?.action ?? "skipped";
+    rows.push({
+      pushId: row.id,
+      seq: rows.length,
+      apiVersion: ref.apiVersion,
+      kind: ref.kind,
+      namespace: ref.namespace ?? null,
+      name: ref.name,
+      planAction: planItem?.action ?? null,
+      action,
+      outcome: outcomeOf(action),
+      applied: appliedKeys.has(key),
+      error: res?.error ? explainClusterError(res.error) : planItem?.error && !res ? explainClusterError(planItem.error) : null,
+      changes: planItem?.changes ?? null,
+      conflicts: res?.conflicts ?? planItem?.conflicts ?? null,
+    });
+  };
+  for (const r of resultItems) {
+    const key = refKey(r.ref);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    push(r.ref, planByKey.get(key), r);
+  }
+  // Planned objects the apply never reached (planning only, or the push could not start).
+  for (const [key, it] of planByKey) if (!seen.has(key)) push(it.ref, it, undefined);
+  for (let i = 0; i < rows.length; i += 500) tx.insert(pushObjects).values(rows.slice(i, i + 500)).run();
+
+  const s = ex.plan?.summary ?? EMPTY_COUNTS;
+  audit({
+    action: ok ? "cluster.push" : "cluster.push.failed",
+    entityType: "push",
+    entityId: row.id,
+    summary:
+      `${ok ? "Pushed" : "Push failed"} to ${ex.target === "export" ? `export directory ${ex.location}` : ex.location || "the cluster"}: ` +
+      `${s.create} created, ${s.change} changed, ${ex.request.prune ? s.prune : 0} pruned, ${appliedKeys.size} written` +
+      (ex.request.forceConflicts ? " (conflicts overridden)" : "") +
+      (ex.request.retryOf ? `; repeats push #${ex.request.retryOf}` : "") +
+      (ex.error ? `. ${ex.error}` : ""),
+    after: { planCounts: s, resultCounts, forceConflicts: ex.request.forceConflicts, prune: ex.request.prune },
+  });
+  return row.id;
+}
+
+export function listPushes(db: DbOrTx, { page = 1, pageSize = 20 }: { page?: number; pageSize?: number } = {}) {
+  const size = Math.min(Math.max(pageSize, 1), 100);
+  const p = Math.max(page, 1);
+  const rows = db.select().from(pushes).orderBy(desc(pushes.id)).limit(size).offset((p - 1) * size).all();
+  const total = db.select({ n: count() }).from(pushes).get()?.n ?? 0;
+  return { rows, total, page: p, pageSize: size };
+}
+
+export function getPush(db: DbOrTx, id: number) {
+  const push = db.select().from(pushes).where(eq(pushes.id, id)).get();
+  if (!push) return null;
+  const objects = db.select().from(pushObjects).where(eq(pushObjects.pushId, id)).orderBy(pushObjects.seq).all();
+  const previous = db.select({ id: pushes.id }).from(pushes).where(lt(pushes.id, id)).orderBy(desc(pushes.id)).limit(1).get();
+  const retries = db.select({ id: pushes.id, status: pushes.status }).from(pushes).where(and(eq(pushes.retryOf, id))).orderBy(desc(pushes.id)).all();
+  return { push, objects, previousId: previous?.id ?? null, retries };
+}
+
+/** Display shape of a stored push's result (for the page that just applied it). */
+export function pushOutcomeView(db: DbOrTx, id: number): PushOutcomeView | null {
+  const p = getPush(db, id);
+  if (!p) return null;
+  const items: PushResultItemView[] = p.objects.map((o) => ({
+    key: `${o.kind}/${o.namespace ?? ""}/${o.name}`,
+    kind: o.kind,
+    namespace: o.namespace ?? undefined,
+    name: o.name,
+    planAction: o.planAction,
+    action: o.action,
+    outcome: o.outcome,
+    applied: o.applied,
+    error: o.error,
+  }));
+  return { pushId: id, status: p.push.status, error: p.push.error, appliedCount: p.push.appliedCount, resultCounts: p.push.resultCounts, items };
+}

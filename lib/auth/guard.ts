@@ -1,5 +1,6 @@
 import "server-only";
 import { forbidden, redirect } from "next/navigation";
+import { after } from "next/server";
 import { z } from "zod";
 import { writeAudit, type AuditEntry } from "@/lib/audit/audit";
 import { getDb } from "@/lib/db/client";
@@ -7,8 +8,9 @@ import { ActionError, type ActionContext, type ActionState, type FieldErrors } f
 import { auth } from "./auth";
 import { can, type Capability, type Principal, type Scope } from "./capabilities";
 import { loadPrincipal } from "./principal";
+import { resolveScope, type ScopeRef } from "./scope";
 
-export { ActionError, type ActionContext, type ActionState, type FieldErrors };
+export { ActionError, type ActionContext, type ActionState, type FieldErrors, type ScopeRef };
 
 /**
  * The one guard. Every page, server action and route handler asks it, by capability and
@@ -22,17 +24,18 @@ export async function currentPrincipal(): Promise<Principal | null> {
 }
 
 /** For pages: redirects to sign-in, or renders the 403 page. */
-export async function requirePage(capability: Capability, scope: Scope = {}): Promise<Principal> {
+export async function requirePage(capability: Capability, ref: ScopeRef = {}): Promise<Principal> {
   const principal = await currentPrincipal();
   if (!principal) redirect("/sign-in");
-  if (!can(principal, capability, scope)) forbidden();
+  if (!can(principal, capability, resolveScope(getDb(), ref))) forbidden();
   return principal;
 }
 
 /** For route handlers: a principal, or the Response to return. */
-export async function requireRoute(capability: Capability, scope: Scope = {}): Promise<Principal | Response> {
+export async function requireRoute(capability: Capability, ref: ScopeRef = {}): Promise<Principal | Response> {
   const principal = await currentPrincipal();
   if (!principal) return Response.json({ error: "Sign in first." }, { status: 401 });
+  const scope = resolveScope(getDb(), ref);
   if (!can(principal, capability, scope)) {
     auditDenied(principal, capability, scope);
     return Response.json({ error: "You are not allowed to do this." }, { status: 403 });
@@ -53,13 +56,19 @@ function auditDenied(principal: Principal, capability: Capability, scope: Scope)
 interface ActionSpec<S extends z.ZodType, P, R> {
   schema: S;
   capability: Capability;
-  scope?: (input: z.infer<S>) => Scope;
+  /** Where the capability is needed: a course, or a term (its course is looked up here). */
+  scope?: (input: z.infer<S>) => ScopeRef;
   /** Async work before the transaction (hashing, reading files); must not write. */
   prepare?: (input: z.infer<S>, principal: Principal) => Promise<P>;
   /** The change itself: synchronous, inside one transaction with its audit entries. */
   run: (input: z.infer<S>, ctx: ActionContext, prepared: P) => { message: string; data?: R };
   /** Paths to revalidate after a successful change. */
   revalidate?: (input: z.infer<S>, data: R | undefined) => string[];
+  /**
+   * Work that must wait until the transaction has committed (started with Next's `after()`,
+   * once the response is on its way): e.g. a background job that reads the committed rows.
+   */
+  after?: (input: z.infer<S>, data: R | undefined) => void | Promise<void>;
   /** Form fields to list as arrays (checkbox groups). */
   arrays?: string[];
 }
@@ -81,7 +90,10 @@ function echo(form: FormData): Record<string, string> {
   return out;
 }
 
-/** Wraps a server action: validate (zod) -> authorize (guard) -> one transaction -> audit -> revalidate. */
+/**
+ * Wraps a server action: validate (zod) -> authorize (guard) -> one transaction -> audit ->
+ * revalidate -> after-commit work.
+ */
 export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(spec: ActionSpec<S, P, R>) {
   return async function action(_prev: ActionState<R>, form: FormData): Promise<ActionState<R>> {
     const values = echo(form);
@@ -92,7 +104,7 @@ export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(
       return { status: "error", message: "Please correct the marked fields.", fieldErrors: issuesToFieldErrors(parsed.error), values };
     }
     const input = parsed.data;
-    const scope = spec.scope?.(input) ?? {};
+    const scope = resolveScope(getDb(), spec.scope?.(input) ?? {});
     if (!can(principal, spec.capability, scope)) {
       auditDenied(principal, spec.capability, scope);
       return { status: "error", message: "You are not allowed to do this.", values };
@@ -107,6 +119,10 @@ export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(
       if (spec.revalidate) {
         const { revalidatePath } = await import("next/cache");
         for (const p of spec.revalidate(input, result.data)) revalidatePath(p);
+      }
+      if (spec.after) {
+        const work = spec.after;
+        after(() => work(input, result.data));
       }
       return { status: "ok", message: result.message, data: result.data, values };
     } catch (err) {

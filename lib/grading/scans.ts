@@ -9,8 +9,10 @@
  * statuses of the term's submissions are recomputed (several submissions, late) and folders no
  * longer in the exchange are marked gone.
  *
- * A row left `queued`/`running` with no job in this process belongs to a server that stopped:
- * `reconcileInterrupted` turns it into `paused`, which the overview offers to resume.
+ * A row left `queued`/`running` with no job in this process belongs to a server that stopped.
+ * Reads (`getScan`, `latestScan`) show such a row as `paused`, which the overview offers to
+ * resume, without writing; the next write of the term's scans (`startScan`, `resumeScan`)
+ * stores it so (`reconcileInterrupted`).
  */
 import { and, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Actor } from "@/lib/audit/audit";
@@ -65,14 +67,21 @@ function termInfo(db: DbOrTx, termId: number) {
   return { termId, courseId: row.course.id, nbgraderId: nbgraderCourseId(row.course.code, row.term.term) };
 }
 
-export function latestScan(db: DbOrTx, termId: number): ScanRow | null {
-  reconcileInterrupted(db, termId);
-  return db.select().from(submissionScans).where(eq(submissionScans.termId, termId)).orderBy(desc(submissionScans.id)).limit(1).get() ?? null;
+/** The row as this process sees it: queued or running without a job here means interrupted. */
+function live(row: ScanRow | undefined): ScanRow | null {
+  if (!row) return null;
+  if ((row.status === "queued" || row.status === "running") && !isScanActive(row.id)) return { ...row, status: "paused", error: INTERRUPTED };
+  return row;
 }
 
+/** The term's newest scan. A read: writes nothing. */
+export function latestScan(db: DbOrTx, termId: number): ScanRow | null {
+  return live(db.select().from(submissionScans).where(eq(submissionScans.termId, termId)).orderBy(desc(submissionScans.id)).limit(1).get());
+}
+
+/** One scan, as the progress poll reads it. A read: writes nothing. */
 export function getScan(db: DbOrTx, scanId: number): ScanRow | null {
-  reconcileInterrupted(db);
-  return db.select().from(submissionScans).where(eq(submissionScans.id, scanId)).get() ?? null;
+  return live(db.select().from(submissionScans).where(eq(submissionScans.id, scanId)).get());
 }
 
 /** Creates a queued scan of the term's exchange. Call `scheduleScan` after the transaction. */

@@ -12,12 +12,12 @@ import { auditLog, students, submissionFiles, submissionScans, submissions, term
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
 import { studentValues } from "@/lib/rosters/roster";
-import { gradingScope } from "@/lib/grading/access";
+import { resolveScope } from "@/lib/auth/scope";
 import { listAssignments, setDeadline } from "@/lib/grading/assignments";
 import { DEMO_DEADLINE, writeDemoExchange, writeDemoSubmission } from "@/lib/grading/demo";
 import { exchangeStatus } from "@/lib/grading/exchange";
 import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
-import { getScan, reconcileInterrupted, resumeScan, scheduleScan, startScan, stopScan, type ScanJobOptions } from "@/lib/grading/scans";
+import { getScan, latestScan, reconcileInterrupted, resumeScan, scheduleScan, startScan, stopScan, type ScanJobOptions } from "@/lib/grading/scans";
 import { getSubmission, listSubmissions, lookupTermHashcode } from "@/lib/grading/submissions";
 import { utcToZonedInput, zonedInputToUtc } from "@/lib/grading/time";
 
@@ -190,6 +190,17 @@ describe("grading: scans of a term's exchange", () => {
 
     // as if the server had died mid-scan: the row still says running, no job exists
     db.update(submissionScans).set({ status: "running" }).where(eq(submissionScans.id, row.id)).run();
+    // Reads show it as stopped, and write nothing (the progress poll reads this every 600 ms).
+    const stored = () => db.select({ status: submissionScans.status, updatedAt: submissionScans.updatedAt }).from(submissionScans).where(eq(submissionScans.id, row.id)).get();
+    const before = stored();
+    const changes = db.$client.prepare("select total_changes() n").pluck();
+    const writes = changes.get();
+    expect(getScan(db, row.id)).toMatchObject({ status: "paused", error: expect.stringMatching(/server stopped/) });
+    expect(latestScan(db, termId)).toMatchObject({ id: row.id, status: "paused" });
+    expect(changes.get()).toBe(writes);
+    expect(stored()).toEqual(before);
+    expect(before?.status).toBe("running");
+    // The next write of the term's scans stores it.
     expect(reconcileInterrupted(db, termId)).toBe(1);
     expect(getScan(db, row.id)).toMatchObject({ status: "paused", error: expect.stringMatching(/server stopped/) });
 
@@ -215,14 +226,14 @@ describe("grading: scans of a term's exchange", () => {
   });
 
   it("a grader of another course is refused; the scope comes from the term on the server", () => {
-    const scope = gradingScope(db, termId);
+    const scope = resolveScope(db, { termId });
     expect(scope).toEqual({ courseId });
     expect(can(grader, "grading.verify", scope)).toBe(true);
     expect(can(grader, "grading.view", scope)).toBe(true);
     expect(can(otherGrader, "grading.view", scope)).toBe(false);
     expect(can(otherGrader, "grading.verify", scope)).toBe(false);
     expect(can(otherGrader, "grading.verify", { courseId: otherCourseId })).toBe(true);
-    expect(can(grader, "grading.verify", gradingScope(db, 424242))).toBe(false);
+    expect(can(grader, "grading.verify", resolveScope(db, { termId: 424242 }))).toBe(false);
   });
 });
 

@@ -6,7 +6,6 @@ import { getDb } from "@/lib/db/client";
 import {
   assignStaff,
   courseIdOfStaffAssignment,
-  courseIdOfTerm,
   createCourse,
   createTerm,
   setCourseArchived,
@@ -91,7 +90,7 @@ export const updateTermAction = defineAction({
 export const setTermArchivedAction = defineAction({
   schema: z.object({ termId: id, archived: checkbox }),
   capability: "course.edit",
-  scope: (i) => ({ courseId: courseIdOfTerm(getDb(), i.termId) ?? -1 }),
+  scope: (i) => ({ termId: i.termId }),
   run: ({ termId, archived }, ctx) => {
     setTermArchived(termId, archived, ctx);
     return { message: archived ? "Term archived." : "Term restored." };
@@ -102,7 +101,7 @@ export const setTermArchivedAction = defineAction({
 export const assignStaffAction = defineAction({
   schema: staffAssignmentInput,
   capability: "course.edit",
-  scope: (i) => ({ courseId: courseIdOfTerm(getDb(), i.termId) ?? -1 }),
+  scope: (i) => ({ termId: i.termId }),
   run: ({ termId, username, role }, ctx) => {
     assignStaff(termId, username, role, ctx);
     return { message: `${username} is now ${role}.` };
@@ -113,7 +112,7 @@ export const assignStaffAction = defineAction({
 export const unassignStaffAction = defineAction({
   schema: z.object({ assignmentId: id }),
   capability: "course.edit",
-  scope: (i) => ({ courseId: courseIdOfStaffAssignment(getDb(), i.assignmentId) ?? -1 }),
+  scope: (i) => ({ courseId: courseIdOfStaffAssignment(getDb(), i.assignmentId) }),
   run: ({ assignmentId }, ctx) => {
     unassignStaff(assignmentId, ctx);
     return { message: "Removed from the term." };

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { requireRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
-import { gradingScope, termOfScan } from "@/lib/grading/access";
+import { termOfScan } from "@/lib/grading/access";
 import { getScan, scanView } from "@/lib/grading/scans";
 
 export const dynamic = "force-dynamic";
@@ -13,7 +13,7 @@ export async function GET(_req: Request, { params }: { params: Promise<{ scanId:
   const db = getDb();
   const termId = termOfScan(db, parsed.data);
   if (termId === null) return Response.json({ error: "No such scan." }, { status: 404 });
-  const principal = await requireRoute("grading.view", gradingScope(db, termId));
+  const principal = await requireRoute("grading.view", { termId: termId });
   if (principal instanceof Response) return principal;
   const row = getScan(db, parsed.data)!;
   return Response.json(scanView(row), { headers: { "cache-control": "no-store" } });

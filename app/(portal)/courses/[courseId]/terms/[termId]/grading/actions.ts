@@ -3,7 +3,6 @@ import { z } from "zod";
 import { ActionError, defineAction } from "@/lib/auth/guard";
 import { getTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
-import { gradingScope } from "@/lib/grading/access";
 import { setDeadline } from "@/lib/grading/assignments";
 import { exchangeRoot, exchangeStatus } from "@/lib/grading/exchange";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
@@ -11,8 +10,8 @@ import { resumeScan, scheduleScan, startScan, stopScan } from "@/lib/grading/sca
 import { portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
 
 const id = z.coerce.number().int().positive();
-/** The course comes from the term, on the server: never from the form. */
-const termScope = (i: { termId: number }) => gradingScope(getDb(), i.termId);
+/** The guard looks the course up from the term, on the server: never from the form. */
+const termScope = (i: { termId: number }) => ({ termId: i.termId });
 const gradingPaths = (i: { termId: number }) => {
   const t = getTerm(getDb(), i.termId);
   return t ? [`/courses/${t.course.id}/terms/${t.term.id}/grading`] : [];
@@ -33,10 +32,11 @@ export const startScanAction = defineAction({
   },
   run: ({ termId, assignment }, ctx) => {
     const row = startScan({ termId, assignmentName: assignment }, ctx);
-    void scheduleScan(getDb(), row.id);
     return { message: `Scan started: ${row.exchangeRoot}/${row.courseId}`, data: { scanId: row.id } };
   },
   revalidate: gradingPaths,
+  // The job reads the queued row: start it once the transaction has committed.
+  after: (_input, data) => void scheduleScan(getDb(), data!.scanId),
 });
 
 export const resumeScanAction = defineAction({
@@ -45,10 +45,10 @@ export const resumeScanAction = defineAction({
   scope: termScope,
   run: (input, ctx) => {
     const row = resumeScan(input, ctx);
-    void scheduleScan(getDb(), row.id);
     return { message: "Scan resumed from its last checkpoint.", data: { scanId: row.id } };
   },
   revalidate: gradingPaths,
+  after: (_input, data) => void scheduleScan(getDb(), data!.scanId),
 });
 
 export const stopScanAction = defineAction({

@@ -1,7 +1,6 @@
 import { Download, Lock, ShieldAlert } from "lucide-react";
-import type { HubAccessNote } from "@/lib/deployment/hub-access";
-
-const NAME = { assignment: "Assignment hub", exam: "Exam hub", grading: "Grading hub" } as const;
+import { HUB_LABELS } from "@/lib/constants";
+import type { HubAccessNote } from "@/lib/deployment/views";
 
 /** Who may sign in to each hub, and the load balancer's configuration to download. */
 export function HubAccess({ notes }: { notes: HubAccessNote[] }) {
@@ -12,7 +11,7 @@ export function HubAccess({ notes }: { notes: HubAccessNote[] }) {
           <li key={n.hub} className="flex items-start gap-2">
             {n.signIn === "closed" ? <ShieldAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden /> : <Lock className="mt-0.5 size-4 shrink-0 text-slate-400" aria-hidden />}
             <span>
-              <span className="font-medium text-slate-800">{NAME[n.hub]}:</span>{" "}
+              <span className="font-medium text-slate-800">{HUB_LABELS[n.hub]}:</span>{" "}
               {n.signIn === "closed" ? (
                 <span className="text-amber-800">refuses every sign-in (no exam sign-in is set up yet); nobody can log in, whatever name and password.</span>
               ) : n.signIn === "ldap" ? (

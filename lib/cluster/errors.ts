@@ -31,7 +31,11 @@ export function isClusterError(e: unknown): e is ClusterError {
 
 /** Errors after which talking to the API server again makes no sense in this push. */
 export function isFatal(e: ClusterError): boolean {
-  return e.kind === "unreachable" || e.kind === "tls" || e.kind === "unauthorized" || e.kind === "config";
+  return isFatalKind(e.kind);
+}
+
+export function isFatalKind(kind: ClusterErrorKind): boolean {
+  return kind === "unreachable" || kind === "tls" || kind === "unauthorized" || kind === "config";
 }
 
 interface K8sStatus {

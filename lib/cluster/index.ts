@@ -15,7 +15,7 @@ import { clusterStatus, type ClusterStatus } from "./status";
 import type { ApplyOptions, KubeObject, PushOptions, PushPlan, PushResult } from "./types";
 
 export * from "./types";
-export { ClusterError, isClusterError } from "./errors";
+export { ClusterError, isClusterError, isFatalKind } from "./errors";
 export {
   connectCluster,
   configuredCluster,

@@ -1,19 +1,12 @@
 /**
  * Who can sign in to each hub, as the rendered values decide it: for the cluster page.
- * Plain data (components may import the type).
+ * Plain data: the shape lives in views.ts.
  */
-import { FAIL_CLOSED_AUTHENTICATOR, HUB_NAMES, type HubName } from "@/lib/render";
+import { FAIL_CLOSED_AUTHENTICATOR, HUB_NAMES } from "@/lib/render";
 import type { PortalRender } from "./model";
+import type { HubAccessNote } from "./views";
 
-export interface HubAccessNote {
-  hub: HubName;
-  /** "ldap", "closed" (refuses every sign-in) or "custom" (a class set in the render model). */
-  signIn: "ldap" | "closed" | "custom";
-  authenticator: string;
-  /** Exam hub: the room networks it admits sign-ins from (empty: none). */
-  rooms?: string[];
-  admins: number;
-}
+export type { HubAccessNote } from "./views";
 
 export function hubAccessNotes(r: PortalRender): HubAccessNote[] {
   const out: HubAccessNote[] = [];

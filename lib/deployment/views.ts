@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { redactPlan, refKey, type PlanItem, type PushPlan, type PushSummary } from "@/lib/cluster";
 import { stableJson } from "@/lib/render";
+import type { HubName } from "@/lib/constants";
 import { explainClusterError } from "./errors";
 
 export type PlanActionView = "create" | "change" | "unchanged" | "prune" | "conflict" | "error";
@@ -117,4 +118,119 @@ export function planView(plan: PushPlan, warnings: string[] = []): PlanView {
     createdAt: plan.createdAt,
     warnings,
   };
+}
+
+// ---- the cluster page ---------------------------------------------------------------------
+
+/** Where pushes go, and whether it answers. */
+export interface TargetView {
+  kind: "cluster" | "export" | "broken";
+  /** API server URL or export directory. */
+  location: string;
+  /** Where the credentials came from. */
+  source?: string;
+  /** e.g. `v1.35.4` */
+  version?: string;
+  /** Who the API server takes the portal for. */
+  user?: string;
+  checkedAt?: string;
+  /** One sentence for people when something is wrong. */
+  problem?: string;
+  problemKind?: string;
+}
+
+/** Who may sign in to a hub, as the rendered values decide it. */
+export interface HubAccessNote {
+  hub: HubName;
+  /** "ldap", "closed" (refuses every sign-in) or "custom" (a class set in the render model). */
+  signIn: "ldap" | "closed" | "custom";
+  authenticator: string;
+  /** Exam hub: the room networks it admits sign-ins from (empty: none). */
+  rooms?: string[];
+  admins: number;
+}
+
+export interface HubConfigView {
+  hub: HubName;
+  label: string;
+  releaseName: string;
+  namespace: string;
+  host: string;
+}
+
+export interface AccessCellView {
+  allowed: boolean;
+  /** Why (the authorizer's reason, or why it could not be asked). */
+  why?: string;
+}
+
+export interface AccessView {
+  /** Null when the cluster could not be asked (unreachable, credentials rejected). */
+  matrix: {
+    verbs: string[];
+    rows: { namespace: string; resource: string; cells: Record<string, AccessCellView> }[];
+    denied: number;
+  } | null;
+  /** How the API server was asked, for the card's description. */
+  method: string;
+  problem?: string;
+}
+
+export interface RenderView {
+  /** Set when the portal's data cannot be rendered (then nothing else is). */
+  error?: string;
+  counts: { courses: number; terms: number; students: number; staff: number };
+  objects: number;
+  hubs: { hub: HubName; label: string; namespace: string; users: number; profiles: number; configMaps: number }[];
+  /** Profile ConfigMaps against the 1 MiB limit. */
+  configMaps: { namespace: string; name: string; bytes: number; percent: number }[];
+  warnings: string[];
+}
+
+export type DriftView =
+  | { ok: true; summary: PlanCountsView; items: PlanItemView[]; /** objects that differ */ drift: number }
+  | { ok: false; error: string };
+
+export interface SettingsView {
+  saved: boolean;
+  updatedAt: Date | null;
+  placeholders: string[];
+  /** The settings card's flat form values. */
+  form: Record<string, string>;
+}
+
+export interface HistoryRowView {
+  id: number;
+  retryOf: number | null;
+  startedAt: Date;
+  actorName: string;
+  target: "cluster" | "export";
+  location: string;
+  status: "ok" | "failed";
+  created: number;
+  changed: number;
+  pruned: number;
+  written: number;
+}
+
+export interface HistoryView {
+  rows: HistoryRowView[];
+  page: number;
+  pages: number;
+  total: number;
+}
+
+/** Everything the cluster page shows; the slow parts (asking the cluster) as promises. */
+export interface ClusterPageView {
+  target: TargetView;
+  hubs: HubConfigView[];
+  /** Who may sign in to each hub; null when the data does not render. */
+  hubAccess: HubAccessNote[] | null;
+  /** Null for the export target. */
+  access: Promise<AccessView> | null;
+  render: RenderView;
+  /** Null when the data does not render (nothing to compare). */
+  drift: Promise<DriftView> | null;
+  settings: SettingsView;
+  history: HistoryView;
 }

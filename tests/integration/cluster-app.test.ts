@@ -9,7 +9,7 @@ import { connectCluster, type ClusterConnection, type PushTarget } from "@/lib/c
 import type { Db } from "@/lib/db/client";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { courses, students, terms } from "@/lib/db/schema";
-import { accessMatrix, targetOverview } from "@/lib/deployment/overview";
+import { loadClusterPage } from "@/lib/deployment/cluster-page";
 import { getPush } from "@/lib/deployment/history";
 import { previewPush, runPush, type PushContext } from "@/lib/deployment/push";
 import { createTestDb } from "@/lib/test/db";
@@ -195,30 +195,35 @@ describe("pushing the portal's data to a real API server", () => {
     expect(fs.existsSync(kube.stateDir)).toBe(true);
   });
 
-  it("the overview names the cluster, its version, what the portal may do, and why it cannot connect", async () => {
+  it("the cluster page names the cluster, its version, what the portal may do, and why it cannot connect", async () => {
     const saved = process.env.KUBECONFIG;
     try {
       process.env.KUBECONFIG = kube.kubeconfigPath;
-      const ok = await targetOverview(NAMESPACES);
-      expect(ok).toMatchObject({ kind: "cluster", location: kube.server });
-      expect(ok.status?.version).toMatch(/^v1\.\d+/);
-      expect(ok.problem).toBeUndefined();
-      const m = accessMatrix(ok.access!);
+      const ok = await loadClusterPage(db);
+      expect(ok.target).toMatchObject({ kind: "cluster", location: kube.server });
+      expect(ok.target.version).toMatch(/^v1\.\d+/);
+      expect(ok.target.problem).toBeUndefined();
+      const m = (await ok.access!).matrix!;
       expect(m.denied).toBe(0);
       expect(m.rows.map((r) => r.namespace)).toContain("e2x-exam");
+      // (The page renders with the default shard budget, the pushes here with small shards.)
+      expect(await ok.drift).toMatchObject({ ok: true });
 
       // An account without RBAC rights: connected, every check denied.
       process.env.KUBECONFIG = await kube.userKubeconfig("nobody", []);
-      const denied = await targetOverview(NAMESPACES);
-      expect(denied.problem).toBeUndefined();
-      expect(accessMatrix(denied.access!).denied).toBe(denied.access!.length);
+      const denied = await loadClusterPage(db);
+      expect(denied.target.problem).toBeUndefined();
+      const dm = (await denied.access!).matrix!;
+      expect(dm.denied).toBe(dm.rows.length * dm.verbs.length);
+      await denied.drift;
 
-      // Expired credentials: a clear sentence, no access table.
+      // Expired credentials: a clear sentence, no access table, no comparison.
       process.env.KUBECONFIG = await kube.userKubeconfig("admin", ["system:masters"], { expired: true });
-      const expired = await targetOverview(NAMESPACES);
-      expect(expired.problemKind).toBe("unauthorized");
-      expect(expired.problem).toMatch(/credentials.*Renew/s);
-      expect(expired.access).toBeUndefined();
+      const expired = await loadClusterPage(db);
+      expect(expired.target.problemKind).toBe("unauthorized");
+      expect(expired.target.problem).toMatch(/credentials.*Renew/s);
+      expect((await expired.access!).matrix).toBeNull();
+      expect(await expired.drift).toMatchObject({ ok: false, error: expect.stringMatching(/credentials/) });
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = saved;

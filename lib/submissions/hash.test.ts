@@ -2,13 +2,17 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { performance } from "node:perf_hooks";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   buildSha1sum,
   compareCodePoints,
   e2xExcludeFiles,
   fnmatch,
+  hashConcurrency,
   hashcodeOfSha1sumText,
+  hashPoolStatus,
+  hashThreads,
   hashcodesEqual,
   isExcludedFromSha1sum,
   isIgnoredByNbgraderCopy,
@@ -36,17 +40,18 @@ describe("sha1File", () => {
     expect(await sha1File(f)).toEqual({ sha1: EMPTY_SHA1, size: 0 });
   });
 
-  it("streams a file larger than the chunk size in several chunks", async () => {
+  it("streams a large file and reports its bytes as it goes", async () => {
     const f = path.join(dir, "big.bin");
-    const data = Buffer.alloc(3 * 1024 * 1024 + 17);
+    const data = Buffer.alloc(13 * 1024 * 1024 + 17);
     for (let i = 0; i < data.length; i++) data[i] = (i * 2654435761) >>> 24;
     fs.writeFileSync(f, data);
-    const chunks: number[] = [];
-    const d = await sha1File(f, { chunkSize: 64 * 1024, onBytes: (n) => chunks.push(n) });
+    const reports: number[] = [];
+    const d = await sha1File(f, { chunkSize: 64 * 1024, onBytes: (n) => reports.push(n) });
     expect(d.sha1).toBe(createHash("sha1").update(data).digest("hex"));
     expect(d.size).toBe(data.length);
-    expect(chunks.length).toBeGreaterThan(40);
-    expect(Math.max(...chunks)).toBeLessThanOrEqual(64 * 1024);
+    expect(reports.reduce((a, b) => a + b, 0)).toBe(data.length);
+    expect(reports.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...reports)).toBeLessThanOrEqual(4 * 1024 * 1024);
   });
 
   it("refuses to follow a symlink", async () => {
@@ -66,6 +71,57 @@ describe("sha1File", () => {
 
   it("rejects with ENOENT for a missing file", async () => {
     await expect(sha1File(path.join(dir, "nope"))).rejects.toMatchObject({ code: "ENOENT" });
+  });
+});
+
+describe("sha1File on the hashing pool", () => {
+  const bigFile = () => {
+    const f = path.join(dir, "pool-big.bin");
+    if (!fs.existsSync(f)) {
+      const block = Buffer.alloc(1024 * 1024);
+      const fd = fs.openSync(f, "w");
+      for (let i = 0; i < 96; i++) fs.writeSync(fd, block.fill(i));
+      fs.closeSync(fd);
+    }
+    return f;
+  };
+
+  it("hashes on as many threads as there are cores, files in parallel", async () => {
+    const files = Array.from({ length: 8 }, (_, i) => {
+      const f = path.join(dir, `par-${i}.bin`);
+      fs.writeFileSync(f, Buffer.alloc(256 * 1024, i));
+      return f;
+    });
+    const digests = await Promise.all(files.map((f) => sha1File(f)));
+    digests.forEach((d, i) => expect(d.sha1).toBe(createHash("sha1").update(Buffer.alloc(256 * 1024, i)).digest("hex")));
+    expect(hashPoolStatus().size).toBe(hashThreads());
+    expect(hashPoolStatus().running).toBe(Math.min(hashThreads(), files.length));
+    expect(hashConcurrency()).toBeGreaterThanOrEqual(hashThreads());
+  });
+
+  it("leaves the event loop free while it hashes", async () => {
+    const f = bigFile();
+    const elu = performance.eventLoopUtilization();
+    const d = await sha1File(f);
+    const used = performance.eventLoopUtilization(elu);
+    expect(d.size).toBe(96 * 1024 * 1024);
+    // Hashing 96 MiB on this thread would keep the loop busy nearly all the time.
+    expect(used.utilization).toBeLessThan(0.5);
+  });
+
+  it("stops a file when its signal aborts, and goes on with the next", async () => {
+    const f = bigFile();
+    const ac = new AbortController();
+    let chunks = 0;
+    const p = sha1File(f, { chunkSize: 64 * 1024, signal: ac.signal, onBytes: () => ++chunks === 1 && ac.abort() });
+    await expect(p).rejects.toMatchObject({ name: "AbortError" });
+    expect(chunks).toBeLessThan(96 * 16);
+    expect(await sha1File(path.join(dir, "empty"))).toEqual({ sha1: EMPTY_SHA1, size: 0 });
+  });
+
+  it("takes E2X_HASH_THREADS, else one thread per core", () => {
+    expect(hashThreads({ E2X_HASH_THREADS: "3" })).toBe(3);
+    expect(hashThreads({})).toBe(os.availableParallelism());
   });
 });
 

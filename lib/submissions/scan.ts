@@ -41,6 +41,9 @@ import {
   sha1Hex,
   truncateHashcode,
   compareCodePoints,
+  hashConcurrency,
+  lstatEntries,
+  readSmallFile,
   type NotebookHashcodes,
   type Sha1sumEntry,
 } from "./hash";
@@ -191,7 +194,7 @@ export interface ScanOptions {
   layouts?: readonly ExchangeLayout[];
   /** Only folders of this assignment (by folder name). */
   assignmentId?: string;
-  /** Files hashed at the same time (default 4). */
+  /** Files hashed at the same time (default: enough to keep every hashing thread busy). */
   concurrency?: number;
   /** Read size per file (default 1 MiB). */
   chunkSize?: number;
@@ -367,24 +370,7 @@ function isInside(child: string, parent: string): boolean {
 
 /** Reads a small text file without following symlinks; null if larger than `max` bytes. */
 async function readSmallText(abs: string, max: number): Promise<string | null> {
-  const fh = await fsp.open(abs, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0) | (fs.constants.O_NONBLOCK ?? 0));
-  try {
-    const st = await fh.stat();
-    if (!st.isFile()) throw Object.assign(new Error(`not a regular file: ${abs}`), { code: "EFTYPE" });
-    if (st.size > max) return null;
-    // Sized from fstat, plus one byte to notice a file that grew meanwhile.
-    const buf = Buffer.allocUnsafe(st.size + 1);
-    let off = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, off, buf.length - off, null);
-      if (bytesRead === 0) break;
-      off += bytesRead;
-      if (off === buf.length) return off > max ? null : readSmallText(abs, max);
-    }
-    return buf.subarray(0, off).toString("utf8");
-  } finally {
-    await fh.close();
-  }
+  return readSmallFile(abs, max);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -544,24 +530,23 @@ async function walk(ctx: RootContext, dirAbs: string, problems: ScanProblem[], s
       continue;
     }
     const subdirs: { abs: string; rel: string }[] = [];
-    for (const name of names) {
+    const stats = await lstatEntries(names.map((name) => path.join(abs, name)));
+    for (const [i, name] of names.entries()) {
       const cAbs = path.join(abs, name);
       const cRel = rel ? `${rel}/${name}` : name;
-      let st: fs.Stats;
-      try {
-        st = await fsp.lstat(cAbs);
-      } catch (e) {
-        problems.push(problemForError(e, cRel, "entry"));
+      const st = stats[i];
+      if ("error" in st) {
+        problems.push(problemForError(st.error, cRel, "entry"));
         continue;
       }
-      if (st.isSymbolicLink()) {
+      if (st.kind === "symlink") {
         const { problem, target } = await symlinkProblem(ctx, cAbs, cRel);
         problems.push(problem);
         links.set(cRel, target);
         entries.push({ rel: cRel, abs: cAbs, kind: "symlink", size: st.size });
-      } else if (st.isDirectory()) {
+      } else if (st.kind === "dir") {
         subdirs.push({ abs: cAbs, rel: cRel });
-      } else if (st.isFile()) {
+      } else if (st.kind === "file") {
         entries.push({ rel: cRel, abs: cAbs, kind: "file", size: st.size });
       } else {
         problems.push({ code: "not-a-regular-file", path: cRel, message: "special file (fifo, socket or device); not read" });
@@ -828,7 +813,7 @@ export async function scanSubmissionDir(
     },
     {
       ctx,
-      limiter: new Limiter(Math.max(1, opts.concurrency ?? 4)),
+      limiter: new Limiter(Math.max(1, opts.concurrency ?? hashConcurrency())),
       chunkSize: opts.chunkSize ?? 1024 * 1024,
       signal: opts.signal,
       excludeSubfolders: opts.excludeSubfolders,
@@ -850,7 +835,7 @@ export async function scanSubmissionDir(
  */
 export async function* scanExchange(opts: ScanOptions): AsyncGenerator<ScannedSubmission, ScanSummary, void> {
   const started = Date.now();
-  const concurrency = Math.max(1, opts.concurrency ?? 4);
+  const concurrency = Math.max(1, opts.concurrency ?? hashConcurrency());
   const ctx = await rootContext(opts.root);
   const prev = opts.checkpoint;
   const checkpoint: ScanCheckpoint = {

@@ -18,7 +18,8 @@
  * Exports:
  *   sha1File(path, opts?)                 streaming SHA-1 + byte count of one file (never follows symlinks),
  *                                         on a pool of worker threads, one per core
- *   lstatEntries(paths), readSmallFile(path, max)   a scan's small file system work, on the same threads
+ *   lstatEntries(paths), readdirRaw(dir), readSmallFile(path, max)
+ *                                         a scan's small file system work, on the same threads
  *   hashConcurrency(), hashThreads(), hashPoolStatus()   how many files to keep in flight; pool size
  *   sha1Hex(data)                         SHA-1 of a string (UTF-8) or bytes
  *   fnmatch(name, pattern)                Python `fnmatch.fnmatch` semantics on POSIX
@@ -80,7 +81,8 @@ const IDLE_MS = 30_000;
 type PoolMessage =
   | { op: "sha1"; path: string; chunkSize: number; progress: boolean }
   | { op: "lstat"; paths: string[] }
-  | { op: "read"; path: string; max: number };
+  | { op: "read"; path: string; max: number }
+  | { op: "readdir"; path: string };
 
 interface PoolJob {
   id: number;
@@ -304,6 +306,12 @@ export async function lstatEntries(paths: readonly string[]): Promise<EntryStat[
   if (paths.length === 0) return [];
   const raw = await pool().run<({ kind: "file" | "dir" | "symlink" | "other"; size: number } | { error: { code?: string; message: string } })[]>({ op: "lstat", paths: [...paths] });
   return raw.map((r) => ("error" in r ? { error: systemError(r.error) } : r));
+}
+
+/** The entry names of a folder as raw bytes (not decoded: names need not be UTF-8), on the file pool. */
+export async function readdirRaw(dirPath: string): Promise<Buffer[]> {
+  const names = await pool().run<Uint8Array[]>({ op: "readdir", path: dirPath });
+  return names.map((n) => Buffer.from(n.buffer, n.byteOffset, n.byteLength));
 }
 
 /**

@@ -43,6 +43,7 @@ import {
   compareCodePoints,
   hashConcurrency,
   lstatEntries,
+  readdirRaw,
   readSmallFile,
   type NotebookHashcodes,
   type Sha1sumEntry,
@@ -351,7 +352,7 @@ function decodeName(buf: Buffer): string | null {
 }
 
 async function readdirNames(dir: string): Promise<{ names: string[]; undecodable: string[] }> {
-  const raw = await fsp.readdir(dir, { encoding: "buffer" });
+  const raw = await readdirRaw(dir);
   const names: string[] = [];
   const undecodable: string[] = [];
   for (const b of raw) {

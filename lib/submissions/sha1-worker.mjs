@@ -10,6 +10,7 @@
 //        -> { id, value: { sha1, size }, unreported } (bytes read since the last progress)
 //   { op: "lstat", id, slot, paths }  -> { id, value: [{ kind, size } | { error }] }
 //   { op: "read", id, slot, path, max } -> { id, value: text | null }   (null: larger than max)
+//   { op: "readdir", id, slot, path }  -> { id, value: [name bytes] }    (names as raw bytes)
 //   any job -> { id, error: { code, message } } | { id, aborted: true }
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -89,7 +90,11 @@ function read(job) {
   }
 }
 
-const OPS = { sha1, lstat, read };
+function readdir(job) {
+  return { id: job.id, value: fs.readdirSync(job.path, { encoding: "buffer" }) };
+}
+
+const OPS = { sha1, lstat, read, readdir };
 
 parentPort.on("message", (job) => {
   let answer;

@@ -1,18 +1,32 @@
 /**
- * Pushing to a real API server with server-side apply (field manager `e2x-portal`):
- * plan = SSA dry run per object compared with the live object, plus the portal-labelled
- * objects that are no longer desired; apply = SSA per object, one by one, then prune.
+ * Pushing to a real API server with server-side apply (field manager `e2x-portal`).
+ *
+ * Plan: one metadata-only LIST per kind and namespace shows what exists, at which
+ * resourceVersion, and what the portal owns there (the prune candidates). An object the portal
+ * applied before (`lastApplied`: the digest it sent, the resourceVersion it got back) that
+ * still has that resourceVersion, with the same desired digest, is unchanged without another
+ * request. Every other object gets a server-side-apply dry run, compared field by field with
+ * the live object, with bounded concurrency: so a change someone else made in between (a new
+ * resourceVersion) is still found and shown.
+ *
+ * Apply: phase by phase (applyPhase: namespaces, RBAC, policies, profile shards, then the
+ * index), the objects of a phase with bounded concurrency; unchanged objects are not sent.
+ * When the API server goes away or rejects the credentials, nothing more is started, and the
+ * result lists exactly what was written.
  */
 import { objectPath, type ClusterConnection } from "./connection";
 import { diffObjects, refKey } from "./diff";
 import { ClusterError, conflictsOf, isFatal, toErrorInfo } from "./errors";
-import { matchesSelector, prepareObjects, pruneScopeOf, type PreparedObject } from "./objects";
+import { DEFAULT_CONCURRENCY, mapLimit } from "./limit";
+import { applyPhase, matchesSelector, objectDigest, prepareObjects, pruneScopeOf, type PreparedObject } from "./objects";
 import {
   FIELD_MANAGER,
   LABEL_MANAGED_BY,
   MANAGED_BY,
   type ApplyItem,
   type ApplyOptions,
+  type AppliedState,
+  type ClusterErrorInfo,
   type KubeObject,
   type ObjectRef,
   type PlanItem,
@@ -23,9 +37,56 @@ import {
 import { summarize } from "./summary";
 
 const APPLY_PATCH = "application/apply-patch+yaml";
+/** Metadata only: a LIST of Secrets or of 1 MiB profile shards costs a few bytes per object. */
+const METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
 const REDACTED_ERROR = { kind: "invalid" as const, message: "This plan item was redacted; plan again to apply it." };
 
 type LiveObject = KubeObject & { metadata: KubeObject["metadata"] & { uid?: string; resourceVersion?: string } };
+/** What a LIST says about one object. */
+interface LiveMeta {
+  uid?: string;
+  resourceVersion?: string;
+  labels?: Record<string, string>;
+}
+
+/** One LIST: a kind in a namespace (or cluster-wide). */
+interface Listing {
+  apiVersion: string;
+  kind: string;
+  namespace?: string;
+  /** name -> metadata; null when the LIST failed (then `error`). */
+  objects: Map<string, LiveMeta> | null;
+  error?: ClusterErrorInfo;
+}
+
+const listingKey = (apiVersion: string, kind: string, namespace: string | undefined) => `${refKey({ apiVersion, kind, name: "" })}@${namespace ?? ""}`;
+
+/** One metadata LIST per kind and namespace; a refused LIST (403 ...) is reported, a fatal error thrown. */
+async function listLive(conn: ClusterConnection, wanted: readonly { apiVersion: string; kind: string; namespace?: string }[], concurrency: number): Promise<Map<string, Listing>> {
+  const unique = new Map<string, { apiVersion: string; kind: string; namespace?: string }>();
+  for (const w of wanted) unique.set(listingKey(w.apiVersion, w.kind, w.namespace), w);
+  const out = new Map<string, Listing>();
+  await mapLimit([...unique.entries()], concurrency, async ([key, w]) => {
+    const listing: Listing = { ...w, objects: null };
+    try {
+      const info = await conn.resource(w.apiVersion, w.kind);
+      const r = await conn.request<{ items?: { metadata: { name: string } & LiveMeta }[] }>("GET", objectPath(info, info.namespaced ? w.namespace : undefined), { accept: METADATA_LIST });
+      listing.objects = new Map((r.body.items ?? []).map((i) => [i.metadata.name, { uid: i.metadata.uid, resourceVersion: i.metadata.resourceVersion, labels: i.metadata.labels }]));
+    } catch (e) {
+      if (e instanceof ClusterError && isFatal(e)) throw e;
+      listing.error = toErrorInfo(e);
+    }
+    out.set(key, listing);
+  });
+  return out;
+}
+
+/** The live metadata of a desired object from the LISTs: object, null (absent), undefined (not known). */
+function liveOf(listings: Map<string, Listing>, ref: ObjectRef): LiveMeta | null | undefined {
+  const l = listings.get(listingKey(ref.apiVersion, ref.kind, ref.namespace));
+  if (!l?.objects) return undefined;
+  return l.objects.get(ref.name) ?? null;
+}
 
 async function readLive(conn: ClusterConnection, desired: KubeObject): Promise<LiveObject | null> {
   const info = await conn.resource(desired.apiVersion, desired.kind);
@@ -64,34 +125,44 @@ interface PruneCandidate {
   resourceVersion?: string;
 }
 
-async function findPrunable(
-  conn: ClusterConnection,
+/** Portal-owned objects in the prune scope that are no longer desired, from the LISTs. */
+function prunable(
+  listings: Map<string, Listing>,
   desiredKeys: Set<string>,
   scope: NonNullable<ReturnType<typeof pruneScopeOf>>,
-): Promise<{ candidates: PruneCandidate[]; errors: PlanItem[] }> {
+): { candidates: PruneCandidate[]; errors: { ref: ObjectRef; error: ClusterErrorInfo }[] } {
   const candidates: PruneCandidate[] = [];
-  const errors: PlanItem[] = [];
+  const errors: { ref: ObjectRef; error: ClusterErrorInfo }[] = [];
   for (const ns of scope.namespaces) {
     for (const k of scope.kinds) {
-      try {
-        const info = await conn.resource(k.apiVersion, k.kind);
-        const r = await conn.request<{ items?: LiveObject[] }>("GET", objectPath(info, ns), { query: { labelSelector: scope.selector } });
-        for (const item of r.body.items ?? []) {
-          // The server filtered by label; check again so nothing unlabelled is ever deleted.
-          if (item.metadata?.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY) continue;
-          if (!matchesSelector(item.metadata.labels, scope.selector)) continue;
-          const ref: ObjectRef = { apiVersion: k.apiVersion, kind: k.kind, namespace: ns, name: item.metadata.name };
-          if (desiredKeys.has(refKey(ref))) continue;
-          candidates.push({ ref, uid: item.metadata.uid, resourceVersion: item.metadata.resourceVersion });
-        }
-      } catch (e) {
-        if (e instanceof ClusterError && isFatal(e)) throw e;
-        errors.push({ action: "error", ref: { apiVersion: k.apiVersion, kind: k.kind, namespace: ns, name: "*" }, error: toErrorInfo(e) });
+      const l = listings.get(listingKey(k.apiVersion, k.kind, ns));
+      if (!l?.objects) {
+        errors.push({ ref: { apiVersion: k.apiVersion, kind: k.kind, namespace: ns, name: "*" }, error: l?.error ?? { kind: "server", message: "not listed" } });
+        continue;
+      }
+      for (const [name, meta] of l.objects) {
+        // Only what carries the portal's label and matches the scope's selector is ever deleted.
+        if (meta.labels?.[LABEL_MANAGED_BY] !== MANAGED_BY || !matchesSelector(meta.labels, scope.selector)) continue;
+        const ref: ObjectRef = { apiVersion: k.apiVersion, kind: k.kind, namespace: ns, name };
+        if (desiredKeys.has(refKey(ref))) continue;
+        candidates.push({ ref, uid: meta.uid, resourceVersion: meta.resourceVersion });
       }
     }
   }
   candidates.sort((a, b) => `${a.ref.namespace}/${a.ref.kind}/${a.ref.name}`.localeCompare(`${b.ref.namespace}/${b.ref.kind}/${b.ref.name}`));
   return { candidates, errors };
+}
+
+/** The LISTs a push needs: the desired objects' kinds and namespaces, and the prune scope's. */
+function listingsWanted(prepared: readonly PreparedObject[], scope: ReturnType<typeof pruneScopeOf>) {
+  const wanted: { apiVersion: string; kind: string; namespace?: string }[] = prepared.map((p) => ({ apiVersion: p.ref.apiVersion, kind: p.ref.kind, namespace: p.ref.namespace }));
+  if (scope) for (const ns of scope.namespaces) for (const k of scope.kinds) wanted.push({ ...k, namespace: ns });
+  return wanted;
+}
+
+/** Unchanged since the portal's last apply: same desired digest, live still at that resourceVersion. */
+function remembered(last: AppliedState | undefined, digest: string, live: LiveMeta | null | undefined): boolean {
+  return !!last && !!live && last.digest === digest && !!live.resourceVersion && last.resourceVersion === live.resourceVersion && (!last.uid || last.uid === live.uid);
 }
 
 /**
@@ -110,31 +181,33 @@ function waitsForPendingCreate(desired: KubeObject, pending: Set<string>): boole
 
 const PENDING_NOTE = "Depends on objects this push creates first; the server validates it on apply.";
 
-async function planOne(conn: ClusterConnection, p: PreparedObject, fieldManager: string, pending: Set<string>): Promise<PlanItem> {
+/** Dry run of one object compared with the live object (`listed`: what the LIST said, if it was listed). */
+async function planOne(conn: ClusterConnection, p: PreparedObject, digest: string, fieldManager: string, pending: Set<string>, listed: LiveMeta | null | undefined): Promise<PlanItem> {
   const { ref, desired } = p;
   try {
-    const live = await readLive(conn, desired);
+    // Known absent from the LIST: no GET needed.
+    const live = listed === null ? null : await readLive(conn, desired);
     let would: LiveObject;
     try {
       would = (await serverSideApply(conn, desired, { fieldManager, dryRun: true, force: false })).body;
     } catch (e) {
       if (e instanceof ClusterError && e.kind === "not-found" && !live && waitsForPendingCreate(desired, pending)) {
-        return { action: "create", ref, desired, note: PENDING_NOTE };
+        return { action: "create", ref, desired, digest, note: PENDING_NOTE };
       }
       throw e;
     }
-    if (!live) return { action: "create", ref, desired };
+    if (!live) return { action: "create", ref, desired, digest };
     const liveMeta = { uid: live.metadata.uid, resourceVersion: live.metadata.resourceVersion };
     const changes = diffObjects(live, would);
-    if (changes.length === 0) return { action: "unchanged", ref, desired, live: liveMeta };
-    return { action: "change", ref, desired, changes, live: liveMeta };
+    if (changes.length === 0) return { action: "unchanged", ref, desired, digest, live: liveMeta, checked: "compared" };
+    return { action: "change", ref, desired, digest, changes, live: liveMeta };
   } catch (e) {
-    if (!(e instanceof ClusterError)) return { action: "error", ref, desired, error: toErrorInfo(e) };
+    if (!(e instanceof ClusterError)) return { action: "error", ref, desired, digest, error: toErrorInfo(e) };
     if (isFatal(e)) throw e;
     if (e.kind === "conflict" && conflictsOf(e).length > 0) {
-      return { action: "conflict", ref, desired, conflicts: conflictsOf(e), error: e.toJSON() };
+      return { action: "conflict", ref, desired, digest, conflicts: conflictsOf(e), error: e.toJSON() };
     }
-    return { action: "error", ref, desired, error: e.toJSON() };
+    return { action: "error", ref, desired, digest, error: e.toJSON() };
   }
 }
 
@@ -145,21 +218,28 @@ async function planOne(conn: ClusterConnection, p: PreparedObject, fieldManager:
  */
 export async function planClusterPush(conn: ClusterConnection, objects: readonly KubeObject[], opts: PushOptions = {}): Promise<PushPlan> {
   const fieldManager = opts.fieldManager ?? FIELD_MANAGER;
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   const { objects: prepared, rejected } = prepareObjects(objects, opts);
   const items: PlanItem[] = rejected.map((r) => ({ action: "error", ref: r.ref, desired: r.desired, error: r.error }));
-
-  const pending = new Set<string>(); // refKeys of objects this push creates
-  for (const p of prepared) {
-    const item = await planOne(conn, p, fieldManager, pending);
-    if (item.action === "create") pending.add(p.key);
-    items.push(item);
-  }
-
   const scope = pruneScopeOf(prepared, opts);
+  const listings = await listLive(conn, listingsWanted(prepared, scope), concurrency);
+
+  // What this push creates (absent from the LISTs, or not listed): a dry run that needs it gets a note.
+  const pending = new Set(prepared.filter((p) => !liveOf(listings, p.ref)).map((p) => p.key));
+  const planned = await mapLimit(prepared, concurrency, async (p): Promise<PlanItem> => {
+    const digest = objectDigest(p.desired);
+    const live = liveOf(listings, p.ref);
+    if (remembered(opts.lastApplied?.get(p.key), digest, live)) {
+      return { action: "unchanged", ref: p.ref, desired: p.desired, digest, live: { uid: live!.uid, resourceVersion: live!.resourceVersion }, checked: "remembered" };
+    }
+    return planOne(conn, p, digest, fieldManager, pending, live);
+  });
+  items.push(...(planned as PlanItem[]));
+
   if (scope) {
-    const { candidates, errors } = await findPrunable(conn, new Set(prepared.map((p) => p.key)), scope);
+    const { candidates, errors } = prunable(listings, new Set(prepared.map((p) => p.key)), scope);
     for (const c of candidates) items.push({ action: "prune", ref: c.ref, live: { uid: c.uid, resourceVersion: c.resourceVersion } });
-    items.push(...errors);
+    for (const e of errors) items.push({ action: "error", ref: e.ref, error: e.error });
   }
   return {
     target: "cluster",
@@ -176,10 +256,51 @@ function isPlan(x: unknown): x is PushPlan {
   return !!x && typeof x === "object" && !Array.isArray(x) && Array.isArray((x as PushPlan).items);
 }
 
+type Work =
+  | { kind: "apply"; ref: ObjectRef; desired: KubeObject; digest: string; phase: number; prevRv?: string }
+  | { kind: "unchanged"; ref: ObjectRef; digest?: string; live?: PlanItem["live"] }
+  | { kind: "prune"; ref: ObjectRef; uid?: string }
+  | { kind: "done"; item: ApplyItem };
+
+/** The work of a plan: apply what differs, skip what is unchanged, prune at the end. */
+function workOfPlan(plan: PushPlan): Work[] {
+  const work: Work[] = [];
+  for (const it of plan.items) {
+    if (it.action === "prune") work.push({ kind: "prune", ref: it.ref, uid: it.live?.uid });
+    else if (it.action === "unchanged") work.push({ kind: "unchanged", ref: it.ref, digest: it.digest, live: it.live });
+    else if (it.redacted) work.push({ kind: "done", item: { action: "error", ref: it.ref, error: REDACTED_ERROR } });
+    else if (it.desired && !(it.action === "error" && it.error?.kind === "invalid" && !it.error.status)) {
+      work.push({ kind: "apply", ref: it.ref, desired: it.desired, digest: it.digest ?? objectDigest(it.desired), phase: applyPhase(it.desired), prevRv: it.live?.resourceVersion });
+    } else work.push({ kind: "done", item: { action: "error", ref: it.ref, error: it.error } });
+  }
+  return work;
+}
+
+/** The work of bare objects: what the LISTs show decides created / unchanged; prune when asked. */
+async function workOfObjects(conn: ClusterConnection, objects: readonly KubeObject[], opts: ApplyOptions, concurrency: number): Promise<Work[]> {
+  const { objects: prepared, rejected } = prepareObjects(objects, opts);
+  const work: Work[] = rejected.map((r) => ({ kind: "done", item: { action: "error", ref: r.ref, error: r.error } }));
+  const scope = opts.prune ? pruneScopeOf(prepared, opts) : null;
+  const listings = await listLive(conn, listingsWanted(prepared, scope), concurrency);
+  for (const p of prepared) {
+    const digest = objectDigest(p.desired);
+    const live = liveOf(listings, p.ref);
+    if (remembered(opts.lastApplied?.get(p.key), digest, live)) work.push({ kind: "unchanged", ref: p.ref, digest, live: { uid: live!.uid, resourceVersion: live!.resourceVersion } });
+    else work.push({ kind: "apply", ref: p.ref, desired: p.desired, digest, phase: applyPhase(p.desired), prevRv: live?.resourceVersion ?? undefined });
+  }
+  if (scope) {
+    const { candidates, errors } = prunable(listings, new Set(prepared.map((p) => p.key)), scope);
+    for (const c of candidates) work.push({ kind: "prune", ref: c.ref, uid: c.uid });
+    for (const e of errors) work.push({ kind: "done", item: { action: "error", ref: e.ref, error: e.error } });
+  }
+  return work;
+}
+
 /**
- * Applies a plan (or objects) one object at a time. Per-object refusals are reported and the
- * push goes on; when the API server goes away or rejects the credentials, the push stops and
- * `applied` lists exactly the objects written before that. Running it again converges.
+ * Applies a plan (or objects) phase by phase, the objects of a phase with bounded concurrency.
+ * Per-object refusals are reported and the push goes on; when the API server goes away or
+ * rejects the credentials, nothing more is started and `applied` lists exactly the objects
+ * written before that. Running it again converges.
  */
 export async function applyClusterPush(
   conn: ClusterConnection,
@@ -188,84 +309,90 @@ export async function applyClusterPush(
 ): Promise<PushResult> {
   const startedAt = new Date().toISOString();
   const fieldManager = opts.fieldManager ?? (isPlan(input) ? input.fieldManager : FIELD_MANAGER);
-  const items: ApplyItem[] = [];
-  const applied: ObjectRef[] = [];
+  const concurrency = opts.concurrency ?? DEFAULT_CONCURRENCY;
   let aborted: PushResult["aborted"];
 
-  // Work list: desired objects in apply order, then prune candidates.
-  type Work = { kind: "apply"; ref: ObjectRef; desired: KubeObject } | { kind: "prune"; ref: ObjectRef; uid?: string };
-  const work: Work[] = [];
-  if (isPlan(input)) {
-    for (const it of input.items) {
-      if (it.action === "prune") work.push({ kind: "prune", ref: it.ref, uid: it.live?.uid });
-      else if (it.redacted) items.push({ action: "error", ref: it.ref, error: REDACTED_ERROR });
-      else if (it.desired && !(it.action === "error" && it.error?.kind === "invalid" && !it.error.status)) {
-        work.push({ kind: "apply", ref: it.ref, desired: it.desired });
-      } else items.push({ action: "error", ref: it.ref, error: it.error });
-    }
-    work.sort((a, b) => (a.kind === b.kind ? 0 : a.kind === "apply" ? -1 : 1));
-  } else {
-    const { objects: prepared, rejected } = prepareObjects(input, opts);
-    for (const r of rejected) items.push({ action: "error", ref: r.ref, error: r.error });
-    for (const p of prepared) work.push({ kind: "apply", ref: p.ref, desired: p.desired });
-    const scope = opts.prune ? pruneScopeOf(prepared, opts) : null;
-    if (scope) {
-      try {
-        const { candidates, errors } = await findPrunable(conn, new Set(prepared.map((p) => p.key)), scope);
-        for (const c of candidates) work.push({ kind: "prune", ref: c.ref, uid: c.uid });
-        for (const e of errors) items.push({ action: "error", ref: e.ref, error: e.error });
-      } catch (e) {
-        aborted = toErrorInfo(e);
-      }
-    }
-  }
-
-  for (const w of work) {
-    if (aborted) {
-      items.push({ action: "skipped", ref: w.ref });
-      continue;
-    }
-    if (w.kind === "prune" && !opts.prune) {
-      items.push({ action: "skipped", ref: w.ref });
-      continue;
-    }
+  let work: Work[];
+  if (isPlan(input)) work = workOfPlan(input);
+  else {
     try {
-      if (w.kind === "apply") {
-        // Read the object now (not from the plan, which may be stale) so that "unchanged"
-        // and `applied` say exactly whether this push wrote it.
-        const prevRv = (await readLive(conn, w.desired))?.metadata.resourceVersion ?? null;
-        const r = await serverSideApply(conn, w.desired, { fieldManager, dryRun: false, force: !!opts.forceConflicts });
-        const rv = r.body.metadata?.resourceVersion;
-        const action = r.status === 201 ? "created" : prevRv === rv ? "unchanged" : "configured";
-        items.push({ action, ref: w.ref, resourceVersion: rv });
-        if (action !== "unchanged") applied.push(w.ref);
-      } else {
-        const info = await conn.resource(w.ref.apiVersion, w.ref.kind);
-        try {
-          await conn.request("DELETE", objectPath(info, w.ref.namespace, w.ref.name), {
-            body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", ...(w.uid ? { preconditions: { uid: w.uid } } : {}) },
-          });
-          items.push({ action: "pruned", ref: w.ref });
-          applied.push(w.ref);
-        } catch (e) {
-          if (e instanceof ClusterError && e.kind === "not-found") items.push({ action: "unchanged", ref: w.ref });
-          else throw e;
-        }
-      }
+      work = await workOfObjects(conn, input, opts, concurrency);
     } catch (e) {
-      if (e instanceof ClusterError && isFatal(e)) {
-        aborted = e.toJSON();
-        items.push({ action: "error", ref: w.ref, error: e.toJSON() });
-        continue;
-      }
-      if (e instanceof ClusterError && e.kind === "conflict" && conflictsOf(e).length > 0) {
-        items.push({ action: "conflict", ref: w.ref, conflicts: conflictsOf(e), error: e.toJSON() });
-        continue;
-      }
-      items.push({ action: "error", ref: w.ref, error: toErrorInfo(e) });
+      const error = toErrorInfo(e);
+      const items: ApplyItem[] = prepareObjects(input, opts).objects.map((p) => ({ action: "skipped", ref: p.ref }));
+      return { target: "cluster", location: conn.server, items, applied: [], aborted: error, ok: false, startedAt, finishedAt: new Date().toISOString() };
     }
   }
 
+  const results: (ApplyItem | undefined)[] = new Array(work.length);
+  const total = work.length;
+  let done = 0;
+  const finish = (i: number, item: ApplyItem) => {
+    results[i] = item;
+    opts.onItem?.(item, { done: ++done, total });
+  };
+  const fail = (i: number, ref: ObjectRef, e: unknown) => {
+    if (e instanceof ClusterError && isFatal(e)) {
+      aborted ??= e.toJSON();
+      return finish(i, { action: "error", ref, error: e.toJSON() });
+    }
+    if (e instanceof ClusterError && e.kind === "conflict" && conflictsOf(e).length > 0) {
+      return finish(i, { action: "conflict", ref, conflicts: conflictsOf(e), error: e.toJSON() });
+    }
+    finish(i, { action: "error", ref, error: toErrorInfo(e) });
+  };
+
+  // What needs no request first: refusals and unchanged objects.
+  work.forEach((w, i) => {
+    if (w.kind === "done") finish(i, w.item);
+    else if (w.kind === "unchanged") finish(i, { action: "unchanged", ref: w.ref, digest: w.digest, resourceVersion: w.live?.resourceVersion, uid: w.live?.uid });
+    else if (w.kind === "prune" && !opts.prune) finish(i, { action: "skipped", ref: w.ref });
+  });
+
+  const applyOne = async (i: number) => {
+    const w = work[i] as Extract<Work, { kind: "apply" }>;
+    try {
+      const r = await serverSideApply(conn, w.desired, { fieldManager, dryRun: false, force: !!opts.forceConflicts });
+      const rv = r.body.metadata?.resourceVersion;
+      // 201: created now. Otherwise the resourceVersion says whether the server changed anything.
+      const action = r.status === 201 ? "created" : w.prevRv !== undefined && w.prevRv === rv ? "unchanged" : "configured";
+      finish(i, { action, ref: w.ref, digest: w.digest, resourceVersion: rv, uid: r.body.metadata?.uid });
+    } catch (e) {
+      fail(i, w.ref, e);
+    }
+  };
+  const pruneOne = async (i: number) => {
+    const w = work[i] as Extract<Work, { kind: "prune" }>;
+    try {
+      const info = await conn.resource(w.ref.apiVersion, w.ref.kind);
+      await conn.request("DELETE", objectPath(info, w.ref.namespace, w.ref.name), {
+        body: { apiVersion: "v1", kind: "DeleteOptions", propagationPolicy: "Background", ...(w.uid ? { preconditions: { uid: w.uid } } : {}) },
+      });
+      finish(i, { action: "pruned", ref: w.ref });
+    } catch (e) {
+      if (e instanceof ClusterError && e.kind === "not-found") finish(i, { action: "unchanged", ref: w.ref });
+      else fail(i, w.ref, e);
+    }
+  };
+
+  // Applies phase by phase, then prunes (the objects that replace them are in place by then).
+  const phases = new Map<number, number[]>();
+  work.forEach((w, i) => {
+    if (w.kind === "apply") phases.set(w.phase, [...(phases.get(w.phase) ?? []), i]);
+  });
+  const steps = [...phases.entries()].sort((a, b) => a[0] - b[0]).map(([, idx]) => ({ idx, run: applyOne }));
+  if (opts.prune) steps.push({ idx: work.flatMap((w, i) => (w.kind === "prune" ? [i] : [])), run: pruneOne });
+  for (const step of steps) {
+    if (aborted) break;
+    await mapLimit(step.idx, concurrency, (i) => step.run(i), () => !!aborted);
+  }
+  // Not started because the push stopped.
+  work.forEach((w, i) => {
+    if (!results[i]) finish(i, { action: "skipped", ref: w.kind === "done" ? w.item.ref : w.ref });
+  });
+
+  const items = results as ApplyItem[];
+  const applied = items.filter((it) => it.action === "created" || it.action === "configured" || it.action === "pruned").map((it) => it.ref);
   const ok = !aborted && items.every((i) => i.action !== "error" && i.action !== "conflict");
   return { target: "cluster", location: conn.server, items, applied, aborted, ok, startedAt, finishedAt: new Date().toISOString() };
 }

@@ -26,6 +26,8 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
+  /** Accept header (default application/json). */
+  accept?: string;
   timeoutMs?: number;
 }
 
@@ -121,7 +123,7 @@ export function connectCluster(opts: ConnectOptions = {}): ClusterConnection {
   async function request<T>(method: string, path: string, ro: RequestOptions = {}): Promise<ApiResponse<T>> {
     const url = new URL(server + path);
     for (const [k, v] of Object.entries(ro.query ?? {})) if (v !== undefined) url.searchParams.set(k, String(v));
-    const reqOpts: https.RequestOptions = { method, headers: { Accept: "application/json" } };
+    const reqOpts: https.RequestOptions = { method, headers: { Accept: ro.accept ?? "application/json" } };
     try {
       await kc.applyToHTTPSOptions(reqOpts);
     } catch (e) {
@@ -133,7 +135,7 @@ export function connectCluster(opts: ConnectOptions = {}): ClusterConnection {
     if (!kc.getCurrentCluster()?.proxyUrl) {
       agent ??= new https.Agent({
         keepAlive: true,
-        maxSockets: 8,
+        maxSockets: 16,
         ca: reqOpts.ca,
         cert: reqOpts.cert,
         key: reqOpts.key,

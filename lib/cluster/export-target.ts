@@ -152,26 +152,30 @@ export async function applyExportPush(dir: string, input: PushPlan | readonly Ku
   const plan = Array.isArray(input) ? await planExportPush(dir, input as readonly KubeObject[], opts) : (input as PushPlan);
 
   const order = [...plan.items].sort((a, b) => (a.action === "prune" ? 1 : 0) - (b.action === "prune" ? 1 : 0));
+  const done = (item: ApplyItem) => {
+    items.push(item);
+    opts.onItem?.(item, { done: items.length, total: order.length });
+  };
   for (const it of order) {
     const file = exportPath(dir, it.ref);
     if (it.action === "prune") {
       if (!opts.prune) {
-        items.push({ action: "skipped", ref: it.ref });
+        done({ action: "skipped", ref: it.ref });
         continue;
       }
       try {
         await rm(file);
-        items.push({ action: "pruned", ref: it.ref });
+        done({ action: "pruned", ref: it.ref });
         applied.push(it.ref);
       } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") items.push({ action: "unchanged", ref: it.ref });
-        else items.push({ action: "error", ref: it.ref, error: ioError(e, file) });
+        if ((e as NodeJS.ErrnoException).code === "ENOENT") done({ action: "unchanged", ref: it.ref });
+        else done({ action: "error", ref: it.ref, error: ioError(e, file) });
       }
       continue;
     }
     if (!it.desired || it.redacted || (it.action === "error" && it.error?.kind === "invalid")) {
       const error = it.redacted ? { kind: "invalid" as const, message: "This plan item was redacted; plan again to apply it." } : it.error;
-      items.push({ action: "error", ref: it.ref, error });
+      done({ action: "error", ref: it.ref, error });
       continue;
     }
     try {
@@ -183,15 +187,15 @@ export async function applyExportPush(dir: string, input: PushPlan | readonly Ku
         if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
       }
       if (current === text) {
-        items.push({ action: "unchanged", ref: it.ref });
+        done({ action: "unchanged", ref: it.ref });
         continue;
       }
       await mkdir(path.dirname(file), { recursive: true });
       await writeFile(file, text, { mode: it.ref.kind === "Secret" ? 0o600 : 0o644 });
-      items.push({ action: current === null ? "created" : "configured", ref: it.ref });
+      done({ action: current === null ? "created" : "configured", ref: it.ref });
       applied.push(it.ref);
     } catch (e) {
-      items.push({ action: "error", ref: it.ref, error: ioError(e, file) });
+      done({ action: "error", ref: it.ref, error: ioError(e, file) });
     }
   }
   const ok = items.every((i) => i.action !== "error" && i.action !== "conflict");

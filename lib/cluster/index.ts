@@ -29,7 +29,8 @@ export {
 export { clusterStatus, type ClusterStatus } from "./status";
 export { selfAccessReview, portalAccessChecks, type AccessCheck, type AccessResult } from "./access";
 export { diffObjects, normalizeObject, redactPlan, refKey, refString, REDACTED } from "./diff";
-export { portalLabels, withPortalLabels, kindRank } from "./objects";
+export { portalLabels, withPortalLabels, kindRank, applyPhase, objectDigest } from "./objects";
+export { appliedStateChanges } from "./applied";
 export { defaultExportDir, exportPath, toYaml, toYamlBundle, parseYamlBundle } from "./export-target";
 export { planClusterPush, applyClusterPush } from "./cluster-target";
 export { planExportPush, applyExportPush } from "./export-target";

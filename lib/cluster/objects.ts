@@ -1,4 +1,5 @@
 /** Preparing desired objects for a push: labels, validation of the basic shape, order. */
+import { createHash } from "node:crypto";
 import { refKey, refOf } from "./diff";
 import {
   LABEL_HUB,
@@ -29,9 +30,15 @@ export function withPortalLabels(obj: KubeObject, extra: Record<string, string> 
   return copy;
 }
 
-import { kindRank } from "../render/kube";
+import { applyPhase, kindRank } from "../render/kube";
+import { stableJson } from "../render/stable";
 
-export { kindRank };
+export { applyPhase, kindRank };
+
+/** Digest of an object as the portal sends it (keys sorted): what `lastApplied` remembers. */
+export function objectDigest(obj: KubeObject): string {
+  return createHash("sha256").update(stableJson(obj)).digest("hex");
+}
 
 export interface PreparedObject {
   ref: ObjectRef;

@@ -93,8 +93,16 @@ export interface PlanItem {
   note?: string;
   /** Set by redactPlan when Secret values in `desired` were replaced. */
   redacted?: boolean;
-  /** For prune (and change): what the live object was, to delete exactly that one. */
+  /** For prune, change and unchanged: what the live object was, to delete exactly that one. */
   live?: { uid?: string; resourceVersion?: string };
+  /** Digest of `desired` as it is sent (see objectDigest). */
+  digest?: string;
+  /**
+   * How "unchanged" was found: `remembered` when the live object still has the
+   * resourceVersion the portal's last apply of this same desired object got back (no request
+   * was needed), `compared` after a dry run.
+   */
+  checked?: "remembered" | "compared";
 }
 
 export type PushTargetKind = "cluster" | "export";
@@ -133,8 +141,11 @@ export type ApplyAction =
 export interface ApplyItem {
   action: ApplyAction;
   ref: ObjectRef;
-  /** resourceVersion after the write (cluster target). */
+  /** resourceVersion after the write, or of the untouched live object (cluster target). */
   resourceVersion?: string;
+  uid?: string;
+  /** Digest of the desired object this item applied (see objectDigest). */
+  digest?: string;
   conflicts?: FieldConflict[];
   error?: ClusterErrorInfo;
 }
@@ -152,9 +163,30 @@ export interface PushResult {
   finishedAt: string;
 }
 
+/**
+ * What the portal last applied to one object and what the API server answered: the digest of
+ * the object as sent and the resourceVersion (and uid) it got back. While the live object still
+ * has that resourceVersion and the desired object that digest, nothing changed on either side.
+ */
+export interface AppliedState {
+  digest: string;
+  resourceVersion: string;
+  uid?: string;
+}
+
+/** Progress of an apply: called once per object as it is done (written, unchanged, failed or skipped). */
+export type ApplyProgress = (item: ApplyItem, progress: { done: number; total: number }) => void;
+
 export interface PushOptions {
   /** Field manager (default `e2x-portal`). */
   fieldManager?: string;
+  /** Requests in flight at once (default 8). */
+  concurrency?: number;
+  /**
+   * What the portal last applied, by refKey (cluster target): a live object still at the
+   * remembered resourceVersion of the same desired digest is unchanged without a request.
+   */
+  lastApplied?: ReadonlyMap<string, AppliedState>;
   /** Extra labels set on every object (e.g. `{ "e2x-portal/hub": "exam" }`). */
   labels?: Record<string, string>;
   /**
@@ -178,4 +210,5 @@ export interface ApplyOptions extends PushOptions {
   forceConflicts?: boolean;
   /** Delete the objects to prune. When false, prune items are reported as skipped. */
   prune: boolean;
+  onItem?: ApplyProgress;
 }

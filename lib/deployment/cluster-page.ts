@@ -39,7 +39,7 @@ export async function loadClusterPage(db: DbOrTx, { page = 1, target: given }: C
       access = status && usable(status) ? accessView(t.connection, namespaces) : Promise.resolve({ matrix: null, method: "SelfSubjectAccessReview" });
     }
     if ("rendered" in r) {
-      drift = status && !usable(status) ? Promise.resolve({ ok: false, error: target.problem ?? "The cluster cannot be asked." }) : previewRendered(r.rendered, t).then(driftOf);
+      drift = status && !usable(status) ? Promise.resolve({ ok: false, error: target.problem ?? "The cluster cannot be asked." }) : previewRendered(db, r.rendered, t).then(driftOf);
     }
     if (!given) void Promise.allSettled([access, drift]).then(() => closeTarget(t));
   } else if ("rendered" in r) {

@@ -7,6 +7,7 @@ import type { Actor, AuditEntry } from "@/lib/audit/audit";
 import { refKey, type ApplyItem, type PlanItem, type PushPlan, type PushResult } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { pushes, pushObjects, type PushPlanCounts } from "@/lib/db/schema";
+import { rememberApplied } from "./applied";
 import { explainClusterError } from "./errors";
 import type { PlanView, PushOutcomeView, PushResultItemView } from "./views";
 
@@ -60,8 +61,9 @@ function failureSummary(items: readonly ApplyItem[]): string | null {
 }
 
 /**
- * Stores an executed push and its objects, with an audit entry. Synchronous: call it inside
- * the action's transaction. Returns the push id.
+ * Stores an executed push and its objects, with an audit entry, and what it applied (for the
+ * next push to skip what is unchanged). Synchronous: call it inside the action's transaction.
+ * Returns the push id.
  */
 export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => void, ex: ExecutedPush): number {
   const planByKey = new Map<string, PlanItem>();
@@ -122,6 +124,7 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
   // Planned objects the apply never reached (planning only, or the push could not start).
   for (const [key, it] of planByKey) if (!seen.has(key)) push(it.ref, it, undefined);
   for (let i = 0; i < rows.length; i += 500) tx.insert(pushObjects).values(rows.slice(i, i + 500)).run();
+  if (ex.result) rememberApplied(tx, row.id, ex.result);
 
   const s = ex.plan?.summary ?? EMPTY_COUNTS;
   audit({

@@ -14,6 +14,7 @@ import { ZodError } from "zod";
 import { writeAudit, type Actor } from "@/lib/audit/audit";
 import { applyPush, planPush, redactPlan, resolveTarget, type ClusterErrorInfo, type PushPlan, type PushTarget } from "@/lib/cluster";
 import type { Db, DbOrTx } from "@/lib/db/client";
+import { loadLastApplied } from "./applied";
 import { errorInfoOf, explainClusterError } from "./errors";
 import { recordPush, type ExecutedPush, type PushRequest } from "./history";
 import { previewMountChanges } from "./mount-changes";
@@ -55,19 +56,21 @@ export function tryRender(db: DbOrTx, ctx: Pick<PushContext, "shardBudgetBytes">
   }
 }
 
-async function planFor(rendered: PortalRender, target: PushTarget): Promise<PushPlan> {
+/** Plans the rendered objects against a target, skipping what the last push left unchanged. */
+async function planFor(db: DbOrTx, rendered: PortalRender, target: PushTarget): Promise<PushPlan> {
   return planPush(rendered.render.objects, {
     target,
     pruneScope: { namespaces: hubNamespaces(rendered.settings) },
+    lastApplied: target.kind === "cluster" ? loadLastApplied(db, target.connection.server) : undefined,
   });
 }
 
 export type PreviewOutcome = { ok: true; plan: PlanView } | { ok: false; error: string; errorKind: string };
 
 /** The dry run of already rendered data against a target. Writes nothing anywhere. */
-export async function previewRendered(rendered: PortalRender, target: PushTarget): Promise<PreviewOutcome> {
+export async function previewRendered(db: DbOrTx, rendered: PortalRender, target: PushTarget): Promise<PreviewOutcome> {
   try {
-    const plan = await planFor(rendered, target);
+    const plan = await planFor(db, rendered, target);
     return { ok: true, plan: planView(plan, rendered.warnings) };
   } catch (e) {
     const info = errorInfoOf(e);
@@ -84,7 +87,7 @@ export async function previewPush(db: DbOrTx, ctx: PushContext = {}): Promise<Pr
   try {
     // What the push changes in the pods' mounts, read from the target next to the dry run.
     const [p, mountChanges] = await Promise.all([
-      previewRendered(r.rendered, resolved.target),
+      previewRendered(db, r.rendered, resolved.target),
       previewMountChanges(r.rendered.render.objects, resolved.target, hubNamespaces(r.rendered.settings)),
     ]);
     return p.ok ? { ok: true, plan: { ...p.plan, mountChanges } } : p;
@@ -153,7 +156,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     location = target.kind === "cluster" ? target.connection.server : target.dir;
     let plan: PushPlan;
     try {
-      plan = await planFor(rendered, target);
+      plan = await planFor(db, rendered, target);
     } catch (e) {
       return finish({ error: explainClusterError(errorInfoOf(e)) });
     }

@@ -19,6 +19,8 @@ export interface KubeObject {
 export const LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
 export const MANAGED_BY = "e2x-portal";
 export const LABEL_HUB = "e2x-portal/hub";
+/** Which part of a hub's profile data a ConfigMap holds: `index`, or a shard. */
+export const LABEL_PART = "e2x-portal/part";
 
 /** Labels on every object the portal renders for a hub. */
 export function hubLabels(hub: HubName): Record<string, string> {
@@ -47,4 +49,14 @@ const KIND_ORDER = [
 export function kindRank(kind: string): number {
   const i = KIND_ORDER.indexOf(kind);
   return i === -1 ? KIND_ORDER.length : i;
+}
+
+/**
+ * Apply phase of an object: every object of a phase may be written at the same time, a phase
+ * only after the one before it is done. One phase per kind in KIND_ORDER (RBAC before what
+ * needs it); a profile index after its shards, so that a hub never reads an index naming a
+ * shard that is not there yet.
+ */
+export function applyPhase(obj: Pick<KubeObject, "kind"> & { metadata?: Pick<ObjectMeta, "labels"> }): number {
+  return kindRank(obj.kind) * 2 + (obj.metadata?.labels?.[LABEL_PART] === "index" ? 1 : 0);
 }

@@ -28,7 +28,7 @@ import {
 } from "./model";
 import { cpuToCores, memToBytes } from "./quantity";
 import { compareStrings, stableJson, utf8Bytes } from "./stable";
-import { type KubeObject, hubLabels } from "./kube";
+import { LABEL_PART, type KubeObject, hubLabels } from "./kube";
 
 /** A ConfigMap's data must stay below 1 MiB; shards aim lower to leave room for growth and metadata. */
 export const CONFIGMAP_LIMIT_BYTES = 1024 * 1024;
@@ -343,7 +343,7 @@ function configMap(name: string, namespace: string, hub: HubName, data: Record<s
     metadata: {
       name,
       namespace,
-      labels: { ...hubLabels(hub), "e2x-portal/part": part },
+      labels: { ...hubLabels(hub), [LABEL_PART]: part },
     },
     ...(immutable ? { immutable: true } : {}),
     data,

@@ -3,6 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKubeApiServer, type KubeApiServer } from "@/e2e/services/kube";
 import {
+  applyPhase,
   applyPush,
   clusterStatus,
   connectCluster,
@@ -346,5 +347,134 @@ describe("RBAC", () => {
     } finally {
       userConn.close();
     }
+  });
+});
+
+describe("applying several objects at once", () => {
+  type Event = { at: number; edge: "start" | "end"; kind: string; name: string; phase: number; failed?: boolean };
+  let clock = 0;
+  /** The connection, noting when each write (server-side apply, not a dry run) starts and ends. */
+  function timed(events: Event[], before?: (n: number) => Promise<void>): PushTarget {
+    let writes = 0;
+    return {
+      kind: "cluster",
+      connection: {
+        ...conn,
+        async request(method, path, opts) {
+          if (method !== "PATCH" || opts?.query?.dryRun) return conn.request(method, path, opts);
+          const body = opts!.body as KubeObject;
+          const e = { kind: body.kind, name: body.metadata.name, phase: applyPhase(body) };
+          events.push({ at: ++clock, edge: "start", ...e });
+          try {
+            await before?.(++writes);
+            const r = await conn.request(method, path, opts);
+            events.push({ at: ++clock, edge: "end", ...e });
+            return r as never;
+          } catch (err) {
+            events.push({ at: ++clock, edge: "end", ...e, failed: true });
+            throw err;
+          }
+        },
+      },
+    };
+  }
+  /** A hub's worth of objects: RBAC, a policy, 24 profile shards and their index. */
+  function hub(namespace: string): KubeObject[] {
+    const shards = Array.from({ length: 24 }, (_, i) => ({
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: `profiles-${String(i).padStart(2, "0")}`, namespace, labels: { "e2x-portal/part": `users-${i}` } },
+      data: { "users.json": JSON.stringify({ [`u${i}`]: ["k"] }) },
+    }));
+    return [
+      ns(namespace),
+      { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "reader", namespace }, rules: [{ apiGroups: [""], resources: ["configmaps"], verbs: ["get"] }] },
+      {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "RoleBinding",
+        metadata: { name: "reader", namespace },
+        roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "Role", name: "reader" },
+        subjects: [{ kind: "ServiceAccount", name: "hub", namespace }],
+      },
+      { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy", metadata: { name: "lockdown", namespace }, spec: { podSelector: {}, policyTypes: ["Egress"] } },
+      ...shards,
+      { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "profiles", namespace, labels: { "e2x-portal/part": "index" } }, data: { "meta.json": JSON.stringify({ shards: shards.map((s) => s.metadata.name) }) } },
+    ];
+  }
+
+  it("writes up to `concurrency` objects at once, phase by phase: RBAC before what needs it, the shards before their index", async () => {
+    const events: Event[] = [];
+    const desired = hub("hub-p");
+    const r = await applyPush(desired, { target: timed(events), prune: false, concurrency: 4 });
+    expect(r.ok).toBe(true);
+    expect(r.items.every((i) => i.action === "created")).toBe(true);
+    const starts = events.filter((e) => e.edge === "start");
+    const ends = events.filter((e) => e.edge === "end");
+    expect(starts).toHaveLength(desired.length);
+    // No write starts before every write of an earlier phase has ended.
+    for (const s of starts) {
+      for (const e of ends.filter((x) => x.phase < s.phase)) expect(e.at, `${e.kind} ${e.name} ends before ${s.kind} ${s.name} starts`).toBeLessThan(s.at);
+    }
+    expect(new Set(starts.map((e) => e.kind))).toEqual(new Set(["Namespace", "Role", "RoleBinding", "NetworkPolicy", "ConfigMap"]));
+    expect(starts.at(-1)).toMatchObject({ kind: "ConfigMap", name: "profiles" });
+    // And as the API server saw it: every shard was stored before the index.
+    const live = (await conn.request<{ items: { metadata: { name: string; creationTimestamp: string; resourceVersion: string } }[] }>("GET", "/api/v1/namespaces/hub-p/configmaps")).body.items;
+    const rv = (n: string) => Number(live.find((i) => i.metadata.name === n)!.metadata.resourceVersion);
+    const index = rv("profiles");
+    for (let i = 0; i < 24; i++) expect(rv(`profiles-${String(i).padStart(2, "0")}`)).toBeLessThan(index);
+  });
+
+  it("has several writes in flight at once, never more than asked", async () => {
+    let inFlight = 0;
+    let most = 0;
+    const target: PushTarget = {
+      kind: "cluster",
+      connection: {
+        ...conn,
+        async request(method, path, opts) {
+          if (method !== "PATCH" || opts?.query?.dryRun) return conn.request(method, path, opts);
+          most = Math.max(most, ++inFlight);
+          try {
+            return await conn.request(method, path, opts);
+          } finally {
+            inFlight--;
+          }
+        },
+      },
+    };
+    const r = await applyPush(hub("hub-q"), { target, prune: false, concurrency: 4 });
+    expect(r.ok).toBe(true);
+    expect(most).toBeGreaterThan(1);
+    expect(most).toBeLessThanOrEqual(4);
+  });
+
+  it("stops when the API server goes away: nothing more is started, and it lists exactly what was written", async () => {
+    const events: Event[] = [];
+    const desired = hub("hub-r");
+    // The real API server is killed just before the 12th write is sent.
+    const target = timed(events, async (n) => {
+      if (n === 12) await kube.kill();
+    });
+    const r = await applyPush(desired, { target, prune: true, concurrency: 4 });
+    expect(r.ok).toBe(false);
+    expect(r.aborted?.kind).toBe("unreachable");
+    const by = (a: string) => r.items.filter((i) => i.action === a);
+    const failed = by("error");
+    expect(failed.length).toBeGreaterThanOrEqual(1);
+    expect(failed.length).toBeLessThanOrEqual(4);
+    expect(by("created").length).toBe(r.applied.length);
+    expect(r.applied.length).toBeLessThan(12);
+    expect(by("skipped").length).toBe(desired.length - r.applied.length - failed.length);
+    // Nothing was started after the first failure came back, and the index was never started.
+    const firstFailure = events.find((e) => e.failed)!.at;
+    expect(events.filter((e) => e.edge === "start" && e.at > firstFailure)).toEqual([]);
+    expect(r.items.find((i) => i.ref.name === "profiles")?.action).toBe("skipped");
+
+    kube = await startKubeApiServer({ stateDir: kube.stateDir });
+    const live = (await conn.request<{ items: { metadata: { name: string } }[] }>("GET", "/api/v1/namespaces/hub-r/configmaps")).body.items.map((i) => i.metadata.name);
+    for (const ref of r.applied) if (ref.kind === "ConfigMap") expect(live).toContain(ref.name);
+    const inFlight = new Set(failed.map((i) => i.ref.name));
+    expect(live.filter((n) => n !== "kube-root-ca.crt" && !r.applied.some((a) => a.name === n)).every((n) => inFlight.has(n))).toBe(true);
+    expect((await applyPush(desired, { target: { kind: "cluster", connection: conn }, prune: true })).ok).toBe(true);
   });
 });

@@ -6,13 +6,16 @@
  *                        JSON validated by lib/deployment/settings.ts (defaults when the row is missing)
  *   pushes               one push: who, when, target (cluster|export), plan counts, outcome
  *   push_objects         one object of a push: ref, planned action, what happened, error message
+ *   applied_objects      per cluster and object, what the portal last applied: the digest it sent
+ *                        and the resourceVersion it got back (a repeated push skips what is
+ *                        unchanged on both sides; lib/cluster's `lastApplied`)
  *
  * Secret values are never stored: plans are redacted before their changes are written.
  * Times are epoch milliseconds.
  */
 import type { PushSummary } from "@/lib/cluster/types";
 import { sql } from "drizzle-orm";
-import { index, integer, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
 import { users } from "./core";
 
 const now = sql`(unixepoch() * 1000)`;
@@ -88,4 +91,22 @@ export const pushObjects = sqliteTable(
     conflicts: text("conflicts", { mode: "json" }).$type<{ manager: string; field: string }[]>(),
   },
   (t) => [index("push_objects_push").on(t.pushId, t.seq)],
+);
+
+export const appliedObjects = sqliteTable(
+  "applied_objects",
+  {
+    /** API server URL. */
+    location: text("location").notNull(),
+    /** group/kind/namespace/name (lib/cluster refKey). */
+    key: text("key").notNull(),
+    /** sha256 of the object as sent. */
+    digest: text("digest").notNull(),
+    resourceVersion: text("resource_version").notNull(),
+    uid: text("uid"),
+    /** The push that applied (or found unchanged) this version. */
+    pushId: integer("push_id").references(() => pushes.id, { onDelete: "set null" }),
+    updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [primaryKey({ columns: [t.location, t.key] })],
 );

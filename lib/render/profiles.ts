@@ -274,35 +274,41 @@ export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfil
   const warnings: string[] = [];
   const roles = rolesOnHub(hub);
   const terms = buildHubTermOrder(model, hub);
-  const termById = new Map(terms.map((t, i) => [courseIdOf(t), { term: t, order: i }]));
+  const termById = new Map(terms.map((t, i) => [courseIdOf(t), { term: t, order: i, keys: {} as Partial<Record<Role, string>> }]));
 
   const profiles: Record<string, ProfileEntry> = {};
-  const perUser = new Map<string, Set<string>>();
+  // One key string per course term and role (not one per membership), and a small array per
+  // user: a large university has tens of thousands of memberships.
+  const perUser = new Map<string, string[]>();
   for (const m of model.memberships) {
     const hit = termById.get(m.courseId);
     if (!hit || !roles.includes(m.role)) continue;
     // as the hub names the user (JupyterHub lower-cases at login): one key per hub user
     const user = normalizeUsername(m.username);
-    const key = profileKey(hit.term.courseCode, m.role, m.courseId);
-    if (!profiles[key]) profiles[key] = buildEntry(model, hub, hit.term, m.role, hit.order);
-    let set = perUser.get(user);
-    if (!set) perUser.set(user, (set = new Set()));
-    set.add(key);
+    let key = hit.keys[m.role];
+    if (key === undefined) {
+      hit.keys[m.role] = key = profileKey(hit.term.courseCode, m.role, m.courseId);
+      if (!profiles[key]) profiles[key] = buildEntry(model, hub, hit.term, m.role, hit.order);
+    }
+    const keys = perUser.get(user);
+    if (!keys) perUser.set(user, [key]);
+    else if (!keys.includes(key)) keys.push(key);
   }
 
   const users: Record<string, string[]> = {};
-  for (const user of [...perUser.keys()].sort(compareStrings)) {
-    let keys = [...perUser.get(user)!].sort(
-      (a, b) => profiles[a].order - profiles[b].order || compareStrings(a, b),
-    );
+  const used = new Set<string>();
+  // The default sort orders strings by UTF-16 code units, as compareStrings does.
+  for (const user of [...perUser.keys()].sort()) {
+    let keys = perUser.get(user)!;
+    if (keys.length > 1) keys.sort((a, b) => profiles[a].order - profiles[b].order || compareStrings(a, b));
     if (exam && keys.length > 1) {
       warnings.push(`exam hub: ${user} is in ${keys.length} exam course terms (${keys.join(", ")}); only ${keys[0]} is offered`);
       keys = keys.slice(0, 1);
     }
     users[user] = keys;
+    for (const k of keys) used.add(k);
   }
   // only keep profiles someone still references (exam mode may have dropped some)
-  const used = new Set(Object.values(users).flat());
   const kept: Record<string, ProfileEntry> = {};
   for (const key of Object.keys(profiles).sort(compareStrings)) if (used.has(key)) kept[key] = profiles[key];
   return { hub, exam, profiles: kept, users, warnings };
@@ -318,16 +324,28 @@ function objectJson(entries: [string, string][]): string {
  * (`fnv1a32(key) % n`) whose serialized object fits `budget` bytes.
  */
 export function packShards(entries: [string, string][], budget: number): string[] {
-  const sorted = entries.slice().sort((a, b) => compareStrings(a[0], b[0]));
-  for (const e of sorted) {
-    if (utf8Bytes(objectJson([e])) > budget) throw new Error(`entry ${e[0]} alone exceeds the shard budget of ${budget} bytes`);
-  }
-  const total = utf8Bytes(objectJson(sorted));
+  const inOrder = entries.every((e, i) => i === 0 || compareStrings(entries[i - 1][0], e[0]) <= 0);
+  const sorted = inOrder ? entries : entries.slice().sort((a, b) => compareStrings(a[0], b[0]));
+  // Sizes are summed, not serialized: `{` + entries joined by `,` + `}`, an entry being `"key":value`.
+  const sizes = sorted.map(([k, v]) => utf8Bytes(JSON.stringify(k)) + 1 + utf8Bytes(v));
+  const hashes = sorted.map(([k]) => fnv1a32(k));
+  const objectBytes = (sum: number, count: number) => 2 + sum + Math.max(0, count - 1);
+  sorted.forEach((e, i) => {
+    if (objectBytes(sizes[i], 1) > budget) throw new Error(`entry ${e[0]} alone exceeds the shard budget of ${budget} bytes`);
+  });
+  const total = objectBytes(sizes.reduce((a, b) => a + b, 0), sorted.length);
   for (let n = Math.max(1, Math.ceil(total / budget)); ; n++) {
-    const buckets: [string, string][][] = Array.from({ length: n }, () => []);
-    for (const e of sorted) buckets[fnv1a32(e[0]) % n].push(e);
-    const payloads = buckets.map(objectJson);
-    if (payloads.every((p) => utf8Bytes(p) <= budget)) return payloads;
+    const bytes = new Array<number>(n).fill(0);
+    const counts = new Array<number>(n).fill(0);
+    hashes.forEach((h, i) => {
+      bytes[h % n] += sizes[i];
+      counts[h % n]++;
+    });
+    if (bytes.every((b, j) => objectBytes(b, counts[j]) <= budget)) {
+      const buckets: [string, string][][] = Array.from({ length: n }, () => []);
+      sorted.forEach((e, i) => buckets[hashes[i] % n].push(e));
+      return buckets.map(objectJson);
+    }
     if (n > 4 * sorted.length + 16) throw new Error(`cannot split ${sorted.length} entries into shards of ${budget} bytes`);
   }
 }

@@ -27,7 +27,7 @@ export {
   type ApiResponse,
 } from "./connection";
 export { clusterStatus, type ClusterStatus } from "./status";
-export { selfAccessReview, portalAccessChecks, type AccessCheck, type AccessResult } from "./access";
+export { selfAccessReview, rulesAccessReview, portalAccessChecks, type AccessCheck, type AccessResult } from "./access";
 export { diffObjects, normalizeObject, redactPlan, refKey, refString, REDACTED } from "./diff";
 export { portalLabels, withPortalLabels, kindRank, applyPhase, objectDigest } from "./objects";
 export { appliedStateChanges } from "./applied";

@@ -10,7 +10,7 @@ import type { DbOrTx } from "@/lib/db/client";
 import { listPushes } from "./history";
 import { hubAccessNotes } from "./hub-access";
 import { hubNamespaces, type PortalRender } from "./model";
-import { accessView, targetView, usable } from "./overview";
+import { ACCESS_METHOD, accessView, targetView, usable } from "./overview";
 import { closeTarget, previewRendered, safeResolveTarget, tryRender } from "./push";
 import { getSettings, settingsToForm } from "./settings";
 import type { AccessView, ClusterPageView, DriftView, HistoryView, RenderView } from "./views";
@@ -36,7 +36,7 @@ export async function loadClusterPage(db: DbOrTx, { page = 1, target: given }: C
   if ("target" in resolved) {
     const t = resolved.target;
     if (t.kind === "cluster") {
-      access = status && usable(status) ? accessView(t.connection, namespaces) : Promise.resolve({ matrix: null, method: "SelfSubjectAccessReview" });
+      access = status && usable(status) ? accessView(t.connection, namespaces) : Promise.resolve({ matrix: null, method: ACCESS_METHOD });
     }
     if ("rendered" in r) {
       drift = status && !usable(status) ? Promise.resolve({ ok: false, error: target.problem ?? "The cluster cannot be asked." }) : previewRendered(db, r.rendered, t).then(driftOf);

@@ -1,5 +1,5 @@
 /** What the cluster page shows about the target: where it is, whether it answers, what the portal may do there. */
-import { clusterStatus, isFatalKind, portalAccessChecks, selfAccessReview, type AccessResult, type ClusterConnection, type ClusterErrorInfo, type ClusterStatus, type PushTarget } from "@/lib/cluster";
+import { clusterStatus, isFatalKind, portalAccessChecks, rulesAccessReview, type AccessResult, type ClusterConnection, type ClusterErrorInfo, type ClusterStatus, type PushTarget } from "@/lib/cluster";
 import { errorInfoOf, explainClusterError } from "./errors";
 import type { AccessView, TargetView } from "./views";
 
@@ -37,11 +37,13 @@ export function accessMatrix(results: readonly AccessResult[]): NonNullable<Acce
   return { verbs, rows: [...rows.values()], denied: results.filter((r) => !r.allowed).length };
 }
 
+export const ACCESS_METHOD = "one SelfSubjectRulesReview per namespace";
+
 /** What a push needs in each hub namespace, asked of the API server. */
 export async function accessView(conn: ClusterConnection, namespaces: readonly string[]): Promise<AccessView> {
-  const method = "SelfSubjectAccessReview";
+  const method = ACCESS_METHOD;
   try {
-    return { matrix: accessMatrix(await selfAccessReview(conn, portalAccessChecks(namespaces))), method };
+    return { matrix: accessMatrix(await rulesAccessReview(conn, portalAccessChecks(namespaces))), method };
   } catch (e) {
     return { matrix: null, method, problem: explainClusterError(errorInfoOf(e)) };
   }

@@ -10,6 +10,7 @@ import {
   currentClusterStatus,
   planPush,
   portalAccessChecks,
+  rulesAccessReview,
   selfAccessReview,
   type ClusterConnection,
   type KubeObject,
@@ -344,6 +345,20 @@ describe("RBAC", () => {
       const all = await selfAccessReview(conn, portalAccessChecks(["hub-e"]));
       expect(all.length).toBe(30);
       expect(all.every((a) => a.allowed)).toBe(true);
+
+      // One SelfSubjectRulesReview per namespace gives the same answers as a review per check.
+      const checks = portalAccessChecks(["hub-e", "kube-system", "default"]);
+      for (const c of [userConn, conn]) {
+        const posts: string[] = [];
+        const counting = { ...c, request: ((method: string, path: string, opts?: Parameters<typeof c.request>[2]) => (posts.push(`${method} ${path}`), c.request(method, path, opts))) as typeof c.request };
+        const byRules = await rulesAccessReview(counting, checks);
+        expect(posts).toEqual(Array(3).fill("POST /apis/authorization.k8s.io/v1/selfsubjectrulesreviews"));
+        expect(byRules.map((r) => r.allowed)).toEqual((await selfAccessReview(c, checks)).map((r) => r.allowed));
+      }
+      const operator = await rulesAccessReview(userConn, checks);
+      expect(operator.filter((r) => r.allowed).map((r) => `${r.verb} ${r.resource} ${r.namespace}`)).toEqual(
+        ["get", "list", "create", "patch", "delete"].map((v) => `${v} configmaps hub-e`),
+      );
     } finally {
       userConn.close();
     }

@@ -47,9 +47,14 @@ test("admin previews, applies and sees the push in the history; a grader is refu
   const dialog = page.getByRole("dialog", { name: "Apply these changes?" });
   await expect(dialog).toBeVisible();
   await shot(page, "cluster-confirm");
+  const streamed = page.waitForResponse((r) => r.url().endsWith("/api/cluster/push") && r.request().method() === "POST");
   await dialog.getByRole("button", { name: "Apply now" }).click();
+  // The push streams its progress, object by object (the stream itself is read below).
+  expect((await streamed).headers()["content-type"]).toContain("application/x-ndjson");
   await expect(page.getByTestId("push-result")).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("push-result")).toContainText("Succeeded");
+  await expect(page.getByTestId("push-progress-label")).toContainText(`${creates} of ${creates} objects done`);
+  await expect(page.getByTestId("push-progress-recent").getByRole("listitem")).toHaveCount(6);
   await shot(page, "cluster-result");
   expect(fs.existsSync(path.join(EXPORT_DIR, "e2x-exam", "configmap-e2x-profiles-exam.yaml"))).toBe(true);
   const pushes = query<{ id: number; status: string; applied_count: number }>("select id, status, applied_count from pushes");
@@ -90,6 +95,24 @@ test("admin previews, applies and sees the push in the history; a grader is refu
   await expect(page.getByTestId("push-result")).toContainText("1 written");
   expect(query<{ retry_of: number | null; applied_count: number }>("select retry_of, applied_count from pushes where id = 2")).toEqual([{ retry_of: 1, applied_count: 1 }]);
 
+  // The stream itself: a plan that is no longer the previewed one is refused with the new plan;
+  // applying that one streams a line per object, then the stored outcome.
+  type Line = { type: string; done?: number; total?: number; plan?: { fingerprint: string; items: unknown[] }; outcome?: { pushId: number } };
+  const post = async (fingerprint: string) => {
+    const r = await page.request.post("/api/cluster/push", { data: { fingerprint, prune: true } });
+    expect(r.headers()["content-type"]).toContain("application/x-ndjson");
+    return (await r.text()).trim().split("\n").map((l) => JSON.parse(l) as Line);
+  };
+  const stale = await post("0".repeat(32));
+  expect(stale.map((l) => l.type)).toEqual(["step", "step", "stale"]);
+  const fresh = stale[2].plan!;
+  const lines = await post(fresh.fingerprint);
+  expect(lines.map((l) => l.type).slice(0, 3)).toEqual(["step", "step", "apply"]);
+  const objects = lines.filter((l) => l.type === "object");
+  expect(objects).toHaveLength(fresh.items.length);
+  expect(objects.map((l) => l.done)).toEqual(objects.map((_, i) => i + 1));
+  expect(lines.at(-1)).toMatchObject({ type: "done", outcome: { pushId: 3 } });
+
   // Downloads.
   const bundle = await page.request.get("/api/cluster/bundle.yaml");
   expect(bundle.status()).toBe(200);
@@ -98,6 +121,9 @@ test("admin previews, applies and sees the push in the history; a grader is refu
   expect(values.status()).toBe(200);
   expect(await values.text()).toContain("198.51.100.0/25");
   expect((await page.request.get("/api/cluster/values/nope.yaml")).status()).toBe(404);
+  // The push endpoint takes JSON from the portal's pages only (no form posts from elsewhere).
+  expect((await page.request.post("/api/cluster/push", { form: { fingerprint: "x".repeat(32) } })).status()).toBe(403);
+  expect((await page.request.post("/api/cluster/push", { data: { fingerprint: "x".repeat(32) }, headers: { origin: "https://evil.example" } })).status()).toBe(403);
   await signOut(page);
 
   // A grader has no cluster rights.
@@ -108,5 +134,7 @@ test("admin previews, applies and sees the push in the history; a grader is refu
   await page.goto("/cluster/push");
   await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   expect((await page.request.get("/api/cluster/bundle.yaml")).status()).toBe(403);
+  expect((await page.request.post("/api/cluster/push", { data: { fingerprint: "x".repeat(32), prune: true } })).status()).toBe(403);
+  expect(query<{ n: number }>("select count(*) n from pushes")[0].n).toBe(3);
   await shot(page, "cluster-forbidden");
 });

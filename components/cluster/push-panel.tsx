@@ -9,13 +9,33 @@ import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
-import type { PlanView, PushOutcomeView } from "@/lib/deployment/views";
+import type { PlanView, PushOutcomeView, PushStreamLine } from "@/lib/deployment/views";
 import { MountChanges } from "./mount-changes";
 import { PlanCounts, PlanList } from "./plan-list";
 import { PushObjectsTable } from "./push-objects-table";
+import { PushProgress, type ProgressState } from "./push-progress";
 
 type Action<T> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
-type ApplyData = { kind: "done"; outcome: PushOutcomeView } | { kind: "stale"; plan: PlanView };
+
+/** Runs the push and calls `onLine` for every line the server streams back. */
+async function streamPush(body: Record<string, unknown>, onLine: (line: PushStreamLine) => void): Promise<void> {
+  const res = await fetch("/api/cluster/push", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  if (!res.ok || !res.body) {
+    const answer = (await res.json().catch(() => null)) as { error?: string } | null;
+    onLine({ type: "error", message: answer?.error ?? `The portal answered ${res.status}.` });
+    return;
+  }
+  const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
+  let rest = "";
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    const lines = (rest + value).split("\n");
+    rest = lines.pop() ?? "";
+    for (const l of lines) if (l.trim()) onLine(JSON.parse(l) as PushStreamLine);
+  }
+  if (rest.trim()) onLine(JSON.parse(rest) as PushStreamLine);
+}
 
 
 function Elapsed({ since }: { since: number }) {
@@ -29,13 +49,11 @@ function Elapsed({ since }: { since: number }) {
 
 export function PushPanel({
   preview,
-  apply,
   canPush,
   retryOf,
   targetLabel,
 }: {
   preview: Action<PlanView>;
-  apply: Action<ApplyData>;
   canPush: boolean;
   retryOf?: number;
   targetLabel: string;
@@ -45,6 +63,7 @@ export function PushPanel({
   const [message, setMessage] = useState<ActionState>(idleState);
   const [outcome, setOutcome] = useState<PushOutcomeView | null>(null);
   const [phase, setPhase] = useState<null | { kind: "preview" | "apply"; since: number }>(null);
+  const [progress, setProgress] = useState<ProgressState | null>(null);
   const [forceConflicts, setForceConflicts] = useState(false);
   const [prune, setPrune] = useState(true);
   const [pending, start] = useTransition();
@@ -52,6 +71,7 @@ export function PushPanel({
   const runPreview = () => {
     setPhase({ kind: "preview", since: Date.now() });
     setOutcome(null);
+    setProgress(null);
     start(async () => {
       const res = await preview(idleState as ActionState<PlanView>, new FormData());
       setPhase(null);
@@ -65,26 +85,43 @@ export function PushPanel({
 
   const runApply = () => {
     if (!plan) return;
-    const fd = new FormData();
-    fd.set("fingerprint", plan.fingerprint);
-    if (forceConflicts) fd.set("forceConflicts", "on");
-    if (prune) fd.set("prune", "on");
-    if (retryOf) fd.set("retryOf", String(retryOf));
-    setPhase({ kind: "apply", since: Date.now() });
+    const since = Date.now();
+    setPhase({ kind: "apply", since });
+    setProgress({ step: "render", since, done: 0, total: 0, counts: {}, recent: [] });
     start(async () => {
-      const res = await apply(idleState as ActionState<ApplyData>, fd);
+      let end: PushStreamLine | null = null;
+      try {
+        await streamPush({ fingerprint: plan.fingerprint, forceConflicts, prune, retryOf: retryOf ?? null }, (line) => {
+          if (line.type === "step") setProgress((p) => p && { ...p, step: line.step });
+          else if (line.type === "apply") setProgress((p) => p && { ...p, step: "apply", total: line.total });
+          else if (line.type === "object") {
+            setProgress((p) => p && { ...p, step: "apply", done: line.done, total: line.total, counts: { ...p.counts, [line.item.action]: (p.counts[line.item.action] ?? 0) + 1 }, recent: [line.item, ...p.recent].slice(0, 6) });
+          } else end = line;
+        });
+      } catch {
+        end = { type: "error", message: "The connection to the portal dropped. The push history records what was written." };
+      }
       setPhase(null);
-      setMessage({ status: res.status === "ok" && res.data?.kind === "done" && res.data.outcome.status === "failed" ? "error" : res.status, message: res.message });
-      if (res.status !== "ok" || !res.data) return;
-      if (res.data.kind === "stale") {
-        setPlan(res.data.plan);
+      setProgress((p) => p && { ...p, finishedAt: Date.now() });
+      const last = end as PushStreamLine | null;
+      if (!last || last.type === "error") {
+        setMessage({ status: "error", message: last?.message ?? "The push ended without an answer. The push history records what was written." });
+        router.refresh();
+        return;
+      }
+      if (last.type === "stale") {
+        setMessage({ status: "ok", message: last.message });
+        setProgress(null);
+        setPlan(last.plan);
         setForceConflicts(false);
         return;
       }
-      setOutcome(res.data.outcome);
+      if (last.type !== "done") return;
+      setMessage({ status: last.outcome.status === "failed" ? "error" : "ok", message: last.message });
+      setOutcome(last.outcome);
       setPlan(null);
-      if (res.data.outcome.status === "ok") toast.success(res.message);
-      else toast.error(res.message ?? "The push failed.");
+      if (last.outcome.status === "ok") toast.success(last.message);
+      else toast.error(last.message);
       router.refresh();
     });
   };
@@ -92,7 +129,6 @@ export function PushPanel({
   const s = plan?.summary;
   const pendingWrites = s ? s.create + s.change + (prune ? s.prune : 0) + (forceConflicts ? s.conflict : 0) : 0;
   const managers = plan ? [...new Set(plan.items.flatMap((i) => i.conflicts?.map((c) => c.manager) ?? []))] : [];
-  const toApply = s ? s.create + s.change + s.unchanged + s.conflict + (prune ? s.prune : 0) : 0;
 
   return (
     <div className="space-y-4">
@@ -110,16 +146,8 @@ export function PushPanel({
             <Loader2 className="size-4 animate-spin" aria-hidden /> Rendering and comparing with the target… <Elapsed since={phase.since} />
           </p>
         )}
-        {phase?.kind === "apply" && (
-          <div className="space-y-2 rounded-md border border-brand-100 bg-brand-50 px-3 py-2">
-            <p className="flex items-center gap-2 font-medium text-brand-700">
-              <Loader2 className="size-4 animate-spin" aria-hidden /> Applying {toApply} object{toApply === 1 ? "" : "s"} one by one… <Elapsed since={phase.since} />
-            </p>
-            <progress className="h-1.5 w-full" aria-label="Push in progress" />
-            <p className="text-xs text-slate-600">Keep this page open. If the connection drops, the history still records what was written.</p>
-          </div>
-        )}
       </div>
+      {progress && <PushProgress progress={progress} />}
       {!phase && !outcome && <FormMessage state={message} />}
 
       {plan && s && (

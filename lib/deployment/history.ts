@@ -41,7 +41,8 @@ export interface ExecutedPush {
 
 const OK_ACTIONS = new Set(["created", "configured", "unchanged", "pruned"]);
 
-function outcomeOf(a: ApplyItem["action"]): "ok" | "failed" | "skipped" {
+/** Whether an object's apply went well, failed, or was not tried. */
+export function outcomeOf(a: ApplyItem["action"]): "ok" | "failed" | "skipped" {
   if (OK_ACTIONS.has(a)) return "ok";
   return a === "skipped" ? "skipped" : "failed";
 }

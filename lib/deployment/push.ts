@@ -19,7 +19,8 @@ import { errorInfoOf, explainClusterError } from "./errors";
 import { recordPush, type ExecutedPush, type PushRequest } from "./history";
 import { previewMountChanges } from "./mount-changes";
 import { hubNamespaces, renderPortal, type PortalRender } from "./model";
-import { planFingerprint, planView, type PlanView } from "./views";
+import { outcomeOf } from "./history";
+import { planFingerprint, planView, type PlanView, type PushStreamLine } from "./views";
 
 export type { ExecutedPush, PushRequest } from "./history";
 
@@ -28,6 +29,8 @@ export interface PushContext {
   target?: PushTarget;
   /** Profile shard budget (tests use small ones to get several shards). */
   shardBudgetBytes?: number;
+  /** How the push gets on: each step, then every object as it is done. */
+  onProgress?: (line: PushStreamLine) => void;
 }
 
 /** The configured target; a broken kubeconfig becomes an error, not a crash. */
@@ -143,7 +146,9 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     error: null,
     ...end,
   });
+  const progress = ctx.onProgress ?? (() => {});
   try {
+    progress({ type: "step", step: "render" });
     const r = tryRender(db, ctx);
     if ("error" in r) return finish({ error: r.error });
     const rendered = r.rendered;
@@ -155,6 +160,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     }
     location = target.kind === "cluster" ? target.connection.server : target.dir;
     let plan: PushPlan;
+    progress({ type: "step", step: "plan" });
     try {
       plan = await planFor(db, rendered, target);
     } catch (e) {
@@ -164,7 +170,14 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
       return finish({ plan: redactPlan(plan), stale: planView(plan, rendered.warnings) });
     }
     try {
-      const result = await applyPush(plan, { target, prune: request.prune, forceConflicts: request.forceConflicts });
+      progress({ type: "apply", total: plan.items.length });
+      const result = await applyPush(plan, {
+        target,
+        prune: request.prune,
+        forceConflicts: request.forceConflicts,
+        onItem: (item, { done, total }) =>
+          progress({ type: "object", done, total, item: { kind: item.ref.kind, ...(item.ref.namespace ? { namespace: item.ref.namespace } : {}), name: item.ref.name, action: item.action, outcome: outcomeOf(item.action) } }),
+      });
       const error = result.aborted ? `Stopped after ${result.applied.length} of the planned writes: ${explainClusterError(result.aborted)}` : null;
       return finish({ plan: redactPlan(plan), result, error });
     } catch (e) {

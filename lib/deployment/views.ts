@@ -72,6 +72,25 @@ export interface PushOutcomeView {
   items: PushResultItemView[];
 }
 
+/** One object done during a push, as the push panel lists it. */
+export interface PushProgressItemView {
+  kind: string;
+  namespace?: string;
+  name: string;
+  /** created, configured, unchanged, pruned, conflict, error, skipped */
+  action: string;
+  outcome: "ok" | "failed" | "skipped";
+}
+
+/** One line of the push stream (POST /api/cluster/push, NDJSON). */
+export type PushStreamLine =
+  | { type: "step"; step: "render" | "plan" }
+  | { type: "apply"; total: number }
+  | { type: "object"; done: number; total: number; item: PushProgressItemView }
+  | { type: "done"; message: string; outcome: PushOutcomeView }
+  | { type: "stale"; message: string; plan: PlanView }
+  | { type: "error"; message: string };
+
 // ---- from plans ---------------------------------------------------------------------------
 
 const MAX_SHOWN = 600;

@@ -2,13 +2,11 @@
 import { z } from "zod";
 import { ActionError, defineAction } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
-import { pushOutcomeView, recordPush } from "@/lib/deployment/history";
-import { executePush, previewPush, PushBusyError } from "@/lib/deployment/push";
+import { previewPush } from "@/lib/deployment/push";
 import { parseSettingsForm, saveSettings } from "@/lib/deployment/settings";
-import type { PlanView, PushOutcomeView } from "@/lib/deployment/views";
+import type { PlanView } from "@/lib/deployment/views";
 
-const checkbox = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
-const optionalId = z.preprocess((v) => (v === "" || v == null ? undefined : v), z.coerce.number().int().positive().optional());
+// Applying a previewed plan streams its progress: POST /api/cluster/push.
 
 /** The dry run: what a push would change. Read-only, so it needs only `cluster.view`. */
 export const previewPushAction = defineAction({
@@ -24,50 +22,6 @@ export const previewPushAction = defineAction({
       data: outcome.plan,
     };
   },
-});
-
-export type ApplyData = { kind: "done"; outcome: PushOutcomeView } | { kind: "stale"; plan: PlanView };
-
-/**
- * Renders the current data, plans again and applies, if the plan is still the one previewed
- * (otherwise returns the new plan). The outcome is stored, failed or not.
- */
-export const applyPushAction = defineAction({
-  schema: z.object({
-    fingerprint: z.string().min(8, "Preview the changes first."),
-    forceConflicts: checkbox,
-    prune: checkbox,
-    retryOf: optionalId,
-  }),
-  capability: "cluster.push",
-  prepare: async (input) => {
-    try {
-      return await executePush(getDb(), {
-        forceConflicts: input.forceConflicts,
-        prune: input.prune,
-        retryOf: input.retryOf ?? null,
-        expectedFingerprint: input.fingerprint,
-      });
-    } catch (e) {
-      if (e instanceof PushBusyError) throw new ActionError(e.message);
-      throw e;
-    }
-  },
-  run: (_input, ctx, executed): { message: string; data: ApplyData } => {
-    if (executed.stale) {
-      return {
-        message: "The data or the cluster changed since your preview. Nothing was applied: check the new preview and apply again.",
-        data: { kind: "stale", plan: executed.stale },
-      };
-    }
-    const id = recordPush(ctx.tx, { id: ctx.principal.id, username: ctx.principal.username }, ctx.audit, executed);
-    const outcome = pushOutcomeView(ctx.tx, id)!;
-    return {
-      message: outcome.status === "ok" ? `Push #${id} done: ${outcome.appliedCount} object${outcome.appliedCount === 1 ? "" : "s"} written.` : `Push #${id} failed: ${outcome.error ?? "see the objects below"}`,
-      data: { kind: "done", outcome },
-    };
-  },
-  revalidate: () => ["/cluster"],
 });
 
 /** The settings card: hub namespaces, NFS, LDAP and exam network. */

@@ -6,7 +6,7 @@ import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { getPush } from "@/lib/deployment/history";
 import { safeResolveTarget } from "@/lib/deployment/push";
-import { applyPushAction, previewPushAction } from "../actions";
+import { previewPushAction } from "../actions";
 
 export const metadata = { title: "Preview and push" };
 
@@ -40,7 +40,7 @@ export default async function PushPage({ searchParams }: { searchParams: Promise
         </p>
       )}
       <Card>
-        <PushPanel preview={previewPushAction as never} apply={applyPushAction as never} canPush={canPush} retryOf={retry?.id} targetLabel={targetLabel} />
+        <PushPanel preview={previewPushAction as never} canPush={canPush} retryOf={retry?.id} targetLabel={targetLabel} />
       </Card>
     </>
   );

@@ -1,0 +1,39 @@
+import { revalidatePath } from "next/cache";
+import { z } from "zod";
+import { issuesToFieldErrors, requireRoute } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { PUSH_STREAM_TYPE, pushStream } from "@/lib/deployment/push-stream";
+
+export const dynamic = "force-dynamic";
+
+const body = z.object({
+  fingerprint: z.string().min(8, "Preview the changes first."),
+  forceConflicts: z.boolean().default(false),
+  prune: z.boolean().default(true),
+  retryOf: z.number().int().positive().nullish(),
+});
+
+/**
+ * Applies the previewed plan (if it is still the plan now) and streams the progress, object by
+ * object, as NDJSON; the outcome is stored with an audit entry, failed or not.
+ */
+export async function POST(req: Request) {
+  // A JSON body from this portal's own pages only: no other site can send one here.
+  const origin = req.headers.get("origin");
+  if (!req.headers.get("content-type")?.startsWith("application/json") || (origin && new URL(origin).host !== req.headers.get("host"))) {
+    return Response.json({ error: "Send the push from the portal's push page." }, { status: 403 });
+  }
+  const principal = await requireRoute("cluster.push");
+  if (principal instanceof Response) return principal;
+  const parsed = body.safeParse(await req.json().catch(() => null));
+  if (!parsed.success) return Response.json({ error: "Please preview the changes first.", fieldErrors: issuesToFieldErrors(parsed.error) }, { status: 400 });
+  const { fingerprint, forceConflicts, prune, retryOf } = parsed.data;
+  const stream = pushStream(
+    getDb(),
+    { id: principal.id, username: principal.username },
+    { forceConflicts, prune, retryOf: retryOf ?? null, expectedFingerprint: fingerprint },
+    {},
+    () => revalidatePath("/cluster"),
+  );
+  return new Response(stream, { headers: { "content-type": PUSH_STREAM_TYPE, "cache-control": "no-store, no-transform", "x-accel-buffering": "no" } });
+}

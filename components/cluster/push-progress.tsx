@@ -1,0 +1,86 @@
+"use client";
+import { CheckCircle2, Loader2, MinusCircle, XCircle } from "lucide-react";
+import { useEffect, useState } from "react";
+import type { PushProgressItemView } from "@/lib/deployment/views";
+import { objectName } from "./plan-list";
+
+export interface ProgressState {
+  step: "render" | "plan" | "apply";
+  since: number;
+  finishedAt?: number;
+  done: number;
+  total: number;
+  /** Objects done so far, per result (created, configured, unchanged, pruned, conflict, error, skipped). */
+  counts: Record<string, number>;
+  /** The last objects done, newest first. */
+  recent: PushProgressItemView[];
+}
+
+const RESULT_ORDER = ["created", "configured", "pruned", "unchanged", "conflict", "error", "skipped"];
+
+function useNow(running: boolean) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!running) return;
+    const t = setInterval(() => setNow(Date.now()), 500);
+    return () => clearInterval(t);
+  }, [running]);
+  return now;
+}
+
+function OutcomeIcon({ outcome }: { outcome: PushProgressItemView["outcome"] }) {
+  if (outcome === "ok") return <CheckCircle2 className="size-4 shrink-0 text-emerald-600" aria-label="done" />;
+  if (outcome === "failed") return <XCircle className="size-4 shrink-0 text-red-600" aria-label="failed" />;
+  return <MinusCircle className="size-4 shrink-0 text-amber-600" aria-label="not tried" />;
+}
+
+/** A push as it happens: the step, objects done of all, results so far and the last objects. */
+export function PushProgress({ progress: p }: { progress: ProgressState }) {
+  const running = p.finishedAt === undefined;
+  const now = useNow(running);
+  const seconds = Math.max(0, Math.round(((p.finishedAt ?? now) - p.since) / 100) / 10);
+  const label =
+    p.step === "render"
+      ? "Rendering the portal's data…"
+      : p.step === "plan"
+        ? "Comparing with the target…"
+        : running
+          ? `Applying: ${p.done} of ${p.total} objects done`
+          : `${p.done} of ${p.total} objects done`;
+  // For screen readers: the step and every quarter, not every object.
+  const quarter = p.total ? Math.floor((p.done / p.total) * 4) * 25 : 0;
+  const spoken = p.step === "apply" ? (running ? `Applying, ${quarter} percent done` : `${p.done} of ${p.total} objects done`) : label;
+  return (
+    <div className="space-y-2 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm" data-testid="push-progress">
+      <p className="sr-only" role="status" aria-live="polite">
+        {spoken}
+      </p>
+      <p className="flex items-center gap-2 font-medium text-brand-700" data-testid="push-progress-label">
+        {running && <Loader2 className="size-4 animate-spin" aria-hidden />}
+        {label} <span className="font-normal tabular-nums text-slate-600">· {seconds.toFixed(1)} s</span>
+      </p>
+      <progress className="h-2 w-full accent-brand-600" max={p.total || 1} value={p.step === "apply" ? p.done : undefined} aria-label="Push progress" />
+      {p.done > 0 && (
+        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700" aria-label="Results so far">
+          {RESULT_ORDER.filter((r) => p.counts[r]).map((r) => (
+            <li key={r}>
+              <span className="font-semibold tabular-nums">{p.counts[r]}</span> {r}
+            </li>
+          ))}
+        </ul>
+      )}
+      {p.recent.length > 0 && (
+        <ul className="space-y-0.5 border-t border-brand-100 pt-2 text-xs" aria-label="Last objects done" data-testid="push-progress-recent">
+          {p.recent.map((it) => (
+            <li key={`${it.kind}/${it.namespace ?? ""}/${it.name}`} className="flex min-w-0 items-center gap-2">
+              <OutcomeIcon outcome={it.outcome} />
+              <span className="w-20 shrink-0 text-slate-500">{it.action}</span>
+              <span className="truncate">{objectName(it)}</span>
+            </li>
+          ))}
+        </ul>
+      )}
+      {running && <p className="text-xs text-slate-600">Keep this page open. If the connection drops, the push still finishes and the history records what was written.</p>}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * A push as a stream of NDJSON lines (PushStreamLine) for the push panel: the steps, every
+ * object as it is done, then the stored outcome. The push runs to its end and is recorded even
+ * when the browser goes away half-way.
+ */
+import { writeAudit, type Actor } from "@/lib/audit/audit";
+import type { Db } from "@/lib/db/client";
+import { pushOutcomeView, recordPush, type PushRequest } from "./history";
+import { executePush, PushBusyError, type PushContext } from "./push";
+import type { PushStreamLine } from "./views";
+
+export const PUSH_STREAM_TYPE = "application/x-ndjson; charset=utf-8";
+
+export function pushStream(db: Db, actor: Actor, request: PushRequest, ctx: PushContext = {}, onRecorded?: () => void): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    async start(controller) {
+      let open = true;
+      const send = (line: PushStreamLine) => {
+        if (!open) return;
+        try {
+          controller.enqueue(encoder.encode(`${JSON.stringify(line)}\n`));
+        } catch {
+          open = false; // the browser went away: the push goes on and is recorded
+        }
+      };
+      try {
+        const executed = await executePush(db, request, { ...ctx, onProgress: send });
+        if (executed.stale) {
+          send({ type: "stale", message: "The data or the cluster changed since your preview. Nothing was applied: check the new preview and apply again.", plan: executed.stale });
+        } else {
+          const id = db.transaction((tx) => recordPush(tx, actor, (e) => writeAudit(tx, actor, e), executed));
+          onRecorded?.();
+          const outcome = pushOutcomeView(db, id)!;
+          const message =
+            outcome.status === "ok"
+              ? `Push #${id} done: ${outcome.appliedCount} object${outcome.appliedCount === 1 ? "" : "s"} written.`
+              : `Push #${id} failed: ${outcome.error ?? "see the objects below"}`;
+          send({ type: "done", message, outcome });
+        }
+      } catch (e) {
+        if (e instanceof PushBusyError) send({ type: "error", message: e.message });
+        else {
+          console.error("push failed", e instanceof Error ? e.message : e);
+          send({ type: "error", message: "Something went wrong; see the push history for what was written." });
+        }
+      } finally {
+        if (open) controller.close();
+      }
+    },
+    cancel() {
+      // Nothing to stop: the push finishes and is stored.
+    },
+  });
+}

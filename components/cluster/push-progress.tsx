@@ -1,6 +1,6 @@
 "use client";
 import { CheckCircle2, Loader2, MinusCircle, XCircle } from "lucide-react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { PushProgressItemView } from "@/lib/deployment/views";
 import { objectName } from "./plan-list";
 
@@ -38,6 +38,9 @@ function OutcomeIcon({ outcome }: { outcome: PushProgressItemView["outcome"] }) 
 export function PushProgress({ progress: p }: { progress: ProgressState }) {
   const running = p.finishedAt === undefined;
   const now = useNow(running);
+  // Apply is pressed below a long preview: bring the progress into view when the push starts.
+  const box = useRef<HTMLDivElement>(null);
+  useEffect(() => box.current?.scrollIntoView({ block: "start", behavior: "smooth" }), []);
   const seconds = Math.max(0, Math.round(((p.finishedAt ?? now) - p.since) / 100) / 10);
   const label =
     p.step === "render"
@@ -51,7 +54,7 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
   const quarter = p.total ? Math.floor((p.done / p.total) * 4) * 25 : 0;
   const spoken = p.step === "apply" ? (running ? `Applying, ${quarter} percent done` : `${p.done} of ${p.total} objects done`) : label;
   return (
-    <div className="space-y-2 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm" data-testid="push-progress">
+    <div ref={box} className="scroll-mt-4 space-y-2 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm" data-testid="push-progress">
       <p className="sr-only" role="status" aria-live="polite">
         {spoken}
       </p>
@@ -59,7 +62,20 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
         {running && <Loader2 className="size-4 animate-spin" aria-hidden />}
         {label} <span className="font-normal tabular-nums text-slate-600">· {seconds.toFixed(1)} s</span>
       </p>
-      <progress className="h-2 w-full accent-brand-600" max={p.total || 1} value={p.step === "apply" ? p.done : undefined} aria-label="Push progress" />
+      <div
+        className="h-2 w-full overflow-hidden rounded-full bg-white ring-1 ring-inset ring-brand-100"
+        role="progressbar"
+        aria-label="Push progress"
+        aria-valuemin={0}
+        aria-valuemax={p.total || undefined}
+        aria-valuenow={p.step === "apply" ? p.done : undefined}
+      >
+        {p.step === "apply" ? (
+          <div className={`h-2 rounded-full transition-[width] duration-300 ${p.counts.error || p.counts.conflict ? "bg-amber-500" : "bg-brand-600"}`} style={{ width: `${p.total ? (p.done / p.total) * 100 : 0}%` }} />
+        ) : (
+          <div className="h-2 w-1/4 animate-pulse rounded-full bg-brand-500/40" />
+        )}
+      </div>
       {p.done > 0 && (
         <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700" aria-label="Results so far">
           {RESULT_ORDER.filter((r) => p.counts[r]).map((r) => (

@@ -167,11 +167,12 @@ function remembered(last: AppliedState | undefined, digest: string, live: LiveMe
 
 /**
  * Does a dry run that failed with 404 fail only because this same push creates what the
- * object needs first (its namespace, or the Role a RoleBinding refers to)?
+ * object needs first (its namespace, or the Role a RoleBinding refers to)? The 404 says which.
  */
-function waitsForPendingCreate(desired: KubeObject, pending: Set<string>): boolean {
+function waitsForPendingCreate(desired: KubeObject, pending: Set<string>, error: ClusterError): boolean {
   const ns = desired.metadata.namespace;
-  if (ns && pending.has(refKey({ apiVersion: "v1", kind: "Namespace", name: ns }))) return true;
+  const missingNamespace = /namespaces "([^"]+)" not found/.exec(error.message)?.[1];
+  if (missingNamespace) return missingNamespace === ns && pending.has(refKey({ apiVersion: "v1", kind: "Namespace", name: ns }));
   const roleRef = desired.roleRef as { kind?: string; name?: string } | undefined;
   if (desired.kind === "RoleBinding" && roleRef?.kind === "Role" && roleRef.name) {
     return pending.has(refKey({ apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", namespace: ns, name: roleRef.name }));
@@ -191,7 +192,7 @@ async function planOne(conn: ClusterConnection, p: PreparedObject, digest: strin
     try {
       would = (await serverSideApply(conn, desired, { fieldManager, dryRun: true, force: false })).body;
     } catch (e) {
-      if (e instanceof ClusterError && e.kind === "not-found" && !live && waitsForPendingCreate(desired, pending)) {
+      if (e instanceof ClusterError && e.kind === "not-found" && !live && waitsForPendingCreate(desired, pending, e)) {
         return { action: "create", ref, desired, digest, note: PENDING_NOTE };
       }
       throw e;

@@ -1,10 +1,12 @@
 /**
  * lib/cluster: the only code in the portal that talks to Kubernetes.
  *
- * Pushes go render -> planPush (server-side-apply dry run + diff + prune search) -> applyPush
- * (server-side apply one object at a time, then prune). With no cluster configured, the same
- * calls write YAML files under the export directory. Nothing here touches the database: the
- * caller stores plans and results.
+ * Pushes go render -> planPush (one metadata LIST per kind and namespace; a server-side-apply dry
+ * run and diff of what may have changed; prune candidates from the same LISTs) -> applyPush
+ * (server-side apply phase by phase with bounded concurrency, then prune). With no cluster
+ * configured, the same calls write YAML files under the export directory. Nothing here touches
+ * the database: the caller stores plans, results and what was applied (`lastApplied`,
+ * appliedStateChanges).
  */
 import "server-only";
 import { applyClusterPush, planClusterPush } from "./cluster-target";

@@ -92,7 +92,10 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
                     checked={allShown}
                     onChange={() => setPicked((s) => {
                       const n = new Set(s);
-                      for (const c of list) allShown ? n.delete(c.id) : n.add(c.id);
+                      for (const c of list) {
+                        if (allShown) n.delete(c.id);
+                        else n.add(c.id);
+                      }
                       return n;
                     })}
                   />
@@ -112,7 +115,7 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
                       checked={picked.has(c.id)}
                       onChange={() => setPicked((s) => {
                         const n = new Set(s);
-                        n.has(c.id) ? n.delete(c.id) : n.add(c.id);
+                        if (!n.delete(c.id)) n.add(c.id);
                         return n;
                       })}
                     />
@@ -229,7 +232,7 @@ export function ParticipantsTable({ examId, rows, canEdit, canEditTime, remove, 
                     checked={selected.has(p.id)}
                     onChange={() => setSelected((s) => {
                       const n = new Set(s);
-                      n.has(p.id) ? n.delete(p.id) : n.add(p.id);
+                      if (!n.delete(p.id)) n.add(p.id);
                       return n;
                     })}
                   />

@@ -9,7 +9,7 @@
  *                     removeParticipants, addBackups, setExtraTime, setSeat, autoSeatExam,
  *                     clearSeating, addSupervisor, removeSupervisor, transitionExam, storePasswords
  */
-import { and, asc, count, eq, inArray, isNotNull, isNull, max, ne, notInArray, sql } from "drizzle-orm";
+import { and, asc, count, eq, inArray, isNotNull, max, ne, notInArray, sql } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { coursesWith, type Principal } from "@/lib/auth/capabilities";
 import { changedFields } from "@/lib/audit/audit";

@@ -11,7 +11,7 @@ const dbOrCluster = [
 ];
 
 export default tseslint.config(
-  { ignores: [".next/**", "node_modules/**", ".venv/**", ".cache/**", ".data/**", "e2e/.artifacts/**", "e2e/kube/**", "bench/.out/**", "next-env.d.ts"] },
+  { ignores: [".next/**", "node_modules/**", ".venv*/**", ".cache/**", ".data/**", "e2e/.artifacts/**", "e2e/kube/**", "bench/.out/**", "next-env.d.ts"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

@@ -40,7 +40,10 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
   const now = useNow(running);
   // Apply is pressed below a long preview: bring the progress into view when the push starts.
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => box.current?.scrollIntoView({ block: "start", behavior: "smooth" }), []);
+  useEffect(() => {
+    // (No return value: newer browsers answer scrollIntoView with a promise, not a cleanup.)
+    void box.current?.scrollIntoView({ block: "start", behavior: "smooth" });
+  }, []);
   const seconds = Math.max(0, Math.round(((p.finishedAt ?? now) - p.since) / 100) / 10);
   const label =
     p.step === "render"

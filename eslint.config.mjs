@@ -1,6 +1,7 @@
 // ESLint (flat config): the boundaries of the code base, kept by the tools.
 //   components/  never import lib/db or lib/cluster (they get plain view objects)
-//   lib/render/  pure: imports only itself and lib/constants, lib/courses/course-id
+//   lib/render/  pure: imports only itself and the import-free lib/constants, lib/courses/course-id,
+//                lib/identity/username
 //   lib/cluster/ the only code that talks to Kubernetes; it never touches the database
 import js from "@eslint/js";
 import tseslint from "typescript-eslint";
@@ -48,7 +49,14 @@ export default tseslint.config(
     rules: {
       "@typescript-eslint/no-restricted-imports": [
         "error",
-        { patterns: [{ regex: "^(?:@/(?!lib/constants$|lib/courses/course-id$)|\\.\\./)", message: "lib/render is pure: it imports only itself, lib/constants and lib/courses/course-id." }] },
+        {
+          patterns: [
+            {
+              regex: "^(?:@/(?!lib/constants$|lib/courses/course-id$|lib/identity/username$)|\\.\\./(?!identity/username$))",
+              message: "lib/render is pure: it imports only itself and the import-free lib/constants, lib/courses/course-id, lib/identity/username.",
+            },
+          ],
+        },
       ],
     },
   },

@@ -23,7 +23,8 @@ describe("import boundaries", () => {
   it("lib/render imports only itself and the constants", async () => {
     expect(await restricted("lib/render/x.ts", 'import { getDb } from "@/lib/db/client";\nexport const a = getDb;\n')).toHaveLength(1);
     expect(await restricted("lib/render/x.ts", 'import { a } from "../deployment/model";\nexport const b = a;\n')).toHaveLength(1);
-    expect(await restricted("lib/render/x.ts", 'import { HUBS } from "@/lib/constants";\nimport { nbgraderCourseId } from "@/lib/courses/course-id";\nimport { kindRank } from "./kube";\nexport const a = [HUBS, nbgraderCourseId, kindRank];\n')).toEqual([]);
+    expect(await restricted("lib/render/x.ts", 'import { HUBS } from "@/lib/constants";\nimport { nbgraderCourseId } from "@/lib/courses/course-id";\nimport { normalizeUsername } from "../identity/username";\nimport { kindRank } from "./kube";\nexport const a = [HUBS, nbgraderCourseId, normalizeUsername, kindRank];\n')).toEqual([]);
+    expect(await restricted("lib/render/x.ts", 'import { checkUsername } from "../identity/schema";\nexport const a = checkUsername;\n')).toHaveLength(1);
   });
 
   it("lib/cluster never touches the database", async () => {

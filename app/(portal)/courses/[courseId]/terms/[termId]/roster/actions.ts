@@ -1,7 +1,6 @@
 "use server";
 import { z } from "zod";
 import { ActionError, defineAction } from "@/lib/auth/guard";
-import { getDb } from "@/lib/db/client";
 import { getTerm } from "@/lib/courses/courses";
 import { usernameField } from "@/lib/identity/schema";
 import { nbgraderCourseId } from "@/lib/courses/course-id";

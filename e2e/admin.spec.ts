@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { query, shot, signIn, signOut } from "./helpers";
+import { query, shot, signIn, signInFirstTime, signOut } from "./helpers";
 
 test("an admin creates a staff account whose password is shown once and works", async ({ page }) => {
   await signIn(page, "admin");
@@ -37,8 +37,43 @@ test("an admin creates a staff account whose password is shown once and works", 
   expect(JSON.stringify(query("select * from audit_log"))).not.toContain(password);
 
   await signOut(page);
-  await signIn(page, "nora", password);
+  // the generated password opens only the password change
+  await page.getByLabel("Username").fill("nora");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/password$/);
+  await expect(page.getByRole("heading", { name: "Choose your own password" })).toBeVisible();
+  await shot(page, "password-change-forced");
+  await page.goto("/courses");
+  await expect(page).toHaveURL(/\/password$/);
+  const term = query<{ id: number }>("select t.id from terms t join courses c on c.id = t.course_id where c.code = 'mathe1' and t.term = 'WS25'")[0];
+  const api = await page.request.get(`/api/terms/${term.id}/roster?format=e2x`);
+  expect(api.status()).toBe(403);
+  expect(await api.json()).toEqual({ error: "Change your password first." });
+  // bad input is explained, and changes nothing
+  await page.getByLabel("Current password").fill(password);
+  await page.getByLabel("New password", { exact: true }).fill("short");
+  await page.getByLabel("New password again").fill("short");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.locator("#password-error")).toContainText("At least 12 characters.");
+  await shot(page, "password-change-error");
+  await page.getByLabel("Current password").fill(password);
+  await page.getByLabel("New password", { exact: true }).fill("Nora-eigenes-Passwort-1");
+  await page.getByLabel("New password again").fill("Nora-eigenes-Passwort-1");
+  await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByTestId("current-user")).toHaveText("Nora Neu");
+  expect(query<{ must_change_password: number }>("select must_change_password from users where username = 'nora'")[0].must_change_password).toBe(0);
+  await signOut(page);
+  // the generated one no longer works, the chosen one does
+  await page.getByLabel("Username").fill("nora");
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.locator("form [role=alert]")).toHaveText("Wrong username or password.");
+  await signIn(page, "nora", "Nora-eigenes-Passwort-1");
+  // and self-service later on: the link in the sidebar
+  await page.getByRole("link", { name: "Change password" }).click();
+  await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
+  await shot(page, "password-change");
 });
 
 test("the last admin cannot be demoted", async ({ page }) => {
@@ -64,7 +99,7 @@ test("deactivating an account ends its session at the next request", async ({ pa
 
   const other = await browser.newContext();
   const tessa = await other.newPage();
-  await signIn(tessa, "tessa", password);
+  await signInFirstTime(tessa, "tessa", password, "Tessa-eigenes-Passwort-1");
 
   await page.reload();
   await page.getByRole("button", { name: "Edit tessa" }).click();
@@ -77,8 +112,9 @@ test("deactivating an account ends its session at the next request", async ({ pa
   await expect(tessa).toHaveURL(/\/sign-in\?expired=1/);
   await expect(tessa.getByText("Your session has ended. Sign in again.")).toBeVisible();
   await tessa.getByLabel("Username").fill("tessa");
-  await tessa.getByLabel("Password").fill(password);
+  await tessa.getByLabel("Password").fill("Tessa-eigenes-Passwort-1");
   await tessa.getByRole("button", { name: "Sign in" }).click();
-  await expect(tessa.locator("form [role=alert]")).toHaveText("This account is deactivated. Ask a portal admin.");
+  // the same answer as for a wrong password: a right guess for a deactivated account shows nothing
+  await expect(tessa.locator("form [role=alert]")).toHaveText("Wrong username or password.");
   await other.close();
 });

@@ -90,15 +90,27 @@ test("a grader scans the exchange, checks a typed hashcode and exports the board
   expect(text).toContain("Page 1 of 1");
   execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", pdf, path.join(SHOTS, "grading-report-pdf")]);
 
-  // move the deadline: the late count follows, and the change is audited
-  await page.goto(page.url().replace(/\/assignments\/\d+.*$/, ""));
-  const deadline = page.getByLabel("Deadline of week1 (Europe/Berlin)");
+  // the deadline decides who is late: the grader sees it, the instructor moves it; the late
+  // count follows, and the change is audited
+  const gradingUrl = page.url().replace(/\/assignments\/\d+.*$/, "");
+  await page.goto(gradingUrl);
+  await expect(week1).toContainText("24 Oct 2025");
+  await expect(page.getByLabel("Deadline of week1 (Europe/Berlin)")).toHaveCount(0);
+  const instructor = await page.context().browser()!.newContext();
+  const ip = await instructor.newPage();
+  await signIn(ip, "irene");
+  await ip.goto(gradingUrl);
+  const deadline = ip.getByLabel("Deadline of week1 (Europe/Berlin)");
   await expect(deadline).toHaveValue("2025-10-24T23:59");
   await deadline.fill("2025-10-20T12:00");
-  await week1.getByRole("button", { name: "Save" }).click();
-  await expect(week1).toContainText(/Deadline saved; \d+ submissions re-evaluated/);
+  const iweek1 = ip.getByTestId("assignment-week1");
+  await iweek1.getByRole("button", { name: "Save" }).click();
+  await expect(iweek1).toContainText(/Deadline saved; \d+ submissions re-evaluated/);
+  await expect(iweek1.getByTestId("count-late")).toHaveText("11");
+  await shot(ip, "grading-deadline-moved");
+  await instructor.close();
+  await page.reload();
   await expect(week1.getByTestId("count-late")).toHaveText("11");
-  await shot(page, "grading-deadline-moved");
 
   // a scan cut short by a server restart: the row still says running, with a checkpoint
   const scan = query<{ id: number; exchange_root: string; course_id: string }>("select id, exchange_root, course_id from submission_scans order by id desc limit 1")[0];
@@ -133,10 +145,10 @@ test("a grader of another course cannot open this term's grading, nor call its a
   const report = await page.request.get(`/api/terms/${other.id}/grading/report?assignment=1&format=pdf`);
   expect(report.status()).toBe(403);
 
-  // Capture the real deadline action of the own term, replay it against the other term.
+  // Capture the real scan action of the own term, replay it against the other term.
   await page.goto(`/courses/${own.courseId}/terms/${own.id}/grading`);
   const request = page.waitForRequest((r) => r.method() === "POST" && !!r.headers()["next-action"]);
-  await page.getByTestId("assignment-week1").getByRole("button", { name: "Save" }).click();
+  await page.getByTestId("scan-panel").getByRole("button", { name: /Scan/ }).click();
   const captured = await request;
   const body = captured.postDataBuffer()!.toString("latin1");
   const forged = body.replace(/(name="(?:_?\d+_)?termId"\r\n\r\n)\d+/, `$1${other.id}`);

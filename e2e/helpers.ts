@@ -14,6 +14,21 @@ export async function signIn(page: Page, username: string, password = PASSWORD) 
   await expect(page.getByTestId("current-user")).toBeVisible();
 }
 
+/** First sign-in with a generated password: the portal asks for a new one before anything else. */
+export async function signInFirstTime(page: Page, username: string, generated: string, chosen: string) {
+  await page.goto("/sign-in");
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(generated);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/password$/);
+  await expect(page.getByRole("heading", { name: "Choose your own password" })).toBeVisible();
+  await page.getByLabel("Current password").fill(generated);
+  await page.getByLabel("New password", { exact: true }).fill(chosen);
+  await page.getByLabel("New password again").fill(chosen);
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.getByTestId("current-user")).toBeVisible();
+}
+
 export async function signOut(page: Page) {
   await page.getByRole("button", { name: "Sign out" }).click();
   await expect(page).toHaveURL(/\/sign-in/);

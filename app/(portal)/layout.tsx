@@ -1,9 +1,10 @@
-import { LogOut } from "lucide-react";
+import { KeyRound, LogOut } from "lucide-react";
+import Link from "next/link";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { Nav, type NavItem } from "@/components/shell/nav";
 import { can } from "@/lib/auth/capabilities";
-import { currentPrincipal } from "@/lib/auth/guard";
+import { currentPrincipal, PASSWORD_CHANGE_PATH } from "@/lib/auth/guard";
 import { signOutAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
@@ -13,6 +14,7 @@ export default async function PortalLayout({ children }: { children: React.React
     const hadSession = jar.getAll().some((c) => c.name.endsWith("authjs.session-token"));
     redirect(hadSession ? "/sign-in?expired=1" : "/sign-in");
   }
+  if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
   const items: NavItem[] = [
     { href: "/", label: "Dashboard", icon: "dashboard" },
     { href: "/courses", label: "Courses", icon: "courses" },
@@ -38,7 +40,12 @@ export default async function PortalLayout({ children }: { children: React.React
               {principal.username} · {principal.role}
             </div>
           </div>
-          <form action={signOutAction} className="mt-2">
+          {principal.source === "local" && (
+            <Link href={PASSWORD_CHANGE_PATH} className="mt-2 flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-600 hover:bg-slate-100">
+              <KeyRound className="size-4" aria-hidden /> Change password
+            </Link>
+          )}
+          <form action={signOutAction}>
             <button className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-600 hover:bg-slate-100" type="submit">
               <LogOut className="size-4" aria-hidden /> Sign out
             </button>

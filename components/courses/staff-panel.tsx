@@ -9,28 +9,33 @@ import { idleState, type ActionState } from "@/lib/auth/guard-types";
 
 type Action = (prev: ActionState<never>, form: FormData) => Promise<ActionState<never>>;
 
+/** Staff of a term (any term role) or of a whole course (instructors). */
 export function StaffPanel({
   termId,
+  courseId,
   staff,
   accounts,
   canEdit,
   assign,
   unassign,
 }: {
-  termId: number;
+  termId?: number;
+  courseId?: number;
   staff: { id: number; username: string; displayName: string; role: string }[];
   accounts: { username: string; displayName: string }[];
   canEdit: boolean;
   assign: Action;
   unassign: Action;
 }) {
+  const where = termId !== undefined ? "term" : "course";
+  const listId = `accounts-${where}-${termId ?? courseId}`;
   const [state, assignAction] = useActionState(assign, idleState as ActionState<never>);
   const [uState, unassignAction] = useActionState(unassign, idleState as ActionState<never>);
   return (
     <div className="space-y-4">
       <FormMessage state={uState} />
       {staff.length === 0 ? (
-        <p className="text-sm text-slate-500">No staff on this term yet.</p>
+        <p className="text-sm text-slate-500">{where === "term" ? "No staff on this term yet." : "No course-wide instructors: the staff of the terms run the course."}</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {staff.map((s) => (
@@ -43,7 +48,7 @@ export function StaffPanel({
                 {canEdit && (
                   <form id={`unassign-${s.id}`} action={unassignAction}>
                     <input type="hidden" name="assignmentId" value={s.id} />
-                    <ConfirmButton title={`Remove ${s.username}?`} body={`${s.displayName} loses access to this term as ${s.role}.`} confirmLabel="Remove" form={`unassign-${s.id}`}>
+                    <ConfirmButton title={`Remove ${s.username}?`} body={`${s.displayName} loses access to this ${where} as ${s.role}.`} confirmLabel="Remove" form={`unassign-${s.id}`}>
                       <UserMinus className="size-4" aria-hidden /> <span className="sr-only">Remove {s.username}</span>
                     </ConfirmButton>
                   </form>
@@ -55,25 +60,29 @@ export function StaffPanel({
       )}
       {canEdit && (
         <form action={assignAction} className="rounded-md border border-slate-200 bg-slate-50 p-3">
-          <input type="hidden" name="termId" value={termId} />
+          {termId !== undefined ? <input type="hidden" name="termId" value={termId} /> : <input type="hidden" name="courseId" value={courseId} />}
           <FormMessage state={state} />
           <div className="mt-2 grid items-end gap-3 sm:grid-cols-[1fr_12rem_auto]">
             <Field label="Staff account" name="username" error={state.fieldErrors?.username}>
-              <Input name="username" list={`accounts-${termId}`} placeholder="username" defaultValue={state.status === "error" ? state.values?.username : ""} error={state.fieldErrors?.username} autoComplete="off" />
-              <datalist id={`accounts-${termId}`}>
+              <Input name="username" list={listId} placeholder="username" defaultValue={state.status === "error" ? state.values?.username : ""} error={state.fieldErrors?.username} autoComplete="off" />
+              <datalist id={listId}>
                 {accounts.map((a) => (
                   <option key={a.username} value={a.username}>{a.displayName}</option>
                 ))}
               </datalist>
             </Field>
-            <Field label="Role" name="role">
-              <Select name="role" defaultValue={state.values?.role ?? "grader"}>
-                <option value="instructor">instructor</option>
-                <option value="grader">grader</option>
-                <option value="supervisor">supervisor</option>
-              </Select>
-            </Field>
-            <SubmitButton pendingText="Adding…">Add to term</SubmitButton>
+            {where === "term" ? (
+              <Field label="Role" name="role">
+                <Select name="role" defaultValue={state.values?.role ?? "grader"}>
+                  <option value="instructor">instructor</option>
+                  <option value="grader">grader</option>
+                  <option value="supervisor">supervisor</option>
+                </Select>
+              </Field>
+            ) : (
+              <span />
+            )}
+            <SubmitButton pendingText="Adding…">{where === "term" ? "Add to term" : "Add as course instructor"}</SubmitButton>
           </div>
         </form>
       )}

@@ -1,61 +1,43 @@
 import "server-only";
+import { headers } from "next/headers";
 import NextAuth, { CredentialsSignin } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import { z } from "zod";
 import { getDb } from "@/lib/db/client";
+import { authConfig } from "./auth.config";
 import { signInWithPassword } from "./sign-in";
+import { clientAddress } from "./throttle";
+
+export { sessionIdleSeconds, sessionMaxAgeSeconds } from "./auth.config";
 
 declare module "next-auth" {
   interface Session {
-    user: { id: string; name: string; username: string };
+    user: { id: string; name: string; username: string; sv: number };
   }
 }
 
 class SignInError extends CredentialsSignin {
-  constructor(code: string) {
+  constructor(code: string, retryAfterMs?: number) {
     super();
-    this.code = code;
+    this.code = retryAfterMs === undefined ? code : `${code}:${Math.ceil(retryAfterMs / 1000)}`;
   }
 }
 
 const credentials = z.object({ username: z.string().trim().min(1).max(128), password: z.string().min(1).max(1024) });
 
-export const sessionMaxAgeSeconds = Number(process.env.E2X_SESSION_MAX_AGE ?? 8 * 60 * 60);
-
 export const { handlers, auth, signIn, signOut } = NextAuth({
-  trustHost: true,
-  logger: {
-    // refused credentials are an expected outcome (audited), not a server error
-    error(error) {
-      if (error.name === "CredentialsSignin" || (error as { type?: string }).type === "CredentialsSignin") return;
-      console.error("[auth]", error.name, error.message);
-    },
-  },
-  session: { strategy: "jwt", maxAge: sessionMaxAgeSeconds },
-  pages: { signIn: "/sign-in" },
+  ...authConfig,
   providers: [
     Credentials({
       credentials: { username: {}, password: {} },
-      async authorize(raw) {
+      async authorize(raw, request) {
         const parsed = credentials.safeParse(raw);
         if (!parsed.success) throw new SignInError("invalid-credentials");
-        const res = await signInWithPassword(getDb(), parsed.data.username, parsed.data.password);
-        if (!res.ok) throw new SignInError(res.reason);
-        return { id: String(res.userId), name: res.displayName, username: res.username } as never;
+        const address = clientAddress(request?.headers instanceof Headers ? request.headers : await headers());
+        const res = await signInWithPassword(getDb(), parsed.data.username, parsed.data.password, { address });
+        if (!res.ok) throw new SignInError(res.reason, res.reason === "throttled" ? res.retryAfterMs : undefined);
+        return { id: String(res.userId), name: res.displayName, username: res.username, sessionVersion: res.sessionVersion } as never;
       },
     }),
   ],
-  callbacks: {
-    jwt({ token, user }) {
-      if (user) {
-        token.uid = user.id;
-        token.username = (user as { username?: string }).username;
-      }
-      return token;
-    },
-    session({ session, token }) {
-      session.user = { ...session.user, id: String(token.uid), name: String(token.name ?? ""), username: String(token.username ?? "") };
-      return session;
-    },
-  },
 });

@@ -17,6 +17,7 @@ export const CAPABILITIES = {
   "roster.edit": "Import, add and remove students",
   "grading.view": "See submissions and their hashcodes",
   "grading.verify": "Scan exchanges and check hashcodes",
+  "grading.deadline": "Set assignment deadlines (who counts as late)",
   "exam.view": "See exams, their rooms, participants and seating",
   "exam.manage": "Create and edit exams, rooms, participants and supervisors",
   "exam.seat": "Seat participants",
@@ -48,6 +49,7 @@ export const TERM_GRANTS: Record<TermRole, readonly Capability[]> = {
     "roster.edit",
     "grading.view",
     "grading.verify",
+    "grading.deadline",
     "exam.view",
     "exam.manage",
     "exam.seat",
@@ -74,6 +76,10 @@ export interface Principal {
   courseRoles: Map<number, Set<TermRole>>;
   /** Exams the principal supervises. */
   supervisedExams?: ReadonlySet<number>;
+  /** Where the account's password lives. */
+  source?: "local" | "ldap";
+  /** A generated password not yet replaced: nothing but the password change is allowed. */
+  mustChangePassword?: boolean;
 }
 
 export interface Scope {

@@ -19,22 +19,40 @@ export { ActionError, type ActionContext, type ActionState, type FieldErrors, ty
 export async function currentPrincipal(): Promise<Principal | null> {
   const session = await auth();
   const id = Number(session?.user?.id);
-  if (!Number.isInteger(id) || id <= 0) return null;
-  return loadPrincipal(getDb(), id);
+  const sv = Number(session?.user?.sv);
+  if (!Number.isInteger(id) || id <= 0 || !Number.isInteger(sv)) return null;
+  // the session version is checked on every request: sign-out, a password or role change and
+  // deactivation end every session issued before
+  return loadPrincipal(getDb(), id, sv);
 }
 
-/** For pages: redirects to sign-in, or renders the 403 page. */
+export const PASSWORD_CHANGE_PATH = "/password";
+const CHANGE_FIRST = "Change your password first.";
+
+/** For pages: redirects to sign-in (or to the forced password change), or renders the 403 page. */
 export async function requirePage(capability: Capability, ref: ScopeRef = {}): Promise<Principal> {
   const principal = await currentPrincipal();
   if (!principal) redirect("/sign-in");
+  if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
   if (!can(principal, capability, resolveScope(getDb(), ref))) forbidden();
+  return principal;
+}
+
+/**
+ * For route handlers, first thing: the signed-in principal, or the 401 Response to return.
+ * Call it before looking anything up, so a signed-out request learns nothing.
+ */
+export async function authenticateRoute(): Promise<Principal | Response> {
+  const principal = await currentPrincipal();
+  if (!principal) return Response.json({ error: "Sign in first." }, { status: 401 });
+  if (principal.mustChangePassword) return Response.json({ error: CHANGE_FIRST }, { status: 403 });
   return principal;
 }
 
 /** For route handlers: a principal, or the Response to return. */
 export async function requireRoute(capability: Capability, ref: ScopeRef = {}): Promise<Principal | Response> {
-  const principal = await currentPrincipal();
-  if (!principal) return Response.json({ error: "Sign in first." }, { status: 401 });
+  const principal = await authenticateRoute();
+  if (principal instanceof Response) return principal;
   const scope = resolveScope(getDb(), ref);
   if (!can(principal, capability, scope)) {
     auditDenied(principal, capability, scope);
@@ -99,6 +117,7 @@ export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(
     const values = echo(form);
     const principal = await currentPrincipal();
     if (!principal) return { status: "error", message: "Your session has ended. Sign in again.", values };
+    if (principal.mustChangePassword) return { status: "error", message: CHANGE_FIRST, values };
     const parsed = spec.schema.safeParse(formToObject(form, spec.arrays));
     if (!parsed.success) {
       return { status: "error", message: "Please correct the marked fields.", fieldErrors: issuesToFieldErrors(parsed.error), values };

@@ -2,7 +2,7 @@ import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { coursesWith, type Principal } from "@/lib/auth/capabilities";
 import type { DbOrTx } from "@/lib/db/client";
-import { courses, students, termStaff, terms, users, type TermMount } from "@/lib/db/schema";
+import { courseStaff, courses, students, termStaff, terms, users, type TermMount } from "@/lib/db/schema";
 import { changedFields } from "@/lib/audit/audit";
 import type { CourseInput, TermInput } from "./schemas";
 
@@ -47,8 +47,16 @@ export function getCourse(db: DbOrTx, courseId: number) {
     .where(eq(terms.courseId, courseId))
     .orderBy(asc(users.username))
     .all();
+  const courseWide = db
+    .select({ id: courseStaff.id, role: courseStaff.role, userId: users.id, username: users.username, displayName: users.displayName })
+    .from(courseStaff)
+    .innerJoin(users, eq(users.id, courseStaff.userId))
+    .where(eq(courseStaff.courseId, courseId))
+    .orderBy(asc(users.username))
+    .all();
   return {
     ...course,
+    staff: courseWide,
     terms: termRows.map((t) => ({ ...t, students: counts.get(t.id) ?? 0, staff: staff.filter((s) => s.termId === t.id) })),
   };
 }
@@ -68,6 +76,11 @@ export function createCourse(input: CourseInput, { tx, audit, principal }: Actio
   if (exists) throw new ActionError("A course with this code exists already.", { code: [`“${input.code}” is taken; course codes are unique, archived courses included.`] });
   const row = tx.insert(courses).values({ ...input, createdBy: principal.id }).returning().get();
   audit({ action: "course.create", entityType: "course", entityId: row.id, courseId: row.id, summary: `Created course ${row.code} (${row.title})`, after: input });
+  if (principal.role !== "admin") {
+    // the creator runs the course as an ordinary assignment, removable like any other
+    tx.insert(courseStaff).values({ courseId: row.id, userId: principal.id, role: "instructor" }).run();
+    audit({ action: "staff.assign", entityType: "course", entityId: row.id, courseId: row.id, summary: `${principal.username} added as course instructor of ${row.code} (creator)`, after: { username: principal.username, role: "instructor" } });
+  }
   return row;
 }
 
@@ -186,6 +199,34 @@ export function unassignStaff(assignmentId: number, { tx, audit }: ActionContext
   if (!row) throw new ActionError("This assignment no longer exists.");
   tx.delete(termStaff).where(eq(termStaff.id, assignmentId)).run();
   audit({ action: "staff.unassign", entityType: "term", entityId: row.a.termId, courseId: row.courseId, summary: `${row.username} removed as ${row.a.role} from ${row.term}`, before: { username: row.username, role: row.a.role } });
+}
+
+export function assignCourseStaff(courseId: number, username: string, { tx, audit }: ActionContext) {
+  const course = tx.select().from(courses).where(eq(courses.id, courseId)).get();
+  if (!course) throw new ActionError("This course no longer exists.");
+  const user = tx.select().from(users).where(eq(users.username, username)).get();
+  if (!user) throw new ActionError("No such staff account.", { username: [`There is no staff account “${username}”. Create it under Staff first, or let the person sign in with LDAP once.`] });
+  const existing = tx.select().from(courseStaff).where(and(eq(courseStaff.courseId, courseId), eq(courseStaff.userId, user.id))).get();
+  if (existing) throw new ActionError(`${username} is already instructor of this course.`);
+  tx.insert(courseStaff).values({ courseId, userId: user.id, role: "instructor" }).run();
+  audit({ action: "staff.assign", entityType: "course", entityId: courseId, courseId, summary: `${username} added as course instructor of ${course.code}`, after: { username, role: "instructor" } });
+}
+
+export function unassignCourseStaff(assignmentId: number, { tx, audit }: ActionContext) {
+  const row = tx
+    .select({ a: courseStaff, username: users.username, code: courses.code })
+    .from(courseStaff)
+    .innerJoin(users, eq(users.id, courseStaff.userId))
+    .innerJoin(courses, eq(courses.id, courseStaff.courseId))
+    .where(eq(courseStaff.id, assignmentId))
+    .get();
+  if (!row) throw new ActionError("This assignment no longer exists.");
+  tx.delete(courseStaff).where(eq(courseStaff.id, assignmentId)).run();
+  audit({ action: "staff.unassign", entityType: "course", entityId: row.a.courseId, courseId: row.a.courseId, summary: `${row.username} removed as course instructor of ${row.code}`, before: { username: row.username, role: row.a.role } });
+}
+
+export function courseIdOfCourseStaff(db: DbOrTx, assignmentId: number): number | undefined {
+  return db.select({ courseId: courseStaff.courseId }).from(courseStaff).where(eq(courseStaff.id, assignmentId)).get()?.courseId;
 }
 
 export function courseIdOfTerm(db: DbOrTx, termId: number): number | undefined {

@@ -57,7 +57,7 @@ export async function seedIfEmpty(db: Db, opts: { password?: string; demo?: bool
   }
   db.transaction((tx) => {
     const system = { id: null, username: "system" };
-    const ids = plan.map((p, i) => tx.insert(users).values({ ...p, source: "local", passwordHash: hashes[i] }).returning({ id: users.id }).get().id);
+    const ids = plan.map((p, i) => tx.insert(users).values({ ...p, source: "local", passwordHash: hashes[i], mustChangePassword: !opts.password }).returning({ id: users.id }).get().id);
     for (const p of plan) writeAudit(tx, system, { action: "user.create", entityType: "user", entityId: p.username, summary: `Created ${p.role} account ${p.username} on first start` });
     if (opts.demo === false) return;
     const byName = Object.fromEntries(plan.map((p, i) => [p.username, ids[i]]));

@@ -1,5 +1,6 @@
 import { asc, count, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
+import { bumpSessionVersion } from "@/lib/auth/account";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { ROLES, termStaff, users } from "@/lib/db/schema";
@@ -41,7 +42,7 @@ export function createStaff(input: StaffInput, passwordHash: string, { tx, audit
   if (clash) throw new ActionError("This username is taken.", { username: [`“${clash.username}” exists already (usernames are not case-sensitive).`] });
   const row = tx
     .insert(users)
-    .values({ username: input.username, displayName: input.displayName, email: input.email || null, role: input.role, source: "local", passwordHash })
+    .values({ username: input.username, displayName: input.displayName, email: input.email || null, role: input.role, source: "local", passwordHash, mustChangePassword: true })
     .returning({ id: users.id })
     .get();
   audit({ action: "user.create", entityType: "user", entityId: row.id, summary: `Created staff account ${input.username} (${input.role})`, after: input });
@@ -62,6 +63,8 @@ export function updateStaff(userId: number, input: Omit<StaffInput, "username"> 
   const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => before[k] !== values[k]);
   if (!changed.length) return;
   tx.update(users).set(values).where(eq(users.id, userId)).run();
+  // a new role or a deactivation ends the account's sessions: rights never outlive them
+  if (before.role !== values.role || before.active !== values.active) bumpSessionVersion(tx, userId);
   audit({
     action: "user.update",
     entityType: "user",
@@ -76,7 +79,9 @@ export function setStaffPassword(userId: number, passwordHash: string, { tx, aud
   const user = tx.select().from(users).where(eq(users.id, userId)).get();
   if (!user) throw new ActionError("This account no longer exists.");
   if (user.source !== "local") throw new ActionError("This account signs in through LDAP; its password is kept there.");
-  tx.update(users).set({ passwordHash }).where(eq(users.id, userId)).run();
-  audit({ action: "user.password-reset", entityType: "user", entityId: userId, summary: `Set a new password for ${user.username}` });
+  // a generated password: changed at the next sign-in; the old sessions end now
+  tx.update(users).set({ passwordHash, mustChangePassword: true, passwordChangedAt: new Date() }).where(eq(users.id, userId)).run();
+  bumpSessionVersion(tx, userId);
+  audit({ action: "user.password-reset", entityType: "user", entityId: userId, summary: `Set a new password for ${user.username}; their sessions ended and the password must be changed at the next sign-in` });
   return user.username;
 }

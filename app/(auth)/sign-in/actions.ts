@@ -1,6 +1,7 @@
 "use server";
 import { AuthError } from "next-auth";
 import { z } from "zod";
+import { waitText } from "@/lib/auth/account";
 import { signIn } from "@/lib/auth/auth";
 import type { ActionState } from "@/lib/auth/guard-types";
 
@@ -10,9 +11,9 @@ const input = z.object({
   next: z.string().regex(/^\/(?!\/)/).optional().catch(undefined),
 });
 
+/** Unknown, wrong and deactivated get the same answer. */
 const REASONS: Record<string, string> = {
   "invalid-credentials": "Wrong username or password.",
-  inactive: "This account is deactivated. Ask a portal admin.",
   unavailable: "The directory (LDAP) does not answer right now. Try again in a minute, or use a local account.",
   "no-role": "You signed in, but your directory groups give you no role in the portal. Ask a portal admin.",
 };
@@ -27,6 +28,16 @@ export async function signInAction(_prev: ActionState, form: FormData): Promise<
   } catch (err) {
     if (err instanceof AuthError) {
       const code = (err as AuthError & { code?: string }).code ?? "invalid-credentials";
+      const throttled = /^throttled:(\d+)$/.exec(code);
+      if (throttled) {
+        const wait = waitText(Number(throttled[1]) * 1000);
+        return {
+          status: "error",
+          message: `Too many failed sign-ins. For your protection, sign-in is paused: try again in ${wait}. Each further wrong password makes the pause longer.`,
+          data: { throttled: true, retryAfterSeconds: Number(throttled[1]) },
+          values,
+        };
+      }
       return { status: "error", message: REASONS[code] ?? REASONS["invalid-credentials"], values };
     }
     throw err;

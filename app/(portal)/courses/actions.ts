@@ -4,12 +4,15 @@ import { z } from "zod";
 import { defineAction, type ActionState } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import {
+  assignCourseStaff,
   assignStaff,
+  courseIdOfCourseStaff,
   courseIdOfStaffAssignment,
   createCourse,
   createTerm,
   setCourseArchived,
   setTermArchived,
+  unassignCourseStaff,
   unassignStaff,
   updateCourse,
   updateTerm,
@@ -116,6 +119,28 @@ export const unassignStaffAction = defineAction({
   run: ({ assignmentId }, ctx) => {
     unassignStaff(assignmentId, ctx);
     return { message: "Removed from the term." };
+  },
+  revalidate: () => ["/courses", "/"],
+});
+
+export const assignCourseStaffAction = defineAction({
+  schema: z.object({ courseId: id, username: z.string().trim().min(1, "Choose a staff account.").max(128) }),
+  capability: "course.edit",
+  scope: (i) => ({ courseId: i.courseId }),
+  run: ({ courseId, username }, ctx) => {
+    assignCourseStaff(courseId, username, ctx);
+    return { message: `${username} is now course instructor.` };
+  },
+  revalidate: () => ["/courses", "/"],
+});
+
+export const unassignCourseStaffAction = defineAction({
+  schema: z.object({ assignmentId: id }),
+  capability: "course.edit",
+  scope: (i) => ({ courseId: courseIdOfCourseStaff(getDb(), i.assignmentId) ?? -1 }),
+  run: ({ assignmentId }, ctx) => {
+    unassignCourseStaff(assignmentId, ctx);
+    return { message: "Removed from the course." };
   },
   revalidate: () => ["/courses", "/"],
 });

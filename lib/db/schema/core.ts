@@ -22,6 +22,14 @@ export const users = sqliteTable(
     /** scrypt$N$r$p$salt$hash: never the password itself. Null for LDAP accounts. */
     passwordHash: text("password_hash"),
     active: integer("active", { mode: "boolean" }).notNull().default(true),
+    /**
+     * Raised at sign-out, password change, role change and deactivation: every session
+     * carries the version it was issued under and ends when it no longer matches.
+     */
+    sessionVersion: integer("session_version").notNull().default(0),
+    /** Set for generated passwords: the next sign-in leads to the password change first. */
+    mustChangePassword: integer("must_change_password", { mode: "boolean" }).notNull().default(false),
+    passwordChangedAt: integer("password_changed_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     lastLoginAt: integer("last_login_at", { mode: "timestamp_ms" }),
   },
@@ -35,7 +43,7 @@ export const courses = sqliteTable(
     code: text("code").notNull(),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
-    /** The account that created the course: instructor of it until the course has its own staff. */
+    /** Who created the course (a record only: rights come from `courseStaff` and `termStaff`). */
     createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
     archivedAt: integer("archived_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
@@ -81,6 +89,41 @@ export const termStaff = sqliteTable(
   },
   (t) => [uniqueIndex("term_staff_unique").on(t.termId, t.userId), index("term_staff_user").on(t.userId)],
 );
+
+/**
+ * Staff of a whole course, independent of its terms: whoever creates a course is its first
+ * instructor here, and like any assignment it can be removed.
+ */
+export const courseStaff = sqliteTable(
+  "course_staff",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    courseId: integer("course_id")
+      .notNull()
+      .references(() => courses.id, { onDelete: "cascade" }),
+    userId: integer("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    role: text("role", { enum: ["instructor"] }).notNull().default("instructor"),
+    createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [uniqueIndex("course_staff_unique").on(t.courseId, t.userId), index("course_staff_user").on(t.userId)],
+);
+
+/**
+ * Failed sign-ins, one row per throttle key (a keyed hash of the typed username, or the
+ * client address) and window: the delay grows with the failures, a success clears the
+ * account's row, and rows older than the window are dropped, so the table stays small.
+ */
+export const signInThrottle = sqliteTable("sign_in_throttle", {
+  key: text("key").primaryKey(),
+  failures: integer("failures").notNull(),
+  firstAt: integer("first_at", { mode: "timestamp_ms" }).notNull(),
+  lastAt: integer("last_at", { mode: "timestamp_ms" }).notNull(),
+  lockedUntil: integer("locked_until", { mode: "timestamp_ms" }),
+  /** The audit entry that counts this key's failures in the current window. */
+  auditId: integer("audit_id"),
+});
 
 export const students = sqliteTable(
   "students",

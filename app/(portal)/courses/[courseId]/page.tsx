@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArchiveForm } from "@/components/courses/archive-form";
 import { CourseForm } from "@/components/courses/course-form";
+import { StaffPanel } from "@/components/courses/staff-panel";
 import { ButtonLink } from "@/components/ui/button";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -10,7 +11,8 @@ import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { getCourse } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
-import { setCourseArchivedAction, updateCourseAction } from "../actions";
+import { listStaff } from "@/lib/staff/staff";
+import { assignCourseStaffAction, setCourseArchivedAction, unassignCourseStaffAction, updateCourseAction } from "../actions";
 
 export default async function CoursePage({ params }: { params: Promise<{ courseId: string }> }) {
   const courseId = Number((await params).courseId);
@@ -20,6 +22,7 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
   if (!course) notFound();
   const canEdit = can(principal, "course.edit", { courseId });
   const canArchive = can(principal, "course.archive", { courseId });
+  const accounts = canEdit ? listStaff(getDb()).filter((u) => u.active && u.role !== "admin").map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   return (
     <>
       <PageHeader
@@ -84,6 +87,11 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
             </Table>
           )}
         </Card>
+        {(canEdit || course.staff.length > 0) && (
+          <Card title="Course instructors" description="Instructors of every term of this course, also before it has terms. Whoever creates a course starts here; remove them like any other assignment.">
+            <StaffPanel courseId={course.id} staff={course.staff} accounts={accounts} canEdit={canEdit} assign={assignCourseStaffAction as never} unassign={unassignCourseStaffAction as never} />
+          </Card>
+        )}
         {canEdit && (
           <Card title="Course details">
             <CourseForm action={updateCourseAction as never} course={course} submitLabel="Save changes" />

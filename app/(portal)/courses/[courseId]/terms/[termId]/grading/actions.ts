@@ -81,7 +81,8 @@ const deadline = z
 
 export const setDeadlineAction = defineAction({
   schema: z.object({ termId: id, assignmentId: id, deadline }),
-  capability: "grading.verify",
+  // the deadline decides who counts as late: the course's instructors set it, not graders
+  capability: "grading.deadline",
   scope: termScope,
   run: ({ termId, assignmentId, deadline }, ctx) => {
     const r = setDeadline(termId, assignmentId, deadline, ctx);

@@ -26,6 +26,7 @@ export default async function GradingPage({ params }: { params: Promise<{ course
   const { principal, courseId, termId, row } = await requireTermPage("grading.view", p);
   const db = getDb();
   const canVerify = can(principal, "grading.verify", { courseId });
+  const canSetDeadline = can(principal, "grading.deadline", { courseId });
   const nbId = nbgraderCourseId(row.course.code, row.term.term);
   const ex = exchangeStatus(exchangeRoot(), nbId);
   const scan = latestScan(db, termId);
@@ -107,7 +108,7 @@ export default async function GradingPage({ params }: { params: Promise<{ course
                       )}
                     </Td>
                     <Td>
-                      {canVerify ? (
+                      {canSetDeadline ? (
                         <DeadlineForm termId={termId} assignmentId={a.id} name={a.name} zone={zone} value={a.deadline ? utcToZonedInput(a.deadline, zone) : ""} action={setDeadlineAction as never} />
                       ) : (
                         formatDateTime(a.deadline)

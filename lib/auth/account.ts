@@ -1,0 +1,76 @@
+import { eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { writeAudit } from "@/lib/audit/audit";
+import type { Db, DbOrTx } from "@/lib/db/client";
+import { users } from "@/lib/db/schema";
+import { hashPassword, verifyPassword } from "./password";
+import { activeLock, addressKey, auditFailure, clearKey, DEFAULT_POLICY, recordFailure, usernameKey } from "./throttle";
+
+/** Ends every session of the account (they carry the old version). */
+export function bumpSessionVersion(tx: DbOrTx, userId: number) {
+  tx.update(users).set({ sessionVersion: sql`${users.sessionVersion} + 1` }).where(eq(users.id, userId)).run();
+}
+
+export const MIN_PASSWORD_LENGTH = 12;
+
+export const passwordChangeInput = z
+  .object({
+    current: z.string().min(1, "Enter your current password.").max(1024),
+    password: z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters.`).max(1024, "At most 1024 characters."),
+    confirm: z.string(),
+  })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two new passwords differ." })
+  .refine((v) => v.password !== v.current, { path: ["password"], message: "Choose a password other than the current one." });
+
+export type PasswordChangeResult =
+  | { ok: true }
+  | { ok: false; field?: "current" | "password"; message: string };
+
+/**
+ * Self-service password change of a local account: the current password is checked under the
+ * sign-in throttle, the new one stored as a salted hash, and every session of the account
+ * ends (the caller signs this browser in again with the new password).
+ */
+export async function changeOwnPassword(db: Db, userId: number, input: z.infer<typeof passwordChangeInput>, address: string): Promise<PasswordChangeResult> {
+  const user = db.select().from(users).where(eq(users.id, userId)).get();
+  if (!user || !user.active) return { ok: false, message: "This account no longer exists." };
+  if (user.source !== "local") return { ok: false, message: "Your account signs in through the university directory (LDAP): change the password there." };
+  if (input.password.toLowerCase().includes(user.username.toLowerCase())) return { ok: false, field: "password", message: "The password must not contain your username." };
+  const key = usernameKey(user.username);
+  const lock = activeLock(db, [key, addressKey(address)]);
+  if (lock) return { ok: false, field: "current", message: `Too many wrong passwords. Try again in ${waitText(lock.retryAfterMs)}.` };
+  if (!(await verifyPassword(input.current, user.passwordHash))) {
+    db.transaction((tx) => {
+      const counted = recordFailure(tx, key, DEFAULT_POLICY.accountFree);
+      recordFailure(tx, addressKey(address), DEFAULT_POLICY.addressFree);
+      auditFailure(tx, key, counted, {
+        actorName: user.username,
+        entityId: String(user.id),
+        summary: `${counted.failures} failed sign-in${counted.failures === 1 ? "" : "s"} for ${user.username} (last: wrong current password at password change, from ${address})`,
+        after: { account: user.id, reason: "wrong current password", address },
+      });
+    });
+    return { ok: false, field: "current", message: "This is not your current password." };
+  }
+  const hash = await hashPassword(input.password);
+  db.transaction((tx) => {
+    tx.update(users).set({ passwordHash: hash, mustChangePassword: false, passwordChangedAt: new Date() }).where(eq(users.id, userId)).run();
+    bumpSessionVersion(tx, userId);
+    clearKey(tx, key);
+    writeAudit(tx, { id: user.id, username: user.username }, {
+      action: "user.password-change",
+      entityType: "user",
+      entityId: user.id,
+      summary: `${user.username} changed their password${user.mustChangePassword ? " (the generated one, at first sign-in)" : ""}; their other sessions ended`,
+    });
+  });
+  return { ok: true };
+}
+
+/** "45 seconds", "3 minutes". */
+export function waitText(ms: number): string {
+  const s = Math.max(1, Math.ceil(ms / 1000));
+  if (s < 90) return `${s} second${s === 1 ? "" : "s"}`;
+  const m = Math.ceil(s / 60);
+  return `${m} minute${m === 1 ? "" : "s"}`;
+}

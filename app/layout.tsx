@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import { Toaster } from "sonner";
 import "./globals.css";
 
@@ -7,7 +8,9 @@ export const metadata: Metadata = {
   description: "Courses, rosters, exams and cluster configuration for the E2x JupyterHubs.",
 };
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // every page renders per request: its scripts carry that request's CSP nonce
+  await headers();
   return (
     <html lang="en">
       <body className="min-h-screen font-sans antialiased">

@@ -16,7 +16,9 @@ ensure_node_modules() {
 }
 
 ensure_auth_secret() {
+  # password hashes and student data: only the portal's user may enter the folder
   mkdir -p "$E2X_DATA_DIR"
+  chmod 700 "$E2X_DATA_DIR"
   if [ -z "${AUTH_SECRET:-}" ]; then
     if [ ! -s "$E2X_DATA_DIR/auth-secret" ]; then
       (umask 077 && node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("base64url"))' > "$E2X_DATA_DIR/auth-secret")

@@ -1,5 +1,7 @@
 /** Applies migrations and, on an empty database, creates the first accounts. */
-import { dbFile, openDb } from "@/lib/db/open";
+import fs from "node:fs";
+import path from "node:path";
+import { dataDir, dbFile, openDb } from "@/lib/db/open";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { seedDemoGrading } from "@/lib/grading/demo";
 
@@ -8,9 +10,24 @@ const demo = process.env.E2X_SEED_DEMO !== "0";
 const accounts = await seedIfEmpty(db, { demo, password: process.env.E2X_SEED_PASSWORD || undefined });
 if (accounts) {
   const line = "─".repeat(60);
-  console.log(`\n${line}\n First start: these accounts were created. The passwords are shown\n only now; they are stored as salted hashes. Change them under Staff.\n${line}`);
-  for (const a of accounts) console.log(`  ${a.role.padEnd(11)} ${a.username.padEnd(10)} ${a.password}`);
-  console.log(`${line}\n`);
+  const lines = [
+    line,
+    " First start: these accounts were created. The passwords are shown",
+    " only now; they are stored as salted hashes. Each must be changed at",
+    " its first sign-in (generated passwords), or later under Change password.",
+    line,
+    ...accounts.map((a) => `  ${a.role.padEnd(11)} ${a.username.padEnd(10)} ${a.password}`),
+    line,
+  ];
+  if (process.stdout.isTTY) {
+    console.log(`\n${lines.join("\n")}\n`);
+  } else {
+    // no terminal (a container, a service manager): a log is no place for passwords
+    const file = path.join(dataDir(), "first-start-credentials.txt");
+    fs.writeFileSync(file, `${lines.join("\n")}\nDelete this file once you have signed in.\n`, { mode: 0o600 });
+    fs.chmodSync(file, 0o600);
+    console.log(`\n First start: the first accounts and their passwords are in ${file} (readable only by this user). Delete it after the first sign-in.\n`);
+  }
   if (demo) {
     const grading = seedDemoGrading(db);
     if (grading) console.log(`  demo exchange: ${grading.submissions} submissions in ${grading.courseDir}\n`);

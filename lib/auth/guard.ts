@@ -53,12 +53,15 @@ export async function authenticateRoute(): Promise<Principal | Response> {
 export async function requireRoute(capability: Capability, ref: ScopeRef = {}): Promise<Principal | Response> {
   const principal = await authenticateRoute();
   if (principal instanceof Response) return principal;
+  return authorizeRoute(principal, capability, ref) ?? principal;
+}
+
+/** For route handlers after `authenticateRoute` and the lookups: the 403 Response, or null. */
+export function authorizeRoute(principal: Principal, capability: Capability, ref: ScopeRef = {}): Response | null {
   const scope = resolveScope(getDb(), ref);
-  if (!can(principal, capability, scope)) {
-    auditDenied(principal, capability, scope);
-    return Response.json({ error: "You are not allowed to do this." }, { status: 403 });
-  }
-  return principal;
+  if (can(principal, capability, scope)) return null;
+  auditDenied(principal, capability, scope);
+  return Response.json({ error: "You are not allowed to do this." }, { status: 403 });
 }
 
 function auditDenied(principal: Principal, capability: Capability, scope: Scope) {

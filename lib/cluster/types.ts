@@ -25,11 +25,12 @@ export const PART_OF = "e2x-hub-portal";
 /** Selector of everything the portal owns (and so may prune). */
 export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
-/** Namespaced kinds the portal writes, and so lists for pruning. */
+/**
+ * Namespaced kinds the portal writes, and so lists for pruning. Not Secrets: the portal may
+ * not list them (deploy/k8s/rbac.yaml); its one Secret is written and removed by name.
+ */
 export const PRUNABLE_KINDS: readonly { apiVersion: string; kind: string }[] = [
   { apiVersion: "v1", kind: "ConfigMap" },
-  { apiVersion: "v1", kind: "Secret" },
-  { apiVersion: "v1", kind: "ServiceAccount" },
   { apiVersion: "networking.k8s.io/v1", kind: "NetworkPolicy" },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role" },
   { apiVersion: "rbac.authorization.k8s.io/v1", kind: "RoleBinding" },

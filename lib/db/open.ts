@@ -28,9 +28,27 @@ function migrationsFolder(): string {
   return path.resolve(/* turbopackIgnore: true */ process.env.E2X_MIGRATIONS_DIR ?? path.join(process.cwd(), "drizzle"));
 }
 
+/**
+ * The database holds password hashes and student data: its folder is 0700, the file 0600.
+ * SQLite gives the -wal and -shm files the mode of the database file, so they are 0600 too.
+ */
+export function secureDbFile(file: string) {
+  const dir = path.dirname(file);
+  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if (path.resolve(dir) === dataDir()) fs.chmodSync(dir, 0o700);
+  fs.closeSync(fs.openSync(file, "a", 0o600));
+  for (const f of [file, `${file}-wal`, `${file}-shm`, `${file}-journal`]) {
+    try {
+      fs.chmodSync(f, 0o600);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== "ENOENT") throw e;
+    }
+  }
+}
+
 /** Opens a SQLite file with the pragmas the portal relies on and applies pending migrations. */
 export function openDb(file: string): Db {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  secureDbFile(file);
   const sqlite = new Database(file);
   sqlite.pragma("journal_mode = WAL");
   sqlite.pragma("foreign_keys = ON");

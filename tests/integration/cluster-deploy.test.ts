@@ -23,6 +23,8 @@ import { smallModel } from "@/lib/render/fixtures";
 
 const run = promisify(execFile);
 const HUB_NAMESPACES = ["e2x-assignment", "e2x-exam", "e2x-grading"];
+/** The exam hub's account Secret, the one Secret the portal may touch (by name). */
+const EXAM_SECRET = "e2x-exam-accounts";
 
 let kube: KubeApiServer;
 let admin: ClusterConnection;
@@ -76,7 +78,7 @@ describe("the portal as its ServiceAccount", () => {
     const checks = portalAccessChecks(HUB_NAMESPACES);
     const results = await selfAccessReview(portal, checks);
     expect(results.filter((r) => !r.allowed)).toEqual([]);
-    expect(results.length).toBe(HUB_NAMESPACES.length * 6 * 5);
+    expect(results.length).toBe(HUB_NAMESPACES.length * 4 * 5);
   });
 
   it("plans and applies the rendered hub objects, converges, and prunes", async () => {
@@ -129,5 +131,152 @@ describe("the portal as its ServiceAccount", () => {
     ]);
     expect(result.items[0].error?.message).toMatch(/attempting to grant RBAC permissions not currently held/);
     expect(result.applied).toEqual([]);
+  });
+});
+
+/** What a compromised portal could try, each asked of the real API server with RBAC on. */
+describe("least privilege: what the portal's account cannot do", () => {
+  const refused = async (method: string, p: string, body?: unknown, contentType?: string) => {
+    const err = await portal.request(method, p, { body, contentType }).then(
+      () => null,
+      (e: unknown) => e,
+    );
+    expect(err, `${method} ${p} should be refused`).toBeInstanceOf(ClusterError);
+    expect((err as ClusterError).kind, `${method} ${p}`).toBe("forbidden");
+    return (err as ClusterError).message;
+  };
+  const pod = (ns: string) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: { name: "steal", namespace: ns },
+    spec: {
+      serviceAccountName: "hub",
+      containers: [{ name: "c", image: "busybox", command: ["cat", "/var/run/secrets/kubernetes.io/serviceaccount/token"], volumeMounts: [{ name: "s", mountPath: "/s" }] }],
+      volumes: [{ name: "s", secret: { secretName: "hub" } }],
+    },
+  });
+  const template = (ns: string) => ({ metadata: { labels: { app: "steal" } }, spec: pod(ns).spec });
+
+  beforeAll(async () => {
+    // what a Z2JH release puts in each hub namespace: the hub's Secret, its ServiceAccount and
+    // the Role that lets the hub create pods
+    for (const ns of HUB_NAMESPACES) {
+      await admin.request("POST", `/api/v1/namespaces/${ns}/secrets`, { body: { apiVersion: "v1", kind: "Secret", metadata: { name: "hub" }, stringData: { "hub.config.ConfigurableHTTPProxy.auth_token": "proxy-token", "hub.config.JupyterHub.cookie_secret": "cookie" } } });
+      await admin.request("POST", `/api/v1/namespaces/${ns}/serviceaccounts`, { body: { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "hub" } } });
+      await admin.request("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+        body: { apiVersion: "rbac.authorization.k8s.io/v1", kind: "Role", metadata: { name: "hub" }, rules: [{ apiGroups: [""], resources: ["pods", "persistentvolumeclaims", "secrets", "services"], verbs: ["get", "watch", "list", "create", "delete"] }] },
+      });
+      await admin.request("POST", `/apis/apps/v1/namespaces/${ns}/deployments`, {
+        body: { apiVersion: "apps/v1", kind: "Deployment", metadata: { name: "hub" }, spec: { selector: { matchLabels: { app: "hub" } }, template: { metadata: { labels: { app: "hub" } }, spec: { containers: [{ name: "hub", image: "jupyterhub/k8s-hub:4.4.0" }] } } } },
+      });
+    }
+  });
+
+  it("cannot read, list or watch the hub's Secret in any hub namespace", async () => {
+    for (const ns of HUB_NAMESPACES) {
+      expect(await refused("GET", `/api/v1/namespaces/${ns}/secrets/hub`)).toContain('cannot get resource "secrets"');
+      await refused("GET", `/api/v1/namespaces/${ns}/secrets`);
+      await refused("GET", `/api/v1/namespaces/${ns}/secrets?watch=true`);
+      await refused("PATCH", `/api/v1/namespaces/${ns}/secrets/hub`, { stringData: { x: "y" } }, "application/merge-patch+json");
+      await refused("DELETE", `/api/v1/namespaces/${ns}/secrets/hub`);
+    }
+  });
+
+  it("creates, reads, applies and deletes the exam account Secret by its name, and no other Secret", async () => {
+    const body = { apiVersion: "v1", kind: "Secret", metadata: { name: EXAM_SECRET, namespace: "e2x-exam" }, stringData: { version: "1" } };
+    const created = await portal.request<{ metadata: { name: string } }>("POST", "/api/v1/namespaces/e2x-exam/secrets", { body });
+    expect(created.body.metadata.name).toBe(EXAM_SECRET);
+    expect((await portal.request<{ data: Record<string, string> }>("GET", `/api/v1/namespaces/e2x-exam/secrets/${EXAM_SECRET}`)).body.data.version).toBe(Buffer.from("1").toString("base64"));
+    const applied = await portal.request<{ data: Record<string, string> }>("PATCH", `/api/v1/namespaces/e2x-exam/secrets/${EXAM_SECRET}`, {
+      body: { ...body, stringData: { version: "2" } },
+      contentType: "application/apply-patch+yaml",
+      query: { fieldManager: "e2x-portal" },
+    });
+    expect(applied.body.data.version).toBe(Buffer.from("2").toString("base64"));
+    await portal.request("DELETE", `/api/v1/namespaces/e2x-exam/secrets/${EXAM_SECRET}`);
+    // only in the exam namespace
+    await refused("POST", "/api/v1/namespaces/e2x-assignment/secrets", { ...body, metadata: { name: EXAM_SECRET } });
+    // a Secret it creates under another name (RBAC cannot restrict create by name) it cannot
+    // read back: not even a ServiceAccount token Secret for the hub, which the token
+    // controller would fill in
+    await portal.request("POST", "/api/v1/namespaces/e2x-exam/secrets", {
+      body: { apiVersion: "v1", kind: "Secret", metadata: { name: "hub-token", annotations: { "kubernetes.io/service-account.name": "hub" } }, type: "kubernetes.io/service-account-token" },
+    });
+    await refused("GET", "/api/v1/namespaces/e2x-exam/secrets/hub-token");
+  });
+
+  it("cannot create a pod, directly or through any workload controller", async () => {
+    for (const ns of HUB_NAMESPACES) {
+      await refused("POST", `/api/v1/namespaces/${ns}/pods`, pod(ns));
+      await refused("POST", `/api/v1/namespaces/${ns}/replicationcontrollers`, { apiVersion: "v1", kind: "ReplicationController", metadata: { name: "steal" }, spec: { replicas: 1, selector: { app: "steal" }, template: template(ns) } });
+      for (const kind of ["Deployment", "ReplicaSet", "StatefulSet", "DaemonSet"]) {
+        await refused("POST", `/apis/apps/v1/namespaces/${ns}/${kind.toLowerCase()}s`, { apiVersion: "apps/v1", kind, metadata: { name: "steal" }, spec: { selector: { matchLabels: { app: "steal" } }, serviceName: "steal", template: template(ns) } });
+      }
+      await refused("POST", `/apis/batch/v1/namespaces/${ns}/jobs`, { apiVersion: "batch/v1", kind: "Job", metadata: { name: "steal" }, spec: { template: { ...template(ns), spec: { ...template(ns).spec, restartPolicy: "Never" } } } });
+      await refused("POST", `/apis/batch/v1/namespaces/${ns}/cronjobs`, {
+        apiVersion: "batch/v1",
+        kind: "CronJob",
+        metadata: { name: "steal" },
+        spec: { schedule: "* * * * *", jobTemplate: { spec: { template: { ...template(ns), spec: { ...template(ns).spec, restartPolicy: "Never" } } } } },
+      });
+      // nor by changing the hub's own Deployment
+      await refused("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/hub`, { spec: { template: template(ns) } }, "application/merge-patch+json");
+    }
+    // nothing of the kind was stored
+    const pods = await admin.request<{ items: unknown[] }>("GET", "/api/v1/pods");
+    expect(pods.body.items).toEqual([]);
+  });
+
+  it("cannot mint a token for the hub's ServiceAccount, nor act as it", async () => {
+    for (const ns of HUB_NAMESPACES) {
+      await refused("POST", `/api/v1/namespaces/${ns}/serviceaccounts/hub/token`, { apiVersion: "authentication.k8s.io/v1", kind: "TokenRequest", spec: { expirationSeconds: 600 } });
+      await refused("GET", `/api/v1/namespaces/${ns}/serviceaccounts/hub`);
+      await refused("POST", `/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "portal-made" } });
+    }
+    const reviews = await selfAccessReview(portal, [
+      { verb: "impersonate", resource: "serviceaccounts", namespace: "e2x-exam", name: "hub" },
+      { verb: "impersonate", resource: "users", name: "system:serviceaccount:e2x-exam:hub" },
+      { verb: "impersonate", resource: "groups", name: "system:masters" },
+      { verb: "create", resource: "pods", subresource: "exec", namespace: "e2x-exam" },
+      { verb: "create", resource: "serviceaccounts", subresource: "token", namespace: "e2x-exam", name: "hub" },
+      { verb: "bind", resource: "clusterroles", group: "rbac.authorization.k8s.io", name: "admin" },
+      { verb: "escalate", resource: "roles", group: "rbac.authorization.k8s.io", namespace: "e2x-exam" },
+    ]);
+    expect(reviews.filter((r) => r.allowed)).toEqual([]);
+  });
+
+  it("cannot grant itself more through a RoleBinding or a Role", async () => {
+    const binding = (ns: string, roleRef: { kind: string; name: string }) => ({
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "RoleBinding",
+      metadata: { name: `grab-${roleRef.name}` },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", ...roleRef },
+      subjects: [{ kind: "ServiceAccount", name: "e2x-portal", namespace: "e2x-portal" }],
+    });
+    for (const ns of HUB_NAMESPACES) {
+      for (const roleRef of [
+        { kind: "Role", name: "hub" },
+        { kind: "ClusterRole", name: "admin" },
+        { kind: "ClusterRole", name: "edit" },
+        { kind: "ClusterRole", name: "cluster-admin" },
+      ]) {
+        expect(await refused("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings`, binding(ns, roleRef))).toMatch(/attempting to grant RBAC permissions not currently held|cannot bind/);
+      }
+      await refused("POST", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles`, {
+        apiVersion: "rbac.authorization.k8s.io/v1",
+        kind: "Role",
+        metadata: { name: "more" },
+        rules: [{ apiGroups: [""], resources: ["secrets"], verbs: ["get", "list"] }],
+      });
+      // nor widen its own Role
+      await refused("PATCH", `/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/roles/e2x-portal`, { rules: [{ apiGroups: ["*"], resources: ["*"], verbs: ["*"] }] }, "application/merge-patch+json");
+    }
+    await refused("POST", "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings", {
+      apiVersion: "rbac.authorization.k8s.io/v1",
+      kind: "ClusterRoleBinding",
+      metadata: { name: "grab" },
+      roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
+      subjects: [{ kind: "ServiceAccount", name: "e2x-portal", namespace: "e2x-portal" }],
+    });
   });
 });

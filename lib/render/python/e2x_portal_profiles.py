@@ -96,7 +96,63 @@ def choice_override_for(entry, username):
         override["volumes"] = as_named_dict(override["volumes"])
     if "volume_mounts" in override:
         override["volume_mounts"] = as_named_dict(override["volume_mounts"], key_of=_mount_key)
-    return override
+    return safe_override(override)
+
+
+# What profile data may set on a student's pod: the keys the portal renders, nothing more.
+# The hub creates pods with its own ServiceAccount, so whoever can write the profile
+# ConfigMaps must not be able to ask it for a privileged pod, a host path, another
+# ServiceAccount or root: such keys and volumes are dropped (and logged), not passed on.
+SAFE_OVERRIDE_KEYS = frozenset(
+    {
+        "image",
+        "image_pull_policy",
+        "cpu_limit",
+        "cpu_guarantee",
+        "mem_limit",
+        "mem_guarantee",
+        "node_affinity_required",
+        "volumes",
+        "volume_mounts",
+        "lifecycle_hooks",
+        "uid",
+        "gid",
+        "fs_gid",
+        "environment",
+    }
+)
+SAFE_VOLUME_SOURCES = frozenset({"nfs", "persistentVolumeClaim", "configMap", "emptyDir"})
+MIN_ID = 1000
+
+
+def _safe_sub_path(value):
+    return isinstance(value, str) and not value.startswith("/") and ".." not in value.split("/") and "\0" not in value
+
+
+def safe_override(override):
+    """``override`` without what profile data must never set on a pod (see SAFE_OVERRIDE_KEYS)."""
+    out = {}
+    for key, value in (override or {}).items():
+        if key not in SAFE_OVERRIDE_KEYS:
+            log.warning("profile data asks for %r on a pod: ignored", key)
+            continue
+        if key in ("uid", "gid", "fs_gid") and (isinstance(value, bool) or not isinstance(value, int) or value < MIN_ID):
+            log.warning("profile data asks for %s=%r: ignored (never root or a system id)", key, value)
+            continue
+        if key == "volumes":
+            value = {
+                name: vol
+                for name, vol in as_named_dict(value).items()
+                if isinstance(vol, dict) and set(vol) - {"name"} and set(vol) - {"name"} <= SAFE_VOLUME_SOURCES
+            }
+        if key == "volume_mounts":
+            value = {
+                name: m
+                for name, m in as_named_dict(value, key_of=_mount_key).items()
+                if isinstance(m, dict) and ("subPath" not in m or _safe_sub_path(m["subPath"])) and "subPathExpr" not in m
+            }
+        out[key] = value
+    return out
 
 
 def _sorted_entries(entries):
@@ -122,7 +178,7 @@ def build_profile_list(entries, username, exam=False):
                 "display_name": entry["display_name"],
                 "slug": slug,
                 "description": f"{entry['course']} ({entry['role']})",
-                "kubespawner_override": copy.deepcopy(entry.get("profile_override", {})),
+                "kubespawner_override": safe_override(copy.deepcopy(entry.get("profile_override", {}))),
                 "profile_options": {
                     OPTION_NAME: {"display_name": "Semester", "choices": OrderedDict()},
                 },

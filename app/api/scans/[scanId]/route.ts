@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireRoute } from "@/lib/auth/guard";
+import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { termOfScan } from "@/lib/grading/access";
 import { getScan, scanView } from "@/lib/grading/scans";
@@ -8,13 +8,15 @@ export const dynamic = "force-dynamic";
 
 /** Progress of one scan, polled by the grading overview. */
 export async function GET(_req: Request, { params }: { params: Promise<{ scanId: string }> }) {
+  const principal = await authenticateRoute();
+  if (principal instanceof Response) return principal;
   const parsed = z.coerce.number().int().positive().safeParse((await params).scanId);
   if (!parsed.success) return Response.json({ error: "Unknown scan." }, { status: 400 });
   const db = getDb();
   const termId = termOfScan(db, parsed.data);
   if (termId === null) return Response.json({ error: "No such scan." }, { status: 404 });
-  const principal = await requireRoute("grading.view", { termId: termId });
-  if (principal instanceof Response) return principal;
+  const refused = authorizeRoute(principal, "grading.view", { termId });
+  if (refused) return refused;
   const row = getScan(db, parsed.data)!;
   return Response.json(scanView(row), { headers: { "cache-control": "no-store" } });
 }

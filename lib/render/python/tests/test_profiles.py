@@ -250,3 +250,43 @@ async def test_a_dead_api_server_is_refused_fast_with_a_clear_503():
         assert _time.monotonic() - started < 3
     finally:
         await api.api_client.close()
+
+
+def test_profile_data_cannot_ask_the_hub_for_a_privileged_pod():
+    # what a compromised writer of the profile ConfigMaps might put there
+    entry = {
+        "key": "evil+student+evil-WS25",
+        "slug": "evil+student",
+        "course": "evil",
+        "role": "student",
+        "display_name": "evil",
+        "choice_display_name": "WS25",
+        "profile_override": {"privileged": True, "service_account": "hub", "automount_service_account_token": True, "image": "ok:1"},
+        "choice_override": {
+            "image": "ghcr.io/digiklausur/e2x-notebook:2025.10",
+            "uid": 0,
+            "fs_gid": 1000,
+            "extra_pod_config": {"hostPID": True},
+            "extra_container_config": {"securityContext": {"privileged": True}},
+            "node_selector": {"kubernetes.io/hostname": "master"},
+            "volumes": [
+                {"name": "home", "nfs": {"server": "nfs", "path": "/export"}},
+                {"name": "root", "hostPath": {"path": "/"}},
+                {"name": "sa", "secret": {"secretName": "hub"}},
+                {"name": "mixed", "nfs": {"server": "nfs", "path": "/"}, "hostPath": {"path": "/"}},
+            ],
+            "volume_mounts": [
+                {"name": "home", "mountPath": "/home/jovyan", "subPath": "homes/teaching/students/evil-WS25/{username}"},
+                {"name": "home", "mountPath": "/srv/other", "subPath": "homes/teaching/students/evil-WS25/{username}/../../other"},
+                {"name": "home", "mountPath": "/srv/abs", "subPath": "/etc"},
+                {"name": "home", "mountPath": "/srv/expr", "subPathExpr": "$(POD_NAME)"},
+            ],
+        },
+    }
+    [profile] = p.build_profile_list([entry], "alice")
+    assert profile["kubespawner_override"] == {"image": "ok:1"}
+    override = profile["profile_options"]["term"]["choices"][entry["key"]]["kubespawner_override"]
+    assert set(override) == {"image", "fs_gid", "volumes", "volume_mounts"}
+    assert list(override["volumes"]) == ["home"]
+    assert [m["mountPath"] for m in override["volume_mounts"].values()] == ["/home/jovyan"]
+    assert override["volume_mounts"]["e2x-/home/jovyan"]["subPath"] == "homes/teaching/students/evil-WS25/alice"

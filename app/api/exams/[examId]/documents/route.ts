@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit";
-import { requireRoute } from "@/lib/auth/guard";
+import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { examScope } from "@/lib/exams/exams";
 import { documentPdf } from "@/lib/exams/issue";
@@ -14,14 +14,18 @@ const query = z.object({
 
 /** Attendance lists and seating plans (no passwords): all rooms, or ?room=<id>. */
 export async function GET(req: Request, { params }: { params: Promise<{ examId: string }> }) {
+  const principal = await authenticateRoute();
+  if (principal instanceof Response) return principal;
   const examId = Number((await params).examId);
   if (!Number.isInteger(examId) || examId <= 0) return Response.json({ error: "No such exam." }, { status: 404 });
   const sp = new URL(req.url).searchParams;
   const parsed = query.safeParse({ kind: sp.get("kind"), room: sp.get("room") || undefined });
   if (!parsed.success) return Response.json({ error: "Ask for kind=attendance or kind=seating-plan, optionally with room=<id>." }, { status: 400 });
   const db = getDb();
-  const principal = await requireRoute("exam.view", examScope(db, examId));
-  if (principal instanceof Response) return principal;
+  const scope = examScope(db, examId);
+  if (scope.courseId < 0) return Response.json({ error: "No such exam." }, { status: 404 });
+  const refused = authorizeRoute(principal, "exam.view", scope);
+  if (refused) return refused;
   const doc = await documentPdf(db, examId, parsed.data.kind, parsed.data.room);
   if (!doc) return Response.json({ error: "No such exam or room." }, { status: 404 });
   writeAudit(db, { id: principal.id, username: principal.username }, {

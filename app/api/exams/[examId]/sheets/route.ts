@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ActionError } from "@/lib/auth/guard-types";
-import { requireRoute } from "@/lib/auth/guard";
+import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { examScope } from "@/lib/exams/exams";
 import { issueSheets } from "@/lib/exams/issue";
@@ -30,12 +30,16 @@ function sameOrigin(req: Request): boolean {
  * (a reload or prefetch must never issue passwords), from the portal's own pages only.
  */
 export async function POST(req: Request, { params }: { params: Promise<{ examId: string }> }) {
+  const principal = await authenticateRoute();
+  if (principal instanceof Response) return principal;
   const examId = Number((await params).examId);
   if (!Number.isInteger(examId) || examId <= 0) return Response.json({ error: "No such exam." }, { status: 404 });
   if (!sameOrigin(req)) return Response.json({ error: "Print from the exam's sheets page." }, { status: 403 });
   const db = getDb();
-  const principal = await requireRoute("exam.print", examScope(db, examId));
-  if (principal instanceof Response) return principal;
+  const scope = examScope(db, examId);
+  if (scope.courseId < 0) return Response.json({ error: "No such exam." }, { status: 404 });
+  const refused = authorizeRoute(principal, "exam.print", scope);
+  if (refused) return refused;
   let raw: unknown;
   try {
     raw = Object.fromEntries((await req.formData()).entries());

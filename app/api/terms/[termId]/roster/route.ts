@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit";
-import { requireRoute } from "@/lib/auth/guard";
+import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { attachmentHeader, CSV_DIALECTS, csvDialectOf } from "@/lib/csv/write";
@@ -19,14 +19,16 @@ const query = z.object({
  * standard or excel-de; default by the portal's language).
  */
 export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
+  const principal = await authenticateRoute();
+  if (principal instanceof Response) return principal;
   const sp = new URL(req.url).searchParams;
   const parsed = query.safeParse({ termId: (await params).termId, format: sp.get("format") ?? undefined, variant: sp.get("variant") ?? undefined });
   if (!parsed.success) return Response.json({ error: "Unknown term, format or variant (format=e2x or full, variant=standard or excel-de)." }, { status: 400 });
   const db = getDb();
   const row = getTerm(db, parsed.data.termId);
   if (!row) return Response.json({ error: "No such term." }, { status: 404 });
-  const principal = await requireRoute("roster.view", { courseId: row.course.id });
-  if (principal instanceof Response) return principal;
+  const refused = authorizeRoute(principal, "roster.view", { courseId: row.course.id });
+  if (refused) return refused;
   const list = allStudents(db, parsed.data.termId);
   const courseId = nbgraderCourseId(row.course.code, row.term.term);
   const variant = csvDialectOf(parsed.data.variant);

@@ -1,5 +1,6 @@
 import { z } from "zod";
-import { requireRoute } from "@/lib/auth/guard";
+import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
+import { courseIdOfTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { lookupTermHashcode } from "@/lib/grading/submissions";
 
@@ -13,11 +14,14 @@ const query = z.object({
 
 /** "Type the code from the sheet": verified / recorded only / files only / no match (with near misses). */
 export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
+  const principal = await authenticateRoute();
+  if (principal instanceof Response) return principal;
   const sp = new URL(req.url).searchParams;
   const parsed = query.safeParse({ termId: (await params).termId, code: sp.get("code") ?? "", assignment: sp.get("assignment") || undefined });
   if (!parsed.success) return Response.json({ error: "Give a term and a code." }, { status: 400 });
   const db = getDb();
-  const principal = await requireRoute("grading.view", { termId: parsed.data.termId });
-  if (principal instanceof Response) return principal;
+  if (courseIdOfTerm(db, parsed.data.termId) === undefined) return Response.json({ error: "No such term." }, { status: 404 });
+  const refused = authorizeRoute(principal, "grading.view", { termId: parsed.data.termId });
+  if (refused) return refused;
   return Response.json(lookupTermHashcode(db, parsed.data.termId, parsed.data.code, { assignment: parsed.data.assignment }), { headers: { "cache-control": "no-store" } });
 }

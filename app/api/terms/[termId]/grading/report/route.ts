@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit";
-import { requireRoute } from "@/lib/auth/guard";
+import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
+import { courseIdOfTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
 import { CSV_DIALECTS, csvDialectOf } from "@/lib/csv/write";
@@ -17,13 +18,15 @@ const query = z.object({
 
 /** Report for the examination board: one row per student with time, hashcode and status. */
 export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
+  const principal = await authenticateRoute();
+  if (principal instanceof Response) return principal;
   const sp = new URL(req.url).searchParams;
   const parsed = query.safeParse({ termId: (await params).termId, assignment: sp.get("assignment"), format: sp.get("format") ?? undefined, variant: sp.get("variant") ?? undefined });
   if (!parsed.success) return Response.json({ error: "Give an assignment id and format=csv or format=pdf." }, { status: 400 });
   const db = getDb();
-  const scope = { termId: parsed.data.termId };
-  const principal = await requireRoute("grading.view", scope);
-  if (principal instanceof Response) return principal;
+  if (courseIdOfTerm(db, parsed.data.termId) === undefined) return Response.json({ error: "No such term." }, { status: 404 });
+  const refused = authorizeRoute(principal, "grading.view", { termId: parsed.data.termId });
+  if (refused) return refused;
   const data = reportData(db, parsed.data.termId, parsed.data.assignment);
   if (!data) return Response.json({ error: "No such assignment in this term." }, { status: 404 });
   const name = `${data.nbgraderId}-${data.assignment.name}-hashcodes`.replace(/[^A-Za-z0-9._-]+/g, "_");

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { requireRoute } from "@/lib/auth/guard";
+import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { attachmentHeader, CSV_DIALECTS, csvDialectOf } from "@/lib/csv/write";
@@ -9,12 +9,14 @@ const query = z.object({ termId: z.coerce.number().int().positive(), variant: z.
 
 /** A sample roster file (made-up students) in the portal layout; it holds no data of the term. */
 export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
+  const principal = await authenticateRoute();
+  if (principal instanceof Response) return principal;
   const parsed = query.safeParse({ termId: (await params).termId, variant: new URL(req.url).searchParams.get("variant") ?? undefined });
   if (!parsed.success) return Response.json({ error: "Unknown term or variant (use variant=standard or variant=excel-de)." }, { status: 400 });
   const row = getTerm(getDb(), parsed.data.termId);
   if (!row) return Response.json({ error: "No such term." }, { status: 404 });
-  const principal = await requireRoute("roster.view", { courseId: row.course.id });
-  if (principal instanceof Response) return principal;
+  const refused = authorizeRoute(principal, "roster.view", { courseId: row.course.id });
+  if (refused) return refused;
   const variant = csvDialectOf(parsed.data.variant);
   return new Response(sampleRosterCsv({ dialect: variant }), {
     headers: {

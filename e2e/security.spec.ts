@@ -118,27 +118,39 @@ test("real statuses: 404 for what does not exist, 403 for what is not allowed, 4
   expect((await request.get("/api/exams/999999/documents?kind=attendance")).status()).toBe(401);
   expect((await request.get("/api/terms/999999/roster")).status()).toBe(401);
   expect((await request.get("/no/such/page")).status()).toBe(404);
-  await signIn(page, "gustav");
   const pageStatus = async (url: string) => (await page.goto(url))!.status();
-  expect(await pageStatus("/courses/999999")).toBe(404);
-  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
-  expect(await pageStatus("/staff")).toBe(403);
-  await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  await signIn(page, "admin");
+  for (const url of ["/courses/999999", "/exams/999999", `/courses/${query<{ id: number }>("select id from courses limit 1")[0].id}/terms/999999`]) {
+    expect(await pageStatus(url), url).toBe(404);
+    await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+  }
   expect(await pageStatus("/no/such/page")).toBe(404);
   expect((await page.request.get("/api/scans/999999")).status()).toBe(404);
+  await page.goto("/");
+  await signOut(page);
+  await signIn(page, "gustav");
+  const datasci = query<{ id: number }>("select id from courses where code = 'datasci'")[0].id;
+  for (const url of ["/staff", "/audit", `/courses/${datasci}`]) {
+    expect(await pageStatus(url), url).toBe(403);
+    await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+  }
 });
 
 test("sign-in is paused after repeated failures, with a clear message and a countdown", async ({ page }) => {
   await page.goto("/sign-in");
   await shot(page, "sign-in");
-  for (let i = 0; i < 5; i++) {
+  const attempt = async (password: string) => {
     await page.getByLabel("Username").fill("mallory");
-    await page.getByLabel("Password").fill(`guess-${i}`);
+    await page.getByLabel("Password").fill(password);
+    const answered = page.waitForResponse((r) => r.request().method() === "POST" && r.url().includes("/sign-in"));
     await page.getByRole("button", { name: "Sign in" }).click();
+    await answered;
+  };
+  for (let i = 0; i < 5; i++) {
+    await attempt(`guess-${i}`);
     await expect(page.locator("form [role=alert]")).toHaveText("Wrong username or password.");
   }
-  await page.getByLabel("Password").fill("guess-6");
-  await page.getByRole("button", { name: "Sign in" }).click();
+  await attempt("guess-6");
   await expect(page.locator("form [role=alert]")).toContainText("Too many failed sign-ins. For your protection, sign-in is paused: try again in");
   await expect(page.getByRole("button", { name: /Sign in \(wait \d+ s\)/ })).toBeDisabled();
   await shot(page, "sign-in-throttled");
@@ -185,6 +197,7 @@ test("a copied session cookie dies at sign-out; a role change ends the session; 
   await dialog.getByLabel("Role").selectOption("supervisor");
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(page.getByRole("row", { name: /Rolf Rolle/ })).toContainText("supervisor");
+  expect(query<{ session_version: number }>("select session_version from users where username = 'rolf'")[0].session_version).toBe(1);
   await rolf.goto("/courses");
   await expect(rolf).toHaveURL(/\/sign-in\?expired=1/);
   await other.close();

@@ -59,6 +59,9 @@ describe("deploy/k8s", () => {
     expect(dep.spec.template.spec.containers[0].securityContext.readOnlyRootFilesystem).toBe(true);
     expect((await get("/api/v1/namespaces/e2x-portal/persistentvolumeclaims/e2x-portal-data")).spec.accessModes).toEqual(["ReadWriteOnce"]);
     expect((await get("/api/v1/namespaces/e2x-portal/services/e2x-portal")).spec.ports[0].port).toBe(80);
+    const ingress = await get("/apis/networking.k8s.io/v1/namespaces/e2x-portal/ingresses/e2x-portal");
+    expect(ingress.spec.tls[0].secretName).toBe("e2x-portal-tls");
+    expect(ingress.spec.rules[0].http.paths[0].backend.service.name).toBe("e2x-portal");
     for (const ns of HUB_NAMESPACES) {
       expect((await get(`/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings/e2x-portal`)).subjects).toEqual([
         { kind: "ServiceAccount", name: "e2x-portal", namespace: "e2x-portal" },

@@ -52,14 +52,19 @@ test("an admin creates a staff account whose password is shown once and works", 
   expect(await api.json()).toEqual({ error: "Change your password first." });
   // bad input is explained, and changes nothing
   await page.getByLabel("Current password").fill(password);
+  await page.getByLabel("New password", { exact: true }).fill("nora-and-more");
+  await page.getByLabel("New password again").fill("nora-and-more");
+  await page.getByRole("button", { name: "Change password" }).click();
+  await expect(page.locator("#password-error")).toContainText("The password must not contain your username.");
+  await page.getByLabel("Current password").fill(password);
   await page.getByLabel("New password", { exact: true }).fill("short");
   await page.getByLabel("New password again").fill("short");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.locator("#password-error")).toContainText("At least 12 characters.");
   await shot(page, "password-change-error");
   await page.getByLabel("Current password").fill(password);
-  await page.getByLabel("New password", { exact: true }).fill("Nora-eigenes-Passwort-1");
-  await page.getByLabel("New password again").fill("Nora-eigenes-Passwort-1");
+  await page.getByLabel("New password", { exact: true }).fill("Mein-eigenes-Passwort-7");
+  await page.getByLabel("New password again").fill("Mein-eigenes-Passwort-7");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.getByTestId("current-user")).toHaveText("Nora Neu");
   expect(query<{ must_change_password: number }>("select must_change_password from users where username = 'nora'")[0].must_change_password).toBe(0);
@@ -69,7 +74,7 @@ test("an admin creates a staff account whose password is shown once and works", 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
   await expect(page.locator("form [role=alert]")).toHaveText("Wrong username or password.");
-  await signIn(page, "nora", "Nora-eigenes-Passwort-1");
+  await signIn(page, "nora", "Mein-eigenes-Passwort-7");
   // and self-service later on: the link in the sidebar
   await page.getByRole("link", { name: "Change password" }).click();
   await expect(page.getByRole("heading", { name: "Change password" })).toBeVisible();
@@ -99,7 +104,7 @@ test("deactivating an account ends its session at the next request", async ({ pa
 
   const other = await browser.newContext();
   const tessa = await other.newPage();
-  await signInFirstTime(tessa, "tessa", password, "Tessa-eigenes-Passwort-1");
+  await signInFirstTime(tessa, "tessa", password, "Sonne-Mond-Sterne-42");
 
   await page.reload();
   await page.getByRole("button", { name: "Edit tessa" }).click();
@@ -112,7 +117,7 @@ test("deactivating an account ends its session at the next request", async ({ pa
   await expect(tessa).toHaveURL(/\/sign-in\?expired=1/);
   await expect(tessa.getByText("Your session has ended. Sign in again.")).toBeVisible();
   await tessa.getByLabel("Username").fill("tessa");
-  await tessa.getByLabel("Password").fill("Tessa-eigenes-Passwort-1");
+  await tessa.getByLabel("Password").fill("Sonne-Mond-Sterne-42");
   await tessa.getByRole("button", { name: "Sign in" }).click();
   // the same answer as for a wrong password: a right guess for a deactivated account shows nothing
   await expect(tessa.locator("form [role=alert]")).toHaveText("Wrong username or password.");

@@ -36,6 +36,9 @@ test("no password, one-time password or session secret in the client bundle, the
   await page.goto(`/exams/${examId}/participants`);
   await page.getByRole("button", { name: /Add the whole roster/ }).click();
   await expect(page.getByText(/Added \d+ participants/)).toBeVisible();
+  await page.goto(`/exams/${examId}/seating`);
+  await confirm(page, "Seat automatically", "Seat automatically");
+  await expect.poll(() => query<{ n: number }>("select count(*) n from exam_participants where exam_id = ? and seat is null", examId)[0].n).toBe(0);
   await page.goto(`/exams/${examId}`);
   await confirm(page, "Schedule", "Schedule");
   await expect(page.getByText("The exam is scheduled now.")).toBeVisible();

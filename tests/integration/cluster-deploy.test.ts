@@ -161,6 +161,20 @@ describe("least privilege: what the portal's account cannot do", () => {
   const template = (ns: string) => ({ metadata: { labels: { app: "steal" } }, spec: pod(ns).spec });
 
   beforeAll(async () => {
+    // No kube-controller-manager runs here, so the aggregated ClusterRoles `admin` and `edit`
+    // have no rules yet. Stand in for its clusterrole-aggregation controller: fill them with
+    // the rules of the ClusterRoles their aggregationRule selects, as a real cluster has them.
+    type ClusterRole = { metadata: { name: string; labels?: Record<string, string> }; rules?: unknown[]; aggregationRule?: { clusterRoleSelectors: { matchLabels: Record<string, string> }[] } };
+    const all = (await admin.request<{ items: ClusterRole[] }>("GET", "/apis/rbac.authorization.k8s.io/v1/clusterroles")).body.items;
+    const rulesOf = (role: ClusterRole): unknown[] =>
+      role.aggregationRule
+        ? all.filter((r) => role.aggregationRule!.clusterRoleSelectors.some((sel) => Object.entries(sel.matchLabels).every(([k, v]) => r.metadata.labels?.[k] === v))).flatMap(rulesOf)
+        : (role.rules ?? []);
+    for (const name of ["admin", "edit"]) {
+      const rules = rulesOf(all.find((r) => r.metadata.name === name)!);
+      expect(JSON.stringify(rules)).toContain('"pods"');
+      await admin.request("PATCH", `/apis/rbac.authorization.k8s.io/v1/clusterroles/${name}`, { body: { rules }, contentType: "application/merge-patch+json" });
+    }
     // what a Z2JH release puts in each hub namespace: the hub's Secret, its ServiceAccount and
     // the Role that lets the hub create pods
     for (const ns of HUB_NAMESPACES) {

@@ -261,7 +261,10 @@ describe("hostile input", () => {
           return;
         }
         for (const r of parsed.rows) expect(r.username).toMatch(/^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/);
+        const before = digest();
         const preview = previewImport(db, termId, Buffer.from(text, "utf8"), "merge");
+        expect(digest(), "a preview wrote to the database").toBe(before);
+        if (preview.kind !== "preview") return; // the file needs a column mapping first: nothing written
         const outcome = attempt((x) => void applyImport(termId, Buffer.from(text, "utf8"), "merge", { fileHash: preview.fileHash, version: preview.version }, x), "roster csv");
         if (parsed.invalid.length > 0) expect(outcome).toBe("refused");
         if (outcome === "written") checkOutputs(rows.flat());

@@ -102,6 +102,10 @@ const ACTIONS: Record<string, { policy?: Policy; scope?: (t: Target) => Scope; f
     scope: course,
     fields: (t) => ({ termId: String(t.termId), mode: "replace", fileHash: "0000000000", version: "0000000000", file: { name: "r.csv", mimeType: "text/csv", buffer: Buffer.from("Username\nmatrix1s\n") } }),
   },
+  "app/(portal)/courses/[courseId]/terms/[termId]/roster/actions.ts#rejectedRowsAction": {
+    scope: course,
+    fields: (t) => ({ termId: String(t.termId), file: { name: "r.csv", mimeType: "text/csv", buffer: Buffer.from("Username\nmatrix1s\n") } }),
+  },
   "app/(portal)/courses/[courseId]/terms/[termId]/roster/actions.ts#addStudentAction": { scope: course, fields: (t) => ({ termId: String(t.termId), username: "matrix2s" }) },
   "app/(portal)/courses/[courseId]/terms/[termId]/roster/actions.ts#removeStudentsAction": { scope: course, fields: (t) => ({ termId: String(t.termId), ids: [String(t.studentId)] }) },
   "app/(portal)/courses/[courseId]/terms/[termId]/grading/actions.ts#startScanAction": { scope: course, fields: (t) => ({ termId: String(t.termId) }) },
@@ -149,6 +153,7 @@ const ROUTES: Record<string, { policy: Policy; url: (t: Target) => string; body?
   "GET app/api/scans/[scanId]/route.ts": { policy: { kind: "capability", capability: "grading.view", scope: course }, url: (t) => `/api/scans/${t.scanId}` },
   "GET app/api/terms/[termId]/grading/hashcode/route.ts": { policy: { kind: "capability", capability: "grading.view", scope: course }, url: (t) => `/api/terms/${t.termId}/grading/hashcode?code=1a2b3c4d5e6f` },
   "GET app/api/terms/[termId]/grading/report/route.ts": { policy: { kind: "capability", capability: "grading.view", scope: course }, url: (t) => `/api/terms/${t.termId}/grading/report?assignment=1&format=csv` },
+  "GET app/api/terms/[termId]/roster/sample/route.ts": { policy: { kind: "capability", capability: "roster.view", scope: course }, url: (t) => `/api/terms/${t.termId}/roster/sample` },
   "GET app/api/terms/[termId]/roster/route.ts": { policy: { kind: "capability", capability: "roster.view", scope: course }, url: (t) => `/api/terms/${t.termId}/roster?format=full` },
 };
 

@@ -51,7 +51,7 @@ describe("sign-in throttling", () => {
     const rows = failedRows();
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ actorName: "anna", entityId: String(db.select().from(users).where(eq(users.username, "anna")).get()!.id) });
-    expect(rows[0].summary).toBe("8 failed sign-ins for anna (last: wrong password, from 198.51.100.7)");
+    expect(rows[0].summary).toBe("8 failed sign-ins for anna, last from 198.51.100.7 (wrong password 8)");
 
     // after the pause the right password works and clears the account's count
     const ok = await signInWithPassword(db, "anna", "Annas-Passwort-1", { address: "198.51.100.7", now: at + 130_000, policy });
@@ -73,7 +73,7 @@ describe("sign-in throttling", () => {
     expect(await signInWithPassword(db, "bert", "Berts-Passwort-1", { address: "203.0.113.10", now: now + 40, policy })).toMatchObject({ ok: true });
     const rows = failedRows().slice(before);
     expect(rows).toHaveLength(1);
-    expect(rows[0].summary).toBe("20 failed sign-ins from 203.0.113.9 (last: unknown account, no such local account)");
+    expect(rows[0].summary).toBe("20 failed sign-ins from 203.0.113.9 for names without a local account (unknown account 20)");
     // the typed usernames (a password typed into the wrong field) are stored nowhere
     const everything = JSON.stringify([db.select().from(auditLog).all(), db.select().from(signInThrottle).all()]);
     expect(everything).not.toContain("Geheimnis");

@@ -131,11 +131,22 @@ export function auditFailure(
   counted: { failures: number; auditId: number | null; firstAt: Date },
   entry: { actorName: string; entityId: string | null; summary: string; after: Record<string, unknown> },
 ) {
-  const after = { ...entry.after, failures: counted.failures, since: counted.firstAt.toISOString(), last: new Date().toISOString() };
+  let reasons: Record<string, number> = {};
+  if (counted.auditId) {
+    const prev = db.select({ after: auditLog.after }).from(auditLog).where(eq(auditLog.id, counted.auditId)).get()?.after as { reasons?: Record<string, number> } | undefined;
+    reasons = { ...(prev?.reasons ?? {}) };
+  }
+  const reason = String(entry.after.reason ?? "refused");
+  reasons[reason] = (reasons[reason] ?? 0) + 1;
+  const byReason = Object.entries(reasons)
+    .map(([r, n]) => `${r} ${n}`)
+    .join(", ");
+  const summary = `${entry.summary} (${byReason})`;
+  const after = { ...entry.after, reasons, failures: counted.failures, since: counted.firstAt.toISOString(), last: new Date().toISOString() };
   if (counted.auditId) {
     const updated = db
       .update(auditLog)
-      .set({ summary: entry.summary, after })
+      .set({ summary, after })
       .where(and(eq(auditLog.id, counted.auditId), eq(auditLog.action, "auth.sign-in-failed")))
       .returning({ id: auditLog.id })
       .get();
@@ -143,7 +154,7 @@ export function auditFailure(
   }
   const row = db
     .insert(auditLog)
-    .values({ actorId: null, actorName: entry.actorName, action: "auth.sign-in-failed", entityType: "user", entityId: entry.entityId, summary: entry.summary, after })
+    .values({ actorId: null, actorName: entry.actorName, action: "auth.sign-in-failed", entityType: "user", entityId: entry.entityId, summary, after })
     .returning({ id: auditLog.id })
     .get();
   setAuditId(db, key, row.id);

@@ -8,13 +8,9 @@ import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { LDAP_SERVICE_PASSWORD } from "./services/ldap";
 import { addRoom, confirm, createExam, FILES, PASSWORD_RE, pdfText } from "./exam-helpers";
-import { DB_FILE, PASSWORD, query, signIn, signOut } from "./helpers";
+import { DB_FILE, PASSWORD, query, signIn, signOut, walk } from "./helpers";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
 
 test("no password, one-time password or session secret in the client bundle, the server log or the database", async ({ page }) => {
   test.setTimeout(180_000);

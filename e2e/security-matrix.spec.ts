@@ -16,13 +16,9 @@ import { hashPassword } from "@/lib/auth/password";
 import { loadPrincipal } from "@/lib/auth/principal";
 import { openDb } from "@/lib/db/client";
 import { addRoom, createExam } from "./exam-helpers";
-import { DB_FILE, query, signIn } from "./helpers";
+import { DB_FILE, query, signIn, walk } from "./helpers";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
 
 /** Server actions from the source: every export of a file that starts with "use server". */
 function actionsInCode(): { key: string; file: string; name: string; capability: Capability | null }[] {

@@ -3,13 +3,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { expect, test, type Page } from "@playwright/test";
 import { hashPassword } from "@/lib/auth/password";
-import { DB_FILE, PASSWORD, query, shot, signIn, signOut } from "./helpers";
+import { DB_FILE, PASSWORD, query, shot, signIn, signOut, walk } from "./helpers";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-
-function walk(dir: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
-}
 
 /** Every page of the app, from the app/ tree, with its dynamic segments filled from the database. */
 function everyPage(): string[] {
@@ -159,7 +155,7 @@ test("sign-in is paused after repeated failures, with a clear message and a coun
   // one audit entry counts them; the typed username is not stored
   const rows = query<{ summary: string; entity_id: string | null }>("select summary, entity_id from audit_log where action = 'auth.sign-in-failed' and actor_name = 'unknown'");
   expect(rows.length).toBe(1);
-  expect(rows[0].summary).toMatch(/^\d+ failed sign-ins from 127\.0\.0\.1 for names without a local account \(unknown account \d+\)$/);
+  expect(rows[0].summary).toMatch(/^\d+ failed sign-ins from 127\.0\.0\.1 for names without a local account \(.*unknown account \d+\)$/);
   expect(JSON.stringify(query("select * from audit_log"))).not.toContain("mallory");
 });
 

@@ -46,7 +46,7 @@ export async function changeOwnPassword(db: Db, userId: number, input: z.infer<t
       auditFailure(tx, key, counted, {
         actorName: user.username,
         entityId: String(user.id),
-        summary: `${counted.failures} failed sign-in${counted.failures === 1 ? "" : "s"} for ${user.username}, last from ${address}`,
+        summary: (n) => `${n} failed sign-in${n === 1 ? "" : "s"} for ${user.username}, last from ${address}`,
         after: { account: user.id, reason: "wrong current password", address },
       });
     });

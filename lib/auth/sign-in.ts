@@ -145,14 +145,14 @@ function fail(
       auditFailure(tx, keys.account, acc, {
         actorName: account.username,
         entityId: String(account.id),
-        summary: `${acc.failures} failed sign-in${acc.failures === 1 ? "" : "s"} for ${account.username}, last from ${address}`,
+        summary: (n) => `${n} failed sign-in${n === 1 ? "" : "s"} for ${account.username}, last from ${address}`,
         after: { account: account.id, reason: why, address },
       });
     } else {
       auditFailure(tx, keys.address, addr, {
         actorName: "unknown",
         entityId: null,
-        summary: `${addr.failures} failed sign-in${addr.failures === 1 ? "" : "s"} from ${address} for names without a local account`,
+        summary: (n) => `${n} failed sign-in${n === 1 ? "" : "s"} from ${address} for names without a local account`,
         after: { reason: why, address },
       });
     }

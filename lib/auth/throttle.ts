@@ -129,7 +129,7 @@ export function auditFailure(
   db: DbOrTx,
   key: string,
   counted: { failures: number; auditId: number | null; firstAt: Date },
-  entry: { actorName: string; entityId: string | null; summary: string; after: Record<string, unknown> },
+  entry: { actorName: string; entityId: string | null; summary: (failures: number) => string; after: Record<string, unknown> },
 ) {
   let reasons: Record<string, number> = {};
   if (counted.auditId) {
@@ -141,8 +141,9 @@ export function auditFailure(
   const byReason = Object.entries(reasons)
     .map(([r, n]) => `${r} ${n}`)
     .join(", ");
-  const summary = `${entry.summary} (${byReason})`;
-  const after = { ...entry.after, reasons, failures: counted.failures, since: counted.firstAt.toISOString(), last: new Date().toISOString() };
+  const total = Object.values(reasons).reduce((a, b) => a + b, 0);
+  const summary = `${entry.summary(total)} (${byReason})`;
+  const after = { ...entry.after, reasons, failures: total, since: counted.firstAt.toISOString(), last: new Date().toISOString() };
   if (counted.auditId) {
     const updated = db
       .update(auditLog)

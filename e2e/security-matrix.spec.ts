@@ -14,7 +14,7 @@ import { expect, test, type APIRequestContext, type Browser } from "@playwright/
 import { can, type Capability, type Principal, type Scope } from "@/lib/auth/capabilities";
 import { hashPassword } from "@/lib/auth/password";
 import { loadPrincipal } from "@/lib/auth/principal";
-import { openDb } from "@/lib/db/client";
+import { openDb } from "@/lib/db/open";
 import { addRoom, createExam } from "./exam-helpers";
 import { DB_FILE, query, signIn, walk } from "./helpers";
 
@@ -138,11 +138,12 @@ function examFields(termId: number): Fields {
 }
 
 /** Each route handler: the URL on the target course, its method's body, and who may call it. */
-const ROUTES: Record<string, { policy: Policy; url: (t: Target) => string; body?: (t: Target) => Fields }> = {
+const ROUTES: Record<string, { policy: Policy; url: (t: Target) => string; body?: (t: Target) => Fields; json?: () => unknown }> = {
   "GET app/api/auth/[...nextauth]/route.ts": { policy: { kind: "public" }, url: () => "/api/auth/session" },
   "POST app/api/auth/[...nextauth]/route.ts": { policy: { kind: "public" }, url: () => "/api/auth/signout" },
   "GET app/api/cluster/bundle.yaml/route.ts": { policy: { kind: "capability", capability: "cluster.view", scope: global }, url: () => "/api/cluster/bundle.yaml" },
   "GET app/api/cluster/haproxy.cfg/route.ts": { policy: { kind: "capability", capability: "cluster.view", scope: global }, url: () => "/api/cluster/haproxy.cfg" },
+  "POST app/api/cluster/push/route.ts": { policy: { kind: "capability", capability: "cluster.push", scope: global }, url: () => "/api/cluster/push", json: () => ({ fingerprint: "0123456789abcdef", prune: true }) },
   "GET app/api/cluster/values/[hub]/route.ts": { policy: { kind: "capability", capability: "cluster.view", scope: global }, url: () => "/api/cluster/values/exam.yaml" },
   "GET app/api/exams/[examId]/documents/route.ts": { policy: { kind: "capability", capability: "exam.view", scope: exam }, url: (t) => `/api/exams/${t.examId}/documents?kind=attendance` },
   "POST app/api/exams/[examId]/sheets/route.ts": { policy: { kind: "capability", capability: "exam.print", scope: exam }, url: (t) => `/api/exams/${t.examId}/sheets`, body: () => ({ scope: "all", revision: "1" }) },
@@ -319,7 +320,11 @@ test("every server action and route handler refuses whoever the capability table
       const req = requests.get(c)!;
       const url = spec.url(target);
       const res =
-        r.method === "GET" ? await req.get(url, { maxRedirects: 0 }) : await req.post(url, { headers: { Origin: baseURL! }, multipart: Object.fromEntries(Object.entries(spec.body?.(target) ?? {}).map(([k, v]) => [k, String(v)])), maxRedirects: 0 });
+        r.method === "GET"
+          ? await req.get(url, { maxRedirects: 0 })
+          : spec.json
+            ? await req.post(url, { headers: { Origin: baseURL!, "Content-Type": "application/json" }, data: JSON.stringify(spec.json()), maxRedirects: 0 })
+            : await req.post(url, { headers: { Origin: baseURL! }, multipart: Object.fromEntries(Object.entries(spec.body?.(target) ?? {}).map(([k, v]) => [k, String(v)])), maxRedirects: 0 });
       const want = principals.get(c) ? 403 : 401;
       if (res.status() === want) refused++;
       else failures.push(`${r.key} as ${c}: ${res.status()} (want ${want}) ${(await res.text()).slice(0, 200)}`);

@@ -161,6 +161,7 @@ function checkOutputs(hostile: string[]) {
         if (k === "subPath" && typeof v === "string") {
           expect(v.startsWith("/"), v).toBe(false);
           expect(v.split("/").includes(".."), v).toBe(false);
+          // eslint-disable-next-line no-control-regex -- looking for control characters
           expect(/[\u0000-\u001f]/.test(v), JSON.stringify(v)).toBe(false);
         }
         return v;
@@ -169,6 +170,7 @@ function checkOutputs(hostile: string[]) {
   }
   // HAProxy: only the renderer's own keywords start a line, and no value breaks a line
   for (const line of haproxyLines()) {
+    // eslint-disable-next-line no-control-regex -- looking for control characters
     expect(/[\u0000-\u0008\u000b-\u001f\u007f]/.test(line), JSON.stringify(line)).toBe(false);
     const kw = line.trim().split(/\s+/)[0];
     if (kw && !kw.startsWith("#")) expect(baseline.haproxyKeywords.has(kw), `HAProxy line ${JSON.stringify(line)}`).toBe(true);

@@ -125,7 +125,6 @@ const ACTIONS: Record<string, { policy?: Policy; scope?: (t: Target) => Scope; f
   "app/(portal)/exams/actions.ts#planExamAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), transition: "archive", revision: "1" }) },
   "app/(portal)/exams/actions.ts#runExamAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), transition: "open", revision: "1" }) },
   "app/(portal)/cluster/actions.ts#previewPushAction": { scope: global, fields: () => ({}) },
-  "app/(portal)/cluster/actions.ts#applyPushAction": { scope: global, fields: () => ({ fingerprint: "0123456789abcdef", forceConflicts: "on", prune: "on" }) },
   "app/(portal)/cluster/actions.ts#saveSettingsAction": { scope: global, fields: () => ({ nfsServer: "evil.example.org" }) },
 };
 

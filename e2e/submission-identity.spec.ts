@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { shot, signIn } from "./helpers";
+import { query, shot, signIn } from "./helpers";
 
 const EXCHANGE = path.resolve(import.meta.dirname, ".artifacts/data/exchange/mathe1-WS25/personalized-inbound");
 
@@ -42,7 +42,12 @@ test("misfiled folders, info files of another student and files added later show
   await page.getByRole("link", { name: "mathe1" }).click();
   await page.getByRole("link", { name: "WS25" }).click();
   await page.getByRole("link", { name: "Grading" }).click();
+  // an earlier scan of this term may show "completed" already: wait for the one started here
+  const last = query<{ id: number | null }>("select max(id) as id from submission_scans")[0].id ?? 0;
   await page.getByRole("button", { name: /Scan exchange|Scan again/ }).click();
+  const latest = () => query<{ id: number | null }>("select max(id) as id from submission_scans")[0].id ?? 0;
+  await expect.poll(latest, { timeout: 30_000 }).toBeGreaterThan(last);
+  await expect(page.getByText(`Scan #${latest()}`, { exact: true })).toBeVisible({ timeout: 30_000 });
   await expect(page.getByTestId("scan-status")).toHaveText("completed", { timeout: 30_000 });
   const week1 = page.getByTestId("assignment-week1");
   await expect(week1.getByTestId("count-identity")).toHaveText("2");

@@ -58,8 +58,10 @@ export function ScanPanel({
   // When a scan ends, reload the server-rendered lists below.
   const wasActive = useRef(isActive(initial ?? undefined));
   useEffect(() => {
+    // a new scan's first answer is still on its way: not an end (a scan may finish before it)
+    if (!scan) return;
     const active = isActive(scan);
-    if (wasActive.current && scan && !active) {
+    if (wasActive.current && !active) {
       if (scan.status === "completed") toast.success(`Scan finished: ${plural(scan.submissionsTotal, "submission")}.`);
       else if (scan.status === "failed") toast.error("The scan failed.");
       router.refresh();

@@ -13,6 +13,9 @@ export default defineConfig({
           name: "unit",
           include: ["lib/**/*.test.ts", "components/**/*.test.ts"],
           environment: "node",
+          // scrypt hashes and property runs on a busy machine: a time limit here is no speed
+          // target (those live in bench/), only a guard against a hung test
+          testTimeout: 30_000,
         },
       },
       {

@@ -269,9 +269,15 @@ describe("planPush / applyPush", () => {
     const typo = { ...cm("hub-a", "typo", {}), dataa: { a: "1" } } as KubeObject;
     const plan = await planPush([typo], { target, pruneScope: false });
     expect(plan.items[0].action).toBe("error");
-    // Server-side apply answers 500 for this; it is still the object's fault.
+    // The create dry run of an absent ConfigMap answers 400 with strict field validation (a
+    // server-side apply 500); either way it is the object's fault, and the field is named.
     expect(plan.items[0].error?.kind).toBe("invalid");
-    expect(plan.items[0].error?.message).toMatch(/\.dataa: field not declared in schema/);
+    expect(plan.items[0].error?.message).toMatch(/unknown field "dataa"/);
+    // Once it exists, the server-side apply dry run compares it and says the same.
+    await applyPush([cm("hub-a", "typo", {})], { target, prune: false });
+    const again = await planPush([typo], { target, pruneScope: false });
+    expect(again.items[0].error?.kind).toBe("invalid");
+    expect(again.items[0].error?.message).toMatch(/\.dataa: field not declared in schema/);
   });
 
   it("rejects malformed objects before sending anything", async () => {

@@ -13,7 +13,6 @@ import { courses, students, termStaff, terms, users, type TermMount } from "@/li
 import {
   DEFAULT_VOLUME_MOUNTS,
   personalizedExchangeMounts,
-  renderAll,
   type RenderModelInput,
   type RenderOptions,
   type RenderResult,
@@ -22,6 +21,7 @@ import {
 import { normalizeUsername } from "@/lib/identity/username";
 import { HUBS, PROFILE_ROLES, STAFF_PROFILE_ROLES } from "@/lib/constants";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
+import { renderCached } from "./render-cache";
 import { getSettings, type DeploymentSettings } from "./settings";
 
 /** Same rule as the renderer: no whitespace, path separators or braces. */
@@ -242,11 +242,11 @@ export interface PortalRender extends PortalModel {
   settings: DeploymentSettings;
 }
 
-/** Builds the model from the database and renders it. */
+/** Builds the model from the database and renders it (a model equal to the last one is not rendered again: render-cache.ts). */
 export function renderPortal(db: DbOrTx, options: RenderOptions = {}): PortalRender {
   const settings = getSettings(db).settings;
   const pm = buildPortalModel(db, settings);
-  const render = renderAll(pm.model, options);
+  const render = renderCached(pm.model, options);
   return { ...pm, render, settings, warnings: [...pm.warnings, ...render.stats.warnings] };
 }
 

@@ -63,8 +63,12 @@ const RESOURCE_OF: Record<string, { resource: string; group: string }> = {
   RoleBinding: { resource: "rolebindings", group: "rbac.authorization.k8s.io" },
 };
 
-/** Every verb on every kind the portal writes, in each hub namespace: what a push needs. */
-export function portalAccessChecks(namespaces: readonly string[]): AccessCheck[] {
+/**
+ * Every verb on every kind the portal writes, in each hub namespace: what a push needs. Secrets
+ * only as the portal writes them: `secrets` names its own Secrets (the exam password Secret),
+ * each created in its namespace and read, changed and deleted by name.
+ */
+export function portalAccessChecks(namespaces: readonly string[], secrets: readonly { namespace: string; name: string }[] = []): AccessCheck[] {
   const checks: AccessCheck[] = [];
   for (const namespace of namespaces) {
     for (const k of PRUNABLE_KINDS) {
@@ -72,6 +76,10 @@ export function portalAccessChecks(namespaces: readonly string[]): AccessCheck[]
       if (!r) continue;
       for (const verb of ["get", "list", "create", "patch", "delete"]) checks.push({ verb, ...r, namespace });
     }
+  }
+  for (const s of secrets) {
+    checks.push({ verb: "create", ...RESOURCE_OF.Secret, namespace: s.namespace });
+    for (const verb of ["get", "patch", "delete"]) checks.push({ verb, ...RESOURCE_OF.Secret, namespace: s.namespace, name: s.name });
   }
   return checks;
 }

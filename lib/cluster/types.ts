@@ -27,7 +27,8 @@ export const MANAGED_SELECTOR = `${LABEL_MANAGED_BY}=${MANAGED_BY}`;
 
 /**
  * Namespaced kinds the portal writes, and so lists for pruning. Not Secrets: the portal may
- * not list them (deploy/k8s/rbac.yaml); its one Secret is written and removed by name.
+ * not list them (deploy/k8s/rbac.yaml); its one Secret, the exam password Secret, is read and
+ * written by name, and rendered always, so it is never pruned.
  */
 export const PRUNABLE_KINDS: readonly { apiVersion: string; kind: string }[] = [
   { apiVersion: "v1", kind: "ConfigMap" },

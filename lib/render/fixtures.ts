@@ -50,6 +50,7 @@ export function smallModel(): RenderModelInput {
       { username: "ingrid", courseId: "mathe1-SS25", role: "instructor" },
     ],
     exam: { period: "PZ1", sourceCidrs: ["192.0.2.0/24", "198.51.100.0/25"], defaultUrl: "/tree" },
+    exams: smallExams(),
     nfs: { server: "nfs.e2x.example.edu", basePath: "/export/e2x" },
     ldap: {
       url: "ldaps://ldap.example.edu:636",
@@ -59,6 +60,84 @@ export function smallModel(): RenderModelInput {
       searchFilter: "(&(objectClass=posixAccount)({login_attr}={login}))",
     },
   };
+}
+
+/**
+ * Two exams of the small model: mathe1's open (a student with 30 minutes extra time, a backup
+ * account), prog's scheduled. The hashes are Node's scrypt of fixed passwords with fixed salts,
+ * so the hub-side tests can check them: mathe1-max.mustermann `k7fm-q2xa-9bnd`,
+ * mathe1-backup-pz1-01 `2345-6789-abcd`, prog-bob `efgh-jkmn-pqrs`.
+ */
+export function smallExams(): NonNullable<RenderModelInput["exams"]> {
+  return [
+    {
+      id: 1,
+      courseCode: "mathe1",
+      term: "WS25",
+      period: "PZ1",
+      title: "Klausur Mathematik 1",
+      status: "open",
+      accepting: true,
+      startsAt: "2030-07-22T07:00:00.000Z",
+      endsAt: "2030-07-22T09:00:00.000Z",
+      graceMinutes: 5,
+      revision: 12,
+      passwordsVersion: 1,
+      rooms: [
+        { name: "H-0102", cidrs: ["10.20.1.0/24"] },
+        { name: "Staff VPN", cidrs: ["10.8.0.0/16"] },
+      ],
+      accounts: [
+        {
+          username: "mathe1-max.mustermann",
+          kind: "student",
+          room: "H-0102",
+          seat: 1,
+          notAfter: "2030-07-22T09:35:00.000Z",
+          extraMinutes: 30,
+          passwordHash: "scrypt$4096$8$1$ZTJ4LWZpeHR1cmUtc2EwMQ==$ybKP/uENuQutL3MNjkd1xS8oKNswBzXubP8vfnR1adA=",
+          unlocks: 0,
+        },
+        {
+          username: "mathe1-backup-pz1-01",
+          kind: "backup",
+          room: "H-0102",
+          seat: 40,
+          notAfter: "2030-07-22T09:05:00.000Z",
+          extraMinutes: 0,
+          passwordHash: "scrypt$4096$8$1$ZTJ4LWZpeHR1cmUtc2EwMg==$tu5lqBfPDF6XlRENjQI6P6AhsHH679amKg0juV95ggY=",
+          unlocks: 1,
+        },
+      ],
+    },
+    {
+      id: 2,
+      courseCode: "prog",
+      term: "WS25",
+      period: "PZ1",
+      title: "Klausur Programmierung",
+      status: "scheduled",
+      accepting: false,
+      startsAt: "2030-07-23T07:00:00.000Z",
+      endsAt: "2030-07-23T08:30:00.000Z",
+      graceMinutes: 0,
+      revision: 4,
+      passwordsVersion: 1,
+      rooms: [{ name: "Laptop pool", cidrs: ["10.20.9.0/24", "2001:db8:9::/64"] }],
+      accounts: [
+        {
+          username: "prog-bob",
+          kind: "student",
+          room: "Laptop pool",
+          seat: 3,
+          notAfter: "2030-07-23T08:30:00.000Z",
+          extraMinutes: 0,
+          passwordHash: "scrypt$4096$8$1$ZTJ4LWZpeHR1cmUtc2EwMw==$9Azt7hWwnHScPznK1YFeROyNBq3BaxOpgAOyt+8hsEg=",
+          unlocks: 0,
+        },
+      ],
+    },
+  ];
 }
 
 /**

@@ -12,10 +12,24 @@ import {
   renderProfileConfigMaps,
 } from "./profiles";
 import { renderHubRbac } from "./rbac";
+import { buildExamProfileData, renderExamPasswordSecret, type ExamSecretStats } from "./exam";
 import { sortKeys } from "./stable";
 import { type HubValues, renderHubValues, valuesToYaml } from "./values";
 
 export * from "./model";
+export * from "./exam-model";
+export {
+  EXAM_AUTHENTICATOR,
+  EXAM_PASSWORDS_KEY,
+  EXAM_PASSWORDS_SECRET,
+  EXAM_STATE_FILE,
+  type ExamSecretStats,
+  buildExamProfileData,
+  examHubAccepting,
+  examPasswordsJson,
+  examProfileKey,
+  renderExamPasswordSecret,
+} from "./exam";
 export * from "./kube";
 export { fnv1a32, shardOf } from "./hash";
 export { cpuToCores, memToBytes } from "./quantity";
@@ -54,6 +68,8 @@ export { readPythonFile, PYTHON_FILES } from "./python-files";
 
 export interface RenderStats {
   profiles: Partial<Record<HubName, ProfileConfigMapStats>>;
+  /** The exam hub's password Secret. */
+  examPasswords?: ExamSecretStats;
   objects: number;
   objectsByKind: Record<string, number>;
   warnings: string[];
@@ -84,12 +100,19 @@ export function renderAll(input: unknown, options: RenderOptions = {}): RenderRe
   const profiles: Partial<Record<HubName, ProfileConfigMapStats>> = {};
   const warnings: string[] = [];
 
+  let examPasswords: ExamSecretStats | undefined;
   for (const hub of hubs) {
-    const data = buildHubProfileData(model, hub.name);
+    const data = hub.name === "exam" ? buildExamProfileData(model) : buildHubProfileData(model, hub.name);
     warnings.push(...data.warnings);
     const cms = renderProfileConfigMaps(data, hub.namespace, budget);
     profiles[hub.name] = cms.stats;
     const hubObjects = [...renderHubRbac(hub), ...renderNetworkPolicies(hub), ...cms.objects];
+    if (hub.name === "exam") {
+      const secret = renderExamPasswordSecret(model, hub);
+      hubObjects.push(secret.object);
+      examPasswords = secret.stats;
+      warnings.push(...secret.warnings);
+    }
     // stable: kinds in apply order, the renderer's order within a kind
     hubObjects
       .map((o, i) => ({ o, i }))
@@ -105,6 +128,6 @@ export function renderAll(input: unknown, options: RenderOptions = {}): RenderRe
     objects,
     values,
     valuesYaml,
-    stats: { profiles, objects: objects.length, objectsByKind: sortKeys(objectsByKind), warnings },
+    stats: { profiles, ...(examPasswords ? { examPasswords } : {}), objects: objects.length, objectsByKind: sortKeys(objectsByKind), warnings },
   };
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { HUBS, PROFILE_ROLES, STAFF_PROFILE_ROLES, type HubName, type ProfileRole } from "@/lib/constants";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
+import { EXAM_SIGN_IN_DEFAULTS, examSignInSchema, renderExamSchema } from "./exam-model";
 
 export { HUBS as HUB_NAMES, PROFILE_ROLES as ROLES, type HubName } from "@/lib/constants";
 /** A role that gets a profile (student, grader, instructor). */
@@ -240,6 +241,9 @@ export const renderModelSchema = z.object({
   /** Time zone of nbgrader's timestamps in the pods' nbgrader_config.py. */
   timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "a time zone such as Europe/Berlin").default("Europe/Berlin"),
   network: networkSchema.default({ trustedProxies: [], nodeAddresses: [] }),
+  /** Exams the exam hub holds (scheduled, open, closed): its profiles and its password Secret (exam.ts). */
+  exams: z.array(renderExamSchema).default([]),
+  examSignIn: examSignInSchema.default(EXAM_SIGN_IN_DEFAULTS),
 });
 export type RenderModel = z.infer<typeof renderModelSchema>;
 export type RenderModelInput = z.input<typeof renderModelSchema>;
@@ -265,6 +269,12 @@ export function parseRenderModel(input: unknown): RenderModel {
       m.memberships.forEach((ms, i) => {
         if (!ids.has(ms.courseId))
           ctx.addIssue({ code: "custom", message: `unknown course term ${ms.courseId}`, path: ["memberships", i, "courseId"] });
+      });
+      m.exams.forEach((e, i) => {
+        const rooms = new Set(e.rooms.map((r) => r.name));
+        e.accounts.forEach((a, j) => {
+          if (!rooms.has(a.room)) ctx.addIssue({ code: "custom", message: `unknown room ${a.room} of exam ${e.id}`, path: ["exams", i, "accounts", j, "room"] });
+        });
       });
     })
     .parse(input);
@@ -318,8 +328,9 @@ export const DEFAULT_VOLUME_MOUNTS: readonly VolumeMountSpec[] = [
     hubs: ["assignment", "grading"],
   },
   {
+    // exam logins are `<course>-<FB02UID>` already: E2x's `<course>-<user>` folder
     name: "home",
-    nfsPath: "homes/exam/{term}-{exam_period}/{course}-{username}/home",
+    nfsPath: "homes/exam/{term}-{exam_period}/{username}/home",
     mountPath: "/home/jovyan",
     roles: ["student"],
     readOnlyFor: [],

@@ -187,7 +187,15 @@ function joinPath(...parts: string[]): string {
     .join("/");
 }
 
-function buildEntry(model: RenderModel, hub: HubName, term: Term, role: Role, order: number): ProfileEntry {
+/** What an exam's profile sets apart from a term's (exam.ts): its key, period and names. */
+export interface EntryOptions {
+  key?: string;
+  period?: string;
+  displayName?: string;
+  choiceDisplayName?: string;
+}
+
+export function buildEntry(model: RenderModel, hub: HubName, term: Term, role: Role, order: number, opts: EntryOptions = {}): ProfileEntry {
   const hubDef = model.hubs.find((h) => h.name === hub)!;
   const course = model.courses.find((c) => c.code === term.courseCode)!;
   const courseId = courseIdOf(term);
@@ -197,7 +205,7 @@ function buildEntry(model: RenderModel, hub: HubName, term: Term, role: Role, or
     course_id: courseId,
     term: term.id,
     mode: hubMode(hubDef),
-    exam_period: model.exam.period,
+    exam_period: opts.period ?? model.exam.period,
   };
   const specs: readonly VolumeMountSpec[] = term.volumeMounts ?? model.volumeMounts ?? DEFAULT_VOLUME_MOUNTS;
   const mounts: NonNullable<ProfileOverride["volume_mounts"]> = {};
@@ -244,14 +252,14 @@ function buildEntry(model: RenderModel, hub: HubName, term: Term, role: Role, or
     ],
   };
   return {
-    key: profileKey(term.courseCode, role, courseId),
+    key: opts.key ?? profileKey(term.courseCode, role, courseId),
     slug: profileSlug(term.courseCode, role),
     course: term.courseCode,
     course_id: courseId,
     term: term.id,
     role,
-    display_name: `${course.title} (${ROLE_LABEL[role]})`,
-    choice_display_name: term.id,
+    display_name: opts.displayName ?? `${course.title} (${ROLE_LABEL[role]})`,
+    choice_display_name: opts.choiceDisplayName ?? term.id,
     order,
     profile_override: profile,
     choice_override: choice,
@@ -268,7 +276,10 @@ export function buildHubTermOrder(model: RenderModel, hub: HubName): Term[] {
     .sort(compareTerms);
 }
 
-/** The profiles every user gets on one hub, deduplicated: each course-term-role stored once. */
+/**
+ * The profiles every user gets on one hub, deduplicated: each course-term-role stored once. The
+ * exam hub's profiles come from its exams instead (exam.ts `buildExamProfileData`).
+ */
 export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfileData {
   const exam = hub === "exam";
   const warnings: string[] = [];

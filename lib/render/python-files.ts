@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const PYTHON_FILES = ["e2x_portal_config.py", "e2x_portal_profiles.py", "e2x_portal_auth.py"] as const;
+export const PYTHON_FILES = ["e2x_portal_config.py", "e2x_portal_profiles.py", "e2x_portal_auth.py", "e2x_portal_exam.py"] as const;
 export type PythonFile = (typeof PYTHON_FILES)[number];
 
 /** Static URLs relative to this module, so bundlers can see (and copy) the files. */
@@ -16,6 +16,8 @@ function moduleRelative(name: PythonFile): URL | undefined {
         return new URL("./python/e2x_portal_profiles.py", import.meta.url);
       case "e2x_portal_auth.py":
         return new URL("./python/e2x_portal_auth.py", import.meta.url);
+      case "e2x_portal_exam.py":
+        return new URL("./python/e2x_portal_exam.py", import.meta.url);
     }
   } catch {
     return undefined;

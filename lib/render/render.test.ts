@@ -91,20 +91,27 @@ describe("renderAll on the small model", () => {
     expect(hook[2]).toContain("c.Exchange.personalized_inbound = False");
   });
 
-  it("exam hub: one course per user, exam affinity, guaranteed resources", () => {
+  it("exam hub: a profile only for each exam's accounts, exam affinity, guaranteed resources", () => {
     const { meta, users, profiles } = readHub(result.objects, "exam");
     expect(meta.exam).toBe(true);
-    for (const keys of Object.values(users)) expect(keys).toHaveLength(1);
-    expect(users.alice).toEqual(["mathe1+student+mathe1-WS25"]);
-    const p = profiles["mathe1+student+mathe1-WS25"];
+    // the exams' accounts and no one else: not the roster's logins, not the staff
+    expect(users).toEqual({
+      "mathe1-backup-pz1-01": ["mathe1+student+mathe1-WS25+PZ1"],
+      "mathe1-max.mustermann": ["mathe1+student+mathe1-WS25+PZ1"],
+      "prog-bob": ["prog+student+prog-WS25+PZ1"],
+    });
+    const p = profiles["mathe1+student+mathe1-WS25+PZ1"];
+    expect(p.display_name).toBe("Klausur Mathematik 1");
+    expect(p.choice_override.image).toBe("ghcr.io/digiklausur/e2x-notebook:2025.10");
     expect(p.profile_override.node_affinity_required![0].matchExpressions[0].values).toEqual(["exam"]);
     expect(p.choice_override.cpu_guarantee).toBe(p.choice_override.cpu_limit);
     expect(p.choice_override.mem_guarantee).toBe(p.choice_override.mem_limit);
     const mounts = p.choice_override.volume_mounts!;
-    expect(mounts["e2x-home"].subPath).toBe("homes/exam/WS25-PZ1/mathe1-{username}/home");
+    // the exam login is <course>-<FB02UID> already: E2x's homes/exam/<term>-<period>/<course>-<user>/home
+    expect(mounts["e2x-home"].subPath).toBe("homes/exam/WS25-PZ1/{username}/home");
     // the personalized exchange: a student's own folders only
     expect(Object.values(mounts).map((m) => `${m.mountPath} <- ${m.subPath}${m.readOnly ? " (ro)" : ""}`).sort()).toEqual([
-      "/home/jovyan <- homes/exam/WS25-PZ1/mathe1-{username}/home",
+      "/home/jovyan <- homes/exam/WS25-PZ1/{username}/home",
       "/srv/nbgrader/exchange/mathe1-WS25/personalized-feedback/{username} <- nbgrader/exchanges/mathe1/mathe1-WS25/personalized-feedback/{username} (ro)",
       "/srv/nbgrader/exchange/mathe1-WS25/personalized-inbound/{username} <- nbgrader/exchanges/mathe1/mathe1-WS25/personalized-inbound/{username}",
       "/srv/nbgrader/exchange/mathe1-WS25/personalized-outbound/{username} <- nbgrader/exchanges/mathe1/mathe1-WS25/personalized-outbound/{username} (ro)",
@@ -112,7 +119,37 @@ describe("renderAll on the small model", () => {
       "/srv/shares/public <- shares/teaching/public (ro)",
     ]);
     expect(p.choice_override.lifecycle_hooks!.postStart.exec.command[2]).toContain("c.Exchange.personalized_inbound = True");
-    expect(result.stats.warnings.some((w) => w.includes("alice"))).toBe(true);
+  });
+
+  it("exam hub: one password Secret with windows, rooms and hashes, compact", () => {
+    const secret = result.objects.find((o) => o.kind === "Secret")!;
+    expect(secret.metadata).toMatchObject({ name: "e2x-exam-passwords", namespace: "e2x-exam" });
+    const doc = JSON.parse(Buffer.from((secret.data as Record<string, string>)["exams.json"], "base64").toString());
+    expect(doc.exams.map((e: { courseId: string; status: string; accepting: boolean }) => [e.courseId, e.status, e.accepting])).toEqual([
+      ["mathe1-WS25", "open", true],
+      ["prog-WS25", "scheduled", false],
+    ]);
+    expect(doc.exams[0].rooms).toEqual([{ name: "H-0102", cidrs: ["10.20.1.0/24"] }, { name: "Staff VPN", cidrs: ["10.8.0.0/16"] }]);
+    // [exam, room, until (end + 30 min extra + 5 min grace), hash, unlocks]
+    expect(doc.accounts["mathe1-max.mustermann"]).toEqual([0, 0, Date.parse("2030-07-22T09:35:00Z") / 1000, expect.stringMatching(/^scrypt\$4096\$8\$1\$/), 0]);
+    expect(doc.accounts["mathe1-backup-pz1-01"][4]).toBe(1);
+    expect(result.stats.examPasswords).toMatchObject({ exams: 2, accepting: 1, accounts: 3 });
+    // no exam: the Secret is still there, empty, so the hub refuses everyone
+    const none = renderAll({ ...smallModel(), exams: [] });
+    const empty = none.objects.find((o) => o.kind === "Secret")!;
+    expect(JSON.parse(Buffer.from((empty.data as Record<string, string>)["exams.json"], "base64").toString())).toEqual({ accounts: {}, exams: [], version: 1 });
+    expect(readHub(none.objects, "exam").users).toEqual({});
+  });
+
+  it("exam hub: 600 accounts fit well under 1 MiB", () => {
+    const m = smallModel();
+    const exam = m.exams![0];
+    const hash = exam.accounts[0].passwordHash;
+    const big = { ...m, exams: [{ ...exam, accounts: Array.from({ length: 600 }, (_, i) => ({ ...exam.accounts[0], username: `mathe1-student${String(i).padStart(4, "0")}s`, passwordHash: hash })) }] };
+    const r = renderAll(big);
+    expect(r.stats.examPasswords!.accounts).toBe(600);
+    expect(r.stats.examPasswords!.bytes).toBeLessThan(120_000);
+    console.log(`600 accounts: ${r.stats.examPasswords!.bytes} bytes in the password Secret`);
   });
 
   it("grading hub: graders and instructors only", () => {
@@ -152,9 +189,22 @@ describe("renderAll on the small model", () => {
     ]);
     const e = YAML.parse(result.valuesYaml.exam!);
     expect(e.hub.config.LDAPAuthenticator).toBeUndefined();
-    // never an open exam hub
-    expect(e.hub.config.JupyterHub.authenticator_class).toBe("e2x_portal_auth.FailClosedAuthenticator");
-    expect(e.hub.templateVars.announcement_login).toMatch(/noch nicht freigeschaltet/);
+    // one-time passwords from the Secret; with no open exam it refuses everyone
+    expect(e.hub.config.JupyterHub.authenticator_class).toBe("e2x_portal_exam.ExamPasswordAuthenticator");
+    expect(e.hub.config.ExamPasswordAuthenticator).toEqual({
+      cache_ttl: 10,
+      lockout_seconds: 300,
+      max_failures: 5,
+      secret_name: "e2x-exam-passwords",
+      stale_grace: 60,
+      state_file: "/srv/jupyterhub/e2x-exam-signins.sqlite",
+      time_zone: "Europe/Berlin",
+      trusted_proxies: [],
+    });
+    expect(e.hub.extraFiles["e2x-portal-exam"].mountPath).toBe("/usr/local/etc/jupyterhub/e2x_portal_exam.py");
+    expect(e.hub.templateVars.announcement_login).toMatch(/Einmalpasswort/);
+    const noLdap = renderAll({ ...smallModel(), ldap: undefined });
+    expect(YAML.parse(noLdap.valuesYaml.assignment!).hub.config.JupyterHub.authenticator_class).toBe("e2x_portal_auth.FailClosedAuthenticator");
     // the chart's singleuser policy is off: the portal's lockdown is the only one
     expect(e.singleuser.networkPolicy).toEqual({ enabled: false });
     expect(e.singleuser.defaultUrl).toBe("/tree");

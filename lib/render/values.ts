@@ -4,6 +4,7 @@ import { type Hub, type RenderModel, courseIdOf } from "./model";
 import { buildHubTermOrder } from "./profiles";
 import { CLOUD_METADATA_IP } from "./netpol";
 import { readPythonFile } from "./python-files";
+import { EXAM_AUTHENTICATOR, addExamHubValues, examHubAccepting } from "./exam";
 import { sortKeys } from "./stable";
 
 export const CONFIG_D = "/usr/local/etc/jupyterhub/jupyterhub_config.d";
@@ -79,13 +80,17 @@ export function splitImage(ref: string): { name: string; tag: string } {
 /** The authenticator class a hub runs (`hub.config.JupyterHub.authenticator_class`). */
 export function hubAuthenticator(model: RenderModel, hub: Hub): string {
   if (hub.authenticatorClass) return hub.authenticatorClass;
-  if (hub.name !== "exam" && model.ldap) return "ldapauthenticator.LDAPAuthenticator";
+  // the exam hub's one-time passwords: it refuses everyone while no exam it holds is open (exam.ts)
+  if (hub.name === "exam") return EXAM_AUTHENTICATOR;
+  if (model.ldap) return "ldapauthenticator.LDAPAuthenticator";
   return FAIL_CLOSED_AUTHENTICATOR;
 }
 
 /** Whether a hub refuses every sign-in (the cluster page says so). */
 export function hubRefusesSignIn(model: RenderModel, hub: Hub): boolean {
-  return hubAuthenticator(model, hub) === FAIL_CLOSED_AUTHENTICATOR;
+  const authenticator = hubAuthenticator(model, hub);
+  if (authenticator === EXAM_AUTHENTICATOR) return !examHubAccepting(model);
+  return authenticator === FAIL_CLOSED_AUTHENTICATOR;
 }
 
 const NO_SIGN_IN_NOTICE =
@@ -210,6 +215,7 @@ export function renderHubValues(model: RenderModel, hub: Hub): HubValues {
     cull: { enabled: true, timeout: CULL_TIMEOUT_SECONDS, every: 600, users: false },
     ingress: { enabled: false },
   };
+  if (exam) addExamHubValues(values as Record<string, any>, model, HUB_CONFIG_DIR);
   return sortKeys(values);
 }
 

@@ -158,19 +158,23 @@ async def test_precedence_kubespawner_then_profile_then_choice(db, store_for):
 
 async def test_exam_profile_is_the_only_one_and_pins_exam_nodes(db, store_for):
     store, _ = store_for("exam")
-    spawner = make_spawner(db, "alice", store)
+    spawner = make_spawner(db, "mathe1-max.mustermann", store)
     profiles = await spawner.profile_list(spawner)
     assert [x["slug"] for x in profiles] == ["mathe1+student"]
+    assert list(profiles[0]["profile_options"]["term"]["choices"]) == ["mathe1+student+mathe1-WS25+PZ1"]
     await spawn_settings(spawner, {"profile": ["mathe1+student"]})
     pod = await manifest(spawner)
     c = pod["spec"]["containers"][0]
     assert c["resources"]["requests"] == c["resources"]["limits"]  # guaranteed QoS in exams
     assert node_purpose(pod) == ["exam"]
     mounts = {m["mountPath"]: m["subPath"] for m in c["volumeMounts"]}
-    assert mounts["/home/jovyan"] == "homes/exam/WS25-PZ1/mathe1-alice/home"
+    assert mounts["/home/jovyan"] == "homes/exam/WS25-PZ1/mathe1-max.mustermann/home"
     # the other course cannot be chosen through the API either
     with pytest.raises((HTTPError, ValueError)):
         await spawn_settings(spawner, {"profile": ["prog+student"]})
+    # a roster login is no exam account: nothing to spawn
+    roster = make_spawner(db, "alice", store)
+    assert await roster.profile_list(roster) == []
 
 
 async def test_pre_spawn_hook_refuses_a_course_the_user_is_not_in(db, store_for):
@@ -243,7 +247,7 @@ async def test_chart_volumes_are_kept_beside_the_profile_mounts(db, store_for):
             "volume_mounts": {"0-files": {"name": "files", "mountPath": "/etc/jupyter/x.json", "subPath": "x"}},
         }
     }
-    spawner = make_spawner(db, "alice", store, chart)
+    spawner = make_spawner(db, "prog-bob", store, chart)
     await spawn_settings(spawner, {})
     pod = await manifest(spawner)
     names = {v["name"] for v in pod["spec"]["volumes"]}

@@ -49,11 +49,11 @@ async def test_unknown_user_gets_no_profiles(store_for):
 
 async def test_exam_mode_offers_exactly_one_course(store_for):
     store, _ = store_for("exam")
-    entries, exam = await store.entries_for("alice")
+    entries, exam = await store.entries_for("mathe1-max.mustermann")
     assert exam is True
-    profiles = p.build_profile_list(entries, "alice", exam=True)
+    profiles = p.build_profile_list(entries, "mathe1-max.mustermann", exam=True)
     assert len(profiles) == 1
-    assert list(profiles[0]["profile_options"]["term"]["choices"]) == ["mathe1+student+mathe1-WS25"]
+    assert list(profiles[0]["profile_options"]["term"]["choices"]) == ["mathe1+student+mathe1-WS25+PZ1"]
     affinity = profiles[0]["kubespawner_override"]["node_affinity_required"]
     assert affinity[0]["matchExpressions"][0] == {
         "key": "hub.jupyter.org/node-purpose",
@@ -62,8 +62,8 @@ async def test_exam_mode_offers_exactly_one_course(store_for):
     }
     # even when a shard lists several entries, exam mode keeps one
     assembly = [dict(entries[0], key="x+student+x-WS25", slug="x+student", order=-1), entries[0]]
-    assert len(p.build_profile_list(assembly, "alice", exam=True)) == 1
-    assert len(p.build_profile_list(assembly, "alice", exam=False)) == 2
+    assert len(p.build_profile_list(assembly, "mathe1-max.mustermann", exam=True)) == 1
+    assert len(p.build_profile_list(assembly, "mathe1-max.mustermann", exam=False)) == 2
 
 
 async def test_volume_mounts_are_templated_with_the_raw_username(store_for):

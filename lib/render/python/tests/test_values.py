@@ -56,6 +56,8 @@ def test_exam_values_lock_singleuser_pods_down():
     # the chart's own singleuser policy would let pods reach the proxy: the portal's is the only one
     assert v["singleuser"]["networkPolicy"] == {"enabled": False}
     assert "LDAPAuthenticator" not in v["hub"]["config"]
-    assert v["hub"]["config"]["JupyterHub"]["authenticator_class"] == "e2x_portal_auth.FailClosedAuthenticator"
+    # one-time passwords from the portal's Secret, refusing everyone while no exam is open
+    assert v["hub"]["config"]["JupyterHub"]["authenticator_class"] == "e2x_portal_exam.ExamPasswordAuthenticator"
+    assert v["hub"]["config"]["ExamPasswordAuthenticator"]["secret_name"] == "e2x-exam-passwords"
     assert v["cull"]["timeout"] == 7200
     assert v["custom"]["e2xPortal"]["examRooms"] == ["192.0.2.0/24", "198.51.100.0/25"]

@@ -9,11 +9,20 @@ export function HubAccess({ notes }: { notes: HubAccessNote[] }) {
       <ul className="space-y-1.5">
         {notes.map((n) => (
           <li key={n.hub} className="flex items-start gap-2">
-            {n.signIn === "closed" ? <ShieldAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden /> : <Lock className="mt-0.5 size-4 shrink-0 text-slate-400" aria-hidden />}
+            {n.signIn === "closed" || (n.signIn === "exam" && !(n.exams ?? []).some((e) => e.status === "open")) ? <ShieldAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden /> : <Lock className="mt-0.5 size-4 shrink-0 text-slate-400" aria-hidden />}
             <span>
               <span className="font-medium text-slate-800">{HUB_LABELS[n.hub]}:</span>{" "}
               {n.signIn === "closed" ? (
                 <span className="text-amber-800">refuses every sign-in (no exam sign-in is set up yet); nobody can log in, whatever name and password.</span>
+              ) : n.signIn === "exam" ? (
+                (() => {
+                  const open = (n.exams ?? []).filter((e) => e.status === "open");
+                  return open.length ? (
+                    <>one-time passwords of {open.map((e) => `“${e.title}” (${e.period}, ${e.accounts} accounts)`).join(", ")}, each inside its window, once, from its room.</>
+                  ) : (
+                    <span className="text-amber-800">one-time passwords, but no exam is open: it refuses every sign-in.{n.exams?.length ? ` Scheduled or closed: ${n.exams.map((e) => `“${e.title}” (${e.status})`).join(", ")}.` : ""}</span>
+                  );
+                })()
               ) : n.signIn === "ldap" ? (
                 "LDAP sign-in, for rostered students and staff and the hub admins only."
               ) : (

@@ -84,11 +84,8 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
         </fieldset>
 
         <div className="grid gap-4 sm:grid-cols-3">
-          <Field label="Exam source networks (CIDR, one per line)" name="examCidrs" error={err("examCidrs")} hint="Pool rooms, laptop pool, staff VPN. The load balancer and the exam hub admit only these. Empty: the exam hub admits no one." className="sm:col-span-2">
+          <Field label="Exam source networks (CIDR, one per line)" name="examCidrs" error={err("examCidrs")} hint="Pool rooms, laptop pool, staff VPN. The load balancer and the exam hub admit only these; each exam admits a student only from their own room's networks. Empty: the exam hub admits no one." className="sm:col-span-2">
             <Textarea name="examCidrs" rows={3} defaultValue={v("examCidrs")} error={err("examCidrs")} spellCheck={false} className="font-mono" />
-          </Field>
-          <Field label="Exam period" name="examPeriod" error={err("examPeriod")} hint="Part of exam home paths, e.g. PZ1">
-            <Input name="examPeriod" defaultValue={v("examPeriod")} error={err("examPeriod")} spellCheck={false} />
           </Field>
         </div>
 

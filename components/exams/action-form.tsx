@@ -3,7 +3,7 @@ import { useActionState, type ReactNode } from "react";
 import { FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 
-export type Action = (prev: ActionState<never>, form: FormData) => Promise<ActionState<never>>;
+export type Action<T = never> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 
 /**
  * A form bound to one server action; children get the last state to show field errors and the

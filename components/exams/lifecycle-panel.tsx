@@ -7,7 +7,9 @@ import { ConfirmButton } from "@/components/ui/confirm";
 import { Field, FormMessage, Input } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
+import type { ExamPushPreviewView } from "@/lib/deployment/exam-views";
 import { ActionForm, shown, type Action } from "./action-form";
+import { HubStepButton } from "./hub-step";
 
 export interface StepView {
   name: string;
@@ -18,40 +20,35 @@ export interface StepView {
   effects: string[];
 }
 
-/** Lifecycle buttons: each shows what it changes on the exam hub and asks before it happens. */
-export function LifecyclePanel({ examId, revision, steps, plan, run }: { examId: number; revision: number; steps: StepView[]; plan: Action; run: Action }) {
-  // one state per action, kept here: the step's own form goes away once the step is done
-  const [planState, planAction] = useActionState(plan, idleState as ActionState<never>);
-  const [runState, runAction] = useActionState(run, idleState as ActionState<never>);
+/**
+ * Lifecycle buttons: each shows what it changes on the exam hub (the dry run of its push) and
+ * asks before it happens; the hub gets the data first, then the step is recorded.
+ */
+export function LifecyclePanel({ examId, revision, steps, plan, run, preview }: { examId: number; revision: number; steps: StepView[]; plan: Action; run: Action; preview: Action<ExamPushPreviewView> }) {
+  // one state per action, kept here: the step's own button goes away once the step is done
+  const [planState, planAction, planPending] = useActionState(plan, idleState as ActionState<never>);
+  const [runState, runAction, runPending] = useActionState(run, idleState as ActionState<never>);
   return (
     <div className="space-y-3">
       <FormMessage state={planState} />
       <FormMessage state={runState} />
       {steps.length === 0 && <p className="text-sm text-slate-500">No further step: the archive keeps every record, read-only.</p>}
       {steps.map((s) => (
-        <form key={s.name} action={s.kind === "plan" ? planAction : runAction} id={`step-${s.name}`} className="flex flex-wrap items-start gap-3">
-          <input type="hidden" name="examId" value={examId} />
-          <input type="hidden" name="transition" value={s.name} />
-          <input type="hidden" name="revision" value={revision} />
-          <ConfirmButton
+        <div key={s.name} id={`step-${s.name}`} className="flex flex-wrap items-start gap-3">
+          <HubStepButton
             variant={s.tone}
             disabled={s.problems.length > 0}
             title={`${s.label}?`}
-            body={
-              <div className="space-y-2">
-                <p className="font-medium text-slate-800">On the exam hub this step:</p>
-                <ul className="list-disc space-y-1 pl-5">
-                  {s.effects.map((e) => (
-                    <li key={e}>{e}</li>
-                  ))}
-                </ul>
-              </div>
-            }
             confirmLabel={s.label}
-            form={`step-${s.name}`}
+            effects={s.effects}
+            fields={{ examId, step: s.name, transition: s.name, revision }}
+            preview={preview}
+            formAction={s.kind === "plan" ? planAction : runAction}
+            pending={s.kind === "plan" ? planPending : runPending}
+            testId={`hub-step-${s.name}`}
           >
             {s.label}
-          </ConfirmButton>
+          </HubStepButton>
           {s.problems.length > 0 && (
             <ul className="text-sm text-amber-800" data-testid={`problems-${s.name}`}>
               {s.problems.map((p) => (
@@ -59,7 +56,7 @@ export function LifecyclePanel({ examId, revision, steps, plan, run }: { examId:
               ))}
             </ul>
           )}
-        </form>
+        </div>
       ))}
     </div>
   );

@@ -66,7 +66,11 @@ export function SheetsPanel({
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
-      setResult({ ok: true, text: `Saved ${name}: ${res.headers.get("x-sheets")} sheet${res.headers.get("x-sheets") === "1" ? "" : "s"}, passwords version ${res.headers.get("x-passwords-version")}. Earlier passwords of these participants no longer work.` });
+      const hub = res.headers.get("x-exam-hub");
+      setResult({
+        ok: true,
+        text: `Saved ${name}: ${res.headers.get("x-sheets")} sheet${res.headers.get("x-sheets") === "1" ? "" : "s"}, passwords version ${res.headers.get("x-passwords-version")}. Earlier passwords of these participants no longer work${hub ? `. ${decodeURIComponent(hub)}` : " (the exam hub gets the new ones when the exam opens)."}`,
+      });
       router.refresh();
     } catch {
       setResult({ ok: false, text: "The portal could not be reached; no password was changed." });
@@ -127,7 +131,7 @@ export function SheetsPanel({
           </h2>
           <p className="mt-2 text-sm text-slate-600">
             {pending?.scope === "reissue"
-              ? "A new one-time password is printed on one slip; the old one stops working (on the exam hub with its next push)."
+              ? "A new one-time password is printed on one slip; the old one stops working. While the exam is open the exam hub gets the new one first (within seconds): no slip is printed if the hub cannot be reached."
               : "Every sheet gets a new one-time password. Passwords printed earlier for these participants stop working. The passwords exist only in this PDF: keep it safe and print it right away."}
           </p>
         </div>

@@ -82,7 +82,12 @@ interface ActionSpec<S extends z.ZodType, P, R> {
   /** Async work before the transaction (hashing, reading files); must not write. */
   prepare?: (input: z.infer<S>, principal: Principal) => Promise<P>;
   /** The change itself: synchronous, inside one transaction with its audit entries. */
-  run: (input: z.infer<S>, ctx: ActionContext, prepared: P) => { message: string; data?: R };
+  run?: (input: z.infer<S>, ctx: ActionContext, prepared: P) => { message: string; data?: R };
+  /**
+   * Instead of `run`, for a change that must reach the cluster before it is recorded (an exam
+   * step): async, it commits its own transaction with its audit entries.
+   */
+  execute?: (input: z.infer<S>, principal: Principal) => Promise<{ message: string; data?: R }>;
   /** Paths to revalidate after a successful change. */
   revalidate?: (input: z.infer<S>, data: R | undefined) => string[];
   /**
@@ -134,10 +139,13 @@ export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(
     try {
       const prepared = (spec.prepare ? await spec.prepare(input, principal) : undefined) as P;
       const db = getDb();
-      const result = db.transaction((tx) => {
-        const audit = (entry: AuditEntry) => writeAudit(tx, { id: principal.id, username: principal.username }, entry);
-        return spec.run(input, { tx, principal, audit }, prepared);
-      });
+      const run = spec.run;
+      const result = spec.execute
+        ? await spec.execute(input, principal)
+        : db.transaction((tx) => {
+            const audit = (entry: AuditEntry) => writeAudit(tx, { id: principal.id, username: principal.username }, entry);
+            return run!(input, { tx, principal, audit }, prepared);
+          });
       if (spec.revalidate) {
         const { revalidatePath } = await import("next/cache");
         for (const p of spec.revalidate(input, result.data)) revalidatePath(p);

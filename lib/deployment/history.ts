@@ -7,6 +7,7 @@ import type { Actor, AuditEntry } from "@/lib/audit/audit";
 import { refKey, type ApplyItem, type PlanItem, type PushPlan, type PushResult } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { pushes, pushObjects, type PushPlanCounts } from "@/lib/db/schema";
+import { notePushedExams } from "@/lib/exams/hub-data";
 import { rememberApplied } from "./applied";
 import { explainClusterError } from "./errors";
 import type { PlanView, PushOutcomeView, PushResultItemView } from "./views";
@@ -126,6 +127,9 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
   for (const [key, it] of planByKey) if (!seen.has(key)) push(it.ref, it, undefined);
   for (let i = 0; i < rows.length; i += 500) tx.insert(pushObjects).values(rows.slice(i, i + 500)).run();
   if (ex.result) rememberApplied(tx, row.id, ex.result);
+  // the exams the exam hub got with this push, at which revision (renderSummaryOf)
+  const pushedExams = ex.renderSummary.exams as { id: number; revision: number }[] | undefined;
+  if (ok && pushedExams) notePushedExams(tx, pushedExams, row.id, ex.finishedAt);
 
   const s = ex.plan?.summary ?? EMPTY_COUNTS;
   audit({

@@ -2,7 +2,7 @@
  * Who can sign in to each hub, as the rendered values decide it: for the cluster page.
  * Plain data: the shape lives in views.ts.
  */
-import { FAIL_CLOSED_AUTHENTICATOR, HUB_NAMES } from "@/lib/render";
+import { EXAM_AUTHENTICATOR, FAIL_CLOSED_AUTHENTICATOR, HUB_NAMES } from "@/lib/render";
 import type { PortalRender } from "./model";
 import type { HubAccessNote } from "./views";
 
@@ -14,9 +14,11 @@ export function hubAccessNotes(r: PortalRender): HubAccessNote[] {
     const v = r.render.values[hub] as { hub?: { config?: { JupyterHub?: { authenticator_class?: string }; Authenticator?: { admin_users?: string[] } } }; custom?: { e2xPortal?: { examRooms?: string[] } } } | undefined;
     if (!v) continue;
     const authenticator = v.hub?.config?.JupyterHub?.authenticator_class ?? FAIL_CLOSED_AUTHENTICATOR;
+    const exam = authenticator === EXAM_AUTHENTICATOR;
     out.push({
       hub,
-      signIn: authenticator === FAIL_CLOSED_AUTHENTICATOR ? "closed" : authenticator.startsWith("ldapauthenticator.") ? "ldap" : "custom",
+      signIn: authenticator === FAIL_CLOSED_AUTHENTICATOR ? "closed" : exam ? "exam" : authenticator.startsWith("ldapauthenticator.") ? "ldap" : "custom",
+      ...(exam ? { exams: (r.model.exams ?? []).map((e) => ({ title: e.title, period: e.period, status: e.status, accounts: e.accounts.length })) } : {}),
       authenticator,
       rooms: v.custom?.e2xPortal?.examRooms,
       admins: v.hub?.config?.Authenticator?.admin_users?.length ?? 0,

@@ -41,10 +41,12 @@ describe("buildPortalModel", () => {
     expect(model.terms.every((x) => x.volumeMounts === undefined)).toBe(true);
 
     const r = renderAll(model);
-    // demo students in two exam courses at once: exam mode offers one (the renderer says which)
-    expect(r.stats.warnings.every((w) => w.startsWith("exam hub:"))).toBe(true);
+    expect(r.stats.warnings).toEqual([]);
     expect(r.stats.profiles.assignment?.users).toBe(232); // 230 distinct students + irene + gustav
-    expect(r.stats.profiles.exam?.users).toBe(132); // the disjoint students of mathe1-SS26 and datasci-WS25 + irene + gustav
+    // the exam hub offers profiles to exam accounts only: the demo has no exam on the hub yet
+    expect(model.exams).toEqual([]);
+    expect(r.stats.profiles.exam?.users).toBe(0);
+    expect(r.stats.examPasswords).toMatchObject({ exams: 0, accounts: 0 });
     expect(r.stats.profiles.grading?.users).toBe(2); // irene and gustav
     expect(r.objects.every((o) => o.metadata.labels?.["app.kubernetes.io/managed-by"] === "e2x-portal")).toBe(true);
     expect(r.valuesYaml.assignment).toContain("e2x-ldap");

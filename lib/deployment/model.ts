@@ -4,7 +4,8 @@
  * Every non-archived term of every non-archived course is offered on its hubs. Students are
  * memberships with role student; term staff instructor -> instructor, grader -> grader;
  * supervisors get no profile (they watch exams, they do not spawn servers). Deactivated staff
- * accounts get no profile either.
+ * accounts get no profile either. The exam hub's profiles and passwords come from the exams it
+ * holds (scheduled, open, closed: lib/exams/hub-data.ts), not from the rosters.
  */
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { defaultMounts } from "@/lib/courses/schemas";
@@ -18,6 +19,7 @@ import {
   type RenderResult,
   type VolumeMountSpecInput,
 } from "@/lib/render";
+import { hubExams } from "@/lib/exams/hub-data";
 import { normalizeUsername } from "@/lib/identity/username";
 import { HUBS, PROFILE_ROLES, STAFF_PROFILE_ROLES } from "@/lib/constants";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
@@ -220,7 +222,9 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
       };
     }),
     memberships,
-    exam: { period: settings.exam.period, sourceCidrs: settings.exam.sourceCidrs },
+    exam: { sourceCidrs: settings.exam.sourceCidrs },
+    // the exams the exam hub holds: its profiles and its password Secret
+    exams: hubExams(db),
     nfs: { server: settings.nfs.server, basePath: settings.nfs.basePath },
     ...(settings.ldap.enabled
       ? {

@@ -18,6 +18,7 @@ import { loadLastApplied } from "./applied";
 import { errorInfoOf, explainClusterError } from "./errors";
 import { recordPush, type ExecutedPush, type PushRequest } from "./history";
 import { previewMountChanges } from "./mount-changes";
+import { releasePush, tryAcquirePush } from "./push-lock";
 import { hubNamespaces, renderPortal, type PortalRender } from "./model";
 import { outcomeOf } from "./history";
 import { planFingerprint, planView, type PlanView, type PushStreamLine } from "./views";
@@ -101,12 +102,7 @@ export async function previewPush(db: DbOrTx, ctx: PushContext = {}): Promise<Pr
 
 // ---- pushes -------------------------------------------------------------------------------
 
-const lockHolder = globalThis as unknown as { __e2xPushRunning?: boolean };
-
-/** True while a push runs in this process. */
-export function pushRunning(): boolean {
-  return !!lockHolder.__e2xPushRunning;
-}
+export { pushRunning } from "./push-lock";
 
 export class PushBusyError extends Error {
   constructor() {
@@ -114,12 +110,14 @@ export class PushBusyError extends Error {
   }
 }
 
-function renderSummaryOf(r: PortalRender): Record<string, unknown> {
+export function renderSummaryOf(r: PortalRender): Record<string, unknown> {
   const hubs: Record<string, unknown> = {};
   for (const [hub, s] of Object.entries(r.render.stats.profiles)) {
     if (s) hubs[hub] = { users: s.users, profiles: s.profiles, configMaps: s.configMaps, maxBytes: s.maxBytes };
   }
-  return { objects: r.render.stats.objects, counts: r.counts, hubs };
+  // the exams the exam hub got with this push, at which revision (exams.hub_revision after it)
+  const exams = (r.model.exams ?? []).map((e) => ({ id: e.id, revision: e.revision }));
+  return { objects: r.render.stats.objects, counts: r.counts, hubs, exams };
 }
 
 /**
@@ -127,8 +125,7 @@ function renderSummaryOf(r: PortalRender): Record<string, unknown> {
  * outcome says what happened. Throws PushBusyError when another push runs in this process.
  */
 export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushContext = {}): Promise<ExecutedPush> {
-  if (lockHolder.__e2xPushRunning) throw new PushBusyError();
-  lockHolder.__e2xPushRunning = true;
+  if (!tryAcquirePush()) throw new PushBusyError();
   const startedAt = new Date();
   let target: PushTarget | undefined = ctx.target;
   let renderSummary: Record<string, unknown> = {};
@@ -184,7 +181,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
       return finish({ plan: redactPlan(plan), error: explainClusterError(errorInfoOf(e)) });
     }
   } finally {
-    lockHolder.__e2xPushRunning = false;
+    releasePush();
     if (!ctx.target) closeTarget(target);
   }
 }

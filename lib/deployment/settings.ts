@@ -63,7 +63,8 @@ export const deploymentSettingsSchema = z.object({
   }),
   exam: z.object({
     sourceCidrs: z.array(cidr).max(100, "At most 100 networks."),
-    period: z.string().trim().regex(/^[A-Za-z0-9_-]{1,20}$/, "Letters, digits, '-' and '_', such as PZ1."),
+    /** No longer used: each exam has its own period (kept so that stored settings still read). */
+    period: z.string().trim().regex(/^[A-Za-z0-9_-]{1,20}$/, "Letters, digits, '-' and '_', such as PZ1.").default("PZ1"),
   }),
   /** The network in front of the hubs (E2x: a load-balancer VM with HAProxy before the NodePorts). */
   network: z
@@ -222,7 +223,6 @@ export function settingsToForm(s: DeploymentSettings): Record<string, string> {
   out.ldapRefName = s.ldap.bindPasswordSecret;
   out.ldapRefKey = s.ldap.bindPasswordKey;
   out.examCidrs = s.exam.sourceCidrs.join("\n");
-  out.examPeriod = s.exam.period;
   out.serviceType = s.network.serviceType;
   out.trustedProxies = s.network.trustedProxies.join("\n");
   out.nodeAddresses = s.network.nodeAddresses.join("\n");
@@ -241,7 +241,6 @@ const FORM_PATH: Record<string, string> = {
   "ldap.searchFilter": "ldapSearchFilter",
   "ldap.bindPasswordSecret": "ldapRefName",
   "ldap.bindPasswordKey": "ldapRefKey",
-  "exam.period": "examPeriod",
   "network.serviceType": "serviceType",
   "network.trustedProxies": "trustedProxies",
   "network.nodeAddresses": "nodeAddresses",
@@ -292,7 +291,7 @@ export function parseSettingsForm(form: Record<string, unknown>):
       bindPasswordSecret: str("ldapRefName"),
       bindPasswordKey: str("ldapRefKey"),
     },
-    exam: { sourceCidrs: splitList(str("examCidrs")), period: str("examPeriod") },
+    exam: { sourceCidrs: splitList(str("examCidrs")), period: "PZ1" },
     network: {
       serviceType: str("serviceType") || "NodePort",
       trustedProxies: splitList(str("trustedProxies")),

@@ -161,8 +161,13 @@ export interface TargetView {
 /** Who may sign in to a hub, as the rendered values decide it. */
 export interface HubAccessNote {
   hub: HubName;
-  /** "ldap", "closed" (refuses every sign-in) or "custom" (a class set in the render model). */
-  signIn: "ldap" | "closed" | "custom";
+  /**
+   * "ldap", "closed" (refuses every sign-in), "exam" (one-time passwords of the open exams; every
+   * sign-in refused while none is open) or "custom" (a class set in the render model).
+   */
+  signIn: "ldap" | "closed" | "exam" | "custom";
+  /** Exam hub: the exams it holds and which are open (accept sign-ins). */
+  exams?: { title: string; period: string; status: string; accounts: number }[];
   authenticator: string;
   /** Exam hub: the room networks it admits sign-ins from (empty: none). */
   rooms?: string[];

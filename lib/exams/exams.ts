@@ -7,7 +7,8 @@
  *                     rosterCandidates, roomConflicts, sheetRows
  * Exports (changes):  createExam, updateExam, deleteExam, saveRoom, deleteRoom, addParticipants,
  *                     removeParticipants, addBackups, setExtraTime, setSeat, autoSeatExam,
- *                     clearSeating, addSupervisor, removeSupervisor, transitionExam, storePasswords
+ *                     clearSeating, addSupervisor, removeSupervisor, transitionExam, storePasswords,
+ *                     unlockParticipant
  */
 import { and, asc, count, eq, inArray, isNotNull, max, ne, notInArray, sql } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
@@ -202,7 +203,7 @@ export function examSnapshot(db: DbOrTx, examId: number): ExamSnapshot | null {
   const d = getExam(db, examId);
   if (!d) return null;
   const participants = db
-    .select({ id: examParticipants.id, kind: examParticipants.kind, username: examParticipants.username, roomId: examParticipants.roomId, seat: examParticipants.seat, extraMinutes: examParticipants.extraMinutes, passwordHash: examParticipants.passwordHash })
+    .select({ id: examParticipants.id, kind: examParticipants.kind, username: examParticipants.username, roomId: examParticipants.roomId, seat: examParticipants.seat, extraMinutes: examParticipants.extraMinutes, passwordHash: examParticipants.passwordHash, unlocks: examParticipants.unlocks })
     .from(examParticipants)
     .where(eq(examParticipants.examId, examId))
     .all();
@@ -214,7 +215,27 @@ export function examSnapshot(db: DbOrTx, examId: number): ExamSnapshot | null {
     participants,
     supervisors: d.supervisors.length,
     conflicts: roomConflicts(db, examId).map((c) => c.message),
+    loginConflicts: loginConflicts(db, examId),
   };
+}
+
+/**
+ * Other scheduled or open exams holding some of this exam's logins: the exam hub can hold a login
+ * in one exam at a time (two periods of a course share a student's login).
+ */
+export function loginConflicts(db: DbOrTx, examId: number): string[] {
+  const mine = db.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId));
+  const rows = db
+    .select({ id: exams.id, title: exams.title, period: exams.period, status: exams.status, n: count(), first: sql<string>`min(${examParticipants.username})` })
+    .from(examParticipants)
+    .innerJoin(exams, eq(exams.id, examParticipants.examId))
+    .where(and(ne(exams.id, examId), inArray(exams.status, ["scheduled", "open"]), inArray(examParticipants.username, mine)))
+    .groupBy(exams.id)
+    .orderBy(asc(exams.id))
+    .all();
+  return rows.map(
+    (r) => `${plural(r.n, "participant")} (such as ${r.first}) ${r.n === 1 ? "is" : "are"} also in “${r.title}” (${r.period}), which is ${r.status}: the exam hub holds a login in one exam at a time. Close that exam first, or remove ${r.n === 1 ? "that participant" : "them"} here.`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -245,6 +266,7 @@ const AREA_WORDS: Record<EditArea, string> = {
   seating: "the seating",
   extraTime: "extra time",
   passwords: "passwords",
+  unlock: "sign-in locks",
 };
 
 function requireEditable(exam: { status: ExamStatus }, area: EditArea) {
@@ -622,4 +644,20 @@ export function storePasswords(
     after: { participants: found.length, reissued, version, usernames: found.slice(0, 50).map((p) => p.username) },
   });
   return { version, count: found.length, reissued };
+}
+
+/**
+ * Lifts the exam hub's sign-in lock of one participant (after too many wrong passwords): raises
+ * the participant's unlock count, which the hub sees with the next push and lifts its lock.
+ */
+export function unlockParticipant(examId: number, participantId: number, expectedRevision: number | undefined, { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "unlock");
+  if (expectedRevision !== undefined && expectedRevision !== e.revision) throw new ActionError("The exam changed since you opened this page. Look at it again, then unlock.");
+  const p = loadParticipant(tx, examId, participantId);
+  if (!p.passwordHash) throw new ActionError(`${p.username} has no password yet: print a sheet instead.`);
+  tx.update(examParticipants).set({ unlocks: sql`${examParticipants.unlocks} + 1`, unlockedAt: new Date() }).where(eq(examParticipants.id, p.id)).run();
+  touch(tx, examId);
+  audit({ action: "exam.unlock", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Lifted the sign-in lock of ${p.username} in ${examLabel(e)}`, after: { username: p.username, unlocks: p.unlocks + 1 } });
+  return { username: p.username };
 }

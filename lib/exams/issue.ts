@@ -7,9 +7,10 @@
  * Exports: sheetExam, sheetRooms, issueSheets, documentPdf, sheetWarnings
  */
 import { writeAudit } from "@/lib/audit/audit";
-import { ActionError } from "@/lib/auth/guard-types";
+import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { Principal } from "@/lib/auth/capabilities";
 import type { Db, DbOrTx } from "@/lib/db/client";
+import { runExamPush, type ExamPushOptions } from "@/lib/deployment/exam-push";
 import { getSettings } from "@/lib/deployment/settings";
 import { getExam, sheetRows, storePasswords, type ExamDetail, type ParticipantView } from "./exams";
 import { unprintable } from "./fonts";
@@ -68,7 +69,12 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
   return out;
 }
 
-export async function issueSheets(db: Db, principal: Principal, examId: number, scope: SheetScope, expectedRevision?: number) {
+/**
+ * New passwords and their sheets. While the exam is open the exam hub gets the new hashes before
+ * they are stored (lib/deployment/exam-push.ts: if the hub cannot be reached, nothing changes and
+ * no sheet is made); before that, opening the exam pushes them.
+ */
+export async function issueSheets(db: Db, principal: Principal, examId: number, scope: SheetScope, expectedRevision?: number, push: ExamPushOptions = {}) {
   const d = getExam(db, examId);
   if (!d) throw new ActionError("This exam no longer exists.");
   if (!canEdit(d.exam.status, "passwords")) {
@@ -89,12 +95,21 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
   const pdf = await sheetsPdf(exam, sheetRooms(d, rows, shown), { attendance: scope.kind !== "reissue", printedBy: principal.displayName });
   shown.clear();
   const label = scope.kind === "all" ? "all rooms" : scope.kind === "room" ? `room ${d.rooms.find((r) => r.id === scope.roomId)!.name}` : rows[0].username;
-  const stored = db.transaction((tx) =>
-    storePasswords(examId, hashes, { kind: scope.kind, label, expectedRevision: d.exam.revision }, { tx, principal, audit: (e) => writeAudit(tx, { id: principal.id, username: principal.username }, e) }),
-  );
+  const store = (ctx: ActionContext) => storePasswords(examId, hashes, { kind: scope.kind, label, expectedRevision: d.exam.revision }, ctx);
+  let stored: ReturnType<typeof store>;
+  let hub: string | undefined;
+  if (d.exam.status === "open") {
+    // while the exam runs, the hub gets the new hashes first: a printed password always works,
+    // and the old one no longer does (within the hub's cache time)
+    const pushed = await runExamPush(db, principal, examId, store, push);
+    stored = pushed.value!;
+    hub = pushed.message;
+  } else {
+    stored = db.transaction((tx) => store({ tx, principal, audit: (e) => writeAudit(tx, { id: principal.id, username: principal.username }, e) }));
+  }
   const slug = `${d.course.code}-${d.term.term}-${d.exam.period}`;
   const filename = `${slug}-${scope.kind === "all" ? "sheets" : scope.kind === "room" ? `sheets-${label.replace(/^room /, "")}` : `reissue-${rows[0].username}`}.pdf`.replace(/[^A-Za-z0-9._-]+/g, "_");
-  return { pdf, filename, count: rows.length, version: stored.version, courseId: d.course.id };
+  return { pdf, filename, count: rows.length, version: stored.version, courseId: d.course.id, hub };
 }
 
 /** Attendance list or seating plan (no passwords), for all rooms or one. */

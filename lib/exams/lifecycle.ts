@@ -42,6 +42,7 @@ export const EDITABLE = {
   seating: ["draft", "scheduled", "open"],
   extraTime: ["draft", "scheduled", "open"],
   passwords: ["scheduled", "open"],
+  unlock: ["scheduled", "open"],
 } as const satisfies Record<string, readonly ExamStatus[]>;
 export type EditArea = keyof typeof EDITABLE;
 
@@ -72,10 +73,14 @@ export interface ExamSnapshot {
     seat: number | null;
     extraMinutes: number;
     passwordHash: string | null;
+    /** Sign-in locks a supervisor lifted (the hub lifts its lock when this rises). */
+    unlocks: number;
   }[];
   supervisors: number;
   /** Other exams in the same rooms at overlapping times, as messages. */
   conflicts: string[];
+  /** Other scheduled or open exams that hold some of the same logins, as messages. */
+  loginConflicts?: string[];
 }
 
 export interface Problem {
@@ -103,6 +108,7 @@ export function readiness(s: ExamSnapshot, now = new Date()): Problem[] {
   const unseated = s.participants.filter((p) => p.roomId === null || p.seat === null).length;
   if (unseated > 0) out.push({ area: "seating", message: `${plural(unseated, "participant has", "participants have")} no seat yet.` });
   for (const c of s.conflicts) out.push({ area: "rooms", message: c });
+  for (const c of s.loginConflicts ?? []) out.push({ area: "participants", message: c });
   if (s.supervisors === 0) out.push({ area: "supervisors", message: "No supervisor is assigned.", warning: true });
   if (s.exam.startsAt.getTime() < now.getTime() && s.exam.status === "draft") out.push({ area: "details", message: "The exam starts in the past.", warning: true });
   return out;
@@ -138,6 +144,8 @@ export interface ExamHubAccount {
   cidrs: string[];
   /** scrypt$N$r$p$salt$key (lib/exams/OTP.md). */
   passwordHash: string;
+  /** Unlocks so far: the hub lifts a sign-in lock when it sees this rise. */
+  unlocks: number;
 }
 
 export interface ExamHubData {
@@ -156,6 +164,8 @@ export interface ExamHubData {
   window: { startsAt: string; endsAt: string; graceMinutes: number };
   /** Every room network of the exam (pool rooms, laptop pool, staff VPN), sorted, unique. */
   networks: string[];
+  /** The rooms with their networks, in the exam's order. */
+  rooms: { name: string; cidrs: string[] }[];
   accounts: ExamHubAccount[];
   /** Participants left out because they have no password or no room yet. */
   withoutPassword: number;
@@ -194,6 +204,7 @@ export function examHubData(s: ExamSnapshot): ExamHubData | null {
         extraMinutes: p.extraMinutes,
         cidrs: [...room.cidrs],
         passwordHash: p.passwordHash,
+        unlocks: p.unlocks,
       });
     }
   }
@@ -210,6 +221,7 @@ export function examHubData(s: ExamSnapshot): ExamHubData | null {
     passwordsVersion: exam.passwordsVersion,
     window: { startsAt: exam.startsAt.toISOString(), endsAt: exam.endsAt.toISOString(), graceMinutes: exam.graceMinutes },
     networks,
+    rooms: s.rooms.map((r) => ({ name: r.name, cidrs: [...r.cidrs] })),
     accounts,
     withoutPassword,
     unseated,

@@ -1,8 +1,14 @@
 "use server";
+import { eq } from "drizzle-orm";
 import { z } from "zod";
-import { ActionError, defineAction } from "@/lib/auth/guard";
+import { writeAudit } from "@/lib/audit/audit";
+import type { Principal } from "@/lib/auth/capabilities";
+import { ActionError, defineAction, type ActionContext } from "@/lib/auth/guard";
 import { courseIdOfTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
+import { exams } from "@/lib/db/schema";
+import { previewExamPush, pushIfOpen, runExamPush } from "@/lib/deployment/exam-push";
+import type { ExamPushPreviewView } from "@/lib/deployment/exam-views";
 import {
   addBackups,
   addParticipants,
@@ -19,9 +25,10 @@ import {
   setExtraTime,
   setSeat,
   transitionExam,
+  unlockParticipant,
   updateExam,
 } from "@/lib/exams/exams";
-import { TRANSITIONS } from "@/lib/exams/lifecycle";
+import { TRANSITION_NAMES, TRANSITIONS, type TransitionName } from "@/lib/exams/lifecycle";
 import { addParticipantsInput, autoSeatInput, backupsInput, examInput, examUpdateInput, extraTimeInput, roomInput, seatInput, supervisorInput } from "@/lib/exams/schemas";
 
 const id = z.coerce.number().int().positive();
@@ -29,6 +36,20 @@ const id = z.coerce.number().int().positive();
 const scope = (i: { examId: number }) => examScope(getDb(), i.examId);
 const paths = (i: { examId: number }) => ["/exams", `/exams/${i.examId}`, `/exams/${i.examId}/rooms`, `/exams/${i.examId}/participants`, `/exams/${i.examId}/seating`, `/exams/${i.examId}/sheets`];
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/**
+ * An edit of what the exam hub gets: committed in one transaction with its audit entry; while
+ * the exam is open, the hub gets it right after (scheduled exams get it when they open).
+ */
+function commitThenPush<I extends { examId: number }>(change: (input: I, ctx: ActionContext) => string) {
+  return async (input: I, principal: Principal) => {
+    const db = getDb();
+    const message = db.transaction((tx) => change(input, { tx, principal, audit: (e) => writeAudit(tx, { id: principal.id, username: principal.username }, e) }));
+    const status = db.select({ status: exams.status }).from(exams).where(eq(exams.id, input.examId)).get()?.status ?? "draft";
+    const hub = await pushIfOpen(db, principal, input.examId, status);
+    return { message: hub ? `${message} ${hub}` : message };
+  };
+}
 
 export const createExamAction = defineAction({
   schema: examInput,
@@ -45,10 +66,10 @@ export const updateExamAction = defineAction({
   schema: examUpdateInput,
   capability: "exam.manage",
   scope,
-  run: ({ examId, ...input }, ctx) => {
+  execute: commitThenPush(({ examId, ...input }, ctx) => {
     updateExam(examId, input, ctx);
-    return { message: "Saved." };
-  },
+    return "Saved.";
+  }),
   revalidate: paths,
 });
 
@@ -124,10 +145,10 @@ export const setExtraTimeAction = defineAction({
   schema: extraTimeInput,
   capability: "exam.manage",
   scope,
-  run: ({ examId, participantId, extraMinutes }, ctx) => {
+  execute: commitThenPush(({ examId, participantId, extraMinutes }, ctx) => {
     const p = setExtraTime(examId, participantId, extraMinutes, ctx);
-    return { message: extraMinutes ? `${p.username}: ${extraMinutes} minutes extra.` : `${p.username}: no extra time.` };
-  },
+    return extraMinutes ? `${p.username}: ${extraMinutes} minutes extra.` : `${p.username}: no extra time.`;
+  }),
   revalidate: paths,
 });
 
@@ -135,10 +156,10 @@ export const setSeatAction = defineAction({
   schema: seatInput,
   capability: "exam.seat",
   scope,
-  run: ({ examId, participantId, roomId, seat }, ctx) => {
+  execute: commitThenPush(({ examId, participantId, roomId, seat }, ctx) => {
     const r = setSeat(examId, participantId, roomId, seat, ctx);
-    return { message: r.swappedWith ? `Seated; swapped with ${r.swappedWith}.` : r.unseated ? `Seated; ${r.unseated} has no seat now.` : seat === null ? "Removed from the seat." : "Seated." };
-  },
+    return r.swappedWith ? `Seated; swapped with ${r.swappedWith}.` : r.unseated ? `Seated; ${r.unseated} has no seat now.` : seat === null ? "Removed from the seat." : "Seated.";
+  }),
   revalidate: paths,
 });
 
@@ -146,10 +167,10 @@ export const autoSeatAction = defineAction({
   schema: autoSeatInput,
   capability: "exam.seat",
   scope,
-  run: ({ examId, order }, ctx) => {
+  execute: commitThenPush(({ examId, order }, ctx) => {
     const r = autoSeatExam(examId, order, ctx);
-    return { message: `Seated ${plural(r.seated, "participant")} ${order === "random" ? "in random order" : "alphabetically"} in ${plural(r.rooms, "room")}.` };
-  },
+    return `Seated ${plural(r.seated, "participant")} ${order === "random" ? "in random order" : "alphabetically"} in ${plural(r.rooms, "room")}.`;
+  }),
   revalidate: paths,
 });
 
@@ -157,10 +178,10 @@ export const clearSeatingAction = defineAction({
   schema: z.object({ examId: id }),
   capability: "exam.seat",
   scope,
-  run: ({ examId }, ctx) => {
+  execute: commitThenPush(({ examId }, ctx) => {
     clearSeating(examId, ctx);
-    return { message: "Cleared the seating." };
-  },
+    return "Cleared the seating.";
+  }),
   revalidate: paths,
 });
 
@@ -187,28 +208,77 @@ export const removeSupervisorAction = defineAction({
 });
 
 const revision = z.coerce.number().int().nonnegative();
+const fingerprint = z.string().regex(/^[0-9a-f]{32}$/, "Look at the preview first.");
+
+/** A lifecycle step: the exam hub gets its data first, then the step is recorded. */
+async function runStep(examId: number, transition: TransitionName, revision: number, fp: string, principal: Principal) {
+  if (!TRANSITIONS[transition]) throw new ActionError("Unknown step.");
+  const r = await runExamPush(getDb(), principal, examId, (ctx) => transitionExam(examId, transition, revision, ctx), { expectedFingerprint: fp });
+  return { message: `The exam is ${r.value} now. ${r.message}` };
+}
 
 /** Schedule, back to draft, archive: the exam's organisers. */
 export const planExamAction = defineAction({
-  schema: z.object({ examId: id, transition: z.enum(["schedule", "unschedule", "archive"]), revision }),
+  schema: z.object({ examId: id, transition: z.enum(["schedule", "unschedule", "archive"]), revision, fingerprint }),
   capability: "exam.manage",
   scope,
-  run: ({ examId, transition, revision }, ctx) => {
-    const to = transitionExam(examId, transition, revision, ctx);
-    return { message: `The exam is ${to} now.` };
-  },
+  execute: ({ examId, transition, revision, fingerprint }, principal) => runStep(examId, transition, revision, fingerprint, principal),
   revalidate: paths,
 });
 
 /** Open, close, reopen: the supervisors in the room, too. */
 export const runExamAction = defineAction({
-  schema: z.object({ examId: id, transition: z.enum(["open", "close", "reopen"]), revision }),
+  schema: z.object({ examId: id, transition: z.enum(["open", "close", "reopen"]), revision, fingerprint }),
   capability: "exam.run",
   scope,
-  run: ({ examId, transition, revision }, ctx) => {
-    if (!TRANSITIONS[transition]) throw new ActionError("Unknown step.");
-    const to = transitionExam(examId, transition, revision, ctx);
-    return { message: `The exam is ${to} now.` };
+  execute: ({ examId, transition, revision, fingerprint }, principal) => runStep(examId, transition, revision, fingerprint, principal),
+  revalidate: paths,
+});
+
+const hubStep = z.discriminatedUnion("step", [
+  z.object({ step: z.enum(TRANSITION_NAMES as [TransitionName, ...TransitionName[]]), examId: id, revision }),
+  z.object({ step: z.literal("sync"), examId: id, revision: revision.optional() }),
+  z.object({ step: z.literal("unlock"), examId: id, revision, participantId: id }),
+]);
+
+/**
+ * What a step would change on the exam hub: the dry run of its push (the step itself is made in
+ * a transaction that is rolled back). Writes nothing, so seeing the exam is enough.
+ */
+export const previewExamStepAction = defineAction({
+  schema: hubStep,
+  capability: "exam.view",
+  scope,
+  prepare: async (input, principal): Promise<ExamPushPreviewView> => {
+    const db = getDb();
+    const change: ((ctx: ActionContext) => unknown) | undefined =
+      input.step === "sync"
+        ? undefined
+        : input.step === "unlock"
+          ? (ctx: ActionContext) => unlockParticipant(input.examId, input.participantId, input.revision, ctx)
+          : (ctx: ActionContext) => transitionExam(input.examId, input.step as TransitionName, input.revision, ctx);
+    return previewExamPush(db, principal, input.examId, change);
+  },
+  run: (_input, _ctx, preview): { message: string; data: ExamPushPreviewView } => ({ message: preview.ok ? "Preview ready: nothing has been written yet." : preview.error, data: preview }),
+});
+
+/** Pushes the exam hub's current data (changes made since its last push). */
+export const pushExamAction = defineAction({
+  schema: z.object({ examId: id, fingerprint }),
+  capability: "exam.run",
+  scope,
+  execute: async ({ examId, fingerprint }, principal) => ({ message: (await runExamPush(getDb(), principal, examId, undefined, { expectedFingerprint: fingerprint })).message }),
+  revalidate: paths,
+});
+
+/** Lifts a participant's sign-in lock on the exam hub (after five wrong passwords). */
+export const unlockParticipantAction = defineAction({
+  schema: z.object({ examId: id, participantId: id, revision, fingerprint }),
+  capability: "exam.run",
+  scope,
+  execute: async ({ examId, participantId, revision, fingerprint }, principal) => {
+    const r = await runExamPush(getDb(), principal, examId, (ctx) => unlockParticipant(examId, participantId, revision, ctx), { expectedFingerprint: fingerprint });
+    return { message: `${r.value!.username} may sign in again. ${r.message}` };
   },
   revalidate: paths,
 });

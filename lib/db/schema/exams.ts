@@ -4,10 +4,12 @@
  *
  * Tables
  *   exams              one exam window of a term: title, period (PZ1 ...), start/end instants,
- *                      grace, sheet language, lifecycle status, passwords version
+ *                      grace, sheet language, lifecycle status, passwords version, what the exam
+ *                      hub last got (revision, time, push)
  *   exam_rooms         rooms (and networks) of an exam: seats, blocked seats, source CIDRs
  *   exam_participants  who sits the exam: roster students (snapshot of the names, the roster row
- *                      may go) and backup accounts; room, seat, extra time, password hash
+ *                      may go) and backup accounts; room, seat, extra time, password hash,
+ *                      unlock count
  *   exam_supervisors   staff accounts who supervise one exam (and see only their exams)
  *
  * Times are epoch milliseconds. Password hashes are `scrypt$N$r$p$salt$hash` (lib/exams/OTP.md);
@@ -51,6 +53,10 @@ export const exams = sqliteTable(
     createdBy: integer("created_by").references(() => users.id, { onDelete: "set null" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
+    /** The revision the exam hub last got (its data pushed), when, and by which push; null: never. */
+    hubRevision: integer("hub_revision"),
+    hubPushedAt: integer("hub_pushed_at", { mode: "timestamp_ms" }),
+    hubPushId: integer("hub_push_id"),
     /** When the exam entered each lifecycle state (last time). */
     scheduledAt: integer("scheduled_at", { mode: "timestamp_ms" }),
     openedAt: integer("opened_at", { mode: "timestamp_ms" }),
@@ -108,6 +114,9 @@ export const examParticipants = sqliteTable(
     passwordVersion: integer("password_version"),
     /** How often a password was issued to this participant (1 = first sheet). */
     passwordIssues: integer("password_issues").notNull().default(0),
+    /** How often a supervisor lifted a sign-in lock (the hub sees the count and lifts its lock). */
+    unlocks: integer("unlocks").notNull().default(0),
+    unlockedAt: integer("unlocked_at", { mode: "timestamp_ms" }),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
   (t) => [

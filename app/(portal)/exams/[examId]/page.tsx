@@ -3,15 +3,18 @@ import Link from "next/link";
 import { ExamForm } from "@/components/exams/exam-form";
 import { ExamHeader } from "@/components/exams/exam-header";
 import { dateInput, examTime } from "@/components/exams/format";
+import { HubStep } from "@/components/exams/hub-step";
 import { DeleteExamForm, LifecyclePanel, SupervisorsPanel, type StepView } from "@/components/exams/lifecycle-panel";
+import { UnlockPanel } from "@/components/exams/unlock-panel";
+import { formatDateTime } from "@/components/format";
 import { Card, Stat } from "@/components/ui/card";
 import { getDb } from "@/lib/db/client";
 import { requireExamPage } from "@/lib/exams/exam-page";
-import { examSnapshot } from "@/lib/exams/exams";
+import { examSnapshot, participantRows } from "@/lib/exams/exams";
 import { canEdit, examHubData, readiness, TRANSITION_NAMES, TRANSITIONS, transitionEffects, transitionProblems } from "@/lib/exams/lifecycle";
 import { portalTimeZone } from "@/lib/grading/time";
 import { listStaff } from "@/lib/staff/staff";
-import { addSupervisorAction, deleteExamAction, planExamAction, removeSupervisorAction, runExamAction, updateExamAction } from "../actions";
+import { addSupervisorAction, deleteExamAction, planExamAction, previewExamStepAction, pushExamAction, removeSupervisorAction, runExamAction, unlockParticipantAction, updateExamAction } from "../actions";
 
 export const metadata = { title: "Exam" };
 
@@ -35,6 +38,9 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
   const accounts = manage ? listStaff(db).filter((u) => u.active).map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   const s = d.stats;
   const base = `/exams/${examId}`;
+  const onHub = hub !== null;
+  const current = d.exam.hubRevision === d.exam.revision;
+  const unlockable = may("exam.run") && canEdit(d.exam.status, "unlock") ? participantRows(db, examId).filter((p) => p.hasPassword) : [];
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Overview" />
@@ -47,7 +53,7 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           <Card title="Lifecycle" description="draft → scheduled → open → closed → archived. Each step says what it changes on the exam hub before it happens.">
-            <LifecyclePanel examId={examId} revision={d.exam.revision} steps={steps} plan={planExamAction as never} run={runExamAction as never} />
+            <LifecyclePanel examId={examId} revision={d.exam.revision} steps={steps} plan={planExamAction as never} run={runExamAction as never} preview={previewExamStepAction as never} />
           </Card>
           <Card title="Details">
             {manage && canEdit(d.exam.status, "details") ? (
@@ -102,6 +108,26 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
             )}
           </Card>
           <Card title="On the exam hub" description="What the hub holds for this exam in its current state (hashes only, never passwords).">
+            {onHub && (
+              <div className="mb-3 space-y-2" data-testid="hub-status">
+                {current ? (
+                  <p className="flex items-start gap-2 text-sm text-emerald-700">
+                    <CheckCircle2 className="mt-0.5 size-4 shrink-0" aria-hidden /> On the hub since {formatDateTime(d.exam.hubPushedAt)} (push #{d.exam.hubPushId}).
+                  </p>
+                ) : (
+                  <p className="flex items-start gap-2 text-sm text-amber-800">
+                    <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
+                    {d.exam.hubRevision === null ? "Not on the hub yet." : `Changes since ${formatDateTime(d.exam.hubPushedAt)} are not on the hub yet.`}
+                    {d.exam.status === "scheduled" ? " Opening the exam pushes them." : ""}
+                  </p>
+                )}
+                {!current && may("exam.run") && (
+                  <HubStep variant="secondary" title="Push to the exam hub?" confirmLabel="Push" fields={{ examId, step: "sync" }} preview={previewExamStepAction as never} apply={pushExamAction as never} testId="hub-sync">
+                    Push to the exam hub
+                  </HubStep>
+                )}
+              </div>
+            )}
             {hub ? (
               <dl className="grid grid-cols-[7rem_1fr] gap-2 text-sm" data-testid="hub-preview">
                 <dt className="text-slate-500">Sign-in</dt>
@@ -117,6 +143,17 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
               <p className="text-sm text-slate-500">{d.exam.status === "draft" ? "Nothing yet: a draft stays in the portal. Scheduling stages the accounts." : "Nothing: the archive stays in the portal."}</p>
             )}
           </Card>
+          {unlockable.length > 0 && (
+            <Card title="Sign-in lock" description="After five wrong passwords the exam hub locks an account for five minutes. Unlock it here when the student has the right sheet.">
+              <UnlockPanel
+                examId={examId}
+                revision={d.exam.revision}
+                participants={unlockable.map((p) => ({ id: p.id, label: `${p.kind === "backup" ? "backup" : [p.lastName, p.firstName].filter(Boolean).join(", ")} · ${p.username}${p.room ? ` · ${p.room} ${p.seat ?? ""}` : ""}` }))}
+                preview={previewExamStepAction as never}
+                apply={unlockParticipantAction as never}
+              />
+            </Card>
+          )}
           <Card title="Supervisors">
             <SupervisorsPanel examId={examId} supervisors={d.supervisors} accounts={accounts} canEdit={manage && canEdit(d.exam.status, "supervisors")} add={addSupervisorAction as never} remove={removeSupervisorAction as never} />
           </Card>

@@ -58,6 +58,7 @@ export async function POST(req: Request, { params }: { params: Promise<{ examId:
         "cache-control": "no-store",
         "x-sheets": String(r.count),
         "x-passwords-version": String(r.version),
+        ...(r.hub ? { "x-exam-hub": encodeURIComponent(r.hub) } : {}),
       },
     });
   } catch (err) {

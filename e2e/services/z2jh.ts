@@ -12,8 +12,8 @@
 // stands in for:
 // - the container filesystem: a temp directory. Every volume of the pod template is filled from
 //   the API server (ConfigMap and Secret keys, items, subPaths, as kubelet projects them; empty
-//   dirs for PVCs and emptyDirs); the projected ServiceAccount token comes from the TokenRequest
-//   API. The process runs in a mount namespace of its own (`unshare --mount`, needs root) where
+//   dirs for emptyDirs, and for PVCs unless `persistentVolumeDir` keeps their data across pods);
+//   the projected ServiceAccount token comes from the TokenRequest API. The process runs in a mount namespace of its own (`unshare --mount`, needs root) where
 //   those directories are bind-mounted at their real paths (/usr/local/etc/jupyterhub, /srv,
 //   /var/run/secrets/...), because the chart's jupyterhub_config.py and z2jh.py read fixed paths.
 // - cluster DNS: /etc/hosts in that namespace names every Service of the namespace 127.0.0.1.
@@ -169,6 +169,12 @@ export type PodStandInOptions = {
   extraEnv?: Record<string, string>;
   substitutions?: Substitution[];
   stateDir: string;
+  /**
+   * Where PersistentVolumeClaims keep their data (`<dir>/<claim>`), standing in for the volumes
+   * bound to them: a later pod of the same claims (a restart) finds what the last one wrote.
+   * Without it, a claim is an empty directory per pod.
+   */
+  persistentVolumeDir?: string;
 };
 
 /** Free loopback ports standing in for the Services of one namespace, `<service>/<port>`. */
@@ -245,6 +251,9 @@ export class PodStandIn {
 
   /** Container paths below host directories the stand-in hides in its mount namespace. */
   private readonly anchors = new Set<string>();
+  /** Volumes of persistent claims: volume name -> host directory, and where they are mounted. */
+  private readonly persistent = new Map<string, string>();
+  private readonly binds: { from: string; to: string }[] = [];
 
   /**
    * Container path -> path in the stand-in's container filesystem. Paths are resolved against the
@@ -286,6 +295,11 @@ export class PodStandIn {
       } else if (v.secret) {
         const s = await this.get("secret", v.secret.secretName);
         volumes.set(v.name, project(decodeSecret(s), v.secret.items));
+      } else if (v.persistentVolumeClaim && this.opts.persistentVolumeDir) {
+        const dir = path.join(this.opts.persistentVolumeDir, v.persistentVolumeClaim.claimName);
+        fs.mkdirSync(dir, { recursive: true });
+        volumes.set(v.name, "empty");
+        this.persistent.set(v.name, dir);
       } else if (v.persistentVolumeClaim || v.emptyDir) {
         volumes.set(v.name, "empty");
       } else {
@@ -295,7 +309,12 @@ export class PodStandIn {
     for (const m of c.volumeMounts ?? []) {
       const vol = volumes.get(m.name);
       if (vol === undefined) throw new Error(`volumeMount ${m.name} names no volume`);
-      if (vol === "empty") {
+      const kept = this.persistent.get(m.name);
+      if (kept) {
+        // the claim's volume, bind-mounted at its path when the process starts
+        fs.mkdirSync(this.hostPath(m.mountPath), { recursive: true });
+        this.binds.push({ from: m.subPath ? path.join(kept, m.subPath) : kept, to: m.mountPath });
+      } else if (vol === "empty") {
         fs.mkdirSync(this.hostPath(m.mountPath), { recursive: true });
       } else if (m.subPath) {
         if (!(m.subPath in vol)) throw new Error(`volume ${m.name} has no key ${m.subPath} for ${m.mountPath}`);
@@ -334,7 +353,15 @@ export class PodStandIn {
       if ("value" in e) env[e.name] = expandVars(String(e.value), env);
       else if (e.valueFrom?.secretKeyRef) {
         const ref = e.valueFrom.secretKeyRef;
-        const s = decodeSecret(await this.get("secret", ref.name));
+        let secret: KubeObject | null = null;
+        try {
+          secret = await this.get("secret", ref.name);
+        } catch (err) {
+          // kubelet: an optional reference to a missing Secret leaves the variable unset
+          if (!ref.optional || !/NotFound/.test(String((err as Error).message))) throw err;
+        }
+        if (!secret) continue;
+        const s = decodeSecret(secret);
         if (!(ref.key in s)) {
           if (ref.optional) continue;
           throw new Error(`env ${e.name}: Secret ${ref.name} has no key ${ref.key}`);
@@ -373,6 +400,7 @@ export class PodStandIn {
     const script = [
       "set -e",
       ...anchors.map((a) => `mount --bind ${sh(path.join(this.root, a))} ${sh(a)}`),
+      ...this.binds.map((b) => `mkdir -p ${sh(b.from)} && mount --bind ${sh(b.from)} ${sh(b.to)}`),
       `mount --bind ${sh(this.hostPath("/etc/hosts"))} /etc/hosts`,
       `cd ${sh(this.opts.image.workingDir ?? "/")}`,
       'exec "$@"',
@@ -460,3 +488,151 @@ export async function waitFor<T>(what: string, fn: () => Promise<T | undefined |
 }
 
 export const STATE_ROOT = () => fs.mkdtempSync(path.join(os.tmpdir(), "e2x-z2jh-"));
+
+export type ChartHubOptions = {
+  /** The chart's rendered objects of this hub (its Services give the loopback ports). */
+  objects: KubeObject[];
+  kubectl: Kubectl;
+  /** The API server as the pods reach it, and its CA file. */
+  apiServer: { host: string; port: number; caFile: string };
+  stateDir: string;
+  /** The hub image's Python bin directory (.venv-hub/bin) and configurable-http-proxy. */
+  hubPythonBin: string;
+  chp: string;
+  /** Token of a hub service the test acts as (hub.services in test-only values). */
+  apiToken: string;
+};
+
+/**
+ * One hub of the chart as it runs in its namespace: the proxy pod and the hub pod, each a
+ * PodStandIn of its rendered Deployment. `restartHub()` replaces the hub pod the way the
+ * Deployment would after its pod template changed: a new pod, its container filesystem rebuilt
+ * from the API server's objects (the Deployment as it is now, its ConfigMaps and Secrets); the
+ * proxy pod keeps running.
+ */
+export class ChartHub<N extends string = string> {
+  proxy!: PodStandIn;
+  hub!: PodStandIn;
+  ports!: ServicePorts;
+  publicUrl = "";
+  /** Hub pods started so far (1 after start, +1 per restart). */
+  generation = 0;
+
+  /** `options` is read when the hub starts (the chart's objects may be rendered after construction). */
+  constructor(
+    readonly name: N,
+    readonly namespace: string,
+    private readonly options: () => ChartHubOptions,
+  ) {}
+
+  private get opts(): ChartHubOptions {
+    return this.options();
+  }
+
+  log(): string {
+    return `--- hub log ---\n${this.hub?.logText.slice(-6000) ?? ""}\n--- proxy log ---\n${this.proxy?.logText.slice(-2000) ?? ""}`;
+  }
+
+  private common() {
+    const { kubectl, apiServer, stateDir } = this.opts;
+    return { kubectl, namespace: this.namespace, servicePorts: this.ports, apiServer, stateDir };
+  }
+
+  private hubPod(): PodStandIn {
+    const hubPort = this.ports.get("hub", 8081);
+    return new PodStandIn({
+      ...this.common(),
+      deployment: "hub",
+      container: "hub",
+      image: { programs: { jupyterhub: path.join(this.opts.hubPythonBin, "jupyterhub") }, path: [this.opts.hubPythonBin], workingDir: "/srv/jupyterhub" },
+      extraFiles: {
+        // the only change to the hub's configuration, named here: the pod's own network
+        "/usr/local/etc/jupyterhub/jupyterhub_config.d/zz-e2x-test-world.py": [
+          "# Test world only (e2e/services/z2jh.ts): the hub pod has a network of its own,",
+          "# where the chart binds http://:8081; here it shares loopback with every other hub.",
+          `c.JupyterHub.hub_bind_url = "http://127.0.0.1:${hubPort}"  # noqa: F821`,
+          "for _s in c.JupyterHub.services:  # noqa: F821",
+          '    if _s.get("name") == "jupyterhub-idle-culler":',
+          `        _s["command"] = [a.replace("http://localhost:8081", "http://127.0.0.1:${hubPort}") for a in _s["command"]]`,
+          "",
+        ].join("\n"),
+      },
+      substitutions: [{ what: "hub_bind_url http://:8081 (and the culler's URL)", instead: `http://127.0.0.1:${hubPort}` }],
+      // the hub's PVC (jupyterhub.sqlite, and what else the hub keeps there) outlives its pod
+      persistentVolumeDir: path.join(this.opts.stateDir, `${this.namespace}-persistent-volumes`),
+    });
+  }
+
+  async start(): Promise<void> {
+    this.ports = await new ServicePorts(this.opts.objects.filter((o) => o.kind === "Service")).init();
+    const proxyApiPort = this.ports.get("proxy-api", 8001);
+    const publicPort = this.ports.get("proxy-public", 80);
+    this.publicUrl = `http://127.0.0.1:${publicPort}`;
+    this.proxy = new PodStandIn({
+      ...this.common(),
+      deployment: "proxy",
+      container: "chp",
+      image: { programs: { "configurable-http-proxy": this.opts.chp }, path: [] },
+      // the pod's own network: CHP listens on all of its addresses at 8000 and 8001
+      rewriteArgs: (argv) =>
+        argv.map((a) =>
+          a === "--ip=" ? "--ip=127.0.0.1" : a === "--api-ip=" ? "--api-ip=127.0.0.1" : a === "--api-port=8001" ? `--api-port=${proxyApiPort}` : a === "--port=8000" ? `--port=${publicPort}` : a,
+        ),
+      substitutions: [{ what: "CHP --ip= --port=8000 --api-ip= --api-port=8001 (all addresses of its pod)", instead: `127.0.0.1:${publicPort} and :${proxyApiPort}` }],
+    });
+    this.hub = this.hubPod();
+    await this.proxy.prepare();
+    await this.hub.prepare();
+    this.proxy.start();
+    this.hub.start();
+    this.generation = 1;
+    await this.ready();
+  }
+
+  /** The hub pod replaced by a new one built from the API server's objects as they are now. */
+  async restartHub(): Promise<void> {
+    await this.hub.stop();
+    this.hub = this.hubPod();
+    await this.hub.prepare();
+    this.hub.start();
+    this.generation++;
+    await this.ready();
+  }
+
+  private async ready(): Promise<void> {
+    await waitFor(
+      `${this.name} hub behind its proxy`,
+      async () => {
+        if (this.hub.exited) throw new Error("the hub exited");
+        if (this.proxy.exited) throw new Error("the proxy exited");
+        const r = await fetch(`${this.publicUrl}/hub/api`, { signal: AbortSignal.timeout(2_000) });
+        return r.status === 200;
+      },
+      90_000,
+      () => this.log(),
+    );
+  }
+
+  async stop(): Promise<void> {
+    await this.hub?.stop();
+    await this.proxy?.stop();
+  }
+
+  api(method: string, url: string, body?: unknown): Promise<Response> {
+    return fetch(`${this.publicUrl}/hub/api${url}`, {
+      method,
+      headers: { Authorization: `token ${this.opts.apiToken}`, "Content-Type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  }
+}
+
+/** Test-only values beside the generated ones: an API service for the test to act as admin. */
+export function testServiceValues(apiToken: string): string {
+  return YAML.stringify({
+    hub: {
+      services: { "e2x-test": { apiToken } },
+      loadRoles: { "e2x-test": { scopes: ["admin:users", "admin:servers", "read:users", "read:services"], services: ["e2x-test"] } },
+    },
+  });
+}

@@ -34,12 +34,12 @@ import { LDAP_PEOPLE_BASE, LDAP_SERVICE_DN, LDAP_SERVICE_PASSWORD, type LdapServ
 import {
   type ChartSource,
   type KubeObject,
-  PodStandIn,
-  ServicePorts,
+  ChartHub,
   STATE_ROOT,
   freePort,
   helmTemplate,
   resolveZ2jhChart,
+  testServiceValues,
   waitFor,
 } from "@/e2e/services/z2jh";
 import { analyzeConnectivity } from "@/e2e/services/netpol";
@@ -95,6 +95,37 @@ function worldModel(ldap: LdapServer): RenderModelInput {
     ],
     admins: ["alice"],
     exam: { period: "PZ1", sourceCidrs: [`${ROOM_CLIENT}/32`], defaultUrl: "/tree" },
+    // scheduled, not open: the exam hub has the exam's profile and refuses every sign-in
+    // (tests/integration/exam-hub.test.ts signs in with one-time passwords)
+    exams: [
+      {
+        id: 1,
+        courseCode: "mathe1",
+        term: "WS25",
+        period: "PZ1",
+        title: "Klausur Mathematik 1",
+        status: "scheduled",
+        accepting: false,
+        startsAt: "2030-07-22T07:00:00.000Z",
+        endsAt: "2030-07-22T09:00:00.000Z",
+        graceMinutes: 5,
+        revision: 3,
+        passwordsVersion: 1,
+        rooms: [{ name: "Pool", cidrs: [`${ROOM_CLIENT}/32`] }],
+        accounts: [
+          {
+            username: "mathe1-stud1",
+            kind: "student",
+            room: "Pool",
+            seat: 1,
+            notAfter: "2030-07-22T09:05:00.000Z",
+            extraMinutes: 0,
+            passwordHash: "scrypt$4096$8$1$ZTJ4LWZpeHR1cmUtc2EwMQ==$ybKP/uENuQutL3MNjkd1xS8oKNswBzXubP8vfnR1adA=",
+            unlocks: 0,
+          },
+        ],
+      },
+    ],
     nfs: { server: "nfs.e2x.test", basePath: "/export/e2x" },
     ldap: {
       url: ldap.url,
@@ -217,126 +248,36 @@ async function getPod(ns: string, name: string): Promise<Record<string, any> | n
 
 const API_TOKEN = randomBytes(24).toString("hex");
 
-/** Test-only values beside the generated ones: an API service for the test to act as admin. */
-function testValues(): string {
-  return YAML.stringify({
-    hub: {
-      services: { "e2x-test": { apiToken: API_TOKEN } },
-      loadRoles: { "e2x-test": { scopes: ["admin:users", "admin:servers", "read:users"], services: ["e2x-test"] } },
-    },
-  });
+function chartHub(name: HubName, namespace: string): ChartHub<HubName> {
+  return new ChartHub(name, namespace, () => ({
+    objects: chartObjects[name]!,
+    kubectl: k,
+    apiServer: { host: "127.0.0.1", port: Number(new URL(kube.server).port), caFile: path.join(kube.stateDir, "pki/ca.crt") },
+    stateDir: state,
+    hubPythonBin: HUB_PYTHON_BIN,
+    chp: CHP,
+    apiToken: API_TOKEN,
+  }));
 }
 
-/** One hub of the world: its chart objects applied, its proxy and hub pods running. */
-class ChartHub {
-  proxy!: PodStandIn;
-  hub!: PodStandIn;
-  ports!: ServicePorts;
-  publicUrl = "";
-
-  constructor(
-    readonly name: HubName,
-    readonly namespace: string,
-  ) {}
-
-  log(): string {
-    return `--- hub log ---\n${this.hub?.logText.slice(-6000) ?? ""}\n--- proxy log ---\n${this.proxy?.logText.slice(-2000) ?? ""}`;
-  }
-
-  async start(): Promise<void> {
-    const objects = chartObjects[this.name]!;
-    this.ports = await new ServicePorts(objects.filter((o) => o.kind === "Service")).init();
-    const common = {
-      kubectl: k,
-      namespace: this.namespace,
-      servicePorts: this.ports,
-      apiServer: { host: "127.0.0.1", port: Number(new URL(kube.server).port), caFile: path.join(kube.stateDir, "pki/ca.crt") },
-      stateDir: state,
-    };
-    const hubPort = this.ports.get("hub", 8081);
-    const proxyApiPort = this.ports.get("proxy-api", 8001);
-    const publicPort = this.ports.get("proxy-public", 80);
-    this.publicUrl = `http://127.0.0.1:${publicPort}`;
-    this.proxy = new PodStandIn({
-      ...common,
-      deployment: "proxy",
-      container: "chp",
-      image: { programs: { "configurable-http-proxy": CHP }, path: [] },
-      // the pod's own network: CHP listens on all of its addresses at 8000 and 8001
-      rewriteArgs: (argv) =>
-        argv.map((a) =>
-          a === "--ip=" ? "--ip=127.0.0.1" : a === "--api-ip=" ? "--api-ip=127.0.0.1" : a === "--api-port=8001" ? `--api-port=${proxyApiPort}` : a === "--port=8000" ? `--port=${publicPort}` : a,
-        ),
-      substitutions: [{ what: "CHP --ip= --port=8000 --api-ip= --api-port=8001 (all addresses of its pod)", instead: `127.0.0.1:${publicPort} and :${proxyApiPort}` }],
-    });
-    this.hub = new PodStandIn({
-      ...common,
-      deployment: "hub",
-      container: "hub",
-      image: { programs: { jupyterhub: path.join(HUB_PYTHON_BIN, "jupyterhub") }, path: [HUB_PYTHON_BIN], workingDir: "/srv/jupyterhub" },
-      extraFiles: {
-        // the only change to the hub's configuration, named here: the pod's own network
-        "/usr/local/etc/jupyterhub/jupyterhub_config.d/zz-e2x-test-world.py": [
-          "# Test world only (tests/integration/z2jh-hubs.test.ts): the hub pod has a network of its own,",
-          "# where the chart binds http://:8081; here it shares loopback with every other hub.",
-          `c.JupyterHub.hub_bind_url = "http://127.0.0.1:${hubPort}"  # noqa: F821`,
-          "for _s in c.JupyterHub.services:  # noqa: F821",
-          '    if _s.get("name") == "jupyterhub-idle-culler":',
-          `        _s["command"] = [a.replace("http://localhost:8081", "http://127.0.0.1:${hubPort}") for a in _s["command"]]`,
-          "",
-        ].join("\n"),
-      },
-      substitutions: [{ what: "hub_bind_url http://:8081 (and the culler's URL)", instead: `http://127.0.0.1:${hubPort}` }],
-    });
-    await this.proxy.prepare();
-    await this.hub.prepare();
-    this.proxy.start();
-    this.hub.start();
-    const browser = new Browser(this.publicUrl);
-    await waitFor(
-      `${this.name} hub behind its proxy`,
-      async () => {
-        if (this.hub.exited) throw new Error("the hub exited");
-        if (this.proxy.exited) throw new Error("the proxy exited");
-        const r = await browser.request("GET", "/hub/api", undefined, 2_000);
-        return r.status === 200;
-      },
-      90_000,
-      () => this.log(),
-    );
-  }
-
-  async stop(): Promise<void> {
-    await this.hub?.stop();
-    await this.proxy?.stop();
-  }
-
-  api(method: string, url: string, body?: unknown): Promise<Response> {
-    return fetch(`${this.publicUrl}/hub/api${url}`, {
-      method,
-      headers: { Authorization: `token ${API_TOKEN}`, "Content-Type": "application/json" },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-  }
-}
-
-const hubs = {
-  assignment: new ChartHub("assignment", "e2x-assignment"),
-  exam: new ChartHub("exam", "e2x-exam"),
-  grading: new ChartHub("grading", "e2x-grading"),
-};
+const HUBS = [
+  ["assignment", "e2x-assignment"],
+  ["exam", "e2x-exam"],
+  ["grading", "e2x-grading"],
+] as const;
+const hubs = Object.fromEntries(HUBS.map(([name, namespace]) => [name, chartHub(name, namespace)])) as Record<HubName, ChartHub<HubName>>;
 
 beforeAll(async () => {
   state = STATE_ROOT();
   [kube, ldap, chart] = await Promise.all([startKubeApiServer(), startLdap(), resolveZ2jhChart()]);
   model = worldModel(ldap);
   render = renderAll(model);
-  for (const h of Object.values(hubs)) {
-    const valuesFile = path.join(state, `values-${h.name}.yaml`);
-    fs.writeFileSync(valuesFile, render.valuesYaml[h.name]!);
-    const testFile = path.join(state, `test-values-${h.name}.yaml`);
-    fs.writeFileSync(testFile, testValues());
-    chartObjects[h.name] = await helmTemplate(chart, h.name, h.namespace, [valuesFile, testFile]);
+  for (const [name, namespace] of HUBS) {
+    const valuesFile = path.join(state, `values-${name}.yaml`);
+    fs.writeFileSync(valuesFile, render.valuesYaml[name]!);
+    const testFile = path.join(state, `test-values-${name}.yaml`);
+    fs.writeFileSync(testFile, testServiceValues(API_TOKEN));
+    chartObjects[name] = await helmTemplate(chart, name, namespace, [valuesFile, testFile]);
   }
   // namespaces (labelled as the API server labels them), the LDAP bind password an admin puts in
   // each hub namespace (the portal only references it), the portal's objects, the chart's objects
@@ -539,17 +480,20 @@ describe("exam hub: never open, exam pods locked down", () => {
       expect(shownMessage(r.body)).toContain("noch nicht freigeschaltet");
     }
     const page = await new Browser(hub.publicUrl).request("GET", "/hub/login");
-    expect(page.body).toContain("Die Anmeldung an diesem Hub ist noch nicht freigeschaltet");
+    expect(page.body).toContain("Einmalpasswort von Ihrem Prüfungsbogen");
+    // the scheduled exam's own account, with its right password, is refused as well
+    const staged = await new Browser(hub.publicUrl, { localAddress: LOAD_BALANCER, headers: { "X-Forwarded-For": ROOM_CLIENT } }).signIn("mathe1-stud1", "k7fm-q2xa-9bnd");
+    expect(shownMessage(staged.body)).toContain("noch nicht freigeschaltet");
     // nobody signed in: the hub knows only its admins, created at its start
     const users = (await (await hub.api("GET", "/users")).json()) as { name: string; last_activity: string | null }[];
     expect(users.map((u) => [u.name, u.last_activity])).toEqual([["alice", null]]);
   });
 
   it("an exam pod gets the one exam course, exam nodes, requests = limits, the personalized exchange and the chart's extraFiles", async () => {
-    expect((await hub.api("POST", "/users/stud1")).status).toBe(201);
-    const r = await hub.api("POST", "/users/stud1/server", {});
+    expect((await hub.api("POST", "/users/mathe1-stud1")).status).toBe(201);
+    const r = await hub.api("POST", "/users/mathe1-stud1/server", {});
     expect([201, 202], hub.log()).toContain(r.status);
-    const pod = await waitFor("pod jupyter-stud1", () => getPod(hub.namespace, "jupyter-stud1"), 30_000, () => hub.log());
+    const pod = await waitFor("pod jupyter-mathe1-stud1", () => getPod(hub.namespace, "jupyter-mathe1-stud1"), 30_000, () => hub.log());
     const c = pod.spec.containers[0];
     expect(c.image).toBe(IMAGES.mathe1WS25);
     expect(c.resources.requests).toEqual(c.resources.limits);
@@ -558,10 +502,10 @@ describe("exam hub: never open, exam pods locked down", () => {
     ]);
     const byPath = Object.fromEntries(c.volumeMounts.map((m: any) => [m.mountPath, m]));
     expect(byPath["/home/jovyan"].subPath).toBe("homes/exam/WS25-PZ1/mathe1-stud1/home");
-    expect(byPath["/srv/nbgrader/exchange/mathe1-WS25/personalized-inbound/stud1"]).toMatchObject({
-      subPath: "nbgrader/exchanges/mathe1/mathe1-WS25/personalized-inbound/stud1",
+    expect(byPath["/srv/nbgrader/exchange/mathe1-WS25/personalized-inbound/mathe1-stud1"]).toMatchObject({
+      subPath: "nbgrader/exchanges/mathe1/mathe1-WS25/personalized-inbound/mathe1-stud1",
     });
-    expect(byPath["/srv/nbgrader/exchange/mathe1-WS25/personalized-outbound/stud1"].readOnly).toBe(true);
+    expect(byPath["/srv/nbgrader/exchange/mathe1-WS25/personalized-outbound/mathe1-stud1"].readOnly).toBe(true);
     // singleuser.extraFiles: the restricted exam UI, from the chart's own Secret volume
     const exam = byPath["/etc/jupyter/jupyter_server_config.d/e2x-exam.json"];
     expect(exam, JSON.stringify(c.volumeMounts)).toMatchObject({ name: "files", subPath: "e2x-exam-server-config" });
@@ -611,15 +555,15 @@ describe("NetworkPolicies: the chart's and the portal's together", () => {
   }, 120_000);
 
   it("exam singleuser pods reach the hub on 8081 and DNS, nothing else", () => {
-    const from = connections.filter((l) => l.startsWith("e2x-exam/jupyter-stud1[Pod] =>"));
+    const from = connections.filter((l) => l.startsWith("e2x-exam/jupyter-mathe1-stud1[Pod] =>"));
     expect(from).toEqual([
-      "e2x-exam/jupyter-stud1[Pod] => e2x-exam/hub[Pod] : TCP 8081",
-      `e2x-exam/jupyter-stud1[Pod] => kube-system/kube-dns[Pod] : ${DNS}`,
+      "e2x-exam/jupyter-mathe1-stud1[Pod] => e2x-exam/hub[Pod] : TCP 8081",
+      `e2x-exam/jupyter-mathe1-stud1[Pod] => kube-system/kube-dns[Pod] : ${DNS}`,
     ]);
     // and only the proxy and the hub reach them
-    expect(connections.filter((l) => / => e2x-exam\/jupyter-stud1\[Pod\]/.test(l))).toEqual([
-      "e2x-exam/hub[Pod] => e2x-exam/jupyter-stud1[Pod] : TCP 8888",
-      "e2x-exam/proxy[Pod] => e2x-exam/jupyter-stud1[Pod] : TCP 8888",
+    expect(connections.filter((l) => / => e2x-exam\/jupyter-mathe1-stud1\[Pod\]/.test(l))).toEqual([
+      "e2x-exam/hub[Pod] => e2x-exam/jupyter-mathe1-stud1[Pod] : TCP 8888",
+      "e2x-exam/proxy[Pod] => e2x-exam/jupyter-mathe1-stud1[Pod] : TCP 8888",
     ]);
   });
 

@@ -24,7 +24,6 @@
 import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
-import http from "node:http";
 import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -43,6 +42,7 @@ import {
   waitFor,
 } from "@/e2e/services/z2jh";
 import { analyzeConnectivity } from "@/e2e/services/netpol";
+import { Browser, shownMessage, type Reply } from "@/e2e/services/hub-browser";
 import { type HubName, type RenderModelInput, type RenderResult, renderAll, renderHaproxyConfig } from "@/lib/render/index";
 
 const execFileAsync = promisify(execFile);
@@ -139,81 +139,6 @@ function worldModel(ldap: LdapServer): RenderModelInput {
     profileCacheTtlSeconds: 1,
     profileCacheGraceSeconds: 2,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// a small HTTP client: cookies, a chosen source address, no redirects followed
-
-type Reply = { status: number; headers: http.IncomingHttpHeaders; body: string; ms: number };
-
-class Browser {
-  cookies = new Map<string, string>();
-  constructor(
-    readonly base: string,
-    readonly opts: { localAddress?: string; host?: string; headers?: Record<string, string> } = {},
-  ) {}
-
-  request(method: string, url: string, body?: Record<string, string>, timeoutMs = 20_000): Promise<Reply> {
-    const started = Date.now();
-    const u = new URL(url, this.base);
-    const payload = body ? new URLSearchParams(body).toString() : undefined;
-    const headers: Record<string, string> = { ...(this.opts.headers ?? {}) };
-    if (this.opts.host) headers.Host = this.opts.host;
-    if (this.cookies.size) headers.Cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; ");
-    if (payload) {
-      headers["Content-Type"] = "application/x-www-form-urlencoded";
-      headers["Content-Length"] = String(Buffer.byteLength(payload));
-    }
-    return new Promise((resolve, reject) => {
-      const req = http.request(
-        { host: u.hostname, port: u.port, path: u.pathname + u.search, method, headers, localAddress: this.opts.localAddress },
-        (res) => {
-          let text = "";
-          res.setEncoding("utf8");
-          res.on("data", (d) => (text += d));
-          res.on("end", () => {
-            for (const c of res.headers["set-cookie"] ?? []) {
-              const [pair] = c.split(";");
-              const i = pair.indexOf("=");
-              this.cookies.set(pair.slice(0, i).trim(), pair.slice(i + 1).trim());
-            }
-            resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text, ms: Date.now() - started });
-          });
-        },
-      );
-      req.setTimeout(timeoutMs, () => req.destroy(new Error(`${method} ${url}: no answer within ${timeoutMs} ms`)));
-      req.on("error", reject);
-      if (payload) req.write(payload);
-      req.end();
-    });
-  }
-
-  /** The xsrf token JupyterHub put into a form of `page`. */
-  async xsrf(page: string): Promise<string> {
-    const r = await this.request("GET", page);
-    const m = /name="_xsrf" value="([^"]+)"/.exec(r.body);
-    if (!m) throw new Error(`no _xsrf in ${page} (${r.status}): ${r.body.slice(0, 300)}`);
-    return m[1];
-  }
-
-  /** Posts the spawn form with `fields` (JupyterHub puts the xsrf token into its action URL). */
-  async spawn(fields: Record<string, string>): Promise<Reply> {
-    const form = await this.request("GET", "/hub/spawn");
-    const m = /<form[^>]*id="spawn_form"[^>]*action="([^"]+)"|<form[^>]*action="([^"]+)"[^>]*id="spawn_form"/.exec(form.body);
-    if (!m) throw new Error(`no spawn form (${form.status}): ${form.body.slice(0, 300)}`);
-    return this.request("POST", (m[1] ?? m[2]).replace(/&amp;/g, "&"), fields);
-  }
-
-  async signIn(username: string, password: string): Promise<Reply> {
-    const _xsrf = await this.xsrf("/hub/login");
-    return this.request("POST", "/hub/login", { username, password, _xsrf });
-  }
-}
-
-/** The message JupyterHub shows on its error page or sign-in form. */
-function shownMessage(html: string): string {
-  const m = /<p class="login_error">([\s\S]*?)<\/p>/.exec(html) ?? /<\/h1>\s*<p>([\s\S]*?)<\/p>/.exec(html);
-  return (m ? m[1] : html).replace(/<[^>]+>/g, " ").replace(/&#39;/g, "'").replace(/&quot;/g, '"').replace(/\s+/g, " ").trim();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -18,13 +18,13 @@ import {
   type KubeObject,
   type PushTarget,
 } from "@/lib/cluster";
-import { renderAll } from "@/lib/render";
+import { EXAM_PASSWORDS_SECRET, renderAll } from "@/lib/render";
 import { smallModel } from "@/lib/render/fixtures";
 
 const run = promisify(execFile);
 const HUB_NAMESPACES = ["e2x-assignment", "e2x-exam", "e2x-grading"];
-/** The exam hub's account Secret, the one Secret the portal may touch (by name). */
-const EXAM_SECRET = "e2x-exam-accounts";
+/** The exam hub's password Secret, the one Secret the portal may touch (by name). */
+const EXAM_SECRET = EXAM_PASSWORDS_SECRET;
 
 let kube: KubeApiServer;
 let admin: ClusterConnection;
@@ -78,10 +78,36 @@ describe("the portal as its ServiceAccount", () => {
   });
 
   it("may do everything a push needs in every hub namespace", async () => {
-    const checks = portalAccessChecks(HUB_NAMESPACES);
+    const checks = portalAccessChecks(HUB_NAMESPACES, [{ namespace: "e2x-exam", name: EXAM_PASSWORDS_SECRET }]);
     const results = await selfAccessReview(portal, checks);
     expect(results.filter((r) => !r.allowed)).toEqual([]);
-    expect(results.length).toBe(HUB_NAMESPACES.length * 4 * 5);
+    // four kinds with five verbs each, and the exam password Secret: create, get, patch, delete
+    expect(results.length).toBe(HUB_NAMESPACES.length * 4 * 5 + 4);
+  });
+
+  it("writes its own exam password Secret, and no other Secret anywhere", async () => {
+    const mine = renderAll(smallModel()).objects.find((o) => o.kind === "Secret")!;
+    expect(mine.metadata).toMatchObject({ name: EXAM_PASSWORDS_SECRET, namespace: "e2x-exam" });
+    // created (server-side apply), changed, read back, deleted: by name
+    await admin.request("DELETE", `/api/v1/namespaces/e2x-exam/secrets/${EXAM_PASSWORDS_SECRET}`).catch(() => undefined);
+    expect((await applyPush([mine], { target, prune: false })).items.map((i) => i.action)).toEqual(["created"]);
+    const changed = { ...mine, data: { "exams.json": Buffer.from('{"version":1,"exams":[],"accounts":{}}').toString("base64") } };
+    expect((await applyPush([changed], { target, prune: false })).items.map((i) => i.action)).toEqual(["configured"]);
+    expect((await portal.request<{ metadata: { name: string } }>("GET", `/api/v1/namespaces/e2x-exam/secrets/${EXAM_PASSWORDS_SECRET}`)).body.metadata.name).toBe(EXAM_PASSWORDS_SECRET);
+    // (the hub's own Secret stays out of reach: least privilege, below)
+    // no Secrets in the teaching hubs' namespaces at all
+    const elsewhere = { ...mine, metadata: { ...mine.metadata, namespace: "e2x-assignment" } };
+    const r = await applyPush([elsewhere], { target, prune: false });
+    expect(r.items.map((i) => [i.action, i.error?.kind])).toEqual([["error", "forbidden"]]);
+    const reviews = await selfAccessReview(portal, [
+      { verb: "create", resource: "secrets", namespace: "e2x-assignment" },
+      { verb: "get", resource: "secrets", namespace: "e2x-grading", name: EXAM_PASSWORDS_SECRET },
+      { verb: "get", resource: "secrets", namespace: "e2x-exam", name: "hub" },
+      { verb: "list", resource: "secrets", namespace: "e2x-exam" },
+      { verb: "delete", resource: "secrets", namespace: "e2x-exam", name: EXAM_PASSWORDS_SECRET },
+    ]);
+    expect(reviews.map((x) => x.allowed)).toEqual([false, false, false, false, true]);
+    await portal.request("DELETE", `/api/v1/namespaces/e2x-exam/secrets/${EXAM_PASSWORDS_SECRET}`);
   });
 
   it("plans and applies the rendered hub objects, converges, and prunes", async () => {

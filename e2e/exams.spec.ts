@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { addRoom, confirm, createExam, databaseBytes, FILES, fillExamForm, PASSWORD_RE, pdfText, verifyStored } from "./exam-helpers";
-import { query, shot, signIn, signOut } from "./helpers";
+import { DATA_DIR, query, shot, signIn, signOut } from "./helpers";
 
 interface Participant {
   id: number;
@@ -151,15 +151,38 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   expect(JSON.stringify(reissue)).not.toContain(newPw.replace(/-/g, ""));
   expect(databaseBytes()).not.toContain(newPw.replace(/-/g, ""));
 
-  // open, on the day: the supervisor sees what it changes before confirming
+  // scheduled and printed: the hub has the exam staged, not yet the new hashes
   await page.goto(`/exams/${examId}`);
+  await expect(page.getByTestId("hub-status")).toContainText("are not on the hub yet. Opening the exam pushes them.");
+  // open, on the day: the supervisor sees what it changes on the hub (the push's dry run) before confirming
   await page.getByRole("button", { name: "Open exam" }).click();
-  await expect(page.getByRole("dialog")).toContainText("Lets 62 participants sign in");
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toContainText("Lets 62 participants sign in");
+  await expect(dialog.getByTestId("hub-changes")).toContainText("“Klausur Mathematik 1” (PZ1): sign-in opens for 62 accounts, each inside its window and from its room; 62 accounts added.");
+  await expect(dialog.getByTestId("hub-objects")).toContainText("Password Secret");
+  await expect(dialog.getByTestId("hub-objects")).toContainText("Exam pod network policy");
   await shot(page, "exam-open-confirm");
-  await page.getByRole("dialog").getByRole("button", { name: "Open exam" }).click();
-  await expect(page.getByText("The exam is open now.")).toBeVisible();
+  await dialog.getByRole("button", { name: "Open exam" }).click();
+  await expect(page.getByText(/The exam is open now\. On the exam hub: \d+ objects? written \(push #\d+\)\./)).toBeVisible();
   await expect(page.getByTestId("hub-preview")).toContainText("accepted inside each window");
+  await expect(page.getByTestId("hub-status")).toContainText("On the hub since");
+  // what the push wrote: the export target holds the password Secret with hashes, never a password
+  const secretFile = path.join(DATA_DIR, "export", "e2x-exam", "secret-e2x-exam-passwords.yaml");
+  const secretText = Buffer.from(/exams\.json: (\S+)/.exec(fs.readFileSync(secretFile, "utf8"))![1], "base64").toString();
+  expect(secretText).toContain(after.password_hash!);
+  expect(secretText).not.toContain(newPw.replace(/-/g, ""));
   await shot(page, "exam-overview-open");
+
+  // a student locked out after five wrong passwords: the supervisor unlocks the account
+  await page.getByLabel("Participant").selectOption(String(me.id));
+  await page.getByRole("button", { name: "Unlock sign-in" }).click();
+  await expect(dialog.getByTestId("hub-changes")).toContainText(`the sign-in lock of ${me.username} is lifted`);
+  await shot(page, "exam-unlock-confirm");
+  await dialog.getByRole("button", { name: "Unlock sign-in" }).click();
+  await expect(page.getByText(new RegExp(`${me.username} may sign in again\\. On the exam hub`))).toBeVisible();
+  expect(query<{ unlocks: number }>("select unlocks from exam_participants where id = ?", me.id)[0].unlocks).toBe(1);
+  const unlockAudit = query<{ summary: string }>("select summary from audit_log where action = 'exam.unlock'");
+  expect(unlockAudit.map((a) => a.summary)).toEqual([expect.stringContaining(`Lifted the sign-in lock of ${me.username}`)]);
 });
 
 test("bad input: a clear message next to the field, nothing written", async ({ page }) => {

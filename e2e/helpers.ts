@@ -4,7 +4,8 @@ import Database from "better-sqlite3";
 import { expect, type Page } from "@playwright/test";
 
 export const PASSWORD = process.env.E2E_PASSWORD ?? "e2e-Passw0rd!";
-export const DB_FILE = path.resolve(import.meta.dirname, ".artifacts/data/portal.db");
+export const DATA_DIR = path.resolve(import.meta.dirname, ".artifacts/data");
+export const DB_FILE = path.join(DATA_DIR, "portal.db");
 export const SHOTS = path.resolve(import.meta.dirname, ".artifacts/screenshots");
 
 export async function signIn(page: Page, username: string, password = PASSWORD) {

@@ -42,7 +42,7 @@ export const EDITABLE = {
   seating: ["draft", "scheduled", "open"],
   extraTime: ["draft", "scheduled", "open"],
   passwords: ["scheduled", "open"],
-  unlock: ["scheduled", "open"],
+  unlock: ["open"],
 } as const satisfies Record<string, readonly ExamStatus[]>;
 export type EditArea = keyof typeof EDITABLE;
 

@@ -70,18 +70,22 @@ export interface ExamSpec {
   extraMinutes?: Record<string, number>;
 }
 
-/** Passwords as a reader takes them off the sheets: the PDF through pdftotext, slip by slip. */
-export function passwordsFromPdf(pdf: Uint8Array, file: string): Map<string, string> {
+/**
+ * Passwords as a reader takes them off the sheets: the PDF through pdftotext, the hand-in slip
+ * ("ABGEBEN") of each login with the one password in its login box.
+ */
+export function passwordsFromPdf(pdf: Uint8Array, file: string, usernames: readonly string[]): Map<string, string> {
   fs.writeFileSync(file, pdf);
   const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8", maxBuffer: 256 * 1024 * 1024 });
+  const slips = text.split("\f").filter((p) => p.includes("ABGEBEN"));
   const out = new Map<string, string>();
-  // a participant's page: the hand-in slip ("ABGEBEN") with the login box, username and password
-  for (const page of text.split("\f")) {
-    const login = /\b([a-z0-9]+-[a-z0-9.-]+)\b[\s\S]*?\b([2-9a-hj-km-np-x]{4}-[2-9a-hj-km-np-x]{4}-[2-9a-hj-km-np-x]{4})\b/.exec(page);
-    if (!login || !page.includes("ABGEBEN")) continue;
+  for (const u of usernames) {
+    const own = new RegExp(`(^|\\s)${u.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(\\s|$)`, "m");
+    const page = slips.find((p) => own.test(p));
+    if (!page) continue;
     const passwords = [...page.matchAll(PASSWORD_RE)].map((m) => m[1]);
-    if (passwords.length !== 1) throw new Error(`a slip with ${passwords.length} passwords: ${page.slice(0, 200)}`);
-    out.set(login[1], passwords[0]);
+    if (passwords.length !== 1) throw new Error(`the slip of ${u} shows ${passwords.length} passwords`);
+    out.set(u, passwords[0]);
   }
   return out;
 }
@@ -212,7 +216,8 @@ export class ExamWorld {
   async print(examId: number, scope: SheetScope = { kind: "all" }): Promise<{ passwords: Map<string, string>; hub?: string; file: string }> {
     const r = await issueSheets(this.db, this.admin, examId, scope, this.revision(examId), { target: this.target });
     const file = path.join(this.state, r.filename);
-    return { passwords: passwordsFromPdf(r.pdf, file), hub: r.hub, file };
+    const logins = this.db.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all().map((p) => p.u);
+    return { passwords: passwordsFromPdf(r.pdf, file, logins), hub: r.hub, file };
   }
 
   /** The exam hub's chart objects from the portal's rendered values, applied; hub and proxy started. */

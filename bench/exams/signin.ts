@@ -33,6 +33,14 @@ const CONCURRENCY = env("BENCH_CONCURRENCY", 50);
 const MINUTE = 60_000;
 process.env.TZ ||= "Europe/Berlin";
 
+/** CPU time a process used so far (user + system), from /proc: independent of what else runs. */
+function cpuMs(pid: number | undefined): number {
+  if (!pid) return NaN;
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  const ticks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim());
+  return ((Number(fields[11]) + Number(fields[12])) / ticks) * 1000;
+}
+
 function quantile(sorted: number[], q: number): number {
   if (!sorted.length) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
@@ -71,7 +79,7 @@ async function signIn(world: ExamWorld, user: string, password: string): Promise
   }
 }
 
-function summary(name: string, attempts: Attempt[], wallMs: number) {
+function summary(name: string, attempts: Attempt[], wallMs: number, cpu: { hub: number; proxy: number }) {
   const ok = attempts.filter((a) => a.ok);
   const post = ok.map((a) => a.postMs).sort((a, b) => a - b);
   const total = ok.map((a) => a.totalMs).sort((a, b) => a - b);
@@ -86,6 +94,8 @@ function summary(name: string, attempts: Attempt[], wallMs: number) {
     postMax: post.at(-1) ?? NaN,
     totalP95: quantile(total, 0.95),
     totalMax: total.at(-1) ?? NaN,
+    hubCpuMsPerSignIn: cpu.hub / attempts.length,
+    proxyCpuMsPerSignIn: cpu.proxy / attempts.length,
     firstFailures: attempts.filter((a) => !a.ok).slice(0, 3).map((a) => `${a.user}: ${a.status} ${a.message}`),
   };
 }
@@ -124,7 +134,13 @@ try {
   const second = accounts.slice(N, 2 * N);
 
   // ---- exam start: arrivals spread over the window
+  const cpu = () => ({ hub: cpuMs(world.hub.hub.pid), proxy: cpuMs(world.hub.proxy.pid) });
+  const since = (a: { hub: number; proxy: number }) => {
+    const b = cpu();
+    return { hub: b.hub - a.hub, proxy: b.proxy - a.proxy };
+  };
   const rand = random(20260722);
+  const spreadCpu = cpu();
   const arrivals = first.map(([u, p]) => ({ u, p, at: rand() * WINDOW_S * 1000 })).sort((a, b) => a.at - b.at);
   const spreadStart = performance.now();
   const spread = await Promise.all(
@@ -135,8 +151,10 @@ try {
     }),
   );
   const spreadWall = performance.now() - spreadStart;
+  const spreadUsed = since(spreadCpu);
 
   // ---- all at once: C in flight
+  const burstCpu = cpu();
   const burstStart = performance.now();
   const burst: Attempt[] = [];
   let next = 0;
@@ -149,6 +167,7 @@ try {
     }),
   );
   const burstWall = performance.now() - burstStart;
+  const burstUsed = since(burstCpu);
 
   // ---- what one password check costs (the parameters of lib/exams/OTP.md)
   const py = execFileSync(
@@ -163,12 +182,13 @@ try {
   for (let i = 0; i < 200; i++) scryptSync("k7fmq2xa9bnd", `salt-${i}`, 32, { N: OTP_COST.N, r: OTP_COST.r, p: OTP_COST.p, maxmem: 64 * 1024 * 1024 });
   const nodeMs = (performance.now() - nodeStarted) / 200;
 
-  const rows = [summary(`exam start: ${N} arrivals over ${WINDOW_S} s`, spread, spreadWall), summary(`all at once: ${N}, ${CONCURRENCY} in flight`, burst, burstWall)];
+  const rows = [summary(`exam start: ${N} arrivals over ${WINDOW_S} s`, spread, spreadWall, spreadUsed), summary(`all at once: ${N}, ${CONCURRENCY} in flight`, burst, burstWall, burstUsed)];
   const f = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : "–");
   console.log(`\nExam hub sign-ins through HAProxy and configurable-http-proxy (node ${process.version}, ${os.cpus().length} cores, scrypt N=${OTP_COST.N} r=${OTP_COST.r} p=${OTP_COST.p})\n`);
-  console.log("| mode | sign-ins | failures | wall (s) | POST p50 (ms) | POST p95 (ms) | POST p99 (ms) | POST max (ms) | GET+POST p95 (ms) |");
-  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
-  for (const r of rows) console.log(`| ${r.mode} | ${r.signIns} | ${r.failures} | ${r.wallSeconds.toFixed(1)} | ${f(r.postP50)} | ${f(r.postP95)} | ${f(r.postP99)} | ${f(r.postMax)} | ${f(r.totalP95)} |`);
+  console.log("| mode | sign-ins | failures | wall (s) | POST p50 (ms) | POST p95 (ms) | POST p99 (ms) | POST max (ms) | GET+POST p95 (ms) | hub CPU per sign-in (ms) | proxy CPU per sign-in (ms) |");
+  console.log("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+  for (const r of rows) console.log(`| ${r.mode} | ${r.signIns} | ${r.failures} | ${r.wallSeconds.toFixed(1)} | ${f(r.postP50)} | ${f(r.postP95)} | ${f(r.postP99)} | ${f(r.postMax)} | ${f(r.totalP95)} | ${r.hubCpuMsPerSignIn.toFixed(1)} | ${r.proxyCpuMsPerSignIn.toFixed(1)} |`);
+  console.log(`load average during the run: ${os.loadavg().map((l) => l.toFixed(1)).join(", ")} (${os.cpus().length} cores)`);
   console.log(`\none scrypt check: ${Number(py).toFixed(1)} ms in the hub's Python (hashlib), ${nodeMs.toFixed(1)} ms in Node (crypto.scryptSync)`);
   for (const r of rows) for (const x of r.firstFailures) console.log(`failure (${r.mode}): ${x}`);
   const goal = rows.every((r) => r.failures === 0 && r.postP95 < 1000);

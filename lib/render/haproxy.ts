@@ -77,7 +77,10 @@ export function renderHaproxyConfig(input: unknown, options: HaproxyOptions = {}
   out.push("    default_backend e2x-none", "");
   for (const name of routed) {
     const hub = model.hubs.find((h) => h.name === name)!;
-    out.push(`backend e2x-${name}`, "    balance roundrobin", "    option httpchk GET /hub/health", "    http-check expect status 200");
+    // Every node's NodePort leads to the same proxy: a check is there to find a dead node, not a
+    // busy hub. An HTTP check of /hub/health fails while the hub is slow (600 sign-ins at the
+    // start of an exam) and then takes every node out at once; a TCP check does not.
+    out.push(`backend e2x-${name}`, "    balance roundrobin", "    option redispatch", "    retries 3", "    default-server inter 2s fall 3 rise 2");
     const servers =
       options.backends?.[name] ??
       (hub.nodePort ? model.network.nodeAddresses.map((address) => ({ address, port: hub.nodePort!, source: undefined })) : []);

@@ -335,7 +335,8 @@ class SignInState:
         self.path = path
         if path != ":memory:":
             os.makedirs(os.path.dirname(os.path.abspath(path)), exist_ok=True)
-        self.db = sqlite3.connect(path, isolation_level=None)
+        # used from one worker thread of the authenticator (see ExamPasswordAuthenticator._record)
+        self.db = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
         self.db.execute("PRAGMA journal_mode=WAL")
         # a used password must stay used across a restart: every commit reaches the disk
         self.db.execute("PRAGMA synchronous=FULL")
@@ -389,7 +390,8 @@ class SignInState:
         return count, (until or None)
 
     def clear_failures(self, username):
-        self.db.execute("DELETE FROM failures WHERE username = ?", (username,))
+        if self.db.execute("SELECT 1 FROM failures WHERE username = ?", (username,)).fetchone():
+            self.db.execute("DELETE FROM failures WHERE username = ?", (username,))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,6 +427,7 @@ class ExamPasswordAuthenticator(Authenticator):
 
     _store = None
     _state = None
+    _state_thread = None
     #: the wall clock windows and locks are checked against (the hub's own)
     clock = staticmethod(time.time)
 
@@ -482,7 +485,17 @@ class ExamPasswordAuthenticator(Authenticator):
         raise web.HTTPError(status, message)
 
     async def _verify(self, typed, stored):
+        # scrypt releases the GIL: checks run side by side, the event loop stays free
         return await asyncio.get_running_loop().run_in_executor(None, verify, typed, stored)
+
+    async def _record(self, fn, *args):
+        """Sign-in state reads and writes, one at a time on a thread of their own: every write
+        reaches the disk (fsync) without holding up the hub's event loop."""
+        if self._state_thread is None:
+            from concurrent.futures import ThreadPoolExecutor
+
+            self._state_thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="e2x-exam-state")
+        return await asyncio.get_running_loop().run_in_executor(self._state_thread, lambda: fn(self.state, *args))
 
     async def authenticate(self, handler, data):
         data = data or {}
@@ -511,7 +524,7 @@ class ExamPasswordAuthenticator(Authenticator):
         if now > account.until:
             self._refuse(403, OVER_MESSAGE.format(time=self._time(account.until)), username, "after the window")
         fp = account.fingerprint
-        locked = self.state.locked_until(username, fp, account.unlocks, now)
+        locked = await self._record(SignInState.locked_until, username, fp, account.unlocks, now)
         if locked:
             self._refuse(
                 403,
@@ -520,16 +533,16 @@ class ExamPasswordAuthenticator(Authenticator):
                 f"locked until {self._time(locked)}",
             )
         if not await self._verify(password, account.hash):
-            failures, locked = self.state.fail(username, fp, account.unlocks, self.clock(), self.max_failures, self.lockout_seconds)
+            failures, locked = await self._record(SignInState.fail, username, fp, account.unlocks, self.clock(), self.max_failures, self.lockout_seconds)
             if locked:
                 self._refuse(
                     403, LOCKED_MESSAGE.format(failures=failures, time=self._time(locked)), username, f"wrong password {failures}: locked"
                 )
             left = self.max_failures - failures
             self._refuse(403, WRONG_LEFT_MESSAGE.format(left="1 Versuch" if left == 1 else f"{left} Versuche", minutes=max(1, self.lockout_seconds // 60)), username, f"wrong password {failures}")
-        if not self.state.use(username, fp, self.clock(), str(addr)):
+        if not await self._record(SignInState.use, username, fp, self.clock(), str(addr)):
             self._refuse(403, USED_MESSAGE, username, "the one-time password was used before")
-        self.state.clear_failures(username)
+        await self._record(SignInState.clear_failures, username)
         self.log.info(
             "e2x-portal: %s signed in to %s %s from %s (room %s) with a one-time password",
             username, account.exam["courseId"], account.exam["period"], addr, account.room,

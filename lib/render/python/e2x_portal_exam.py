@@ -63,6 +63,7 @@ from tornado import web
 from traitlets import Float, Integer, List, Unicode, default
 
 import e2x_portal_auth
+from e2x_portal_profiles import normalize_username
 
 log = logging.getLogger("e2x_portal_exam")
 
@@ -499,7 +500,7 @@ class ExamPasswordAuthenticator(Authenticator):
 
     async def authenticate(self, handler, data):
         data = data or {}
-        username = (data.get("username") or "").strip().lower()
+        username = normalize_username(data.get("username") or "")
         password = data.get("password") or ""
         try:
             exams = await self.store.current()

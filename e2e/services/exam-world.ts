@@ -30,7 +30,7 @@ import { renderPortal } from "@/lib/deployment/model";
 import { getSettings, saveSettings } from "@/lib/deployment/settings";
 import { addBackups, addParticipants, autoSeatExam, createExam, saveRoom, setExtraTime, setSeat, transitionExam } from "@/lib/exams/exams";
 import { issueSheets, type SheetScope } from "@/lib/exams/issue";
-import { roomInput } from "@/lib/exams/schemas";
+import { roomInput, type ExamInput } from "@/lib/exams/schemas";
 import { renderHaproxyConfig } from "@/lib/render";
 import { defaultMounts } from "@/lib/courses/schemas";
 import { loadPrincipal } from "@/lib/auth/principal";
@@ -182,9 +182,9 @@ export class ExamWorld {
 
   /** An exam planned through the portal's domain functions, seated and scheduled (pushed). */
   async planExam(spec: ExamSpec): Promise<number> {
-    const exam = this.act((ctx) =>
-      createExam({ termId: this.termId(), title: spec.title, period: spec.period, startsAt: spec.startsAt, endsAt: spec.endsAt, graceMinutes: spec.graceMinutes, language: "de", date: "", start: "", end: "", examiners: ["Prof. Irene"], headerLines: ["Hochschule"] } as never, ctx),
-    );
+    // times relative to now (the form takes a date and wall-clock times; createExam takes the instants)
+    const input: ExamInput = { termId: this.termId(), title: spec.title, period: spec.period, date: "", start: "", end: "", startsAt: spec.startsAt, endsAt: spec.endsAt, graceMinutes: spec.graceMinutes, language: "de", examiners: ["Prof. Irene"], headerLines: ["Hochschule"] };
+    const exam = this.act((ctx) => createExam(input, ctx));
     const rooms = new Map<string, number>();
     for (const r of spec.rooms) {
       const room = this.act((ctx) => saveRoom(roomInput.parse({ examId: String(exam.id), name: r.name, seats: String(r.seats), blockedSeats: "", cidrs: r.cidrs }), ctx));

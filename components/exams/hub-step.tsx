@@ -5,7 +5,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
-import type { ExamPushPreviewView } from "@/lib/deployment/exam-views";
+import type { ExamPushPreviewView } from "@/lib/deployment/views";
 
 import type { Action } from "./action-form";
 

@@ -7,7 +7,7 @@ import { ConfirmButton } from "@/components/ui/confirm";
 import { Field, FormMessage, Input } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
-import type { ExamPushPreviewView } from "@/lib/deployment/exam-views";
+import type { ExamPushPreviewView } from "@/lib/deployment/views";
 import { ActionForm, shown, type Action } from "./action-form";
 import { HubStepButton } from "./hub-step";
 

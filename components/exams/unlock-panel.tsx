@@ -1,7 +1,7 @@
 "use client";
 import { Unlock } from "lucide-react";
 import { useState } from "react";
-import type { ExamPushPreviewView } from "@/lib/deployment/exam-views";
+import type { ExamPushPreviewView } from "@/lib/deployment/views";
 import type { Action } from "./action-form";
 import { HubStep } from "./hub-step";
 

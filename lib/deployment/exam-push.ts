@@ -26,13 +26,12 @@ import { applyPush, ClusterError, exportPath, objectPath, planPush, redactPlan, 
 import type { Db } from "@/lib/db/client";
 import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET, LABEL_HUB, type KubeObject } from "@/lib/render";
 import { examHubChanges, parseExamsDoc, type ExamsDoc } from "./exam-changes";
-import type { ExamPushOutcomeView, ExamPushPreviewView } from "./exam-views";
 import { renderPortal, type PortalRender } from "./model";
 import { loadLastApplied } from "./applied";
 import { explainClusterError } from "./errors";
 import { pushOutcomeView, recordPush, type ExecutedPush } from "./history";
 import { closeTarget, renderSummaryOf, safeResolveTarget } from "./push";
-import { planFingerprint, planView } from "./views";
+import { planFingerprint, planView, type ExamPushOutcomeView, type ExamPushPreviewView } from "./views";
 import { acquirePush, releasePush } from "./push-lock";
 
 /** A change of the exam (a lifecycle step, new passwords, an unlock): run in a transaction. */

@@ -166,7 +166,12 @@ const EXAM_LOGIN_NOTICE = "Melden Sie sich mit dem Benutzernamen und dem Einmalp
  * What the exam hub's values add: the sign-in module beside the chart's config, its settings,
  * and the notice on the sign-in page. `values` is changed in place.
  */
-export function addExamHubValues(values: Record<string, any>, model: RenderModel, hubDir: string): void {
+/** The part of a hub's values the exam hub adds to. */
+export interface ExamHubValuesTarget {
+  hub: { extraFiles: Record<string, unknown>; config: Record<string, unknown>; templateVars?: Record<string, unknown> };
+}
+
+export function addExamHubValues(values: ExamHubValuesTarget, model: RenderModel, hubDir: string): void {
   const s = model.examSignIn ?? EXAM_SIGN_IN_DEFAULTS;
   values.hub.extraFiles["e2x-portal-exam"] = { mountPath: `${hubDir}/e2x_portal_exam.py`, stringData: readPythonFile("e2x_portal_exam.py") };
   values.hub.config.ExamPasswordAuthenticator = {

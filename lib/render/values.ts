@@ -4,7 +4,7 @@ import { type Hub, type RenderModel, courseIdOf } from "./model";
 import { buildHubTermOrder } from "./profiles";
 import { CLOUD_METADATA_IP } from "./netpol";
 import { readPythonFile } from "./python-files";
-import { EXAM_AUTHENTICATOR, addExamHubValues, examHubAccepting } from "./exam";
+import { EXAM_AUTHENTICATOR, addExamHubValues, examHubAccepting, type ExamHubValuesTarget } from "./exam";
 import { sortKeys } from "./stable";
 
 export const CONFIG_D = "/usr/local/etc/jupyterhub/jupyterhub_config.d";
@@ -215,7 +215,7 @@ export function renderHubValues(model: RenderModel, hub: Hub): HubValues {
     cull: { enabled: true, timeout: CULL_TIMEOUT_SECONDS, every: 600, users: false },
     ingress: { enabled: false },
   };
-  if (exam) addExamHubValues(values as Record<string, any>, model, HUB_CONFIG_DIR);
+  if (exam) addExamHubValues(values as unknown as ExamHubValuesTarget, model, HUB_CONFIG_DIR);
   return sortKeys(values);
 }
 

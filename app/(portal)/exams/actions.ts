@@ -8,7 +8,7 @@ import { courseIdOfTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { exams } from "@/lib/db/schema";
 import { previewExamPush, pushIfOpen, runExamPush } from "@/lib/deployment/exam-push";
-import type { ExamPushPreviewView } from "@/lib/deployment/exam-views";
+import type { ExamPushPreviewView } from "@/lib/deployment/views";
 import {
   addBackups,
   addParticipants,

@@ -83,9 +83,50 @@ async function listLive(conn: ClusterConnection, wanted: readonly { apiVersion: 
   return out;
 }
 
-/** The live metadata of a desired object from the LISTs: object, null (absent), undefined (not known). */
-function liveOf(listings: Map<string, Listing>, ref: ObjectRef): LiveMeta | null | undefined {
-  const l = listings.get(listingKey(ref.apiVersion, ref.kind, ref.namespace));
+/**
+ * Kinds never listed, read by name instead: the portal may read only its own Secret, by name
+ * (deploy/k8s/rbac.yaml); a LIST of Secrets would be refused, and would name the hubs' own.
+ */
+const READ_BY_NAME = new Set([refKey({ apiVersion: "v1", kind: "Secret", name: "" })]);
+const readByName = (ref: ObjectRef) => READ_BY_NAME.has(refKey({ apiVersion: ref.apiVersion, kind: ref.kind, name: "" }));
+
+const METADATA_OBJECT = "application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json";
+
+/** What the cluster holds of the desired objects and the prune scope: the LISTs, and the objects read by name. */
+interface LiveState {
+  listings: Map<string, Listing>;
+  /** refKey -> metadata of an object read by name; null: absent. Unknown (refused, failed): not in the map. */
+  named: Map<string, LiveMeta | null>;
+}
+
+/** The LISTs, and a metadata GET of each desired object of a kind that is read by name. */
+async function readLiveState(conn: ClusterConnection, prepared: readonly PreparedObject[], scope: ReturnType<typeof pruneScopeOf>, concurrency: number): Promise<LiveState> {
+  const named = new Map<string, LiveMeta | null>();
+  const [listings] = await Promise.all([
+    listLive(conn, listingsWanted(prepared, scope), concurrency),
+    mapLimit(
+      prepared.filter((p) => readByName(p.ref)),
+      concurrency,
+      async (p) => {
+        try {
+          const info = await conn.resource(p.ref.apiVersion, p.ref.kind);
+          const r = await conn.request<{ metadata: LiveMeta }>("GET", objectPath(info, p.ref.namespace, p.ref.name), { accept: METADATA_OBJECT });
+          named.set(p.key, { uid: r.body.metadata.uid, resourceVersion: r.body.metadata.resourceVersion, labels: r.body.metadata.labels });
+        } catch (e) {
+          if (e instanceof ClusterError && e.kind === "not-found") named.set(p.key, null);
+          else if (e instanceof ClusterError && isFatal(e)) throw e;
+          // anything else: unknown here; the object's own dry run reports it
+        }
+      },
+    ),
+  ]);
+  return { listings, named };
+}
+
+/** The live metadata of a desired object: object, null (absent), undefined (not known). */
+function liveOf(state: LiveState, ref: ObjectRef): LiveMeta | null | undefined {
+  if (readByName(ref)) return state.named.get(refKey(ref));
+  const l = state.listings.get(listingKey(ref.apiVersion, ref.kind, ref.namespace));
   if (!l?.objects) return undefined;
   return l.objects.get(ref.name) ?? null;
 }
@@ -155,9 +196,11 @@ function prunable(
   return { candidates, errors };
 }
 
-/** The LISTs a push needs: the desired objects' kinds and namespaces, and the prune scope's. */
+/** The LISTs a push needs: the desired objects' kinds and namespaces (but those read by name), and the prune scope's. */
 function listingsWanted(prepared: readonly PreparedObject[], scope: ReturnType<typeof pruneScopeOf>) {
-  const wanted: { apiVersion: string; kind: string; namespace?: string }[] = prepared.map((p) => ({ apiVersion: p.ref.apiVersion, kind: p.ref.kind, namespace: p.ref.namespace }));
+  const wanted: { apiVersion: string; kind: string; namespace?: string }[] = prepared
+    .filter((p) => !readByName(p.ref))
+    .map((p) => ({ apiVersion: p.ref.apiVersion, kind: p.ref.kind, namespace: p.ref.namespace }));
   if (scope) for (const ns of scope.namespaces) for (const k of scope.kinds) wanted.push({ ...k, namespace: ns });
   return wanted;
 }
@@ -251,13 +294,13 @@ export async function planClusterPush(conn: ClusterConnection, objects: readonly
   const { objects: prepared, rejected } = prepareObjects(objects, opts);
   const items: PlanItem[] = rejected.map((r) => ({ action: "error", ref: r.ref, desired: r.desired, error: r.error }));
   const scope = pruneScopeOf(prepared, opts);
-  const listings = await listLive(conn, listingsWanted(prepared, scope), concurrency);
+  const state = await readLiveState(conn, prepared, scope, concurrency);
 
   // What this push creates (absent from the LISTs, or not listed): a dry run that needs it gets a note.
-  const pending = new Set(prepared.filter((p) => !liveOf(listings, p.ref)).map((p) => p.key));
+  const pending = new Set(prepared.filter((p) => !liveOf(state, p.ref)).map((p) => p.key));
   const planned = await mapLimit(prepared, concurrency, async (p): Promise<PlanItem> => {
     const digest = objectDigest(p.desired);
-    const live = liveOf(listings, p.ref);
+    const live = liveOf(state, p.ref);
     if (remembered(opts.lastApplied?.get(p.key), digest, live)) {
       return { action: "unchanged", ref: p.ref, desired: p.desired, digest, live: { uid: live!.uid, resourceVersion: live!.resourceVersion }, checked: "remembered" };
     }
@@ -266,7 +309,7 @@ export async function planClusterPush(conn: ClusterConnection, objects: readonly
   items.push(...(planned as PlanItem[]));
 
   if (scope) {
-    const { candidates, errors } = prunable(listings, new Set(prepared.map((p) => p.key)), scope);
+    const { candidates, errors } = prunable(state.listings, new Set(prepared.map((p) => p.key)), scope);
     for (const c of candidates) items.push({ action: "prune", ref: c.ref, live: { uid: c.uid, resourceVersion: c.resourceVersion } });
     for (const e of errors) items.push({ action: "error", ref: e.ref, error: e.error });
   }
@@ -310,15 +353,15 @@ async function workOfObjects(conn: ClusterConnection, objects: readonly KubeObje
   const { objects: prepared, rejected } = prepareObjects(objects, opts);
   const work: Work[] = rejected.map((r) => ({ kind: "done", item: { action: "error", ref: r.ref, error: r.error } }));
   const scope = opts.prune ? pruneScopeOf(prepared, opts) : null;
-  const listings = await listLive(conn, listingsWanted(prepared, scope), concurrency);
+  const state = await readLiveState(conn, prepared, scope, concurrency);
   for (const p of prepared) {
     const digest = objectDigest(p.desired);
-    const live = liveOf(listings, p.ref);
+    const live = liveOf(state, p.ref);
     if (remembered(opts.lastApplied?.get(p.key), digest, live)) work.push({ kind: "unchanged", ref: p.ref, digest, live: { uid: live!.uid, resourceVersion: live!.resourceVersion } });
     else work.push({ kind: "apply", ref: p.ref, desired: p.desired, digest, phase: applyPhase(p.desired), prevRv: live?.resourceVersion ?? undefined });
   }
   if (scope) {
-    const { candidates, errors } = prunable(listings, new Set(prepared.map((p) => p.key)), scope);
+    const { candidates, errors } = prunable(state.listings, new Set(prepared.map((p) => p.key)), scope);
     for (const c of candidates) work.push({ kind: "prune", ref: c.ref, uid: c.uid });
     for (const e of errors) work.push({ kind: "done", item: { action: "error", ref: e.ref, error: e.error } });
   }

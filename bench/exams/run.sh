@@ -8,4 +8,5 @@ cd "$(dirname "$0")/../.."
 # the peer runs in the same bench: provision it rather than leave it out
 bash scripts/provision/python.sh
 command -v pdftotext >/dev/null || bash scripts/provision/apt.sh
-exec npx tsx bench/exams/run.ts "$@"
+# lib/db is server-only: run under the react-server condition, as the Next server does.
+exec npx tsx --conditions=react-server bench/exams/run.ts "$@"

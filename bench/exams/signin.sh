@@ -13,4 +13,5 @@ bash scripts/provision/apt.sh
 bash scripts/provision/python.sh
 bash scripts/provision/kube.sh
 bash scripts/provision/helm.sh
-exec npx tsx bench/exams/signin.ts "$@"
+# lib/db and lib/cluster are server-only: run under the react-server condition, as the Next server does.
+exec npx tsx --conditions=react-server bench/exams/signin.ts "$@"

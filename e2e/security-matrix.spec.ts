@@ -72,6 +72,9 @@ const course = (t: Target): Scope => ({ courseId: t.courseId });
 const exam = (t: Target): Scope => ({ courseId: t.courseId, examId: t.examId });
 const global = (): Scope => ({});
 
+/** A well-formed push preview fingerprint (exam steps are refused without one). */
+const FINGERPRINT = "0123456789abcdef0123456789abcdef";
+
 /** Each action with a valid input on the target course (mathe1): the guard, not the form check, must refuse. */
 const ACTIONS: Record<string, { policy?: Policy; scope?: (t: Target) => Scope; fields: (t: Target) => Fields; prev?: boolean }> = {
   "app/(auth)/sign-in/actions.ts#signInAction": { policy: { kind: "public" }, fields: () => ({ username: "nobody", password: "x" }) },
@@ -122,8 +125,11 @@ const ACTIONS: Record<string, { policy?: Policy; scope?: (t: Target) => Scope; f
   "app/(portal)/exams/actions.ts#clearSeatingAction": { scope: exam, fields: (t) => ({ examId: String(t.examId) }) },
   "app/(portal)/exams/actions.ts#addSupervisorAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), username: "olga" }) },
   "app/(portal)/exams/actions.ts#removeSupervisorAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), supervisorId: String(t.supervisorId) }) },
-  "app/(portal)/exams/actions.ts#planExamAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), transition: "archive", revision: "1" }) },
-  "app/(portal)/exams/actions.ts#runExamAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), transition: "open", revision: "1" }) },
+  "app/(portal)/exams/actions.ts#planExamAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), transition: "archive", revision: "1", fingerprint: FINGERPRINT }) },
+  "app/(portal)/exams/actions.ts#runExamAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), transition: "open", revision: "1", fingerprint: FINGERPRINT }) },
+  "app/(portal)/exams/actions.ts#previewExamStepAction": { scope: exam, fields: (t) => ({ step: "open", examId: String(t.examId), revision: "1" }) },
+  "app/(portal)/exams/actions.ts#pushExamAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), fingerprint: FINGERPRINT }) },
+  "app/(portal)/exams/actions.ts#unlockParticipantAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), participantId: String(t.participantId), revision: "1", fingerprint: FINGERPRINT }) },
   "app/(portal)/cluster/actions.ts#previewPushAction": { scope: global, fields: () => ({}) },
   "app/(portal)/cluster/actions.ts#saveSettingsAction": { scope: global, fields: () => ({ nfsServer: "evil.example.org" }) },
 };

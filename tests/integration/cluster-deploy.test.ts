@@ -225,8 +225,10 @@ describe("least privilege: what the portal's account cannot do", () => {
     }
   });
 
-  it("creates, reads, applies and deletes the exam account Secret by its name, and no other Secret", async () => {
+  it("creates, reads, applies and deletes the exam password Secret by its name, and no other Secret", async () => {
     const body = { apiVersion: "v1", kind: "Secret", metadata: { name: EXAM_SECRET, namespace: "e2x-exam" }, stringData: { version: "1" } };
+    // the rendered objects pushed above include it: start without it
+    await portal.request("DELETE", `/api/v1/namespaces/e2x-exam/secrets/${EXAM_SECRET}`).catch(() => undefined);
     const created = await portal.request<{ metadata: { name: string } }>("POST", "/api/v1/namespaces/e2x-exam/secrets", { body });
     expect(created.body.metadata.name).toBe(EXAM_SECRET);
     expect((await portal.request<{ data: Record<string, string> }>("GET", `/api/v1/namespaces/e2x-exam/secrets/${EXAM_SECRET}`)).body.data.version).toBe(Buffer.from("1").toString("base64"));

@@ -116,6 +116,9 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
             <Field label="Spawns at once" name="concurrentSpawnLimit" error={err("concurrentSpawnLimit")} hint="Servers starting at the same time before a hub asks users to wait">
               <Input name="concurrentSpawnLimit" inputMode="numeric" defaultValue={v("concurrentSpawnLimit")} error={err("concurrentSpawnLimit")} />
             </Field>
+            <Field label="Stop idle servers after (minutes)" name="cullTimeoutMinutes" error={err("cullTimeoutMinutes")} hint="A server without activity for this long is stopped; its files stay">
+              <Input name="cullTimeoutMinutes" inputMode="numeric" defaultValue={v("cullTimeoutMinutes")} error={err("cullTimeoutMinutes")} />
+            </Field>
             <Field label="Time zone" name="timezone" error={err("timezone")} hint="nbgrader's timestamps in the servers">
               <Input name="timezone" defaultValue={v("timezone")} error={err("timezone")} spellCheck={false} />
             </Field>

@@ -88,7 +88,7 @@ describe("buildPortalModel", () => {
     const s = structuredClone(DEFAULT_SETTINGS);
     s.hubs.exam = { namespace: "pool-exam", releaseName: "klausur", host: "exam.uni.example", nodePort: 31123 };
     s.network = { serviceType: "NodePort", trustedProxies: ["192.0.2.10"], nodeAddresses: ["192.0.2.21"] };
-    s.hubAccess = { extraAdmins: ["operator"], concurrentSpawnLimit: 128, timezone: "Europe/Berlin" };
+    s.hubAccess = { extraAdmins: ["operator"], concurrentSpawnLimit: 128, timezone: "Europe/Berlin", cullTimeoutMinutes: 45 };
     s.ldap.enabled = false;
     s.exam.sourceCidrs = ["10.10.0.0/16"];
     const { model } = buildPortalModel(db, s);
@@ -96,10 +96,12 @@ describe("buildPortalModel", () => {
     expect(model.ldap).toBeUndefined();
     const r = renderAll(model);
     expect(r.objects.filter((o) => o.metadata.namespace === "pool-exam").length).toBeGreaterThan(3);
-    expect(r.valuesYaml.exam).toContain("10.10.0.0/16");
+    expect(r.hubSettings.exam).toMatchObject({ examRooms: ["10.10.0.0/16"] });
+    // LDAP off: the hubs still reference the bind password Secret, so turning LDAP on is a push
+    expect(r.valuesYaml.assignment).toContain("name: e2x-ldap");
     expect(model.hubs.find((h) => h.name === "exam")).toMatchObject({ nodePort: 31123, proxyServiceType: "NodePort" });
     expect(model.admins).toContain("operator");
-    expect(r.values.exam).toMatchObject({ hub: { concurrentSpawnLimit: 128, config: { JupyterHub: { trusted_downstream_ips: ["192.0.2.10"] } } } });
+    expect(r.hubSettings.exam).toMatchObject({ cullTimeoutSeconds: 2700, config: { JupyterHub: { concurrent_spawn_limit: 128, trusted_downstream_ips: ["192.0.2.10"] } } });
   });
 });
 

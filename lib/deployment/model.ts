@@ -208,6 +208,7 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
     admins,
     concurrentSpawnLimit: settings.hubAccess.concurrentSpawnLimit,
     timezone: settings.hubAccess.timezone,
+    cullTimeoutSeconds: settings.hubAccess.cullTimeoutMinutes * 60,
     network: { trustedProxies: [...settings.network.trustedProxies], nodeAddresses: [...settings.network.nodeAddresses] },
     courses: courseRows.map((c) => ({ code: c.code, title: c.title })),
     terms: termRows.map((t) => {
@@ -226,6 +227,7 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
     // the exams the exam hub holds: its profiles and its password Secret
     exams: hubExams(db),
     nfs: { server: settings.nfs.server, basePath: settings.nfs.basePath },
+    ldapPasswordSecret: { name: settings.ldap.bindPasswordSecret, key: settings.ldap.bindPasswordKey },
     ...(settings.ldap.enabled
       ? {
           ldap: {

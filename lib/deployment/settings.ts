@@ -84,8 +84,10 @@ export const deploymentSettingsSchema = z.object({
       extraAdmins: z.array(username).max(100, "At most 100 names."),
       concurrentSpawnLimit: z.number().int().min(1, "At least 1.").max(10_000, "At most 10000."),
       timezone: z.string().trim().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "A time zone such as Europe/Berlin."),
+      /** Idle servers are stopped after this many minutes (the chart's idle culler). */
+      cullTimeoutMinutes: z.number().int().min(5, "At least 5 minutes.").max(43_200, "At most 30 days (43200 minutes).").default(120),
     })
-    .default({ extraAdmins: [], concurrentSpawnLimit: 100, timezone: "Europe/Berlin" }),
+    .default({ extraAdmins: [], concurrentSpawnLimit: 100, timezone: "Europe/Berlin", cullTimeoutMinutes: 120 }),
 });
 export type DeploymentSettings = z.infer<typeof deploymentSettingsSchema>;
 
@@ -107,7 +109,7 @@ export const DEFAULT_SETTINGS: DeploymentSettings = {
   },
   exam: { sourceCidrs: [], period: "PZ1" },
   network: { serviceType: "NodePort", trustedProxies: [], nodeAddresses: [] },
-  hubAccess: { extraAdmins: [], concurrentSpawnLimit: 100, timezone: "Europe/Berlin" },
+  hubAccess: { extraAdmins: [], concurrentSpawnLimit: 100, timezone: "Europe/Berlin", cullTimeoutMinutes: 120 },
 };
 
 export interface StoredSettings {
@@ -229,6 +231,7 @@ export function settingsToForm(s: DeploymentSettings): Record<string, string> {
   out.extraAdmins = s.hubAccess.extraAdmins.join("\n");
   out.concurrentSpawnLimit = String(s.hubAccess.concurrentSpawnLimit);
   out.timezone = s.hubAccess.timezone;
+  out.cullTimeoutMinutes = String(s.hubAccess.cullTimeoutMinutes);
   return out;
 }
 
@@ -247,6 +250,7 @@ const FORM_PATH: Record<string, string> = {
   "hubAccess.extraAdmins": "extraAdmins",
   "hubAccess.concurrentSpawnLimit": "concurrentSpawnLimit",
   "hubAccess.timezone": "timezone",
+  "hubAccess.cullTimeoutMinutes": "cullTimeoutMinutes",
 };
 
 /** The form field a settings path belongs to (`hubs.exam.namespace` -> `examNamespace`). */
@@ -301,6 +305,7 @@ export function parseSettingsForm(form: Record<string, unknown>):
       extraAdmins: splitList(str("extraAdmins")),
       concurrentSpawnLimit: optionalNumber(str("concurrentSpawnLimit")) ?? 100,
       timezone: str("timezone") || "Europe/Berlin",
+      cullTimeoutMinutes: optionalNumber(str("cullTimeoutMinutes")) ?? 120,
     },
   };
   const r = deploymentSettingsSchema.safeParse(candidate);

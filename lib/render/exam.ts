@@ -9,7 +9,7 @@
  *   grace included), password hash and unlock count. Hashes only, never passwords. Compact: an
  *   account is one short array, so 600 accounts take about 90 KB of the 1 MiB a Secret holds;
  * - the exam hub's sign-in settings (`hub.config.ExamPasswordAuthenticator`) and the module that
- *   checks the passwords (python/e2x_portal_exam.py).
+ *   checks the passwords (python/e2x_portal_exam.py, in the hub's ConfigMap).
  *
  * The Secret always exists on the exam hub (empty when no exam is on it): the hub refuses every
  * sign-in when no exam in it is open, and the portal never needs to list or delete Secrets.
@@ -18,7 +18,6 @@ import { type ExamAccount, type RenderExam, EXAM_SIGN_IN_DEFAULTS } from "./exam
 import { type Hub, type RenderModel, courseIdOf } from "./model";
 import { type HubProfileData, buildEntry } from "./profiles";
 import { type KubeObject, hubLabels } from "./kube";
-import { readPythonFile } from "./python-files";
 import { compareStrings, stableJson, utf8Bytes } from "./stable";
 
 export const EXAM_PASSWORDS_SECRET = "e2x-exam-passwords";
@@ -163,26 +162,27 @@ export function examHubAccepting(model: RenderModel): boolean {
 const EXAM_LOGIN_NOTICE = "Melden Sie sich mit dem Benutzernamen und dem Einmalpasswort von Ihrem Prüfungsbogen an.";
 
 /**
- * What the exam hub's values add: the sign-in module beside the chart's config, its settings,
- * and the notice on the sign-in page. `values` is changed in place.
+ * What the exam hub's pushed settings add (values.ts renderHubSettings): the settings of its
+ * one-time-password authenticator and the notice on its sign-in page. The module itself
+ * (python/e2x_portal_exam.py) travels in the hub's ConfigMap with the portal's other modules.
+ * Nothing here depends on which exam is open: opening or closing an exam changes the password
+ * Secret, never the hub's configuration, so exam day needs no hub restart.
  */
-/** The part of a hub's values the exam hub adds to. */
-export interface ExamHubValuesTarget {
-  hub: { extraFiles: Record<string, unknown>; config: Record<string, unknown>; templateVars?: Record<string, unknown> };
-}
-
-export function addExamHubValues(values: ExamHubValuesTarget, model: RenderModel, hubDir: string): void {
+export function examHubSettings(model: RenderModel): { config: Record<string, Record<string, unknown>>; loginNotice: string } {
   const s = model.examSignIn ?? EXAM_SIGN_IN_DEFAULTS;
-  values.hub.extraFiles["e2x-portal-exam"] = { mountPath: `${hubDir}/e2x_portal_exam.py`, stringData: readPythonFile("e2x_portal_exam.py") };
-  values.hub.config.ExamPasswordAuthenticator = {
-    secret_name: EXAM_PASSWORDS_SECRET,
-    cache_ttl: s.ttlSeconds,
-    stale_grace: model.profileCacheGraceSeconds,
-    max_failures: s.maxFailures,
-    lockout_seconds: s.lockoutSeconds,
-    state_file: EXAM_STATE_FILE,
-    trusted_proxies: [...model.network.trustedProxies],
-    time_zone: model.timezone,
+  return {
+    config: {
+      ExamPasswordAuthenticator: {
+        secret_name: EXAM_PASSWORDS_SECRET,
+        cache_ttl: s.ttlSeconds,
+        stale_grace: model.profileCacheGraceSeconds,
+        max_failures: s.maxFailures,
+        lockout_seconds: s.lockoutSeconds,
+        state_file: EXAM_STATE_FILE,
+        trusted_proxies: [...model.network.trustedProxies],
+        time_zone: model.timezone,
+      },
+    },
+    loginNotice: EXAM_LOGIN_NOTICE,
   };
-  values.hub.templateVars = { ...(values.hub.templateVars ?? {}), announcement_login: EXAM_LOGIN_NOTICE };
 }

@@ -14,7 +14,8 @@ import {
 import { renderHubRbac } from "./rbac";
 import { buildExamProfileData, renderExamPasswordSecret, type ExamSecretStats } from "./exam";
 import { sortKeys } from "./stable";
-import { type HubValues, renderHubValues, valuesToYaml } from "./values";
+import { type HubSettings, type HubValues, renderHubSettings, renderHubValues, valuesToYaml } from "./values";
+import { renderHubConfigMap } from "./hub-config";
 
 export * from "./model";
 export * from "./exam-model";
@@ -57,11 +58,20 @@ export {
   renderHubValues,
   valuesToYaml,
   splitImage,
+  type HubSettings,
+  renderHubSettings,
+  valuesDigest,
   hubAuthenticator,
   hubRefusesSignIn,
-  CULL_TIMEOUT_SECONDS,
   FAIL_CLOSED_AUTHENTICATOR,
+  HUB_CONFIG_CONFIGMAP,
+  HUB_CONFIG_FILE,
+  HUB_SETTINGS_FILE,
+  HUB_PORTAL_DIR,
+  VALUES_DIGEST_ANNOTATION,
+  CONFIG_DIGEST_ANNOTATION,
 } from "./values";
+export { renderHubConfigMap, hubConfigDigest } from "./hub-config";
 export { type HaproxyOptions, renderHaproxyConfig } from "./haproxy";
 export { NBGRADER_CONFIG_PATH, nbgraderConfig } from "./profiles";
 export { readPythonFile, PYTHON_FILES } from "./python-files";
@@ -76,10 +86,12 @@ export interface RenderStats {
 }
 
 export interface RenderResult {
-  /** Apply in this order (RBAC, policies, profile shards, then each hub's index); prune after. */
+  /** Apply in this order (RBAC, policies, profile shards, each hub's index, its hub ConfigMap); prune after. */
   objects: KubeObject[];
   values: Partial<Record<HubName, HubValues>>;
   valuesYaml: Partial<Record<HubName, string>>;
+  /** The hub settings each hub's ConfigMap `e2x-portal-hub` carries (pushed, not Helm values). */
+  hubSettings: Partial<Record<HubName, HubSettings>>;
   stats: RenderStats;
 }
 
@@ -97,6 +109,7 @@ export function renderAll(input: unknown, options: RenderOptions = {}): RenderRe
   const objects: KubeObject[] = [];
   const values: Partial<Record<HubName, HubValues>> = {};
   const valuesYaml: Partial<Record<HubName, string>> = {};
+  const hubSettings: Partial<Record<HubName, HubSettings>> = {};
   const profiles: Partial<Record<HubName, ProfileConfigMapStats>> = {};
   const warnings: string[] = [];
 
@@ -106,7 +119,7 @@ export function renderAll(input: unknown, options: RenderOptions = {}): RenderRe
     warnings.push(...data.warnings);
     const cms = renderProfileConfigMaps(data, hub.namespace, budget);
     profiles[hub.name] = cms.stats;
-    const hubObjects = [...renderHubRbac(hub), ...renderNetworkPolicies(hub), ...cms.objects];
+    const hubObjects = [...renderHubRbac(hub), ...renderNetworkPolicies(hub), ...cms.objects, renderHubConfigMap(model, hub)];
     if (hub.name === "exam") {
       const secret = renderExamPasswordSecret(model, hub);
       hubObjects.push(secret.object);
@@ -120,6 +133,7 @@ export function renderAll(input: unknown, options: RenderOptions = {}): RenderRe
       .forEach(({ o }) => objects.push(sortKeys(o)));
     values[hub.name] = renderHubValues(model, hub);
     valuesYaml[hub.name] = valuesToYaml(values[hub.name]!);
+    hubSettings[hub.name] = renderHubSettings(model, hub);
   }
 
   const objectsByKind: Record<string, number> = {};
@@ -128,6 +142,7 @@ export function renderAll(input: unknown, options: RenderOptions = {}): RenderRe
     objects,
     values,
     valuesYaml,
+    hubSettings,
     stats: { profiles, ...(examPasswords ? { examPasswords } : {}), objects: objects.length, objectsByKind: sortKeys(objectsByKind), warnings },
   };
 }

@@ -220,6 +220,12 @@ export const renderModelSchema = z.object({
   }),
   nfs: nfsSchema,
   ldap: ldapSchema.optional(),
+  /**
+   * The Secret with the LDAP bind password that the hub pods reference (chart values), also while
+   * LDAP is off, so that turning LDAP on or off is a push and not a helm upgrade. Defaults to
+   * `ldap.bindPasswordSecret`.
+   */
+  ldapPasswordSecret: secretRefSchema.optional(),
   /** Default NFS layout, replaced per term by `term.volumeMounts`. */
   volumeMounts: z.array(volumeMountSpecSchema).optional(),
   uids: z.object({ student: z.number().int(), staff: z.number().int(), gid: z.number().int() }).default({
@@ -238,6 +244,8 @@ export const renderModelSchema = z.object({
   admins: z.array(username).default([]),
   /** `hub.concurrentSpawnLimit`: spawns in flight at once before the hub asks users to wait. */
   concurrentSpawnLimit: z.number().int().min(1).max(10_000).default(100),
+  /** Idle servers are stopped after this many seconds without activity (the chart's culler). */
+  cullTimeoutSeconds: z.number().int().min(300).max(30 * 86400).default(7200),
   /** Time zone of nbgrader's timestamps in the pods' nbgrader_config.py. */
   timezone: z.string().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "a time zone such as Europe/Berlin").default("Europe/Berlin"),
   network: networkSchema.default({ trustedProxies: [], nodeAddresses: [] }),

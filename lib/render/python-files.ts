@@ -3,7 +3,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const PYTHON_FILES = ["e2x_portal_config.py", "e2x_portal_profiles.py", "e2x_portal_auth.py", "e2x_portal_exam.py"] as const;
+export const PYTHON_FILES = ["e2x_portal_config.py", "e2x_portal_hub.py", "e2x_portal_profiles.py", "e2x_portal_auth.py", "e2x_portal_exam.py"] as const;
 export type PythonFile = (typeof PYTHON_FILES)[number];
 
 /** Static URLs relative to this module, so bundlers can see (and copy) the files. */
@@ -12,6 +12,8 @@ function moduleRelative(name: PythonFile): URL | undefined {
     switch (name) {
       case "e2x_portal_config.py":
         return new URL("./python/e2x_portal_config.py", import.meta.url);
+      case "e2x_portal_hub.py":
+        return new URL("./python/e2x_portal_hub.py", import.meta.url);
       case "e2x_portal_profiles.py":
         return new URL("./python/e2x_portal_profiles.py", import.meta.url);
       case "e2x_portal_auth.py":

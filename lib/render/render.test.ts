@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
-import { smallModel } from "./fixtures";
+import { smallExams, smallModel } from "./fixtures";
 import { expectGolden } from "./golden";
 import {
   type KubeObject,
@@ -10,9 +10,11 @@ import {
   LABEL_HUB,
   LABEL_MANAGED_BY,
   buildHubProfileData,
+  hubConfigDigest,
   parseRenderModel,
   renderAll,
   renderProfileConfigMaps,
+  valuesDigest,
 } from "./index";
 
 function configMaps(objects: KubeObject[], hub: string) {
@@ -165,33 +167,88 @@ describe("renderAll on the small model", () => {
     expect(binding.subjects).toEqual([{ kind: "ServiceAccount", name: "hub", namespace: "e2x-exam" }]);
   });
 
-  it("hub values: config files, culling, LDAP by Secret, exam lockdown", () => {
+  const hubConfigMap = (objects: readonly KubeObject[], namespace: string) => objects.find((o) => o.kind === "ConfigMap" && o.metadata.name === "e2x-portal-hub" && o.metadata.namespace === namespace)!;
+  const configMapData = (objects: readonly KubeObject[], namespace: string) => hubConfigMap(objects, namespace).data as Record<string, string>;
+  const hubConfig = (hub: string) => {
+    const cm = hubConfigMap(result.objects, `e2x-${hub}`);
+    const data = cm.data as Record<string, string>;
+    return { cm, data, settings: JSON.parse(data["e2x-portal-settings.json"]) };
+  };
+
+  it("hub values: what only Helm changes, the portal's ConfigMap mounted, a digest", () => {
     const a = YAML.parse(result.valuesYaml.assignment!);
-    expect(a.cull.timeout).toBe(7200);
-    // the config file in jupyterhub_config.d, the modules it imports beside the chart's jupyterhub_config.py
-    expect(Object.fromEntries(Object.entries(a.hub.extraFiles).map(([k, f]) => [k, (f as { mountPath: string }).mountPath]))).toEqual({
-      "e2x-portal-auth": "/usr/local/etc/jupyterhub/e2x_portal_auth.py",
-      "e2x-portal-config": "/usr/local/etc/jupyterhub/jupyterhub_config.d/e2x_portal_config.py",
-      "e2x-portal-profiles": "/usr/local/etc/jupyterhub/e2x_portal_profiles.py",
-    });
-    expect(a.hub.extraFiles["e2x-portal-profiles"].stringData).toContain("def make_pre_spawn_hook");
-    expect(a.hub.config.JupyterHub.authenticator_class).toBe("ldapauthenticator.LDAPAuthenticator");
-    expect(a.hub.config.Authenticator).toMatchObject({ allow_all: false });
-    expect(a.hub.config.KubeSpawner.disable_user_config).toBe(true);
-    expect(a.hub.config.LDAPAuthenticator).toMatchObject({ server_address: "ldap.example.edu", server_port: 636, tls_strategy: "on_connect" });
-    expect(a.hub.extraEnv.E2X_LDAP_BIND_PASSWORD).toEqual({ valueFrom: { secretKeyRef: { name: "e2x-ldap", key: "bind-password" } } });
-    expect(result.valuesYaml.assignment).not.toMatch(/lookup_dn_search_password:/);
+    // the portal's ConfigMap: whole in a directory of its own, its config file in jupyterhub_config.d
+    expect(a.hub.extraVolumes).toEqual([{ name: "e2x-portal-hub", configMap: { name: "e2x-portal-hub" } }]);
+    expect(a.hub.extraVolumeMounts).toEqual([
+      { name: "e2x-portal-hub", mountPath: "/usr/local/etc/jupyterhub/e2x-portal", readOnly: true },
+      { name: "e2x-portal-hub", mountPath: "/usr/local/etc/jupyterhub/jupyterhub_config.d/e2x_portal_config.py", subPath: "e2x_portal_config.py", readOnly: true },
+    ]);
+    expect(a.hub.extraFiles).toBeUndefined();
+    expect(a.hub.extraConfig).toBeUndefined();
+    expect(a.custom).toBeUndefined();
+    expect(a.hub.extraEnv.E2X_PORTAL_DIR).toBe("/usr/local/etc/jupyterhub/e2x-portal");
+    expect(a.hub.extraEnv.E2X_LDAP_BIND_PASSWORD).toEqual({ valueFrom: { secretKeyRef: { name: "e2x-ldap", key: "bind-password", optional: true } } });
+    // what the portal pushes is not in the values: a settings change is no helm upgrade
+    expect(a.hub.config).toEqual({ JupyterHub: { authenticator_class: "e2x_portal_auth.FailClosedAuthenticator" } });
+    expect(a.hub.concurrentSpawnLimit).toBeUndefined();
+    expect(a.cull).toEqual({ enabled: true, every: 600, users: false });
+    expect(result.valuesYaml.assignment).not.toMatch(/lookup_dn_search_password|admin_users|ldap\.example\.edu/);
     expect(a.singleuser.image).toEqual({ name: "ghcr.io/digiklausur/e2x-notebook", tag: "2025.10" });
     expect(Object.values(a.prePuller.extraImages)).toEqual([
       { name: "ghcr.io/digiklausur/e2x-notebook", tag: "2025.10" },
       { name: "ghcr.io/digiklausur/e2x-prog", tag: "2025.10" },
       { name: "ghcr.io/digiklausur/e2x-notebook", tag: "2025.04" },
     ]);
+    // the digest of the rest, as a hub pod annotation
+    expect(a.hub.annotations["e2x-portal/values-digest"]).toMatch(/^[0-9a-f]{16}$/);
+    expect(valuesDigest(a)).toBe(a.hub.annotations["e2x-portal/values-digest"]);
     const e = YAML.parse(result.valuesYaml.exam!);
-    expect(e.hub.config.LDAPAuthenticator).toBeUndefined();
+    // the chart values keep the fail-closed class: the sign-in comes with the portal's settings
+    expect(e.hub.config.JupyterHub.authenticator_class).toBe("e2x_portal_auth.FailClosedAuthenticator");
+    expect(e.hub.extraFiles).toBeUndefined();
+    // the chart's singleuser policy is off: the portal's lockdown is the only one
+    expect(e.singleuser.networkPolicy).toEqual({ enabled: false });
+    expect(e.singleuser.defaultUrl).toBe("/tree");
+    // NodePort behind the load balancer VM: no loadBalancerSourceRanges (the chart would drop them)
+    expect(e.proxy.service).toEqual({ type: "NodePort" });
+    const lb = renderAll({ ...smallModel(), hubs: smallModel().hubs.map((h) => ({ ...h, proxyServiceType: "LoadBalancer" as const })) });
+    expect(YAML.parse(lb.valuesYaml.exam!).proxy.service).toEqual({
+      type: "LoadBalancer",
+      loadBalancerSourceRanges: ["192.0.2.0/24", "198.51.100.0/25"],
+    });
+  });
+
+  it("the digest moves with what only Helm changes, not with what the portal pushes", () => {
+    const digest = (m: ReturnType<typeof smallModel>, hub: "assignment" | "exam" = "assignment") =>
+      YAML.parse(renderAll(m).valuesYaml[hub]!).hub.annotations["e2x-portal/values-digest"] as string;
+    const base = digest(smallModel());
+    expect(digest({ ...smallModel(), admins: ["someone-else"], concurrentSpawnLimit: 3, cullTimeoutSeconds: 900 })).toBe(base);
+    expect(digest({ ...smallModel(), network: { trustedProxies: ["192.0.2.77"], nodeAddresses: [] } })).toBe(base);
+    const m = smallModel();
+    m.terms[0] = { ...m.terms[0], image: "ghcr.io/digiklausur/e2x-notebook:2026.04" };
+    expect(digest(m)).not.toBe(base);
+  });
+
+  it("hub ConfigMap: the hub-side Python and the settings the portal pushes", () => {
+    const { cm, data, settings } = hubConfig("assignment");
+    expect(Object.keys(data).sort()).toEqual(["e2x-portal-settings.json", "e2x_portal_auth.py", "e2x_portal_config.py", "e2x_portal_hub.py", "e2x_portal_profiles.py"]);
+    expect(data["e2x_portal_profiles.py"]).toContain("def make_pre_spawn_hook");
+    expect(cm.metadata.annotations!["e2x-portal/config-digest"]).toBe(hubConfigDigest(data));
+    expect(settings.config.JupyterHub.authenticator_class).toBe("ldapauthenticator.LDAPAuthenticator");
+    expect(settings.config.JupyterHub.concurrent_spawn_limit).toBe(100);
+    expect(settings.config.Authenticator).toMatchObject({ allow_all: false });
+    expect(settings.config.KubeSpawner.disable_user_config).toBe(true);
+    expect(settings.config.LDAPAuthenticator).toMatchObject({ server_address: "ldap.example.edu", server_port: 636, tls_strategy: "on_connect" });
+    expect(settings.ldapPasswordEnv).toBe("E2X_LDAP_BIND_PASSWORD");
+    expect(data["e2x-portal-settings.json"]).not.toMatch(/lookup_dn_search_password/);
+    expect(settings.cullTimeoutSeconds).toBe(7200);
+    expect(settings.spawnerEnvironment).toEqual({ E2X_HUB: "assignment", E2X_COURSE_IDS: "mathe1-SS25,mathe1-WS25,prog-WS25" });
+    const examHub = hubConfig("exam");
+    const exam = examHub.settings;
+    expect(exam.config.LDAPAuthenticator).toBeUndefined();
     // one-time passwords from the Secret; with no open exam it refuses everyone
-    expect(e.hub.config.JupyterHub.authenticator_class).toBe("e2x_portal_exam.ExamPasswordAuthenticator");
-    expect(e.hub.config.ExamPasswordAuthenticator).toEqual({
+    expect(exam.config.JupyterHub.authenticator_class).toBe("e2x_portal_exam.ExamPasswordAuthenticator");
+    expect(exam.config.ExamPasswordAuthenticator).toEqual({
       cache_ttl: 10,
       lockout_seconds: 300,
       max_failures: 5,
@@ -201,22 +258,29 @@ describe("renderAll on the small model", () => {
       time_zone: "Europe/Berlin",
       trusted_proxies: [],
     });
-    expect(e.hub.extraFiles["e2x-portal-exam"].mountPath).toBe("/usr/local/etc/jupyterhub/e2x_portal_exam.py");
-    expect(e.hub.templateVars.announcement_login).toMatch(/Einmalpasswort/);
+    expect(exam.config.JupyterHub.template_vars.announcement_login).toMatch(/Einmalpasswort/);
+    expect(exam.examRooms).toEqual(["192.0.2.0/24", "198.51.100.0/25"]);
+    // the one-time-password module only on the exam hub
+    expect(examHub.data["e2x_portal_exam.py"]).toContain("class ExamPasswordAuthenticator");
+    expect(data["e2x_portal_exam.py"]).toBeUndefined();
     const noLdap = renderAll({ ...smallModel(), ldap: undefined });
-    expect(YAML.parse(noLdap.valuesYaml.assignment!).hub.config.JupyterHub.authenticator_class).toBe("e2x_portal_auth.FailClosedAuthenticator");
-    // the chart's singleuser policy is off: the portal's lockdown is the only one
-    expect(e.singleuser.networkPolicy).toEqual({ enabled: false });
-    expect(e.singleuser.defaultUrl).toBe("/tree");
-    expect(e.custom.e2xPortal.examRooms).toEqual(["192.0.2.0/24", "198.51.100.0/25"]);
-    // NodePort behind the load balancer VM: no loadBalancerSourceRanges (the chart would drop them)
-    expect(e.proxy.service).toEqual({ type: "NodePort" });
-    expect(e.cull.timeout).toBe(7200);
-    const lb = renderAll({ ...smallModel(), hubs: smallModel().hubs.map((h) => ({ ...h, proxyServiceType: "LoadBalancer" as const })) });
-    expect(YAML.parse(lb.valuesYaml.exam!).proxy.service).toEqual({
-      type: "LoadBalancer",
-      loadBalancerSourceRanges: ["192.0.2.0/24", "198.51.100.0/25"],
-    });
+    expect(JSON.parse(configMapData(noLdap.objects, "e2x-assignment")["e2x-portal-settings.json"]).config.JupyterHub.authenticator_class).toBe("e2x_portal_auth.FailClosedAuthenticator");
+  });
+
+  it("exam day needs no hub restart: opening, closing and re-issuing change the password Secret, not the exam hub's configuration", () => {
+    const digestOf = (exams: NonNullable<ReturnType<typeof smallModel>["exams"]>) => {
+      const r = renderAll({ ...smallModel(), exams });
+      return { config: configMapData(r.objects, "e2x-exam"), secret: r.objects.find((o) => o.kind === "Secret")!.data };
+    };
+    const open = smallExams();
+    const closed = open.map((e) => ({ ...e, status: "closed" as const, accepting: false, accounts: [] }));
+    const reissued = open.map((e) => ({ ...e, passwordsVersion: e.passwordsVersion + 1, accounts: e.accounts.map((a) => ({ ...a, unlocks: (a.unlocks ?? 0) + 1 })) }));
+    const base = digestOf(open);
+    for (const exams of [closed, reissued, []]) {
+      const other = digestOf(exams);
+      expect(other.config).toEqual(base.config);
+      expect(other.secret).not.toEqual(base.secret);
+    }
   });
 
   it("keeps every ConfigMap below 1 MiB", () => {

@@ -1,17 +1,31 @@
 /** Z2JH chart values per hub. */
+import { createHash } from "node:crypto";
 import YAML from "yaml";
 import { type Hub, type RenderModel, courseIdOf } from "./model";
 import { buildHubTermOrder } from "./profiles";
 import { CLOUD_METADATA_IP } from "./netpol";
-import { readPythonFile } from "./python-files";
-import { EXAM_AUTHENTICATOR, addExamHubValues, examHubAccepting, type ExamHubValuesTarget } from "./exam";
-import { sortKeys } from "./stable";
+import { EXAM_AUTHENTICATOR, examHubAccepting, examHubSettings } from "./exam";
+import { sortKeys, stableJson } from "./stable";
 
 export const CONFIG_D = "/usr/local/etc/jupyterhub/jupyterhub_config.d";
-export const CULL_TIMEOUT_SECONDS = 7200;
 export const LDAP_PASSWORD_ENV = "E2X_LDAP_BIND_PASSWORD";
 
 export type HubValues = Record<string, unknown>;
+export type HubSettings = Record<string, unknown>;
+
+/** The ConfigMap the portal owns in each hub namespace: its hub-side Python and hub settings. */
+export const HUB_CONFIG_CONFIGMAP = "e2x-portal-hub";
+const HUB_CONFIG_VOLUME = "e2x-portal-hub";
+/** Where the chart's values mount that ConfigMap in the hub pod (`E2X_PORTAL_DIR`). */
+export const HUB_PORTAL_DIR = "/usr/local/etc/jupyterhub/e2x-portal";
+export const PORTAL_DIR_ENV = "E2X_PORTAL_DIR";
+/** The one key mounted into jupyterhub_config.d: the chart exec()s it. */
+export const HUB_CONFIG_FILE = "e2x_portal_config.py";
+export const HUB_SETTINGS_FILE = "e2x-portal-settings.json";
+/** Pod-template annotation with the digest of the chart values (set by Helm from `hub.annotations`). */
+export const VALUES_DIGEST_ANNOTATION = "e2x-portal/values-digest";
+/** Pod-template annotation with the digest of the hub's ConfigMap, set by the portal when it restarts the hub. */
+export const CONFIG_DIGEST_ANNOTATION = "e2x-portal/config-digest";
 
 function ldapConfig(model: RenderModel): Record<string, unknown> {
   const ldap = model.ldap!;
@@ -32,13 +46,6 @@ function ldapConfig(model: RenderModel): Record<string, unknown> {
   };
 }
 
-/** Small glue only: the LDAP bind password comes from a Secret through the environment. */
-const LDAP_PASSWORD_GLUE = [
-  "import os",
-  `c.LDAPAuthenticator.lookup_dn_search_password = os.environ.get("${LDAP_PASSWORD_ENV}", "")`,
-  "",
-].join("\n");
-
 /** The Z2JH singleuser egress defaults of the teaching hubs, made explicit. */
 function egressAllowRules() {
   return {
@@ -57,8 +64,6 @@ const EXAM_SERVER_CONFIG = {
   ContentsManager: { allow_hidden: false },
 };
 
-/** Where the chart's jupyterhub_config.py lives; it puts this directory on `sys.path`. */
-export const HUB_CONFIG_DIR = "/usr/local/etc/jupyterhub";
 /** The authenticator of a hub without one of its own: refuses every sign-in. */
 export const FAIL_CLOSED_AUTHENTICATOR = "e2x_portal_auth.FailClosedAuthenticator";
 /** The chart's default singleuser image, for a hub that offers no course term yet. */
@@ -102,15 +107,21 @@ function termImages(model: RenderModel, hub: Hub): string[] {
   return [...new Set(order.map((t) => t.image))];
 }
 
-export function renderHubValues(model: RenderModel, hub: Hub): HubValues {
+/**
+ * The hub settings the portal pushes (`e2x-portal-settings.json` in the ConfigMap
+ * `e2x-portal-hub`, applied by python/e2x_portal_hub.py at hub start): who administers the hub,
+ * how it signs users in, whom it trusts in front of it, spawn limit and idle culling. A change
+ * needs a hub restart, never a helm upgrade.
+ */
+export function renderHubSettings(model: RenderModel, hub: Hub): HubSettings {
   const exam = hub.name === "exam";
   const authenticator = hubAuthenticator(model, hub);
   const useLdap = authenticator === "ldapauthenticator.LDAPAuthenticator" && model.ldap !== undefined;
-  const extraEnv: Record<string, unknown> = {};
-  const jupyterHub: Record<string, unknown> = { authenticator_class: authenticator };
+  const jupyterHub: Record<string, unknown> = { authenticator_class: authenticator, concurrent_spawn_limit: model.concurrentSpawnLimit };
   if (hub.host) jupyterHub.public_url = `https://${hub.host}${hub.baseUrl}`;
   // tornado skips exactly these addresses in X-Forwarded-For when it records the client address
   if (model.network.trustedProxies.length) jupyterHub.trusted_downstream_ips = [...model.network.trustedProxies];
+  if (authenticator === FAIL_CLOSED_AUTHENTICATOR) jupyterHub.template_vars = { announcement_login: NO_SIGN_IN_NOTICE };
   const admins = [...new Set(model.admins)].sort();
   const config: Record<string, unknown> = {
     JupyterHub: jupyterHub,
@@ -118,15 +129,36 @@ export function renderHubValues(model: RenderModel, hub: Hub): HubValues {
     Authenticator: { admin_users: admins, allow_all: false, allow_existing_users: false },
     KubeSpawner: { http_timeout: 120, disable_user_config: true },
   };
-  const extraConfig: Record<string, string> = {};
-  if (useLdap) {
-    const ref = model.ldap!.bindPasswordSecret;
-    extraEnv[LDAP_PASSWORD_ENV] = { valueFrom: { secretKeyRef: { name: ref.name, key: ref.key } } };
-    config.LDAPAuthenticator = ldapConfig(model);
-    extraConfig["10-e2x-ldap-bind-password"] = LDAP_PASSWORD_GLUE;
+  if (useLdap) config.LDAPAuthenticator = ldapConfig(model);
+  if (authenticator === EXAM_AUTHENTICATOR) {
+    const examSettings = examHubSettings(model);
+    Object.assign(config, examSettings.config);
+    jupyterHub.template_vars = { announcement_login: examSettings.loginNotice };
   }
-
   const courseIds = model.terms.filter((t) => t.hubs.includes(hub.name)).map(courseIdOf).sort();
+  return sortKeys({
+    hub: hub.name,
+    config,
+    admins,
+    trustedProxies: [...model.network.trustedProxies],
+    ...(exam ? { examRooms: [...model.exam.sourceCidrs] } : {}),
+    ...(useLdap ? { ldapPasswordEnv: LDAP_PASSWORD_ENV } : {}),
+    cacheTtlSeconds: model.profileCacheTtlSeconds,
+    staleGraceSeconds: model.profileCacheGraceSeconds,
+    cullTimeoutSeconds: model.cullTimeoutSeconds,
+    spawnerEnvironment: { E2X_HUB: hub.name, E2X_COURSE_IDS: courseIds.join(",") },
+  });
+}
+
+/**
+ * The chart values of a hub: what an admin installs once with `helm upgrade --install` and what
+ * only Helm can change (the hub's mounts and environment, the pre-puller images, the default
+ * image, the proxy Service, ingress, the chart's NetworkPolicies, singleuser defaults). Everything
+ * the portal pushes itself lives in the ConfigMap `e2x-portal-hub` these values mount.
+ * `hub.annotations` carries the digest of the rest, so the cluster page sees what is installed.
+ */
+export function renderHubValues(model: RenderModel, hub: Hub): HubValues {
+  const exam = hub.name === "exam";
   const images = termImages(model, hub);
   const service: Record<string, unknown> = { type: hub.proxyServiceType };
   if (hub.proxyServiceType === "NodePort" && hub.nodePort) service.nodePorts = { http: hub.nodePort };
@@ -134,40 +166,26 @@ export function renderHubValues(model: RenderModel, hub: Hub): HubValues {
   // balancer VM the room restriction is HAProxy's (haproxy.ts) and the hub's own check
   if (exam && hub.proxyServiceType === "LoadBalancer") service.loadBalancerSourceRanges = [...model.exam.sourceCidrs];
   const prePulled = Object.fromEntries(images.map((ref, i) => [`e2x-term-${i + 1}`, splitImage(ref)]));
+  const ldapRef = model.ldap?.bindPasswordSecret ?? model.ldapPasswordSecret;
+  const extraEnv: Record<string, unknown> = { [PORTAL_DIR_ENV]: HUB_PORTAL_DIR };
+  // the bind password Secret an admin creates in the hub namespace; optional, so that a hub
+  // without LDAP starts without it (an LDAP hub without it cannot bind: sign-ins fail, never open)
+  if (ldapRef) extraEnv[LDAP_PASSWORD_ENV] = { valueFrom: { secretKeyRef: { name: ldapRef.name, key: ldapRef.key, optional: true } } };
   const values: HubValues = {
     hub: {
       baseUrl: hub.baseUrl,
-      concurrentSpawnLimit: model.concurrentSpawnLimit,
-      config,
-      extraConfig,
+      // without the portal's ConfigMap the hub does not start (the volume is not optional); should
+      // it ever start without the portal's config file, this class cannot even be imported
+      config: { JupyterHub: { authenticator_class: FAIL_CLOSED_AUTHENTICATOR } },
       extraEnv,
-      extraFiles: {
-        // the config file the chart exec()s, and the modules it imports (beside jupyterhub_config.py)
-        "e2x-portal-config": {
-          mountPath: `${CONFIG_D}/e2x_portal_config.py`,
-          stringData: readPythonFile("e2x_portal_config.py"),
-        },
-        "e2x-portal-profiles": {
-          mountPath: `${HUB_CONFIG_DIR}/e2x_portal_profiles.py`,
-          stringData: readPythonFile("e2x_portal_profiles.py"),
-        },
-        "e2x-portal-auth": {
-          mountPath: `${HUB_CONFIG_DIR}/e2x_portal_auth.py`,
-          stringData: readPythonFile("e2x_portal_auth.py"),
-        },
-      },
+      extraVolumes: [{ name: HUB_CONFIG_VOLUME, configMap: { name: HUB_CONFIG_CONFIGMAP } }],
+      extraVolumeMounts: [
+        // all of it in a directory of its own (kubelet swaps the whole directory at once) ...
+        { name: HUB_CONFIG_VOLUME, mountPath: HUB_PORTAL_DIR, readOnly: true },
+        // ... and the one config file where the chart's jupyterhub_config.py exec()s *.py files
+        { name: HUB_CONFIG_VOLUME, mountPath: `${CONFIG_D}/${HUB_CONFIG_FILE}`, subPath: HUB_CONFIG_FILE, readOnly: true },
+      ],
       networkPolicy: { enabled: true },
-      ...(authenticator === FAIL_CLOSED_AUTHENTICATOR ? { templateVars: { announcement_login: NO_SIGN_IN_NOTICE } } : {}),
-    },
-    custom: {
-      e2xPortal: {
-        hub: hub.name,
-        cacheTtlSeconds: model.profileCacheTtlSeconds,
-        staleGraceSeconds: model.profileCacheGraceSeconds,
-        admins,
-        trustedProxies: [...model.network.trustedProxies],
-        ...(exam ? { examRooms: [...model.exam.sourceCidrs] } : {}),
-      },
     },
     prePuller: { extraImages: prePulled },
     proxy: {
@@ -177,7 +195,6 @@ export function renderHubValues(model: RenderModel, hub: Hub): HubValues {
     singleuser: {
       cloudMetadata: { blockWithIptables: true, ip: CLOUD_METADATA_IP },
       defaultUrl: exam ? model.exam.defaultUrl : "/lab",
-      extraEnv: { E2X_HUB: hub.name, E2X_COURSE_IDS: courseIds.join(",") },
       image: images.length ? splitImage(images[0]) : CHART_SINGLEUSER_IMAGE,
       // exam: the chart's own singleuser policy always lets pods reach the proxy (8000) and
       // autohttps; policies add up, so the exam hub turns it off and the portal's lockdown
@@ -212,11 +229,25 @@ export function renderHubValues(model: RenderModel, hub: Hub): HubValues {
       userPods: { nodeAffinity: { matchNodePurpose: "require" } },
       userScheduler: { enabled: false },
     },
-    cull: { enabled: true, timeout: CULL_TIMEOUT_SECONDS, every: 600, users: false },
+    // the timeout is the portal's (hub settings); the culler itself is the chart's
+    cull: { enabled: true, every: 600, users: false },
     ingress: { enabled: false },
   };
-  if (exam) addExamHubValues(values as unknown as ExamHubValuesTarget, model, HUB_CONFIG_DIR);
-  return sortKeys(values);
+  const sorted = sortKeys(values);
+  (sorted.hub as Record<string, unknown>).annotations = { [VALUES_DIGEST_ANNOTATION]: valuesDigest(sorted) };
+  return sortKeys(sorted);
+}
+
+/** Digest of a hub's chart values, without the annotation that carries it. */
+export function valuesDigest(values: HubValues): string {
+  const copy = structuredClone(values) as { hub?: Record<string, unknown> };
+  if (copy.hub) {
+    const annotations = { ...((copy.hub.annotations as Record<string, string> | undefined) ?? {}) };
+    delete annotations[VALUES_DIGEST_ANNOTATION];
+    if (Object.keys(annotations).length) copy.hub.annotations = annotations;
+    else delete copy.hub.annotations;
+  }
+  return createHash("sha256").update(stableJson(copy)).digest("hex").slice(0, 16);
 }
 
 export function valuesToYaml(values: HubValues): string {

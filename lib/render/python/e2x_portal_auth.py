@@ -1,7 +1,7 @@
 """Who may sign in to a hub of the E2x Hub Portal.
 
-Z2JH mounts this module beside its own ``jupyterhub_config.py`` (/usr/local/etc/jupyterhub, on
-``sys.path`` there); ``jupyterhub_config.d/e2x_portal_config.py`` calls ``configure``.
+The portal's ConfigMap ``e2x-portal-hub`` brings this module to the hub (``E2X_PORTAL_DIR``, put on
+``sys.path`` by ``jupyterhub_config.d/e2x_portal_config.py``, which calls ``configure``).
 
 - ``FailClosedAuthenticator`` refuses every sign-in with a clear message. The exam hub runs it
   until the exam's one-time-password authenticator exists: an exam hub is never open.

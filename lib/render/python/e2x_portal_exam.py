@@ -1,10 +1,10 @@
 """The exam hub's sign-in with one-time passwords, from what the E2x Hub Portal pushed.
 
-Z2JH mounts this module beside its own ``jupyterhub_config.py`` (/usr/local/etc/jupyterhub, on
-``sys.path`` there); the exam hub's values select it with
-``hub.config.JupyterHub.authenticator_class: e2x_portal_exam.ExamPasswordAuthenticator`` and
-configure it under ``hub.config.ExamPasswordAuthenticator``. ``e2x_portal_auth.guard`` wraps it
-like any other authenticator (roster and exam-room checks stay).
+The portal's ConfigMap ``e2x-portal-hub`` brings this module to the exam hub (``E2X_PORTAL_DIR``, put
+on ``sys.path`` by ``jupyterhub_config.d/e2x_portal_config.py``); the exam hub's pushed settings
+select it with ``JupyterHub.authenticator_class: e2x_portal_exam.ExamPasswordAuthenticator`` and
+configure it under ``ExamPasswordAuthenticator``. ``e2x_portal_auth.guard`` wraps it like any
+other authenticator (roster and exam-room checks stay).
 
 What the portal pushes: one Secret in the hub's namespace (``e2x-exam-passwords``, key
 ``exams.json``), read through the Kubernetes API with the hub's own ServiceAccount (the chart's

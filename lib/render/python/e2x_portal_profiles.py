@@ -8,8 +8,8 @@ a profile's shard ``fnv1a32(key) % len(profileShards)`` -- the same hash as the 
 change needs no hub restart: the index is cached for a short TTL, shards (named by content
 digest) are cached by name.
 
-Z2JH mounts this module beside its own ``jupyterhub_config.py`` (/usr/local/etc/jupyterhub, which
-that file puts on ``sys.path``); ``jupyterhub_config.d/e2x_portal_config.py`` imports it. It only
+The portal's ConfigMap ``e2x-portal-hub`` brings this module to the hub (``E2X_PORTAL_DIR``, put on
+``sys.path`` by ``jupyterhub_config.d/e2x_portal_config.py``, which imports it). It only
 defines things: importing it changes no configuration.
 
 Reads never wait without bound and never behind one another: every API read carries KubeSpawner's
@@ -441,7 +441,7 @@ def _incluster_namespace():
 def configure(c, settings, env=None):
     """Wire the profile list and the pre-spawn hook into a JupyterHub config object ``c``.
 
-    ``settings`` is the chart's ``custom.e2xPortal`` value: ``hub`` (assignment|exam|grading),
+    ``settings`` are the portal's pushed hub settings (``e2x-portal-settings.json``): ``hub`` (assignment|exam|grading),
     ``cacheTtlSeconds`` (default 30), ``staleGraceSeconds`` (default 60). The namespace is the
     hub pod's (``POD_NAMESPACE``, set by the chart). Reads time out after KubeSpawner's own
     ``k8s_api_request_timeout``.

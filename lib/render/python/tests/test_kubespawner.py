@@ -1,6 +1,8 @@
 """The generated profiles through KubeSpawner 7's own code paths (no cluster is contacted)."""
 
+import json
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +14,7 @@ from tornado.web import HTTPError
 from traitlets.config import Config, PyFileConfigLoader
 
 import e2x_portal_profiles as p
-from conftest import PYTHON_DIR
+from conftest import PYTHON_DIR, load_golden_configmaps
 
 
 @pytest.fixture
@@ -206,20 +208,34 @@ def exec_like_the_chart(name, values, c=None):
     return c
 
 
-def test_config_file_wires_kubespawner_under_the_charts_loader(monkeypatch):
+def test_config_file_wires_kubespawner_under_the_charts_loader(monkeypatch, tmp_path):
+    # the portal's ConfigMap as the hub pod mounts it (E2X_PORTAL_DIR), with other settings
+    data = load_golden_configmaps()["e2x-exam"]["e2x-portal-hub"]
+    for key, text in data.items():
+        (tmp_path / key).write_text(text)
+    pushed = json.loads(data["e2x-portal-settings.json"])
+    pushed.update(cacheTtlSeconds=5, admins=["root"])
+    (tmp_path / "e2x-portal-settings.json").write_text(json.dumps(pushed))
+    monkeypatch.setenv("E2X_PORTAL_DIR", str(tmp_path))
     monkeypatch.setenv("POD_NAMESPACE", "e2x-exam")
+    monkeypatch.setattr(sys, "path", [p for p in sys.path if p != str(PYTHON_DIR)])
+    for mod in ["e2x_portal_auth", "e2x_portal_hub", "e2x_portal_profiles", "e2x_portal_exam"]:
+        monkeypatch.delitem(sys.modules, mod, raising=False)
     c = Config()
-    c.JupyterHub.authenticator_class = "e2x_portal_auth.FailClosedAuthenticator"
-    values = {"custom": {"e2xPortal": {"hub": "exam", "cacheTtlSeconds": 5, "admins": ["root"], "examRooms": ["192.0.2.0/24"]}}}
-    c = exec_like_the_chart("e2x_portal_config.py", values, c)
+    c.JupyterHub.authenticator_class = "e2x_portal_auth.FailClosedAuthenticator"  # the values' fallback
+    c = exec_like_the_chart("e2x_portal_config.py", {}, c)
     assert callable(c.KubeSpawner.profile_list)
     assert callable(c.KubeSpawner.pre_spawn_hook)
     auth = c.JupyterHub.authenticator_class
-    import e2x_portal_auth
-
-    assert issubclass(auth, e2x_portal_auth.FailClosedAuthenticator)
+    # the modules came from the mounted directory, not from this checkout
+    assert sys.modules["e2x_portal_auth"].__file__ == str(tmp_path / "e2x_portal_auth.py")
+    # the exam hub's one-time-password sign-in, selected and configured by the pushed settings
+    assert sys.modules["e2x_portal_exam"].__file__ == str(tmp_path / "e2x_portal_exam.py")
+    assert issubclass(auth, sys.modules["e2x_portal_exam"].ExamPasswordAuthenticator)
+    assert c.ExamPasswordAuthenticator.secret_name == "e2x-exam-passwords"
     assert c.Authenticator.admin_users == {"root"}
     assert c.Authenticator.allow_all is False
+    assert c.JupyterHub.template_vars["announcement_login"].startswith("Melden Sie sich")
 
 
 def test_profiles_module_is_safe_to_execute_as_a_config_file():

@@ -38,14 +38,19 @@ export async function AccessCard({ access }: { access: Promise<AccessView> }) {
         </thead>
         <tbody className="divide-y divide-slate-100">
           {m.rows.map((r) => (
-            <tr key={`${r.namespace}/${r.resource}`}>
+            <tr key={`${r.namespace}/${r.resource}/${r.name ?? ""}`}>
               <Td className="font-mono text-xs">{r.namespace}</Td>
-              <Td className="font-mono text-xs">{r.resource}</Td>
+              <Td className="font-mono text-xs">
+                {r.resource}
+                {r.name ? ` “${r.name}” only` : ""}
+              </Td>
               {m.verbs.map((v) => {
                 const c = r.cells[v];
                 return (
                   <Td key={v} className="text-center">
-                    {c?.allowed ? (
+                    {!c ? (
+                      <span className="text-slate-300" aria-label="not needed">–</span>
+                    ) : c.allowed ? (
                       <CheckCircle2 className="mx-auto size-4 text-emerald-600" aria-label="allowed" />
                     ) : (
                       <span title={c?.why ?? "denied"}>

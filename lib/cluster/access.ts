@@ -64,9 +64,10 @@ const RESOURCE_OF: Record<string, { resource: string; group: string }> = {
 };
 
 /**
- * Every verb on every kind the portal writes, in each hub namespace: what a push needs. Secrets
- * only as the portal writes them: `secrets` names its own Secrets (the exam password Secret),
- * each created in its namespace and read, changed and deleted by name.
+ * Every verb on every kind the portal writes, in each hub namespace, and the hub restart's
+ * rights: what a push needs. Secrets only as the portal writes them: `secrets` names its own
+ * Secrets (the exam password Secret), each created in its namespace and read, changed and
+ * deleted by name.
  */
 export function portalAccessChecks(namespaces: readonly string[], secrets: readonly { namespace: string; name: string }[] = []): AccessCheck[] {
   const checks: AccessCheck[] = [];
@@ -76,6 +77,10 @@ export function portalAccessChecks(namespaces: readonly string[], secrets: reado
       if (!r) continue;
       for (const verb of ["get", "list", "create", "patch", "delete"]) checks.push({ verb, ...r, namespace });
     }
+    // the hub Deployment, by name: read it (drift) and restart the hub (a pod-template annotation)
+    for (const verb of ["get", "patch"]) checks.push({ verb, resource: "deployments", group: "apps", name: "hub", namespace });
+    // the singleuser servers a restart leaves running
+    checks.push({ verb: "list", resource: "pods", group: "", namespace });
   }
   for (const s of secrets) {
     checks.push({ verb: "create", ...RESOURCE_OF.Secret, namespace: s.namespace });

@@ -26,7 +26,7 @@ export interface RequestOptions {
   query?: Record<string, string | number | boolean | undefined>;
   body?: unknown;
   contentType?: string;
-  /** Accept header (default application/json). */
+  /** Accept header (default `application/json`), e.g. for metadata-only lists. */
   accept?: string;
   timeoutMs?: number;
 }

@@ -35,6 +35,14 @@ export { portalLabels, withPortalLabels, kindRank, applyPhase, objectDigest } fr
 export { appliedStateChanges } from "./applied";
 export { defaultExportDir, exportPath, toYaml, toYamlBundle, parseYamlBundle } from "./export-target";
 export { planClusterPush, applyClusterPush } from "./cluster-target";
+export {
+  HUB_DEPLOYMENT,
+  SINGLEUSER_SELECTOR,
+  countSingleuserPods,
+  readHubDeployment,
+  setHubTemplateAnnotations,
+  type HubDeployment,
+} from "./workloads";
 export { planExportPush, applyExportPush } from "./export-target";
 
 /** Where a push goes: a live cluster or the export directory. */

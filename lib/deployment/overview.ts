@@ -29,9 +29,9 @@ export function accessMatrix(results: readonly AccessResult[]): NonNullable<Acce
   const verbs = [...new Set(results.map((r) => r.verb))];
   const rows = new Map<string, NonNullable<AccessView["matrix"]>["rows"][number]>();
   for (const r of results) {
-    const key = `${r.namespace}|${r.group}|${r.resource}`;
+    const key = `${r.namespace}|${r.group}|${r.resource}|${r.name ?? ""}`;
     let row = rows.get(key);
-    if (!row) rows.set(key, (row = { namespace: r.namespace ?? "", resource: r.group ? `${r.resource}.${r.group}` : r.resource, cells: {} }));
+    if (!row) rows.set(key, (row = { namespace: r.namespace ?? "", resource: r.group ? `${r.resource}.${r.group}` : r.resource, ...(r.name ? { name: r.name } : {}), cells: {} }));
     row.cells[r.verb] = { allowed: r.allowed, ...(r.error || r.reason ? { why: r.error?.message ?? r.reason } : {}) };
   }
   return { verbs, rows: [...rows.values()], denied: results.filter((r) => !r.allowed).length };

@@ -43,6 +43,48 @@ export interface PlanView {
   warnings: string[];
   /** What the push changes in the pods' NFS mounts (lib/deployment/mount-changes.ts). */
   mountChanges?: MountChangesView;
+  /** Which hubs the push restarts, and why (lib/deployment/hub-restart.ts). */
+  hubRestarts?: HubRestartView[];
+}
+
+/** An exam in the lifecycle state `open` (lib/exams). */
+export interface OpenExamView {
+  id: number;
+  title: string;
+  courseId: string;
+  openedAt: string | null;
+}
+
+export interface HubRestartView {
+  hub: HubName;
+  namespace: string;
+  /** The hub Deployment exists (the hub is installed). */
+  installed: boolean;
+  /** The apply restarts this hub. */
+  restart: boolean;
+  /**
+   * changed / created: this push changes the hub's ConfigMap; pending: it still runs an older
+   * configuration; not-installed: no hub Deployment yet; export: the export target (restart by
+   * hand); unknown: the Deployment could not be read; none: nothing it reads at start changes.
+   */
+  reason: "changed" | "created" | "pending" | "not-installed" | "export" | "unknown" | "none";
+  /** Digest of the ConfigMap the hub will run. */
+  configDigest: string;
+  /** The digest the hub Deployment's pod template carries now. */
+  runningDigest: string | null;
+  /** Singleuser pods in the hub namespace (they keep running); null when not counted. */
+  servers: number | null;
+  /** Where the count comes from, in words. */
+  serversSource: string;
+  serversError?: string;
+  pauseSeconds: number;
+  /** What changes, in plain words (admins, sign-in, spawn limit ...). */
+  changes: string[];
+  /** Open exams that forbid restarting this hub (the exam hub only). */
+  blockedBy: OpenExamView[];
+  error?: string;
+  /** One sentence for the preview. */
+  sentence: string;
 }
 
 export interface MountChangesView {
@@ -192,7 +234,8 @@ export interface AccessView {
   /** Null when the cluster could not be asked (unreachable, credentials rejected). */
   matrix: {
     verbs: string[];
-    rows: { namespace: string; resource: string; cells: Record<string, AccessCellView> }[];
+    /** `name`: the check is for one object by name (the hub Deployment); a missing cell: not needed. */
+    rows: { namespace: string; resource: string; name?: string; cells: Record<string, AccessCellView> }[];
     denied: number;
   } | null;
   /** How the API server was asked, for the card's description. */
@@ -289,4 +332,28 @@ export interface ExamHubStatusView {
   revision: number | null;
   pushedAt: Date | null;
   pushId: number | null;
+}
+
+/** The chart values of one hub: installed (live hub Deployment) against rendered now. */
+export interface HubDriftView {
+  hub: HubName;
+  namespace: string;
+  release: string;
+  /**
+   * up-to-date: the installed values are the current ones; out-of-date: helm upgrade needed;
+   * not-installed: no hub Deployment; no-digest: installed without the portal's values;
+   * export: no cluster to compare with; unknown: the Deployment could not be read.
+   */
+  state: "up-to-date" | "out-of-date" | "not-installed" | "no-digest" | "export" | "unknown";
+  currentDigest: string;
+  installedDigest: string | null;
+  /** Out of date since (ISO): when the portal first rendered values other than the installed ones. */
+  since: string | null;
+  /** What changed since the installed values, in plain words. */
+  reasons: string[];
+  /** The installed values are ones this portal rendered (so `since` and `reasons` are known). */
+  known?: boolean;
+  helmCommand: string;
+  valuesUrl: string;
+  error?: string;
 }

@@ -11,6 +11,9 @@ import {
   ClusterError,
   clusterStatus,
   connectCluster,
+  countSingleuserPods,
+  readHubDeployment,
+  setHubTemplateAnnotations,
   planPush,
   portalAccessChecks,
   selfAccessReview,
@@ -81,8 +84,9 @@ describe("the portal as its ServiceAccount", () => {
     const checks = portalAccessChecks(HUB_NAMESPACES, [{ namespace: "e2x-exam", name: EXAM_PASSWORDS_SECRET }]);
     const results = await selfAccessReview(portal, checks);
     expect(results.filter((r) => !r.allowed)).toEqual([]);
-    // four kinds with five verbs each, and the exam password Secret: create, get, patch, delete
-    expect(results.length).toBe(HUB_NAMESPACES.length * 4 * 5 + 4);
+    // four kinds with five verbs each, get and patch on the hub Deployment, list on pods, and the
+    // exam password Secret: create, get, patch, delete
+    expect(results.length).toBe(HUB_NAMESPACES.length * (4 * 5 + 2 + 1) + 4);
   });
 
   it("writes its own exam password Secret, and no other Secret anywhere", async () => {
@@ -323,5 +327,85 @@ describe("least privilege: what the portal's account cannot do", () => {
       roleRef: { apiGroup: "rbac.authorization.k8s.io", kind: "ClusterRole", name: "cluster-admin" },
       subjects: [{ kind: "ServiceAccount", name: "e2x-portal", namespace: "e2x-portal" }],
     });
+  });
+});
+
+/** A Deployment as Helm would create it (no controller runs here: it is stored, never rolled out). */
+function deployment(name: string, namespace: string) {
+  const labels = { app: "jupyterhub", component: name };
+  return {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata: { name, namespace, labels },
+    spec: {
+      selector: { matchLabels: labels },
+      strategy: { type: "Recreate" },
+      template: { metadata: { labels, annotations: { "checksum/secret": "x" } }, spec: { containers: [{ name, image: "quay.io/jupyterhub/k8s-hub:4.4.0" }] } },
+    },
+  };
+}
+
+describe("the hub restart right: the hub Deployment by name, nothing else", () => {
+  beforeAll(async () => {
+    await run(kubeBinary("kubectl"), ["--kubeconfig", kube.kubeconfigPath, "create", "namespace", "elsewhere"]);
+    // (the least-privilege checks above left a bare hub Deployment in each hub namespace; here
+    // the exam hub's is Helm's and the grading hub is not installed)
+    for (const ns of ["e2x-exam", "e2x-grading"]) await admin.request("DELETE", `/apis/apps/v1/namespaces/${ns}/deployments/hub`);
+    for (const d of [deployment("hub", "e2x-exam"), deployment("proxy", "e2x-exam"), deployment("hub", "elsewhere")]) {
+      await admin.request("POST", `/apis/apps/v1/namespaces/${d.metadata.namespace}/deployments`, { body: d });
+    }
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "jupyter-stud1", namespace: "e2x-exam", labels: { component: "singleuser-server" } }, spec: { containers: [{ name: "notebook", image: "x", env: [{ name: "JUPYTERHUB_API_TOKEN", value: "not-for-the-portal" }] }] } };
+    await admin.request("POST", "/api/v1/namespaces/e2x-exam/pods", { body: pod });
+  });
+
+  const refused = async (p: Promise<unknown>) => {
+    const e = await p.then(() => null, (err: unknown) => err);
+    expect(e, "the API server should refuse").toBeInstanceOf(ClusterError);
+    expect((e as ClusterError).kind).toBe("forbidden");
+    return (e as ClusterError).message;
+  };
+
+  it("reads the hub Deployment and restarts it with one pod-template annotation", async () => {
+    const before = (await readHubDeployment(portal, "e2x-exam"))!;
+    expect(before.templateAnnotations).toEqual({ "checksum/secret": "x" });
+    const after = await setHubTemplateAnnotations(portal, "e2x-exam", { "e2x-portal/config-digest": "0123456789abcdef" });
+    expect(after.templateAnnotations).toEqual({ "checksum/secret": "x", "e2x-portal/config-digest": "0123456789abcdef" });
+    // a new pod template: the Deployment controller would replace the hub pod
+    expect(after.generation).toBe((before.generation ?? 0) + 1);
+    // and only that key is the portal's
+    const { body } = await admin.request<{ metadata: { managedFields: { manager: string; fieldsV1: unknown }[] } }>("GET", "/apis/apps/v1/namespaces/e2x-exam/deployments/hub");
+    const mine = body.metadata.managedFields.filter((f) => f.manager === "e2x-portal");
+    expect(mine.map((f) => JSON.stringify(f.fieldsV1))).toEqual([
+      JSON.stringify({ "f:spec": { "f:template": { "f:metadata": { "f:annotations": { "f:e2x-portal/config-digest": {} } } } } }),
+    ]);
+  });
+
+  it("cannot patch, read or delete any other Deployment, nor create one", async () => {
+    expect(await refused(setHubTemplateAnnotations(portal, "e2x-exam", { a: "b" }, { name: "proxy" }))).toMatch(/cannot patch resource "deployments" in API group "apps" in the namespace "e2x-exam"/);
+    await refused(readHubDeployment(portal, "e2x-exam", "proxy"));
+    // the same name outside the hub namespaces
+    await refused(setHubTemplateAnnotations(portal, "elsewhere", { a: "b" }));
+    await refused(readHubDeployment(portal, "elsewhere"));
+    // no hub Deployment yet: the patch creates none
+    const missing = await setHubTemplateAnnotations(portal, "e2x-grading", { a: "b" }).catch((e: unknown) => e);
+    expect((missing as ClusterError).kind).toBe("not-found");
+    expect(await readHubDeployment(admin, "e2x-grading")).toBeNull();
+    await refused(portal.request("DELETE", "/apis/apps/v1/namespaces/e2x-exam/deployments/hub"));
+    await refused(portal.request("PUT", "/apis/apps/v1/namespaces/e2x-exam/deployments/hub", { body: deployment("hub", "e2x-exam") }));
+    await refused(portal.request("POST", "/apis/apps/v1/namespaces/e2x-exam/deployments", { body: deployment("other", "e2x-exam") }));
+    await refused(portal.request("GET", "/apis/apps/v1/namespaces/e2x-exam/deployments"));
+  });
+
+  it("counts singleuser pods as metadata, and cannot create, read, change or exec into pods", async () => {
+    expect(await countSingleuserPods(portal, "e2x-exam")).toBe(1);
+    const pod = { apiVersion: "v1", kind: "Pod", metadata: { name: "x", namespace: "e2x-exam" }, spec: { containers: [{ name: "x", image: "x" }] } };
+    expect(await refused(portal.request("POST", "/api/v1/namespaces/e2x-exam/pods", { body: pod }))).toMatch(/cannot create resource "pods"/);
+    await refused(portal.request("GET", "/api/v1/namespaces/e2x-exam/pods/jupyter-stud1"));
+    await refused(portal.request("DELETE", "/api/v1/namespaces/e2x-exam/pods/jupyter-stud1"));
+    await refused(portal.request("PATCH", "/api/v1/namespaces/e2x-exam/pods/jupyter-stud1", { body: { metadata: { labels: { a: "b" } } }, contentType: "application/merge-patch+json" }));
+    await refused(portal.request("POST", "/api/v1/namespaces/e2x-exam/pods/jupyter-stud1/exec", { query: { command: "id", container: "notebook" } }));
+    await refused(portal.request("GET", "/api/v1/namespaces/elsewhere/pods"));
+    const [watch] = await selfAccessReview(portal, [{ verb: "watch", resource: "pods", namespace: "e2x-exam" }]);
+    expect(watch.allowed).toBe(false);
   });
 });

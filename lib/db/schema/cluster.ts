@@ -9,6 +9,7 @@
  *   applied_objects      per cluster and object, what the portal last applied: the digest it sent
  *                        and the resourceVersion it got back (a repeated push skips what is
  *                        unchanged on both sides; lib/cluster's `lastApplied`)
+ *   hub_values_versions  the chart values rendered per hub, a row per change (drift: what is installed, since when)
  *
  * Secret values are never stored: plans are redacted before their changes are written.
  * Times are epoch milliseconds.
@@ -16,6 +17,7 @@
 import type { PushSummary } from "@/lib/cluster/types";
 import { sql } from "drizzle-orm";
 import { index, integer, primaryKey, sqliteTable, text } from "drizzle-orm/sqlite-core";
+import { HUBS } from "@/lib/constants";
 import { users } from "./core";
 
 const now = sql`(unixepoch() * 1000)`;
@@ -109,4 +111,23 @@ export const appliedObjects = sqliteTable(
     updatedAt: integer("updated_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
   (t) => [primaryKey({ columns: [t.location, t.key] })],
+);
+
+/**
+ * The chart values the portal rendered for each hub, one row each time they changed (the digest
+ * is the one the values carry as the hub pod annotation `e2x-portal/values-digest`). The cluster
+ * page finds the installed values by the live digest: since when they are out of date, and what
+ * changed. Values hold Secret references only, never secret values.
+ */
+export const hubValuesVersions = sqliteTable(
+  "hub_values_versions",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    hub: text("hub", { enum: HUBS }).notNull(),
+    digest: text("digest").notNull(),
+    values: text("values", { mode: "json" }).$type<Record<string, unknown>>().notNull(),
+    /** When the portal first rendered these values (after other ones). */
+    renderedAt: integer("rendered_at", { mode: "timestamp_ms" }).notNull().default(now),
+  },
+  (t) => [index("hub_values_versions_hub").on(t.hub, t.id)],
 );

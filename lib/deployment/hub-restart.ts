@@ -1,0 +1,300 @@
+/**
+ * Hub restarts that a push brings: a hub reads its ConfigMap `e2x-portal-hub` (hub-side code and
+ * hub settings) only when it starts, so when a push changes it, the hub must restart. The portal
+ * restarts a hub by setting the pod-template annotation `e2x-portal/config-digest` of its
+ * Deployment to the digest of the new ConfigMap (server-side apply of that one key): the
+ * Deployment then replaces the hub pod. Singleuser servers keep running (the chart sets
+ * `JupyterHub.cleanup_servers = False`); sign-ins pause while the new hub pod starts.
+ *
+ *   planHubRestarts   which hubs restart, why, how many servers keep running (read-only)
+ *   applyHubRestarts  sets the annotations (after the ConfigMaps are applied)
+ *
+ * The exam hub is never restarted while an exam is open (`openExams`), unless the admin forces it.
+ */
+import { and, asc, eq } from "drizzle-orm";
+import {
+  CONFIG_DIGEST_ANNOTATION,
+  HUB_CONFIG_CONFIGMAP,
+  HUB_NAMES,
+  HUB_SETTINGS_FILE,
+  PYTHON_FILES,
+  hubConfigDigest,
+  type HubName,
+  type KubeObject,
+} from "@/lib/render";
+import {
+  ClusterError,
+  HUB_DEPLOYMENT,
+  SINGLEUSER_SELECTOR,
+  countSingleuserPods,
+  objectPath,
+  readHubDeployment,
+  setHubTemplateAnnotations,
+  type ClusterConnection,
+  type ClusterErrorInfo,
+  type PlanItem,
+  type PushTarget,
+} from "@/lib/cluster";
+import type { DbOrTx } from "@/lib/db/client";
+import { courses, exams, terms } from "@/lib/db/schema";
+import type { HubRestartView, OpenExamView } from "./views";
+
+/** How long sign-ins pause while the hub pod is replaced (Recreate: the old pod stops, the new one starts and loads its config). An estimate. */
+export const RESTART_PAUSE_SECONDS = 20;
+
+const HUB_TITLE: Record<HubName, string> = { assignment: "assignment hub", exam: "exam hub", grading: "grading hub" };
+
+/** Exams that are open now (lib/exams' lifecycle state `open`): the exam hub must not restart. */
+export function openExams(db: DbOrTx): OpenExamView[] {
+  return db
+    .select({ id: exams.id, title: exams.title, course: courses.code, term: terms.term, openedAt: exams.openedAt })
+    .from(exams)
+    .innerJoin(terms, eq(terms.id, exams.termId))
+    .innerJoin(courses, eq(courses.id, terms.courseId))
+    .where(and(eq(exams.status, "open")))
+    .orderBy(asc(exams.startsAt))
+    .all()
+    .map((e) => ({ id: e.id, title: e.title, courseId: `${e.course}-${e.term}`, openedAt: e.openedAt?.toISOString() ?? null }));
+}
+
+function desiredHubConfigMaps(objects: readonly KubeObject[]): Map<string, KubeObject> {
+  const out = new Map<string, KubeObject>();
+  for (const o of objects) {
+    if (o.kind === "ConfigMap" && o.metadata.name === HUB_CONFIG_CONFIGMAP && o.metadata.namespace) out.set(o.metadata.namespace, o);
+  }
+  return out;
+}
+
+type Settings = Record<string, unknown> & { config?: Record<string, Record<string, unknown>> };
+
+function parseSettings(text: string | undefined): Settings | null {
+  if (!text) return null;
+  try {
+    const v = JSON.parse(text);
+    return v && typeof v === "object" ? (v as Settings) : null;
+  } catch {
+    return null;
+  }
+}
+
+const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+
+/** What differs between the hub's live ConfigMap data and the new one, in plain words. */
+export function describeHubConfigChange(before: Record<string, string> | null | undefined, after: Record<string, string>): string[] {
+  if (!before) return ["its configuration is new"];
+  const out: string[] = [];
+  if (PYTHON_FILES.some((f) => before[f] !== after[f])) out.push("the hub-side code (a portal upgrade)");
+  const a = parseSettings(before[HUB_SETTINGS_FILE]) ?? {};
+  const b = parseSettings(after[HUB_SETTINGS_FILE]) ?? {};
+  const cfg = (s: Settings, section: string, key?: string) => (key ? s.config?.[section]?.[key] : s.config?.[section]);
+  const checks: [string, boolean][] = [
+    ["hub admins", !same(a.admins, b.admins) || !same(cfg(a, "Authenticator", "admin_users"), cfg(b, "Authenticator", "admin_users"))],
+    [
+      "sign-in (authenticator and LDAP settings)",
+      !same(cfg(a, "JupyterHub", "authenticator_class"), cfg(b, "JupyterHub", "authenticator_class")) || !same(cfg(a, "LDAPAuthenticator"), cfg(b, "LDAPAuthenticator")) || !same(a.ldapPasswordEnv, b.ldapPasswordEnv),
+    ],
+    ["trusted load-balancer addresses", !same(a.trustedProxies, b.trustedProxies) || !same(cfg(a, "JupyterHub", "trusted_downstream_ips"), cfg(b, "JupyterHub", "trusted_downstream_ips"))],
+    ["exam room networks", !same(a.examRooms, b.examRooms)],
+    ["the spawn limit", !same(cfg(a, "JupyterHub", "concurrent_spawn_limit"), cfg(b, "JupyterHub", "concurrent_spawn_limit"))],
+    ["idle culling", !same(a.cullTimeoutSeconds, b.cullTimeoutSeconds)],
+    ["the public address", !same(cfg(a, "JupyterHub", "public_url"), cfg(b, "JupyterHub", "public_url"))],
+    ["the notice on the sign-in page", !same(cfg(a, "JupyterHub", "template_vars"), cfg(b, "JupyterHub", "template_vars"))],
+    ["the courses offered on this hub", !same(a.spawnerEnvironment, b.spawnerEnvironment)],
+    ["how long the hub caches course data", !same(a.cacheTtlSeconds, b.cacheTtlSeconds) || !same(a.staleGraceSeconds, b.staleGraceSeconds)],
+  ];
+  for (const [what, changed] of checks) if (changed) out.push(what);
+  if (!out.length) {
+    const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
+    const differ = [...keys].some((k) => before[k] !== after[k]) || !same(a, b);
+    if (differ) out.push("other hub settings");
+  }
+  return out;
+}
+
+async function readLiveConfigMapData(conn: ClusterConnection, namespace: string): Promise<Record<string, string> | null> {
+  try {
+    const { body } = await conn.request<{ data?: Record<string, string> }>(
+      "GET",
+      objectPath({ base: "/api/v1", name: "configmaps", namespaced: true }, namespace, HUB_CONFIG_CONFIGMAP),
+    );
+    return body.data ?? {};
+  } catch (e) {
+    if (e instanceof ClusterError && e.kind === "not-found") return null;
+    throw e;
+  }
+}
+
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function serversPhrase(v: HubRestartView): string {
+  if (v.servers === null) return "the running servers keep running";
+  return `${v.servers} server${v.servers === 1 ? "" : "s"} keep${v.servers === 1 ? "s" : ""} running`;
+}
+
+/** The sentence the preview shows for one hub. */
+export function restartSentence(v: HubRestartView): string {
+  const title = HUB_TITLE[v.hub];
+  const The = `The ${title}`;
+  switch (v.reason) {
+    case "changed":
+    case "created":
+    case "pending":
+      return `${The} restarts; ${serversPhrase(v)}, sign-ins pause for about ${v.pauseSeconds} s.`;
+    case "not-installed":
+      return `${The} is not installed yet: it reads this configuration when it first starts after helm upgrade --install.`;
+    case "export":
+      return `${The}'s configuration changes: after applying the files, restart it with kubectl -n ${v.namespace} rollout restart deployment/${HUB_DEPLOYMENT}.`;
+    default:
+      return `${The} keeps running: nothing it reads at start changes.`;
+  }
+}
+
+export interface RestartPlanInput {
+  objects: readonly KubeObject[];
+  planItems: readonly PlanItem[];
+  target: PushTarget;
+  /** Namespace of each hub (the deployment settings). */
+  namespaces: Record<HubName, string>;
+  openExams: readonly OpenExamView[];
+}
+
+/**
+ * Which hubs a push restarts. A hub restarts when its ConfigMap is created or changed by this
+ * push, or when it still runs an older configuration than its ConfigMap holds (a restart that did
+ * not happen); never when its Deployment does not exist. Read-only.
+ */
+export async function planHubRestarts(input: RestartPlanInput): Promise<HubRestartView[]> {
+  const desired = desiredHubConfigMaps(input.objects);
+  const actionOf = new Map<string, PlanItem["action"]>();
+  for (const it of input.planItems) {
+    if (it.ref.kind === "ConfigMap" && it.ref.name === HUB_CONFIG_CONFIGMAP && it.ref.namespace) actionOf.set(it.ref.namespace, it.action);
+  }
+  const out: HubRestartView[] = [];
+  for (const hub of HUB_NAMES) {
+    const namespace = input.namespaces[hub];
+    const cm = desired.get(namespace);
+    if (!cm) continue;
+    const data = cm.data as Record<string, string>;
+    const configDigest = hubConfigDigest(data);
+    const action = actionOf.get(namespace);
+    const changes = action === "create" || action === "change";
+    const base: HubRestartView = {
+      hub,
+      namespace,
+      installed: false,
+      restart: false,
+      reason: "none",
+      configDigest,
+      runningDigest: null,
+      servers: null,
+      serversSource: `singleuser pods (${SINGLEUSER_SELECTOR}) in ${namespace}`,
+      pauseSeconds: RESTART_PAUSE_SECONDS,
+      changes: [],
+      blockedBy: [],
+      sentence: "",
+    };
+    if (input.target.kind === "export") {
+      if (changes) {
+        base.reason = "export";
+        base.changes = action === "create" ? ["its configuration is new"] : ["its configuration"];
+      }
+      base.sentence = restartSentence(base);
+      out.push(base);
+      continue;
+    }
+    const conn = input.target.connection;
+    let deployment;
+    try {
+      deployment = await readHubDeployment(conn, namespace);
+    } catch (e) {
+      if (e instanceof ClusterError && (e.kind === "unreachable" || e.kind === "unauthorized" || e.kind === "tls")) throw e;
+      out.push({ ...base, reason: "unknown", error: `The hub Deployment cannot be read: ${errorText(e)}`, sentence: `Whether the ${HUB_TITLE[hub]} must restart is unknown: ${errorText(e)}` });
+      continue;
+    }
+    if (!deployment) {
+      base.reason = changes ? "not-installed" : "none";
+      base.sentence = restartSentence(base);
+      out.push(base);
+      continue;
+    }
+    base.installed = true;
+    base.runningDigest = deployment.templateAnnotations[CONFIG_DIGEST_ANNOTATION] ?? null;
+    if (changes) base.reason = action === "create" ? "created" : "changed";
+    else if (base.runningDigest !== null && base.runningDigest !== configDigest) base.reason = "pending";
+    base.restart = base.reason !== "none";
+    if (base.restart) {
+      try {
+        base.changes = base.reason === "pending" ? ["it still runs an older configuration than the one it holds"] : describeHubConfigChange(await readLiveConfigMapData(conn, namespace), data);
+      } catch (e) {
+        base.changes = [`(the live configuration cannot be read: ${errorText(e)})`];
+      }
+      try {
+        base.servers = await countSingleuserPods(conn, namespace);
+      } catch (e) {
+        base.serversError = errorText(e);
+      }
+      if (hub === "exam") base.blockedBy = [...input.openExams];
+    }
+    base.sentence = restartSentence(base);
+    out.push(base);
+  }
+  return out;
+}
+
+/** The restart decisions that identify a plan (not the server counts, which change all the time). */
+export function restartFingerprintPart(views: readonly HubRestartView[] | undefined): unknown {
+  return (views ?? []).map((v) => [v.hub, v.restart, v.reason, v.configDigest]);
+}
+
+/** The restarts an apply would do that an open exam forbids. */
+export function blockedRestarts(views: readonly HubRestartView[] | undefined): HubRestartView[] {
+  return (views ?? []).filter((v) => v.restart && v.blockedBy.length > 0);
+}
+
+export function examRefusal(blocked: readonly HubRestartView[]): string {
+  const titles = blocked.flatMap((b) => b.blockedBy.map((e) => `“${e.title}” (${e.courseId})`));
+  return (
+    `Refused: this push would restart the exam hub while ${titles.length === 1 ? "the exam" : "the exams"} ${titles.join(", ")} ${titles.length === 1 ? "is" : "are"} open. ` +
+    "Nothing was written. Push after the exam is closed, or force the restart with the second confirmation."
+  );
+}
+
+export interface RestartResult {
+  hub: HubName;
+  namespace: string;
+  action: "restarted" | "skipped" | "error";
+  configDigest: string;
+  error?: ClusterErrorInfo;
+  /** Why it was skipped. */
+  note?: string;
+}
+
+/**
+ * Restarts the hubs the plan says must restart, after the push applied their ConfigMaps
+ * (`configApplied` says which namespaces' ConfigMaps are in place). One annotation per hub.
+ */
+export async function applyHubRestarts(
+  conn: ClusterConnection,
+  views: readonly HubRestartView[],
+  configApplied: (namespace: string) => boolean,
+): Promise<RestartResult[]> {
+  const out: RestartResult[] = [];
+  for (const v of views) {
+    if (!v.restart) continue;
+    const base = { hub: v.hub, namespace: v.namespace, configDigest: v.configDigest };
+    if (!configApplied(v.namespace)) {
+      out.push({ ...base, action: "skipped", note: "its ConfigMap was not written" });
+      continue;
+    }
+    try {
+      await setHubTemplateAnnotations(conn, v.namespace, { [CONFIG_DIGEST_ANNOTATION]: v.configDigest });
+      out.push({ ...base, action: "restarted" });
+    } catch (e) {
+      const info: ClusterErrorInfo = e instanceof ClusterError ? e.toJSON() : { kind: "server", message: errorText(e) };
+      out.push({ ...base, action: "error", error: info });
+    }
+  }
+  return out;
+}

@@ -6,6 +6,7 @@ import path from "node:path";
 import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { kubeBinary, startKubeApiServer, type KubeApiServer } from "@/e2e/services/kube";
+import { waitFor } from "@/e2e/services/z2jh";
 import {
   applyPush,
   ClusterError,
@@ -167,6 +168,23 @@ describe("the portal as its ServiceAccount", () => {
   });
 });
 
+/**
+ * The API server takes a moment to load a new admission policy: waits until the hub restart
+ * policy (deploy/k8s/hub-restart-policy.yaml) refuses the portal a change of what the hub pod
+ * runs (asked as a dry run, which writes nothing).
+ */
+async function hubRestartPolicyInForce(namespace: string) {
+  const evil = { spec: { template: { spec: { containers: [{ name: "hub", image: "attacker/steal" }] } } } };
+  await waitFor(
+    "the hub restart policy in force",
+    () =>
+      portal
+        .request("PATCH", `/apis/apps/v1/namespaces/${namespace}/deployments/hub`, { body: evil, contentType: "application/merge-patch+json", query: { dryRun: "All" } })
+        .then(() => false, (e: unknown) => e instanceof ClusterError && /ValidatingAdmissionPolicy/.test(e.message)),
+    30_000,
+  );
+}
+
 /** What a compromised portal could try, each asked of the real API server with RBAC on. */
 describe("least privilege: what the portal's account cannot do", () => {
   const refused = async (method: string, p: string, body?: unknown, contentType?: string) => {
@@ -268,8 +286,11 @@ describe("least privilege: what the portal's account cannot do", () => {
         metadata: { name: "steal" },
         spec: { schedule: "* * * * *", jobTemplate: { spec: { template: { ...template(ns), spec: { ...template(ns).spec, restartPolicy: "Never" } } } } },
       });
-      // nor by changing the hub's own Deployment
-      await refused("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/hub`, { spec: { template: template(ns) } }, "application/merge-patch+json");
+      // nor by changing the hub's own Deployment: RBAC lets the portal patch it (to restart the
+      // hub), the admission policy refuses every change but the restart annotation
+      await hubRestartPolicyInForce(ns);
+      const hubTemplate = { metadata: { labels: { app: "hub" } }, spec: pod(ns).spec };
+      expect(await refused("PATCH", `/apis/apps/v1/namespaces/${ns}/deployments/hub`, { spec: { template: hubTemplate } }, "application/merge-patch+json")).toMatch(/ValidatingAdmissionPolicy 'e2x-portal-hub-restart'/);
     }
     // nothing of the kind was stored
     const pods = await admin.request<{ items: unknown[] }>("GET", "/api/v1/pods");
@@ -378,6 +399,34 @@ describe("the hub restart right: the hub Deployment by name, nothing else", () =
     expect(mine.map((f) => JSON.stringify(f.fieldsV1))).toEqual([
       JSON.stringify({ "f:spec": { "f:template": { "f:metadata": { "f:annotations": { "f:e2x-portal/config-digest": {} } } } } }),
     ]);
+  });
+
+  it("changes nothing else of the hub Deployment: the admission policy allows the restart annotation only", async () => {
+    const patch = (body: unknown) => portal.request("PATCH", "/apis/apps/v1/namespaces/e2x-exam/deployments/hub", { body, contentType: "application/merge-patch+json", query: { fieldManager: "e2x-portal" } });
+    const evil = { spec: { template: { spec: { containers: [{ name: "hub", image: "attacker/steal" }] } } } };
+    await hubRestartPolicyInForce("e2x-exam");
+    const denied = async (body: unknown) => {
+      const message = await refused(patch(body));
+      expect(message).toMatch(/ValidatingAdmissionPolicy 'e2x-portal-hub-restart'.*the portal may/);
+      return message;
+    };
+    expect(await denied(evil)).toMatch(/not change what its pod runs/);
+    await denied({ spec: { template: { spec: { serviceAccountName: "hub" } } } });
+    await denied({ spec: { template: { spec: { volumes: [{ name: "s", secret: { secretName: "hub" } }] } } } });
+    expect(await denied({ spec: { replicas: 3 } })).toMatch(/replicas, rollout or pod labels/);
+    await denied({ spec: { paused: true } });
+    await denied({ spec: { template: { metadata: { labels: { extra: "x" } } } } });
+    expect(await denied({ spec: { template: { metadata: { annotations: { "checksum/secret": "forged" } } } } })).toMatch(/only the pod-template annotation e2x-portal\/config-digest/);
+    await denied({ spec: { template: { metadata: { annotations: { "checksum/secret": null } } } } });
+    await denied({ spec: { template: { metadata: { annotations: { "e2x-portal/other": "x" } } } } });
+    // the restart itself still goes through, and the Deployment is as it was otherwise
+    const after = await setHubTemplateAnnotations(portal, "e2x-exam", { "e2x-portal/config-digest": "fedcba9876543210" });
+    expect(after.templateAnnotations).toEqual({ "checksum/secret": "x", "e2x-portal/config-digest": "fedcba9876543210" });
+    const { body } = await admin.request<{ spec: { replicas: number; template: { spec: { containers: { image: string }[] } } } }>("GET", "/apis/apps/v1/namespaces/e2x-exam/deployments/hub");
+    expect(body.spec.template.spec.containers[0].image).toBe("quay.io/jupyterhub/k8s-hub:4.4.0");
+    expect(body.spec.replicas).toBe(1);
+    // Helm and admins are not bound by it
+    await admin.request("PATCH", "/apis/apps/v1/namespaces/e2x-exam/deployments/hub", { body: { spec: { template: { metadata: { annotations: { "checksum/secret": "y" } } } } }, contentType: "application/merge-patch+json" });
   });
 
   it("cannot patch, read or delete any other Deployment, nor create one", async () => {

@@ -10,6 +10,7 @@ import { ConfirmButton } from "@/components/ui/confirm";
 import { FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import type { PlanView, PushOutcomeView, PushStreamLine } from "@/lib/deployment/views";
+import { HubRestarts } from "./hub-restarts";
 import { MountChanges } from "./mount-changes";
 import { PlanCounts, PlanList } from "./plan-list";
 import { PushObjectsTable } from "./push-objects-table";
@@ -66,6 +67,7 @@ export function PushPanel({
   const [progress, setProgress] = useState<ProgressState | null>(null);
   const [forceConflicts, setForceConflicts] = useState(false);
   const [prune, setPrune] = useState(true);
+  const [forceExamRestart, setForceExamRestart] = useState(false);
   const [pending, start] = useTransition();
 
   const runPreview = () => {
@@ -79,6 +81,7 @@ export function PushPanel({
       if (res.status === "ok" && res.data) {
         setPlan(res.data);
         setForceConflicts(false);
+        setForceExamRestart(false);
       } else setPlan(null);
     });
   };
@@ -91,7 +94,7 @@ export function PushPanel({
     start(async () => {
       let end: PushStreamLine | null = null;
       try {
-        await streamPush({ fingerprint: plan.fingerprint, forceConflicts, prune, retryOf: retryOf ?? null }, (line) => {
+        await streamPush({ fingerprint: plan.fingerprint, forceConflicts, prune, forceExamRestart, retryOf: retryOf ?? null }, (line) => {
           if (line.type === "step") setProgress((p) => p && { ...p, step: line.step });
           else if (line.type === "apply") setProgress((p) => p && { ...p, step: "apply", total: line.total });
           else if (line.type === "object") {
@@ -114,6 +117,7 @@ export function PushPanel({
         setProgress(null);
         setPlan(last.plan);
         setForceConflicts(false);
+        setForceExamRestart(false);
         return;
       }
       if (last.type !== "done") return;
@@ -129,6 +133,9 @@ export function PushPanel({
   const s = plan?.summary;
   const pendingWrites = s ? s.create + s.change + (prune ? s.prune : 0) + (forceConflicts ? s.conflict : 0) : 0;
   const managers = plan ? [...new Set(plan.items.flatMap((i) => i.conflicts?.map((c) => c.manager) ?? []))] : [];
+  const restarts = plan?.hubRestarts?.filter((r) => r.restart) ?? [];
+  const examBlocked = restarts.filter((r) => r.blockedBy.length > 0);
+  const refusedForExam = examBlocked.length > 0 && !forceExamRestart;
 
   return (
     <div className="space-y-4">
@@ -164,6 +171,7 @@ export function PushPanel({
               </ul>
             </details>
           )}
+          {plan.hubRestarts && <HubRestarts value={plan.hubRestarts} />}
           {plan.mountChanges && <MountChanges value={plan.mountChanges} />}
           <PlanList items={plan.items} />
           {canPush && (
@@ -186,25 +194,45 @@ export function PushPanel({
                     </span>
                   </label>
                 )}
+                {examBlocked.length > 0 && (
+                  <label className="flex items-start gap-2 text-red-800">
+                    <input type="checkbox" className="mt-0.5" checked={forceExamRestart} onChange={(e) => setForceExamRestart(e.target.checked)} />
+                    <span>
+                      Restart the exam hub during the open exam
+                      <span className="block text-xs text-red-700">Students in the exam cannot sign in for about {examBlocked[0].pauseSeconds} s; their servers keep running. You confirm once more before anything is applied.</span>
+                    </span>
+                  </label>
+                )}
               </fieldset>
               <ConfirmButton
-                variant="primary"
-                title="Apply these changes?"
-                confirmLabel="Apply now"
-                disabled={pending || pendingWrites === 0}
+                variant={forceExamRestart ? "danger" : "primary"}
+                title={forceExamRestart ? "Restart the exam hub during the open exam?" : "Apply these changes?"}
+                confirmLabel={forceExamRestart ? "Apply and restart the exam hub" : "Apply now"}
+                disabled={pending || (pendingWrites === 0 && restarts.length === 0) || refusedForExam}
                 onConfirm={runApply}
                 body={
                   <>
                     <p>
                       {s.create} to create, {s.change} to change, {prune ? s.prune : 0} to prune{s.conflict ? `, ${s.conflict} in conflict${forceConflicts ? " (overridden)" : " (left as they are)"}` : ""} on {targetLabel}.
                     </p>
+                    {restarts.map((r) => (
+                      <p key={r.hub} className="mt-2">
+                        {r.sentence}
+                      </p>
+                    ))}
+                    {forceExamRestart && (
+                      <p className="mt-2 font-medium text-red-700">
+                        The exam {examBlocked.flatMap((r) => r.blockedBy.map((e) => e.title)).join(", ")} is open. Sign-ins to the exam hub pause while it restarts. This is recorded in the audit log.
+                      </p>
+                    )}
                     <p className="mt-2">Hubs read new profile data within about a minute. The outcome is recorded in the push history.</p>
                   </>
                 }
               >
                 <Upload className="size-4" aria-hidden /> Apply…
               </ConfirmButton>
-              {pendingWrites === 0 && (
+              {refusedForExam && <p className="text-sm text-red-700">The exam hub would restart during an open exam: push after the exam, or tick “Restart the exam hub during the open exam”.</p>}
+              {pendingWrites === 0 && restarts.length === 0 && (
                 <p className="text-sm text-slate-600">
                   {s.conflict > 0 && !forceConflicts
                     ? "Nothing else to apply. Tick “Override conflicts” to take the fields over, or leave them to the other field manager."

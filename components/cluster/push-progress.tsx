@@ -16,7 +16,7 @@ export interface ProgressState {
   recent: PushProgressItemView[];
 }
 
-const RESULT_ORDER = ["created", "configured", "pruned", "unchanged", "conflict", "error", "skipped"];
+const RESULT_ORDER = ["created", "configured", "pruned", "unchanged", "restarted", "conflict", "error", "skipped"];
 
 function useNow(running: boolean) {
   const [now, setNow] = useState(() => Date.now());

@@ -9,11 +9,13 @@ import type { PushTarget } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { listPushes } from "./history";
 import { hubAccessNotes } from "./hub-access";
+import { HELM_ONLY, PUSHED_BY_PORTAL, hubDrift } from "./hub-drift";
 import { hubNamespaces, type PortalRender } from "./model";
 import { ACCESS_METHOD, accessView, targetView, usable } from "./overview";
 import { closeTarget, previewRendered, safeResolveTarget, tryRender } from "./push";
+import { errorInfoOf, explainClusterError } from "./errors";
 import { getSettings, settingsToForm } from "./settings";
-import type { AccessView, ClusterPageView, DriftView, HistoryView, RenderView } from "./views";
+import type { AccessView, ClusterPageView, DriftView, HistoryView, HubValuesView, RenderView } from "./views";
 
 const HISTORY_PAGE_SIZE = 15;
 
@@ -33,23 +35,28 @@ export async function loadClusterPage(db: DbOrTx, { page = 1, target: given }: C
 
   let access: Promise<AccessView> | null = null;
   let drift: Promise<DriftView> | null = null;
+  let hubValues: Promise<HubValuesView> | null = null;
   if ("target" in resolved) {
     const t = resolved.target;
     if (t.kind === "cluster") {
       access = status && usable(status) ? accessView(t.connection, namespaces) : Promise.resolve({ matrix: null, method: ACCESS_METHOD });
     }
     if ("rendered" in r) {
-      drift = status && !usable(status) ? Promise.resolve({ ok: false, error: target.problem ?? "The cluster cannot be asked." }) : previewRendered(db, r.rendered, t).then(driftOf);
+      const unusable = status && !usable(status);
+      drift = unusable ? Promise.resolve({ ok: false, error: target.problem ?? "The cluster cannot be asked." }) : previewRendered(db, r.rendered, t).then(driftOf);
+      hubValues = unusable ? Promise.resolve({ ok: false, error: target.problem ?? "The cluster cannot be asked." }) : hubValuesOf(db, r.rendered, t);
     }
-    if (!given) void Promise.allSettled([access, drift]).then(() => closeTarget(t));
+    if (!given) void Promise.allSettled([access, drift, hubValues]).then(() => closeTarget(t));
   } else if ("rendered" in r) {
     drift = Promise.resolve({ ok: false, error: target.problem ?? "No usable target." });
+    hubValues = Promise.resolve({ ok: false, error: target.problem ?? "No usable target." });
   }
 
   return {
     target,
     hubs: HUBS.map((hub) => ({ hub, label: HUB_LABELS[hub], namespace: stored.settings.hubs[hub].namespace, releaseName: stored.settings.hubs[hub].releaseName, host: stored.settings.hubs[hub].host })),
     hubAccess: "rendered" in r ? hubAccessNotes(r.rendered) : null,
+    hubValues,
     access,
     render: "rendered" in r ? renderView(r.rendered) : { error: r.error, counts: { courses: 0, terms: 0, students: 0, staff: 0 }, objects: 0, hubs: [], configMaps: [], warnings: [] },
     drift,
@@ -62,6 +69,14 @@ function driftOf(p: Awaited<ReturnType<typeof previewRendered>>): DriftView {
   if (!p.ok) return { ok: false, error: p.error };
   const s = p.plan.summary;
   return { ok: true, summary: s, items: p.plan.items, drift: s.create + s.change + s.prune + s.conflict + s.error };
+}
+
+async function hubValuesOf(db: DbOrTx, rendered: PortalRender, t: PushTarget): Promise<HubValuesView> {
+  try {
+    return { ok: true, drift: await hubDrift(db, rendered, t), pushedByPortal: PUSHED_BY_PORTAL, helmOnly: HELM_ONLY };
+  } catch (e) {
+    return { ok: false, error: explainClusterError(errorInfoOf(e)) };
+  }
 }
 
 function renderView(r: PortalRender): RenderView {

@@ -4,13 +4,15 @@
  */
 import { and, count, desc, eq, lt } from "drizzle-orm";
 import type { Actor, AuditEntry } from "@/lib/audit/audit";
-import { refKey, type ApplyItem, type PlanItem, type PushPlan, type PushResult } from "@/lib/cluster";
+import { HUB_DEPLOYMENT, refKey, type ApplyItem, type PlanItem, type PushPlan, type PushResult } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { pushes, pushObjects, type PushPlanCounts } from "@/lib/db/schema";
 import { notePushedExams } from "@/lib/exams/hub-data";
+import { CONFIG_DIGEST_ANNOTATION } from "@/lib/render";
 import { rememberApplied } from "./applied";
 import { explainClusterError } from "./errors";
-import type { PlanView, PushOutcomeView, PushResultItemView } from "./views";
+import type { RestartResult } from "./hub-restart";
+import type { HubRestartView, PlanView, PushOutcomeView, PushResultItemView } from "./views";
 
 export interface PushRequest {
   /** Take over fields other field managers own (server-side apply force). */
@@ -21,6 +23,8 @@ export interface PushRequest {
   retryOf?: number | null;
   /** Fingerprint of the previewed plan; the push is refused when the plan differs now. */
   expectedFingerprint?: string | null;
+  /** Restart the exam hub even though an exam is open (the admin confirmed it twice). */
+  forceExamRestart?: boolean;
 }
 
 /** What executePush did, ready to be stored by recordPush. */
@@ -38,9 +42,14 @@ export interface ExecutedPush {
   renderSummary: Record<string, unknown>;
   /** The plan changed since the preview: nothing was applied; show the new plan. */
   stale?: PlanView;
+  /** Hub restarts the plan called for, and what became of them. */
+  restarts?: HubRestartView[];
+  restartResults?: RestartResult[];
+  /** Refused before anything was written (an exam is open and the exam hub would restart). */
+  refused?: string;
 }
 
-const OK_ACTIONS = new Set(["created", "configured", "unchanged", "pruned"]);
+export const OK_ACTIONS = new Set(["created", "configured", "unchanged", "pruned"]);
 
 /** Whether an object's apply went well, failed, or was not tried. */
 export function outcomeOf(a: ApplyItem["action"]): "ok" | "failed" | "skipped" {
@@ -72,8 +81,9 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
   for (const it of ex.plan?.items ?? []) planByKey.set(refKey(it.ref), it);
   const resultItems = ex.result?.items ?? [];
   const appliedKeys = new Set((ex.result?.applied ?? []).map((r) => refKey(r)));
+  const restarted = (ex.restartResults ?? []).filter((r) => r.action === "restarted");
   const ok = !!ex.result?.ok && !ex.error;
-  const resultCounts = countBy(resultItems, (i) => i.action);
+  const resultCounts = countBy([...resultItems.map((i) => i.action), ...(ex.restartResults ?? []).map((r) => r.action)], (a) => a);
   const row = tx
     .insert(pushes)
     .values({
@@ -87,7 +97,7 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
       error: ex.error ?? (ok ? null : failureSummary(resultItems)),
       planCounts: ex.plan?.summary ?? EMPTY_COUNTS,
       resultCounts,
-      appliedCount: appliedKeys.size,
+      appliedCount: appliedKeys.size + restarted.length,
       forceConflicts: ex.request.forceConflicts,
       prune: ex.request.prune,
       retryOf: ex.request.retryOf ?? null,
@@ -125,6 +135,28 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
   }
   // Planned objects the apply never reached (planning only, or the push could not start).
   for (const [key, it] of planByKey) if (!seen.has(key)) push(it.ref, it, undefined);
+  // hub restarts: the hub Deployment's pod-template annotation, after the ConfigMaps
+  const restartResults = new Map((ex.restartResults ?? []).map((r) => [r.namespace, r]));
+  for (const v of ex.restarts ?? []) {
+    if (!v.restart) continue;
+    const r = restartResults.get(v.namespace);
+    const action = r?.action ?? "skipped";
+    rows.push({
+      pushId: row.id,
+      seq: rows.length,
+      apiVersion: "apps/v1",
+      kind: "Deployment",
+      namespace: v.namespace,
+      name: HUB_DEPLOYMENT,
+      planAction: "restart",
+      action,
+      outcome: action === "restarted" ? "ok" : action === "error" ? "failed" : "skipped",
+      applied: action === "restarted",
+      error: r?.error ? explainClusterError(r.error) : r?.note ? `Not restarted: ${r.note}.` : ex.refused ? "Not restarted: the push was refused." : null,
+      changes: [{ path: `spec.template.metadata.annotations["${CONFIG_DIGEST_ANNOTATION}"]`, before: v.runningDigest ?? undefined, after: v.configDigest }],
+      conflicts: null,
+    });
+  }
   for (let i = 0; i < rows.length; i += 500) tx.insert(pushObjects).values(rows.slice(i, i + 500)).run();
   if (ex.result) rememberApplied(tx, row.id, ex.result);
   // the exams the exam hub got with this push, at which revision (renderSummaryOf)
@@ -139,10 +171,12 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
     summary:
       `${ok ? "Pushed" : "Push failed"} to ${ex.target === "export" ? `export directory ${ex.location}` : ex.location || "the cluster"}: ` +
       `${s.create} created, ${s.change} changed, ${ex.request.prune ? s.prune : 0} pruned, ${appliedKeys.size} written` +
+      (restarted.length ? `; restarted the ${restarted.map((r) => `${r.hub} hub`).join(" and ")}` : "") +
+      (ex.request.forceExamRestart && restarted.some((r) => r.hub === "exam") ? " during an open exam (forced)" : "") +
       (ex.request.forceConflicts ? " (conflicts overridden)" : "") +
       (ex.request.retryOf ? `; repeats push #${ex.request.retryOf}` : "") +
       (ex.error ? `. ${ex.error}` : ""),
-    after: { planCounts: s, resultCounts, forceConflicts: ex.request.forceConflicts, prune: ex.request.prune },
+    after: { planCounts: s, resultCounts, forceConflicts: ex.request.forceConflicts, prune: ex.request.prune, restarted: restarted.map((r) => r.hub), forceExamRestart: !!ex.request.forceExamRestart },
   });
   return row.id;
 }

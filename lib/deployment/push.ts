@@ -2,7 +2,9 @@
  * Pushing the portal's data to the cluster (or the export directory).
  *
  *   previewPush   render -> plan (dry run against live objects); read-only
- *   executePush   render -> plan -> (refuse if the plan differs from the previewed one) -> apply;
+ *   executePush   render -> plan -> (refuse if the plan differs from the previewed one, or if it
+ *                 would restart the exam hub during an open exam unless forced) -> apply ->
+ *                 restart the hubs whose configuration changed (hub-restart.ts);
  *                 async, writes nothing to the database; one push at a time per process
  *   runPush       executePush + recordPush (history.ts), for callers outside a server action
  *
@@ -12,16 +14,18 @@
  */
 import { ZodError } from "zod";
 import { writeAudit, type Actor } from "@/lib/audit/audit";
-import { applyPush, planPush, redactPlan, resolveTarget, type ClusterErrorInfo, type PushPlan, type PushTarget } from "@/lib/cluster";
+import { applyPush, HUB_DEPLOYMENT, planPush, redactPlan, resolveTarget, type ClusterErrorInfo, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
+import { HUBS, type HubName } from "@/lib/constants";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { loadLastApplied } from "./applied";
 import { errorInfoOf, explainClusterError } from "./errors";
 import { recordPush, type ExecutedPush, type PushRequest } from "./history";
+import { applyHubRestarts, blockedRestarts, examRefusal, openExams, planHubRestarts, type RestartResult } from "./hub-restart";
 import { previewMountChanges } from "./mount-changes";
 import { releasePush, tryAcquirePush } from "./push-lock";
 import { hubNamespaces, renderPortal, type PortalRender } from "./model";
-import { outcomeOf } from "./history";
-import { planFingerprint, planView, type PlanView, type PushStreamLine } from "./views";
+import { OK_ACTIONS, outcomeOf } from "./history";
+import { planFingerprint, planView, type HubRestartView, type PlanView, type PushStreamLine } from "./views";
 
 export type { ExecutedPush, PushRequest } from "./history";
 
@@ -69,13 +73,23 @@ async function planFor(db: DbOrTx, rendered: PortalRender, target: PushTarget): 
   });
 }
 
+/** Which hubs the plan restarts (hub-restart.ts): reads the hub Deployments and counts the servers. */
+async function restartsFor(db: DbOrTx, rendered: PortalRender, plan: PushPlan, target: PushTarget): Promise<HubRestartView[]> {
+  const namespaces = Object.fromEntries(HUBS.map((h) => [h, rendered.settings.hubs[h].namespace])) as Record<HubName, string>;
+  return planHubRestarts({ objects: rendered.render.objects, planItems: plan.items, target, namespaces, openExams: openExams(db) });
+}
+
 export type PreviewOutcome = { ok: true; plan: PlanView } | { ok: false; error: string; errorKind: string };
 
-/** The dry run of already rendered data against a target. Writes nothing anywhere. */
-export async function previewRendered(db: DbOrTx, rendered: PortalRender, target: PushTarget): Promise<PreviewOutcome> {
+/**
+ * The dry run of already rendered data against a target. Writes nothing anywhere. With
+ * `restarts`, the plan also says which hubs the apply restarts (and its fingerprint covers that).
+ */
+export async function previewRendered(db: DbOrTx, rendered: PortalRender, target: PushTarget, { restarts = false }: { restarts?: boolean } = {}): Promise<PreviewOutcome> {
   try {
     const plan = await planFor(db, rendered, target);
-    return { ok: true, plan: planView(plan, rendered.warnings) };
+    const hubRestarts = restarts ? await restartsFor(db, rendered, plan, target) : undefined;
+    return { ok: true, plan: planView(plan, rendered.warnings, hubRestarts) };
   } catch (e) {
     const info = errorInfoOf(e);
     return { ok: false, error: explainClusterError(info), errorKind: info.kind };
@@ -91,7 +105,7 @@ export async function previewPush(db: DbOrTx, ctx: PushContext = {}): Promise<Pr
   try {
     // What the push changes in the pods' mounts, read from the target next to the dry run.
     const [p, mountChanges] = await Promise.all([
-      previewRendered(db, r.rendered, resolved.target),
+      previewRendered(db, r.rendered, resolved.target, { restarts: true }),
       previewMountChanges(r.rendered.render.objects, resolved.target, hubNamespaces(r.rendered.settings)),
     ]);
     return p.ok ? { ok: true, plan: { ...p.plan, mountChanges } } : p;
@@ -131,7 +145,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
   let renderSummary: Record<string, unknown> = {};
   let location = "";
   /** Every way a push ends: what is known so far, plus how it ended. */
-  const finish = (end: Partial<Pick<ExecutedPush, "plan" | "result" | "error" | "stale">>): ExecutedPush => ({
+  const finish = (end: Partial<Pick<ExecutedPush, "plan" | "result" | "error" | "stale" | "restarts" | "restartResults" | "refused">>): ExecutedPush => ({
     request,
     startedAt,
     finishedAt: new Date(),
@@ -163,23 +177,52 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     } catch (e) {
       return finish({ error: explainClusterError(errorInfoOf(e)) });
     }
-    if (request.expectedFingerprint && planFingerprint(plan) !== request.expectedFingerprint) {
-      return finish({ plan: redactPlan(plan), stale: planView(plan, rendered.warnings) });
-    }
+    let restarts: HubRestartView[];
     try {
-      progress({ type: "apply", total: plan.items.length });
-      const result = await applyPush(plan, {
+      restarts = await restartsFor(db, rendered, plan, target);
+    } catch (e) {
+      return finish({ error: explainClusterError(errorInfoOf(e)) });
+    }
+    if (request.expectedFingerprint && planFingerprint(plan, restarts) !== request.expectedFingerprint) {
+      return finish({ plan: redactPlan(plan), stale: planView(plan, rendered.warnings, restarts) });
+    }
+    // the exam hub is never restarted during an open exam, unless the admin forces it
+    const blocked = blockedRestarts(restarts);
+    if (blocked.length && !request.forceExamRestart) {
+      const refused = examRefusal(blocked);
+      return finish({ plan: redactPlan(plan), error: refused, refused, restarts });
+    }
+    const toRestart = target.kind === "cluster" ? restarts.filter((r) => r.restart) : [];
+    const total = plan.items.length + toRestart.length;
+    let result: PushResult;
+    try {
+      progress({ type: "apply", total });
+      result = await applyPush(plan, {
         target,
         prune: request.prune,
         forceConflicts: request.forceConflicts,
-        onItem: (item, { done, total }) =>
+        onItem: (item, { done }) =>
           progress({ type: "object", done, total, item: { kind: item.ref.kind, ...(item.ref.namespace ? { namespace: item.ref.namespace } : {}), name: item.ref.name, action: item.action, outcome: outcomeOf(item.action) } }),
       });
-      const error = result.aborted ? `Stopped after ${result.applied.length} of the planned writes: ${explainClusterError(result.aborted)}` : null;
-      return finish({ plan: redactPlan(plan), result, error });
     } catch (e) {
-      return finish({ plan: redactPlan(plan), error: explainClusterError(errorInfoOf(e)) });
+      return finish({ plan: redactPlan(plan), error: explainClusterError(errorInfoOf(e)), restarts });
     }
+    let restartResults: RestartResult[] = [];
+    if (target.kind === "cluster" && !result.aborted && toRestart.length) {
+      // after the ConfigMaps: a hub restarts only once its new configuration is in place
+      const written = new Set(result.items.filter((i) => i.ref.kind === "ConfigMap" && OK_ACTIONS.has(i.action)).map((i) => i.ref.namespace));
+      restartResults = await applyHubRestarts(target.connection, toRestart, (ns) => written.has(ns));
+      restartResults.forEach((r, i) =>
+        progress({ type: "object", done: plan.items.length + i + 1, total, item: { kind: "Deployment", namespace: r.namespace, name: HUB_DEPLOYMENT, action: r.action, outcome: r.action === "restarted" ? "ok" : r.action === "error" ? "failed" : "skipped" } }),
+      );
+    }
+    const failedRestarts = restartResults.filter((r) => r.action === "error");
+    const error = result.aborted
+      ? `Stopped after ${result.applied.length} of the planned writes: ${explainClusterError(result.aborted)}`
+      : failedRestarts.length
+        ? `The ${failedRestarts.map((r) => `${r.hub} hub`).join(" and ")} could not be restarted: ${explainClusterError(failedRestarts[0].error)} It runs its old configuration until it restarts; push again to retry.`
+        : null;
+    return finish({ plan: redactPlan(plan), result, error, restarts, restartResults });
   } finally {
     releasePush();
     if (!ctx.target) closeTarget(target);

@@ -7,6 +7,7 @@ import { redactPlan, refKey, type PlanItem, type PushPlan, type PushSummary } fr
 import { stableJson } from "@/lib/render";
 import type { HubName } from "@/lib/constants";
 import { explainClusterError } from "./errors";
+import { restartFingerprintPart } from "./hub-restart";
 
 export type PlanActionView = "create" | "change" | "unchanged" | "prune" | "conflict" | "error";
 
@@ -161,23 +162,25 @@ export function planItemView(it: PlanItem): PlanItemView {
   return v;
 }
 
-/** Identifies a plan: same objects, same actions, same changes. */
-export function planFingerprint(plan: PushPlan): string {
+/** Identifies a plan: same objects, same actions, same changes, the same hubs restarted. */
+export function planFingerprint(plan: PushPlan, restarts?: readonly HubRestartView[]): string {
   const redacted = redactPlan(plan);
   const items = redacted.items.map((i) => ({ a: i.action, k: refKey(i.ref), c: i.changes ?? null, f: i.conflicts ?? null, d: i.desired ?? null }));
-  return createHash("sha256").update(stableJson({ t: plan.target, l: plan.location, items })).digest("hex").slice(0, 32);
+  const r = restarts ? restartFingerprintPart(restarts) : undefined;
+  return createHash("sha256").update(stableJson({ t: plan.target, l: plan.location, items, ...(r ? { r } : {}) })).digest("hex").slice(0, 32);
 }
 
-export function planView(plan: PushPlan, warnings: string[] = []): PlanView {
+export function planView(plan: PushPlan, warnings: string[] = [], restarts?: HubRestartView[]): PlanView {
   const safe = redactPlan(plan);
   return {
     target: plan.target,
     location: plan.location,
     items: safe.items.map(planItemView),
     summary: { ...plan.summary },
-    fingerprint: planFingerprint(plan),
+    fingerprint: planFingerprint(plan, restarts),
     createdAt: plan.createdAt,
     warnings,
+    ...(restarts ? { hubRestarts: restarts } : {}),
   };
 }
 
@@ -293,6 +296,8 @@ export interface ClusterPageView {
   hubs: HubConfigView[];
   /** Who may sign in to each hub; null when the data does not render. */
   hubAccess: HubAccessNote[] | null;
+  /** The installed chart values against the rendered ones; null when the data does not render. */
+  hubValues: Promise<HubValuesView> | null;
   /** Null for the export target. */
   access: Promise<AccessView> | null;
   render: RenderView;
@@ -333,6 +338,11 @@ export interface ExamHubStatusView {
   pushedAt: Date | null;
   pushId: number | null;
 }
+
+/** The chart values of every hub against the installed ones, and what the portal changes on its own. */
+export type HubValuesView =
+  | { ok: true; drift: HubDriftView[]; pushedByPortal: readonly string[]; helmOnly: readonly string[] }
+  | { ok: false; error: string };
 
 /** The chart values of one hub: installed (live hub Deployment) against rendered now. */
 export interface HubDriftView {

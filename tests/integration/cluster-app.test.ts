@@ -24,6 +24,8 @@ let ctx: PushContext;
 const actor = { id: null, username: "admin" };
 const req = { forceConflicts: false, prune: true };
 const NAMESPACES = ["e2x-assignment", "e2x-exam", "e2x-grading"];
+/** What every push reads besides its LISTs: the exam password Secret, the hub Deployments (none is installed here). */
+const OTHER_READS = [`GET Secret e2x-exam/${EXAM_PASSWORDS_SECRET}`, ...NAMESPACES.map((ns) => `GET deployments ${ns}/hub`)].sort();
 // Small shards, so that a roster holds several and a push has enough objects to interrupt.
 const shardBudgetBytes = 8192;
 
@@ -120,7 +122,8 @@ describe("pushing the portal's data to a real API server", () => {
     // list Secrets); no dry run, apply or delete of any object.
     const lists = calls.filter((c) => c.startsWith("LIST "));
     expect(lists.sort()).toEqual(["ConfigMap", "NetworkPolicy", "Role", "RoleBinding"].flatMap((k) => NAMESPACES.map((ns) => `LIST ${k} ${ns}`)).sort());
-    expect(calls.filter((c) => !c.startsWith("LIST ") && !c.startsWith("DISCOVERY "))).toEqual([`GET Secret e2x-exam/${EXAM_PASSWORDS_SECRET}`]);
+    // Besides: each hub's Deployment, read once (does the hub still run an older configuration?).
+    expect(calls.filter((c) => !c.startsWith("LIST ") && !c.startsWith("DISCOVERY ")).sort()).toEqual(OTHER_READS);
   });
 
   it("changes someone else made in between are found, shown and put back", async () => {
@@ -159,7 +162,7 @@ describe("pushing the portal's data to a real API server", () => {
     // All remembered again: the next push checks them by their resourceVersion only.
     const again: string[] = [];
     await runPush(db, actor, req, { ...ctx, target: recording(again) });
-    expect(again.filter((c) => !c.startsWith("LIST ") && !c.startsWith("DISCOVERY "))).toEqual([`GET Secret e2x-exam/${EXAM_PASSWORDS_SECRET}`]);
+    expect(again.filter((c) => !c.startsWith("LIST ") && !c.startsWith("DISCOVERY ")).sort()).toEqual(OTHER_READS);
   });
 
   it("a roster change moves exactly one user shard and the index", async () => {
@@ -294,14 +297,27 @@ describe("pushing the portal's data to a real API server", () => {
       expect(m.rows.map((r) => r.namespace)).toContain("e2x-exam");
       // (The page renders with the default shard budget, the pushes here with small shards.)
       expect(await ok.drift).toMatchObject({ ok: true });
+      // No hub is installed here: each hub's values are offered for the first install.
+      const values = await ok.hubValues!;
+      expect(values.ok && values.drift.map((d) => [d.hub, d.state])).toEqual([
+        ["assignment", "not-installed"],
+        ["exam", "not-installed"],
+        ["grading", "not-installed"],
+      ]);
+      expect(values.ok && values.drift[0].helmCommand).toBe("helm upgrade --install assignment jupyterhub --repo https://hub.jupyter.org/helm-chart/ --version 4.4.0 --namespace e2x-assignment --values values-assignment.yaml");
 
       // An account without RBAC rights: connected, every check denied.
       process.env.KUBECONFIG = await kube.userKubeconfig("nobody", []);
       const denied = await loadClusterPage(db);
       expect(denied.target.problem).toBeUndefined();
       const dm = (await denied.access!).matrix!;
-      expect(dm.denied).toBe(dm.rows.length * dm.verbs.length);
+      // (every check of every row: the hub Deployment's row asks get and patch only, the pods' row list)
+      expect(dm.denied).toBe(dm.rows.reduce((n, r) => n + Object.keys(r.cells).length, 0));
+      expect(dm.rows.find((r) => r.resource === "deployments.apps")).toMatchObject({ name: "hub", cells: { get: { allowed: false }, patch: { allowed: false } } });
       await denied.drift;
+      // The hub Deployments cannot be read: said per hub, not a broken page.
+      const deniedValues = await denied.hubValues!;
+      expect(deniedValues.ok && deniedValues.drift.every((d) => d.state === "unknown" && /forbidden/i.test(d.error ?? ""))).toBe(true);
 
       // Expired credentials: a clear sentence, no access table, no comparison.
       process.env.KUBECONFIG = await kube.userKubeconfig("admin", ["system:masters"], { expired: true });
@@ -310,6 +326,7 @@ describe("pushing the portal's data to a real API server", () => {
       expect(expired.target.problem).toMatch(/credentials.*Renew/s);
       expect((await expired.access!).matrix).toBeNull();
       expect(await expired.drift).toMatchObject({ ok: false, error: expect.stringMatching(/credentials/) });
+      expect(await expired.hubValues).toMatchObject({ ok: false, error: expect.stringMatching(/credentials/) });
     } finally {
       if (saved === undefined) delete process.env.KUBECONFIG;
       else process.env.KUBECONFIG = saved;

@@ -17,8 +17,13 @@ export const previewPushAction = defineAction({
     if (!outcome.ok) throw new ActionError(outcome.error);
     const s = outcome.plan.summary;
     const pending = s.create + s.change + s.prune + s.conflict + s.error;
+    const restarts = outcome.plan.hubRestarts?.filter((r) => r.restart).length ?? 0;
     return {
-      message: pending ? `Preview ready: ${s.create} to create, ${s.change} to change, ${s.prune} to prune${s.conflict ? `, ${s.conflict} in conflict` : ""}. Nothing has been written yet.` : "Everything is up to date: nothing to push.",
+      message: pending
+        ? `Preview ready: ${s.create} to create, ${s.change} to change, ${s.prune} to prune${s.conflict ? `, ${s.conflict} in conflict` : ""}${restarts ? `, ${restarts} hub restart${restarts === 1 ? "" : "s"}` : ""}. Nothing has been written yet.`
+        : restarts
+          ? `Preview ready: the objects are up to date, ${restarts} hub restart${restarts === 1 ? "" : "s"} pending. Nothing has been written yet.`
+          : "Everything is up to date: nothing to push.",
       data: outcome.plan,
     };
   },

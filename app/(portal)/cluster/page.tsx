@@ -42,7 +42,7 @@ export default async function ClusterPage({ searchParams }: { searchParams: Prom
       <div className="space-y-6">
         <div className="grid gap-6 lg:grid-cols-2">
           <TargetCard target={data.target} />
-          <HubValuesCard hubs={data.hubs} access={data.hubAccess} />
+          <HubValuesCard hubs={data.hubs} values={data.hubValues} access={data.hubAccess} />
         </div>
         {data.access && (
           <Suspense fallback={<AccessCardLoading />}>

@@ -10,6 +10,8 @@ const body = z.object({
   fingerprint: z.string().min(8, "Preview the changes first."),
   forceConflicts: z.boolean().default(false),
   prune: z.boolean().default(true),
+  /** Restart the exam hub although an exam is open (the page asks twice). */
+  forceExamRestart: z.boolean().default(false),
   retryOf: z.number().int().positive().nullish(),
 });
 
@@ -27,11 +29,11 @@ export async function POST(req: Request) {
   if (principal instanceof Response) return principal;
   const parsed = body.safeParse(await req.json().catch(() => null));
   if (!parsed.success) return Response.json({ error: "Please preview the changes first.", fieldErrors: issuesToFieldErrors(parsed.error) }, { status: 400 });
-  const { fingerprint, forceConflicts, prune, retryOf } = parsed.data;
+  const { fingerprint, forceConflicts, prune, forceExamRestart, retryOf } = parsed.data;
   const stream = pushStream(
     getDb(),
     { id: principal.id, username: principal.username },
-    { forceConflicts, prune, retryOf: retryOf ?? null, expectedFingerprint: fingerprint },
+    { forceConflicts, prune, forceExamRestart, retryOf: retryOf ?? null, expectedFingerprint: fingerprint },
     {},
     () => revalidatePath("/cluster"),
   );

@@ -1,5 +1,6 @@
 import { requireRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
+import { recordValuesVersions } from "@/lib/deployment/hub-drift";
 import { renderPortal } from "@/lib/deployment/model";
 import { HUBS, type HubName } from "@/lib/constants";
 
@@ -10,7 +11,10 @@ export async function GET(_req: Request, { params }: { params: Promise<{ hub: st
   const hub = (await params).hub.replace(/\.ya?ml$/, "");
   if (!(HUBS as readonly string[]).includes(hub)) return Response.json({ error: `No hub named ${hub}: ${HUBS.join(", ")}.` }, { status: 404 });
   try {
-    const { render } = renderPortal(getDb());
+    const db = getDb();
+    const { render } = renderPortal(db);
+    // what is downloaded may be installed: remember it, so the drift check knows it by its digest
+    recordValuesVersions(db, render.values);
     const yaml = render.valuesYaml[hub as HubName];
     if (!yaml) return Response.json({ error: `The ${hub} hub renders no values.` }, { status: 404 });
     return new Response(yaml, {

@@ -1,6 +1,8 @@
 import { defineConfig } from "@playwright/test";
 
 const PORT = Number(process.env.E2E_PORT ?? 3100);
+/** The second server, with a real API server behind it (e2e/serve-cluster.ts). */
+const CLUSTER_PORT = Number(process.env.E2E_CLUSTER_PORT ?? PORT + 1000);
 
 /** Browser tests run in Debian's Chromium against the production build on a fresh database. */
 export default defineConfig({
@@ -24,12 +26,22 @@ export default defineConfig({
     screenshot: "only-on-failure",
     trace: "off",
   },
-  webServer: {
-    command: `npx tsx e2e/serve.ts ${PORT}`,
-    url: `http://127.0.0.1:${PORT}/sign-in`,
-    timeout: 180_000,
-    reuseExistingServer: false,
-    stdout: "pipe",
-    stderr: "pipe",
-  },
+  webServer: [
+    {
+      command: `npx tsx e2e/serve.ts ${PORT}`,
+      url: `http://127.0.0.1:${PORT}/sign-in`,
+      timeout: 180_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
+      command: `npx tsx e2e/serve-cluster.ts ${CLUSTER_PORT}`,
+      url: `http://127.0.0.1:${CLUSTER_PORT}/sign-in`,
+      timeout: 240_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+  ],
 });

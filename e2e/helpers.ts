@@ -7,6 +7,9 @@ export const PASSWORD = process.env.E2E_PASSWORD ?? "e2e-Passw0rd!";
 export const DATA_DIR = path.resolve(import.meta.dirname, ".artifacts/data");
 export const DB_FILE = path.join(DATA_DIR, "portal.db");
 export const SHOTS = path.resolve(import.meta.dirname, ".artifacts/screenshots");
+/** The server with a real API server behind it (e2e/serve-cluster.ts), and its database. */
+export const CLUSTER_URL = `http://127.0.0.1:${Number(process.env.E2E_CLUSTER_PORT ?? Number(process.env.E2E_PORT ?? 3100) + 1000)}`;
+export const CLUSTER_DB_FILE = path.resolve(import.meta.dirname, ".artifacts/data-cluster/portal.db");
 
 export async function signIn(page: Page, username: string, password = PASSWORD) {
   await page.goto("/sign-in");
@@ -38,7 +41,11 @@ export async function signOut(page: Page) {
 
 /** Reads the portal's own SQLite file, to check what was (not) written. */
 export function query<T>(sql: string, ...params: unknown[]): T[] {
-  const db = new Database(DB_FILE, { readonly: true, fileMustExist: true });
+  return queryDb<T>(DB_FILE, sql, ...params);
+}
+
+export function queryDb<T>(file: string, sql: string, ...params: unknown[]): T[] {
+  const db = new Database(file, { readonly: true, fileMustExist: true });
   try {
     return db.prepare(sql).all(...params) as T[];
   } finally {
@@ -53,4 +60,9 @@ export async function shot(page: Page, name: string) {
 /** Every file below a folder. */
 export function walk(dir: string): string[] {
   return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)]));
+}
+
+/** A screenshot of one part of the page (a card, a dialog), at full resolution. */
+export async function shotOf(locator: import("@playwright/test").Locator, name: string) {
+  await locator.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }

@@ -130,6 +130,7 @@ function errorText(e: unknown): string {
 
 function serversPhrase(v: HubRestartView): string {
   if (v.servers === null) return "the running servers keep running";
+  if (v.servers === 0) return "no servers are running there";
   return `${v.servers} server${v.servers === 1 ? "" : "s"} keep${v.servers === 1 ? "s" : ""} running`;
 }
 

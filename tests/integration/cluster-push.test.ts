@@ -348,9 +348,10 @@ describe("RBAC", () => {
       expect(access.map((a) => a.allowed)).toEqual([true, false, false]);
       expect(access[0].reason).toBe('RBAC: allowed by RoleBinding "operator/hub-e" of Role "configmaps-only" to User "operator"');
 
-      // 4 kinds (ConfigMaps, NetworkPolicies, Roles, RoleBindings) x 5 verbs, and the exam password Secret: create, get, patch, delete
+      // 4 kinds (ConfigMaps, NetworkPolicies, Roles, RoleBindings) x 5 verbs, the hub Deployment (get, patch), pods (list),
+      // and the exam password Secret: create, get, patch, delete
       const all = await selfAccessReview(conn, portalAccessChecks(["hub-e"], [{ namespace: "hub-e", name: "e2x-exam-passwords" }]));
-      expect(all.length).toBe(4 * 5 + 4);
+      expect(all.length).toBe(4 * 5 + 2 + 1 + 4);
       expect(all.every((a) => a.allowed)).toBe(true);
 
       // One SelfSubjectRulesReview per namespace gives the same answers as a review per check.

@@ -7,18 +7,15 @@
  * its ServiceAccount. No kubelet runs: two Pods labelled as singleuser servers stand in for
  * students' running servers (stored, never started).
  */
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
-import YAML from "yaml";
 import { connectCluster } from "@/lib/cluster";
 import { openDb } from "@/lib/db/client";
 import { renderPortal } from "@/lib/deployment/model";
 import { kubeBinary, startKubeApiServer } from "./services/kube";
-import { helmTemplate, resolveZ2jhChart } from "./services/z2jh";
+import { applyObjects, helmTemplate, kubectlFor, resolveZ2jhChart } from "./services/z2jh";
 
-const run = promisify(execFile);
 const port = process.argv[2] ?? "4100";
 const root = path.resolve(import.meta.dirname, "..");
 const dataDir = path.join(root, "e2e/.artifacts/data-cluster");
@@ -38,12 +35,8 @@ const migrate = spawn("npx", ["tsx", "scripts/migrate.ts"], { cwd: root, env, st
 if ((await new Promise<number>((resolve) => migrate.on("exit", (c) => resolve(c ?? 1)))) !== 0) process.exit(1);
 
 const [kube, chart] = await Promise.all([startKubeApiServer(), resolveZ2jhChart()]);
-const kubectl = (...args: string[]) => run(kubeBinary("kubectl"), ["--kubeconfig", kube.kubeconfigPath, ...args], { maxBuffer: 64 * 1024 * 1024 });
-async function apply(objects: unknown[], namespace?: string) {
-  const file = path.join(kube.stateDir, `apply-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`);
-  fs.writeFileSync(file, objects.map((o) => YAML.stringify(o)).join("---\n"));
-  await kubectl("apply", "--server-side", "--field-manager=helm", ...(namespace ? ["-n", namespace] : []), "-f", file);
-}
+const kubectl = kubectlFor(kubeBinary("kubectl"), kube.kubeconfigPath);
+const apply = (objects: unknown[], namespace?: string) => applyObjects(kubectl, kube.stateDir, objects, { namespace, fieldManager: "helm" });
 
 /** The portal's server, once the cluster is set up. */
 const running: { server?: ChildProcess } = {};

@@ -36,6 +36,15 @@ const ROOT = path.resolve(import.meta.dirname, "../..");
 export const Z2JH_VERSION = "4.4.0";
 export const KUBE_VERSION = "1.35.0";
 export const HELM_REPO = "https://hub.jupyter.org/helm-chart/";
+/** The hub image's Python (its frozen package list, provisioned by scripts/provision/python.sh). */
+export const HUB_PYTHON_BIN = path.join(ROOT, ".venv-hub/bin");
+/** configurable-http-proxy from npm, for the proxy pod. */
+export const CHP_BIN = path.join(ROOT, "node_modules/.bin/configurable-http-proxy");
+
+/** The API server as a pod of the test world reaches it, with its CA. */
+export function podApiServer(kube: { server: string; stateDir: string }): { host: string; port: number; caFile: string } {
+  return { host: "127.0.0.1", port: Number(new URL(kube.server).port), caFile: path.join(kube.stateDir, "pki/ca.crt") };
+}
 
 export type KubeObject = { apiVersion: string; kind: string; metadata: { name: string; namespace?: string; [k: string]: any }; [k: string]: any };
 
@@ -496,9 +505,9 @@ export type ChartHubOptions = {
   /** The API server as the pods reach it, and its CA file. */
   apiServer: { host: string; port: number; caFile: string };
   stateDir: string;
-  /** The hub image's Python bin directory (.venv-hub/bin) and configurable-http-proxy. */
-  hubPythonBin: string;
-  chp: string;
+  /** The hub image's Python bin directory and configurable-http-proxy (default HUB_PYTHON_BIN, CHP_BIN). */
+  hubPythonBin?: string;
+  chp?: string;
   /** Token of a hub service the test acts as (hub.services in test-only values). */
   apiToken: string;
 };
@@ -544,7 +553,7 @@ export class ChartHub<N extends string = string> {
       ...this.common(),
       deployment: "hub",
       container: "hub",
-      image: { programs: { jupyterhub: path.join(this.opts.hubPythonBin, "jupyterhub") }, path: [this.opts.hubPythonBin], workingDir: "/srv/jupyterhub" },
+      image: { programs: { jupyterhub: path.join(this.opts.hubPythonBin ?? HUB_PYTHON_BIN, "jupyterhub") }, path: [this.opts.hubPythonBin ?? HUB_PYTHON_BIN], workingDir: "/srv/jupyterhub" },
       extraFiles: {
         // the only change to the hub's configuration, named here: the pod's own network
         "/usr/local/etc/jupyterhub/jupyterhub_config.d/zz-e2x-test-world.py": [
@@ -572,7 +581,7 @@ export class ChartHub<N extends string = string> {
       ...this.common(),
       deployment: "proxy",
       container: "chp",
-      image: { programs: { "configurable-http-proxy": this.opts.chp }, path: [] },
+      image: { programs: { "configurable-http-proxy": this.opts.chp ?? CHP_BIN }, path: [] },
       // the pod's own network: CHP listens on all of its addresses at 8000 and 8001
       rewriteArgs: (argv) =>
         argv.map((a) =>
@@ -635,4 +644,16 @@ export function testServiceValues(apiToken: string): string {
       loadRoles: { "e2x-test": { scopes: ["admin:users", "admin:servers", "read:users", "read:services"], services: ["e2x-test"] } },
     },
   });
+}
+
+/** kubectl against one kubeconfig (the API server's admin, for what Helm or an admin does). */
+export function kubectlFor(kubectlBinary: string, kubeconfigPath: string): Kubectl {
+  return async (...args: string[]) => (await execFileAsync(kubectlBinary, ["--kubeconfig", kubeconfigPath, ...args], { maxBuffer: 64 * 1024 * 1024 })).stdout;
+}
+
+/** `kubectl apply --server-side` of objects as one field manager (`helm` for what Helm installs). */
+export async function applyObjects(kubectl: Kubectl, stateDir: string, objects: unknown[], opts: { namespace?: string; fieldManager: string }): Promise<void> {
+  const file = path.join(stateDir, `apply-${Date.now()}-${Math.random().toString(36).slice(2)}.yaml`);
+  fs.writeFileSync(file, objects.map((o) => YAML.stringify(o)).join("---\n"));
+  await kubectl("apply", "--server-side", "--force-conflicts", `--field-manager=${opts.fieldManager}`, ...(opts.namespace ? ["-n", opts.namespace] : []), "-f", file);
 }

@@ -16,15 +16,24 @@
  * No controller-manager or kubelet runs: the Deployment's new pod is the test's restart of the
  * hub PodStandIn, the way the pod would start (named where it happens).
  */
-import { execFile } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import YAML from "yaml";
 import { type KubeApiServer, kubeBinary, startKubeApiServer } from "@/e2e/services/kube";
-import { ChartHub, type ChartSource, type KubeObject, STATE_ROOT, helmTemplate, resolveZ2jhChart, testServiceValues, waitFor } from "@/e2e/services/z2jh";
+import {
+  ChartHub,
+  type ChartSource,
+  type KubeObject,
+  STATE_ROOT,
+  applyObjects,
+  helmTemplate,
+  kubectlFor,
+  podApiServer,
+  resolveZ2jhChart,
+  testServiceValues,
+  waitFor,
+} from "@/e2e/services/z2jh";
 import { connectCluster, readHubDeployment, type ClusterConnection, type PushTarget } from "@/lib/cluster";
 import { createCourse, createTerm, updateTerm } from "@/lib/courses/courses";
 import { defaultMounts } from "@/lib/courses/schemas";
@@ -42,10 +51,7 @@ import { inAction, makeUser, principalOf } from "@/lib/test/factories";
 import { writeAudit } from "@/lib/audit/audit";
 import { desc, eq } from "drizzle-orm";
 
-const run = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const HUB_PYTHON_BIN = path.join(ROOT, ".venv-hub/bin");
-const CHP = path.join(ROOT, "node_modules/.bin/configurable-http-proxy");
 const API_TOKEN = randomBytes(24).toString("hex");
 const IMAGE = "ghcr.io/digiklausur/e2x-notebook:2025.10";
 const NEW_IMAGE = "ghcr.io/digiklausur/e2x-notebook:2026.04";
@@ -65,16 +71,8 @@ let termId: number;
 let termCourseId: number;
 const chartObjects: Partial<Record<HubName, KubeObject[]>> = {};
 
-async function k(...args: string[]): Promise<string> {
-  const { stdout } = await run(kubeBinary("kubectl"), ["--kubeconfig", kube.kubeconfigPath, ...args], { maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
-}
-
-async function applyAsAdmin(objects: unknown[], namespace?: string): Promise<void> {
-  const file = path.join(state, `apply-${randomBytes(4).toString("hex")}.yaml`);
-  fs.writeFileSync(file, objects.map((o) => YAML.stringify(o)).join("---\n"));
-  await k("apply", "--server-side", "--force-conflicts", "--field-manager=helm", ...(namespace ? ["-n", namespace] : []), "-f", file);
-}
+const k = (...args: string[]) => kubectlFor(kubeBinary("kubectl"), kube.kubeconfigPath)(...args);
+const applyAsAdmin = (objects: unknown[], namespace?: string) => applyObjects(k, state, objects, { namespace, fieldManager: "helm" });
 
 /** What an admin does once per hub (and again for what only Helm changes): the downloaded values, helm template, apply. */
 async function helmInstall(hub: (typeof INSTALLED)[number]): Promise<void> {
@@ -90,10 +88,8 @@ async function helmInstall(hub: (typeof INSTALLED)[number]): Promise<void> {
 const hub = new ChartHub("assignment", NS.assignment, () => ({
   objects: chartObjects.assignment!,
   kubectl: k,
-  apiServer: { host: "127.0.0.1", port: Number(new URL(kube.server).port), caFile: path.join(kube.stateDir, "pki/ca.crt") },
+  apiServer: podApiServer(kube),
   stateDir: state,
-  hubPythonBin: HUB_PYTHON_BIN,
-  chp: CHP,
   apiToken: API_TOKEN,
 }));
 

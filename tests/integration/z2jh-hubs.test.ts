@@ -21,11 +21,10 @@
  * - the API server hung (SIGSTOP): spawn pages refuse clearly within KubeSpawner's request
  *   timeout, and not one after another.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import YAML from "yaml";
 import { type KubeApiServer, kubeBinary, startKubeApiServer } from "@/e2e/services/kube";
@@ -34,7 +33,11 @@ import {
   type ChartSource,
   type KubeObject,
   ChartHub,
+  HUB_PYTHON_BIN,
   STATE_ROOT,
+  applyObjects,
+  kubectlFor,
+  podApiServer,
   freePort,
   helmTemplate,
   resolveZ2jhChart,
@@ -45,10 +48,7 @@ import { analyzeConnectivity } from "@/e2e/services/netpol";
 import { Browser, shownMessage, type Reply } from "@/e2e/services/hub-browser";
 import { type HubName, type RenderModelInput, type RenderResult, renderAll, renderHaproxyConfig } from "@/lib/render/index";
 
-const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
-const HUB_PYTHON_BIN = path.join(ROOT, ".venv-hub/bin");
-const CHP = path.join(ROOT, "node_modules/.bin/configurable-http-proxy");
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Room, outside world and load balancer addresses on loopback. */
@@ -152,16 +152,8 @@ let render: RenderResult;
 let model: RenderModelInput;
 const chartObjects: Partial<Record<HubName, KubeObject[]>> = {};
 
-async function k(...args: string[]): Promise<string> {
-  const { stdout } = await execFileAsync(kubeBinary("kubectl"), ["--kubeconfig", kube.kubeconfigPath, ...args], { maxBuffer: 64 * 1024 * 1024 });
-  return stdout;
-}
-
-async function apply(objects: unknown[], namespace?: string): Promise<void> {
-  const file = path.join(state, `apply-${randomBytes(4).toString("hex")}.yaml`);
-  fs.writeFileSync(file, objects.map((o) => YAML.stringify(o)).join("---\n"));
-  await k("apply", "--server-side", "--force-conflicts", "--field-manager=e2x-test", ...(namespace ? ["-n", namespace] : []), "-f", file);
-}
+const k = (...args: string[]) => kubectlFor(kubeBinary("kubectl"), kube.kubeconfigPath)(...args);
+const apply = (objects: unknown[], namespace?: string) => applyObjects(k, state, objects, { namespace, fieldManager: "e2x-test" });
 
 async function getPod(ns: string, name: string): Promise<Record<string, any> | null> {
   try {
@@ -177,10 +169,8 @@ function chartHub(name: HubName, namespace: string): ChartHub<HubName> {
   return new ChartHub(name, namespace, () => ({
     objects: chartObjects[name]!,
     kubectl: k,
-    apiServer: { host: "127.0.0.1", port: Number(new URL(kube.server).port), caFile: path.join(kube.stateDir, "pki/ca.crt") },
+    apiServer: podApiServer(kube),
     stateDir: state,
-    hubPythonBin: HUB_PYTHON_BIN,
-    chp: CHP,
     apiToken: API_TOKEN,
   }));
 }

@@ -116,10 +116,17 @@ test("admin previews, applies and sees the push in the history; a grader is refu
   // Downloads.
   const bundle = await page.request.get("/api/cluster/bundle.yaml");
   expect(bundle.status()).toBe(200);
-  expect(await bundle.text()).toContain("kind: NetworkPolicy");
+  const bundleText = await bundle.text();
+  expect(bundleText).toContain("kind: NetworkPolicy");
+  // the exam rooms are a hub setting: in the hub's ConfigMap the portal pushes, not in the chart values
+  expect(bundleText).toContain("name: e2x-portal-hub");
+  expect(bundleText).toContain("198.51.100.0/25");
   const values = await page.request.get("/api/cluster/values/exam.yaml");
   expect(values.status()).toBe(200);
-  expect(await values.text()).toContain("198.51.100.0/25");
+  const valuesText = await values.text();
+  expect(valuesText).toMatch(/e2x-portal\/values-digest: [0-9a-f]{16}/);
+  expect(valuesText).toContain("mountPath: /usr/local/etc/jupyterhub/jupyterhub_config.d/e2x_portal_config.py");
+  expect(valuesText).not.toContain("198.51.100.0/25");
   expect((await page.request.get("/api/cluster/values/nope.yaml")).status()).toBe(404);
   // The push endpoint takes JSON from the portal's pages only (no form posts from elsewhere).
   expect((await page.request.post("/api/cluster/push", { form: { fingerprint: "x".repeat(32) } })).status()).toBe(403);

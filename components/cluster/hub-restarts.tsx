@@ -3,7 +3,7 @@ import type { HubRestartView } from "@/lib/deployment/views";
 
 /** The push preview's hub restarts: which hub restarts, why, what keeps running, what an open exam forbids. */
 export function HubRestarts({ value }: { value: HubRestartView[] }) {
-  const shown = value.filter((v) => v.restart || v.reason === "not-installed" || v.reason === "export" || v.reason === "unknown");
+  const shown = value.filter((v) => v.restart || v.deferred || v.reason === "not-installed" || v.reason === "export" || v.reason === "unknown");
   if (!shown.length) return null;
   const restarting = value.filter((v) => v.restart).length;
   return (
@@ -27,7 +27,10 @@ export function HubRestarts({ value }: { value: HubRestartView[] }) {
               <p role="alert" className="mt-1 flex items-start gap-2 rounded-md bg-red-50 px-3 py-2 text-[13px] text-red-800 ring-1 ring-red-200">
                 <Lock className="mt-0.5 size-4 shrink-0" aria-hidden />
                 <span>
-                  {v.blockedBy.length === 1 ? "An exam is open" : `${v.blockedBy.length} exams are open`}: {v.blockedBy.map((e) => `${e.title} (${e.courseId})`).join(", ")}. The exam hub is not restarted during an open exam: this push is refused unless you force the restart below.
+                  {v.blockedBy.length === 1 ? "An exam is open" : `${v.blockedBy.length} exams are open`}: {v.blockedBy.map((e) => `${e.title} (${e.courseId})`).join(", ")}.{" "}
+                  {v.deferred
+                    ? "The exam hub is not restarted during an open exam: everything else is pushed now."
+                    : "The exam hub is not restarted during an open exam: this push is refused unless you force the restart below."}
                 </span>
               </p>
             )}

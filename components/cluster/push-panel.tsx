@@ -133,9 +133,9 @@ export function PushPanel({
   const s = plan?.summary;
   const pendingWrites = s ? s.create + s.change + (prune ? s.prune : 0) + (forceConflicts ? s.conflict : 0) : 0;
   const managers = plan ? [...new Set(plan.items.flatMap((i) => i.conflicts?.map((c) => c.manager) ?? []))] : [];
-  const restarts = plan?.hubRestarts?.filter((r) => r.restart) ?? [];
-  const examBlocked = restarts.filter((r) => r.blockedBy.length > 0);
-  const refusedForExam = examBlocked.length > 0 && !forceExamRestart;
+  const examBlocked = plan?.hubRestarts?.filter((r) => (r.restart || r.deferred) && r.blockedBy.length > 0) ?? [];
+  const restarts = plan?.hubRestarts?.filter((r) => r.restart || (forceExamRestart && r.deferred)) ?? [];
+  const refusedForExam = examBlocked.some((r) => r.restart) && !forceExamRestart;
 
   return (
     <div className="space-y-4">
@@ -217,7 +217,7 @@ export function PushPanel({
                     </p>
                     {restarts.map((r) => (
                       <p key={r.hub} className="mt-2">
-                        {r.sentence}
+                        {r.deferred ? "The exam hub restarts now, to run the configuration it holds." : r.sentence}
                       </p>
                     ))}
                     {forceExamRestart && (

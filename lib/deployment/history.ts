@@ -11,7 +11,7 @@ import { notePushedExams } from "@/lib/exams/hub-data";
 import { CONFIG_DIGEST_ANNOTATION } from "@/lib/render";
 import { rememberApplied } from "./applied";
 import { explainClusterError } from "./errors";
-import type { RestartResult } from "./hub-restart";
+import { restartsToApply, type RestartResult } from "./hub-restart";
 import type { HubRestartView, PlanView, PushOutcomeView, PushResultItemView } from "./views";
 
 export interface PushRequest {
@@ -137,8 +137,7 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
   for (const [key, it] of planByKey) if (!seen.has(key)) push(it.ref, it, undefined);
   // hub restarts: the hub Deployment's pod-template annotation, after the ConfigMaps
   const restartResults = new Map((ex.restartResults ?? []).map((r) => [r.namespace, r]));
-  for (const v of ex.restarts ?? []) {
-    if (!v.restart) continue;
+  for (const v of restartsToApply(ex.restarts, !!ex.request.forceExamRestart)) {
     const r = restartResults.get(v.namespace);
     const action = r?.action ?? "skipped";
     rows.push({

@@ -138,6 +138,7 @@ function serversPhrase(v: HubRestartView): string {
 export function restartSentence(v: HubRestartView): string {
   const title = HUB_TITLE[v.hub];
   const The = `The ${title}`;
+  if (v.deferred) return `${The} still runs an older configuration; it is not restarted during the open exam (push again after the exam, or force the restart).`;
   switch (v.reason) {
     case "changed":
     case "created":
@@ -236,7 +237,15 @@ export async function planHubRestarts(input: RestartPlanInput): Promise<HubResta
       } catch (e) {
         base.serversError = errorText(e);
       }
-      if (hub === "exam") base.blockedBy = [...input.openExams];
+      if (hub === "exam" && input.openExams.length) {
+        base.blockedBy = [...input.openExams];
+        // a restart left over from before (not this push's change) waits for the end of the
+        // exam instead of refusing the push: on exam day rosters and exam data must still go out
+        if (base.reason === "pending") {
+          base.restart = false;
+          base.deferred = true;
+        }
+      }
     }
     base.sentence = restartSentence(base);
     out.push(base);
@@ -246,7 +255,7 @@ export async function planHubRestarts(input: RestartPlanInput): Promise<HubResta
 
 /** The restart decisions that identify a plan (not the server counts, which change all the time). */
 export function restartFingerprintPart(views: readonly HubRestartView[] | undefined): unknown {
-  return (views ?? []).map((v) => [v.hub, v.restart, v.reason, v.configDigest]);
+  return (views ?? []).map((v) => [v.hub, v.restart, !!v.deferred, v.reason, v.configDigest]);
 }
 
 /** The restarts an apply would do that an open exam forbids. */
@@ -272,9 +281,14 @@ export interface RestartResult {
   note?: string;
 }
 
+/** The hubs an apply restarts: those the plan restarts, and with the forced restart the deferred ones. */
+export function restartsToApply(views: readonly HubRestartView[] | undefined, forceExamRestart: boolean): HubRestartView[] {
+  return (views ?? []).filter((v) => v.restart || (forceExamRestart && v.deferred));
+}
+
 /**
- * Restarts the hubs the plan says must restart, after the push applied their ConfigMaps
- * (`configApplied` says which namespaces' ConfigMaps are in place). One annotation per hub.
+ * Restarts the given hubs after the push applied their ConfigMaps (`configApplied` says which
+ * namespaces' ConfigMaps are in place; an unchanged one is in place). One annotation per hub.
  */
 export async function applyHubRestarts(
   conn: ClusterConnection,
@@ -283,7 +297,6 @@ export async function applyHubRestarts(
 ): Promise<RestartResult[]> {
   const out: RestartResult[] = [];
   for (const v of views) {
-    if (!v.restart) continue;
     const base = { hub: v.hub, namespace: v.namespace, configDigest: v.configDigest };
     if (!configApplied(v.namespace)) {
       out.push({ ...base, action: "skipped", note: "its ConfigMap was not written" });

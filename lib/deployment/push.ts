@@ -20,7 +20,7 @@ import type { Db, DbOrTx } from "@/lib/db/client";
 import { loadLastApplied } from "./applied";
 import { errorInfoOf, explainClusterError } from "./errors";
 import { recordPush, type ExecutedPush, type PushRequest } from "./history";
-import { applyHubRestarts, blockedRestarts, examRefusal, openExams, planHubRestarts, type RestartResult } from "./hub-restart";
+import { applyHubRestarts, blockedRestarts, examRefusal, openExams, planHubRestarts, restartsToApply, type RestartResult } from "./hub-restart";
 import { previewMountChanges } from "./mount-changes";
 import { releasePush, tryAcquirePush } from "./push-lock";
 import { hubNamespaces, renderPortal, type PortalRender } from "./model";
@@ -192,7 +192,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
       const refused = examRefusal(blocked);
       return finish({ plan: redactPlan(plan), error: refused, refused, restarts });
     }
-    const toRestart = target.kind === "cluster" ? restarts.filter((r) => r.restart) : [];
+    const toRestart = target.kind === "cluster" ? restartsToApply(restarts, !!request.forceExamRestart) : [];
     const total = plan.items.length + toRestart.length;
     let result: PushResult;
     try {

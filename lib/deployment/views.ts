@@ -83,6 +83,8 @@ export interface HubRestartView {
   changes: string[];
   /** Open exams that forbid restarting this hub (the exam hub only). */
   blockedBy: OpenExamView[];
+  /** A restart left over from before waits for the end of the open exam (restarts only when forced). */
+  deferred?: boolean;
   error?: string;
   /** One sentence for the preview. */
   sentence: string;

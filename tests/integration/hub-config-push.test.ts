@@ -334,6 +334,24 @@ describe("an open exam", () => {
     expect(audit.objects.find((o) => o.namespace === NS.exam && o.planAction === "restart")!.action).toBe("restarted");
   });
 
+  it("a restart left over from before waits for the end of the exam: the rest of the push goes out", async () => {
+    // the exam hub runs an older configuration than it holds (say its last restart failed)
+    await k("patch", "deployment", "hub", "-n", NS.exam, "--type=merge", "-p", JSON.stringify({ spec: { template: { metadata: { annotations: { [CONFIG_DIGEST_ANNOTATION]: "0000000000000000" } } } } }));
+    const users = async () => JSON.parse(JSON.parse(await k("get", "configmap", "e2x-profiles-assignment", "-n", NS.assignment, "-o", "json")).data["meta.json"]).users as number;
+    const before = await users();
+    inAction(db, admin, (ctx) => addStudent(termId, { username: "stud4" }, ctx));
+    const { preview, executed } = await previewAndPush();
+    const exam = preview.hubRestarts!.find((r) => r.hub === "exam")!;
+    expect(exam).toMatchObject({ restart: false, deferred: true, reason: "pending" });
+    expect(exam.sentence).toBe("The exam hub still runs an older configuration; it is not restarted during the open exam (push again after the exam, or force the restart).");
+    expect(executed.refused).toBeUndefined();
+    expect(executed.error).toBeNull();
+    expect(executed.restartResults).toEqual([]);
+    // the roster went out (the assignment hub's profile data), the exam hub was left alone
+    expect(await users()).toBe(before + 1);
+    expect((await liveAnnotations("exam"))[CONFIG_DIGEST_ANNOTATION]).toBe("0000000000000000");
+  });
+
   it("with the exam closed, the exam hub restarts without being forced", async () => {
     db.update(exams).set({ status: "closed", closedAt: new Date() }).where(eq(exams.id, examId)).run();
     changeSettings((s) => {

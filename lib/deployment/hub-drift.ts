@@ -12,6 +12,7 @@ import { readHubDeployment, type PushTarget } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { hubValuesVersions } from "@/lib/db/schema";
 import { HUB_NAMES, VALUES_DIGEST_ANNOTATION, valuesDigest, type HubName, type HubValues } from "@/lib/render";
+import { errorInfoOf, explainClusterError } from "./errors";
 import type { PortalRender } from "./model";
 import type { HubDriftView } from "./views";
 
@@ -118,10 +119,10 @@ export function helmCommand(release: string, namespace: string, hub: HubName, in
 /** The drift of every hub's chart values. Records the current values first. */
 export async function hubDrift(db: DbOrTx, rendered: PortalRender, target: PushTarget): Promise<HubDriftView[]> {
   recordValuesVersions(db, rendered.render.values);
-  const out: HubDriftView[] = [];
-  for (const hub of HUB_NAMES) {
+  // the hubs one beside the other (one round trip for the page, not three)
+  const one = async (hub: HubName): Promise<HubDriftView | null> => {
     const values = rendered.render.values[hub];
-    if (!values) continue;
+    if (!values) return null;
     const { namespace, releaseName } = rendered.settings.hubs[hub];
     const currentDigest = valuesDigest(values);
     const base: HubDriftView = {
@@ -137,38 +138,33 @@ export async function hubDrift(db: DbOrTx, rendered: PortalRender, target: PushT
       valuesUrl: `/api/cluster/values/${hub}.yaml`,
     };
     if (target.kind === "export") {
-      out.push({ ...base, state: "export", helmCommand: helmCommand(releaseName, namespace, hub, false) });
-      continue;
+      return { ...base, state: "export", helmCommand: helmCommand(releaseName, namespace, hub, false) };
     }
     let deployment;
     try {
       deployment = await readHubDeployment(target.connection, namespace);
     } catch (e) {
-      out.push({ ...base, error: e instanceof Error ? e.message : String(e) });
-      continue;
+      return { ...base, error: explainClusterError(errorInfoOf(e)) };
     }
     if (!deployment) {
-      out.push({ ...base, state: "not-installed", helmCommand: helmCommand(releaseName, namespace, hub, false) });
-      continue;
+      return { ...base, state: "not-installed", helmCommand: helmCommand(releaseName, namespace, hub, false) };
     }
     const installedDigest = deployment.templateAnnotations[VALUES_DIGEST_ANNOTATION] ?? null;
     if (!installedDigest) {
-      out.push({ ...base, state: "no-digest", since: deployment.createdAt ?? null });
-      continue;
+      return { ...base, state: "no-digest", since: deployment.createdAt ?? null };
     }
     if (installedDigest === currentDigest) {
-      out.push({ ...base, state: "up-to-date", installedDigest });
-      continue;
+      return { ...base, state: "up-to-date", installedDigest };
     }
     const { since, installed } = installedHistory(db, hub, installedDigest);
-    out.push({
+    return {
       ...base,
       state: "out-of-date",
       installedDigest,
       since: since?.toISOString() ?? null,
       reasons: installed ? describeValuesChange(installed, values) : [],
       known: installed !== null,
-    });
-  }
-  return out;
+    };
+  };
+  return (await Promise.all(HUB_NAMES.map(one))).filter((v) => v !== null);
 }

@@ -10,8 +10,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
-import { connectCluster } from "@/lib/cluster";
-import { openDb } from "@/lib/db/client";
+import { connectCluster } from "@/lib/cluster/connection";
+import { openDb } from "@/lib/db/open";
 import { renderPortal } from "@/lib/deployment/model";
 import { kubeBinary, startKubeApiServer } from "./services/kube";
 import { applyObjects, helmTemplate, kubectlFor, resolveZ2jhChart } from "./services/z2jh";

@@ -26,6 +26,7 @@ import { seedIfEmpty } from "@/lib/db/seed";
 import { eq } from "drizzle-orm";
 import { courses, examParticipants, exams, students, terms, users } from "@/lib/db/schema";
 import { runExamPush } from "@/lib/deployment/exam-push";
+import { runPush } from "@/lib/deployment/push";
 import { renderPortal } from "@/lib/deployment/model";
 import { getSettings, saveSettings } from "@/lib/deployment/settings";
 import { addBackups, addParticipants, autoSeatExam, createExam, saveRoom, setExtraTime, setSeat, transitionExam } from "@/lib/exams/exams";
@@ -220,8 +221,14 @@ export class ExamWorld {
     return { passwords: passwordsFromPdf(r.pdf, file, logins), hub: r.hub, file };
   }
 
-  /** The exam hub's chart objects from the portal's rendered values, applied; hub and proxy started. */
+  /**
+   * The exam hub installed as an admin does it once: a cluster push as the portal (the hub's
+   * configuration, `e2x-portal-hub`, which exam pushes leave alone), then the chart's objects from
+   * the portal's rendered values applied; hub and proxy started.
+   */
   async startHub(): Promise<void> {
+    const pushed = await runPush(this.db, { id: this.admin.id, username: this.admin.username }, { forceConflicts: false, prune: true }, { target: this.target });
+    if (pushed.executed.error) throw new Error(`the first cluster push failed: ${pushed.executed.error}`);
     const rendered = renderPortal(this.db);
     const values = path.join(this.state, "values-exam.yaml");
     fs.writeFileSync(values, rendered.render.valuesYaml.exam!);

@@ -8,7 +8,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { parse } from "yaml";
+import { parse, stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PushTarget } from "@/lib/cluster";
 import type { Db } from "@/lib/db/client";
@@ -99,6 +99,29 @@ describe("exam steps reach the hub before they are recorded", { timeout: 60_000 
     // the profiles: exactly the exam's accounts
     const index = JSON.parse(parse(fs.readFileSync(path.join(dir, "e2x-exam", "configmap-e2x-profiles-exam.yaml"), "utf8")).data["meta.json"]);
     expect(index.users).toBe(60);
+  });
+
+  it("an exam push leaves the hub's configuration to cluster pushes: its ConfigMap is neither written nor pruned", async () => {
+    const id = plannedExam();
+    const file = path.join(dir, "e2x-exam", "configmap-e2x-portal-hub.yaml");
+    // no cluster push yet: an exam push does not write the hub's configuration
+    await step(id, "schedule");
+    expect(fs.existsSync(file)).toBe(false);
+    expect(secretOnHub()!.exams).toHaveLength(1);
+    // an older configuration a cluster push wrote earlier: kept as it is, not changed, not pruned
+    const older = {
+      apiVersion: "v1",
+      kind: "ConfigMap",
+      metadata: { name: "e2x-portal-hub", namespace: "e2x-exam", labels: { "app.kubernetes.io/managed-by": "e2x-portal", "e2x-portal/hub": "exam", "e2x-portal/part": "hub-config" } },
+      data: { "e2x-portal-settings.json": "{}" },
+    };
+    fs.writeFileSync(file, stringify(older));
+    await issueSheets(db, admin(), id, { kind: "all" }, revision(id), { target });
+    const preview = await previewExamPush(db, admin(), id, (ctx) => transitionExam(id, "open", revision(id), ctx), { target });
+    if (!preview.ok) throw new Error(preview.error);
+    expect(preview.plan.items.filter((i) => i.name === "e2x-portal-hub")).toEqual([]);
+    await step(id, "open", preview.fingerprint);
+    expect(parse(fs.readFileSync(file, "utf8"))).toEqual(older);
   });
 
   it("a stale preview or a target that cannot be written changes nothing", async () => {

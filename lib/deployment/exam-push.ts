@@ -9,7 +9,8 @@
  *                    Without a step: pushes the current data (changes made since the last push).
  *
  * Scope: the exam hub's objects only (its namespace, `e2x-portal/hub=exam`): the password Secret,
- * the exam profiles, the exam pods' NetworkPolicies and the profile reader Role. A supervisor may
+ * the exam profiles, the exam pods' NetworkPolicies and the profile reader Role; not the hub's
+ * configuration, which only a cluster push changes (it restarts the hub). A supervisor may
  * run an exam without the right to push the teaching hubs.
  *
  * Order and races: the push lock is held from the render to the commit, so no other push renders
@@ -24,7 +25,7 @@ import type { Principal } from "@/lib/auth/capabilities";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { applyPush, ClusterError, exportPath, objectPath, planPush, redactPlan, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
 import type { Db } from "@/lib/db/client";
-import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET, LABEL_HUB, type KubeObject } from "@/lib/render";
+import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET, HUB_CONFIG_PART, LABEL_HUB, LABEL_PART, type KubeObject } from "@/lib/render";
 import { examHubChanges, parseExamsDoc, type ExamsDoc } from "./exam-changes";
 import { renderPortal, type PortalRender } from "./model";
 import { loadLastApplied } from "./applied";
@@ -80,9 +81,17 @@ function renderWith<T>(db: Db, principal: Principal, change?: ExamChange<T>): { 
   throw new Error("unreachable");
 }
 
+/**
+ * The exam hub's objects an exam push writes: all but the hub's configuration (the ConfigMap
+ * `e2x-portal-hub`), which a cluster push writes together with the hub restart it needs and never
+ * during an open exam unless forced (hub-restart.ts). Nothing an exam step changes is in it.
+ */
 function examObjects(r: PortalRender): KubeObject[] {
-  return r.render.objects.filter((o) => o.metadata.labels?.[LABEL_HUB] === "exam");
+  return r.render.objects.filter((o) => o.metadata.labels?.[LABEL_HUB] === "exam" && o.metadata.labels?.[LABEL_PART] !== HUB_CONFIG_PART);
 }
+
+/** What an exam push may prune: the exam hub's objects it writes (never the hub's configuration). */
+const EXAM_PUSH_SELECTOR = `${LABEL_HUB}=exam,${LABEL_PART}!=${HUB_CONFIG_PART}`;
 
 function examNamespace(r: PortalRender): string {
   return r.settings.hubs.exam.namespace;
@@ -98,7 +107,7 @@ function secretJson(objects: readonly KubeObject[]): string {
 async function planExam(db: Db, r: PortalRender, target: PushTarget): Promise<PushPlan> {
   return planPush(examObjects(r), {
     target,
-    pruneScope: { namespaces: [examNamespace(r)], selector: `${LABEL_HUB}=exam` },
+    pruneScope: { namespaces: [examNamespace(r)], selector: EXAM_PUSH_SELECTOR },
     lastApplied: target.kind === "cluster" ? loadLastApplied(db, target.connection.server) : undefined,
   });
 }

@@ -6,10 +6,13 @@
  */
 import { createHash } from "node:crypto";
 import type { Hub, RenderModel } from "./model";
-import { type KubeObject, hubLabels } from "./kube";
+import { LABEL_PART, type KubeObject, hubLabels } from "./kube";
 import { PYTHON_FILES, type PythonFile, readPythonFile } from "./python-files";
 import { stableJson } from "./stable";
 import { CONFIG_DIGEST_ANNOTATION, HUB_CONFIG_CONFIGMAP, HUB_SETTINGS_FILE, renderHubSettings } from "./values";
+
+/** The label value (`e2x-portal/part`) of the hub ConfigMap: exam pushes leave it to cluster pushes. */
+export const HUB_CONFIG_PART = "hub-config";
 
 /** Digest of a hub ConfigMap's data: equal data, equal digest. */
 export function hubConfigDigest(data: Record<string, string>): string {
@@ -31,7 +34,7 @@ export function renderHubConfigMap(model: RenderModel, hub: Hub): KubeObject {
     metadata: {
       name: HUB_CONFIG_CONFIGMAP,
       namespace: hub.namespace,
-      labels: hubLabels(hub.name),
+      labels: { ...hubLabels(hub.name), [LABEL_PART]: HUB_CONFIG_PART },
       annotations: { [CONFIG_DIGEST_ANNOTATION]: hubConfigDigest(data) },
     },
     data,

@@ -71,7 +71,7 @@ export {
   VALUES_DIGEST_ANNOTATION,
   CONFIG_DIGEST_ANNOTATION,
 } from "./values";
-export { renderHubConfigMap, hubConfigDigest } from "./hub-config";
+export { HUB_CONFIG_PART, renderHubConfigMap, hubConfigDigest, hubPythonFiles } from "./hub-config";
 export { type HaproxyOptions, renderHaproxyConfig } from "./haproxy";
 export { NBGRADER_CONFIG_PATH, nbgraderConfig } from "./profiles";
 export { readPythonFile, PYTHON_FILES } from "./python-files";

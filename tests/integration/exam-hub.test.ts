@@ -62,7 +62,7 @@ beforeAll(async () => {
   for (const id of [pz1, pz2]) for (const [u, p] of (await world.print(id)).passwords) pw.set(u, p);
   for (const id of [pz1, pz2]) await world.step(id, "open");
   await world.startHub();
-  ttlMs = (renderPortal(world.db).render.values.exam as any).hub.config.ExamPasswordAuthenticator.cache_ttl * 1000;
+  ttlMs = (renderPortal(world.db).render.hubSettings.exam as any).config.ExamPasswordAuthenticator.cache_ttl * 1000;
 }, 600_000);
 
 afterAll(async () => {

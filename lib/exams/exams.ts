@@ -15,9 +15,9 @@ import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { coursesWith, type Principal } from "@/lib/auth/capabilities";
 import { changedFields } from "@/lib/audit/audit";
 import type { DbOrTx } from "@/lib/db/client";
-import { courses, examParticipants, examRooms, exams, examSupervisors, students, termStaff, terms, users, type ExamStatus } from "@/lib/db/schema";
+import { courses, examParticipants, examProbes, examRooms, exams, examSupervisors, students, termStaff, terms, users, type ExamStatus } from "@/lib/db/schema";
 import { canEdit, TRANSITIONS, transitionProblems, type EditArea, type ExamSnapshot, type TransitionName } from "./lifecycle";
-import { backupUsername, examBusyWindow, examUsername, freeSeats, normalizeRoomName, parseSeatList, windowsOverlap } from "./rules";
+import { backupUsername, probeUsername, examBusyWindow, examUsername, freeSeats, normalizeRoomName, parseSeatList, windowsOverlap } from "./rules";
 import type { ExamInput, RoomInput } from "./schemas";
 import { autoSeat, compareByName, type SeatOrder } from "./seating";
 
@@ -214,9 +214,15 @@ export function examSnapshot(db: DbOrTx, examId: number): ExamSnapshot | null {
     rooms: d.rooms.map((r) => ({ id: r.id, name: r.name, seats: r.seats, blockedSeats: r.blockedSeats, cidrs: r.cidrs })),
     participants,
     supervisors: d.supervisors.length,
+    probe: probeOf(db, examId, d.course.code, d.exam.period),
     conflicts: roomConflicts(db, examId).map((c) => c.message),
     loginConflicts: loginConflicts(db, examId),
   };
+}
+
+function probeOf(db: DbOrTx, examId: number, courseCode: string, period: string): ExamSnapshot["probe"] {
+  const row = db.select({ roomId: examProbes.roomId, passwordHash: examProbes.passwordHash }).from(examProbes).where(eq(examProbes.examId, examId)).get();
+  return row ? { username: probeUsername(courseCode, period), roomId: row.roomId, passwordHash: row.passwordHash } : null;
 }
 
 /**

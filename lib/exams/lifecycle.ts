@@ -77,6 +77,8 @@ export interface ExamSnapshot {
     unlocks: number;
   }[];
   supervisors: number;
+  /** The pre-flight's probe account (lib/exam-day/probe.ts): its room and current password hash. */
+  probe?: { username: string; roomId: number | null; passwordHash: string | null } | null;
   /** Other exams in the same rooms at overlapping times, as messages. */
   conflicts: string[];
   /** Other scheduled or open exams that hold some of the same logins, as messages. */
@@ -133,7 +135,8 @@ export function transitionProblems(s: ExamSnapshot, name: TransitionName, now = 
 
 export interface ExamHubAccount {
   username: string;
-  kind: ParticipantKind;
+  /** "probe": the pre-flight's test sign-in account (no seat, never on a sheet). */
+  kind: ParticipantKind | "probe";
   room: string;
   seat: number | null;
   /** ISO instants: sign-in is accepted from notBefore to notAfter (extra time and grace included). */
@@ -206,6 +209,11 @@ export function examHubData(s: ExamSnapshot): ExamHubData | null {
         passwordHash: p.passwordHash,
         unlocks: p.unlocks,
       });
+    }
+    const probeRoom = s.probe?.roomId == null ? undefined : rooms.get(s.probe.roomId);
+    if (s.probe?.passwordHash && probeRoom) {
+      const w = participantWindow(exam, 0);
+      accounts.push({ username: s.probe.username, kind: "probe", room: probeRoom.name, seat: null, notBefore: w.notBefore.toISOString(), notAfter: w.notAfter.toISOString(), extraMinutes: 0, cidrs: [...probeRoom.cidrs], passwordHash: s.probe.passwordHash, unlocks: 0 });
     }
   }
   return {

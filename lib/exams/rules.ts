@@ -11,7 +11,7 @@
  *            that login.
  *
  * Exports:
- *   examUsername, backupUsername, parseCidr, cidrError, normalizeRoomName,
+ *   examUsername, backupUsername, probeUsername, parseCidr, cidrError, normalizeRoomName,
  *   participantWindow, examBusyWindow, windowsOverlap, freeSeats, parseSeatList
  */
 import { isIPv4, isIPv6 } from "node:net";
@@ -23,6 +23,11 @@ export function examUsername(courseCode: string, rosterUsername: string): string
 
 export function backupUsername(courseCode: string, period: string, n: number): string {
   return `${courseCode}-backup-${period.toLowerCase()}-${String(n).padStart(2, "0")}`;
+}
+
+/** The pre-flight's probe account of an exam (signs in to test the hub; never on a sheet). */
+export function probeUsername(courseCode: string, period: string): string {
+  return `${courseCode}-probe-${period.toLowerCase()}`;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -20,7 +20,8 @@ export const PASSWORD_HASH = /^scrypt\$\d+\$\d+\$\d+\$[A-Za-z0-9+/]+={0,2}\$[A-Z
 
 export const examAccountSchema = z.object({
   username: login,
-  kind: z.enum(["student", "backup"]),
+  /** "probe": the pre-flight's test sign-in account. */
+  kind: z.enum(["student", "backup", "probe"]),
   /** The account's room (a name of the exam's `rooms`): sign-in only from its networks. */
   room: z.string().min(1),
   seat: z.number().int().nullable(),

@@ -2,3 +2,4 @@ export * from "./core";
 export * from "./submissions";
 export * from "./cluster";
 export * from "./exams";
+export * from "./exam-day";

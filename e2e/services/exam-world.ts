@@ -32,6 +32,7 @@ import { getSettings, saveSettings } from "@/lib/deployment/settings";
 import { addBackups, addParticipants, autoSeatExam, createExam, saveRoom, setExtraTime, setSeat, transitionExam } from "@/lib/exams/exams";
 import { issueSheets, type SheetScope } from "@/lib/exams/issue";
 import { roomInput, type ExamInput } from "@/lib/exams/schemas";
+import { PORTAL_HUB_SCOPES, PORTAL_HUB_SERVICE } from "@/lib/exam-day/hub-api";
 import { renderHaproxyConfig } from "@/lib/render";
 import { defaultMounts } from "@/lib/courses/schemas";
 import { loadPrincipal } from "@/lib/auth/principal";
@@ -107,6 +108,8 @@ export class ExamWorld {
   private haproxy?: ChildProcess;
   haproxyLog = "";
   readonly apiToken = randomBytes(24).toString("hex");
+  /** The portal's own service on the exam hub (README: exam day), with only the scopes it needs. */
+  readonly portalHubToken = randomBytes(24).toString("hex");
   private portalToken = "";
 
   async kubectl(...args: string[]): Promise<string> {
@@ -234,7 +237,9 @@ export class ExamWorld {
     fs.writeFileSync(values, rendered.render.valuesYaml.exam!);
     const testValues = path.join(this.state, "test-values-exam.yaml");
     fs.writeFileSync(testValues, testServiceValues(this.apiToken));
-    this.chartObjects = await helmTemplate(this.chart, "exam", EXAM_NAMESPACE, [values, testValues]);
+    const portalValues = path.join(this.state, "portal-service-exam.yaml");
+    fs.writeFileSync(portalValues, YAML.stringify({ hub: { services: { [PORTAL_HUB_SERVICE]: { apiToken: this.portalHubToken } }, loadRoles: { [PORTAL_HUB_SERVICE]: { scopes: [...PORTAL_HUB_SCOPES], services: [PORTAL_HUB_SERVICE] } } } }));
+    this.chartObjects = await helmTemplate(this.chart, "exam", EXAM_NAMESPACE, [values, testValues, portalValues]);
     await this.apply(this.chartObjects, EXAM_NAMESPACE);
     this.hub = new ChartHub("exam", EXAM_NAMESPACE, () => ({
       objects: this.chartObjects,

@@ -17,6 +17,14 @@ import { isIp } from "@/lib/render/model";
 
 const ROW = 1;
 
+/**
+ * The portal's service on the exam hub (hub.services and hub.loadRoles in its values, README:
+ * exam day): read every user and server for the board, start and stop servers for the test
+ * sign-in and at archiving. Nothing else.
+ */
+export const PORTAL_HUB_SERVICE = "e2x-portal";
+export const PORTAL_HUB_SCOPES = ["list:users", "read:users", "read:users:activity", "read:servers", "servers"] as const;
+
 function portalSecret(): string {
   const env = process.env.AUTH_SECRET?.trim();
   if (env) return env;
@@ -182,7 +190,7 @@ export class HubApi {
       throw new HubApiError(`The exam hub at ${this.base} does not answer (${cause === "TimeoutError" ? `no answer within ${this.timeoutMs / 1000} s` : cause}).`, "unreachable");
     }
     const text = await res.text();
-    if (res.status === 401 || res.status === 403) throw new HubApiError(`The exam hub refuses the portal's token (HTTP ${res.status}).`, "refused", res.status);
+    if (res.status === 502 || res.status === 503 || res.status === 504) throw new HubApiError(`The exam hub at ${this.base} does not answer (HTTP ${res.status} from its proxy).`, "unreachable", res.status);
     if (!(opts.ok ?? [200]).includes(res.status)) {
       let msg = text.slice(0, 200);
       try {
@@ -190,6 +198,8 @@ export class HubApi {
       } catch {
         // not JSON
       }
+      if (res.status === 401) throw new HubApiError(`The exam hub refuses the portal's token (HTTP 401).`, "refused", res.status);
+      if (res.status === 403 && /token|credentials|scope|permission|not authorized/i.test(msg)) throw new HubApiError(`The exam hub refuses the portal's token (HTTP 403: ${msg}).`, "refused", res.status);
       throw new HubApiError(`The exam hub answered ${method} ${apiPath} with HTTP ${res.status}: ${msg}`, "answer", res.status);
     }
     let body: T;

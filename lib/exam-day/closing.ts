@@ -1,0 +1,74 @@
+/**
+ * Closing and archiving on exam day. Closing: the hub's passwords are revoked first (the close
+ * step's push), then the portal reads the exam's exchange and appends a receipt per submission
+ * (lib/exam-day/receipts.ts), in one transaction with its audit entry. Archiving: the exam
+ * leaves the hub (the archive step's push) and servers still running for its accounts are stopped.
+ *
+ * Exports: closeExamWithReceipts, takeReceipts, stopExamServers
+ */
+import { eq } from "drizzle-orm";
+import { writeAudit } from "@/lib/audit/audit";
+import type { Principal } from "@/lib/auth/capabilities";
+import type { Db } from "@/lib/db/client";
+import { examParticipants } from "@/lib/db/schema";
+import { runExamPush, type ExamPushOptions } from "@/lib/deployment/exam-push";
+import { transitionExam } from "@/lib/exams/exams";
+import { openHubApi, type HubApi } from "./hub-api";
+import { scanForReceipts, storeReceipts } from "./receipts";
+
+/** Reads the exchange and appends the receipts not taken yet; the number appended. */
+export async function takeReceipts(db: Db, principal: Principal, examId: number, root?: string): Promise<{ taken: number; found: number }> {
+  const found = await scanForReceipts(db, examId, root);
+  const taken = db.transaction((tx) => {
+    const n = storeReceipts(tx, examId, found);
+    writeAudit(tx, { id: principal.id, username: principal.username }, {
+      action: "exam.receipts",
+      entityType: "exam",
+      entityId: String(examId),
+      summary: `Receipts at closing: ${n} new of ${found.length} submission${found.length === 1 ? "" : "s"} in the exchange`,
+    });
+    return n;
+  });
+  return { taken, found: found.length };
+}
+
+export async function closeExamWithReceipts(db: Db, principal: Principal, examId: number, revision: number, opts: ExamPushOptions & { root?: string } = {}) {
+  const r = await runExamPush(db, principal, examId, (ctx) => transitionExam(examId, "close", revision, ctx), opts);
+  const receipts = await takeReceipts(db, principal, examId, opts.root);
+  return { ...r, receipts };
+}
+
+export interface StopReport {
+  stopped: string[];
+  failed: { username: string; why: string }[];
+  message: string;
+}
+
+/** Stops every server the exam's accounts still have on the hub, one by one; what it did, in words. */
+export async function stopExamServers(db: Db, examId: number, api?: HubApi): Promise<StopReport> {
+  const conn = api ?? (() => {
+    const c = openHubApi(db);
+    return "error" in c ? null : c.api;
+  })();
+  if (!conn) return { stopped: [], failed: [], message: "The exam hub's API is not set up: servers still running were not stopped." };
+  const logins = new Set(db.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all().map((p) => p.u));
+  let running: { name: string; pending: string | null }[];
+  try {
+    running = (await conn.users()).filter((u) => logins.has(u.name) && u.servers?.[""]).map((u) => ({ name: u.name, pending: u.servers![""].pending }));
+  } catch (e) {
+    return { stopped: [], failed: [], message: `Servers still running could not be listed: ${(e as Error).message}` };
+  }
+  const stopped: string[] = [];
+  const failed: StopReport["failed"] = [];
+  for (const u of running) {
+    try {
+      await conn.stopServer(u.name);
+      stopped.push(u.name);
+    } catch (e) {
+      failed.push({ username: u.name, why: u.pending ? `the hub is busy with it (${u.pending}): ${(e as Error).message}` : (e as Error).message });
+    }
+  }
+  const parts = [stopped.length ? `Stopped ${stopped.length} server${stopped.length === 1 ? "" : "s"} still running.` : running.length ? "" : "No server of the exam was still running."];
+  if (failed.length) parts.push(`${failed.length} could not be stopped now (${failed.map((f) => f.username).join(", ")}): stop them on the hub's admin page.`);
+  return { stopped, failed, message: parts.filter(Boolean).join(" ") };
+}

@@ -12,6 +12,9 @@ export function ExamTabs({ examId }: { examId: number }) {
     { href: `${base}/participants`, label: "Participants" },
     { href: `${base}/seating`, label: "Seating" },
     { href: `${base}/sheets`, label: "Sheets" },
+    { href: `${base}/preflight`, label: "Pre-flight" },
+    { href: `${base}/board`, label: "Room board" },
+    { href: `${base}/receipts`, label: "Receipts" },
   ];
   return (
     <nav aria-label="Exam" className="mb-6 flex gap-1 border-b border-slate-200">

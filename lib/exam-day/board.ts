@@ -19,9 +19,9 @@ import { nbgraderCourseId } from "@/lib/render/model";
 import { hashcodeOfSha1sumText, SHA1SUM_FILE } from "@/lib/submissions/hash";
 import { parseSubmissionFolderName } from "@/lib/submissions/scan";
 import { HubApiError, openHubApi, type HubApi, type HubUser } from "./hub-api";
+import { SEAT_STATES, type Board, type BoardRoom, type BoardSeat, type SeatState } from "./views";
 
-export const SEAT_STATES = ["empty", "not-signed-in", "signed-in", "starting", "running", "idle", "submitted", "problem", "moved"] as const;
-export type SeatState = (typeof SEAT_STATES)[number];
+export { SEAT_STATES, type Board, type BoardRoom, type BoardSeat, type SeatState };
 
 /** Minutes without activity after which a running server counts as idle. */
 export const IDLE_MINUTES = 10;
@@ -62,43 +62,6 @@ export function seatState({ user, submission, moved, now }: SeatInput): { state:
   const idle = Number.isFinite(last) ? Math.floor((now - last) / 60_000) : 0;
   if (idle >= IDLE_MINUTES) return { state: "idle", note: `idle ${idle} min`, idleMinutes: idle };
   return { state: "running", note: "running" };
-}
-
-export interface BoardSeat {
-  participantId: number;
-  kind: "student" | "backup";
-  username: string;
-  name: string;
-  seat: number | null;
-  state: SeatState;
-  note: string;
-  hashcode: string | null;
-  extraMinutes: number;
-  /** Until when this account may sign in (ISO). */
-  until: string;
-  /** A backup account holding a student's work: whose; a moved student: to which account. */
-  holdsWorkOf?: string;
-  movedTo?: string;
-}
-
-export interface BoardRoom {
-  id: number | null;
-  name: string;
-  seats: number;
-  blocked: number[];
-  accounts: BoardSeat[];
-  counts: Record<SeatState, number>;
-}
-
-export interface Board {
-  examId: number;
-  title: string;
-  status: string;
-  rooms: BoardRoom[];
-  totals: Record<SeatState, number>;
-  hub: { reachable: boolean; checkedAt: string; lastOkAt: string | null; unreachableSince: string | null; error: string | null; version?: string };
-  /** Calls to the hub's API for this reading, and how long it took on the server. */
-  stats: { hubCalls: number; serverMs: number; cached: boolean };
 }
 
 const zero = (): Record<SeatState, number> => Object.fromEntries(SEAT_STATES.map((s) => [s, 0])) as Record<SeatState, number>;

@@ -10,7 +10,7 @@ import fs from "node:fs";
 import path from "node:path";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { ActionContext } from "@/lib/auth/guard-types";
+import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { examHubApi } from "@/lib/db/schema";
 import { isIp } from "@/lib/render/model";
@@ -104,7 +104,7 @@ export const hubApiInput = z.object({
     .trim()
     .refine((s) => s === "" || isIp(s), "An IP address of this machine inside a room's network, or empty."),
   /** Empty: keep the saved token. */
-  token: z
+  tokenSecret: z
     .string()
     .trim()
     .max(512)
@@ -115,14 +115,14 @@ export type HubApiInput = z.infer<typeof hubApiInput>;
 /** Saves where the exam hub's API is; the token only when one is typed (the audit never holds it). */
 export function saveHubApiSettings(input: HubApiInput, { tx, audit, principal }: ActionContext): void {
   const before = getHubApiSettings(tx);
-  if (!input.token && !before?.hasToken) throw new Error("Enter the token of the portal's service on the exam hub.");
+  if (!input.tokenSecret && !before?.hasToken) throw new ActionError("Enter the token of the portal's service on the exam hub.", { tokenSecret: ["Required the first time."] });
   const strip = (u: string) => u.replace(/\/+$/, "").replace(/\/hub\/api$/, "");
   const values = {
     id: ROW,
     apiUrl: strip(input.apiUrl),
     loginUrl: input.loginUrl ? strip(input.loginUrl) : "",
     probeSource: input.probeSource,
-    ...(input.token ? { tokenSealed: sealToken(input.token) } : {}),
+    ...(input.tokenSecret ? { tokenSealed: sealToken(input.tokenSecret) } : {}),
     updatedAt: new Date(),
     updatedBy: principal.id,
   };
@@ -131,9 +131,9 @@ export function saveHubApiSettings(input: HubApiInput, { tx, audit, principal }:
     action: "exam-hub.api",
     entityType: "deployment",
     entityId: "exam-hub-api",
-    summary: `Exam hub API: ${values.apiUrl}${input.token ? " (new token)" : ""}`,
+    summary: `Exam hub API: ${values.apiUrl}${input.tokenSecret ? " (new token)" : ""}`,
     before: before ? { apiUrl: before.apiUrl, loginUrl: before.loginUrl, probeSource: before.probeSource } : null,
-    after: { apiUrl: values.apiUrl, loginUrl: values.loginUrl, probeSource: values.probeSource, token: input.token ? "(replaced)" : before?.hasToken ? "(kept)" : "(none)" },
+    after: { apiUrl: values.apiUrl, loginUrl: values.loginUrl, probeSource: values.probeSource, token: input.tokenSecret ? "(replaced)" : before?.hasToken ? "(kept)" : "(none)" },
   });
 }
 

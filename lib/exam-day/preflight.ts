@@ -19,30 +19,9 @@ import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET } from "@/lib/render";
 import { cpuToCores, memToBytes } from "@/lib/render/quantity";
 import { openHubApi } from "./hub-api";
 import { cidrInside } from "./net";
+import type { Preflight, PreflightItem } from "./views";
 
-export type ItemStatus = "go" | "no-go" | "warn";
-
-export interface PreflightItem {
-  id: string;
-  group: "people" | "cluster" | "exam" | "image" | "capacity" | "hub";
-  title: string;
-  status: ItemStatus;
-  /** What is wrong (or what was found). */
-  detail: string;
-  /** How to fix it; empty when nothing is to do. */
-  fix: string;
-  href?: string;
-  /** Up to 20 specifics (logins, objects) behind the detail. */
-  list?: string[];
-}
-
-export interface Preflight {
-  examId: number;
-  checkedAt: string;
-  go: boolean;
-  items: PreflightItem[];
-  hubVersion?: string;
-}
+export type { Preflight, PreflightItem };
 
 export const EXAM_NODE_LABEL = "hub.jupyter.org/node-purpose";
 

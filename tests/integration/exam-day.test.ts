@@ -75,7 +75,7 @@ beforeAll(async () => {
   for (const [u, p] of (await world.print(exam)).passwords) pw.set(u, p);
   await world.step(exam, "open");
   await world.startHub();
-  world.act((ctx) => saveHubApiSettings({ apiUrl: world.hub.publicUrl, loginUrl: world.lbUrl, probeSource: ROOM_A, token: world.portalHubToken }, ctx));
+  world.act((ctx) => saveHubApiSettings({ apiUrl: world.hub.publicUrl, loginUrl: world.lbUrl, probeSource: ROOM_A, tokenSecret: world.portalHubToken }, ctx));
   // two exam nodes as objects on the API server: 16 CPU and 32 GiB for 6 accounts of 2 CPU / 2 GiB
   await world.apply([NODE("exam-node-1", "8", "16Gi"), NODE("exam-node-2", "8", "16Gi")]);
 }, 600_000);
@@ -124,15 +124,15 @@ describe("the test sign-in (probe) through the exam hub's login", () => {
 
   it("fails with the reason: a source address outside every room, or a token the hub refuses", async () => {
     const s = getHubApiSettings(world.db)!;
-    world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: OUTSIDE, token: "" }, ctx));
+    world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: OUTSIDE, tokenSecret: "" }, ctx));
     let out = await runProbe(world.db, world.admin, exam, { target: world.target });
     expect(out.ok).toBe(false);
     expect(out.steps.at(-1)!.detail).toContain(`probe's source address ${OUTSIDE}`);
-    world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: ROOM_A, token: "wrong-token-0123456789" }, ctx));
+    world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: ROOM_A, tokenSecret: "wrong-token-0123456789" }, ctx));
     out = await runProbe(world.db, world.admin, exam, { target: world.target, startWaitMs: 1_000 });
     expect(out.steps.find((x) => x.step === "sign-in")!.ok).toBe(true);
     expect(out.steps.find((x) => x.step === "start")!.detail).toContain("refuses the portal's token");
-    world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: ROOM_A, token: world.portalHubToken }, ctx));
+    world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: ROOM_A, tokenSecret: world.portalHubToken }, ctx));
     await runProbe(world.db, world.admin, exam, { target: world.target, startWaitMs: 1_000 });
   }, 120_000);
 });
@@ -216,13 +216,13 @@ describe("the pre-flight check reads the cluster back", () => {
 
   it("a hub API that refuses the token: no-go", async () => {
     const s = getHubApiSettings(world.db)!;
-    world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: s.probeSource, token: "not-the-token-0123456789" }, ctx));
+    world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: s.probeSource, tokenSecret: "not-the-token-0123456789" }, ctx));
     try {
       const p = await preflight();
       expect(item(p, "hub-api").status).toBe("no-go");
       expect(item(p, "hub-api").detail).toContain("refuses the portal's token (HTTP 403");
     } finally {
-      world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: s.probeSource, token: world.portalHubToken }, ctx));
+      world.act((ctx) => saveHubApiSettings({ apiUrl: s.apiUrl, loginUrl: s.loginUrl, probeSource: s.probeSource, tokenSecret: world.portalHubToken }, ctx));
     }
     expect(item(await preflight(), "hub-api").status).toBe("go");
   }, 60_000);

@@ -29,6 +29,7 @@ import {
   updateExam,
 } from "@/lib/exams/exams";
 import { TRANSITION_NAMES, TRANSITIONS, type TransitionName } from "@/lib/exams/lifecycle";
+import { stopExamServers, takeReceipts } from "@/lib/exam-day/closing";
 import { addParticipantsInput, autoSeatInput, backupsInput, examInput, examUpdateInput, extraTimeInput, roomInput, seatInput, supervisorInput } from "@/lib/exams/schemas";
 
 const id = z.coerce.number().int().positive();
@@ -213,8 +214,16 @@ const fingerprint = z.string().regex(/^[0-9a-f]{32}$/, "Look at the preview firs
 /** A lifecycle step: the exam hub gets its data first, then the step is recorded. */
 async function runStep(examId: number, transition: TransitionName, revision: number, fp: string, principal: Principal) {
   if (!TRANSITIONS[transition]) throw new ActionError("Unknown step.");
-  const r = await runExamPush(getDb(), principal, examId, (ctx) => transitionExam(examId, transition, revision, ctx), { expectedFingerprint: fp });
-  return { message: `The exam is ${r.value} now. ${r.message}` };
+  const db = getDb();
+  const r = await runExamPush(db, principal, examId, (ctx) => transitionExam(examId, transition, revision, ctx), { expectedFingerprint: fp });
+  // closing: the passwords are revoked (the push above), then a receipt per submission; archiving: no server stays
+  let after = "";
+  if (transition === "close") {
+    const t = await takeReceipts(db, principal, examId).catch((e: Error) => ({ error: e.message }));
+    after = "error" in t ? ` Receipts could not be taken: ${t.error} Take them on the Receipts page.` : ` ${t.taken} receipt${t.taken === 1 ? "" : "s"} taken of the exchange's submissions.`;
+  }
+  if (transition === "archive") after = ` ${(await stopExamServers(db, examId)).message}`;
+  return { message: `The exam is ${r.value} now. ${r.message}${after}` };
 }
 
 /** Schedule, back to draft, archive: the exam's organisers. */

@@ -13,6 +13,10 @@ import { assignments } from "@/lib/db/schema";
 import { getSubmission } from "@/lib/grading/submissions";
 import type { SubmissionFlag } from "@/lib/submissions/verify";
 import { and, eq } from "drizzle-orm";
+import { workOf } from "@/lib/exam-day/moves";
+import { checkReceipt, receiptFor, verifyChain } from "@/lib/exam-day/receipts";
+import { exchangeRoot } from "@/lib/grading/exchange";
+import { nbgraderCourseId } from "@/lib/render/model";
 
 export const metadata = { title: "Submission" };
 export const dynamic = "force-dynamic";
@@ -101,6 +105,11 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
   const gradingBase = `/courses/${courseId}/terms/${termId}/grading`;
   const present = d.files.filter((f) => f.kind !== "absent");
   const added = new Map(s.flags.flatMap((f) => (f.kind === "added-after-submission" ? f.files.map((x) => [x.path, x.reason] as const) : [])));
+  // exam day: whose work a backup account holds, and the receipt taken when the exam closed
+  const work = s.student ? workOf(db, termId, s.student) : null;
+  const receipt = receiptFor(db, termId, s.key);
+  const receiptCheck = receipt ? await checkReceipt(receipt, exchangeRoot(), nbgraderCourseId(term.course.code, term.term.term)) : null;
+  const chain = receipt ? verifyChain(db) : null;
 
   return (
     <>
@@ -122,9 +131,42 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
             {s.goneAt && <Badge tone="red">gone from the exchange</Badge>}
           </span>
         }
-        description={d.studentName ? `${d.studentName}${d.matrikel ? ` · matriculation no. ${d.matrikel}` : ""}` : "Not on this term's roster."}
+        description={
+          work
+            ? `Work of ${[work.firstName, work.lastName].filter(Boolean).join(" ") || work.username} (${work.username}): moved to this backup account during “${work.examTitle}” at ${formatDateTime(work.movedAt)}.`
+            : d.studentName
+              ? `${d.studentName}${d.matrikel ? ` · matriculation no. ${d.matrikel}` : ""}`
+              : "Not on this term's roster."
+        }
       />
       <div className="space-y-6">
+        {receipt && receiptCheck && chain && (
+          <Card title="Receipt taken at closing" description="The portal's own record of this folder when the exam closed: SHA-256 of SHA1SUM.txt and of every file. Independent of what the student's pod computed.">
+            <div data-testid="receipt" className="space-y-2 text-sm">
+              {receiptCheck.matches ? (
+                <p className="font-medium text-emerald-800">Still matches the receipt taken at {formatDateTime(receipt.takenAt)}.</p>
+              ) : (
+                <div className="text-red-800">
+                  <p className="font-medium">Changed since the receipt taken at {formatDateTime(receipt.takenAt)}.</p>
+                  <ul className="list-inside list-disc">
+                    {receiptCheck.sha1sumChanged && <li>SHA1SUM.txt is not the one at closing</li>}
+                    {receiptCheck.changed.map((c) => (
+                      <li key={c}>{c}</li>
+                    ))}
+                  </ul>
+                </div>
+              )}
+              <p>Hashcode at closing: <Mono>{receipt.hashcode ?? "none (no SHA1SUM.txt)"}</Mono> · {receipt.files.length} files</p>
+              {chain.ok ? (
+                <p className="text-slate-600">The receipts&apos; chain is intact ({chain.entries} entries).</p>
+              ) : (
+                <p role="alert" className="rounded-md bg-red-50 px-3 py-2 font-medium text-red-800 ring-1 ring-red-200">
+                  The receipts&apos; chain is broken at entry {chain.brokenAt!.id} ({chain.brokenAt!.key}): {chain.brokenAt!.why}. Receipts from there on cannot be trusted.
+                </p>
+              )}
+            </div>
+          </Card>
+        )}
         <div className="grid gap-6 lg:grid-cols-2">
           <Card title="Hashcodes">
             <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-2 text-sm">

@@ -1,0 +1,34 @@
+import { RoomBoard } from "@/components/exam-day/room-board";
+import { ExamHeader } from "@/components/exams/exam-header";
+import { requireExamPage } from "@/lib/exams/exam-page";
+import { canEdit } from "@/lib/exams/lifecycle";
+import { portalTimeZone } from "@/lib/grading/time";
+import { moveToBackupAction, boardExtraTimeAction } from "../../exam-day-actions";
+import { previewExamStepAction, unlockParticipantAction } from "../../actions";
+
+export const metadata = { title: "Room board" };
+export const dynamic = "force-dynamic";
+
+/** The live room board: seat states from the exam hub and the exchange, every 5 s, for the room's projector. */
+export default async function BoardPage({ params }: { params: Promise<{ examId: string }> }) {
+  const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
+  return (
+    <>
+      <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Room board" />
+      <RoomBoard
+        examId={examId}
+        zone={portalTimeZone()}
+        actions={{
+          revision: d.exam.revision,
+          mayRun: may("exam.run") && d.exam.status === "open",
+          mayPrint: may("exam.print") && canEdit(d.exam.status, "passwords"),
+          canUnlock: may("exam.run") && canEdit(d.exam.status, "unlock"),
+          unlock: unlockParticipantAction as never,
+          preview: previewExamStepAction as never,
+          extraTime: boardExtraTimeAction as never,
+          move: moveToBackupAction as never,
+        }}
+      />
+    </>
+  );
+}

@@ -1,0 +1,85 @@
+"use server";
+import { z } from "zod";
+import { ActionError, defineAction } from "@/lib/auth/guard";
+import { getDb } from "@/lib/db/client";
+import { forgetBoard } from "@/lib/exam-day/board";
+import { takeReceipts } from "@/lib/exam-day/closing";
+import { hubApiInput, saveHubApiSettings } from "@/lib/exam-day/hub-api";
+import { moveToBackup } from "@/lib/exam-day/moves";
+import { runProbe } from "@/lib/exam-day/probe";
+import { examScope, setExtraTime } from "@/lib/exams/exams";
+import { pushIfOpen } from "@/lib/deployment/exam-push";
+import { writeAudit } from "@/lib/audit/audit";
+import { exams } from "@/lib/db/schema";
+import { eq } from "drizzle-orm";
+
+const id = z.coerce.number().int().positive();
+const scope = (i: { examId: number }) => examScope(getDb(), i.examId);
+const paths = (i: { examId: number }) => [`/exams/${i.examId}`, `/exams/${i.examId}/preflight`, `/exams/${i.examId}/board`, `/exams/${i.examId}/receipts`];
+
+/** Where the exam hub's REST API is and the portal's token there (the token is sealed, never shown again). */
+export const saveHubApiAction = defineAction({
+  schema: hubApiInput.extend({ examId: id }),
+  capability: "cluster.push",
+  run: (input, ctx) => {
+    saveHubApiSettings(input, ctx);
+    return { message: input.tokenSecret ? "Saved; the new token is stored sealed." : "Saved; the token stays as it was." };
+  },
+  revalidate: paths,
+});
+
+/** The test sign-in: a fresh password for the probe account, pushed, signed in, server started and stopped. */
+export const runProbeAction = defineAction({
+  schema: z.object({ examId: id }),
+  capability: "exam.run",
+  scope,
+  execute: async ({ examId }, principal) => {
+    const r = await runProbe(getDb(), principal, examId);
+    return { message: r.ok ? `The test sign-in of ${r.username} succeeded.` : `The test sign-in of ${r.username} failed: ${r.steps.find((s) => !s.ok)?.detail ?? "see below"}` };
+  },
+  revalidate: paths,
+});
+
+/** A student moves to a backup account: the portal records whose work it holds. */
+export const moveToBackupAction = defineAction({
+  schema: z.object({ examId: id, participantId: id, backupId: z.coerce.number({ message: "Choose a backup account." }).int().positive("Choose a backup account."), reason: z.string().trim().max(200, "At most 200 characters.").default("") }),
+  capability: "exam.run",
+  scope,
+  run: ({ examId, participantId, backupId, reason }, ctx) => {
+    const r = moveToBackup(examId, participantId, backupId, reason, ctx);
+    forgetBoard(examId);
+    return { message: `${r.student} works on ${r.backup} now; grading shows that submission under ${r.student}.` };
+  },
+  revalidate: paths,
+});
+
+/** Extra time for one student, from the board: the supervisors in the room may give it (pushed at once while open). */
+export const boardExtraTimeAction = defineAction({
+  schema: z.object({ examId: id, participantId: id, extraMinutes: z.coerce.number({ message: "Minutes, such as 15." }).int("Whole minutes.").min(0, "0 or more minutes.").max(600, "At most 600 minutes.") }),
+  capability: "exam.run",
+  scope,
+  execute: async ({ examId, participantId, extraMinutes }, principal) => {
+    const db = getDb();
+    const p = db.transaction((tx) => setExtraTime(examId, participantId, extraMinutes, { tx, principal, audit: (e) => writeAudit(tx, { id: principal.id, username: principal.username }, e) }));
+    const status = db.select({ status: exams.status }).from(exams).where(eq(exams.id, examId)).get()?.status ?? "draft";
+    const hub = await pushIfOpen(db, principal, examId, status);
+    forgetBoard(examId);
+    return { message: `${p.username}: ${extraMinutes} minutes extra.${hub ? ` ${hub}` : ""}` };
+  },
+  revalidate: paths,
+});
+
+/** Receipts again (after a reopen and close, or when the exchange was not mounted at closing). */
+export const takeReceiptsAction = defineAction({
+  schema: z.object({ examId: id }),
+  capability: "exam.run",
+  scope,
+  execute: async ({ examId }, principal) => {
+    const db = getDb();
+    const status = db.select({ status: exams.status }).from(exams).where(eq(exams.id, examId)).get()?.status;
+    if (status !== "closed") throw new ActionError("Receipts are taken once the exam is closed.");
+    const r = await takeReceipts(db, principal, examId);
+    return { message: r.found ? `${r.taken} new receipt${r.taken === 1 ? "" : "s"} (${r.found} submissions in the exchange).` : "The exchange holds no submission of this exam." };
+  },
+  revalidate: paths,
+});

@@ -7,9 +7,9 @@ import { SubmitButton } from "@/components/ui/submit-button";
 /** Where the exam hub's REST API is, and the portal's service token there (write-only). */
 export function HubApiForm({ action, examId, initial }: { action: Action; examId: number; initial: { apiUrl: string; loginUrl: string; probeSource: string; hasToken: boolean; tokenReadable: boolean } }) {
   return (
-    <ActionForm action={action} hidden={{ examId }} className="grid gap-4 md:grid-cols-2">
+    <ActionForm action={action} hidden={{ examId }} className="space-y-4">
       {(state) => (
-        <>
+        <div className="grid gap-4 md:grid-cols-2">
           <Field label="Exam hub API address" name="apiUrl" error={state.fieldErrors?.apiUrl} hint="Where the portal reaches the hub, e.g. http://proxy-public.e2x-exam.svc.cluster.local (the API is at /hub/api).">
             <Input name="apiUrl" defaultValue={shown(state, "apiUrl", initial.apiUrl)} error={state.fieldErrors?.apiUrl} required />
           </Field>
@@ -30,7 +30,7 @@ export function HubApiForm({ action, examId, initial }: { action: Action; examId
           <div className="md:col-span-2">
             <SubmitButton variant="secondary" pendingText="Saving…">Save exam hub API</SubmitButton>
           </div>
-        </>
+        </div>
       )}
     </ActionForm>
   );

@@ -111,6 +111,8 @@ export class ExamWorld {
   /** The portal's own service on the exam hub (README: exam day), with only the scopes it needs. */
   readonly portalHubToken = randomBytes(24).toString("hex");
   private portalToken = "";
+  /** The kubeconfig of the portal's ServiceAccount (for a portal server run against this world). */
+  portalKubeconfig = "";
 
   async kubectl(...args: string[]): Promise<string> {
     const { stdout } = await execFileAsync(kubeBinary("kubectl"), ["--kubeconfig", this.kube.kubeconfigPath, ...args], { maxBuffer: 64 * 1024 * 1024 });
@@ -129,7 +131,8 @@ export class ExamWorld {
     // the portal's own manifests: its namespace, ServiceAccount and Roles in the hub namespaces
     await this.kubectl("apply", "--server-side", "-k", path.join(ROOT, "deploy/k8s"));
     this.portalToken = (await this.kubectl("create", "token", "e2x-portal", "-n", "e2x-portal", "--duration=2h")).trim();
-    this.portal = connectCluster({ kubeconfigPath: await this.kube.tokenKubeconfig(this.portalToken, "e2x-portal") });
+    this.portalKubeconfig = await this.kube.tokenKubeconfig(this.portalToken, "e2x-portal");
+    this.portal = connectCluster({ kubeconfigPath: this.portalKubeconfig });
     this.target = { kind: "cluster", connection: this.portal };
     // no controller-manager runs: the default ServiceAccount of the exam namespace, as it would make it
     await this.apply([{ apiVersion: "v1", kind: "ServiceAccount", metadata: { name: "default", namespace: EXAM_NAMESPACE } }]);

@@ -17,6 +17,7 @@ import { examSnapshot, getExam, participantRows } from "@/lib/exams/exams";
 import { examHubData } from "@/lib/exams/lifecycle";
 import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET } from "@/lib/render";
 import { cpuToCores, memToBytes } from "@/lib/render/quantity";
+import { portalTimeZone } from "@/lib/grading/time";
 import { openHubApi } from "./hub-api";
 import { cidrInside } from "./net";
 import type { Preflight, PreflightItem } from "./views";
@@ -35,6 +36,11 @@ export function imagePinned(ref: string): { pinned: boolean; why: string } {
   if (tag === "latest") return { pinned: false, why: "is tagged :latest (it can change under a running exam)" };
   return { pinned: true, why: `pinned to tag ${tag}` };
 }
+
+const when = (d: Date, timeOnly = false) =>
+  new Intl.DateTimeFormat("en-GB", { timeZone: portalTimeZone(), ...(timeOnly ? {} : { weekday: "short", day: "numeric", month: "short", year: "numeric" }), hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+
+const plural = (kind: string) => (kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`);
 
 const few = (xs: string[]) => (xs.length > 20 ? [...xs.slice(0, 20), `… and ${xs.length - 20} more`] : xs);
 
@@ -115,7 +121,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
     group: "exam",
     title: "The exam window",
     status: windowProblems.length ? "no-go" : "go",
-    detail: windowProblems.length ? `The window: ${windowProblems.join("; ")}.` : `${d.exam.startsAt.toISOString()} to ${d.exam.endsAt.toISOString()}, ${d.exam.graceMinutes} min grace.`,
+    detail: windowProblems.length ? `The window: ${windowProblems.join("; ")}.` : `${when(d.exam.startsAt)} to ${when(d.exam.endsAt, true)}, ${d.exam.graceMinutes} min grace${d.stats.maxExtra ? `, up to ${d.stats.maxExtra} min extra time` : ""}.`,
     fix: windowProblems.length ? "Correct the date and times in the exam's details." : "",
     href: base,
   });
@@ -237,7 +243,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
           group: "cluster",
           title,
           status: problems.length ? "no-go" : "go",
-          detail: problems.length ? `${problems.length} of ${want.length} ${kind}s are not as the portal renders them.` : `${want.length} ${kind}s on the API server, each as the portal renders it.`,
+          detail: problems.length ? `${problems.length} of ${want.length} ${plural(kind)} are not as the portal renders them.` : `${want.length} ${plural(kind)} on the API server, each as the portal renders it.`,
           fix: problems.length ? "Preview and push the cluster configuration." : "",
           href: "/cluster/push",
           list: few(problems),
@@ -307,7 +313,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
     title: "A test sign-in through the exam hub's login",
     status: probe?.lastRunAt ? (probe.lastOk ? "go" : "no-go") : "warn",
     detail: probe?.lastRunAt
-      ? `${probe.lastOk ? "Succeeded" : "Failed"} at ${probe.lastRunAt.toISOString()}: ${(probe.lastSteps ?? []).map((s) => `${s.ok ? "✓" : "✗"} ${s.detail}`).join("; ")}`
+      ? `${probe.lastOk ? "Succeeded" : "Failed"} at ${when(probe.lastRunAt)}: ${(probe.lastSteps ?? []).map((s) => `${s.ok ? "✓" : "✗"} ${s.detail}`).join("; ")}`
       : d.exam.status === "open"
         ? "Not run yet."
         : "Runs once the exam is open (the exam hub refuses every sign-in before).",

@@ -118,8 +118,14 @@ async function waitServer(api: HubApi, username: string, until: (u: Awaited<Retu
 }
 
 export interface ProbeOptions extends ExamPushOptions {
-  /** How long to wait for the server to be running (default 60 s). */
+  /** How long to wait for the server to be running (default E2X_PROBE_START_SECONDS, else 60 s). */
   startWaitMs?: number;
+}
+
+function startWait(opts: ProbeOptions): number {
+  if (opts.startWaitMs !== undefined) return opts.startWaitMs;
+  const s = Number(process.env.E2X_PROBE_START_SECONDS);
+  return Number.isFinite(s) && s > 0 ? s * 1000 : 60_000;
 }
 
 /**
@@ -189,10 +195,10 @@ export async function runProbe(db: Db, principal: Principal, examId: number, opt
   const api = conn.api;
   try {
     const status = await api.startServer(username);
-    const u = await waitServer(api, username, (x) => !!x?.servers?.[""]?.ready, opts.startWaitMs ?? 60_000);
+    const u = await waitServer(api, username, (x) => !!x?.servers?.[""]?.ready, startWait(opts));
     const srv = u?.servers?.[""];
     if (srv?.ready) steps.push({ step: "start", ok: true, detail: `the server started (HTTP ${status}) and is running` });
-    else steps.push({ step: "start", ok: false, detail: srv ? `the server did not become ready within ${(opts.startWaitMs ?? 60_000) / 1000} s (the hub says: ${srv.pending ?? "not ready"})` : "the hub lists no server after the start" });
+    else steps.push({ step: "start", ok: false, detail: srv ? `the server did not become ready within ${(startWait(opts)) / 1000} s (the hub says: ${srv.pending ?? "not ready"})` : "the hub lists no server after the start" });
   } catch (e) {
     steps.push({ step: "start", ok: false, detail: e instanceof HubApiError ? e.message : String(e) });
   }

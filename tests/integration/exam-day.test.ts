@@ -146,7 +146,7 @@ describe("the pre-flight check reads the cluster back", () => {
     expect(item(p, "secret").detail).toBe("7 accounts: 4 participants and 2 backups plus the test sign-in's probe account, every hash as printed.");
     expect(item(p, "hub-api").detail).toMatch(/^JupyterHub 5\.\d+\.\d+ at http:\/\/127\.0\.0\.1:\d+; the portal's token is accepted\.$/);
     expect(item(p, "capacity").detail).toContain("2 exam nodes: 16 CPU and 32.0 GiB for 6 servers needing 12 CPU and 12.0 GiB");
-    expect(item(p, "policies").detail).toMatch(/^\d+ NetworkPolicys on the API server/);
+    expect(item(p, "policies").detail).toMatch(/^\d+ NetworkPolicies on the API server/);
   }, 60_000);
 
   it("a Secret with a missing hash: no-go, naming the account", async () => {

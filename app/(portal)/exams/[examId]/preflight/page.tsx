@@ -43,12 +43,13 @@ export default async function PreflightPage({ params }: { params: Promise<{ exam
   }
   const hubApi = getHubApiSettings(db);
   const noGo = pf.items.filter((i) => i.status === "no-go").length;
+  const toDo = pf.items.filter((i) => i.status === "warn").length;
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Pre-flight check" />
       <div data-testid="preflight-verdict" className={`mb-6 flex items-center gap-3 rounded-lg px-5 py-4 text-lg font-semibold ring-1 ${pf.go ? "bg-emerald-50 text-emerald-900 ring-emerald-200" : "bg-red-50 text-red-900 ring-red-200"}`}>
         {pf.go ? <CheckCircle2 className="size-7" aria-hidden /> : <XCircle className="size-7" aria-hidden />}
-        {pf.go ? "Go: every item is ready." : `No-go: ${noGo} item${noGo === 1 ? "" : "s"} to fix.`}
+        {pf.go ? (toDo ? `Go: nothing blocks the exam; ${toDo} item${toDo === 1 ? "" : "s"} still to do.` : "Go: every item is ready.") : `No-go: ${noGo} item${noGo === 1 ? "" : "s"} to fix.`}
         <span className="ml-auto text-sm font-normal">Checked {formatDateTime(new Date(pf.checkedAt))} · <Link href={`/exams/${examId}/preflight`} className="underline">check again</Link></span>
       </div>
       <div className="space-y-6">

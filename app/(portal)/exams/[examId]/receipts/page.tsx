@@ -30,7 +30,7 @@ export default async function ReceiptsPage({ params }: { params: Promise<{ examI
       <div className="space-y-6">
         <div data-testid="receipts-chain" className={`rounded-lg px-5 py-4 ring-1 ${chain.ok ? "bg-emerald-50 text-emerald-900 ring-emerald-200" : "bg-red-50 text-red-900 ring-red-200"}`} role={chain.ok ? "status" : "alert"}>
           {chain.ok
-            ? `The receipts' chain is intact: ${chain.entries} entries, each carrying the hash of the one before.`
+            ? `The receipts' chain is intact: ${chain.entries} entr${chain.entries === 1 ? "y" : "ies"}, each carrying the hash of the one before.`
             : `The receipts' chain is broken at entry ${chain.brokenAt!.id} (${chain.brokenAt!.key}): ${chain.brokenAt!.why}. Receipts from there on cannot be trusted.`}
         </div>
         <Card

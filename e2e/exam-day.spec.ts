@@ -1,0 +1,222 @@
+/**
+ * Exam day in the browser, against the real exam hub: the exam world of the exams issue (the
+ * Z2JH 4.4.0 chart's hub and proxy behind HAProxy, a real kube-apiserver) runs as a process of
+ * its own (e2e/services/exam-day-world.ts), and a second portal server (the same production
+ * build) runs on its database, with the portal's ServiceAccount as its cluster credentials.
+ *
+ * No kubelet runs here: a server that starts never becomes ready, so the board's "server
+ * starting" is as far as a seat gets, and the test sign-in fails at its start step. The tests
+ * that meet this say so.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, test, type Page } from "@playwright/test";
+import { shot } from "./helpers";
+
+const ROOT = path.resolve(import.meta.dirname, "..");
+const SECRET = `exam-day-e2e-${Date.now()}`;
+type Info = { control: string; examId: number; dbFile: string; kubeconfig: string; exchange: string; adminPassword: string };
+let info: Info;
+let world: ChildProcess | undefined;
+let portal: ChildProcess | undefined;
+let base = "";
+let worldLog = "";
+let portalLog = "";
+
+test.describe.configure({ mode: "serial", timeout: 120_000 });
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once("error", reject);
+    s.listen(0, "127.0.0.1", () => {
+      const p = (s.address() as net.AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
+}
+
+async function control(what: string, body: Record<string, string> = {}) {
+  const r = await fetch(`${info.control}${what}`, { method: "POST", body: JSON.stringify(body) });
+  const out = await r.json();
+  if (!r.ok) throw new Error(`${what}: ${out.error}\n${worldLog.slice(-3000)}`);
+  return out;
+}
+
+function db() {
+  return new Database(info.dbFile, { fileMustExist: true });
+}
+
+test.beforeAll(async () => {
+  test.setTimeout(600_000);
+  world = spawn(process.execPath, ["--conditions=react-server", "--import", "tsx", "e2e/services/exam-day-world.ts"], { cwd: ROOT, env: { ...process.env, AUTH_SECRET: SECRET }, stdio: ["ignore", "pipe", "pipe"] });
+  world.stderr!.on("data", (d) => (worldLog += d));
+  info = await new Promise<Info>((resolve, reject) => {
+    let out = "";
+    world!.stdout!.on("data", (d) => {
+      out += d;
+      const m = /^READY (.+)$/m.exec(out);
+      if (m) resolve(JSON.parse(m[1]));
+    });
+    world!.once("exit", (c) => reject(new Error(`the exam world exited (${c}): ${worldLog.slice(-4000)}`)));
+  });
+  const port = await freePort();
+  base = `http://127.0.0.1:${port}`;
+  portal = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], {
+    cwd: ROOT,
+    env: { ...process.env, AUTH_SECRET: SECRET, E2X_DB_FILE: info.dbFile, E2X_DATA_DIR: path.dirname(info.dbFile), E2X_EXCHANGE_ROOT: info.exchange, KUBECONFIG: info.kubeconfig, E2X_CLUSTER_TARGET: "", LDAP_URL: "", E2X_PROBE_START_SECONDS: "5" },
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+  });
+  portal.stdout!.on("data", (d) => (portalLog += d));
+  portal.stderr!.on("data", (d) => (portalLog += d));
+  for (let i = 0; ; i++) {
+    const ok = await fetch(`${base}/sign-in`).then((r) => r.ok).catch(() => false);
+    if (ok) break;
+    if (i > 120) throw new Error(`the second portal server did not start: ${portalLog.slice(-3000)}`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+});
+
+test.afterAll(async () => {
+  if (portal?.pid) {
+    try {
+      process.kill(-portal.pid, "SIGTERM");
+    } catch {
+      // gone
+    }
+  }
+  if (world && world.exitCode === null) {
+    const done = new Promise((r) => world!.once("exit", r));
+    await control("/quit").catch(() => world!.kill("SIGTERM"));
+    await done;
+  }
+});
+
+async function signIn(page: Page) {
+  await page.goto(`${base}/sign-in`);
+  await page.getByLabel("Username").fill("admin");
+  await page.getByLabel("Password").fill(info.adminPassword);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByTestId("current-user")).toBeVisible();
+}
+
+const seat = (page: Page, login: string) => page.getByTestId(`seat-mathe1-${login}`);
+
+test("pre-flight: each item read back from the API server and the exam hub; the test sign-in through the hub's login (no kubelet: its server cannot start, so the start step fails)", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${base}/exams/${info.examId}/preflight`);
+  await expect(page.getByTestId("preflight-secret")).toHaveAttribute("data-status", "go");
+  await expect(page.getByTestId("preflight-secret")).toContainText("8 accounts: 6 participants and 2 backups, every hash as printed.");
+  await expect(page.getByTestId("preflight-policies")).toHaveAttribute("data-status", "go");
+  await expect(page.getByTestId("preflight-capacity")).toContainText("2 exam nodes: 32 CPU and 128.0 GiB for 8 servers needing 16 CPU and 16.0 GiB");
+  await expect(page.getByTestId("preflight-hub-api")).toContainText(/JupyterHub 5\.\d+\.\d+/);
+  await expect(page.getByTestId("preflight-probe")).toHaveAttribute("data-status", "warn");
+  await expect(page.getByTestId("preflight-verdict")).toContainText("Go");
+  await shot(page, "exam-preflight");
+  await page.getByRole("button", { name: "Run the test sign-in" }).click();
+  await expect(page.getByText(/The test sign-in of mathe1-probe-pz1 failed: the server did not become ready/)).toBeVisible({ timeout: 60_000 });
+  const probe = page.getByTestId("preflight-probe");
+  await expect(probe).toHaveAttribute("data-status", "no-go");
+  await expect(probe).toContainText("✓ signed in as mathe1-probe-pz1 through the hub's sign-in page");
+  await expect(probe).toContainText("✓ the server was stopped");
+  await expect(page.getByTestId("preflight-verdict")).toContainText("No-go: 1 item to fix.");
+  // the image made unpinned: the page says so, with the way to fix it
+  const d = db();
+  const image = (d.prepare("select image from terms").get() as { image: string }).image;
+  d.prepare("update terms set image = ?").run("ghcr.io/digiklausur/e2x-notebook:latest");
+  await page.reload();
+  await expect(page.getByTestId("preflight-image")).toHaveAttribute("data-status", "no-go");
+  await expect(page.getByTestId("preflight-image")).toContainText("is tagged :latest");
+  await expect(page.getByTestId("preflight-image")).toContainText("Set the term's image to a fixed tag");
+  await shot(page, "exam-preflight-no-go");
+  d.prepare("update terms set image = ?").run(image);
+  d.close();
+});
+
+test("room board: each state on the right seat, updated without a reload (no kubelet: a spawn stays 'server starting'); the hub stopped: 'hub unreachable since' and the last state kept", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${base}/exams/${info.examId}/board`);
+  await expect(seat(page, "anna")).toHaveAttribute("data-state", "not-signed-in");
+  await page.evaluate(() => ((window as unknown as { boardMarker: number }).boardMarker = 42));
+  await control("/sign-in", { user: "anna" });
+  await control("/spawn", { user: "anna" });
+  await control("/sign-in", { user: "ben" });
+  const { hashcode } = await control("/submit", { user: "dora" });
+  await expect(seat(page, "anna")).toHaveAttribute("data-state", "starting", { timeout: 20_000 });
+  await expect(seat(page, "ben")).toHaveAttribute("data-state", "signed-in");
+  await expect(seat(page, "cem")).toHaveAttribute("data-state", "not-signed-in");
+  await expect(seat(page, "dora")).toHaveAttribute("data-state", "submitted");
+  await expect(seat(page, "dora")).toContainText(hashcode.toUpperCase());
+  await expect(page.getByTestId("board-room-Pool A")).toContainText("1 server starting");
+  await expect(page.getByTestId("board-room-Pool B")).toContainText("1 submitted");
+  expect(await page.evaluate(() => (window as unknown as { boardMarker?: number }).boardMarker)).toBe(42);
+  await page.getByRole("button", { name: "Projector view" }).click();
+  await shot(page, "exam-board-projector");
+  await page.getByRole("button", { name: "Leave projector view" }).click();
+
+  await control("/hub/stop");
+  const banner = page.getByTestId("hub-unreachable");
+  await expect(banner).toContainText(/Hub unreachable since \d\d:\d\d/, { timeout: 20_000 });
+  await expect(seat(page, "anna")).toHaveAttribute("data-state", "starting");
+  await expect(seat(page, "dora")).toHaveAttribute("data-state", "submitted");
+  await shot(page, "exam-board-hub-unreachable");
+  await control("/hub/start");
+  await expect(banner).toBeHidden({ timeout: 30_000 });
+});
+
+test("supervisor actions from the board: extra time and a move to a backup account, each audited", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${base}/exams/${info.examId}/board`);
+  await seat(page, "cem").getByRole("button").click();
+  const panel = page.getByTestId("seat-actions");
+  await expect(panel).toContainText("Cem Muster3");
+  await panel.getByLabel("Minutes after the end").fill("abc");
+  await panel.getByRole("button", { name: "Set extra time" }).click();
+  await expect(panel.getByText("Minutes, such as 15.")).toBeVisible();
+  await panel.getByLabel("Minutes after the end").fill("15");
+  await panel.getByRole("button", { name: "Set extra time" }).click();
+  await expect(panel.getByText(/mathe1-cem: 15 minutes extra\./)).toBeVisible();
+  await expect(seat(page, "cem")).toContainText("+15 min");
+  await panel.getByRole("button", { name: "Move to this backup account" }).click();
+  await expect(panel.getByText("Choose a backup account.")).toBeVisible();
+  await panel.getByLabel("Backup account").selectOption({ index: 1 });
+  await panel.getByLabel("Reason (for the record)").fill("Rechner defekt");
+  await panel.getByRole("button", { name: "Move to this backup account" }).click();
+  await expect(panel.getByText("mathe1-cem works on mathe1-backup-pz1-01 now")).toBeVisible();
+  await expect(seat(page, "cem")).toHaveAttribute("data-state", "moved");
+  await expect(seat(page, "backup-pz1-01")).toContainText("work of mathe1-cem");
+  await shot(page, "exam-board-actions");
+  const d = db();
+  const audit = d.prepare("select action, summary from audit_log where action in ('exam.move', 'exam.extra-time', 'exam.participant.extra') order by id").all() as { action: string; summary: string }[];
+  d.close();
+  expect(audit.map((a) => a.summary).join("\n")).toContain("mathe1-cem moved to backup account mathe1-backup-pz1-01: Rechner defekt");
+});
+
+test("closing takes receipts; a submission edited afterwards shows 'changed since the receipt'; a receipt row edited in the database breaks the chain and the page says so", async ({ page }) => {
+  await signIn(page);
+  await page.goto(`${base}/exams/${info.examId}`);
+  await page.getByRole("button", { name: "Close exam" }).click();
+  const dialog = page.getByRole("dialog");
+  await dialog.getByRole("button", { name: "Close exam" }).click();
+  await expect(page.getByText(/The exam is closed now\..* 1 receipt taken of the exchange's submissions\./)).toBeVisible({ timeout: 30_000 });
+  await page.goto(`${base}/exams/${info.examId}/receipts`);
+  await expect(page.getByTestId("receipts-chain")).toContainText("intact: 1 entry");
+  await expect(page.getByTestId("receipt-mathe1-dora")).toContainText("matches");
+  const d = db();
+  const key = (d.prepare("select key from exam_receipts").get() as { key: string }).key;
+  fs.appendFileSync(path.join(info.exchange, "mathe1-WS25", key, "klausur.ipynb"), "\n# edited after closing\n");
+  await page.reload();
+  await expect(page.getByTestId("receipt-mathe1-dora")).toContainText("changed since the receipt");
+  // someone with the database file drops the append-only trigger and edits the receipt
+  d.exec("DROP TRIGGER exam_receipts_no_update");
+  d.prepare("update exam_receipts set hashcode = '0000-0000-0000'").run();
+  d.close();
+  await page.reload();
+  await expect(page.getByTestId("receipts-chain")).toContainText("broken at entry 1");
+  await expect(page.getByTestId("receipts-chain")).toContainText("its content does not match its hash (the entry was edited)");
+  await shot(page, "exam-receipts-broken");
+});

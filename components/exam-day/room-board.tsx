@@ -1,7 +1,7 @@
 "use client";
 import { keepPreviousData, QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { Maximize2, Minimize2, WifiOff } from "lucide-react";
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { ActionForm, type Action } from "@/components/exams/action-form";
 import { HubStep } from "@/components/exams/hub-step";
 import { Button } from "@/components/ui/button";
@@ -24,8 +24,10 @@ const STATE: Record<SeatState, { label: string; tile: string; dot: string }> = {
 const ORDER: SeatState[] = ["not-signed-in", "signed-in", "starting", "running", "idle", "submitted", "problem", "moved"];
 
 async function getBoard(url: string): Promise<Board> {
+  performance.mark("board-fetch");
   const res = await fetch(url, { cache: "no-store", headers: { accept: "application/json" } });
   const body = await res.json().catch(() => ({}));
+  performance.mark("board-data");
   if (!res.ok) throw new Error((body as { error?: string }).error ?? `The portal answered ${res.status}`);
   return body as Board;
 }
@@ -54,6 +56,19 @@ function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: numb
   const [projector, setProjector] = useState(false);
   const [picked, setPicked] = useState<number | null>(null);
   const { data, error, dataUpdatedAt } = useQuery({ queryKey: ["board", examId], queryFn: () => getBoard(`/api/exams/${examId}/board`), refetchInterval: intervalMs, placeholderData: keepPreviousData });
+  // for bench/exam-day: how long a refresh takes in the browser, from its data to the painted board
+  useEffect(() => {
+    if (!data) return;
+    requestAnimationFrame(() => {
+      performance.mark("board-painted");
+      try {
+        performance.measure("board-render", "board-data", "board-painted");
+        performance.measure("board-refresh", "board-fetch", "board-painted");
+      } catch {
+        // first render without a fetch mark
+      }
+    });
+  }, [data]);
   const time = useMemo(() => new Intl.DateTimeFormat("de-DE", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }), [zone]);
   const seconds = useMemo(() => new Intl.DateTimeFormat("de-DE", { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }), [zone]);
   if (!data) return <p className="text-slate-600">{error ? `The board cannot be read: ${(error as Error).message}` : "Reading the exam hub…"}</p>;

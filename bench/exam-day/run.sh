@@ -10,4 +10,5 @@ cd "$(dirname "$0")/../.."
 source scripts/env.sh
 ensure_auth_secret
 ensure_build
-exec node --conditions=react-server --import tsx bench/exam-day/board.ts "$@"
+# lib/db and lib/cluster are server-only: run under the react-server condition, as the Next server does.
+exec npx tsx --conditions=react-server bench/exam-day/board.ts "$@"

@@ -15,7 +15,7 @@ import { examMoves, examParticipants } from "@/lib/db/schema";
 import { exchangeRoot } from "@/lib/grading/exchange";
 import { getExam, listParticipants } from "@/lib/exams/exams";
 import { participantWindow } from "@/lib/exams/rules";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { hashcodeOfSha1sumText, SHA1SUM_FILE } from "@/lib/submissions/hash";
 import { parseSubmissionFolderName } from "@/lib/submissions/scan";
 import { HubApiError, openHubApi, type HubApi, type HubUser } from "./hub-api";

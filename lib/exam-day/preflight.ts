@@ -44,9 +44,13 @@ const plural = (kind: string) => (kind.endsWith("y") ? `${kind.slice(0, -1)}ies`
 
 const few = (xs: string[]) => (xs.length > 20 ? [...xs.slice(0, 20), `… and ${xs.length - 20} more`] : xs);
 
-async function get(conn: ClusterConnection, path: string): Promise<{ found: true; body: any } | { found: false; status: number; message: string }> {
+type NodeJson = { metadata: { name: string }; spec?: { unschedulable?: boolean }; status?: { allocatable?: { cpu?: string | number; memory?: string } } };
+/** What the API server answers for the objects read here (a Secret, ConfigMap, NetworkPolicy, a Node list). */
+type Live = { data?: Record<string, string>; items?: NodeJson[] } & Record<string, unknown>;
+
+async function get(conn: ClusterConnection, path: string): Promise<{ found: true; body: Live } | { found: false; status: number; message: string }> {
   try {
-    return { found: true, body: (await conn.request<any>("GET", path)).body };
+    return { found: true, body: (await conn.request<Live>("GET", path)).body };
   } catch (e) {
     if (isClusterError(e)) return { found: false, status: e.status ?? 0, message: e.message };
     throw e;
@@ -197,7 +201,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
         const doc = JSON.parse(Buffer.from(secret.body.data?.[EXAM_PASSWORDS_KEY] ?? "", "base64").toString("utf8"));
         const index = (doc.exams ?? []).findIndex((e: { id: number }) => e.id === examId);
         const onHub = new Map<string, string>();
-        if (index >= 0) for (const [u, row] of Object.entries<any[]>(doc.accounts ?? {})) if (row[0] === index) onHub.set(u, String(row[3]));
+        if (index >= 0) for (const [u, row] of Object.entries<unknown[]>(doc.accounts ?? {})) if (row[0] === index) onHub.set(u, String(row[3]));
         count = onHub.size;
         if (index < 0 && expected.size) problems.push(`the Secret does not hold this exam`);
         for (const [u, h] of expected) {
@@ -257,7 +261,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
       if (!nodes.found) {
         add({ id: "capacity", group: "capacity", title: "Exam nodes hold every participant", status: "no-go", detail: `The nodes cannot be read: ${nodes.message}`, fix: "Give the portal's ServiceAccount read access to nodes (deploy/k8s/rbac.yaml).", href: "/cluster" });
       } else {
-        const list = (nodes.body.items ?? []).filter((n: any) => !n.spec?.unschedulable);
+        const list = (nodes.body.items ?? []).filter((n) => !n.spec?.unschedulable);
         let cpu = 0;
         let mem = 0;
         const names: string[] = [];

@@ -16,7 +16,7 @@ import { and, asc, desc, eq } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { examMoves, examParticipants, examReceipts, exams, terms, courses } from "@/lib/db/schema";
 import { exchangeRoot } from "@/lib/grading/exchange";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { hashcodeOfSha1sumText, SHA1SUM_FILE } from "@/lib/submissions/hash";
 import { parseSubmissionFolderName } from "@/lib/submissions/scan";
 

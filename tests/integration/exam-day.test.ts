@@ -21,7 +21,7 @@ import { spawn } from "node:child_process";
 import { EXAM_NAMESPACE, ExamWorld, IMAGE, OUTSIDE, ROOM_A, ROOM_B } from "@/e2e/services/exam-world";
 import { kubeBinary } from "@/e2e/services/kube";
 import { waitFor } from "@/e2e/services/z2jh";
-import { examParticipants, examReceipts, exams, terms } from "@/lib/db/schema";
+import { examReceipts, exams, terms } from "@/lib/db/schema";
 import { readBoard } from "@/lib/exam-day/board";
 import { closeExamWithReceipts, stopExamServers } from "@/lib/exam-day/closing";
 import { HubApi, saveHubApiSettings, getHubApiSettings } from "@/lib/exam-day/hub-api";

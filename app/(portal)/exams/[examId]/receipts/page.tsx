@@ -8,7 +8,7 @@ import { checkReceipt, receiptsOf, verifyChain } from "@/lib/exam-day/receipts";
 import { requireExamPage } from "@/lib/exams/exam-page";
 import { listParticipants } from "@/lib/exams/exams";
 import { exchangeRoot } from "@/lib/grading/exchange";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { takeReceiptsAction } from "../../exam-day-actions";
 
 export const metadata = { title: "Receipts" };

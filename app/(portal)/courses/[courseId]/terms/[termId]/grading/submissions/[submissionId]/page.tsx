@@ -16,7 +16,7 @@ import { and, eq } from "drizzle-orm";
 import { workOf } from "@/lib/exam-day/moves";
 import { checkReceipt, receiptFor, verifyChain } from "@/lib/exam-day/receipts";
 import { exchangeRoot } from "@/lib/grading/exchange";
-import { nbgraderCourseId } from "@/lib/render/model";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 
 export const metadata = { title: "Submission" };
 export const dynamic = "force-dynamic";

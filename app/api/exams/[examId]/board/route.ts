@@ -1,4 +1,5 @@
-import { requireRoute } from "@/lib/auth/guard";
+import { z } from "zod";
+import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { readBoard } from "@/lib/exam-day/board";
 import { examScope } from "@/lib/exams/exams";
@@ -8,15 +9,20 @@ export const dynamic = "force-dynamic";
 /**
  * The room board's data (GET, polled by the board page): seat states from the exam hub's REST API
  * and the exchange. The hub's token stays here; viewers of one exam share a reading of 2 s.
+ * Signed in first: a signed-out request learns nothing, not even whether the exam exists.
  */
 export async function GET(_req: Request, { params }: { params: Promise<{ examId: string }> }) {
-  const examId = Number((await params).examId);
-  if (!Number.isInteger(examId) || examId <= 0) return Response.json({ error: "No such exam." }, { status: 404 });
-  const db = getDb();
-  const principal = await requireRoute("exam.view", examScope(db, examId));
+  const principal = await authenticateRoute();
   if (principal instanceof Response) return principal;
+  const parsed = z.coerce.number().int().positive().safeParse((await params).examId);
+  if (!parsed.success) return Response.json({ error: "No such exam." }, { status: 404 });
+  const db = getDb();
+  const scope = examScope(db, parsed.data);
+  if (scope.courseId < 0) return Response.json({ error: "No such exam." }, { status: 404 });
+  const refused = authorizeRoute(principal, "exam.view", scope);
+  if (refused) return refused;
   try {
-    const board = await readBoard(db, examId);
+    const board = await readBoard(db, parsed.data);
     return Response.json(board, { headers: { "cache-control": "no-store" } });
   } catch (e) {
     return Response.json({ error: (e as Error).message }, { status: 500 });

@@ -1,11 +1,20 @@
 /** Applies migrations and, on an empty database, creates the first accounts. */
 import fs from "node:fs";
 import path from "node:path";
-import { dataDir, dbFile, openDb } from "@/lib/db/open";
+import { MigrationError } from "@/lib/db/migrate";
+import { dataDir, dbFile, openDb, type Db } from "@/lib/db/open";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { seedDemoGrading } from "@/lib/grading/demo";
 
-const db = openDb(dbFile());
+let db: Db;
+try {
+  db = openDb(dbFile());
+} catch (e) {
+  // a failed upgrade leaves the old schema: say why and stop before serving anything
+  if (!(e instanceof MigrationError)) throw e;
+  console.error(`\n✗ The database ${dbFile()} was not upgraded.\n  ${e.message}\n`);
+  process.exit(1);
+}
 const demo = process.env.E2X_SEED_DEMO !== "0";
 const accounts = await seedIfEmpty(db, { demo, password: process.env.E2X_SEED_PASSWORD || undefined });
 if (accounts) {

@@ -6,7 +6,7 @@ import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
 import { drizzle, type BetterSQLite3Database } from "drizzle-orm/better-sqlite3";
-import { migrate } from "drizzle-orm/better-sqlite3/migrator";
+import { migrateDatabase } from "./migrate";
 import * as schema from "./schema";
 import { applyDataUpgrades } from "./upgrade";
 
@@ -46,16 +46,44 @@ export function secureDbFile(file: string) {
   }
 }
 
-/** Opens a SQLite file with the pragmas the portal relies on and applies pending migrations. */
+/** Where backups go: E2X_BACKUP_DIR, else `backups/` beside the database file. */
+export function backupDir(file = dbFile()): string {
+  return path.resolve(/* turbopackIgnore: true */ process.env.E2X_BACKUP_DIR ?? path.join(path.dirname(file), "backups"));
+}
+
+/**
+ * How long a write waits for another connection's write transaction before it fails with
+ * SQLITE_BUSY (the action then answers "busy, nothing changed"). better-sqlite3 waits
+ * synchronously: the whole process waits with it, so keep it short.
+ */
+export function busyTimeoutMs(): number {
+  const v = Number(process.env.E2X_DB_BUSY_TIMEOUT_MS);
+  return Number.isFinite(v) && v >= 0 ? v : 5000;
+}
+
+/**
+ * Opens a SQLite file with the pragmas the portal relies on and applies pending migrations
+ * (lib/db/migrate.ts: all or nothing, a copy of the database first) and data upgrades.
+ */
 export function openDb(file: string): Db {
   secureDbFile(file);
   const sqlite = new Database(file);
-  sqlite.pragma("journal_mode = WAL");
-  sqlite.pragma("foreign_keys = ON");
-  sqlite.pragma("busy_timeout = 5000");
-  sqlite.pragma("synchronous = NORMAL");
-  const db = drizzle(sqlite, { schema }) as Db;
-  migrate(db, { migrationsFolder: migrationsFolder() });
-  applyDataUpgrades(db);
-  return db;
+  try {
+    sqlite.pragma("journal_mode = WAL");
+    sqlite.pragma("foreign_keys = ON");
+    sqlite.pragma(`busy_timeout = ${busyTimeoutMs()}`);
+    sqlite.pragma("synchronous = NORMAL");
+    migrateDatabase(sqlite, migrationsFolder(), { backupDir: backupDir(file), warn: (m) => console.warn(m) });
+    const db = drizzle(sqlite, { schema }) as Db;
+    // Every transaction takes the write lock at BEGIN (IMMEDIATE): it waits for another
+    // process's write transaction (busy_timeout) instead of failing half-way through, and a
+    // read followed by a write never meets a snapshot another process has moved on from.
+    const transaction = db.transaction.bind(db);
+    db.transaction = ((fn, config) => transaction(fn, { behavior: "immediate", ...config })) as Db["transaction"];
+    applyDataUpgrades(db);
+    return db;
+  } catch (e) {
+    sqlite.close();
+    throw e;
+  }
 }

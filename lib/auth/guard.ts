@@ -4,6 +4,7 @@ import { after } from "next/server";
 import { z } from "zod";
 import { writeAudit, type AuditEntry } from "@/lib/audit/audit";
 import { getDb } from "@/lib/db/client";
+import { dbErrorMessage } from "@/lib/db/errors";
 import { ActionError, type ActionContext, type ActionState, type FieldErrors } from "./guard-types";
 import { auth } from "./auth";
 import { can, type Capability, type Principal, type Scope } from "./capabilities";
@@ -157,19 +158,12 @@ export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(
       return { status: "ok", message: result.message, data: result.data, values };
     } catch (err) {
       if (err instanceof ActionError) return { status: "error", message: err.message, fieldErrors: err.fieldErrors, values };
-      const msg = sqliteMessage(err);
+      const msg = dbErrorMessage(err);
       if (msg) return { status: "error", message: msg, values };
       console.error("action failed", spec.capability, err instanceof Error ? err.message : err);
       return { status: "error", message: "Something went wrong; nothing was changed. Try again.", values };
     }
   };
-}
-
-function sqliteMessage(err: unknown): string | null {
-  const code = (err as { code?: string })?.code;
-  if (code === "SQLITE_CONSTRAINT_UNIQUE") return "That already exists.";
-  if (code === "SQLITE_BUSY") return "The database is busy; nothing was changed. Try again.";
-  return null;
 }
 
 /** Zod issues keyed by their dotted path ("mounts.0.subPath"), as the forms look them up. */

@@ -1,11 +1,17 @@
 /** Applies migrations and, on an empty database, creates the first accounts. */
 import fs from "node:fs";
 import path from "node:path";
+import { describeHolder, otherHolder } from "@/lib/db/lock";
 import { MigrationError } from "@/lib/db/migrate";
 import { dataDir, dbFile, openDb, type Db } from "@/lib/db/open";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { seedDemoGrading } from "@/lib/grading/demo";
 
+const holder = otherHolder(dbFile());
+if (holder?.kind === "restore") {
+  console.error(`\n✗ ${describeHolder(holder)}: the database is being restored. Start the portal when the restore has finished.\n`);
+  process.exit(1);
+}
 let db: Db;
 try {
   db = openDb(dbFile());

@@ -21,6 +21,7 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
 import type Database from "better-sqlite3";
+import { freshName, stamp } from "./files";
 
 export const MIGRATIONS_TABLE = "__drizzle_migrations";
 
@@ -98,10 +99,6 @@ export interface MigrateOptions {
 
 const firstLine = (s: string) => s.trim().split("\n")[0].slice(0, 120);
 
-function stamp(d = new Date()): string {
-  return d.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z").replace("T", "-");
-}
-
 /** Applies the pending migrations of `folder` to an open database, all or nothing. */
 export function migrateDatabase(sqlite: Database.Database, folder: string, opts: MigrateOptions = {}): MigrationOutcome {
   const migrations = readMigrations(folder);
@@ -136,7 +133,7 @@ export function migrateDatabase(sqlite: Database.Database, folder: string, opts:
   let backup: string | null = null;
   if (rows.length > 0 && opts.backupDir) {
     fs.mkdirSync(opts.backupDir, { recursive: true, mode: 0o700 });
-    backup = path.join(opts.backupDir, `portal-${stamp()}-before-${(pending[0] ?? completions[0].to).tag}.db`);
+    backup = freshName(opts.backupDir, `portal-${stamp()}-before-${(pending[0] ?? completions[0].to).tag}`);
     try {
       sqlite.prepare("VACUUM INTO ?").run(backup);
       fs.chmodSync(backup, 0o600);

@@ -54,7 +54,7 @@ afterAll(async () => {
 });
 
 describe("deploy/k8s", () => {
-  it("creates the portal's namespace, ServiceAccount, storage, workload and service", async () => {
+  it("creates the portal's namespace, ServiceAccount, storage, workload, service and nightly backup", async () => {
     const get = async (p: string) => (await admin.request<Record<string, any>>("GET", p)).body;
     expect((await get("/api/v1/namespaces/e2x-portal/serviceaccounts/e2x-portal")).metadata.name).toBe("e2x-portal");
     const dep = await get("/apis/apps/v1/namespaces/e2x-portal/deployments/e2x-portal");
@@ -66,6 +66,15 @@ describe("deploy/k8s", () => {
     const ingress = await get("/apis/networking.k8s.io/v1/namespaces/e2x-portal/ingresses/e2x-portal");
     expect(ingress.spec.tls[0].secretName).toBe("e2x-portal-tls");
     expect(ingress.spec.rules[0].http.paths[0].backend.service.name).toBe("e2x-portal");
+    // the nightly backup: the image's backup entry point, on the portal's node, into its own volume
+    const cron = await get("/apis/batch/v1/namespaces/e2x-portal/cronjobs/e2x-portal-backup");
+    expect(cron.spec.concurrencyPolicy).toBe("Forbid");
+    const pod = cron.spec.jobTemplate.spec.template.spec;
+    expect(pod.containers[0].command).toEqual(["node", "backup.mjs"]);
+    expect(pod.containers[0].image).toBe(dep.spec.template.spec.containers[0].image);
+    expect(pod.volumes.map((v: { persistentVolumeClaim: { claimName: string } }) => v.persistentVolumeClaim.claimName)).toEqual(["e2x-portal-data", "e2x-portal-backups"]);
+    expect(pod.affinity.podAffinity.requiredDuringSchedulingIgnoredDuringExecution[0].labelSelector.matchLabels).toEqual(dep.spec.selector.matchLabels);
+    expect((await get("/api/v1/namespaces/e2x-portal/persistentvolumeclaims/e2x-portal-backups")).spec.accessModes).toEqual(["ReadWriteOnce"]);
     for (const ns of HUB_NAMESPACES) {
       expect((await get(`/apis/rbac.authorization.k8s.io/v1/namespaces/${ns}/rolebindings/e2x-portal`)).subjects).toEqual([
         { kind: "ServiceAccount", name: "e2x-portal", namespace: "e2x-portal" },

@@ -67,13 +67,15 @@ const SA_DIR = "/var/run/secrets/kubernetes.io/serviceaccount";
  */
 export function configuredCluster(env: NodeJS.ProcessEnv = process.env): ConnectOptions | null {
   if (env.E2X_CLUSTER_TARGET === "export") return null;
+  const t = Number(env.E2X_KUBE_TIMEOUT_MS);
+  const timeoutMs = Number.isFinite(t) && t > 0 ? t : undefined;
   if (env.KUBECONFIG && env.KUBECONFIG.trim() !== "") {
     const files = env.KUBECONFIG.split(":").filter((p) => p.trim() !== "");
     const context = env.E2X_KUBE_CONTEXT || undefined;
     // Several files: client-node's loadFromDefault merges them the way kubectl does.
-    return files.length === 1 ? { kubeconfigPath: files[0], context } : { context };
+    return files.length === 1 ? { kubeconfigPath: files[0], context, timeoutMs } : { context, timeoutMs };
   }
-  if (env.KUBERNETES_SERVICE_HOST && existsSync(`${SA_DIR}/token`)) return { inCluster: true };
+  if (env.KUBERNETES_SERVICE_HOST && existsSync(`${SA_DIR}/token`)) return { inCluster: true, timeoutMs };
   return null;
 }
 
@@ -158,7 +160,10 @@ export function connectCluster(opts: ConnectOptions = {}): ClusterConnection {
         res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
         res.on("error", reject);
       });
-      req.setTimeout(timeout, () => req.destroy(Object.assign(new Error(`timeout after ${timeout} ms`), { code: "ETIMEDOUT" })));
+      // A deadline for the whole exchange, not only for silence: a server that trickles its
+      // answer byte by byte is given up on as one that says nothing.
+      const timer = setTimeout(() => req.destroy(Object.assign(new Error(`no complete answer within ${timeout} ms`), { code: "ETIMEDOUT", timeoutMs: timeout })), timeout);
+      req.on("close", () => clearTimeout(timer));
       req.on("error", reject);
       req.end(payload);
     }).catch((e: unknown) => {

@@ -96,6 +96,11 @@ export function errorFromNetwork(err: unknown, server: string): ClusterError {
       { cause: err },
     );
   }
+  const timeoutMs = (e as { timeoutMs?: number })?.timeoutMs;
+  if (code === "ETIMEDOUT" && timeoutMs) {
+    const secs = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${(timeoutMs / 1000).toFixed(1)} s`;
+    return new ClusterError({ kind: "unreachable", message: `The API server at ${server} did not answer within ${secs} (it is overloaded or hangs).` }, { cause: err });
+  }
   const detail = code || e?.message || String(err);
   return new ClusterError(
     { kind: "unreachable", message: `The API server at ${server} is unreachable (${detail}).` },

@@ -1,0 +1,96 @@
+// Faults a user meets through the pages: the database held by another program.
+import fs from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+import { expect, test, type Page } from "@playwright/test";
+import { DB_FILE, query, shot, signIn } from "./helpers";
+
+function rosterCount(code: string, term: string) {
+  return query<{ n: number }>("select count(*) n from students s join terms t on t.id = s.term_id join courses c on c.id = t.course_id where c.code = ? and t.term = ?", code, term)[0].n;
+}
+
+async function openRoster(page: Page, code: string, term: string) {
+  await page.goto("/courses");
+  await page.getByRole("link", { name: code, exact: true }).click();
+  await page.getByRole("link", { name: term, exact: true }).click();
+  await page.getByRole("link", { name: /Roster/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`Roster · ${code} ${term}`);
+}
+
+/**
+ * Another program with a long write transaction on the portal's database (here: this test
+ * process, changing rows and not yet committing). Undone by release().
+ */
+function holdWriteLock() {
+  const other = new Database(DB_FILE, { fileMustExist: true });
+  other.exec("BEGIN IMMEDIATE");
+  other.prepare("UPDATE courses SET title = title || ' (being edited)'").run();
+  return {
+    release() {
+      other.exec("ROLLBACK");
+      other.close();
+    },
+  };
+}
+
+test.describe("the database is busy", () => {
+  test("adding a student answers 'busy, nothing changed' and works on retry", async ({ page }) => {
+    test.setTimeout(90_000);
+    await signIn(page, "irene");
+    await openRoster(page, "datasci", "WS25");
+    const before = rosterCount("datasci", "WS25");
+
+    const lock = holdWriteLock();
+    try {
+      await page.getByLabel("Username").fill("busy1s");
+      await page.getByLabel("Last name").fill("Geduldig");
+      await page.getByRole("button", { name: "Add student" }).click();
+      // the portal waits for the lock (E2X_DB_BUSY_TIMEOUT_MS, 5 s), then gives up cleanly
+      await expect(page.getByRole("alert").filter({ hasText: "busy" })).toHaveText("The database is busy: another program is writing to it. Nothing was changed; try again in a moment.", { timeout: 30_000 });
+      expect(rosterCount("datasci", "WS25")).toBe(before);
+      expect(query("select 1 from audit_log where summary like 'Added busy1s%'")).toHaveLength(0);
+      // what was typed is still there for the retry
+      await expect(page.getByLabel("Username")).toHaveValue("busy1s");
+      await shot(page, "roster-add-busy");
+    } finally {
+      lock.release();
+    }
+
+    await page.getByRole("button", { name: "Add student" }).click();
+    await expect(page.getByRole("status").filter({ hasText: "Added busy1s." })).toBeVisible();
+    expect(rosterCount("datasci", "WS25")).toBe(before + 1);
+    expect(query("select 1 from audit_log where summary like 'Added busy1s%'")).toHaveLength(1);
+  });
+
+  test("a roster import waiting on the lock writes none of its rows, and all of them on retry", async ({ page }) => {
+    test.setTimeout(90_000);
+    await signIn(page, "irene");
+    await openRoster(page, "datasci", "WS25");
+    const before = rosterCount("datasci", "WS25");
+    const dir = path.resolve(import.meta.dirname, ".artifacts/files");
+    fs.mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, "busy.csv");
+    fs.writeFileSync(file, "Username\n" + Array.from({ length: 200 }, (_, i) => `busyimp${i}s`).join("\n") + "\n");
+    await page.getByLabel("CSV file").setInputFiles(file);
+    await page.getByRole("button", { name: "Preview", exact: true }).click();
+    await expect(page.getByTestId("count-added")).toHaveText("200");
+
+    const lock = holdWriteLock();
+    try {
+      await page.getByRole("button", { name: "Apply import" }).click();
+      await expect(page.getByRole("alert").filter({ hasText: "The database is busy" })).toContainText("Nothing was changed", { timeout: 30_000 });
+      expect(rosterCount("datasci", "WS25")).toBe(before);
+    } finally {
+      lock.release();
+    }
+    // the file is still chosen: preview it again and apply
+    await shot(page, "roster-import-busy");
+    await page.getByRole("button", { name: "Preview", exact: true }).click();
+    await expect(page.getByTestId("count-added")).toHaveText("200");
+    await page.getByRole("button", { name: "Apply import" }).click();
+    await expect(page.getByText(/Imported: 200 added/)).toBeVisible();
+    expect(rosterCount("datasci", "WS25")).toBe(before + 200);
+    // the other program's change was its own: rolled back, never mixed into the portal's
+    expect(query("select 1 from courses where title like '%(being edited)'")).toHaveLength(0);
+  });
+});

@@ -3,7 +3,7 @@
  * push, but objects are YAML files `<dir>/<namespace>/<kind>-<name>.yaml` (cluster-scoped
  * objects under `_cluster/`), compared with what the files hold now.
  */
-import { mkdir, readdir, readFile, rm, writeFile } from "node:fs/promises";
+import { mkdir, readdir, readFile, rename, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parse, parseAllDocuments, stringify } from "yaml";
 import { diffObjects, refKey } from "./diff";
@@ -65,6 +65,10 @@ export function parseYamlBundle(text: string): KubeObject[] {
 }
 
 function ioError(e: unknown, what: string): ClusterErrorInfo {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code === "ENOSPC" || code === "EDQUOT") {
+    return { kind: "io", message: `The disk of the export directory is full (${code}) while writing ${what}. Nothing in the export directory was changed; free some space and push again.` };
+  }
   return { kind: "io", message: `${what}: ${e instanceof Error ? e.message : String(e)}` };
 }
 
@@ -145,6 +149,16 @@ export async function planExportPush(dir: string, objects: readonly KubeObject[]
   };
 }
 
+/**
+ * Writes the plan into the export directory, all or nothing as far as the disk goes: every
+ * changed file is first written beside its place (`.<name>.yaml.new`), and only when all of
+ * them are written are they renamed into place and the pruned files removed. A full disk
+ * while staging removes what was staged and leaves the previous export exactly as it was; the
+ * push then stops with that error. A failure of one file (say, a directory in its place) fails
+ * that object only.
+ */
+const DISK_FULL = new Set(["ENOSPC", "EDQUOT", "EROFS", "EIO"]);
+
 export async function applyExportPush(dir: string, input: PushPlan | readonly KubeObject[], opts: ApplyOptions): Promise<PushResult> {
   const startedAt = new Date().toISOString();
   const items: ApplyItem[] = [];
@@ -156,21 +170,21 @@ export async function applyExportPush(dir: string, input: PushPlan | readonly Ku
     items.push(item);
     opts.onItem?.(item, { done: items.length, total: order.length });
   };
+  const staged: { ref: ObjectRef; file: string; tmp: string; created: boolean }[] = [];
+  const prunes: ObjectRef[] = [];
+  let aborted: ClusterErrorInfo | undefined;
+  const unstage = async () => {
+    await Promise.all(staged.map((s) => rm(s.tmp, { force: true })));
+  };
+
   for (const it of order) {
+    if (aborted) {
+      done({ action: "skipped", ref: it.ref });
+      continue;
+    }
     const file = exportPath(dir, it.ref);
     if (it.action === "prune") {
-      if (!opts.prune) {
-        done({ action: "skipped", ref: it.ref });
-        continue;
-      }
-      try {
-        await rm(file);
-        done({ action: "pruned", ref: it.ref });
-        applied.push(it.ref);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code === "ENOENT") done({ action: "unchanged", ref: it.ref });
-        else done({ action: "error", ref: it.ref, error: ioError(e, file) });
-      }
+      prunes.push(it.ref);
       continue;
     }
     if (!it.desired || it.redacted || (it.action === "error" && it.error?.kind === "invalid")) {
@@ -178,6 +192,7 @@ export async function applyExportPush(dir: string, input: PushPlan | readonly Ku
       done({ action: "error", ref: it.ref, error });
       continue;
     }
+    const tmp = path.join(path.dirname(file), `.${path.basename(file)}.new`);
     try {
       const text = toYaml(it.desired);
       let current: string | null = null;
@@ -191,11 +206,46 @@ export async function applyExportPush(dir: string, input: PushPlan | readonly Ku
         continue;
       }
       await mkdir(path.dirname(file), { recursive: true });
-      await writeFile(file, text, { mode: it.ref.kind === "Secret" ? 0o600 : 0o644 });
-      done({ action: current === null ? "created" : "configured", ref: it.ref });
-      applied.push(it.ref);
+      await writeFile(tmp, text, { mode: it.ref.kind === "Secret" ? 0o600 : 0o644 });
+      staged.push({ ref: it.ref, file, tmp, created: current === null });
     } catch (e) {
-      done({ action: "error", ref: it.ref, error: ioError(e, file) });
+      await rm(tmp, { force: true });
+      if (DISK_FULL.has((e as NodeJS.ErrnoException).code ?? "")) {
+        await unstage();
+        aborted = ioError(e, file);
+        done({ action: "error", ref: it.ref, error: aborted });
+      } else done({ action: "error", ref: it.ref, error: ioError(e, file) }); // this object only
+    }
+  }
+  if (aborted) {
+    // nothing was changed: what was staged is gone, the rest was never tried
+    for (const s of staged) done({ action: "skipped", ref: s.ref });
+    for (const ref of prunes) done({ action: "skipped", ref });
+    return { target: "export", location: dir, items, applied, ok: false, aborted, startedAt, finishedAt: new Date().toISOString() };
+  }
+  for (const s of staged) {
+    try {
+      await rename(s.tmp, s.file);
+      done({ action: s.created ? "created" : "configured", ref: s.ref });
+      applied.push(s.ref);
+    } catch (e) {
+      await rm(s.tmp, { force: true });
+      done({ action: "error", ref: s.ref, error: ioError(e, s.file) });
+    }
+  }
+  for (const ref of prunes) {
+    if (!opts.prune) {
+      done({ action: "skipped", ref });
+      continue;
+    }
+    const file = exportPath(dir, ref);
+    try {
+      await rm(file);
+      done({ action: "pruned", ref });
+      applied.push(ref);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "ENOENT") done({ action: "unchanged", ref });
+      else done({ action: "error", ref, error: ioError(e, file) });
     }
   }
   const ok = items.every((i) => i.action !== "error" && i.action !== "conflict");

@@ -45,7 +45,7 @@ export function HistoryCard({ history: h }: { history: HistoryView }) {
                     {p.target === "export" ? "export" : p.location}
                   </Td>
                   <Td>
-                    <Badge tone={p.status === "ok" ? "green" : "red"}>{p.status === "ok" ? "ok" : "failed"}</Badge>
+                    <Badge tone={p.status === "ok" ? "green" : p.status === "running" ? "slate" : "red"}>{p.status}</Badge>
                   </Td>
                   <Td className="text-right tabular-nums">{p.created}</Td>
                   <Td className="text-right tabular-nums">{p.changed}</Td>

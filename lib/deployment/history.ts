@@ -2,7 +2,7 @@
  * The push history: every push stored with its objects and an audit entry, failed or not,
  * and read back for the history table, the detail page and the push panel.
  */
-import { and, count, desc, eq, lt } from "drizzle-orm";
+import { and, count, desc, eq, lt, sql } from "drizzle-orm";
 import type { Actor, AuditEntry } from "@/lib/audit/audit";
 import { HUB_DEPLOYMENT, refKey, type ApplyItem, type PlanItem, type PushPlan, type PushResult } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
@@ -47,6 +47,8 @@ export interface ExecutedPush {
   restartResults?: RestartResult[];
   /** Refused before anything was written (an exam is open and the exam hub would restart). */
   refused?: string;
+  /** The `running` row the push wrote as it went (startPushRecord); recordPush completes it. */
+  journalId?: number;
 }
 
 export const OK_ACTIONS = new Set(["created", "configured", "unchanged", "pruned"]);
@@ -84,27 +86,30 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
   const restarted = (ex.restartResults ?? []).filter((r) => r.action === "restarted");
   const ok = !!ex.result?.ok && !ex.error;
   const resultCounts = countBy([...resultItems.map((i) => i.action), ...(ex.restartResults ?? []).map((r) => r.action)], (a) => a);
-  const row = tx
-    .insert(pushes)
-    .values({
-      startedAt: ex.startedAt,
-      finishedAt: ex.finishedAt,
-      actorId: actor.id,
-      actorName: actor.username,
-      target: ex.target,
-      location: ex.location,
-      status: ok ? "ok" : "failed",
-      error: ex.error ?? (ok ? null : failureSummary(resultItems)),
-      planCounts: ex.plan?.summary ?? EMPTY_COUNTS,
-      resultCounts,
-      appliedCount: appliedKeys.size + restarted.length,
-      forceConflicts: ex.request.forceConflicts,
-      prune: ex.request.prune,
-      retryOf: ex.request.retryOf ?? null,
-      renderSummary: ex.renderSummary,
-    })
-    .returning({ id: pushes.id })
-    .get();
+  const values = {
+    startedAt: ex.startedAt,
+    finishedAt: ex.finishedAt,
+    actorId: actor.id,
+    actorName: actor.username,
+    target: ex.target,
+    location: ex.location,
+    status: ok ? ("ok" as const) : ("failed" as const),
+    error: ex.error ?? (ok ? null : failureSummary(resultItems)),
+    planCounts: ex.plan?.summary ?? EMPTY_COUNTS,
+    resultCounts,
+    appliedCount: appliedKeys.size + restarted.length,
+    forceConflicts: ex.request.forceConflicts,
+    prune: ex.request.prune,
+    retryOf: ex.request.retryOf ?? null,
+    renderSummary: ex.renderSummary,
+  } satisfies typeof pushes.$inferInsert;
+  let row: { id: number };
+  if (ex.journalId) {
+    // the row written while the push ran: its objects are replaced by the full account
+    tx.update(pushes).set(values).where(eq(pushes.id, ex.journalId)).run();
+    tx.delete(pushObjects).where(eq(pushObjects.pushId, ex.journalId)).run();
+    row = { id: ex.journalId };
+  } else row = tx.insert(pushes).values(values).returning({ id: pushes.id }).get();
 
   const rows: (typeof pushObjects.$inferInsert)[] = [];
   const seen = new Set<string>();
@@ -180,17 +185,106 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
   return row.id;
 }
 
+// ---- a push as it runs -----------------------------------------------------------------------
+
+const active = globalThis as unknown as { __e2xActivePushes?: Set<number> };
+const activePushes = () => (active.__e2xActivePushes ??= new Set<number>());
+
+export function interruptedMessage(written: number): string {
+  return `Interrupted: the portal stopped during this push, after ${written} object${written === 1 ? "" : "s"} had been written (listed below). Push again to finish.`;
+}
+
+/**
+ * Writes the `running` row of a push that is about to write, before its first write: a push
+ * cut short by a crash is then in the history, with the objects written so far
+ * (notePushObject). Returns its id; recordPush completes the row.
+ */
+export function startPushRecord(db: DbOrTx, actor: Actor, ex: Pick<ExecutedPush, "request" | "startedAt" | "target" | "location" | "renderSummary"> & { plan: PushPlan }): number {
+  const row = db
+    .insert(pushes)
+    .values({
+      startedAt: ex.startedAt,
+      finishedAt: ex.startedAt,
+      actorId: actor.id,
+      actorName: actor.username,
+      target: ex.target,
+      location: ex.location,
+      status: "running",
+      error: null,
+      planCounts: ex.plan.summary,
+      resultCounts: {},
+      appliedCount: 0,
+      forceConflicts: ex.request.forceConflicts,
+      prune: ex.request.prune,
+      retryOf: ex.request.retryOf ?? null,
+      renderSummary: ex.renderSummary,
+    })
+    .returning({ id: pushes.id })
+    .get();
+  activePushes().add(row.id);
+  return row.id;
+}
+
+/** One object of a running push, stored the moment its answer arrives. */
+export function notePushObject(db: DbOrTx, pushId: number, seq: number, item: ApplyItem, planItem?: PlanItem): void {
+  const written = outcomeOf(item.action) === "ok" && item.action !== "unchanged";
+  db.insert(pushObjects)
+    .values({
+      pushId,
+      seq,
+      apiVersion: item.ref.apiVersion,
+      kind: item.ref.kind,
+      namespace: item.ref.namespace ?? null,
+      name: item.ref.name,
+      planAction: planItem?.action ?? null,
+      action: item.action,
+      outcome: outcomeOf(item.action),
+      applied: written,
+      error: item.error ? explainClusterError(item.error) : null,
+      changes: null,
+      conflicts: item.conflicts ?? null,
+    })
+    .run();
+  if (written) db.update(pushes).set({ appliedCount: sql`${pushes.appliedCount} + 1`, finishedAt: new Date() }).where(eq(pushes.id, pushId)).run();
+}
+
+/** The push has ended in this process (recorded or not). */
+export function endPushRecord(pushId: number | undefined): void {
+  if (pushId !== undefined) activePushes().delete(pushId);
+}
+
+/** A stored push as this process sees it: `running` without a push here means interrupted. */
+function seen<T extends { id: number; status: string; error: string | null; appliedCount: number }>(row: T): T {
+  if (row.status !== "running" || activePushes().has(row.id)) return row;
+  return { ...row, status: "failed", error: interruptedMessage(row.appliedCount) };
+}
+
+/**
+ * Stores pushes left `running` by a process that is gone as failed (interrupted), with an
+ * audit entry each. Called when a push starts (one push at a time).
+ */
+export function reconcileInterruptedPushes(db: DbOrTx, audit: (e: AuditEntry) => void): number {
+  const rows = db.select().from(pushes).where(eq(pushes.status, "running")).all().filter((r) => !activePushes().has(r.id));
+  for (const r of rows) {
+    const error = interruptedMessage(r.appliedCount);
+    db.update(pushes).set({ status: "failed", error }).where(eq(pushes.id, r.id)).run();
+    audit({ action: "cluster.push.failed", entityType: "push", entityId: r.id, summary: `Push #${r.id} was interrupted: ${r.appliedCount} written`, after: { appliedCount: r.appliedCount } });
+  }
+  return rows.length;
+}
+
 export function listPushes(db: DbOrTx, { page = 1, pageSize = 20 }: { page?: number; pageSize?: number } = {}) {
   const size = Math.min(Math.max(pageSize, 1), 100);
   const p = Math.max(page, 1);
-  const rows = db.select().from(pushes).orderBy(desc(pushes.id)).limit(size).offset((p - 1) * size).all();
+  const rows = db.select().from(pushes).orderBy(desc(pushes.id)).limit(size).offset((p - 1) * size).all().map(seen);
   const total = db.select({ n: count() }).from(pushes).get()?.n ?? 0;
   return { rows, total, page: p, pageSize: size };
 }
 
 export function getPush(db: DbOrTx, id: number) {
-  const push = db.select().from(pushes).where(eq(pushes.id, id)).get();
-  if (!push) return null;
+  const stored = db.select().from(pushes).where(eq(pushes.id, id)).get();
+  if (!stored) return null;
+  const push = seen(stored);
   const objects = db.select().from(pushObjects).where(eq(pushObjects.pushId, id)).orderBy(pushObjects.seq).all();
   const previous = db.select({ id: pushes.id }).from(pushes).where(lt(pushes.id, id)).orderBy(desc(pushes.id)).limit(1).get();
   const retries = db.select({ id: pushes.id, status: pushes.status }).from(pushes).where(and(eq(pushes.retryOf, id))).orderBy(desc(pushes.id)).all();

@@ -5,7 +5,7 @@
  */
 import { writeAudit, type Actor } from "@/lib/audit/audit";
 import type { Db } from "@/lib/db/client";
-import { pushOutcomeView, recordPush, type PushRequest } from "./history";
+import { endPushRecord, pushOutcomeView, recordPush, type PushRequest } from "./history";
 import { executePush, PushBusyError, type PushContext } from "./push";
 import type { PushStreamLine } from "./views";
 
@@ -16,6 +16,7 @@ export function pushStream(db: Db, actor: Actor, request: PushRequest, ctx: Push
   return new ReadableStream<Uint8Array>({
     async start(controller) {
       let open = true;
+      let journalId: number | undefined;
       const send = (line: PushStreamLine) => {
         if (!open) return;
         try {
@@ -25,7 +26,8 @@ export function pushStream(db: Db, actor: Actor, request: PushRequest, ctx: Push
         }
       };
       try {
-        const executed = await executePush(db, request, { ...ctx, onProgress: send });
+        const executed = await executePush(db, request, { journal: actor, ...ctx, onProgress: send });
+        journalId = executed.journalId;
         if (executed.stale) {
           send({ type: "stale", message: "The data or the cluster changed since your preview. Nothing was applied: check the new preview and apply again.", plan: executed.stale });
         } else {
@@ -45,6 +47,7 @@ export function pushStream(db: Db, actor: Actor, request: PushRequest, ctx: Push
           send({ type: "error", message: "Something went wrong; see the push history for what was written." });
         }
       } finally {
+        endPushRecord(journalId);
         if (open) controller.close();
       }
     },

@@ -14,12 +14,12 @@
  */
 import { ZodError } from "zod";
 import { writeAudit, type Actor } from "@/lib/audit/audit";
-import { applyPush, HUB_DEPLOYMENT, planPush, redactPlan, resolveTarget, type ClusterErrorInfo, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
+import { applyPush, HUB_DEPLOYMENT, planPush, redactPlan, refKey, resolveTarget, type ClusterErrorInfo, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
 import { HUBS, type HubName } from "@/lib/constants";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { loadLastApplied } from "./applied";
 import { errorInfoOf, explainClusterError } from "./errors";
-import { recordPush, type ExecutedPush, type PushRequest } from "./history";
+import { endPushRecord, notePushObject, reconcileInterruptedPushes, recordPush, startPushRecord, type ExecutedPush, type PushRequest } from "./history";
 import { applyHubRestarts, blockedRestarts, examRefusal, openExams, planHubRestarts, restartsToApply, type RestartResult } from "./hub-restart";
 import { previewMountChanges } from "./mount-changes";
 import { releasePush, tryAcquirePush } from "./push-lock";
@@ -36,6 +36,12 @@ export interface PushContext {
   shardBudgetBytes?: number;
   /** How the push gets on: each step, then every object as it is done. */
   onProgress?: (line: PushStreamLine) => void;
+  /**
+   * Who pushes, to keep the push in the history while it runs (a `running` row before the
+   * first write, each object as it is written): a crash then leaves an interrupted push with
+   * what it wrote. runPush and the push stream set it.
+   */
+  journal?: Actor;
 }
 
 /** The configured target; a broken kubeconfig becomes an error, not a crash. */
@@ -145,6 +151,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
   let renderSummary: Record<string, unknown> = {};
   let location = "";
   /** Every way a push ends: what is known so far, plus how it ended. */
+  let journalId: number | undefined;
   const finish = (end: Partial<Pick<ExecutedPush, "plan" | "result" | "error" | "stale" | "restarts" | "restartResults" | "refused">>): ExecutedPush => ({
     request,
     startedAt,
@@ -155,6 +162,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     plan: null,
     result: null,
     error: null,
+    journalId,
     ...end,
   });
   const progress = ctx.onProgress ?? (() => {});
@@ -194,6 +202,13 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     }
     const toRestart = target.kind === "cluster" ? restartsToApply(restarts, !!request.forceExamRestart) : [];
     const total = plan.items.length + toRestart.length;
+    if (ctx.journal) {
+      const actor = ctx.journal;
+      reconcileInterruptedPushes(db, (e) => writeAudit(db, actor, e));
+      journalId = startPushRecord(db, actor, { request, startedAt, target: target.kind, location, renderSummary, plan });
+    }
+    const planByKey = new Map(plan.items.map((i) => [refKey(i.ref), i]));
+    let seq = 0;
     let result: PushResult;
     try {
       progress({ type: "apply", total });
@@ -201,8 +216,17 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
         target,
         prune: request.prune,
         forceConflicts: request.forceConflicts,
-        onItem: (item, { done }) =>
-          progress({ type: "object", done, total, item: { kind: item.ref.kind, ...(item.ref.namespace ? { namespace: item.ref.namespace } : {}), name: item.ref.name, action: item.action, outcome: outcomeOf(item.action) } }),
+        onItem: (item, { done }) => {
+          if (journalId !== undefined) {
+            try {
+              notePushObject(db, journalId, seq++, item, planByKey.get(refKey(item.ref)));
+            } catch (e) {
+              // the push goes on; its full account is stored when it ends
+              console.warn("push journal", journalId, e instanceof Error ? e.message : e);
+            }
+          }
+          progress({ type: "object", done, total, item: { kind: item.ref.kind, ...(item.ref.namespace ? { namespace: item.ref.namespace } : {}), name: item.ref.name, action: item.action, outcome: outcomeOf(item.action) } });
+        },
       });
     } catch (e) {
       return finish({ plan: redactPlan(plan), error: explainClusterError(errorInfoOf(e)), restarts });
@@ -231,8 +255,12 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
 
 /** executePush + recordPush in one go (outside server actions: tests, scripts). */
 export async function runPush(db: Db, actor: Actor, request: PushRequest, ctx: PushContext = {}): Promise<{ pushId: number | null; executed: ExecutedPush }> {
-  const executed = await executePush(db, request, ctx);
-  if (executed.stale) return { pushId: null, executed };
-  const pushId = db.transaction((tx) => recordPush(tx, actor, (e) => writeAudit(tx, actor, e), executed));
-  return { pushId, executed };
+  const executed = await executePush(db, request, { journal: actor, ...ctx });
+  try {
+    if (executed.stale) return { pushId: null, executed };
+    const pushId = db.transaction((tx) => recordPush(tx, actor, (e) => writeAudit(tx, actor, e), executed));
+    return { pushId, executed };
+  } finally {
+    endPushRecord(executed.journalId);
+  }
 }

@@ -110,7 +110,8 @@ export interface PushResultItemView {
 
 export interface PushOutcomeView {
   pushId: number;
-  status: "ok" | "failed";
+  /** "running": still writing, in this process (a push whose process is gone reads as failed). */
+  status: "ok" | "failed" | "running";
   error?: string | null;
   appliedCount: number;
   resultCounts: Record<string, number>;
@@ -278,7 +279,7 @@ export interface HistoryRowView {
   actorName: string;
   target: "cluster" | "export";
   location: string;
-  status: "ok" | "failed";
+  status: "ok" | "failed" | "running";
   created: number;
   changed: number;
   pruned: number;

@@ -30,7 +30,8 @@ export const deploymentSettings = sqliteTable("deployment_settings", {
 });
 
 export const PUSH_TARGETS = ["cluster", "export"] as const;
-export const PUSH_STATUSES = ["ok", "failed"] as const;
+/** "running": written when a push starts writing, so that a push cut short by a crash is seen (lib/deployment/history.ts). */
+export const PUSH_STATUSES = ["ok", "failed", "running"] as const;
 export type PushStatus = (typeof PUSH_STATUSES)[number];
 
 /** Counts per planned action (create, change, unchanged, prune, conflict, error). */

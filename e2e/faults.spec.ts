@@ -2,20 +2,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import Database from "better-sqlite3";
-import { expect, test, type Page } from "@playwright/test";
-import { DB_FILE, query, shot, signIn } from "./helpers";
-
-function rosterCount(code: string, term: string) {
-  return query<{ n: number }>("select count(*) n from students s join terms t on t.id = s.term_id join courses c on c.id = t.course_id where c.code = ? and t.term = ?", code, term)[0].n;
-}
-
-async function openRoster(page: Page, code: string, term: string) {
-  await page.goto("/courses");
-  await page.getByRole("link", { name: code, exact: true }).click();
-  await page.getByRole("link", { name: term, exact: true }).click();
-  await page.getByRole("link", { name: /Roster/ }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText(`Roster · ${code} ${term}`);
-}
+import { expect, test } from "@playwright/test";
+import { DB_FILE, openRoster, query, rosterCount, shot, signIn } from "./helpers";
 
 /**
  * Another program with a long write transaction on the portal's database (here: this test

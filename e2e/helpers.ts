@@ -66,3 +66,17 @@ export function walk(dir: string): string[] {
 export async function shotOf(locator: import("@playwright/test").Locator, name: string) {
   await locator.screenshot({ path: path.join(SHOTS, `${name}.png`) });
 }
+
+/** Students on the roster of a course's term, as stored. */
+export function rosterCount(code: string, term: string) {
+  return query<{ n: number }>("select count(*) n from students s join terms t on t.id = s.term_id join courses c on c.id = t.course_id where c.code = ? and t.term = ?", code, term)[0].n;
+}
+
+/** Opens a term's roster page the way staff get there. */
+export async function openRoster(page: Page, code: string, term: string) {
+  await page.goto("/courses");
+  await page.getByRole("link", { name: code, exact: true }).click();
+  await page.getByRole("link", { name: term, exact: true }).click();
+  await page.getByRole("link", { name: /Roster/ }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toContainText(`Roster · ${code} ${term}`);
+}

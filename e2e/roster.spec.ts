@@ -1,7 +1,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test, type Page } from "@playwright/test";
-import { query, shot, signIn } from "./helpers";
+import { openRoster, query, rosterCount, shot, signIn } from "./helpers";
 
 const dir = path.resolve(import.meta.dirname, ".artifacts/files");
 const E2X = path.resolve(import.meta.dirname, "../lib/rosters/__fixtures__/e2x/brsu_digital_exam_tools");
@@ -11,18 +11,6 @@ function write(name: string, content: string | Buffer) {
   const file = path.join(dir, name);
   fs.writeFileSync(file, content);
   return file;
-}
-
-function rosterCount(code: string, term: string) {
-  return query<{ n: number }>("select count(*) n from students s join terms t on t.id = s.term_id join courses c on c.id = t.course_id where c.code = ? and t.term = ?", code, term)[0].n;
-}
-
-async function openRoster(page: Page, code: string, term: string) {
-  await page.goto("/courses");
-  await page.getByRole("link", { name: code, exact: true }).click();
-  await page.getByRole("link", { name: term, exact: true }).click();
-  await page.getByRole("link", { name: /Roster/ }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toContainText(`Roster · ${code} ${term}`);
 }
 
 async function choose(page: Page, file: string) {

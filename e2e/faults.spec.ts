@@ -21,6 +21,8 @@ function holdWriteLock() {
   };
 }
 
+// The students added here sort after everyone on the demo rosters (zz…), so that the roster
+// pages other tests look at keep their first page.
 test.describe("the database is busy", () => {
   test("adding a student answers 'busy, nothing changed' and works on retry", async ({ page }) => {
     test.setTimeout(90_000);
@@ -30,24 +32,24 @@ test.describe("the database is busy", () => {
 
     const lock = holdWriteLock();
     try {
-      await page.getByLabel("Username").fill("busy1s");
+      await page.getByLabel("Username").fill("zzbusy1s");
       await page.getByLabel("Last name").fill("Geduldig");
       await page.getByRole("button", { name: "Add student" }).click();
       // the portal waits for the lock (E2X_DB_BUSY_TIMEOUT_MS, 5 s), then gives up cleanly
       await expect(page.getByRole("alert").filter({ hasText: "busy" })).toHaveText("The database is busy: another program is writing to it. Nothing was changed; try again in a moment.", { timeout: 30_000 });
       expect(rosterCount("datasci", "WS25")).toBe(before);
-      expect(query("select 1 from audit_log where summary like 'Added busy1s%'")).toHaveLength(0);
+      expect(query("select 1 from audit_log where summary like 'Added zzbusy1s%'")).toHaveLength(0);
       // what was typed is still there for the retry
-      await expect(page.getByLabel("Username")).toHaveValue("busy1s");
+      await expect(page.getByLabel("Username")).toHaveValue("zzbusy1s");
       await shot(page, "roster-add-busy");
     } finally {
       lock.release();
     }
 
     await page.getByRole("button", { name: "Add student" }).click();
-    await expect(page.getByRole("status").filter({ hasText: "Added busy1s." })).toBeVisible();
+    await expect(page.getByRole("status").filter({ hasText: "Added zzbusy1s." })).toBeVisible();
     expect(rosterCount("datasci", "WS25")).toBe(before + 1);
-    expect(query("select 1 from audit_log where summary like 'Added busy1s%'")).toHaveLength(1);
+    expect(query("select 1 from audit_log where summary like 'Added zzbusy1s%'")).toHaveLength(1);
   });
 
   test("a roster import waiting on the lock writes none of its rows, and all of them on retry", async ({ page }) => {
@@ -58,7 +60,7 @@ test.describe("the database is busy", () => {
     const dir = path.resolve(import.meta.dirname, ".artifacts/files");
     fs.mkdirSync(dir, { recursive: true });
     const file = path.join(dir, "busy.csv");
-    fs.writeFileSync(file, "Username\n" + Array.from({ length: 200 }, (_, i) => `busyimp${i}s`).join("\n") + "\n");
+    fs.writeFileSync(file, "Username\n" + Array.from({ length: 200 }, (_, i) => `zzbusyimp${i}s`).join("\n") + "\n");
     await page.getByLabel("CSV file").setInputFiles(file);
     await page.getByRole("button", { name: "Preview", exact: true }).click();
     await expect(page.getByTestId("count-added")).toHaveText("200");

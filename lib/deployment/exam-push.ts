@@ -259,7 +259,7 @@ export async function runExamPush<T>(db: Db, principal: Principal, examId: numbe
     return {
       value,
       pushId,
-      status: outcome.status,
+      status: outcome.status === "ok" ? "ok" : "failed",
       appliedCount: written,
       message: `On the exam hub: ${written ? `${written} object${written === 1 ? "" : "s"} written` : "nothing to write, it had this already"} (push #${pushId}).`,
     };

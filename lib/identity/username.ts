@@ -37,8 +37,12 @@
 const PY_WHITESPACE = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
 const TRIM = new RegExp(`^[${PY_WHITESPACE}]+|[${PY_WHITESPACE}]+$`, "g");
 
+/** Already normal: nothing to trim, ASCII (NFC as it is), no upper case. Most names are. */
+const NORMAL_ASCII = /^[\x21-\x40\x5b-\x7e]*$/;
+
 /** Trim (as Python's `str.strip`), Unicode NFC, lower case (as `Authenticator.normalize_username`). */
 export function normalizeUsername(raw: string): string {
+  if (NORMAL_ASCII.test(raw)) return raw;
   return raw.replace(TRIM, "").normalize("NFC").toLowerCase();
 }
 

@@ -7,6 +7,19 @@ const FNV_PRIME = 0x01000193;
 
 export function fnv1a32(text: string): number {
   let h = FNV_OFFSET;
+  // ASCII (nearly every username): its UTF-8 bytes are its char codes, no buffer needed
+  let ascii = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 0x7f) {
+      ascii = false;
+      break;
+    }
+    h ^= c;
+    h = Math.imul(h, FNV_PRIME) >>> 0;
+  }
+  if (ascii) return h >>> 0;
+  h = FNV_OFFSET;
   for (const byte of Buffer.from(text, "utf8")) {
     h ^= byte;
     h = Math.imul(h, FNV_PRIME) >>> 0;

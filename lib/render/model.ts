@@ -31,11 +31,9 @@ const termId = z
   .max(20)
   .regex(/^[A-Za-z0-9][A-Za-z0-9_-]*$/, "letters, digits, '-' and '_'");
 /** Usernames as the authenticator hands them to JupyterHub (trimmed, no path separators). */
-const username = z
-  .string()
-  .min(1)
-  .max(128)
-  .regex(/^[^\s/{}\\]+$/, "no whitespace, '/', '\\' or braces");
+const USERNAME_SHAPE = /^[^\s/{}\\]+$/;
+const USERNAME_MAX = 128;
+const username = z.string().min(1).max(USERNAME_MAX).regex(USERNAME_SHAPE, "no whitespace, '/', '\\' or braces");
 
 /** A plain IPv4 or IPv6 address. */
 const ipAddress = z.string().refine((s) => isIp(s), "an IP address like 192.0.2.10");
@@ -256,36 +254,70 @@ export const renderModelSchema = z.object({
 export type RenderModel = z.infer<typeof renderModelSchema>;
 export type RenderModelInput = z.input<typeof renderModelSchema>;
 
+/** The cross references of a model: hubs once, terms of known courses, memberships of known terms, rooms. */
+function checkReferences(m: RenderModel, ctx: z.RefinementCtx) {
+  const hubNames = new Set<string>();
+  for (const h of m.hubs) {
+    if (hubNames.has(h.name)) ctx.addIssue({ code: "custom", message: `duplicate hub ${h.name}`, path: ["hubs"] });
+    hubNames.add(h.name);
+  }
+  const codes = new Set(m.courses.map((c) => c.code));
+  const ids = new Set<string>();
+  m.terms.forEach((t, i) => {
+    if (!codes.has(t.courseCode))
+      ctx.addIssue({ code: "custom", message: `unknown course ${t.courseCode}`, path: ["terms", i, "courseCode"] });
+    const id = courseIdOf(t);
+    if (ids.has(id)) ctx.addIssue({ code: "custom", message: `duplicate course term ${id}`, path: ["terms", i] });
+    ids.add(id);
+  });
+  m.memberships.forEach((ms, i) => {
+    if (!ids.has(ms.courseId))
+      ctx.addIssue({ code: "custom", message: `unknown course term ${ms.courseId}`, path: ["memberships", i, "courseId"] });
+  });
+  m.exams.forEach((e, i) => {
+    const rooms = new Set(e.rooms.map((r) => r.name));
+    e.accounts.forEach((a, j) => {
+      if (!rooms.has(a.room)) ctx.addIssue({ code: "custom", message: `unknown room ${a.room} of exam ${e.id}`, path: ["exams", i, "accounts", j, "room"] });
+    });
+  });
+}
+
+const fullModelSchema = renderModelSchema.superRefine(checkReferences);
+/** The same, for memberships already checked against membershipSchema (membershipsChecked). */
+const modelWithCheckedMembershipsSchema = renderModelSchema.extend({ memberships: z.custom<Membership[]>() }).superRefine(checkReferences);
+
+const ROLE_SET: ReadonlySet<unknown> = new Set(PROFILE_ROLES);
+
+/**
+ * The memberships as membershipSchema parses them (copies with its three fields), or null when
+ * any may not pass it (then zod checks them all and says which and why). A large university has
+ * tens of thousands of memberships over far fewer users and course terms: each username is
+ * checked once, and no zod issue bookkeeping runs per membership.
+ */
+function membershipsChecked(input: unknown): Membership[] | null {
+  const list = input !== null && typeof input === "object" ? (input as { memberships?: unknown }).memberships : undefined;
+  if (!Array.isArray(list)) return null;
+  const goodNames = new Set<string>();
+  const out: Membership[] = new Array(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const m: unknown = list[i];
+    if (m === null || typeof m !== "object" || Array.isArray(m)) return null;
+    const { username: name, courseId, role } = m as Record<string, unknown>;
+    if (typeof courseId !== "string" || courseId.length < 1 || !ROLE_SET.has(role) || typeof name !== "string") return null;
+    if (!goodNames.has(name)) {
+      if (name.length < 1 || name.length > USERNAME_MAX || !USERNAME_SHAPE.test(name)) return null;
+      goodNames.add(name);
+    }
+    out[i] = { username: name, courseId, role: role as Role };
+  }
+  return out;
+}
+
 /** Parses and validates a model, including its cross references. Throws a ZodError. */
 export function parseRenderModel(input: unknown): RenderModel {
-  return renderModelSchema
-    .superRefine((m, ctx) => {
-      const hubNames = new Set<string>();
-      for (const h of m.hubs) {
-        if (hubNames.has(h.name)) ctx.addIssue({ code: "custom", message: `duplicate hub ${h.name}`, path: ["hubs"] });
-        hubNames.add(h.name);
-      }
-      const codes = new Set(m.courses.map((c) => c.code));
-      const ids = new Set<string>();
-      m.terms.forEach((t, i) => {
-        if (!codes.has(t.courseCode))
-          ctx.addIssue({ code: "custom", message: `unknown course ${t.courseCode}`, path: ["terms", i, "courseCode"] });
-        const id = courseIdOf(t);
-        if (ids.has(id)) ctx.addIssue({ code: "custom", message: `duplicate course term ${id}`, path: ["terms", i] });
-        ids.add(id);
-      });
-      m.memberships.forEach((ms, i) => {
-        if (!ids.has(ms.courseId))
-          ctx.addIssue({ code: "custom", message: `unknown course term ${ms.courseId}`, path: ["memberships", i, "courseId"] });
-      });
-      m.exams.forEach((e, i) => {
-        const rooms = new Set(e.rooms.map((r) => r.name));
-        e.accounts.forEach((a, j) => {
-          if (!rooms.has(a.room)) ctx.addIssue({ code: "custom", message: `unknown room ${a.room} of exam ${e.id}`, path: ["exams", i, "accounts", j, "room"] });
-        });
-      });
-    })
-    .parse(input);
+  const memberships = membershipsChecked(input);
+  if (!memberships) return fullModelSchema.parse(input);
+  return modelWithCheckedMembershipsSchema.parse({ ...(input as object), memberships });
 }
 
 export function courseIdOf(term: Pick<Term, "courseCode" | "id">): string {

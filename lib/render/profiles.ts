@@ -307,28 +307,48 @@ export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfil
   }
 
   const users: Record<string, string[]> = {};
+  const list: [string, string[]][] = [];
   const used = new Set<string>();
+  const order = new Map(Object.entries(profiles).map(([k, p]) => [k, p.order]));
   // The default sort orders strings by UTF-16 code units, as compareStrings does.
   for (const user of [...perUser.keys()].sort()) {
     let keys = perUser.get(user)!;
-    if (keys.length > 1) keys.sort((a, b) => profiles[a].order - profiles[b].order || compareStrings(a, b));
+    if (keys.length > 1) keys.sort((a, b) => order.get(a)! - order.get(b)! || compareStrings(a, b));
     if (exam && keys.length > 1) {
       warnings.push(`exam hub: ${user} is in ${keys.length} exam course terms (${keys.join(", ")}); only ${keys[0]} is offered`);
       keys = keys.slice(0, 1);
     }
     users[user] = keys;
+    list.push([user, keys]);
     for (const k of keys) used.add(k);
   }
   // only keep profiles someone still references (exam mode may have dropped some)
   const kept: Record<string, ProfileEntry> = {};
   for (const key of Object.keys(profiles).sort(compareStrings)) if (used.has(key)) kept[key] = profiles[key];
+  userLists.set(users, list);
   return { hub, exam, profiles: kept, users, warnings };
 }
 
-/** Serialized JSON object `{k: v, ...}` from pre-serialized values, keys in code-point order. */
-function objectJson(entries: [string, string][]): string {
-  return "{" + entries.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(",") + "}";
+/**
+ * The entries of a `users` map built by buildHubProfileData, in its order: walking an object
+ * with tens of thousands of keys again (Object.entries) costs more than building it did.
+ */
+const userLists = new WeakMap<Record<string, string[]>, readonly [string, string[]][]>();
+
+/** `users` as [name, serialized profile keys], in the map's order; equal key lists are serialized once. */
+function userEntries(users: Record<string, string[]>): [string, string][] {
+  const list = userLists.get(users);
+  // not changed since it was built (same keys): else the object itself
+  const entries = list && list.every(([u, keys]) => users[u] === keys) && list.length === Object.keys(users).length ? list : Object.entries(users);
+  const serialized = new Map<string, string>();
+  return entries.map(([u, keys]) => {
+    const id = keys.join("\n");
+    let json = serialized.get(id);
+    if (json === undefined) serialized.set(id, (json = JSON.stringify(keys)));
+    return [u, json];
+  });
 }
+
 
 /**
  * Splits `entries` (key -> serialized JSON value) into the fewest hash buckets
@@ -337,8 +357,9 @@ function objectJson(entries: [string, string][]): string {
 export function packShards(entries: [string, string][], budget: number): string[] {
   const inOrder = entries.every((e, i) => i === 0 || compareStrings(entries[i - 1][0], e[0]) <= 0);
   const sorted = inOrder ? entries : entries.slice().sort((a, b) => compareStrings(a[0], b[0]));
-  // Sizes are summed, not serialized: `{` + entries joined by `,` + `}`, an entry being `"key":value`.
-  const sizes = sorted.map(([k, v]) => utf8Bytes(JSON.stringify(k)) + 1 + utf8Bytes(v));
+  // Each entry serialized once, `"key":value`; a shard is `{` + its entries joined by `,` + `}`.
+  const pairs = sorted.map(([k, v]) => `${JSON.stringify(k)}:${v}`);
+  const sizes = pairs.map(utf8Bytes);
   const hashes = sorted.map(([k]) => fnv1a32(k));
   const objectBytes = (sum: number, count: number) => 2 + sum + Math.max(0, count - 1);
   sorted.forEach((e, i) => {
@@ -353,9 +374,9 @@ export function packShards(entries: [string, string][], budget: number): string[
       counts[h % n]++;
     });
     if (bytes.every((b, j) => objectBytes(b, counts[j]) <= budget)) {
-      const buckets: [string, string][][] = Array.from({ length: n }, () => []);
-      sorted.forEach((e, i) => buckets[hashes[i] % n].push(e));
-      return buckets.map(objectJson);
+      const buckets: string[][] = Array.from({ length: n }, () => []);
+      pairs.forEach((p, i) => buckets[hashes[i] % n].push(p));
+      return buckets.map((b) => `{${b.join(",")}}`);
     }
     if (n > 4 * sorted.length + 16) throw new Error(`cannot split ${sorted.length} entries into shards of ${budget} bytes`);
   }
@@ -385,10 +406,8 @@ export function renderProfileConfigMaps(
   namespace: string,
   budget: number = DEFAULT_SHARD_BUDGET_BYTES,
 ): { objects: KubeObject[]; stats: ProfileConfigMapStats } {
-  const userPayloads = packShards(
-    Object.entries(data.users).map(([u, keys]) => [u, JSON.stringify(keys)]),
-    budget,
-  );
+  const users = userEntries(data.users);
+  const userPayloads = packShards(users, budget);
   const profilePayloads = packShards(
     Object.entries(data.profiles).map(([k, entry]) => [k, stableJson(entry)]),
     budget,
@@ -409,7 +428,7 @@ export function renderProfileConfigMaps(
     hash: "fnv1a32",
     userShards: userNames,
     profileShards: profileNames,
-    users: Object.keys(data.users).length,
+    users: users.length,
     profiles: Object.keys(data.profiles).length,
   };
   objects.push(configMap(base, namespace, data.hub, { "meta.json": stableJson(meta) }, false, "index"));

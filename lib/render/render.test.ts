@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import YAML from "yaml";
+import { z, type ZodError } from "zod";
 import { smallExams, smallModel } from "./fixtures";
 import { expectGolden } from "./golden";
 import {
@@ -11,6 +12,7 @@ import {
   LABEL_MANAGED_BY,
   buildHubProfileData,
   hubConfigDigest,
+  membershipSchema,
   parseRenderModel,
   renderAll,
   renderProfileConfigMaps,
@@ -322,6 +324,63 @@ describe("profile data", () => {
     const m2 = smallModel() as Record<string, unknown>;
     (m2.ldap as Record<string, unknown>).bindPasswordSecret = "hunter2";
     expect(() => renderAll(m2)).toThrow();
+  });
+});
+
+describe("membership validation", () => {
+  /** What zod alone says of a model: the memberships checked one by one by membershipSchema. */
+  const zodIssues = (m: unknown) => {
+    const r = z.object({ memberships: z.array(membershipSchema) }).safeParse(m);
+    return r.success ? [] : r.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+  };
+  const issuesOf = (m: unknown) => {
+    try {
+      parseRenderModel(m);
+      return [];
+    } catch (e) {
+      return (e as ZodError).issues.map((i) => `${i.path.join(".")}: ${i.message}`);
+    }
+  };
+
+  it("keeps exactly the fields zod keeps, each membership its own copy", () => {
+    const m = smallModel();
+    m.memberships = m.memberships.map((x) => ({ ...x, extra: "dropped" }) as typeof x);
+    const parsed = parseRenderModel(m);
+    expect(parsed.memberships).toEqual(z.array(membershipSchema).parse(m.memberships));
+    expect(parsed.memberships[0]).not.toBe(m.memberships[0]);
+  });
+
+  it("reports the same issues as zod for each bad membership", () => {
+    const bad: unknown[] = [
+      { username: "has space", courseId: "mathe1-WS25", role: "student" },
+      { username: "", courseId: "mathe1-WS25", role: "student" },
+      { username: "x".repeat(129), courseId: "mathe1-WS25", role: "student" },
+      { username: "alice", courseId: "", role: "student" },
+      { username: "alice", courseId: "mathe1-WS25", role: "admin" },
+      { username: 42, courseId: "mathe1-WS25", role: "student" },
+      null,
+      ["alice"],
+    ];
+    for (const b of bad) {
+      const m = smallModel() as Record<string, unknown>;
+      // a good name first, so that the bad one is not the first of its kind
+      m.memberships = [...(m.memberships as unknown[]), b, { username: "alice", courseId: "prog-WS25", role: "grader" }];
+      const expected = zodIssues(m);
+      expect(expected.length, JSON.stringify(b)).toBeGreaterThan(0);
+      expect(issuesOf(m), JSON.stringify(b)).toEqual(expect.arrayContaining(expected));
+    }
+    // names at the edges of the rule pass as zod lets them
+    const edge = smallModel();
+    edge.memberships.push(
+      { username: "x".repeat(128), courseId: "mathe1-WS25", role: "student" },
+      { username: "Jürgen.Ä", courseId: "mathe1-WS25", role: "student" },
+      { username: "a@b", courseId: "mathe1-WS25", role: "instructor" },
+    );
+    expect(parseRenderModel(edge).memberships).toEqual(z.array(membershipSchema).parse(edge.memberships));
+    // unknown course terms are found on either path, at the membership's index
+    const m = smallModel();
+    m.memberships.push({ username: "eve", courseId: "nope-WS25", role: "student" });
+    expect(issuesOf(m)).toEqual([`memberships.${m.memberships.length - 1}.courseId: unknown course term nope-WS25`]);
   });
 });
 

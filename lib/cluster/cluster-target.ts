@@ -150,7 +150,7 @@ async function readLive(conn: ClusterConnection, desired: KubeObject): Promise<L
 async function serverSideApply(
   conn: ClusterConnection,
   desired: KubeObject,
-  opts: { fieldManager: string; dryRun: boolean; force: boolean; metadataOnly?: boolean },
+  opts: { fieldManager: string; dryRun: boolean; force: boolean; metadataOnly?: boolean; strict?: boolean },
 ): Promise<{ status: number; body: LiveObject }> {
   const info = await conn.resource(desired.apiVersion, desired.kind);
   const path = objectPath(info, desired.metadata.namespace, desired.metadata.name);
@@ -161,7 +161,7 @@ async function serverSideApply(
       force: opts.force,
       dryRun: opts.dryRun ? "All" : undefined,
       // A misspelt field is an error, not silently dropped.
-      fieldValidation: "Strict",
+      fieldValidation: opts.strict === false ? "Ignore" : "Strict",
     },
     body: desired,
     contentType: APPLY_PATCH,
@@ -362,10 +362,22 @@ function isPlan(x: unknown): x is PushPlan {
 }
 
 type Work =
-  | { kind: "apply"; ref: ObjectRef; desired: KubeObject; digest: string; phase: number; prevRv?: string }
+  | { kind: "apply"; ref: ObjectRef; desired: KubeObject; digest: string; phase: number; prevRv?: string; fieldsChecked?: boolean }
   | { kind: "unchanged"; ref: ObjectRef; digest?: string; live?: PlanItem["live"] }
   | { kind: "prune"; ref: ObjectRef; uid?: string }
   | { kind: "done"; item: ApplyItem };
+
+/**
+ * Did the plan's dry run already check this object's fields strictly, so that its apply need
+ * not again? Only for a large ConfigMap or Secret (a 768 KiB profile shard: the API server
+ * decodes an apply once more for a strict check, as YAML) that the plan's strict create or apply
+ * dry run accepted as it is: their fields are the core API's, which no cluster changes between
+ * a plan and its apply. Everything else is applied with strict field validation.
+ */
+function fieldsChecked(it: PlanItem): boolean {
+  if (!it.desired || it.note || (it.action !== "create" && it.action !== "change")) return false;
+  return CREATE_CHECKED_KINDS.has(`${it.desired.apiVersion}/${it.desired.kind}`) && contentChars(it.desired) >= CREATE_CHECK_MIN_CHARS;
+}
 
 /** The work of a plan: apply what differs, skip what is unchanged, prune at the end. */
 function workOfPlan(plan: PushPlan): Work[] {
@@ -375,7 +387,15 @@ function workOfPlan(plan: PushPlan): Work[] {
     else if (it.action === "unchanged") work.push({ kind: "unchanged", ref: it.ref, digest: it.digest, live: it.live });
     else if (it.redacted) work.push({ kind: "done", item: { action: "error", ref: it.ref, error: REDACTED_ERROR } });
     else if (it.desired && !(it.action === "error" && it.error?.kind === "invalid" && !it.error.status)) {
-      work.push({ kind: "apply", ref: it.ref, desired: it.desired, digest: it.digest ?? objectDigest(it.desired), phase: applyPhase(it.desired), prevRv: it.live?.resourceVersion });
+      work.push({
+        kind: "apply",
+        ref: it.ref,
+        desired: it.desired,
+        digest: it.digest ?? objectDigest(it.desired),
+        phase: applyPhase(it.desired),
+        prevRv: it.live?.resourceVersion,
+        fieldsChecked: fieldsChecked(it),
+      });
     } else work.push({ kind: "done", item: { action: "error", ref: it.ref, error: it.error } });
   }
   return work;
@@ -457,7 +477,7 @@ export async function applyClusterPush(
   const applyOne = async (i: number) => {
     const w = work[i] as Extract<Work, { kind: "apply" }>;
     try {
-      const r = await serverSideApply(conn, w.desired, { fieldManager, dryRun: false, force: !!opts.forceConflicts, metadataOnly: true });
+      const r = await serverSideApply(conn, w.desired, { fieldManager, dryRun: false, force: !!opts.forceConflicts, metadataOnly: true, strict: !w.fieldsChecked });
       const rv = r.body.metadata?.resourceVersion;
       // 201: created now. Otherwise the resourceVersion says whether the server changed anything.
       const action = r.status === 201 ? "created" : w.prevRv !== undefined && w.prevRv === rv ? "unchanged" : "configured";

@@ -280,6 +280,18 @@ describe("planPush / applyPush", () => {
     expect(again.items[0].error?.message).toMatch(/\.dataa: field not declared in schema/);
   });
 
+  it("reports a misspelt field of a large ConfigMap too, planned or applied directly", async () => {
+    const big = { ...cm("hub-a", "typo-big", { "users.json": "x".repeat(200_000) }), dataa: { a: "1" } } as KubeObject;
+    const plan = await planPush([big], { target, pruneScope: false });
+    expect(plan.items[0].action).toBe("error");
+    expect(plan.items[0].error?.message).toMatch(/unknown field "dataa"/);
+    // without a plan, the apply itself checks the fields strictly
+    const r = await applyPush([big], { target, prune: false });
+    expect(r.ok).toBe(false);
+    expect(r.items[0].action).toBe("error");
+    expect(r.applied).toEqual([]);
+  });
+
   it("rejects malformed objects before sending anything", async () => {
     const plan = await planPush(
       [{ apiVersion: "v1", kind: "ConfigMap", metadata: { name: "Not_Valid", namespace: "hub-a" } }, cm("hub-a", "dup", {}), cm("hub-a", "dup", {})],

@@ -7,12 +7,14 @@
  * still has that resourceVersion, with the same desired digest, is unchanged without another
  * request. Every other object gets a server-side-apply dry run, compared field by field with
  * the live object, with bounded concurrency: so a change someone else made in between (a new
- * resourceVersion) is still found and shown. An absent ConfigMap or Secret is checked with a
+ * resourceVersion) is still found and shown. An absent object needs no comparison: one apply
+ * dry run answering with metadata only; a large absent ConfigMap or Secret is checked with a
  * create dry run of its content and an apply dry run of its metadata instead (the same checks,
  * much less work for the API server with a 768 KiB profile shard).
  *
  * Apply: phase by phase (applyPhase: namespaces, RBAC, policies, profile shards, then the
- * index), the objects of a phase with bounded concurrency; unchanged objects are not sent.
+ * index), the objects of a phase with bounded concurrency; unchanged objects are not sent, and
+ * the answers carry metadata only (the resourceVersion to remember).
  * When the API server goes away or rejects the credentials, nothing more is started, and the
  * result lists exactly what was written.
  */

@@ -292,8 +292,9 @@ export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfil
   // user: a large university has tens of thousands of memberships.
   const perUser = new Map<string, string[]>();
   for (const m of model.memberships) {
+    if (!roles.includes(m.role)) continue;
     const hit = termById.get(m.courseId);
-    if (!hit || !roles.includes(m.role)) continue;
+    if (!hit) continue;
     // as the hub names the user (JupyterHub lower-cases at login): one key per hub user
     const user = normalizeUsername(m.username);
     let key = hit.keys[m.role];
@@ -320,11 +321,12 @@ export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfil
     }
     users[user] = keys;
     list.push([user, keys]);
-    for (const k of keys) used.add(k);
+    if (exam) for (const k of keys) used.add(k);
   }
-  // only keep profiles someone still references (exam mode may have dropped some)
+  // only keep profiles someone still references (exam mode may have dropped some; elsewhere
+  // every profile was made for a membership that is kept)
   const kept: Record<string, ProfileEntry> = {};
-  for (const key of Object.keys(profiles).sort(compareStrings)) if (used.has(key)) kept[key] = profiles[key];
+  for (const key of Object.keys(profiles).sort(compareStrings)) if (!exam || used.has(key)) kept[key] = profiles[key];
   userLists.set(users, list);
   return { hub, exam, profiles: kept, users, warnings };
 }

@@ -8,7 +8,7 @@ const DESCRIPTION = "What the portal's credentials may do in the hub namespaces.
 export function AccessCardLoading() {
   return (
     <Card title="Access" description={DESCRIPTION}>
-      <p className="text-sm text-slate-500">Asking the API server what the portal may do…</p>
+      <p className="text-sm text-slate-600">Asking the API server what the portal may do…</p>
     </Card>
   );
 }

@@ -44,11 +44,11 @@ export function DriftCard({ drift, canPush }: { drift: Promise<DriftView> | null
   return (
     <Card title="Drift" description="The target compared with what the portal would push now (a dry run; nothing is written).">
       {drift ? (
-        <Suspense fallback={<p className="text-sm text-slate-500">Comparing with the target…</p>}>
+        <Suspense fallback={<p className="text-sm text-slate-600">Comparing with the target…</p>}>
           <Drift drift={drift} canPush={canPush} />
         </Suspense>
       ) : (
-        <p className="text-sm text-slate-500">Nothing to compare until the data renders.</p>
+        <p className="text-sm text-slate-600">Nothing to compare until the data renders.</p>
       )}
     </Card>
   );

@@ -37,7 +37,7 @@ export function HistoryCard({ history: h }: { history: HistoryView }) {
                     <Link href={`/cluster/pushes/${p.id}`} className="font-medium text-brand-700 hover:underline">
                       #{p.id}
                     </Link>
-                    {p.retryOf && <span className="ml-1 text-xs text-slate-500">(again #{p.retryOf})</span>}
+                    {p.retryOf && <span className="ml-1 text-xs text-slate-600">(again #{p.retryOf})</span>}
                   </Td>
                   <Td className="whitespace-nowrap">{formatDateTime(p.startedAt)}</Td>
                   <Td>{p.actorName}</Td>

@@ -9,7 +9,7 @@ export function HubAccess({ notes }: { notes: HubAccessNote[] }) {
       <ul className="space-y-1.5">
         {notes.map((n) => (
           <li key={n.hub} className="flex items-start gap-2">
-            {n.signIn === "closed" || (n.signIn === "exam" && !(n.exams ?? []).some((e) => e.status === "open")) ? <ShieldAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden /> : <Lock className="mt-0.5 size-4 shrink-0 text-slate-400" aria-hidden />}
+            {n.signIn === "closed" || (n.signIn === "exam" && !(n.exams ?? []).some((e) => e.status === "open")) ? <ShieldAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden /> : <Lock className="mt-0.5 size-4 shrink-0 text-slate-500" aria-hidden />}
             <span>
               <span className="font-medium text-slate-800">{HUB_LABELS[n.hub]}:</span>{" "}
               {n.signIn === "closed" ? (

@@ -18,7 +18,7 @@ export function MountChanges({ value }: { value: MountChangesView }) {
   return (
     <section aria-labelledby="mount-changes" className="rounded-md border border-slate-200 p-3" data-testid="mount-changes">
       <h3 id="mount-changes" className="mb-2 flex items-center gap-2 text-sm font-semibold text-slate-900">
-        <FolderTree className="size-4 text-slate-500" aria-hidden />
+        <FolderTree className="size-4 text-slate-600" aria-hidden />
         Mount changes in student and staff servers ({value.changes.length + value.truncated})
       </h3>
       <ul className="space-y-2 text-sm">
@@ -37,7 +37,7 @@ export function MountChanges({ value }: { value: MountChangesView }) {
           </li>
         ))}
       </ul>
-      {value.truncated > 0 && <p className="mt-2 text-xs text-slate-500">… and {value.truncated} more.</p>}
+      {value.truncated > 0 && <p className="mt-2 text-xs text-slate-600">… and {value.truncated} more.</p>}
     </section>
   );
 }

@@ -27,7 +27,7 @@ const ICON: Record<PlanActionView, ReactNode> = {
   prune: <Trash2 className="size-4 text-amber-600" aria-hidden />,
   conflict: <AlertTriangle className="size-4 text-red-600" aria-hidden />,
   error: <AlertTriangle className="size-4 text-red-600" aria-hidden />,
-  unchanged: <Minus className="size-4 text-slate-400" aria-hidden />,
+  unchanged: <Minus className="size-4 text-slate-500" aria-hidden />,
 };
 
 const ORDER: PlanActionView[] = ["conflict", "error", "create", "change", "prune", "unchanged"];
@@ -35,7 +35,7 @@ const ORDER: PlanActionView[] = ["conflict", "error", "create", "change", "prune
 export function objectName(i: { kind: string; namespace?: string | null; name: string }) {
   return (
     <>
-      <span className="text-slate-500">{i.kind}</span>{" "}
+      <span className="text-slate-600">{i.kind}</span>{" "}
       <span className="font-mono text-[13px] text-slate-900">
         {i.namespace ? `${i.namespace}/` : ""}
         {i.name}
@@ -64,7 +64,7 @@ function Changes({ item }: { item: PlanItemView }) {
     <table className="mt-2 w-full table-fixed text-xs">
       <caption className="sr-only">Changed fields of {item.name}</caption>
       <thead>
-        <tr className="text-left text-slate-500">
+        <tr className="text-left text-slate-600">
           <th scope="col" className="w-1/4 py-1 pr-2 font-medium">Field</th>
           <th scope="col" className="w-[37%] py-1 pr-2 font-medium">Before</th>
           <th scope="col" className="w-[37%] py-1 font-medium">After</th>
@@ -75,11 +75,11 @@ function Changes({ item }: { item: PlanItemView }) {
           <tr key={c.path} className="border-t border-slate-100">
             <td className="break-all py-1 pr-2 font-mono text-slate-700">{c.path}</td>
             <td className="py-1 pr-2">
-              {c.before === undefined ? <span className="text-slate-400">(absent)</span> : <code className="block max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-red-50 px-1.5 py-1 text-red-900">{c.before}</code>}
+              {c.before === undefined ? <span className="text-slate-500">(absent)</span> : <code className="block max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-red-50 px-1.5 py-1 text-red-900">{c.before}</code>}
             </td>
             <td className="py-1">
               <span className="sr-only">changes to </span>
-              {c.after === undefined ? <span className="text-slate-400">(removed)</span> : <code className="block max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-emerald-50 px-1.5 py-1 text-emerald-900">{c.after}</code>}
+              {c.after === undefined ? <span className="text-slate-500">(removed)</span> : <code className="block max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-emerald-50 px-1.5 py-1 text-emerald-900">{c.after}</code>}
             </td>
           </tr>
         ))}
@@ -96,9 +96,9 @@ function Item({ item }: { item: PlanItemView }) {
       <div className="flex flex-wrap items-center gap-2 text-sm">
         {ICON[item.action]}
         {objectName(item)}
-        {detail && <span className="text-xs text-slate-500">· {detail}</span>}
+        {detail && <span className="text-xs text-slate-600">· {detail}</span>}
       </div>
-      {item.note && <p className="mt-1 text-xs text-slate-500">{item.note}</p>}
+      {item.note && <p className="mt-1 text-xs text-slate-600">{item.note}</p>}
       {item.conflicts && (
         <div className="mt-1 text-xs text-red-800">
           Fields owned by another field manager:

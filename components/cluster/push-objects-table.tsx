@@ -34,7 +34,7 @@ export function PushObjectsTable({ rows }: { rows: PushObjectRow[] }) {
               {o.changes && o.changes.length > 0 ? (
                 <details>
                   <summary className="cursor-pointer">
-                    {objectName(o)} <span className="text-xs text-slate-500">· {o.changes.length} field{o.changes.length === 1 ? "" : "s"}</span>
+                    {objectName(o)} <span className="text-xs text-slate-600">· {o.changes.length} field{o.changes.length === 1 ? "" : "s"}</span>
                   </summary>
                   <ul className="mt-2 space-y-1 text-xs">
                     {o.changes.map((c) => (

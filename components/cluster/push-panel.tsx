@@ -144,7 +144,7 @@ export function PushPanel({
           {phase?.kind === "preview" ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Eye className="size-4" aria-hidden />}
           {plan ? "Preview again" : "Preview changes"}
         </Button>
-        <span className="text-sm text-slate-500">Target: {targetLabel}</span>
+        <span className="text-sm text-slate-600">Target: {targetLabel}</span>
       </div>
 
       <div role="status" aria-live="polite" className="text-sm text-slate-700">
@@ -182,7 +182,7 @@ export function PushPanel({
                   <input type="checkbox" className="mt-0.5" checked={prune} onChange={(e) => setPrune(e.target.checked)} />
                   <span>
                     Delete the {s.prune} object{s.prune === 1 ? "" : "s"} the portal no longer renders (prune)
-                    <span className="block text-xs text-slate-500">Only objects labelled as managed by the portal are ever deleted.</span>
+                    <span className="block text-xs text-slate-600">Only objects labelled as managed by the portal are ever deleted.</span>
                   </span>
                 </label>
                 {s.conflict > 0 && (

@@ -93,7 +93,7 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
           {p.recent.map((it) => (
             <li key={`${it.kind}/${it.namespace ?? ""}/${it.name}`} className="flex min-w-0 items-center gap-2">
               <OutcomeIcon outcome={it.outcome} />
-              <span className="w-20 shrink-0 text-slate-500">{it.action}</span>
+              <span className="w-20 shrink-0 text-slate-600">{it.action}</span>
               <span className="truncate">{objectName(it)}</span>
             </li>
           ))}

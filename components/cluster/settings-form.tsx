@@ -20,7 +20,7 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
           <table className="w-full text-sm">
             <caption className="sr-only">Hubs</caption>
             <thead>
-              <tr className="text-left text-xs font-semibold uppercase tracking-wide text-slate-500">
+              <tr className="text-left text-xs font-semibold uppercase tracking-wide text-slate-600">
                 <th scope="col" className="py-1 pr-3">Hub</th>
                 <th scope="col" className="py-1 pr-3">Namespace</th>
                 <th scope="col" className="py-1 pr-3">Helm release</th>

@@ -17,7 +17,7 @@ export function TargetCard({ target: t }: { target: TargetView }) {
     return (
       <Card title="Target" description="No cluster is configured (no KUBECONFIG, not running in a cluster).">
         <div className="flex items-start gap-3">
-          <FolderOutput className="mt-0.5 size-5 shrink-0 text-slate-500" aria-hidden />
+          <FolderOutput className="mt-0.5 size-5 shrink-0 text-slate-600" aria-hidden />
           <div className="text-sm">
             <p className="font-medium text-slate-900" data-testid="target">
               Export target: <span className="font-mono">{t.location}</span>
@@ -32,12 +32,12 @@ export function TargetCard({ target: t }: { target: TargetView }) {
   return (
     <Card title="Target" actions={<Badge tone={ok ? "green" : "red"}>{ok ? "Connected" : PROBLEM_TITLE[t.problemKind ?? ""] ?? "Problem"}</Badge>}>
       <div className="flex items-start gap-3 text-sm">
-        <Server className="mt-0.5 size-5 shrink-0 text-slate-500" aria-hidden />
+        <Server className="mt-0.5 size-5 shrink-0 text-slate-600" aria-hidden />
         <div className="min-w-0 space-y-1">
           {t.kind === "cluster" && (
             <p className="font-medium text-slate-900" data-testid="target">
               Cluster <span className="font-mono">{t.location}</span>
-              {t.version && <span className="text-slate-500"> · Kubernetes {t.version}</span>}
+              {t.version && <span className="text-slate-600"> · Kubernetes {t.version}</span>}
             </p>
           )}
           {t.source && <p className="text-slate-600">Credentials: {t.source}{t.user ? ` · the API server knows the portal as ${t.user}` : ""}</p>}
@@ -46,7 +46,7 @@ export function TargetCard({ target: t }: { target: TargetView }) {
               {t.problem}
             </p>
           )}
-          {t.checkedAt && <p className="text-xs text-slate-500">Checked {formatDateTime(new Date(t.checkedAt))}</p>}
+          {t.checkedAt && <p className="text-xs text-slate-600">Checked {formatDateTime(new Date(t.checkedAt))}</p>}
         </div>
       </div>
     </Card>

@@ -68,7 +68,7 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
               <input type="checkbox" name="hubs" value={h} defaultChecked={checkedHubs.has(h)} className="mt-0.5" />
               <span>
                 <span className="font-medium capitalize text-slate-900">{h}</span>
-                <span className="block text-xs text-slate-500">{HUB_INFO[h]}</span>
+                <span className="block text-xs text-slate-600">{HUB_INFO[h]}</span>
               </span>
             </label>
           ))}
@@ -91,11 +91,11 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
             <Input name="memLimit" defaultValue={v?.memLimit ?? initial.memLimit} error={e.memLimit} placeholder="2Gi" />
           </Field>
         </div>
-        <p className="mt-1 text-xs text-slate-500">Exams should use guarantee = limit, so every student gets the same machine.</p>
+        <p className="mt-1 text-xs text-slate-600">Exams should use guarantee = limit, so every student gets the same machine.</p>
       </fieldset>
       <fieldset>
         <legend className="mb-1 text-sm font-medium text-slate-700">Volume mounts</legend>
-        <p className="mb-2 text-xs text-slate-500">
+        <p className="mb-2 text-xs text-slate-600">
           Paths on the NFS export. Placeholders: <code>{"{username}"}</code>, <code>{"{course}"}</code>, <code>{"{course_id}"}</code>, <code>{"{term}"}</code>.
         </p>
         <div className="space-y-2">
@@ -109,11 +109,11 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
               </Select>
               <div className="col-span-4">
                 <Input aria-label={`Mount ${i + 1} NFS path`} name={`mount-sub-${i}`} value={m.subPath} onChange={(ev) => setMounts(upd(mounts, i, { subPath: ev.target.value }))} spellCheck={false} />
-                <p className="mt-0.5 truncate text-[11px] text-slate-500" title={preview(m.subPath)}>{preview(m.subPath)}</p>
+                <p className="mt-0.5 truncate text-[11px] text-slate-600" title={preview(m.subPath)}>{preview(m.subPath)}</p>
               </div>
               <div className="col-span-4">
                 <Input aria-label={`Mount ${i + 1} path in the notebook`} name={`mount-path-${i}`} value={m.mountPath} onChange={(ev) => setMounts(upd(mounts, i, { mountPath: ev.target.value }))} spellCheck={false} />
-                <p className="mt-0.5 truncate text-[11px] text-slate-500">{preview(m.mountPath)}</p>
+                <p className="mt-0.5 truncate text-[11px] text-slate-600">{preview(m.mountPath)}</p>
               </div>
               <label className="col-span-1 flex items-center gap-1 pt-2 text-xs text-slate-600">
                 <input type="checkbox" checked={m.readOnly} onChange={(ev) => setMounts(upd(mounts, i, { readOnly: ev.target.checked }))} /> read-only

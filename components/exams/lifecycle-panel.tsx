@@ -32,7 +32,7 @@ export function LifecyclePanel({ examId, revision, steps, plan, run, preview }: 
     <div className="space-y-3">
       <FormMessage state={planState} />
       <FormMessage state={runState} />
-      {steps.length === 0 && <p className="text-sm text-slate-500">No further step: the archive keeps every record, read-only.</p>}
+      {steps.length === 0 && <p className="text-sm text-slate-600">No further step: the archive keeps every record, read-only.</p>}
       {steps.map((s) => (
         <div key={s.name} id={`step-${s.name}`} className="flex flex-wrap items-start gap-3">
           <HubStepButton
@@ -80,13 +80,13 @@ export function SupervisorsPanel({
   return (
     <div className="space-y-3">
       {supervisors.length === 0 ? (
-        <p className="text-sm text-slate-500">No supervisor yet. Supervisors see and print only the exams they are assigned to.</p>
+        <p className="text-sm text-slate-600">No supervisor yet. Supervisors see and print only the exams they are assigned to.</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {supervisors.map((s) => (
             <li key={s.id} className="flex items-center justify-between py-2 text-sm">
               <span>
-                <span className="font-medium text-slate-900">{s.displayName}</span> <span className="text-slate-500">({s.username})</span> {!s.active && <Badge tone="amber">deactivated</Badge>}
+                <span className="font-medium text-slate-900">{s.displayName}</span> <span className="text-slate-600">({s.username})</span> {!s.active && <Badge tone="amber">deactivated</Badge>}
               </span>
               {canEdit && (
                 <ActionForm action={remove} hidden={{ examId, supervisorId: s.id }} id={`remove-sup-${s.id}`}>

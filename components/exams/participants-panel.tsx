@@ -48,7 +48,7 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
     return (
       <div className="space-y-3">
         <FormMessage state={state} />
-        <p className="text-sm text-slate-500">Everyone on the term&apos;s roster takes part already (or the roster is empty).</p>
+        <p className="text-sm text-slate-600">Everyone on the term&apos;s roster takes part already (or the roster is empty).</p>
       </div>
     );
   }
@@ -62,7 +62,7 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
         <SubmitButton pendingText="Adding…">
           <UserPlus className="size-4" aria-hidden /> Add the whole roster ({candidates.length})
         </SubmitButton>
-        <span className="text-sm text-slate-500">or choose students below.</span>
+        <span className="text-sm text-slate-600">or choose students below.</span>
       </form>
       <form action={action} className="space-y-2" onSubmit={() => setTimeout(() => setPicked(new Set()), 0)}>
         <input type="hidden" name="examId" value={examId} />
@@ -70,7 +70,7 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
         <div className="flex flex-wrap items-center gap-3">
           <label htmlFor="roster-search" className="sr-only">Search the roster</label>
           <div className="relative">
-            <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
+            <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-500" aria-hidden />
             <input id="roster-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name, username, matriculation no." className="w-72 rounded-md border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
           </div>
           <SubmitButton variant="secondary" disabled={picked.size === 0} pendingText="Adding…">
@@ -127,8 +127,8 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
               ))}
             </tbody>
           </table>
-          {list.length > 500 && <p className="px-3 py-2 text-xs text-slate-500">Showing 500 of {list.length}: search to narrow down.</p>}
-          {list.length === 0 && <p className="px-3 py-4 text-center text-sm text-slate-500">Nobody matches “{q}”.</p>}
+          {list.length > 500 && <p className="px-3 py-2 text-xs text-slate-600">Showing 500 of {list.length}: search to narrow down.</p>}
+          {list.length === 0 && <p className="px-3 py-4 text-center text-sm text-slate-600">Nobody matches “{q}”.</p>}
         </div>
       </form>
     </div>
@@ -136,7 +136,7 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
 }
 
 export function BackupsForm({ examId, rooms, add }: { examId: number; rooms: { id: number; name: string }[]; add: Action }) {
-  if (rooms.length === 0) return <p className="text-sm text-slate-500">Add a room with seats first.</p>;
+  if (rooms.length === 0) return <p className="text-sm text-slate-600">Add a room with seats first.</p>;
   return (
     <ActionForm action={add} hidden={{ examId }} className="space-y-3">
       {(state) => (
@@ -244,11 +244,11 @@ export function ParticipantsTable({ examId, rows, canEdit, canEditTime, remove, 
               </Td>
               <Td className="font-mono text-xs">{p.username}</Td>
               <Td className="tabular-nums">{p.matrikel ?? ""}</Td>
-              <Td>{p.room ? `${p.room} / ${p.seat ?? "–"}` : <span className="text-slate-400">not seated</span>}</Td>
+              <Td>{p.room ? `${p.room} / ${p.seat ?? "–"}` : <span className="text-slate-500">not seated</span>}</Td>
               <Td>
                 <ExtraTime examId={examId} p={p} save={saveExtra} canEdit={canEditTime && p.kind === "student"} />
               </Td>
-              <Td>{p.hasPassword ? <Badge tone="green">issued</Badge> : <span className="text-slate-400">—</span>}</Td>
+              <Td>{p.hasPassword ? <Badge tone="green">issued</Badge> : <span className="text-slate-500">—</span>}</Td>
             </tr>
           ))}
         </tbody>

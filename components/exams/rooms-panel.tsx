@@ -42,7 +42,7 @@ export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: n
   return (
     <div className="space-y-4">
       {rooms.length === 0 ? (
-        <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">No rooms yet. Add the pool rooms and their networks; add the staff VPN as a network with 0 seats.</p>
+        <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-600">No rooms yet. Add the pool rooms and their networks; add the staff VPN as a network with 0 seats.</p>
       ) : (
         <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="room-list">
           {rooms.map((r) => (
@@ -57,7 +57,7 @@ export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: n
                       {r.free} free of {r.seats} seats{r.blockedSeats.length ? ` (blocked: ${r.blockedSeats.join(", ")})` : ""} · {r.assigned} in use{r.backups ? `, ${r.backups} backup${r.backups === 1 ? "" : "s"}` : ""}
                     </span>
                   )}
-                  <div className="mt-0.5 font-mono text-xs text-slate-500">{r.cidrs.join(", ") || "no network"}</div>
+                  <div className="mt-0.5 font-mono text-xs text-slate-600">{r.cidrs.join(", ") || "no network"}</div>
                 </div>
                 {canEdit && (
                   <ActionForm action={remove} hidden={{ examId, roomId: r.id }} id={`remove-room-${r.id}`} className="flex items-center gap-2">

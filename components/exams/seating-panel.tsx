@@ -67,7 +67,7 @@ export function SeatMap({ room, people }: { room: SeatRoomView; people: Particip
           <li
             key={s}
             title={p ? `${s}: ${p.kind === "backup" ? `backup ${p.username}` : `${p.lastName ?? ""}, ${p.firstName ?? ""} (${p.username})`}` : blocked.has(s) ? `${s}: blocked` : `${s}: free`}
-            className={`rounded border px-1.5 py-1 text-xs ${blocked.has(s) ? "border-slate-200 bg-slate-100 text-slate-400 line-through" : p ? (p.kind === "backup" ? "border-violet-200 bg-violet-50 text-violet-800" : "border-brand-100 bg-brand-50 text-brand-700") : "border-dashed border-slate-300 text-slate-400"}`}
+            className={`rounded border px-1.5 py-1 text-xs ${blocked.has(s) ? "border-slate-200 bg-slate-100 text-slate-500 line-through" : p ? (p.kind === "backup" ? "border-violet-200 bg-violet-50 text-violet-800" : "border-brand-100 bg-brand-50 text-brand-700") : "border-dashed border-slate-300 text-slate-500"}`}
           >
             <span className="font-mono font-semibold">{s}</span> <span>{p ? initials(p) : blocked.has(s) ? "" : "free"}</span>
           </li>
@@ -84,7 +84,7 @@ export function SeatRow({ examId, p, rooms, save, canEdit }: { examId: number; p
     <tr data-testid="seat-row">
       <td className="px-4 py-2 text-sm">
         {p.kind === "backup" ? <Badge tone="violet">backup</Badge> : label}
-        <div className="font-mono text-xs text-slate-500">{p.username}</div>
+        <div className="font-mono text-xs text-slate-600">{p.username}</div>
       </td>
       <td className="px-4 py-2" colSpan={2}>
         {canEdit ? (

@@ -16,12 +16,12 @@ function MatchLine({ m, href }: { m: LookupMatch; href: (id: number) => string }
       <Link className="font-medium text-brand-700 underline" href={href(m.id)}>
         {m.student ?? "?"}
       </Link>
-      <span className="text-slate-500">{m.assignment}</span>
-      {m.submittedAt && <span className="text-slate-500">{m.submittedAt.replace("T", " ").slice(0, 19)} UTC</span>}
+      <span className="text-slate-600">{m.assignment}</span>
+      {m.submittedAt && <span className="text-slate-600">{m.submittedAt.replace("T", " ").slice(0, 19)} UTC</span>}
       <StatusBadge status={m.status} />
-      {!m.counts && <span className="text-xs text-slate-500">(superseded attempt)</span>}
+      {!m.counts && <span className="text-xs text-slate-600">(superseded attempt)</span>}
       {m.code && <code className="font-mono text-xs">{m.code}</code>}
-      <span className="text-xs text-slate-500">matches {m.matchedOn.map((s) => SOURCE[s] ?? s).join(", ")}</span>
+      <span className="text-xs text-slate-600">matches {m.matchedOn.map((s) => SOURCE[s] ?? s).join(", ")}</span>
     </li>
   );
 }
@@ -60,13 +60,13 @@ export function HashcodeCheck({ termId, assignment, submissionHref }: { termId: 
             aria-describedby={`${id}-answer`}
             className="block w-full rounded-md border-0 px-3 py-2 font-mono text-base tracking-wider ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500"
           />
-          {isFetching && <Loader2 className="absolute right-3 top-2.5 size-5 animate-spin text-slate-400" aria-hidden />}
+          {isFetching && <Loader2 className="absolute right-3 top-2.5 size-5 animate-spin text-slate-500" aria-hidden />}
         </div>
-        <p className="mt-1 text-xs text-slate-500">Upper or lower case, with or without dashes. 12 characters (e2xgrader 0.3) or 24 (older releases).</p>
+        <p className="mt-1 text-xs text-slate-600">Upper or lower case, with or without dashes. 12 characters (e2xgrader 0.3) or 24 (older releases).</p>
       </div>
       <div id={`${id}-answer`} aria-live="polite" data-testid="hashcode-answer">
         {typed.trim() !== "" && !ready && (
-          <p className="text-sm text-slate-500">
+          <p className="text-sm text-slate-600">
             {tooLong || /[^0-9a-f]/.test(norm) ? "That is not a hashcode: only 0-9 and a-f, 12 or 24 of them." : `${norm.length} of 12 characters…`}
           </p>
         )}

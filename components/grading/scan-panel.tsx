@@ -119,7 +119,7 @@ export function ScanPanel({
       </div>
       {error && <FormMessage state={error} />}
       {!scan ? (
-        <p className="text-sm text-slate-500">No scan yet. A scan hashes every submission folder and compares it with the hashcode the student was shown.</p>
+        <p className="text-sm text-slate-600">No scan yet. A scan hashes every submission folder and compares it with the hashcode the student was shown.</p>
       ) : (
         <div className="rounded-md border border-slate-200 bg-slate-50 p-4" aria-live="polite">
           <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
@@ -128,7 +128,7 @@ export function ScanPanel({
               <Badge tone={STATUS[scan.status].tone}>{STATUS[scan.status].label}</Badge>
             </span>
             {active && <Loader2 className="size-4 animate-spin text-brand-600" aria-hidden />}
-            <span className="text-slate-500">
+            <span className="text-slate-600">
               {scan.finishedAt ? `finished ${formatDateTime(new Date(scan.finishedAt))}` : scan.startedAt ? `started ${formatDateTime(new Date(scan.startedAt))}` : `queued ${formatDateTime(new Date(scan.createdAt))}`}
             </span>
           </div>
@@ -144,7 +144,7 @@ export function ScanPanel({
           </div>
           <p className="mt-2 text-sm tabular-nums text-slate-700" data-testid="scan-progress">
             {done.toLocaleString("en")} of {plural(total, "submission")} · {formatBytes(scan.bytesHashed)} hashed · {plural(scan.filesHashed, "file")}
-            {scan.submissionsSkipped > 0 && <span className="text-slate-500"> · {scan.submissionsSkipped.toLocaleString("en")} from the checkpoint</span>}
+            {scan.submissionsSkipped > 0 && <span className="text-slate-600"> · {scan.submissionsSkipped.toLocaleString("en")} from the checkpoint</span>}
           </p>
           {scan.error && (
             <p className={`mt-2 flex items-start gap-1.5 text-sm ${scan.status === "failed" ? "text-red-700" : "text-amber-800"}`}>

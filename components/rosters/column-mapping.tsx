@@ -85,7 +85,7 @@ export function ColumnMapping({
       </label>
       <div className="overflow-x-auto rounded-md bg-white ring-1 ring-slate-200">
         <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-xs text-slate-500">
+          <thead className="bg-slate-50 text-xs text-slate-600">
             <tr>
               <th scope="col" className="w-32 px-3 py-2 font-medium">Column</th>
               <th scope="col" className="px-3 py-2 font-medium">
@@ -98,11 +98,11 @@ export function ColumnMapping({
             {mapping.columns.map((c, i) => (
               <tr key={i} data-testid="mapping-column" className={c ? "" : "bg-slate-50/60"}>
                 <th scope="row" className="px-3 py-2 align-top font-medium text-slate-800">
-                  {mapping.hasHeader ? header[i] || <span className="text-slate-400">(empty header)</span> : `Column ${i + 1}`}
-                  {mapping.hasHeader && <div className="text-xs font-normal text-slate-400">Column {i + 1}</div>}
+                  {mapping.hasHeader ? header[i] || <span className="text-slate-500">(empty header)</span> : `Column ${i + 1}`}
+                  {mapping.hasHeader && <div className="text-xs font-normal text-slate-500">Column {i + 1}</div>}
                 </th>
                 <td className="max-w-0 px-3 py-2 align-top">
-                  <div className={`truncate font-mono text-xs ${c ? "text-slate-800" : "text-slate-400"}`} title={body.map((r) => r.cells[i] ?? "").join(" · ")}>
+                  <div className={`truncate font-mono text-xs ${c ? "text-slate-800" : "text-slate-500"}`} title={body.map((r) => r.cells[i] ?? "").join(" · ")}>
                     {body.map((r, k) => (
                       <span key={r.row}>
                         {k > 0 && <span className="px-1 text-slate-300">·</span>}
@@ -120,7 +120,7 @@ export function ColumnMapping({
                     id={`${id}-col-${i}`}
                     value={c ?? ""}
                     onChange={(e) => set(i, e.target.value)}
-                    className={`w-full rounded-md border-0 py-1.5 pl-2 pr-7 text-sm ring-1 ring-inset focus:ring-2 focus:ring-brand-500 ${c ? "text-slate-900 ring-brand-300" : "text-slate-500 ring-slate-300"}`}
+                    className={`w-full rounded-md border-0 py-1.5 pl-2 pr-7 text-sm ring-1 ring-inset focus:ring-2 focus:ring-brand-500 ${c ? "text-slate-900 ring-brand-300" : "text-slate-600 ring-slate-300"}`}
                   >
                     <option value="">— not kept —</option>
                     {meanings.map((m) => (

@@ -202,7 +202,7 @@ export function RosterImport({
           {pending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <FileUp className="size-4" aria-hidden />} Preview
         </Button>
       </div>
-      <p className="text-xs text-slate-500">
+      <p className="text-xs text-slate-600">
         Columns are matched by their names in German or English (Username, FB02UID, Kennung, Name, Vorname, Matrikel, Raum, Platz …), in any order. A file without a header gets a step to say which column is which.{" "}
         <a href={sampleHref} className="font-medium text-brand-700 underline" download>
           Download a sample CSV
@@ -219,7 +219,7 @@ export function RosterImport({
         <div className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4" data-testid="import-preview">
           <div className="flex flex-wrap items-center gap-2 text-sm">
             <span className="text-slate-600">Read as:</span> <Badge tone="blue">{p.formatLabel}</Badge>
-            <span className="text-slate-500">
+            <span className="text-slate-600">
               {SOURCE_LABEL[p.mappingSource]} · {SEPARATOR[p.delimiter] ?? p.delimiter}-separated · {ENCODING[p.encoding] ?? p.encoding}
             </span>
             <Button type="button" variant="ghost" className="ml-auto px-2 py-1 text-xs" onClick={() => setEditing(true)}>
@@ -254,7 +254,7 @@ export function RosterImport({
               ] as const
             ).map(([k, label, tone]) => (
               <div key={k} className="rounded-md bg-white px-2 py-2 ring-1 ring-slate-200">
-                <dt className="text-xs text-slate-500">{label}</dt>
+                <dt className="text-xs text-slate-600">{label}</dt>
                 <dd className={`text-lg font-semibold tabular-nums ${tone}`} data-testid={`count-${k}`}>{p.counts[k]}</dd>
               </div>
             ))}
@@ -305,7 +305,7 @@ export function RosterImport({
           <ChangeList title="Updated" items={p.updated.map((u) => `${u.username}${u.changes.length ? `: ${u.changes.join(", ")}` : ""}`)} total={p.counts.updated} />
           {p.mode === "replace" && <ChangeList title="Kept because their row was rejected" items={p.kept.map((a) => a.username)} total={p.counts.kept} />}
           <div className="flex flex-wrap items-center justify-end gap-3 border-t border-slate-200 pt-3">
-            <span className="mr-auto text-xs text-slate-500">{p.mode === "replace" ? "Students missing from the file will be removed." : "Students missing from the file stay on the roster."}</span>
+            <span className="mr-auto text-xs text-slate-600">{p.mode === "replace" ? "Students missing from the file will be removed." : "Students missing from the file stay on the roster."}</span>
             {p.counts.invalid > 0 && p.counts.valid > 0 && (
               <ConfirmButton
                 variant="secondary"
@@ -343,7 +343,7 @@ function ChangeList({ title, items, total }: { title: string; items: string[]; t
         {items.map((i) => (
           <li key={i}>{i}</li>
         ))}
-        {total > items.length && <li className="text-slate-500">… and {total - items.length} more</li>}
+        {total > items.length && <li className="text-slate-600">… and {total - items.length} more</li>}
       </ul>
     </details>
   );

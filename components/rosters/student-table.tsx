@@ -94,8 +94,8 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
                 </Td>
               )}
               <Td className="font-mono">{r.username}</Td>
-              <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || <span className="text-slate-400">—</span>}</Td>
-              <Td className="tabular-nums">{r.matrikel ?? <span className="text-slate-400">—</span>}</Td>
+              <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || <span className="text-slate-500">—</span>}</Td>
+              <Td className="tabular-nums">{r.matrikel ?? <span className="text-slate-500">—</span>}</Td>
               {hasRooms && (
                 <Td>
                   {[r.room, r.seat].filter(Boolean).join(" / ")}

@@ -91,10 +91,10 @@ export function StaffRow({ user, update, reset }: { user: UserRow; update: Actio
       <tr className="hover:bg-slate-50">
         <Td>
           <div className="font-medium text-slate-900">{user.displayName}</div>
-          <div className="font-mono text-xs text-slate-500">{user.username}</div>
+          <div className="font-mono text-xs text-slate-600">{user.username}</div>
         </Td>
         <Td><Badge tone={user.role === "admin" ? "red" : user.role === "instructor" ? "blue" : user.role === "grader" ? "green" : "violet"}>{user.role}</Badge></Td>
-        <Td className="text-xs uppercase text-slate-500">{user.source}</Td>
+        <Td className="text-xs uppercase text-slate-600">{user.source}</Td>
         <Td className="tabular-nums">{user.assignments}</Td>
         <Td className="text-xs text-slate-600">{user.lastLogin}</Td>
         <Td>{user.active ? <Badge tone="green">active</Badge> : <Badge>deactivated</Badge>}</Td>

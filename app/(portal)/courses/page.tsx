@@ -60,7 +60,7 @@ export default async function CoursesPage({ searchParams }: { searchParams: Prom
                 <Td>{c.title}</Td>
                 <Td>
                   <div className="flex flex-wrap gap-1">
-                    {c.terms.length === 0 ? <span className="text-slate-400">none</span> : c.terms.map((t) => <Badge key={t.id} tone={t.archivedAt ? "slate" : "blue"}>{t.term}</Badge>)}
+                    {c.terms.length === 0 ? <span className="text-slate-500">none</span> : c.terms.map((t) => <Badge key={t.id} tone={t.archivedAt ? "slate" : "blue"}>{t.term}</Badge>)}
                   </div>
                 </Td>
                 <Td className="text-right tabular-nums">{c.terms.reduce((n, t) => n + t.students, 0)}</Td>

@@ -58,7 +58,7 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
                   <Link href={`/exams/${r.exam.id}`} className="font-medium text-brand-700 hover:underline">
                     {r.exam.title}
                   </Link>
-                  <div className="text-xs text-slate-500">{r.exam.period}</div>
+                  <div className="text-xs text-slate-600">{r.exam.period}</div>
                 </Td>
                 <Td>
                   <span className="font-mono">{r.courseCode}</span> {r.term}
@@ -66,10 +66,10 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
                 <Td className="tabular-nums">
                   {examDate(r.exam.startsAt)}, {examTime(r.exam.startsAt)}–{examTime(r.exam.endsAt)}
                 </Td>
-                <Td>{r.rooms.length ? r.rooms.join(", ") : <span className="text-slate-400">none yet</span>}</Td>
+                <Td>{r.rooms.length ? r.rooms.join(", ") : <span className="text-slate-500">none yet</span>}</Td>
                 <Td className="text-right tabular-nums">
                   {r.participants}
-                  {r.backups ? <span className="text-slate-500"> + {r.backups} backup</span> : null}
+                  {r.backups ? <span className="text-slate-600"> + {r.backups} backup</span> : null}
                 </Td>
                 <Td>
                   <Badge tone={STATUS_TONE[r.exam.status]}>{r.exam.status}</Badge>

@@ -30,7 +30,7 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
         title={
           <span className="flex items-center gap-3">
             <span className="font-mono">{course.code}</span>
-            <span className="font-normal text-slate-500">{course.title}</span>
+            <span className="font-normal text-slate-600">{course.title}</span>
             {course.archivedAt && <Badge>archived</Badge>}
           </span>
         }
@@ -77,7 +77,7 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
                     <Td className="max-w-56 truncate font-mono text-xs" title={t.image}>{t.image}</Td>
                     <Td className="tabular-nums">{t.cpuGuarantee} / {t.cpuLimit}</Td>
                     <Td className="tabular-nums">{t.memGuarantee} / {t.memLimit}</Td>
-                    <Td className="text-xs">{t.staff.map((s) => `${s.username} (${s.role})`).join(", ") || <span className="text-slate-400">none</span>}</Td>
+                    <Td className="text-xs">{t.staff.map((s) => `${s.username} (${s.role})`).join(", ") || <span className="text-slate-500">none</span>}</Td>
                     <Td className="text-right tabular-nums">
                       <Link className="hover:underline" href={`/courses/${course.id}/terms/${t.id}/roster`}>{t.students}</Link>
                     </Td>

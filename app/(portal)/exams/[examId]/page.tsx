@@ -78,11 +78,11 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
               />
             ) : (
               <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
-                <dt className="text-slate-500">Sheet language</dt>
+                <dt className="text-slate-600">Sheet language</dt>
                 <dd>{d.exam.language === "de" ? "German" : "English"}</dd>
-                <dt className="text-slate-500">Examiners</dt>
+                <dt className="text-slate-600">Examiners</dt>
                 <dd>{d.exam.examiners.join(", ") || "—"}</dd>
-                <dt className="text-slate-500">Header lines</dt>
+                <dt className="text-slate-600">Header lines</dt>
                 <dd>{d.exam.headerLines.join(" · ") || "—"}</dd>
               </dl>
             )}
@@ -130,17 +130,17 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
             )}
             {hub ? (
               <dl className="grid grid-cols-[7rem_1fr] gap-2 text-sm" data-testid="hub-preview">
-                <dt className="text-slate-500">Sign-in</dt>
+                <dt className="text-slate-600">Sign-in</dt>
                 <dd>{hub.accepting ? "accepted inside each window" : "refused"}</dd>
-                <dt className="text-slate-500">Accounts</dt>
+                <dt className="text-slate-600">Accounts</dt>
                 <dd>{hub.accounts.length}{hub.withoutPassword ? ` (${hub.withoutPassword} without password)` : ""}</dd>
-                <dt className="text-slate-500">Networks</dt>
+                <dt className="text-slate-600">Networks</dt>
                 <dd className="font-mono text-xs">{hub.networks.join(", ") || "none"}</dd>
-                <dt className="text-slate-500">Revision</dt>
+                <dt className="text-slate-600">Revision</dt>
                 <dd>{hub.revision} · passwords version {hub.passwordsVersion}</dd>
               </dl>
             ) : (
-              <p className="text-sm text-slate-500">{d.exam.status === "draft" ? "Nothing yet: a draft stays in the portal. Scheduling stages the accounts." : "Nothing: the archive stays in the portal."}</p>
+              <p className="text-sm text-slate-600">{d.exam.status === "draft" ? "Nothing yet: a draft stays in the portal. Scheduling stages the accounts." : "Nothing: the archive stays in the portal."}</p>
             )}
           </Card>
           {unlockable.length > 0 && (

@@ -53,7 +53,7 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
         <Card title="Summary">
           <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
             <div>
-              <dt className="text-slate-500">Planned</dt>
+              <dt className="text-slate-600">Planned</dt>
               <dd className="text-slate-900">
                 {p.planCounts.create} create · {p.planCounts.change} change · {p.planCounts.unchanged} unchanged · {p.planCounts.prune} prune
                 {p.planCounts.conflict ? ` · ${p.planCounts.conflict} conflict` : ""}
@@ -61,24 +61,24 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500">Result</dt>
+              <dt className="text-slate-600">Result</dt>
               <dd className="text-slate-900">{counts.length ? counts.map(([k, v]) => `${v} ${k}`).join(" · ") : "nothing was attempted"}</dd>
             </div>
             <div>
-              <dt className="text-slate-500">Written</dt>
+              <dt className="text-slate-600">Written</dt>
               <dd className="text-slate-900">
                 {p.appliedCount} object{p.appliedCount === 1 ? "" : "s"} in {seconds.toFixed(1)} s
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500">Options</dt>
+              <dt className="text-slate-600">Options</dt>
               <dd className="text-slate-900">
                 {p.prune ? "prune on" : "prune off"} · {p.forceConflicts ? "conflicts overridden" : "conflicts left alone"}
               </dd>
             </div>
             {p.retryOf && (
               <div>
-                <dt className="text-slate-500">Repeats</dt>
+                <dt className="text-slate-600">Repeats</dt>
                 <dd>
                   <Link href={`/cluster/pushes/${p.retryOf}`} className="text-brand-700 hover:underline">push #{p.retryOf}</Link>
                 </dd>
@@ -86,7 +86,7 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
             )}
             {retries.length > 0 && (
               <div>
-                <dt className="text-slate-500">Repeated by</dt>
+                <dt className="text-slate-600">Repeated by</dt>
                 <dd className="space-x-2">
                   {retries.map((r) => (
                     <Link key={r.id} href={`/cluster/pushes/${r.id}`} className="text-brand-700 hover:underline">

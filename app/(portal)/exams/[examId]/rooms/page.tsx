@@ -32,7 +32,7 @@ export default async function RoomsPage({ params }: { params: Promise<{ examId: 
           description="Students sign in only from the networks listed here. Rooms fill in this order when seating automatically."
         >
           <RoomsPanel examId={examId} rooms={d.rooms} canEdit={editable} save={saveRoomAction as never} remove={deleteRoomAction as never} />
-          {!editable && <p className="mt-3 text-sm text-slate-500">{may("exam.manage") ? `The exam is ${d.exam.status}: rooms can no longer change.` : "Only the exam's instructors change rooms."}</p>}
+          {!editable && <p className="mt-3 text-sm text-slate-600">{may("exam.manage") ? `The exam is ${d.exam.status}: rooms can no longer change.` : "Only the exam's instructors change rooms."}</p>}
         </Card>
       </div>
     </>

@@ -43,7 +43,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
                 {r.name} ({rows.filter((p) => p.roomId === r.id && p.seat !== null).length}/{r.free})
               </Link>
             ))}
-            <Link href={`${base}?room=unseated`} aria-current={current === "unseated" ? "page" : undefined} className={cn("rounded-full px-3 py-1 text-sm ring-1 ring-inset", current === "unseated" ? "bg-brand-600 text-white ring-brand-600" : unseated.length ? "bg-amber-50 text-amber-800 ring-amber-200" : "bg-white text-slate-500 ring-slate-300")}>
+            <Link href={`${base}?room=unseated`} aria-current={current === "unseated" ? "page" : undefined} className={cn("rounded-full px-3 py-1 text-sm ring-1 ring-inset", current === "unseated" ? "bg-brand-600 text-white ring-brand-600" : unseated.length ? "bg-amber-50 text-amber-800 ring-amber-200" : "bg-white text-slate-600 ring-slate-300")}>
               Not seated ({unseated.length})
             </Link>
           </nav>
@@ -61,7 +61,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
           )}
           <Card title={current === "unseated" ? "Not seated" : `${current?.name}: who sits where`} description={editable ? "Type a room and seat and press Move; a taken seat swaps the two." : undefined}>
             {shown.length === 0 ? (
-              <p className="text-sm text-slate-500">{current === "unseated" ? "Everyone has a seat." : "Nobody sits here yet."}</p>
+              <p className="text-sm text-slate-600">{current === "unseated" ? "Everyone has a seat." : "Nobody sits here yet."}</p>
             ) : (
               <table className="min-w-full divide-y divide-slate-100 text-sm">
                 <thead>

@@ -81,13 +81,13 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
             />
           ) : (
             <dl className="grid grid-cols-2 gap-3 text-sm">
-              <dt className="text-slate-500">Image</dt>
+              <dt className="text-slate-600">Image</dt>
               <dd className="font-mono">{term.image}</dd>
-              <dt className="text-slate-500">CPU</dt>
+              <dt className="text-slate-600">CPU</dt>
               <dd>{term.cpuGuarantee} guaranteed, {term.cpuLimit} limit</dd>
-              <dt className="text-slate-500">Memory</dt>
+              <dt className="text-slate-600">Memory</dt>
               <dd>{term.memGuarantee} guaranteed, {term.memLimit} limit</dd>
-              <dt className="text-slate-500">Hubs</dt>
+              <dt className="text-slate-600">Hubs</dt>
               <dd>{term.hubs.join(", ")}</dd>
             </dl>
           )}

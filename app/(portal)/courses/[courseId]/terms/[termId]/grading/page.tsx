@@ -99,7 +99,7 @@ export default async function GradingPage({ params }: { params: Promise<{ course
                       <Link href={`${base}/assignments/${a.id}`} className="font-medium text-brand-700 hover:underline">
                         {a.name}
                       </Link>
-                      {a.title && <div className="text-xs text-slate-500">{a.title}</div>}
+                      {a.title && <div className="text-xs text-slate-600">{a.title}</div>}
                       {(a.changed > 0 || a.several > 0) && (
                         <div className="mt-1 flex flex-wrap gap-1">
                           {a.changed > 0 && <Badge tone="red">{a.changed} changed</Badge>}

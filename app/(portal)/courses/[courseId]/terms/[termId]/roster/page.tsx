@@ -78,7 +78,7 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
               <input type="hidden" name="dir" value={dir} />
               <label htmlFor="q" className="sr-only">Search students</label>
               <div className="relative">
-                <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
+                <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-500" aria-hidden />
                 <input id="q" name="q" type="search" defaultValue={sp.q} placeholder="Name, username or matriculation no." className="w-72 rounded-md border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
               </div>
             </form>

@@ -109,7 +109,7 @@ export default async function AssignmentPage({ params, searchParams }: { params:
               </label>
               <label htmlFor="q" className="sr-only">Search students</label>
               <div className="relative">
-                <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
+                <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-500" aria-hidden />
                 <input id="q" name="q" type="search" defaultValue={q} placeholder="Username, name, matriculation no." className="w-64 rounded-md border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
               </div>
               <button type="submit" className="rounded-md bg-white px-3 py-2 text-sm font-medium ring-1 ring-inset ring-slate-300 hover:bg-slate-50">Filter</button>
@@ -137,15 +137,15 @@ export default async function AssignmentPage({ params, searchParams }: { params:
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {list.rows.map((r) => (
-                    <tr key={r.id} className={r.counts ? undefined : "bg-slate-50 text-slate-500"} data-testid="submission-row">
+                    <tr key={r.id} className={r.counts ? undefined : "bg-slate-50 text-slate-600"} data-testid="submission-row">
                       <Td>
                         <Link href={`${gradingBase}/submissions/${r.id}`} className="font-medium text-brand-700 hover:underline">
                           {r.student ?? "?"}
                         </Link>
-                        {r.studentName && <div className="text-xs text-slate-500">{r.studentName}{r.matrikel ? ` · ${r.matrikel}` : ""}</div>}
+                        {r.studentName && <div className="text-xs text-slate-600">{r.studentName}{r.matrikel ? ` · ${r.matrikel}` : ""}</div>}
                       </Td>
                       <Td className="whitespace-nowrap tabular-nums">{formatDateTime(r.submittedAt)}</Td>
-                      <Td className="font-mono text-xs">{r.recordedHashcode ?? <span className="font-sans text-slate-400">none</span>}</Td>
+                      <Td className="font-mono text-xs">{r.recordedHashcode ?? <span className="font-sans text-slate-500">none</span>}</Td>
                       <Td>
                         <StatusBadge status={r.status} />
                       </Td>

@@ -24,7 +24,7 @@ export const dynamic = "force-dynamic";
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
-      <dt className="text-slate-500">{label}</dt>
+      <dt className="text-slate-600">{label}</dt>
       <dd className="min-w-0 break-words text-slate-900">{children}</dd>
     </>
   );
@@ -175,7 +175,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
               {s.mode === "sha1sum" && (
                 <>
                   <Row label="SHA1SUM.txt as stored"><Mono>{s.storedHashcode ?? "unreadable"}</Mono></Row>
-                  <Row label="Rebuilt from the files"><Mono>{s.rebuiltHashcode ?? "a file could not be read"}</Mono>{s.rebuiltHashcode && s.storedHashcode && s.rebuiltHashcode !== s.storedHashcode && <span className="ml-2 text-xs text-slate-500">(differs when files changed, or files nbgrader never copies were listed)</span>}</Row>
+                  <Row label="Rebuilt from the files"><Mono>{s.rebuiltHashcode ?? "a file could not be read"}</Mono>{s.rebuiltHashcode && s.storedHashcode && s.rebuiltHashcode !== s.storedHashcode && <span className="ml-2 text-xs text-slate-600">(differs when files changed, or files nbgrader never copies were listed)</span>}</Row>
                 </>
               )}
               {s.notebookSha1 && (
@@ -188,7 +188,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
           </Card>
           <Card title="Submission">
             <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-2 text-sm">
-              <Row label="Submitted at">{formatDateTime(s.submittedAt)}{s.submittedAtUtc && <div className="text-xs text-slate-500"><Mono>{s.submittedAtUtc}</Mono></div>}</Row>
+              <Row label="Submitted at">{formatDateTime(s.submittedAt)}{s.submittedAtUtc && <div className="text-xs text-slate-600"><Mono>{s.submittedAtUtc}</Mono></div>}</Row>
               <Row label="timestamp.txt"><Mono>{s.timestamp ?? "—"}</Mono></Row>
               {s.info && <Row label="Info file"><Mono>{s.info.file}</Mono> · {s.info.username ?? "?"} · {s.info.timestamp ?? "?"}</Row>}
               <Row label="Folder"><Mono>{s.key}</Mono></Row>
@@ -235,7 +235,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
             <tbody className="divide-y divide-slate-100">
               {d.files.map((f) => (
                 <tr key={f.id} data-testid="file-row">
-                  <Td className="font-mono text-xs">{f.path}{f.linkTarget && <span className="text-slate-500"> → {f.linkTarget}</span>}</Td>
+                  <Td className="font-mono text-xs">{f.path}{f.linkTarget && <span className="text-slate-600"> → {f.linkTarget}</span>}</Td>
                   <Td className="text-right tabular-nums">{f.size === null ? "—" : formatBytes(f.size)}</Td>
                   <Td>
                     <span className="inline-flex flex-wrap gap-1">

@@ -71,6 +71,17 @@ export function listStudents(db: DbOrTx, termId: number, query: StudentQuery = {
   return { rows, total, page, pages, pageSize };
 }
 
+/** Every row of a roster search in the page's order (for printing all rows, not one page). */
+export function listAllStudents(db: DbOrTx, termId: number, query: Omit<StudentQuery, "page" | "pageSize"> = {}): StudentRow[] {
+  const col = { username: students.username, lastName: sql`coalesce(${students.lastName}, ${students.displayName})`, matrikel: students.matrikel, createdAt: students.id }[query.sort ?? "username"];
+  return db
+    .select()
+    .from(students)
+    .where(and(eq(students.termId, termId), ...studentSearch(query.q)))
+    .orderBy(query.dir === "desc" ? desc(col) : asc(col), asc(students.id))
+    .all();
+}
+
 export function allStudents(db: DbOrTx, termId: number): StudentRow[] {
   return db.select().from(students).where(eq(students.termId, termId)).orderBy(asc(students.username)).all();
 }

@@ -9,7 +9,7 @@ import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import { HUBS, type HubName } from "@/lib/constants";
 import type { TermMount } from "@/lib/courses/term-mount";
-import { normalizeCpu, normalizeMemory } from "@/lib/courses/quantity";
+import { normalizeCpu, normalizeMemory } from "@/lib/courses/quantity-parse";
 import { useFmt } from "@/lib/i18n/use-fmt";
 
 type Action = (prev: ActionState<never>, form: FormData) => Promise<ActionState<never>>;

@@ -1,7 +1,7 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useState, type ReactNode } from "react";
+import { useEffect, useId, useState, type ReactNode } from "react";
 import { BookOpen, CalendarClock, ClipboardCheck, LayoutDashboard, Menu, ScrollText, Server, Users, X } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
@@ -10,25 +10,31 @@ export type NavItem = { href: string; label: string; icon: keyof typeof ICONS; b
 
 export function Nav({ items, label, onNavigate }: { items: NavItem[]; label: string; onNavigate?: () => void }) {
   const path = usePathname();
+  const id = useId();
   return (
     <nav aria-label={label} className="flex flex-col gap-0.5">
       {items.map((item) => {
         const Icon = ICONS[item.icon];
         const active = item.href === "/" ? path === "/" : path.startsWith(item.href);
+        const badge = item.badge && item.badge.count > 0 ? item.badge : null;
         return (
           <Link
             key={item.href}
             href={item.href}
             onClick={onNavigate}
             aria-current={active ? "page" : undefined}
+            aria-describedby={badge ? `${id}-${item.icon}-badge` : undefined}
             className={cn("flex items-center gap-2.5 rounded-md px-3 py-2 text-sm font-medium", active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100")}
           >
             <Icon className="size-4" aria-hidden />
             <span className="flex-1">{item.label}</span>
-            {item.badge && item.badge.count > 0 && (
-              <span className="rounded-full bg-amber-100 px-1.5 py-0.5 text-xs font-semibold tabular-nums text-amber-900" title={item.badge.label} data-testid="pending-count">
-                <span aria-hidden>{item.badge.count}</span>
-                <span className="sr-only">{item.badge.label}</span>
+            {badge && (
+              // The count is the link's description, not part of its name ("Cluster" stays "Cluster").
+              <span className="rounded-full bg-amber-100 px-1.5 py-0.5 text-xs font-semibold tabular-nums text-amber-900" data-testid="pending-count">
+                <span aria-hidden>{badge.count}</span>
+                <span id={`${id}-${item.icon}-badge`} hidden>
+                  {badge.label}
+                </span>
               </span>
             )}
           </Link>

@@ -101,8 +101,8 @@ test("a grader scans the exchange, checks a typed hashcode and exports the board
   await signIn(ip, "irene");
   await ip.goto(gradingUrl);
   const deadline = ip.getByLabel("Deadline of week1 (Europe/Berlin)");
-  await expect(deadline).toHaveValue("2025-10-24T23:59");
-  await deadline.fill("2025-10-20T12:00");
+  await expect(deadline).toHaveValue("24.10.2025 23:59");
+  await deadline.fill("20.10.2025 12:00");
   const iweek1 = ip.getByTestId("assignment-week1");
   await iweek1.getByRole("button", { name: "Save" }).click();
   await expect(iweek1).toContainText(/Deadline saved; \d+ submissions re-evaluated/);

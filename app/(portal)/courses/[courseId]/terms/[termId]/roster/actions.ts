@@ -112,8 +112,8 @@ export const rejectedRowsAction = defineAction({
   run: ({ termId, mapping }, { tx }, bytes) => {
     const r = rejectedRows(tx, termId, bytes, { mapping });
     if (r.rows === 0) throw new ActionError(t("roster.msg.noRejected"));
-    const t = getTerm(tx, termId)!;
-    return { message: t("roster.msg.rejectedRows", { count: r.rows }), data: { csv: r.csv, filename: `${nbgraderCourseId(t.course.code, t.term.term)}.rejected-rows.csv` } };
+    const term = getTerm(tx, termId)!;
+    return { message: t("roster.msg.rejectedRows", { count: r.rows }), data: { csv: r.csv, filename: `${nbgraderCourseId(term.course.code, term.term.term)}.rejected-rows.csv` } };
   },
 });
 

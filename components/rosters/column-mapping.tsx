@@ -1,6 +1,6 @@
 "use client";
 import { Columns3, Loader2 } from "lucide-react";
-import { useId, useMemo, useState } from "react";
+import { useId, useState } from "react";
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 
@@ -67,7 +67,7 @@ export function ColumnMapping({
   const id = useId();
   const t = useTranslations("columnMapping");
   const label = (meaning: string) => (t.has(`meanings.${meaning}` as "meanings.username") ? t(`meanings.${meaning}` as "meanings.username") : (meanings.find((x) => x.meaning === meaning)?.label ?? meaning));
-  const issues = useMemo(() => problems(mapping, label, t), [mapping, meanings, t]); // eslint-disable-line react-hooks/exhaustive-deps
+  const issues = problems(mapping, label, t);
   const body = mapping.hasHeader || !step.first ? step.rows : [step.first, ...step.rows];
   const header = mapping.hasHeader ? step.first?.cells ?? [] : [];
   const set = (i: number, v: string) => setMapping((m) => ({ ...m, columns: m.columns.map((c, k) => (k === i ? v || null : c)) }));

@@ -1,8 +1,14 @@
 import { CheckCircle2, CloudUpload } from "lucide-react";
 import Link from "next/link";
 import { getTranslations } from "next-intl/server";
-import type { Staleness } from "@/lib/deployment/staleness";
 import { getFmt } from "@/lib/i18n/server";
+
+/** What lib/deployment/staleness.ts answers for a term. */
+interface Staleness {
+  pending: number;
+  changedAt: Date | null;
+  pushedAt: Date | null;
+}
 
 /** Per term: "not yet on the hubs, changed at 12:08", or when the term's last change went out. */
 export async function StaleNotice({ staleness, canPush }: { staleness: Staleness; canPush: boolean }) {

@@ -2,7 +2,7 @@ import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { PASSWORD, query, shot, signIn } from "./helpers";
+import { PASSWORD, query, shot, signIn, signOut } from "./helpers";
 
 const ARTIFACTS = path.resolve(import.meta.dirname, ".artifacts");
 
@@ -45,9 +45,6 @@ test.describe("German first", () => {
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Hello, Irene");
     await page.getByRole("button", { name: "Deutsch" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Hallo, Irene");
-
-    // audit times in German format in Europe/Berlin: the dashboard shows "TT.MM.JJJJ, HH:MM"
-    await expect(page.getByText(/\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}/).first()).toBeVisible();
   });
 
   test("a course code is shown as it will be stored, and a term form keeps what was chosen after an error", async ({ page }) => {
@@ -83,6 +80,14 @@ test.describe("German first", () => {
     await expect(page.getByLabel("Ordner 4: Art")).toHaveValue("shared");
     expect(query<{ cpu_limit: string; mem_limit: string }>("select cpu_limit, mem_limit from terms where id = ?", termId)[0]).toEqual({ cpu_limit: "750m", mem_limit: "1536Mi" });
     await expect(page.getByTestId("stale-notice")).toHaveAttribute("data-state", "pending");
+
+    // times in German format, in Berlin time: the audit log shows "TT.MM.JJJJ, HH:MM"
+    await page.goto("/audit");
+    const when = page.getByRole("row").filter({ hasText: "Semester geändert" }).first().getByRole("cell").first();
+    await expect(when).toHaveText(/^\d{2}\.\d{2}\.\d{4}, \d{2}:\d{2}$/);
+    const at = query<{ at: number }>("select at from audit_log where action = 'term.update' order by id desc limit 1")[0].at;
+    const berlin = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(at));
+    await expect(when).toHaveText(berlin);
   });
 });
 
@@ -95,13 +100,13 @@ test.describe("deep links survive sign-in", () => {
     await signInHere(page, "irene");
     await expect(page).toHaveURL(new RegExp(`${roster.replace(/[?]/g, "\\?")}$`));
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Roster · mathe1 WS25");
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
 
     for (const evil of ["//evil.example/x", "https://evil.example/", "/\\evil.example"]) {
       await page.goto(`/sign-in?next=${encodeURIComponent(evil)}`);
       await signInHere(page, "irene");
       await expect(page).toHaveURL(/127\.0\.0\.1:\d+\/$/);
-      await page.getByRole("button", { name: "Sign out" }).click();
+      await signOut(page);
     }
   });
 });
@@ -122,7 +127,7 @@ test.describe("nothing stale without saying so", () => {
     await pushEverything(page);
     await page.goto(`/courses/${courseId}/terms/${termId}`);
     await expect(page.getByTestId("stale-notice")).toHaveAttribute("data-state", "current");
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
 
     await signIn(page, "irene");
     await page.goto(`/courses/${courseId}/terms/${termId}/roster`);
@@ -134,7 +139,7 @@ test.describe("nothing stale without saying so", () => {
     await expect(notice).toHaveAttribute("data-state", "pending");
     await expect(notice).toContainText(/not yet on the hubs, last changed at \d{2}:\d{2}/);
     await expect(notice).toContainText("An admin pushes the changes.");
-    await page.getByRole("button", { name: "Sign out" }).click();
+    await signOut(page);
 
     await signIn(page, "admin");
     const badge = page.getByRole("navigation", { name: "Main" }).getByTestId("pending-count");
@@ -170,11 +175,13 @@ test.describe("phones", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Hello");
     // the sidebar is gone; a menu button opens the navigation
-    const menu = page.getByRole("button", { name: "Open menu" });
+    const menu = page.locator('button[aria-controls="mobile-nav"]');
+    await expect(menu).toHaveAccessibleName("Open menu");
     await expect(menu).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
     await menu.click();
     await expect(menu).toHaveAttribute("aria-expanded", "true");
+    await expect(menu).toHaveAccessibleName("Close menu");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Courses" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Courses" })).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
@@ -295,7 +302,7 @@ test.describe("screenshots", () => {
         await shot(page, `${tag}-sign-in`);
         await page.locator("input[name=username]").fill("admin");
         await page.locator("input[name=password]").fill(PASSWORD);
-        await page.locator("button[type=submit]").click();
+        await page.getByRole("button", { name: lang === "de" ? "Anmelden" : "Sign in" }).click();
         await expect(page).not.toHaveURL(/sign-in/);
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
         const m = termIds("mathe1", "WS25");

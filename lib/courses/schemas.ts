@@ -56,7 +56,7 @@ export function mountPathError(kind: "home" | "exchange" | "shared" | "extra", s
   if (!p || segments.some((seg) => seg === "" || seg === ".")) return t("term.errors.emptyParts");
   if (kind === "extra") return null;
   const anchor = MOUNT_ANCHORS[kind];
-  return anchor.test(p) ? null : t("term.errors.anchor", { kind, expected: anchor.expected });
+  return anchor.test(p) ? null : t("term.errors.anchor", { kind: t(`term.kinds.${kind}`), expected: String(t.raw(`term.anchors.${kind}`)) });
 }
 
 export const mountInput = z

@@ -30,9 +30,10 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
   const problems = readiness(snap);
   const hub = examHubData(snap);
   const manage = may("exam.manage");
+  const t = await getTranslations("examPage");
   const steps: StepView[] = TRANSITION_NAMES.filter((n) => (TRANSITIONS[n].from as readonly string[]).includes(d.exam.status) && may(TRANSITIONS[n].capability)).map((n) => ({
     name: n,
-    label: TRANSITIONS[n].label,
+    label: t.has(`steps.${n}` as "steps.schedule") ? t(`steps.${n}` as "steps.schedule") : TRANSITIONS[n].label,
     kind: TRANSITIONS[n].capability === "exam.manage" ? "plan" : "run",
     tone: n === "close" ? "danger" : n === "unschedule" || n === "archive" ? "secondary" : "primary",
     problems: transitionProblems(snap, n).map((p) => p.message),
@@ -40,7 +41,6 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
   }));
   const accounts = manage ? listStaff(db).filter((u) => u.active).map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   const s = d.stats;
-  const t = await getTranslations("examPage");
   const base = `/exams/${examId}`;
   const onHub = hub !== null;
   const current = d.exam.hubRevision === d.exam.revision;

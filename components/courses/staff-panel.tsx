@@ -35,13 +35,13 @@ export function StaffPanel({
     <div className="space-y-4">
       <FormMessage state={uState} />
       {staff.length === 0 ? (
-        <p className="text-sm text-slate-500">{where === "term" ? "No staff on this term yet." : "No course-wide instructors: the staff of the terms run the course."}</p>
+        <p className="text-sm text-slate-600">{where === "term" ? "No staff on this term yet." : "No course-wide instructors: the staff of the terms run the course."}</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {staff.map((s) => (
             <li key={s.id} className="flex items-center justify-between py-2 text-sm">
               <span>
-                <span className="font-medium text-slate-900">{s.displayName}</span> <span className="text-slate-500">({s.username})</span>
+                <span className="font-medium text-slate-900">{s.displayName}</span> <span className="text-slate-600">({s.username})</span>
               </span>
               <span className="flex items-center gap-3">
                 <Badge tone={s.role === "instructor" ? "blue" : s.role === "grader" ? "green" : "violet"}>{s.role}</Badge>

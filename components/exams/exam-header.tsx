@@ -5,7 +5,7 @@ import { useTranslations } from "next-intl";
 import { useFmt } from "@/lib/i18n/use-fmt";
 import { STATUS_TONE } from "./format";
 
-export function ExamHeader({ exam, course, term, section }: { exam: { id: number; title: string; period: string; status: keyof typeof STATUS_TONE; startsAt: Date; endsAt: Date; graceMinutes: number }; course: { code: string }; term: { term: string }; section: "Overview" | "Rooms" | "Participants" | "Seating" | "Sheets" }) {
+export function ExamHeader({ exam, course, term, section }: { exam: { id: number; title: string; period: string; status: keyof typeof STATUS_TONE; startsAt: Date; endsAt: Date; graceMinutes: number }; course: { code: string }; term: { term: string }; section: "Overview" | "Rooms" | "Participants" | "Seating" | "Sheets" | "Preflight" | "Board" | "Receipts" }) {
   const t = useTranslations();
   const f = useFmt();
   return (

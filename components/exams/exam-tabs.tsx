@@ -14,9 +14,9 @@ export function ExamTabs({ examId }: { examId: number }) {
     { href: `${base}/participants`, label: t("Participants") },
     { href: `${base}/seating`, label: t("Seating") },
     { href: `${base}/sheets`, label: t("Sheets") },
-    { href: `${base}/preflight`, label: "Pre-flight" },
-    { href: `${base}/board`, label: "Room board" },
-    { href: `${base}/receipts`, label: "Receipts" },
+    { href: `${base}/preflight`, label: t("PreflightTab") },
+    { href: `${base}/board`, label: t("Board") },
+    { href: `${base}/receipts`, label: t("Receipts") },
   ];
   return (
     <nav aria-label={t("label")} className="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200">

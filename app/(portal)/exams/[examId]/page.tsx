@@ -6,7 +6,6 @@ import { dateInput, examTime } from "@/components/exams/format";
 import { HubStep } from "@/components/exams/hub-step";
 import { DeleteExamForm, LifecyclePanel, SupervisorsPanel, type StepView } from "@/components/exams/lifecycle-panel";
 import { UnlockPanel } from "@/components/exams/unlock-panel";
-import { formatDateTime } from "@/components/format";
 import { Card, Stat } from "@/components/ui/card";
 import { getDb } from "@/lib/db/client";
 import { requireExamPage } from "@/lib/exams/exam-page";
@@ -15,6 +14,8 @@ import { canEdit, examHubData, readiness, TRANSITION_NAMES, TRANSITIONS, transit
 import { portalTimeZone } from "@/lib/grading/time";
 import { listStaff } from "@/lib/staff/staff";
 import { getTranslations } from "next-intl/server";
+import { getFmt, requestLocale } from "@/lib/i18n/server";
+import { withLocale } from "@/lib/i18n/t";
 import { addSupervisorAction, deleteExamAction, planExamAction, previewExamStepAction, pushExamAction, removeSupervisorAction, runExamAction, unlockParticipantAction, updateExamAction } from "../actions";
 
 export async function generateMetadata() {
@@ -27,18 +28,20 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
   const db = getDb();
   const snap = examSnapshot(db, examId)!;
-  const problems = readiness(snap);
+  const locale = await requestLocale();
+  const problems = withLocale(locale, () => readiness(snap));
   const hub = examHubData(snap);
   const manage = may("exam.manage");
   const t = await getTranslations("examPage");
-  const steps: StepView[] = TRANSITION_NAMES.filter((n) => (TRANSITIONS[n].from as readonly string[]).includes(d.exam.status) && may(TRANSITIONS[n].capability)).map((n) => ({
+  const fm = await getFmt();
+  const steps: StepView[] = withLocale(locale, () => TRANSITION_NAMES.filter((n) => (TRANSITIONS[n].from as readonly string[]).includes(d.exam.status) && may(TRANSITIONS[n].capability)).map((n) => ({
     name: n,
     label: t.has(`steps.${n}` as "steps.schedule") ? t(`steps.${n}` as "steps.schedule") : TRANSITIONS[n].label,
     kind: TRANSITIONS[n].capability === "exam.manage" ? "plan" : "run",
     tone: n === "close" ? "danger" : n === "unschedule" || n === "archive" ? "secondary" : "primary",
     problems: transitionProblems(snap, n).map((p) => p.message),
     effects: transitionEffects(snap, n),
-  }));
+  })));
   const accounts = manage ? listStaff(db).filter((u) => u.active).map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   const s = d.stats;
   const base = `/exams/${examId}`;
@@ -116,18 +119,18 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
               <div className="mb-3 space-y-2" data-testid="hub-status">
                 {current ? (
                   <p className="flex items-start gap-2 text-sm text-emerald-700">
-                    <CheckCircle2 className="mt-0.5 size-4 shrink-0" aria-hidden /> On the hub since {formatDateTime(d.exam.hubPushedAt)} (push #{d.exam.hubPushId}).
+                    <CheckCircle2 className="mt-0.5 size-4 shrink-0" aria-hidden /> {t("hubSince", { when: d.exam.hubPushedAt ? fm.dateTime(d.exam.hubPushedAt) : "—", push: d.exam.hubPushId ?? 0 })}
                   </p>
                 ) : (
                   <p className="flex items-start gap-2 text-sm text-amber-800">
                     <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-                    {d.exam.hubRevision === null ? "Not on the hub yet." : `Changes since ${formatDateTime(d.exam.hubPushedAt)} are not on the hub yet.`}
-                    {d.exam.status === "scheduled" ? " Opening the exam pushes them." : ""}
+                    {d.exam.hubRevision === null || !d.exam.hubPushedAt ? t("notOnHub") : t("changesNotOnHub", { when: fm.dateTime(d.exam.hubPushedAt) })}
+                    {d.exam.status === "scheduled" ? t("openingPushes") : ""}
                   </p>
                 )}
                 {!current && may("exam.run") && (
-                  <HubStep variant="secondary" title="Push to the exam hub?" confirmLabel="Push" fields={{ examId, step: "sync" }} preview={previewExamStepAction as never} apply={pushExamAction as never} testId="hub-sync">
-                    Push to the exam hub
+                  <HubStep variant="secondary" title={t("pushTitle")} confirmLabel={t("pushConfirm")} fields={{ examId, step: "sync" }} preview={previewExamStepAction as never} apply={pushExamAction as never} testId="hub-sync">
+                    {t("pushButton")}
                   </HubStep>
                 )}
               </div>
@@ -148,11 +151,11 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
             )}
           </Card>
           {unlockable.length > 0 && (
-            <Card title="Sign-in lock" description="After five wrong passwords the exam hub locks an account for five minutes. Unlock it here when the student has the right sheet.">
+            <Card title={t("lockTitle")} description={t("lockHint")}>
               <UnlockPanel
                 examId={examId}
                 revision={d.exam.revision}
-                participants={unlockable.map((p) => ({ id: p.id, label: `${p.kind === "backup" ? "backup" : [p.lastName, p.firstName].filter(Boolean).join(", ")} · ${p.username}${p.room ? ` · ${p.room} ${p.seat ?? ""}` : ""}` }))}
+                participants={unlockable.map((p) => ({ id: p.id, label: `${p.kind === "backup" ? t("backupLabel") : [p.lastName, p.firstName].filter(Boolean).join(", ")} · ${p.username}${p.room ? ` · ${p.room} ${p.seat ?? ""}` : ""}` }))}
                 preview={previewExamStepAction as never}
                 apply={unlockParticipantAction as never}
               />

@@ -42,7 +42,7 @@ export interface SeatInput {
 }
 
 /** One seat's state and its words, from what the hub and the exchange say. */
-export function seatState({ user, submission, moved, now }: SeatInput): { state: SeatState; note: string; idleMinutes?: number } {
+export function seatState({ user, submission, moved, now }: SeatInput): { state: SeatState; note: string; idleMinutes?: number; minutes?: number } {
   if (moved) return { state: "moved", note: "moved to a backup account" };
   if (submission) return { state: "submitted", note: submission.hashcode ? `submitted, hashcode ${submission.hashcode}` : "submitted (no SHA1SUM.txt: no hashcode)" };
   if (!user) return { state: "not-signed-in", note: "not signed in" };
@@ -54,7 +54,7 @@ export function seatState({ user, submission, moved, now }: SeatInput): { state:
   if (srv.pending === "spawn" || !srv.ready) {
     const since = srv.started ? Date.parse(srv.started) : NaN;
     const minutes = Number.isFinite(since) ? Math.floor((now - since) / 60_000) : 0;
-    if (minutes >= START_PROBLEM_MINUTES) return { state: "problem", note: `server not started after ${minutes} min` };
+    if (minutes >= START_PROBLEM_MINUTES) return { state: "problem", note: `server not started after ${minutes} min`, minutes };
     return { state: "starting", note: "server starting" };
   }
   if (srv.pending === "stop") return { state: "problem", note: "server stopping" };
@@ -194,6 +194,7 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
       seat: p.seat,
       state: s.state,
       note: s.note,
+      ...(s.idleMinutes !== undefined || s.minutes !== undefined ? { minutes: s.idleMinutes ?? s.minutes } : {}),
       hashcode: subs.get(p.username)?.hashcode ?? null,
       extraMinutes: p.extraMinutes,
       until: w.notAfter.toISOString(),

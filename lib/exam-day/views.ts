@@ -12,7 +12,10 @@ export interface BoardSeat {
   name: string;
   seat: number | null;
   state: SeatState;
+  /** In English (logs, tests); the pages word it from `state`, `minutes` and `hashcode`. */
   note: string;
+  /** Idle for, or not started after, this many minutes. */
+  minutes?: number;
   hashcode: string | null;
   extraMinutes: number;
   /** Until when this account may sign in (ISO). */

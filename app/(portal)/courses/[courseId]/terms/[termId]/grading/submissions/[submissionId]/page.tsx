@@ -108,6 +108,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
   const s = d.row;
   const assignment = s.assignmentName ? db.select().from(assignments).where(and(eq(assignments.termId, termId), eq(assignments.name, s.assignmentName))).get() : undefined;
   const t = await getTranslations("submission");
+  const tr = await getTranslations("receipts");
   const tt = await getTranslations();
   const fm = await getFmt();
   const gradingBase = `/courses/${courseId}/terms/${termId}/grading`;
@@ -141,7 +142,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
         }
         description={
           work
-            ? `Work of ${[work.firstName, work.lastName].filter(Boolean).join(" ") || work.username} (${work.username}): moved to this backup account during “${work.examTitle}” at ${fm.dateTime(work.movedAt)}.`
+            ? tr("workOf", { name: [work.firstName, work.lastName].filter(Boolean).join(" ") || work.username, username: work.username, exam: work.examTitle, when: fm.dateTime(work.movedAt) })
             : d.studentName
               ? `${d.studentName}${d.matrikel ? t("matrikel", { m: d.matrikel }) : ""}`
               : t("notOnRoster")
@@ -149,27 +150,27 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
       />
       <div className="space-y-6">
         {receipt && receiptCheck && chain && (
-          <Card title="Receipt taken at closing" description="The portal's own record of this folder when the exam closed: SHA-256 of SHA1SUM.txt and of every file. Independent of what the student's pod computed.">
+          <Card title={tr("card.title")} description={tr("card.hint")}>
             <div data-testid="receipt" className="space-y-2 text-sm">
               {receiptCheck.matches ? (
-                <p className="font-medium text-emerald-800">Still matches the receipt taken at {fm.dateTime(receipt.takenAt)}.</p>
+                <p className="font-medium text-emerald-800">{tr("card.matches", { when: fm.dateTime(receipt.takenAt) })}</p>
               ) : (
                 <div className="text-red-800">
-                  <p className="font-medium">Changed since the receipt taken at {fm.dateTime(receipt.takenAt)}.</p>
+                  <p className="font-medium">{tr("card.changed", { when: fm.dateTime(receipt.takenAt) })}</p>
                   <ul className="list-inside list-disc">
-                    {receiptCheck.sha1sumChanged && <li>SHA1SUM.txt is not the one at closing</li>}
+                    {receiptCheck.sha1sumChanged && <li>{tr("card.sha1Changed")}</li>}
                     {receiptCheck.changed.map((c) => (
                       <li key={c}>{c}</li>
                     ))}
                   </ul>
                 </div>
               )}
-              <p>Hashcode at closing: <Mono>{receipt.hashcode ?? "none (no SHA1SUM.txt)"}</Mono> · {receipt.files.length} files</p>
+              <p>{tr("card.hashcode")} <Mono>{receipt.hashcode ?? tr("card.noSha1")}</Mono> · {tr("card.files", { count: receipt.files.length })}</p>
               {chain.ok ? (
-                <p className="text-slate-600">The receipts&apos; chain is intact ({chain.entries} entries).</p>
+                <p className="text-slate-600">{tr("card.chainOk", { count: chain.entries })}</p>
               ) : (
                 <p role="alert" className="rounded-md bg-red-50 px-3 py-2 font-medium text-red-800 ring-1 ring-red-200">
-                  The receipts&apos; chain is broken at entry {chain.brokenAt!.id} ({chain.brokenAt!.key}): {chain.brokenAt!.why}. Receipts from there on cannot be trusted.
+                  {tr("chainBroken", { id: chain.brokenAt!.id, key: chain.brokenAt!.key, why: chain.brokenAt!.why })}
                 </p>
               )}
             </div>

@@ -209,7 +209,7 @@ export const removeSupervisorAction = defineAction({
 });
 
 const revision = z.coerce.number().int().nonnegative();
-const fingerprint = z.string().regex(/^[0-9a-f]{32}$/, "Look at the preview first.");
+const fingerprint = z.string().regex(/^[0-9a-f]{32}$/, msg("examActions.fingerprint"));
 
 /** A lifecycle step: the exam hub gets its data first, then the step is recorded. */
 async function runStep(examId: number, transition: TransitionName, revision: number, fp: string, principal: Principal) {
@@ -219,11 +219,11 @@ async function runStep(examId: number, transition: TransitionName, revision: num
   // closing: the passwords are revoked (the push above), then a receipt per submission; archiving: no server stays
   let after = "";
   if (transition === "close") {
-    const t = await takeReceipts(db, principal, examId).catch((e: Error) => ({ error: e.message }));
-    after = "error" in t ? ` Receipts could not be taken: ${t.error} Take them on the Receipts page.` : ` ${t.taken} receipt${t.taken === 1 ? "" : "s"} taken of the exchange's submissions.`;
+    const taken = await takeReceipts(db, principal, examId).catch((e: Error) => ({ error: e.message }));
+    after = "error" in taken ? t("examActions.receiptsFailed", { error: taken.error }) : t("examActions.receiptsTaken", { count: taken.taken });
   }
   if (transition === "archive") after = ` ${(await stopExamServers(db, examId)).message}`;
-  return { message: `The exam is ${r.value} now. ${r.message}${after}` };
+  return { message: t("examActions.stepDone", { status: r.value ? t(`examStatus.${r.value}`) : "", hub: r.message, after }) };
 }
 
 /** Schedule, back to draft, archive: the exam's organisers. */
@@ -268,7 +268,7 @@ export const previewExamStepAction = defineAction({
           : (ctx: ActionContext) => transitionExam(input.examId, input.step as TransitionName, input.revision, ctx);
     return previewExamPush(db, principal, input.examId, change);
   },
-  run: (_input, _ctx, preview): { message: string; data: ExamPushPreviewView } => ({ message: preview.ok ? "Preview ready: nothing has been written yet." : preview.error, data: preview }),
+  run: (_input, _ctx, preview): { message: string; data: ExamPushPreviewView } => ({ message: preview.ok ? t("examActions.previewReady") : preview.error, data: preview }),
 });
 
 /** Pushes the exam hub's current data (changes made since its last push). */
@@ -287,7 +287,7 @@ export const unlockParticipantAction = defineAction({
   scope,
   execute: async ({ examId, participantId, revision, fingerprint }, principal) => {
     const r = await runExamPush(getDb(), principal, examId, (ctx) => unlockParticipant(examId, participantId, revision, ctx), { expectedFingerprint: fingerprint });
-    return { message: `${r.value!.username} may sign in again. ${r.message}` };
+    return { message: t("examActions.unlocked", { username: r.value!.username, hub: r.message }) };
   },
   revalidate: paths,
 });

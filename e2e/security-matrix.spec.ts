@@ -15,6 +15,8 @@ import { can, type Capability, type Principal, type Scope } from "@/lib/auth/cap
 import { hashPassword } from "@/lib/auth/password";
 import { loadPrincipal } from "@/lib/auth/principal";
 import { openDb } from "@/lib/db/open";
+import de from "@/lib/i18n/messages/de.json";
+import en from "@/lib/i18n/messages/en.json";
 import { addRoom, createExam } from "./exam-helpers";
 import { DB_FILE, query, signIn, walk } from "./helpers";
 
@@ -263,7 +265,13 @@ function actionBody(fields: Fields, prev: boolean): { body: Buffer; contentType:
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-const REFUSED = /You are not allowed to do this\.|Your session has ended\. Sign in again\.|Change your password first\./;
+// the refusals in either language (requests made with APIRequestContext send no Accept-Language)
+const REFUSED = new RegExp(
+  [de, en]
+    .flatMap((m) => [m.errors.notAllowed, m.errors.sessionEnded, m.errors.changeFirst])
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|"),
+);
 
 test("every server action and route handler refuses whoever the capability table does not allow", async ({ browser, baseURL }) => {
   test.setTimeout(300_000);

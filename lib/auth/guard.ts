@@ -33,7 +33,6 @@ export async function currentPrincipal(): Promise<Principal | null> {
 }
 
 export const PASSWORD_CHANGE_PATH = "/password";
-const CHANGE_FIRST = "Change your password first.";
 
 /** The page the browser asked for (set by proxy.ts), for the way back after sign-in. */
 export async function requestedPath(): Promise<string | null> {
@@ -51,12 +50,13 @@ export async function requirePage(capability: Capability, ref: ScopeRef = {}): P
 
 /**
  * For route handlers, first thing: the signed-in principal, or the 401 Response to return.
- * Call it before looking anything up, so a signed-out request learns nothing.
+ * Call it before looking anything up, so a signed-out request learns nothing. Its messages are
+ * in the request's language when the handler runs inside `localizedRoute` (lib/i18n/server).
  */
 export async function authenticateRoute(): Promise<Principal | Response> {
   const principal = await currentPrincipal();
-  if (!principal) return Response.json({ error: "Sign in first." }, { status: 401 });
-  if (principal.mustChangePassword) return Response.json({ error: CHANGE_FIRST }, { status: 403 });
+  if (!principal) return Response.json({ error: t("errors.signInFirst") }, { status: 401 });
+  if (principal.mustChangePassword) return Response.json({ error: t("errors.changeFirst") }, { status: 403 });
   return principal;
 }
 
@@ -72,7 +72,7 @@ export function authorizeRoute(principal: Principal, capability: Capability, ref
   const scope = resolveScope(getDb(), ref);
   if (can(principal, capability, scope)) return null;
   auditDenied(principal, capability, scope);
-  return Response.json({ error: "You are not allowed to do this." }, { status: 403 });
+  return Response.json({ error: t("errors.notAllowed") }, { status: 403 });
 }
 
 function auditDenied(principal: Principal, capability: Capability, scope: Scope) {

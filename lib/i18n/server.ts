@@ -15,4 +15,12 @@ export async function inRequestLocale<T>(fn: () => Promise<T>): Promise<T> {
   return withLocale(locale, fn);
 }
 
+/**
+ * A route handler whose answers (errors, `t()` in the code it calls) are in the request's
+ * language: `export const GET = localizedRoute(async (req, ctx) => ...)`.
+ */
+export function localizedRoute<A extends unknown[]>(handler: (...args: A) => Promise<Response>): (...args: A) => Promise<Response> {
+  return (...args: A) => inRequestLocale(() => handler(...args));
+}
+
 export { getTranslations, requestLocale };

@@ -5,6 +5,7 @@ import type { HubAccessNote } from "@/lib/deployment/views";
 /** Who may sign in to each hub, and the load balancer's configuration to download. */
 export function HubAccess({ notes }: { notes: HubAccessNote[] }) {
   const t = useTranslations("cluster");
+  const ts = useTranslations("examStatus");
   return (
     <div className="mt-4 space-y-2 border-t border-slate-100 pt-3 text-sm" data-testid="hub-access">
       <ul className="space-y-1.5">
@@ -19,9 +20,9 @@ export function HubAccess({ notes }: { notes: HubAccessNote[] }) {
                 (() => {
                   const open = (n.exams ?? []).filter((e) => e.status === "open");
                   return open.length ? (
-                    <>one-time passwords of {open.map((e) => `“${e.title}” (${e.period}, ${e.accounts} accounts)`).join(", ")}, each inside its window, once, from its room.</>
+                    <>{t("access.examOpen", { exams: open.map((e) => t("access.examItem", { title: e.title, period: e.period, count: e.accounts })).join(", ") })}</>
                   ) : (
-                    <span className="text-amber-800">one-time passwords, but no exam is open: it refuses every sign-in.{n.exams?.length ? ` Scheduled or closed: ${n.exams.map((e) => `“${e.title}” (${e.status})`).join(", ")}.` : ""}</span>
+                    <span className="text-amber-800">{t("access.examNone")}{n.exams?.length ? t("access.examOthers", { exams: n.exams.map((e) => t("access.examOther", { title: e.title, status: ts.has(e.status as "open") ? ts(e.status as "open") : e.status })).join(", ") }) : ""}</span>
                   );
                 })()
               ) : n.signIn === "ldap" ? (

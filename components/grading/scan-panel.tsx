@@ -96,7 +96,7 @@ export function ScanPanel({
     <div className="space-y-4" data-testid="scan-panel">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="text-sm text-slate-600">
-          {t("folder")} <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">{exchangePath}</code>
+          {t("folder")} <code className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">{exchangePath}</code>
         </div>
         {canVerify && (
           <div className="flex gap-2">
@@ -159,7 +159,7 @@ export function ScanPanel({
               <ul className="mt-1 list-disc pl-5">
                 {scan.rootProblems.slice(0, 50).map((p, i) => (
                   <li key={i}>
-                    <code className="font-mono text-xs">{p.path}</code>: {p.message}
+                    <code className="break-all font-mono text-xs">{p.path}</code>: {p.message}
                   </li>
                 ))}
               </ul>

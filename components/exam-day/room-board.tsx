@@ -83,6 +83,7 @@ function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: numb
   const [projector, setProjector] = useState(false);
   const [picked, setPicked] = useState<number | null>(null);
   const t = useTranslations("board");
+  const th = useTranslations("hubApi");
   const { data, error, dataUpdatedAt } = useQuery({ queryKey: ["board", examId], queryFn: () => getBoard(`/api/exams/${examId}/board`, (status) => t("fetchFailed", { status })), refetchInterval: intervalMs, placeholderData: keepPreviousData });
   // for bench/exam-day: how long a refresh takes in the browser, from its data to the painted board
   useEffect(() => {
@@ -123,11 +124,11 @@ function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: numb
         </div>
       </div>
       {!data.hub.reachable && (
-        <div role="alert" data-testid="hub-unreachable" className="mb-4 flex items-center gap-3 rounded-lg bg-red-600 px-5 py-3 text-xl font-semibold text-white">
-          <WifiOff className="size-6" aria-hidden />
+        <div role="alert" data-testid="hub-unreachable" className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg bg-red-600 px-4 py-3 text-lg font-semibold text-white sm:px-5 sm:text-xl">
+          <WifiOff className="size-6 shrink-0" aria-hidden />
           {data.hub.unreachableSince ? t("unreachableSince", { time: time.format(new Date(data.hub.unreachableSince)) }) : t("notConnected")}
           <span className="text-base font-normal">
-            {data.hub.lastOkAt ? t("lastKnown", { time: time.format(new Date(data.hub.lastOkAt)) }) : t("noState")} {data.hub.error}
+            {data.hub.lastOkAt ? t("lastKnown", { time: time.format(new Date(data.hub.lastOkAt)) }) : t("noState")} {data.hub.errorCode ? th(data.hub.errorCode) : data.hub.error}
           </span>
         </div>
       )}

@@ -18,7 +18,7 @@ import { participantWindow } from "@/lib/exams/rules";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { hashcodeOfSha1sumText, SHA1SUM_FILE } from "@/lib/submissions/hash";
 import { parseSubmissionFolderName } from "@/lib/submissions/scan";
-import { HubApiError, openHubApi, type HubApi, type HubUser } from "./hub-api";
+import { HubApiError, openHubApi, type HubApi, type HubApiSetupCode, type HubUser } from "./hub-api";
 import { SEAT_STATES, type Board, type BoardRoom, type BoardSeat, type SeatState } from "./views";
 
 export { SEAT_STATES, type Board, type BoardRoom, type BoardSeat, type SeatState };
@@ -115,7 +115,7 @@ const memo = new Map<number, Memo>();
 export interface ReadBoardOptions {
   /** Readings younger than this are shared by every viewer (default 2 s). */
   minAgeMs?: number;
-  api?: HubApi | { error: string };
+  api?: HubApi | { error: string; code?: HubApiSetupCode };
   root?: string;
   now?: () => number;
 }
@@ -154,12 +154,14 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
   })();
   let users: Map<string, HubUser> | null = prev?.users ?? null;
   let error: string | null = null;
+  let errorCode: HubApiSetupCode | undefined;
   let calls = 0;
   let version = prev?.version;
   let lastOkAt = prev?.lastOkAt ?? null;
   let unreachableSince = prev?.unreachableSince ?? null;
   if ("error" in conn) {
     error = conn.error;
+    if ("code" in conn) errorCode = conn.code;
   } else {
     const before = conn.calls;
     try {
@@ -220,7 +222,7 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
     status: d.exam.status,
     rooms: [...rooms.values()].filter((r) => r.seats > 0 || r.accounts.length > 0),
     totals,
-    hub: { reachable, checkedAt: new Date(now).toISOString(), lastOkAt, unreachableSince, error, version },
+    hub: { reachable, checkedAt: new Date(now).toISOString(), lastOkAt, unreachableSince, error, ...(errorCode ? { errorCode } : {}), version },
     stats: { hubCalls: calls, serverMs: Math.round(performance.now() - started), cached: false },
   };
   memo.set(examId, { at: now, board, lastOkAt, unreachableSince, users, version, submissions: submissionsCache });

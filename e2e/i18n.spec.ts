@@ -1,13 +1,40 @@
 import fs from "node:fs";
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Browser, type Page } from "@playwright/test";
+import { addRoom, confirm, createExam } from "./exam-helpers";
 import { PASSWORD, query, shot, signIn, signOut } from "./helpers";
 
 const ARTIFACTS = path.resolve(import.meta.dirname, ".artifacts");
 
 function termIds(code: string, term: string) {
   return query<{ courseId: number; termId: number }>("select c.id courseId, t.id termId from courses c join terms t on t.course_id = c.id where c.code = ? and t.term = ?", code, term)[0];
+}
+
+const A11Y_EXAM = "Barrierefreiheit Datenanalyse";
+
+/**
+ * An exam of its own for the exam pages (overview, pre-flight, room board): datasci WS25, one
+ * room, two backup accounts seated. Made once through the pages, found again by its title.
+ */
+async function a11yExam(browser: Browser): Promise<number> {
+  const found = query<{ id: number }>("select id from exams where title = ?", A11Y_EXAM)[0];
+  if (found) return found.id;
+  const ctx = await browser.newContext({ locale: "en-GB", baseURL: test.info().project.use.baseURL });
+  const page = await ctx.newPage();
+  await signIn(page, "irene");
+  const examId = await createExam(page, { course: "datasci", term: "WS25", title: A11Y_EXAM, period: "PZ42", date: "2032-02-02", start: "09:00", end: "11:00", grace: "5" });
+  await addRoom(page, examId, { name: "A11Y-0001", seats: "24", blocked: "4", cidrs: "10.42.0.0/24" });
+  await page.goto(`/exams/${examId}/participants`);
+  await page.getByLabel("Room").selectOption({ label: "A11Y-0001" });
+  await page.getByLabel("How many").fill("2");
+  await page.getByRole("button", { name: "Add backup accounts" }).click();
+  await expect(page.getByText(/Added 2 backup accounts/)).toBeVisible();
+  await page.goto(`/exams/${examId}/seating`);
+  await confirm(page, "Seat automatically", "Seat automatically");
+  await expect(page.getByText(/Seated 2 participants/)).toBeVisible();
+  await ctx.close();
+  return examId;
 }
 
 /** Sign-in through the German page (the default language). */
@@ -226,15 +253,20 @@ test.describe("printing", () => {
 
 /** Every main page per role: axe (WCAG 2 A/AA) finds nothing serious or critical. */
 test.describe("accessibility", () => {
+  let examId = 0;
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(120_000);
+    examId = await a11yExam(browser);
+  });
   const pagesFor = (role: string): string[] => {
     const m = termIds("mathe1", "WS25");
     const ex = termIds("datasci", "WS25");
-    const exam = query<{ id: number }>("select id from exams order by id limit 1")[0];
     const assignment = query<{ id: number }>("select id from assignments where term_id = ? order by id limit 1", m.termId)[0];
     const common = ["/", "/courses", "/exams"];
     const term = [`/courses/${m.courseId}`, `/courses/${m.courseId}/terms/${m.termId}`, `/courses/${m.courseId}/terms/${m.termId}/roster`];
     const grading = [`/courses/${m.courseId}/terms/${m.termId}/grading`, ...(assignment ? [`/courses/${m.courseId}/terms/${m.termId}/grading/assignments/${assignment.id}`] : [])];
-    const exams = exam ? [`/exams/${exam.id}`] : [];
+    // the exam's overview, its pre-flight and its room board
+    const exams = [`/exams/${examId}`, `/exams/${examId}/preflight`, `/exams/${examId}/board`];
     switch (role) {
       case "admin":
         return [...common, ...term, ...grading, ...exams, "/courses/new", `/courses/${ex.courseId}/terms/${ex.termId}`, "/cluster", "/cluster/push", "/staff", "/audit"];
@@ -272,6 +304,7 @@ test.describe("accessibility", () => {
         for (const p of pagesFor(role)) {
           await page.goto(p);
           await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+          if (p.endsWith("/board")) await expect(page.getByTestId("board-totals")).toBeVisible();
           await page.waitForLoadState("networkidle");
           const res = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
           record(`${lang} ${p}`, res.violations);
@@ -294,7 +327,8 @@ test.describe("screenshots", () => {
       { name: "phone", viewport: { width: 390, height: 844 } },
     ]) {
       test(`${lang} ${device.name}`, async ({ browser }) => {
-        test.setTimeout(180_000);
+        test.setTimeout(240_000);
+        const examId = await a11yExam(browser);
         const ctx = await browser.newContext({ locale: lang === "de" ? "de-DE" : "en-GB", viewport: device.viewport, baseURL: test.info().project.use.baseURL });
         const page = await ctx.newPage();
         const tag = `i18n-${lang}-${device.name}`;
@@ -307,7 +341,6 @@ test.describe("screenshots", () => {
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
         const m = termIds("mathe1", "WS25");
         const assignment = query<{ id: number }>("select id from assignments where term_id = ? order by id limit 1", m.termId)[0];
-        const exam = query<{ id: number }>("select id from exams order by id limit 1")[0];
         const pages: [string, string][] = [
           ["dashboard", "/"],
           ["courses", "/courses"],
@@ -317,7 +350,9 @@ test.describe("screenshots", () => {
           ["grading", `/courses/${m.courseId}/terms/${m.termId}/grading`],
           ...(assignment ? ([["assignment", `/courses/${m.courseId}/terms/${m.termId}/grading/assignments/${assignment.id}`]] as [string, string][]) : []),
           ["exams", "/exams"],
-          ...(exam ? ([["exam", `/exams/${exam.id}`]] as [string, string][]) : []),
+          ["exam", `/exams/${examId}`],
+          ["preflight", `/exams/${examId}/preflight`],
+          ["board", `/exams/${examId}/board`],
           ["cluster", "/cluster"],
           ["push", "/cluster/push"],
           ["staff", "/staff"],
@@ -326,6 +361,7 @@ test.describe("screenshots", () => {
         for (const [name, p] of pages) {
           await page.goto(p);
           await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+          if (name === "board") await expect(page.getByTestId("board-totals")).toBeVisible();
           await page.waitForLoadState("networkidle");
           await shot(page, `${tag}-${name}`);
         }

@@ -200,16 +200,16 @@ export function PushPanel({
                   <label className="flex items-start gap-2 text-red-800">
                     <input type="checkbox" className="mt-0.5" checked={forceExamRestart} onChange={(e) => setForceExamRestart(e.target.checked)} />
                     <span>
-                      Restart the exam hub during the open exam
-                      <span className="block text-xs text-red-700">Students in the exam cannot sign in for about {examBlocked[0].pauseSeconds} s; their servers keep running. You confirm once more before anything is applied.</span>
+                      {t("forceExam")}
+                      <span className="block text-xs text-red-700">{t("forceExamHint", { seconds: examBlocked[0].pauseSeconds })}</span>
                     </span>
                   </label>
                 )}
               </fieldset>
               <ConfirmButton
                 variant={forceExamRestart ? "danger" : "primary"}
-                title={forceExamRestart ? "Restart the exam hub during the open exam?" : t("applyTitle")}
-                confirmLabel={forceExamRestart ? "Apply and restart the exam hub" : t("applyNow")}
+                title={forceExamRestart ? t("forceTitle") : t("applyTitle")}
+                confirmLabel={forceExamRestart ? t("forceConfirm") : t("applyNow")}
                 disabled={pending || (pendingWrites === 0 && restarts.length === 0) || refusedForExam}
                 onConfirm={runApply}
                 body={
@@ -219,12 +219,12 @@ export function PushPanel({
                     </p>
                     {restarts.map((r) => (
                       <p key={r.hub} className="mt-2">
-                        {r.deferred ? "The exam hub restarts now, to run the configuration it holds." : r.sentence}
+                        {r.deferred ? t("deferredRestart") : r.sentence}
                       </p>
                     ))}
                     {forceExamRestart && (
                       <p className="mt-2 font-medium text-red-700">
-                        The exam {examBlocked.flatMap((r) => r.blockedBy.map((e) => e.title)).join(", ")} is open. Sign-ins to the exam hub pause while it restarts. This is recorded in the audit log.
+                        {t("forceNote", { exams: examBlocked.flatMap((r) => r.blockedBy.map((e) => e.title)).join(", ") })}
                       </p>
                     )}
                     <p className="mt-2">{t("applyHubs")}</p>
@@ -233,7 +233,7 @@ export function PushPanel({
               >
                 <Upload className="size-4" aria-hidden /> {t("apply")}
               </ConfirmButton>
-              {refusedForExam && <p className="text-sm text-red-700">The exam hub would restart during an open exam: push after the exam, or tick “Restart the exam hub during the open exam”.</p>}
+              {refusedForExam && <p className="text-sm text-red-700">{t("refusedForExam")}</p>}
               {pendingWrites === 0 && restarts.length === 0 && (
                 <p className="text-sm text-slate-600">
                   {s.conflict > 0 && !forceConflicts

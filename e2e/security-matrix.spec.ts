@@ -15,8 +15,6 @@ import { can, type Capability, type Principal, type Scope } from "@/lib/auth/cap
 import { hashPassword } from "@/lib/auth/password";
 import { loadPrincipal } from "@/lib/auth/principal";
 import { openDb } from "@/lib/db/open";
-import de from "@/lib/i18n/messages/de.json";
-import en from "@/lib/i18n/messages/en.json";
 import { addRoom, createExam } from "./exam-helpers";
 import { DB_FILE, query, signIn, walk } from "./helpers";
 
@@ -266,8 +264,9 @@ function actionBody(fields: Fields, prev: boolean): { body: Buffer; contentType:
 }
 
 // the refusals in either language (requests made with APIRequestContext send no Accept-Language)
+const catalogue = (l: string) => JSON.parse(fs.readFileSync(path.join(ROOT, `lib/i18n/messages/${l}.json`), "utf8")) as { errors: Record<string, string> };
 const REFUSED = new RegExp(
-  [de, en]
+  [catalogue("de"), catalogue("en")]
     .flatMap((m) => [m.errors.notAllowed, m.errors.sessionEnded, m.errors.changeFirst])
     .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
     .join("|"),

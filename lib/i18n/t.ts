@@ -9,7 +9,7 @@
  * the same catalogues (`messages/de.json`, `messages/en.json`).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { createTranslator } from "next-intl";
+import { createTranslator } from "use-intl/core";
 import { DEFAULT_LOCALE, type Locale } from "./config";
 import { formatter, type Formatter } from "./format";
 import { MESSAGES } from "./messages";

@@ -36,8 +36,8 @@ export default async function DashboardPage() {
         <Stat label={t("dashboard.enrolments")} value={f.number(d.studentCount)} hint={t("dashboard.distinct", { count: d.distinctStudents })} />
         {d.staffCount !== null ? <Stat label={t("dashboard.staffAccounts")} value={f.number(d.staffCount)} /> : <Stat label={t("dashboard.yourRole")} value={<span className="text-lg">{t(`shell.roles.${principal.role}`)}</span>} />}
       </div>
-      <div className="grid gap-6 lg:grid-cols-3">
-        <div className="space-y-6 lg:col-span-2">
+      <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">
+        <div className="min-w-0 space-y-6 lg:col-span-2">
           {(d.activeTerms.length > 0 || canCreate || exams.length === 0) && (
           <Card title={t("dashboard.yourTerms")} description={t("dashboard.yourTermsHint")}>
             {d.activeTerms.length === 0 ? (
@@ -75,7 +75,7 @@ export default async function DashboardPage() {
               <ul className="divide-y divide-slate-100">
                 {exams.map((e) => (
                   <li key={e.exam.id} className="flex flex-wrap items-center justify-between gap-3 py-2.5">
-                    <div>
+                    <div className="min-w-0 break-words">
                       <Link href={`/exams/${e.exam.id}`} className="font-medium text-slate-900 hover:text-brand-700">
                         {e.exam.title}
                       </Link>
@@ -119,7 +119,7 @@ export default async function DashboardPage() {
                       {r.courseCode && <span translate="no">{r.courseCode}: </span>}
                       {auditActionLabel(t, r.action)}
                     </div>
-                    <div className="text-slate-700">{r.summary}</div>
+                    <div className="break-words text-slate-700">{r.summary}</div>
                     <div className="text-xs text-slate-600">{r.actorName} · {f.dateTime(r.at)}</div>
                   </li>
                 ))}

@@ -69,11 +69,11 @@ function Changes({ item }: { item: PlanItemView }) {
           <tr key={c.path} className="border-t border-slate-100">
             <td className="break-all py-1 pr-2 font-mono text-slate-700">{c.path}</td>
             <td className="py-1 pr-2">
-              {c.before === undefined ? <span className="text-slate-600">{t("absent")}</span> : <code className="block max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-red-50 px-1.5 py-1 text-red-900">{c.before}</code>}
+              {c.before === undefined ? <span className="text-slate-600">{t("absent")}</span> : <code tabIndex={0} className="block max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-red-50 px-1.5 py-1 text-red-900">{c.before}</code>}
             </td>
             <td className="py-1">
               <span className="sr-only">{t("changesTo")}</span>
-              {c.after === undefined ? <span className="text-slate-600">{t("removed")}</span> : <code className="block max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-emerald-50 px-1.5 py-1 text-emerald-900">{c.after}</code>}
+              {c.after === undefined ? <span className="text-slate-600">{t("removed")}</span> : <code tabIndex={0} className="block max-h-40 overflow-auto whitespace-pre-wrap break-all rounded bg-emerald-50 px-1.5 py-1 text-emerald-900">{c.after}</code>}
             </td>
           </tr>
         ))}

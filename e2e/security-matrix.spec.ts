@@ -80,6 +80,8 @@ const ACTIONS: Record<string, { policy?: Policy; scope?: (t: Target) => Scope; f
   "app/(auth)/sign-in/actions.ts#signInAction": { policy: { kind: "public" }, fields: () => ({ username: "nobody", password: "x" }) },
   "app/(auth)/password/actions.ts#changePasswordAction": { policy: { kind: "signed-in" }, fields: () => ({ current: "wrong-current-pw", password: "a-New-password-123", confirm: "a-New-password-123" }) },
   "app/(portal)/actions.ts#signOutAction": { policy: { kind: "public" }, fields: () => ({}), prev: false },
+  // the language cookie: open to everyone, it changes no portal data
+  "app/actions.ts#setLocaleAction": { policy: { kind: "public" }, fields: () => ({ locale: "en" }), prev: false },
   "app/(portal)/staff/actions.ts#createStaffAction": { scope: global, fields: () => ({ username: "matrix-new", displayName: "Matrix", email: "", role: "admin" }) },
   "app/(portal)/staff/actions.ts#updateStaffAction": { scope: global, fields: (t) => ({ userId: String(t.userId), displayName: "Hijacked", email: "", role: "admin", active: "on" }) },
   "app/(portal)/staff/actions.ts#resetPasswordAction": { scope: global, fields: (t) => ({ userId: String(t.userId) }) },

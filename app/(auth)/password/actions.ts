@@ -20,8 +20,13 @@ export async function changePasswordAction(_prev: ActionState, form: FormData): 
   if (!principal) redirect("/sign-in?expired=1");
   const locale = await requestLocale();
   const address = clientAddress(await headers());
-  const parsed = withLocale(locale, () => passwordChangeInput.safeParse(Object.fromEntries(form), zodParseOptions(locale)));
-  if (!parsed.success) return { status: "error", message: withLocale(locale, () => t("errors.correctFields")), fieldErrors: issuesToFieldErrors(parsed.error) };
+  // messages (zod's included, read when the field errors are built) in the request's language
+  const checked = withLocale(locale, () => {
+    const parsed = passwordChangeInput.safeParse(Object.fromEntries(form), zodParseOptions(locale));
+    return parsed.success ? parsed : { success: false as const, message: t("errors.correctFields"), fieldErrors: issuesToFieldErrors(parsed.error) };
+  });
+  if (!checked.success) return { status: "error", message: checked.message, fieldErrors: checked.fieldErrors };
+  const parsed = checked;
   const res = await withLocale(locale, () => changeOwnPassword(getDb(), principal.id, parsed.data, address));
   if (!res.ok) return { status: "error", message: res.message, fieldErrors: res.field ? { [res.field]: [res.message] } : undefined };
   await signIn("credentials", { username: principal.username, password: parsed.data.password, redirectTo: "/?password=changed" });

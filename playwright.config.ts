@@ -23,6 +23,8 @@ export default defineConfig({
       args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
     },
     viewport: { width: 1400, height: 900 },
+    // The specs read English; German (the default) has its own spec with a German browser.
+    locale: "en-GB",
     screenshot: "only-on-failure",
     trace: "off",
   },

@@ -7,9 +7,11 @@ const { auth } = NextAuth(authConfig);
 
 /**
  * Runs before every page and route handler: renews the session cookie (idle timeout; the
- * absolute lifetime and the session version are checked regardless, see lib/auth), and sets
- * a Content-Security-Policy with a fresh script nonce. Not an authorization layer: every
- * page, action and route handler asks the guard itself.
+ * absolute lifetime and the session version are checked regardless, see lib/auth), sets
+ * a Content-Security-Policy with a fresh script nonce, and tells the pages which address was
+ * asked for (`x-e2x-path`), so a signed-out visitor is sent to sign-in and back to the same
+ * page afterwards. Not an authorization layer: every page, action and route handler asks the
+ * guard itself.
  */
 export const proxy = auth((req) => {
   const nonce = Buffer.from(crypto.getRandomValues(new Uint8Array(18))).toString("base64");
@@ -18,6 +20,7 @@ export const proxy = auth((req) => {
   const requestHeaders = new Headers(req.headers);
   requestHeaders.set("x-nonce", nonce);
   requestHeaders.set("content-security-policy", csp);
+  requestHeaders.set("x-e2x-path", `${req.nextUrl.pathname}${req.nextUrl.search}`);
   const res = NextResponse.next({ request: { headers: requestHeaders } });
   res.headers.set("Content-Security-Policy", csp);
   if (tls) res.headers.set("Strict-Transport-Security", HSTS);

@@ -16,6 +16,7 @@ export default defineConfig({
           // scrypt hashes and property runs on a busy machine: a time limit here is no speed
           // target (those live in bench/), only a guard against a hung test
           testTimeout: 30_000,
+          setupFiles: ["lib/test/i18n-setup.ts"],
         },
       },
       {
@@ -25,6 +26,7 @@ export default defineConfig({
           include: ["tests/integration/**/*.test.ts"],
           environment: "node",
           globalSetup: ["tests/integration/global-setup.ts"],
+          setupFiles: ["lib/test/i18n-setup.ts"],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           fileParallelism: false,

@@ -1,21 +1,26 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
+import { NextIntlClientProvider } from "next-intl";
+import { getLocale, getTranslations } from "next-intl/server";
 import { Toaster } from "sonner";
 import "./globals.css";
 
-export const metadata: Metadata = {
-  title: { default: "E2x Hub Portal", template: "%s · E2x Hub Portal" },
-  description: "Courses, rosters, exams and cluster configuration for the E2x JupyterHubs.",
-};
+export async function generateMetadata(): Promise<Metadata> {
+  const t = await getTranslations("common");
+  return { title: { default: t("appName"), template: `%s · ${t("appName")}` }, description: t("appDescription") };
+}
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // every page renders per request: its scripts carry that request's CSP nonce
   await headers();
+  const locale = await getLocale();
   return (
-    <html lang="en">
+    <html lang={locale}>
       <body className="min-h-screen font-sans antialiased">
-        {children}
-        <Toaster richColors position="top-right" closeButton />
+        <NextIntlClientProvider>
+          {children}
+          <Toaster richColors position="top-right" closeButton />
+        </NextIntlClientProvider>
       </body>
     </html>
   );

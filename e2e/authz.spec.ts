@@ -39,7 +39,7 @@ test("calling the add-student server action directly as a grader is refused and 
   const gpage = await grader.newPage();
   await signIn(gpage, "gustav");
   const body = captured.postDataBuffer()!.toString("latin1").replaceAll("instr-added1s", "evil-added1s");
-  const headers = Object.fromEntries(Object.entries(captured.headers()).filter(([k]) => ["next-action", "next-router-state-tree", "content-type", "accept"].includes(k)));
+  const headers = Object.fromEntries(Object.entries(captured.headers()).filter(([k]) => ["next-action", "next-router-state-tree", "content-type", "accept", "accept-language"].includes(k)));
   const res = await gpage.request.post(captured.url(), { headers, data: Buffer.from(body, "latin1") });
   const text = await res.text();
   expect(text).toContain("You are not allowed to do this.");
@@ -99,7 +99,7 @@ test("supervisors see only their exams: another supervisor is refused on pages, 
   // the replayed seat action, moved to another seat
   const body = captured.postDataBuffer()!.toString("latin1").replace(/(name="(?:_\d+_)?seat"\r\n\r\n)70/, "$169");
   expect(body).toMatch(/seat"\r\n\r\n69\r\n/);
-  const headers = Object.fromEntries(Object.entries(captured.headers()).filter(([k]) => ["next-action", "next-router-state-tree", "content-type", "accept"].includes(k)));
+  const headers = Object.fromEntries(Object.entries(captured.headers()).filter(([k]) => ["next-action", "next-router-state-tree", "content-type", "accept", "accept-language"].includes(k)));
   const res = await op.request.post(captured.url(), { headers, data: Buffer.from(body, "latin1") });
   expect(await res.text()).toContain("You are not allowed to do this.");
   expect(query<{ seat: number }>("select seat from exam_participants where id = ?", target.id)[0].seat).toBe(70);

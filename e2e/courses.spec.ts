@@ -27,10 +27,10 @@ test("an instructor creates a course and a term; bad input is explained and chan
   await page.getByLabel("Term", { exact: true }).fill("WS26");
   await page.getByLabel("CPU guarantee").fill("2");
   await page.getByLabel("CPU limit").fill("1");
-  await page.getByLabel("Memory guarantee").fill("2gb");
+  await page.getByLabel("Memory guarantee").fill("2 buckets");
   await page.getByRole("button", { name: "Create term" }).click();
   await expect(page.locator("#cpuGuarantee-error")).toContainText("above its limit");
-  await expect(page.locator("#memGuarantee-error")).toContainText("not a Kubernetes quantity");
+  await expect(page.locator("#memGuarantee-error")).toContainText('"2 buckets" is not a memory amount');
   await shot(page, "term-new-error");
   expect(query("select t.id from terms t join courses c on c.id = t.course_id where c.code = 'algo2'")).toHaveLength(0);
 

@@ -101,8 +101,8 @@ test("a grader scans the exchange, checks a typed hashcode and exports the board
   await signIn(ip, "irene");
   await ip.goto(gradingUrl);
   const deadline = ip.getByLabel("Deadline of week1 (Europe/Berlin)");
-  await expect(deadline).toHaveValue("2025-10-24T23:59");
-  await deadline.fill("2025-10-20T12:00");
+  await expect(deadline).toHaveValue("24.10.2025 23:59");
+  await deadline.fill("20.10.2025 12:00");
   const iweek1 = ip.getByTestId("assignment-week1");
   await iweek1.getByRole("button", { name: "Save" }).click();
   await expect(iweek1).toContainText(/Deadline saved; \d+ submissions re-evaluated/);
@@ -153,7 +153,7 @@ test("a grader of another course cannot open this term's grading, nor call its a
   const body = captured.postDataBuffer()!.toString("latin1");
   const forged = body.replace(/(name="(?:_?\d+_)?termId"\r\n\r\n)\d+/, `$1${other.id}`);
   expect(forged).not.toBe(body);
-  const headers = Object.fromEntries(Object.entries(captured.headers()).filter(([k]) => ["next-action", "next-router-state-tree", "content-type", "accept"].includes(k)));
+  const headers = Object.fromEntries(Object.entries(captured.headers()).filter(([k]) => ["next-action", "next-router-state-tree", "content-type", "accept", "accept-language"].includes(k)));
   const res = await page.request.post(captured.url(), { headers, data: Buffer.from(forged, "latin1") });
   expect(await res.text()).toContain("You are not allowed to do this.");
   const denied = query<{ actor_name: string; entity_id: string; course_id: number }>("select actor_name, entity_id, course_id from audit_log where action = 'auth.denied' order by id desc limit 1")[0];

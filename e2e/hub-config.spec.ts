@@ -82,7 +82,8 @@ test("hub configuration: installed once, then pushed with restarts said plainly;
   await page.goto(`/courses/${q<{ course_id: number }>("select course_id from terms where id = ?", term.id)[0].course_id}/terms/${term.id}`);
   await page.getByLabel("Notebook image").fill("ghcr.io/digiklausur/e2xgrader-notebook:2026.1");
   await page.getByRole("button", { name: "Save changes" }).click();
-  await expect(page.getByText("Saved.", { exact: true })).toBeVisible();
+  // saved, and said to wait for the next push
+  await expect(page.getByText("Saved. The hubs get the change with the next push.", { exact: true })).toBeVisible();
   await page.goto("/cluster");
   await expect(page.getByTestId("drift-exam")).toHaveText(`Values of the exam hub are out of date since ${day(new Date())}: the term images changed.`);
   await expect(page.getByTestId("values-exam")).toContainText(

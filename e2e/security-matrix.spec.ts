@@ -80,6 +80,8 @@ const ACTIONS: Record<string, { policy?: Policy; scope?: (t: Target) => Scope; f
   "app/(auth)/sign-in/actions.ts#signInAction": { policy: { kind: "public" }, fields: () => ({ username: "nobody", password: "x" }) },
   "app/(auth)/password/actions.ts#changePasswordAction": { policy: { kind: "signed-in" }, fields: () => ({ current: "wrong-current-pw", password: "a-New-password-123", confirm: "a-New-password-123" }) },
   "app/(portal)/actions.ts#signOutAction": { policy: { kind: "public" }, fields: () => ({}), prev: false },
+  // the language cookie: open to everyone, it changes no portal data
+  "app/actions.ts#setLocaleAction": { policy: { kind: "public" }, fields: () => ({ locale: "en" }), prev: false },
   "app/(portal)/staff/actions.ts#createStaffAction": { scope: global, fields: () => ({ username: "matrix-new", displayName: "Matrix", email: "", role: "admin" }) },
   "app/(portal)/staff/actions.ts#updateStaffAction": { scope: global, fields: (t) => ({ userId: String(t.userId), displayName: "Hijacked", email: "", role: "admin", active: "on" }) },
   "app/(portal)/staff/actions.ts#resetPasswordAction": { scope: global, fields: (t) => ({ userId: String(t.userId) }) },
@@ -263,7 +265,14 @@ function actionBody(fields: Fields, prev: boolean): { body: Buffer; contentType:
   return { body: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-const REFUSED = /You are not allowed to do this\.|Your session has ended\. Sign in again\.|Change your password first\./;
+// the refusals in either language (requests made with APIRequestContext send no Accept-Language)
+const catalogue = (l: string) => JSON.parse(fs.readFileSync(path.join(ROOT, `lib/i18n/messages/${l}.json`), "utf8")) as { errors: Record<string, string> };
+const REFUSED = new RegExp(
+  [catalogue("de"), catalogue("en")]
+    .flatMap((m) => [m.errors.notAllowed, m.errors.sessionEnded, m.errors.changeFirst])
+    .map((s) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"))
+    .join("|"),
+);
 
 test("every server action and route handler refuses whoever the capability table does not allow", async ({ browser, baseURL }) => {
   test.setTimeout(300_000);

@@ -96,7 +96,8 @@ test("security headers on pages, route handlers, static files and errors; a fres
   // route handlers, errors, static files
   const api = await request.get("/api/scans/1");
   expect(api.status()).toBe(401);
-  expect(await api.json()).toEqual({ error: "Sign in first." });
+  // a request that names no language is answered in German, the portal's default
+  expect(await api.json()).toEqual({ error: "Bitte zuerst anmelden." });
   const css = /href="(\/_next\/static\/[^"]+\.css)"/.exec(html)![1];
   for (const res of [api, await request.get(css), await request.get("/no/such/page")]) {
     expect(res.headers()["x-content-type-options"]).toBe("nosniff");

@@ -2,9 +2,14 @@ import { KeyRound, LogOut } from "lucide-react";
 import Link from "next/link";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
-import { Nav, type NavItem } from "@/components/shell/nav";
+import { getTranslations } from "next-intl/server";
+import { LocaleSwitch } from "@/components/shell/locale-switch";
+import { MobileNav, Nav, type NavItem } from "@/components/shell/nav";
 import { can } from "@/lib/auth/capabilities";
-import { currentPrincipal, PASSWORD_CHANGE_PATH } from "@/lib/auth/guard";
+import { currentPrincipal, PASSWORD_CHANGE_PATH, requestedPath } from "@/lib/auth/guard";
+import { signInHref } from "@/lib/auth/next-path";
+import { getDb } from "@/lib/db/client";
+import { pendingChanges } from "@/lib/deployment/staleness";
 import { signOutAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
@@ -12,47 +17,62 @@ export default async function PortalLayout({ children }: { children: React.React
   if (!principal) {
     const jar = await cookies();
     const hadSession = jar.getAll().some((c) => c.name.endsWith("authjs.session-token"));
-    redirect(hadSession ? "/sign-in?expired=1" : "/sign-in");
+    redirect(signInHref(await requestedPath(), hadSession ? { expired: "1" } : {}));
   }
   if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
+  const t = await getTranslations("shell");
   const items: NavItem[] = [
-    { href: "/", label: "Dashboard", icon: "dashboard" },
-    { href: "/courses", label: "Courses", icon: "courses" },
-    { href: "/exams", label: "Exams", icon: "exams" },
+    { href: "/", label: t("nav.dashboard"), icon: "dashboard" },
+    { href: "/courses", label: t("nav.courses"), icon: "courses" },
+    { href: "/exams", label: t("nav.exams"), icon: "exams" },
   ];
-  if (can(principal, "staff.manage")) items.push({ href: "/staff", label: "Staff", icon: "staff" });
-  if (can(principal, "cluster.view")) items.push({ href: "/cluster", label: "Cluster", icon: "cluster" });
-  if (can(principal, "audit.view")) items.push({ href: "/audit", label: "Audit log", icon: "audit" });
+  if (can(principal, "staff.manage")) items.push({ href: "/staff", label: t("nav.staff"), icon: "staff" });
+  if (can(principal, "cluster.view")) {
+    // Admins see how many changes wait for the next push.
+    const pending = can(principal, "cluster.push") ? pendingChanges(getDb()).pending : 0;
+    items.push({ href: "/cluster", label: t("nav.cluster"), icon: "cluster", badge: pending ? { count: pending, label: t("pendingChanges", { count: pending }) } : undefined });
+  }
+  if (can(principal, "audit.view")) items.push({ href: "/audit", label: t("nav.audit"), icon: "audit" });
+  const account = (where: "side" | "menu") => (
+    <div className="border-t border-slate-100 pt-3">
+      <div className="px-2 text-sm">
+        <div className="font-medium text-slate-900" data-testid={where === "side" ? "current-user" : "current-user-menu"} translate="no">
+          {principal.displayName}
+        </div>
+        <div className="text-xs text-slate-600">
+          <span translate="no">{principal.username}</span> · {t(`roles.${principal.role}`)}
+        </div>
+      </div>
+      <LocaleSwitch className="mt-2 px-1" />
+      {principal.source === "local" && (
+        <Link href={PASSWORD_CHANGE_PATH} className="mt-2 flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+          <KeyRound className="size-4" aria-hidden /> {t("changePassword")}
+        </Link>
+      )}
+      <form action={signOutAction}>
+        <button className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100" type="submit">
+          <LogOut className="size-4" aria-hidden /> {t("signOut")}
+        </button>
+      </form>
+    </div>
+  );
   return (
-    <div className="flex min-h-screen">
-      <aside className="no-print sticky top-0 flex h-screen self-start w-60 shrink-0 flex-col border-r border-slate-200 bg-white px-3 py-4">
+    <div className="flex min-h-screen flex-col md:flex-row">
+      <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3">
+        {t("skipToContent")}
+      </a>
+      <MobileNav items={items} title={t("nav.dashboard")} openLabel={t("openMenu")} closeLabel={t("closeMenu")} navLabel={t("mainNav")} appName="Hub Portal">
+        {account("menu")}
+      </MobileNav>
+      <aside className="no-print sticky top-0 hidden h-screen w-60 shrink-0 flex-col self-start border-r border-slate-200 bg-white px-3 py-4 md:flex">
         <div className="mb-6 flex items-center gap-2 px-2">
           <div className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-xs font-bold text-white">E2x</div>
           <span className="text-sm font-semibold text-slate-900">Hub Portal</span>
         </div>
-        <Nav items={items} />
-        <div className="mt-auto border-t border-slate-100 pt-3">
-          <div className="px-2 text-sm">
-            <div className="font-medium text-slate-900" data-testid="current-user">
-              {principal.displayName}
-            </div>
-            <div className="text-xs text-slate-500">
-              {principal.username} · {principal.role}
-            </div>
-          </div>
-          {principal.source === "local" && (
-            <Link href={PASSWORD_CHANGE_PATH} className="mt-2 flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-600 hover:bg-slate-100">
-              <KeyRound className="size-4" aria-hidden /> Change password
-            </Link>
-          )}
-          <form action={signOutAction}>
-            <button className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-600 hover:bg-slate-100" type="submit">
-              <LogOut className="size-4" aria-hidden /> Sign out
-            </button>
-          </form>
-        </div>
+        <Nav items={items} label={t("mainNav")} />
+        <div className="mt-auto">{account("side")}</div>
       </aside>
-      <main className="min-w-0 flex-1 px-8 py-8">
+      <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 outline-none sm:px-6 md:px-8 md:py-8">
         <div className="mx-auto max-w-6xl">{children}</div>
       </main>
     </div>

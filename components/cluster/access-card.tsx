@@ -1,14 +1,14 @@
 import { CheckCircle2, XCircle } from "lucide-react";
+import { getTranslations } from "next-intl/server";
 import { Badge, Card } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { AccessView } from "@/lib/deployment/views";
 
-const DESCRIPTION = "What the portal's credentials may do in the hub namespaces.";
-
-export function AccessCardLoading() {
+export async function AccessCardLoading() {
+  const t = await getTranslations("cluster.access");
   return (
-    <Card title="Access" description={DESCRIPTION}>
-      <p className="text-sm text-slate-500">Asking the API server what the portal may do…</p>
+    <Card title={t("title")} description={t("description")}>
+      <p className="text-sm text-slate-600">{t("asking")}</p>
     </Card>
   );
 }
@@ -17,20 +17,21 @@ export function AccessCardLoading() {
 export async function AccessCard({ access }: { access: Promise<AccessView> }) {
   const a = await access;
   const m = a.matrix;
+  const t = await getTranslations("cluster.access");
   if (!m) {
     return (
-      <Card title="Access" description={DESCRIPTION}>
-        <p className="text-sm text-slate-600">{a.problem ?? "The access review needs a reachable cluster that accepts the portal's credentials."}</p>
+      <Card title={t("title")} description={t("description")}>
+        <p className="text-sm text-slate-600">{a.problem ?? t("needsCluster")}</p>
       </Card>
     );
   }
   return (
-    <Card title="Access" description={`Asked of the API server (${a.method}): what a push needs in each hub namespace.`} actions={<Badge tone={m.denied ? "red" : "green"}>{m.denied ? `${m.denied} denied` : "All allowed"}</Badge>}>
+    <Card title={t("title")} description={t("asked", { method: a.method ?? "" })} actions={<Badge tone={m.denied ? "red" : "green"}>{m.denied ? t("denied", { count: m.denied }) : t("allAllowed")}</Badge>}>
       <Table data-testid="access">
         <thead>
           <tr>
-            <Th>Namespace</Th>
-            <Th>Resource</Th>
+            <Th>{t("namespace")}</Th>
+            <Th>{t("resource")}</Th>
             {m.verbs.map((v) => (
               <Th key={v} className="text-center">{v}</Th>
             ))}
@@ -49,12 +50,12 @@ export async function AccessCard({ access }: { access: Promise<AccessView> }) {
                 return (
                   <Td key={v} className="text-center">
                     {!c ? (
-                      <span className="text-slate-300" aria-label="not needed">–</span>
+                      <span className="text-slate-500" aria-label={t("notNeeded")}>–</span>
                     ) : c.allowed ? (
-                      <CheckCircle2 className="mx-auto size-4 text-emerald-600" aria-label="allowed" />
+                      <CheckCircle2 className="mx-auto size-4 text-emerald-600" aria-label={t("allowed")} />
                     ) : (
-                      <span title={c?.why ?? "denied"}>
-                        <XCircle className="mx-auto size-4 text-red-600" aria-label={`denied${c?.why ? `: ${c.why}` : ""}`} />
+                      <span title={c?.why ?? t("deniedOne")}>
+                        <XCircle className="mx-auto size-4 text-red-600" aria-label={`${t("deniedOne")}${c?.why ? `: ${c.why}` : ""}`} />
                       </span>
                     )}
                   </Td>

@@ -1,40 +1,42 @@
 import { Download, Lock, ShieldAlert } from "lucide-react";
-import { HUB_LABELS } from "@/lib/constants";
+import { useTranslations } from "next-intl";
 import type { HubAccessNote } from "@/lib/deployment/views";
 
 /** Who may sign in to each hub, and the load balancer's configuration to download. */
 export function HubAccess({ notes }: { notes: HubAccessNote[] }) {
+  const t = useTranslations("cluster");
+  const ts = useTranslations("examStatus");
   return (
     <div className="mt-4 space-y-2 border-t border-slate-100 pt-3 text-sm" data-testid="hub-access">
       <ul className="space-y-1.5">
         {notes.map((n) => (
           <li key={n.hub} className="flex items-start gap-2">
-            {n.signIn === "closed" || (n.signIn === "exam" && !(n.exams ?? []).some((e) => e.status === "open")) ? <ShieldAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden /> : <Lock className="mt-0.5 size-4 shrink-0 text-slate-400" aria-hidden />}
+            {n.signIn === "closed" || (n.signIn === "exam" && !(n.exams ?? []).some((e) => e.status === "open")) ? <ShieldAlert className="mt-0.5 size-4 shrink-0 text-amber-600" aria-hidden /> : <Lock className="mt-0.5 size-4 shrink-0 text-slate-500" aria-hidden />}
             <span>
-              <span className="font-medium text-slate-800">{HUB_LABELS[n.hub]}:</span>{" "}
+              <span className="font-medium text-slate-800">{t(`hubLabel.${n.hub}`)}:</span>{" "}
               {n.signIn === "closed" ? (
-                <span className="text-amber-800">refuses every sign-in (no exam sign-in is set up yet); nobody can log in, whatever name and password.</span>
+                <span className="text-amber-800">{t("access.closed")}</span>
               ) : n.signIn === "exam" ? (
                 (() => {
                   const open = (n.exams ?? []).filter((e) => e.status === "open");
                   return open.length ? (
-                    <>one-time passwords of {open.map((e) => `“${e.title}” (${e.period}, ${e.accounts} accounts)`).join(", ")}, each inside its window, once, from its room.</>
+                    <>{t("access.examOpen", { exams: open.map((e) => t("access.examItem", { title: e.title, period: e.period, count: e.accounts })).join(", ") })}</>
                   ) : (
-                    <span className="text-amber-800">one-time passwords, but no exam is open: it refuses every sign-in.{n.exams?.length ? ` Scheduled or closed: ${n.exams.map((e) => `“${e.title}” (${e.status})`).join(", ")}.` : ""}</span>
+                    <span className="text-amber-800">{t("access.examNone")}{n.exams?.length ? t("access.examOthers", { exams: n.exams.map((e) => t("access.examOther", { title: e.title, status: ts.has(e.status as "open") ? ts(e.status as "open") : e.status })).join(", ") }) : ""}</span>
                   );
                 })()
               ) : n.signIn === "ldap" ? (
-                "LDAP sign-in, for rostered students and staff and the hub admins only."
+                t("access.ldap")
               ) : (
-                <>sign-in by <span className="font-mono">{n.authenticator}</span>, rostered users and hub admins only.</>
+                t("access.other", { authenticator: n.authenticator ?? "" })
               )}
-              {n.rooms && (n.rooms.length ? ` Only from ${n.rooms.length} exam room network${n.rooms.length === 1 ? "" : "s"}.` : " No exam room networks are set: no address is admitted.")}
+              {n.rooms && (n.rooms.length ? t("access.rooms", { count: n.rooms.length }) : t("access.noRooms"))}
             </span>
           </li>
         ))}
       </ul>
       <a className="inline-flex items-center gap-1 font-medium text-brand-700 hover:underline" href="/api/cluster/haproxy.cfg">
-        <Download className="size-4" aria-hidden /> haproxy.cfg for the load-balancer VM
+        <Download className="size-4" aria-hidden /> {t("access.haproxy")}
       </a>
     </div>
   );

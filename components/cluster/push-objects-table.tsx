@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { PushResultItemView } from "@/lib/deployment/views";
@@ -17,14 +18,15 @@ function show(v: unknown): string {
 
 /** The result of a push, object by object: what was planned, what happened, whether it was written. */
 export function PushObjectsTable({ rows }: { rows: PushObjectRow[] }) {
+  const t = useTranslations("pushObjects");
   return (
     <Table>
       <thead>
         <tr>
-          <Th>Object</Th>
-          <Th>Planned</Th>
-          <Th>Result</Th>
-          <Th>Written</Th>
+          <Th>{t("object")}</Th>
+          <Th>{t("planned")}</Th>
+          <Th>{t("result")}</Th>
+          <Th>{t("written")}</Th>
         </tr>
       </thead>
       <tbody className="divide-y divide-slate-100">
@@ -34,14 +36,14 @@ export function PushObjectsTable({ rows }: { rows: PushObjectRow[] }) {
               {o.changes && o.changes.length > 0 ? (
                 <details>
                   <summary className="cursor-pointer">
-                    {objectName(o)} <span className="text-xs text-slate-500">· {o.changes.length} field{o.changes.length === 1 ? "" : "s"}</span>
+                    {objectName(o)} <span className="text-xs text-slate-600">· {t("fields", { count: o.changes.length })}</span>
                   </summary>
                   <ul className="mt-2 space-y-1 text-xs">
                     {o.changes.map((c) => (
                       <li key={c.path} className="break-all">
                         <span className="font-mono text-slate-700">{c.path}</span>:{" "}
-                        <code className="rounded bg-red-50 px-1 text-red-900">{"before" in c ? show(c.before) : "(absent)"}</code> →{" "}
-                        <code className="rounded bg-emerald-50 px-1 text-emerald-900">{"after" in c ? show(c.after) : "(removed)"}</code>
+                        <code className="rounded bg-red-50 px-1 text-red-900">{"before" in c ? show(c.before) : t("absent")}</code> →{" "}
+                        <code className="rounded bg-emerald-50 px-1 text-emerald-900">{"after" in c ? show(c.after) : t("removed")}</code>
                       </li>
                     ))}
                   </ul>
@@ -51,7 +53,7 @@ export function PushObjectsTable({ rows }: { rows: PushObjectRow[] }) {
               )}
               {o.conflicts && o.conflicts.length > 0 && (
                 <p className="text-xs text-red-800">
-                  Held by {[...new Set(o.conflicts.map((c) => c.manager))].join(", ")}: {o.conflicts.map((c) => c.field).join(", ")}
+                  {t("heldBy", { managers: [...new Set(o.conflicts.map((c) => c.manager))].join(", "), fields: o.conflicts.map((c) => c.field).join(", ") })}
                 </p>
               )}
               {o.error && <p className="text-xs text-red-700">{o.error}</p>}
@@ -60,7 +62,7 @@ export function PushObjectsTable({ rows }: { rows: PushObjectRow[] }) {
             <Td>
               <Badge tone={OUTCOME_TONE[o.outcome]}>{o.action}</Badge>
             </Td>
-            <Td>{o.applied ? "yes" : "no"}</Td>
+            <Td>{o.applied ? t("yes") : t("no")}</Td>
           </tr>
         ))}
       </tbody>

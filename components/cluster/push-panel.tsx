@@ -4,6 +4,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition } from "react";
 import { toast } from "sonner";
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm";
@@ -19,11 +20,11 @@ import { PushProgress, type ProgressState } from "./push-progress";
 type Action<T> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 
 /** Runs the push and calls `onLine` for every line the server streams back. */
-async function streamPush(body: Record<string, unknown>, onLine: (line: PushStreamLine) => void): Promise<void> {
+async function streamPush(body: Record<string, unknown>, onLine: (line: PushStreamLine) => void, answered: (status: number) => string): Promise<void> {
   const res = await fetch("/api/cluster/push", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
   if (!res.ok || !res.body) {
     const answer = (await res.json().catch(() => null)) as { error?: string } | null;
-    onLine({ type: "error", message: answer?.error ?? `The portal answered ${res.status}.` });
+    onLine({ type: "error", message: answer?.error ?? answered(res.status) });
     return;
   }
   const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
@@ -60,6 +61,7 @@ export function PushPanel({
   targetLabel: string;
 }) {
   const router = useRouter();
+  const t = useTranslations("pushPanel");
   const [plan, setPlan] = useState<PlanView | null>(null);
   const [message, setMessage] = useState<ActionState>(idleState);
   const [outcome, setOutcome] = useState<PushOutcomeView | null>(null);
@@ -100,15 +102,15 @@ export function PushPanel({
           else if (line.type === "object") {
             setProgress((p) => p && { ...p, step: "apply", done: line.done, total: line.total, counts: { ...p.counts, [line.item.action]: (p.counts[line.item.action] ?? 0) + 1 }, recent: [line.item, ...p.recent].slice(0, 6) });
           } else end = line;
-        });
+        }, (status) => t("answered", { status }));
       } catch {
-        end = { type: "error", message: "The connection to the portal dropped. The push history records what was written." };
+        end = { type: "error", message: t("dropped") };
       }
       setPhase(null);
       setProgress((p) => p && { ...p, finishedAt: Date.now() });
       const last = end as PushStreamLine | null;
       if (!last || last.type === "error") {
-        setMessage({ status: "error", message: last?.message ?? "The push ended without an answer. The push history records what was written." });
+        setMessage({ status: "error", message: last?.message ?? t("noAnswer") });
         router.refresh();
         return;
       }
@@ -142,15 +144,15 @@ export function PushPanel({
       <div className="flex flex-wrap items-center gap-3">
         <Button type="button" variant={plan ? "secondary" : "primary"} onClick={runPreview} disabled={pending}>
           {phase?.kind === "preview" ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <Eye className="size-4" aria-hidden />}
-          {plan ? "Preview again" : "Preview changes"}
+          {plan ? t("previewAgain") : t("preview")}
         </Button>
-        <span className="text-sm text-slate-500">Target: {targetLabel}</span>
+        <span className="text-sm text-slate-600">{t("target", { target: targetLabel })}</span>
       </div>
 
       <div role="status" aria-live="polite" className="text-sm text-slate-700">
         {phase?.kind === "preview" && (
           <p className="flex items-center gap-2">
-            <Loader2 className="size-4 animate-spin" aria-hidden /> Rendering and comparing with the target… <Elapsed since={phase.since} />
+            <Loader2 className="size-4 animate-spin" aria-hidden /> {t("rendering")} <Elapsed since={phase.since} />
           </p>
         )}
       </div>
@@ -162,12 +164,12 @@ export function PushPanel({
           <PlanCounts summary={s} />
           {plan.warnings.length > 0 && (
             <details className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
-              <summary className="cursor-pointer">{plan.warnings.length} warning{plan.warnings.length === 1 ? "" : "s"} from rendering</summary>
+              <summary className="cursor-pointer">{t("warnings", { count: plan.warnings.length })}</summary>
               <ul className="mt-1 list-disc pl-5 text-xs">
                 {plan.warnings.slice(0, 50).map((w) => (
                   <li key={w}>{w}</li>
                 ))}
-                {plan.warnings.length > 50 && <li>… and {plan.warnings.length - 50} more</li>}
+                {plan.warnings.length > 50 && <li>{t("more", { count: plan.warnings.length - 50 })}</li>}
               </ul>
             </details>
           )}
@@ -177,20 +179,20 @@ export function PushPanel({
           {canPush && (
             <div className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
               <fieldset className="space-y-2 text-sm">
-                <legend className="sr-only">Push options</legend>
+                <legend className="sr-only">{t("options")}</legend>
                 <label className="flex items-start gap-2">
                   <input type="checkbox" className="mt-0.5" checked={prune} onChange={(e) => setPrune(e.target.checked)} />
                   <span>
-                    Delete the {s.prune} object{s.prune === 1 ? "" : "s"} the portal no longer renders (prune)
-                    <span className="block text-xs text-slate-500">Only objects labelled as managed by the portal are ever deleted.</span>
+                    {t("prune", { count: s.prune })}
+                    <span className="block text-xs text-slate-600">{t("pruneHint")}</span>
                   </span>
                 </label>
                 {s.conflict > 0 && (
                   <label className="flex items-start gap-2 text-red-800">
                     <input type="checkbox" className="mt-0.5" checked={forceConflicts} onChange={(e) => setForceConflicts(e.target.checked)} />
                     <span>
-                      Override conflicts: take over the fields {managers.length ? <>now owned by <strong>{managers.join(", ")}</strong></> : "owned by other field managers"}
-                      <span className="block text-xs text-red-700">Without this, the {s.conflict} object{s.conflict === 1 ? "" : "s"} in conflict fail and everything else is applied.</span>
+                      {t("override")}{managers.length ? t("ownedBy", { managers: managers.join(", ") }) : t("ownedByOthers")}
+                      <span className="block text-xs text-red-700">{t("overrideHint", { count: s.conflict })}</span>
                     </span>
                   </label>
                 )}
@@ -198,47 +200,47 @@ export function PushPanel({
                   <label className="flex items-start gap-2 text-red-800">
                     <input type="checkbox" className="mt-0.5" checked={forceExamRestart} onChange={(e) => setForceExamRestart(e.target.checked)} />
                     <span>
-                      Restart the exam hub during the open exam
-                      <span className="block text-xs text-red-700">Students in the exam cannot sign in for about {examBlocked[0].pauseSeconds} s; their servers keep running. You confirm once more before anything is applied.</span>
+                      {t("forceExam")}
+                      <span className="block text-xs text-red-700">{t("forceExamHint", { seconds: examBlocked[0].pauseSeconds })}</span>
                     </span>
                   </label>
                 )}
               </fieldset>
               <ConfirmButton
                 variant={forceExamRestart ? "danger" : "primary"}
-                title={forceExamRestart ? "Restart the exam hub during the open exam?" : "Apply these changes?"}
-                confirmLabel={forceExamRestart ? "Apply and restart the exam hub" : "Apply now"}
+                title={forceExamRestart ? t("forceTitle") : t("applyTitle")}
+                confirmLabel={forceExamRestart ? t("forceConfirm") : t("applyNow")}
                 disabled={pending || (pendingWrites === 0 && restarts.length === 0) || refusedForExam}
                 onConfirm={runApply}
                 body={
                   <>
                     <p>
-                      {s.create} to create, {s.change} to change, {prune ? s.prune : 0} to prune{s.conflict ? `, ${s.conflict} in conflict${forceConflicts ? " (overridden)" : " (left as they are)"}` : ""} on {targetLabel}.
+                      {t("applyBody", { create: s.create, change: s.change, prune: prune ? s.prune : 0, conflict: s.conflict, conflictNote: s.conflict ? (forceConflicts ? t("overridden") : t("leftAsIs")) : "", target: targetLabel })}
                     </p>
                     {restarts.map((r) => (
                       <p key={r.hub} className="mt-2">
-                        {r.deferred ? "The exam hub restarts now, to run the configuration it holds." : r.sentence}
+                        {r.deferred ? t("deferredRestart") : r.sentence}
                       </p>
                     ))}
                     {forceExamRestart && (
                       <p className="mt-2 font-medium text-red-700">
-                        The exam {examBlocked.flatMap((r) => r.blockedBy.map((e) => e.title)).join(", ")} is open. Sign-ins to the exam hub pause while it restarts. This is recorded in the audit log.
+                        {t("forceNote", { exams: examBlocked.flatMap((r) => r.blockedBy.map((e) => e.title)).join(", ") })}
                       </p>
                     )}
-                    <p className="mt-2">Hubs read new profile data within about a minute. The outcome is recorded in the push history.</p>
+                    <p className="mt-2">{t("applyHubs")}</p>
                   </>
                 }
               >
-                <Upload className="size-4" aria-hidden /> Apply…
+                <Upload className="size-4" aria-hidden /> {t("apply")}
               </ConfirmButton>
-              {refusedForExam && <p className="text-sm text-red-700">The exam hub would restart during an open exam: push after the exam, or tick “Restart the exam hub during the open exam”.</p>}
+              {refusedForExam && <p className="text-sm text-red-700">{t("refusedForExam")}</p>}
               {pendingWrites === 0 && restarts.length === 0 && (
                 <p className="text-sm text-slate-600">
                   {s.conflict > 0 && !forceConflicts
-                    ? "Nothing else to apply. Tick “Override conflicts” to take the fields over, or leave them to the other field manager."
+                    ? t("nothingConflict")
                     : s.error > 0
-                      ? "Nothing to apply: the other objects are up to date; fix what was refused first."
-                      : "Nothing to apply: the target already holds what the portal renders."}
+                      ? t("nothingError")
+                      : t("nothing")}
                 </p>
               )}
             </div>
@@ -249,12 +251,12 @@ export function PushPanel({
       {outcome && (
         <div className="space-y-3" data-testid="push-result">
           <div className="flex flex-wrap items-center gap-3">
-            <Badge tone={outcome.status === "ok" ? "green" : "red"}>{outcome.status === "ok" ? "Succeeded" : "Failed"}</Badge>
+            <Badge tone={outcome.status === "ok" ? "green" : "red"}>{outcome.status === "ok" ? t("succeeded") : t("failed")}</Badge>
             <span className="text-sm text-slate-700">
-              {outcome.appliedCount} written · {Object.entries(outcome.resultCounts).map(([k, v]) => `${v} ${k}`).join(" · ")}
+              {t("written", { count: outcome.appliedCount })} · {Object.entries(outcome.resultCounts).map(([k, v]) => `${v} ${k}`).join(" · ")}
             </span>
             <Link href={`/cluster/pushes/${outcome.pushId}`} className="text-sm font-medium text-brand-700 hover:underline">
-              Push #{outcome.pushId} in the history
+              {t("inHistory", { id: outcome.pushId })}
             </Link>
           </div>
           {outcome.error && <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700 ring-1 ring-red-200">{outcome.error}</p>}

@@ -1,6 +1,7 @@
 "use client";
 import { CheckCircle2, Loader2, MinusCircle, XCircle } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import type { PushProgressItemView } from "@/lib/deployment/views";
 import { objectName } from "./plan-list";
 
@@ -29,15 +30,17 @@ function useNow(running: boolean) {
 }
 
 function OutcomeIcon({ outcome }: { outcome: PushProgressItemView["outcome"] }) {
-  if (outcome === "ok") return <CheckCircle2 className="size-4 shrink-0 text-emerald-600" aria-label="done" />;
-  if (outcome === "failed") return <XCircle className="size-4 shrink-0 text-red-600" aria-label="failed" />;
-  return <MinusCircle className="size-4 shrink-0 text-amber-600" aria-label="not tried" />;
+  const t = useTranslations("progress");
+  if (outcome === "ok") return <CheckCircle2 className="size-4 shrink-0 text-emerald-600" aria-label={t("ok")} />;
+  if (outcome === "failed") return <XCircle className="size-4 shrink-0 text-red-600" aria-label={t("failed")} />;
+  return <MinusCircle className="size-4 shrink-0 text-amber-600" aria-label={t("notTried")} />;
 }
 
 /** A push as it happens: the step, objects done of all, results so far and the last objects. */
 export function PushProgress({ progress: p }: { progress: ProgressState }) {
   const running = p.finishedAt === undefined;
   const now = useNow(running);
+  const t = useTranslations("progress");
   // Apply is pressed below a long preview: bring the progress into view when the push starts.
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -47,15 +50,15 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
   const seconds = Math.max(0, Math.round(((p.finishedAt ?? now) - p.since) / 100) / 10);
   const label =
     p.step === "render"
-      ? "Rendering the portal's data…"
+      ? t("rendering")
       : p.step === "plan"
-        ? "Comparing with the target…"
+        ? t("comparing")
         : running
-          ? `Applying: ${p.done} of ${p.total} objects done`
-          : `${p.done} of ${p.total} objects done`;
+          ? t("applying", { done: p.done, total: p.total })
+          : t("done", { done: p.done, total: p.total });
   // For screen readers: the step and every quarter, not every object.
   const quarter = p.total ? Math.floor((p.done / p.total) * 4) * 25 : 0;
-  const spoken = p.step === "apply" ? (running ? `Applying, ${quarter} percent done` : `${p.done} of ${p.total} objects done`) : label;
+  const spoken = p.step === "apply" ? (running ? t("spoken", { percent: quarter }) : t("done", { done: p.done, total: p.total })) : label;
   return (
     <div ref={box} className="scroll-mt-4 space-y-2 rounded-md border border-brand-100 bg-brand-50 px-3 py-2 text-sm" data-testid="push-progress">
       <p className="sr-only" role="status" aria-live="polite">
@@ -68,7 +71,7 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
       <div
         className="h-2 w-full overflow-hidden rounded-full bg-white ring-1 ring-inset ring-brand-100"
         role="progressbar"
-        aria-label="Push progress"
+        aria-label={t("bar")}
         aria-valuemin={0}
         aria-valuemax={p.total || undefined}
         aria-valuenow={p.step === "apply" ? p.done : undefined}
@@ -80,7 +83,7 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
         )}
       </div>
       {p.done > 0 && (
-        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700" aria-label="Results so far">
+        <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700" aria-label={t("results")}>
           {RESULT_ORDER.filter((r) => p.counts[r]).map((r) => (
             <li key={r}>
               <span className="font-semibold tabular-nums">{p.counts[r]}</span> {r}
@@ -89,17 +92,17 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
         </ul>
       )}
       {p.recent.length > 0 && (
-        <ul className="space-y-0.5 border-t border-brand-100 pt-2 text-xs" aria-label="Last objects done" data-testid="push-progress-recent">
+        <ul className="space-y-0.5 border-t border-brand-100 pt-2 text-xs" aria-label={t("recent")} data-testid="push-progress-recent">
           {p.recent.map((it) => (
             <li key={`${it.kind}/${it.namespace ?? ""}/${it.name}`} className="flex min-w-0 items-center gap-2">
               <OutcomeIcon outcome={it.outcome} />
-              <span className="w-20 shrink-0 text-slate-500">{it.action}</span>
+              <span className="w-20 shrink-0 text-slate-600">{it.action}</span>
               <span className="truncate">{objectName(it)}</span>
             </li>
           ))}
         </ul>
       )}
-      {running && <p className="text-xs text-slate-600">Keep this page open. If the connection drops, the push still finishes and the history records what was written.</p>}
+      {running && <p className="text-xs text-slate-600">{t("keepOpen")}</p>}
     </div>
   );
 }

@@ -1,12 +1,16 @@
 "use client";
 import { Plus, Trash2 } from "lucide-react";
-import { useActionState, useMemo, useState } from "react";
+import { startTransition, useActionState, useState } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { Field, FieldError, FormMessage, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import { HUBS, type HubName } from "@/lib/constants";
 import type { TermMount } from "@/lib/courses/term-mount";
+import { normalizeCpu, normalizeMemory } from "@/lib/courses/quantity-parse";
+import { useFmt } from "@/lib/i18n/use-fmt";
 
 type Action = (prev: ActionState<never>, form: FormData) => Promise<ActionState<never>>;
 
@@ -21,29 +25,45 @@ export interface TermValues {
   mounts: TermMount[];
 }
 
-const HUB_INFO: Record<HubName, string> = {
-  assignment: "Teaching hub: weekly assignments, LDAP login",
-  exam: "Exam hub: one-time passwords, locked-down network",
-  grading: "Grading hub: graders only",
-};
-
 export function TermForm({ action, courseId, termId, initial, submitLabel, courseCode }: { action: Action; courseId: number; termId?: number; initial: TermValues; submitLabel: string; courseCode: string }) {
-  const [state, formAction] = useActionState(action, idleState as ActionState<never>);
+  const [state, formAction, pending] = useActionState(action, idleState as ActionState<never>);
   const v = state.values;
   const e = state.fieldErrors ?? {};
+  const t = useTranslations("term");
+  const th = useTranslations("hubs");
+  const hubName = (h: HubName) => th(h);
+  const f = useFmt();
+  const ref = useFocusFirstError(state);
   const [mounts, setMounts] = useState<TermMount[]>(() => (v?.mounts ? safeParse(v.mounts, initial.mounts) : initial.mounts));
   const checkedHubs = new Set<string>(v ? (v.__hubs ?? "").split(",").filter(Boolean) : initial.hubs);
-  // React resets a form after its action; remounting the controlled rows restores their values.
-  const epochKey = useMemo(() => String(Math.random()), [state]);
+  // Resources in plain words: cores as a number, memory in MB or GB (Kubernetes quantities are accepted too).
+  const [res, setRes] = useState(() => ({
+    cpuGuarantee: v?.cpuGuarantee ?? f.coresInput(initial.cpuGuarantee),
+    cpuLimit: v?.cpuLimit ?? f.coresInput(initial.cpuLimit),
+    memGuarantee: v?.memGuarantee ?? f.memoryInput(initial.memGuarantee),
+    memLimit: v?.memLimit ?? f.memoryInput(initial.memLimit),
+  }));
+  const setR = (k: keyof typeof res) => (ev: React.ChangeEvent<HTMLInputElement>) => setRes({ ...res, [k]: ev.currentTarget.value });
+  const summary = t("resourcesSummary", {
+    cpuG: f.cores(normalizeCpu(res.cpuGuarantee)),
+    cpuL: f.cores(normalizeCpu(res.cpuLimit)),
+    memG: f.memory(normalizeMemory(res.memGuarantee)),
+    memL: f.memory(normalizeMemory(res.memLimit)),
+  });
   const mountErrors = Object.entries(e).filter(([k]) => k.startsWith("mounts"));
   const termCode = v?.term ?? initial.term;
   const preview = (p: string) =>
     p.replaceAll("{course}", courseCode).replaceAll("{course_id}", `${courseCode}-${termCode || "TERM"}`).replaceAll("{term}", termCode || "TERM").replaceAll("{username}", "abcde2s");
   return (
     <form
-      action={(fd) => {
+      ref={ref}
+      // Submitted without React's reset after an action, so every field keeps what was chosen
+      // (the mount kinds included) after an error and after a save.
+      onSubmit={(ev) => {
+        ev.preventDefault();
+        const fd = new FormData(ev.currentTarget);
         fd.set("__hubs", fd.getAll("hubs").join(","));
-        return formAction(fd);
+        startTransition(() => formAction(fd));
       }}
       className="space-y-6"
       noValidate
@@ -53,22 +73,22 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
       <input type="hidden" name="mounts" value={JSON.stringify(mounts)} />
       <FormMessage state={state} />
       <div className="grid gap-4 sm:grid-cols-3">
-        <Field label="Term" name="term" error={e.term} hint="WS25, SS26 …">
+        <Field label={t("term")} name="term" error={e.term} hint={t("termHint")}>
           <Input name="term" defaultValue={v?.term ?? initial.term} error={e.term} required autoComplete="off" />
         </Field>
-        <Field label="Notebook image" name="image" error={e.image} className="sm:col-span-2" hint="Pin a tag or digest.">
+        <Field label={t("image")} name="image" error={e.image} className="sm:col-span-2" hint={t("imageHint")}>
           <Input name="image" defaultValue={v?.image ?? initial.image} error={e.image} required spellCheck={false} />
         </Field>
       </div>
       <fieldset>
-        <legend className="mb-2 text-sm font-medium text-slate-700">Hubs</legend>
+        <legend className="mb-2 text-sm font-medium text-slate-700">{t("hubs")}</legend>
         <div className="grid gap-2 sm:grid-cols-3">
           {HUBS.map((h) => (
             <label key={h} className="flex cursor-pointer gap-2.5 rounded-md border border-slate-200 bg-white p-3 text-sm has-[:checked]:border-brand-500 has-[:checked]:bg-brand-50">
               <input type="checkbox" name="hubs" value={h} defaultChecked={checkedHubs.has(h)} className="mt-0.5" />
               <span>
-                <span className="font-medium capitalize text-slate-900">{h}</span>
-                <span className="block text-xs text-slate-500">{HUB_INFO[h]}</span>
+                <span className="font-medium text-slate-900">{hubName(h)}</span>
+                <span className="block text-xs text-slate-600">{t(`hubInfo.${h}`)}</span>
               </span>
             </label>
           ))}
@@ -76,49 +96,51 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
         <FieldError id="hubs-error" error={e.hubs} />
       </fieldset>
       <fieldset>
-        <legend className="mb-2 text-sm font-medium text-slate-700">Resources per student server</legend>
+        <legend className="mb-2 text-sm font-medium text-slate-700">{t("resources")}</legend>
         <div className="grid gap-4 sm:grid-cols-4">
-          <Field label="CPU guarantee" name="cpuGuarantee" error={e.cpuGuarantee}>
-            <Input name="cpuGuarantee" defaultValue={v?.cpuGuarantee ?? initial.cpuGuarantee} error={e.cpuGuarantee} placeholder="500m" />
+          <Field label={t("cpuGuarantee")} name="cpuGuarantee" error={e.cpuGuarantee}>
+            <Input name="cpuGuarantee" value={res.cpuGuarantee} onChange={setR("cpuGuarantee")} error={e.cpuGuarantee} inputMode="decimal" placeholder={f.coresInput("500m")} />
           </Field>
-          <Field label="CPU limit" name="cpuLimit" error={e.cpuLimit}>
-            <Input name="cpuLimit" defaultValue={v?.cpuLimit ?? initial.cpuLimit} error={e.cpuLimit} placeholder="1" />
+          <Field label={t("cpuLimit")} name="cpuLimit" error={e.cpuLimit}>
+            <Input name="cpuLimit" value={res.cpuLimit} onChange={setR("cpuLimit")} error={e.cpuLimit} inputMode="decimal" placeholder="1" />
           </Field>
-          <Field label="Memory guarantee" name="memGuarantee" error={e.memGuarantee}>
-            <Input name="memGuarantee" defaultValue={v?.memGuarantee ?? initial.memGuarantee} error={e.memGuarantee} placeholder="1Gi" />
+          <Field label={t("memGuarantee")} name="memGuarantee" error={e.memGuarantee}>
+            <Input name="memGuarantee" value={res.memGuarantee} onChange={setR("memGuarantee")} error={e.memGuarantee} placeholder="1 GB" />
           </Field>
-          <Field label="Memory limit" name="memLimit" error={e.memLimit}>
-            <Input name="memLimit" defaultValue={v?.memLimit ?? initial.memLimit} error={e.memLimit} placeholder="2Gi" />
+          <Field label={t("memLimit")} name="memLimit" error={e.memLimit}>
+            <Input name="memLimit" value={res.memLimit} onChange={setR("memLimit")} error={e.memLimit} placeholder="2 GB" />
           </Field>
         </div>
-        <p className="mt-1 text-xs text-slate-500">Exams should use guarantee = limit, so every student gets the same machine.</p>
+        <p className="mt-2 text-sm text-slate-800" data-testid="resources-summary" aria-live="polite">{summary}</p>
+        <p className="mt-1 text-xs text-slate-600">{t("resourcesHint")}</p>
       </fieldset>
       <fieldset>
-        <legend className="mb-1 text-sm font-medium text-slate-700">Volume mounts</legend>
-        <p className="mb-2 text-xs text-slate-500">
-          Paths on the NFS export. Placeholders: <code>{"{username}"}</code>, <code>{"{course}"}</code>, <code>{"{course_id}"}</code>, <code>{"{term}"}</code>.
+        <legend className="mb-1 text-sm font-medium text-slate-700">{t("mounts")}</legend>
+        <p className="mb-2 text-xs text-slate-600">
+          {t("mountsHint")} <code>{"{username}"}</code>, <code>{"{course}"}</code>, <code>{"{course_id}"}</code>, <code>{"{term}"}</code>.
         </p>
         <div className="space-y-2">
           {mounts.map((m, i) => (
-            <div key={`${epochKey}-${i}`} className="grid grid-cols-12 items-start gap-2 rounded-md border border-slate-200 bg-slate-50 p-2">
-              <Select aria-label={`Mount ${i + 1} kind`} name={`mount-kind-${i}`} className="col-span-2" value={m.kind} onChange={(ev) => setMounts(upd(mounts, i, { kind: ev.target.value as TermMount["kind"] }))}>
-                <option value="home">home</option>
-                <option value="exchange">exchange</option>
-                <option value="shared">shared</option>
-                <option value="extra">extra</option>
+            <div key={i} className="grid grid-cols-12 items-start gap-2 rounded-md border border-slate-200 bg-slate-50 p-2">
+              <Select aria-label={t("mountKind", { n: i + 1 })} name={`mount-kind-${i}`} className="col-span-12 sm:col-span-2" value={m.kind} onChange={(ev) => setMounts(upd(mounts, i, { kind: ev.target.value as TermMount["kind"] }))}>
+                {(["home", "exchange", "shared", "extra"] as const).map((k) => (
+                  <option key={k} value={k}>
+                    {t(`kinds.${k}`)}
+                  </option>
+                ))}
               </Select>
-              <div className="col-span-4">
-                <Input aria-label={`Mount ${i + 1} NFS path`} name={`mount-sub-${i}`} value={m.subPath} onChange={(ev) => setMounts(upd(mounts, i, { subPath: ev.target.value }))} spellCheck={false} />
-                <p className="mt-0.5 truncate text-[11px] text-slate-500" title={preview(m.subPath)}>{preview(m.subPath)}</p>
+              <div className="col-span-12 sm:col-span-4">
+                <Input aria-label={t("mountSub", { n: i + 1 })} name={`mount-sub-${i}`} value={m.subPath} onChange={(ev) => setMounts(upd(mounts, i, { subPath: ev.target.value }))} spellCheck={false} />
+                <p className="mt-0.5 truncate text-[11px] text-slate-600" title={preview(m.subPath)}>{preview(m.subPath)}</p>
               </div>
-              <div className="col-span-4">
-                <Input aria-label={`Mount ${i + 1} path in the notebook`} name={`mount-path-${i}`} value={m.mountPath} onChange={(ev) => setMounts(upd(mounts, i, { mountPath: ev.target.value }))} spellCheck={false} />
-                <p className="mt-0.5 truncate text-[11px] text-slate-500">{preview(m.mountPath)}</p>
+              <div className="col-span-12 sm:col-span-4">
+                <Input aria-label={t("mountPath", { n: i + 1 })} name={`mount-path-${i}`} value={m.mountPath} onChange={(ev) => setMounts(upd(mounts, i, { mountPath: ev.target.value }))} spellCheck={false} />
+                <p className="mt-0.5 truncate text-[11px] text-slate-600">{preview(m.mountPath)}</p>
               </div>
-              <label className="col-span-1 flex items-center gap-1 pt-2 text-xs text-slate-600">
-                <input type="checkbox" checked={m.readOnly} onChange={(ev) => setMounts(upd(mounts, i, { readOnly: ev.target.checked }))} /> read-only
+              <label className="col-span-8 flex items-center gap-1 pt-2 text-xs text-slate-600 sm:col-span-1">
+                <input type="checkbox" checked={m.readOnly} onChange={(ev) => setMounts(upd(mounts, i, { readOnly: ev.target.checked }))} /> {t("readOnly")}
               </label>
-              <Button type="button" variant="ghost" className="col-span-1 px-2" aria-label={`Remove mount ${i + 1}`} onClick={() => setMounts(mounts.filter((_, j) => j !== i))}>
+              <Button type="button" variant="ghost" className="col-span-4 justify-self-end px-2 sm:col-span-1" aria-label={t("removeMount", { n: i + 1 })} onClick={() => setMounts(mounts.filter((_, j) => j !== i))}>
                 <Trash2 className="size-4" aria-hidden />
               </Button>
               <div className="col-span-12">
@@ -129,11 +151,11 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
         </div>
         <FieldError error={mountErrors.filter(([k]) => k === "mounts").flatMap(([, v]) => v ?? [])} />
         <Button type="button" variant="secondary" className="mt-2" onClick={() => setMounts([...mounts, { kind: "shared", subPath: "shares/teaching/courses/{course}/", mountPath: "/srv/shares/{course}/", readOnly: true }])}>
-          <Plus className="size-4" aria-hidden /> Add mount
+          <Plus className="size-4" aria-hidden /> {t("addMount")}
         </Button>
       </fieldset>
       <div className="flex justify-end">
-        <SubmitButton pendingText="Saving…">{submitLabel}</SubmitButton>
+        <SubmitButton pendingText={t("saving")} busy={pending}>{submitLabel}</SubmitButton>
       </div>
     </form>
   );

@@ -2,6 +2,7 @@
 import { keepPreviousData, QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
 import { Maximize2, Minimize2, WifiOff } from "lucide-react";
 import { useEffect, useMemo, useState } from "react";
+import { useTranslations } from "next-intl";
 import { ActionForm, type Action } from "@/components/exams/action-form";
 import { HubStep } from "@/components/exams/hub-step";
 import { Button } from "@/components/ui/button";
@@ -10,25 +11,51 @@ import { Field, Input, Select } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import type { Board, BoardSeat, SeatState } from "@/lib/exam-day/views";
 
-const STATE: Record<SeatState, { label: string; tile: string; dot: string }> = {
-  empty: { label: "free seat", tile: "border-dashed border-slate-300 bg-white text-slate-400", dot: "bg-slate-200" },
-  "not-signed-in": { label: "not signed in", tile: "border-slate-300 bg-slate-100 text-slate-700", dot: "bg-slate-400" },
-  "signed-in": { label: "signed in", tile: "border-sky-400 bg-sky-50 text-sky-950", dot: "bg-sky-500" },
-  starting: { label: "server starting", tile: "border-indigo-400 bg-indigo-50 text-indigo-950", dot: "bg-indigo-500" },
-  running: { label: "running", tile: "border-emerald-500 bg-emerald-50 text-emerald-950", dot: "bg-emerald-600" },
-  idle: { label: "idle", tile: "border-amber-400 bg-amber-50 text-amber-950", dot: "bg-amber-500" },
-  submitted: { label: "submitted", tile: "border-violet-500 bg-violet-100 text-violet-950", dot: "bg-violet-600" },
-  problem: { label: "problem", tile: "border-red-600 bg-red-50 text-red-900", dot: "bg-red-600" },
-  moved: { label: "moved to backup", tile: "border-slate-400 bg-white text-slate-500 line-through decoration-1", dot: "bg-slate-300" },
+const STATE: Record<SeatState, { tile: string; dot: string }> = {
+  empty: { tile: "border-dashed border-slate-300 bg-white text-slate-600", dot: "bg-slate-200" },
+  "not-signed-in": { tile: "border-slate-300 bg-slate-100 text-slate-700", dot: "bg-slate-400" },
+  "signed-in": { tile: "border-sky-400 bg-sky-50 text-sky-950", dot: "bg-sky-500" },
+  starting: { tile: "border-indigo-400 bg-indigo-50 text-indigo-950", dot: "bg-indigo-500" },
+  running: { tile: "border-emerald-500 bg-emerald-50 text-emerald-950", dot: "bg-emerald-600" },
+  idle: { tile: "border-amber-400 bg-amber-50 text-amber-950", dot: "bg-amber-500" },
+  submitted: { tile: "border-violet-500 bg-violet-100 text-violet-950", dot: "bg-violet-600" },
+  problem: { tile: "border-red-600 bg-red-50 text-red-900", dot: "bg-red-600" },
+  moved: { tile: "border-slate-400 bg-white text-slate-600 line-through decoration-1", dot: "bg-slate-300" },
 };
 const ORDER: SeatState[] = ["not-signed-in", "signed-in", "starting", "running", "idle", "submitted", "problem", "moved"];
 
-async function getBoard(url: string): Promise<Board> {
+type Tr = ReturnType<typeof useTranslations<"board">>;
+
+/** A seat's state in words, in the page's language (the board's data is shared by every reader). */
+function noteOf(a: BoardSeat, t: Tr): string {
+  switch (a.state) {
+    case "moved":
+      return t("note.moved");
+    case "submitted":
+      return a.hashcode ? t("note.submitted", { hashcode: a.hashcode }) : t("note.submittedNoHash");
+    case "not-signed-in":
+      return t("note.notSignedIn");
+    case "signed-in":
+      return t("note.signedIn");
+    case "starting":
+      return t("note.starting");
+    case "problem":
+      return a.minutes !== undefined ? t("note.notStarted", { minutes: a.minutes }) : t("note.stopping");
+    case "idle":
+      return t("note.idle", { minutes: a.minutes ?? 0 });
+    case "running":
+      return t("note.running");
+    default:
+      return a.note;
+  }
+}
+
+async function getBoard(url: string, answered: (status: number) => string): Promise<Board> {
   performance.mark("board-fetch");
   const res = await fetch(url, { cache: "no-store", headers: { accept: "application/json" } });
   const body = await res.json().catch(() => ({}));
   performance.mark("board-data");
-  if (!res.ok) throw new Error((body as { error?: string }).error ?? `The portal answered ${res.status}`);
+  if (!res.ok) throw new Error((body as { error?: string }).error ?? answered(res.status));
   return body as Board;
 }
 
@@ -55,7 +82,9 @@ export function RoomBoard(props: { examId: number; zone: string; intervalMs?: nu
 function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: number; zone: string; intervalMs?: number; actions: BoardActions }) {
   const [projector, setProjector] = useState(false);
   const [picked, setPicked] = useState<number | null>(null);
-  const { data, error, dataUpdatedAt } = useQuery({ queryKey: ["board", examId], queryFn: () => getBoard(`/api/exams/${examId}/board`), refetchInterval: intervalMs, placeholderData: keepPreviousData });
+  const t = useTranslations("board");
+  const th = useTranslations("hubApi");
+  const { data, error, dataUpdatedAt } = useQuery({ queryKey: ["board", examId], queryFn: () => getBoard(`/api/exams/${examId}/board`, (status) => t("fetchFailed", { status })), refetchInterval: intervalMs, placeholderData: keepPreviousData });
   // for bench/exam-day: how long a refresh takes in the browser, from its data to the painted board
   useEffect(() => {
     if (!data) return;
@@ -71,7 +100,7 @@ function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: numb
   }, [data]);
   const time = useMemo(() => new Intl.DateTimeFormat("de-DE", { timeZone: zone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }), [zone]);
   const seconds = useMemo(() => new Intl.DateTimeFormat("de-DE", { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }), [zone]);
-  if (!data) return <p className="text-slate-600">{error ? `The board cannot be read: ${(error as Error).message}` : "Reading the exam hub…"}</p>;
+  if (!data) return <p className="text-slate-600">{error ? t("cannotRead", { error: (error as Error).message }) : t("reading")}</p>;
   const seatOf = (id: number | null) => data.rooms.flatMap((r) => r.accounts).find((a) => a.participantId === id) ?? null;
   const chosen = seatOf(picked);
   const freeBackups = data.rooms.flatMap((r) => r.accounts.map((a) => ({ ...a, room: r.name }))).filter((a) => a.kind === "backup" && !a.holdsWorkOf && a.state === "not-signed-in");
@@ -79,50 +108,50 @@ function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: numb
     <div className={cn(projector && "fixed inset-0 z-50 overflow-auto bg-white p-6")} data-testid="room-board">
       <div className="mb-4 flex flex-wrap items-center gap-x-6 gap-y-2">
         {projector && <h1 className="text-3xl font-bold text-slate-900">{data.title}</h1>}
-        <ul className="flex flex-wrap gap-x-5 gap-y-1 text-base" aria-label="Totals" data-testid="board-totals">
+        <ul className="flex flex-wrap gap-x-5 gap-y-1 text-base" aria-label={t("totals")} data-testid="board-totals">
           {ORDER.map((s) => (
             <li key={s} className="flex items-center gap-2">
               <span className={cn("inline-block size-3.5 rounded-full", STATE[s].dot)} aria-hidden />
-              <span className="font-semibold tabular-nums">{data.totals[s]}</span> {STATE[s].label}
+              <span className="font-semibold tabular-nums">{data.totals[s]}</span> {t(`state.${s}`)}
             </li>
           ))}
         </ul>
-        <div className="ml-auto flex items-center gap-3 text-sm text-slate-500">
-          <span data-testid="board-updated">Updated {seconds.format(new Date(dataUpdatedAt))}</span>
+        <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
+          <span data-testid="board-updated">{t("updated", { time: seconds.format(new Date(dataUpdatedAt)) })}</span>
           <Button type="button" variant="secondary" onClick={() => setProjector(!projector)} aria-pressed={projector}>
-            {projector ? <Minimize2 className="size-4" aria-hidden /> : <Maximize2 className="size-4" aria-hidden />} {projector ? "Leave projector view" : "Projector view"}
+            {projector ? <Minimize2 className="size-4" aria-hidden /> : <Maximize2 className="size-4" aria-hidden />} {projector ? t("leaveProjector") : t("projector")}
           </Button>
         </div>
       </div>
       {!data.hub.reachable && (
-        <div role="alert" data-testid="hub-unreachable" className="mb-4 flex items-center gap-3 rounded-lg bg-red-600 px-5 py-3 text-xl font-semibold text-white">
-          <WifiOff className="size-6" aria-hidden />
-          {data.hub.unreachableSince ? `Hub unreachable since ${time.format(new Date(data.hub.unreachableSince))}` : "Hub not connected"}
+        <div role="alert" data-testid="hub-unreachable" className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg bg-red-600 px-4 py-3 text-lg font-semibold text-white sm:px-5 sm:text-xl">
+          <WifiOff className="size-6 shrink-0" aria-hidden />
+          {data.hub.unreachableSince ? t("unreachableSince", { time: time.format(new Date(data.hub.unreachableSince)) }) : t("notConnected")}
           <span className="text-base font-normal">
-            {data.hub.lastOkAt ? `— the last known state, from ${time.format(new Date(data.hub.lastOkAt))}.` : "— no state read yet."} {data.hub.error}
+            {data.hub.lastOkAt ? t("lastKnown", { time: time.format(new Date(data.hub.lastOkAt)) }) : t("noState")} {data.hub.errorCode ? th(data.hub.errorCode) : data.hub.error}
           </span>
         </div>
       )}
-      {error && <p role="alert" className="mb-4 rounded-md bg-amber-50 px-4 py-2 text-amber-900 ring-1 ring-amber-200">The portal does not answer ({(error as Error).message}); the board shows its last reading.</p>}
+      {error && <p role="alert" className="mb-4 rounded-md bg-amber-50 px-4 py-2 text-amber-900 ring-1 ring-amber-200">{t("portalSilent", { error: (error as Error).message })}</p>}
       <div className="grid gap-6 xl:grid-cols-2">
         {data.rooms.map((room) => {
           const bySeat = new Map(room.accounts.filter((a) => a.seat !== null).map((a) => [a.seat!, a]));
           const unseated = room.accounts.filter((a) => a.seat === null);
           const seats = Array.from({ length: room.seats }, (_, i) => i + 1);
           return (
-            <section key={room.name} aria-label={`Room ${room.name}`} data-testid={`board-room-${room.name}`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
+            <section key={room.name} aria-label={t("room", { name: room.id === null ? t("withoutRoom") : room.name })} data-testid={`board-room-${room.name}`} className="rounded-lg border border-slate-200 bg-white p-4 shadow-sm">
               <header className="mb-3 flex flex-wrap items-baseline gap-x-4">
-                <h2 className="text-2xl font-bold text-slate-900">{room.name}</h2>
+                <h2 className="text-2xl font-bold text-slate-900">{room.id === null ? t("withoutRoom") : room.name}</h2>
                 <p className="text-base text-slate-600">
                   {ORDER.filter((s) => room.counts[s])
-                    .map((s) => `${room.counts[s]} ${STATE[s].label}`)
-                    .join(" · ") || "nobody yet"}
+                    .map((s) => `${room.counts[s]} ${t(`state.${s}`)}`)
+                    .join(" · ") || t("nobodyYet")}
                 </p>
               </header>
               <ol className="grid grid-cols-[repeat(auto-fill,minmax(9.5rem,1fr))] gap-2">
                 {seats.map((n) => {
                   const a = bySeat.get(n);
-                  if (room.blocked.includes(n)) return <li key={n} className="rounded-md border border-slate-200 bg-[repeating-linear-gradient(45deg,#f1f5f9,#f1f5f9_6px,#e2e8f0_6px,#e2e8f0_12px)] p-2 text-slate-400"><span className="text-lg font-bold">{n}</span> blocked</li>;
+                  if (room.blocked.includes(n)) return <li key={n} className="rounded-md border border-slate-200 bg-[repeating-linear-gradient(45deg,#f1f5f9,#f1f5f9_6px,#e2e8f0_6px,#e2e8f0_12px)] p-2 text-slate-600"><span className="text-lg font-bold">{n}</span> {t("blocked")}</li>;
                   if (!a) return <li key={n} className={cn("rounded-md border p-2", STATE.empty.tile)}><span className="text-lg font-bold">{n}</span></li>;
                   return <SeatTile key={n} a={a} picked={picked === a.participantId} onPick={() => setPicked(picked === a.participantId ? null : a.participantId)} />;
                 })}
@@ -141,20 +170,21 @@ function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: numb
 
 function SeatTile({ a, picked, onPick }: { a: BoardSeat; picked: boolean; onPick: () => void }) {
   const s = STATE[a.state];
+  const t = useTranslations("board");
   return (
     <li data-testid={`seat-${a.username}`} data-state={a.state}>
       <button type="button" onClick={onPick} aria-pressed={picked} className={cn("h-full w-full rounded-md border-2 p-2 text-left focus:outline-none focus-visible:ring-4 focus-visible:ring-brand-500", s.tile, picked && "ring-4 ring-brand-500")}>
         <span className="flex items-baseline justify-between gap-2">
           <span className="text-lg font-bold">{a.seat ?? "–"}</span>
-          <span className="text-xs font-semibold uppercase tracking-wide">{a.state === "idle" ? a.note : s.label}</span>
+          <span className="text-xs font-semibold uppercase tracking-wide">{a.state === "idle" ? noteOf(a, t) : t(`state.${a.state}`)}</span>
         </span>
-        <span className="block truncate text-base font-semibold">{a.name || a.username}</span>
+        <span className="block truncate text-base font-semibold">{a.kind === "backup" && !a.holdsWorkOf ? t("backup") : a.name || a.username}</span>
         <span className="block truncate text-xs opacity-80">{a.username}</span>
         {a.hashcode && <span className="mt-1 block font-mono text-base font-bold tracking-wider">{a.hashcode.toUpperCase()}</span>}
-        {a.holdsWorkOf && <span className="block text-xs">work of {a.holdsWorkOf}</span>}
-        {a.movedTo && <span className="block text-xs no-underline">now on {a.movedTo}</span>}
-        {a.extraMinutes > 0 && <span className="block text-xs">+{a.extraMinutes} min</span>}
-        {a.state === "problem" && <span className="block text-xs font-semibold">{a.note}</span>}
+        {a.holdsWorkOf && <span className="block text-xs">{t("workOf", { who: a.holdsWorkOf })}</span>}
+        {a.movedTo && <span className="block text-xs no-underline">{t("nowOn", { account: a.movedTo })}</span>}
+        {a.extraMinutes > 0 && <span className="block text-xs">{t("plusMin", { minutes: a.extraMinutes })}</span>}
+        {a.state === "problem" && <span className="block text-xs font-semibold">{noteOf(a, t)}</span>}
       </button>
     </li>
   );
@@ -162,38 +192,39 @@ function SeatTile({ a, picked, onPick }: { a: BoardSeat; picked: boolean; onPick
 
 function SeatActions({ examId, seat, freeBackups, actions, time, onClose }: { examId: number; seat: BoardSeat; freeBackups: (BoardSeat & { room: string })[]; actions: BoardActions; time: Intl.DateTimeFormat; onClose: () => void }) {
   const [confirmReissue, setConfirmReissue] = useState(false);
+  const t = useTranslations("board");
   return (
-    <aside aria-label={`Actions for ${seat.username}`} data-testid="seat-actions" className="mt-6 rounded-lg border border-brand-200 bg-white p-5 shadow">
+    <aside aria-label={t("actionsFor", { username: seat.username })} data-testid="seat-actions" className="mt-6 rounded-lg border border-brand-200 bg-white p-5 shadow">
       <div className="mb-4 flex items-start justify-between gap-4">
         <div>
           <h2 className="text-lg font-semibold text-slate-900">
-            {seat.name || seat.username} <span className="font-normal text-slate-500">({seat.username}, seat {seat.seat ?? "–"})</span>
+            {seat.kind === "backup" && !seat.holdsWorkOf ? t("backup") : seat.name || seat.username} <span className="font-normal text-slate-600">{t("seatOf", { username: seat.username, seat: seat.seat ?? "–" })}</span>
           </h2>
           <p className="text-sm text-slate-600">
-            {seat.note}. May sign in until {time.format(new Date(seat.until))}
-            {seat.extraMinutes ? ` (${seat.extraMinutes} min extra time)` : ""}.
+            {t("mayUntil", { note: noteOf(seat, t), time: time.format(new Date(seat.until)) })}
+            {seat.extraMinutes ? t("extraSuffix", { minutes: seat.extraMinutes }) : ""}.
           </p>
         </div>
-        <Button type="button" variant="secondary" onClick={onClose}>Close</Button>
+        <Button type="button" variant="secondary" onClick={onClose}>{t("close")}</Button>
       </div>
       {!actions.mayRun ? (
-        <p className="text-sm text-slate-600">Only the exam's supervisors act on seats.</p>
+        <p className="text-sm text-slate-600">{t("onlySupervisors")}</p>
       ) : (
         <div className="grid gap-6 md:grid-cols-2">
           {actions.mayPrint && (
             <div>
-              <h3 className="mb-2 font-medium text-slate-800">Re-issue the password</h3>
+              <h3 className="mb-2 font-medium text-slate-800">{t("reissueTitle")}</h3>
               {!confirmReissue ? (
-                <Button type="button" variant="secondary" onClick={() => setConfirmReissue(true)}>Re-issue password…</Button>
+                <Button type="button" variant="secondary" onClick={() => setConfirmReissue(true)}>{t("reissueOpen")}</Button>
               ) : (
                 <form method="post" action={`/api/exams/${examId}/sheets`} target="_blank" className="space-y-2 rounded-md bg-amber-50 p-3 ring-1 ring-amber-200" onSubmit={() => setTimeout(() => setConfirmReissue(false), 500)}>
-                  <p className="text-sm text-amber-900">The old password stops working on the hub within half a minute; one slip with the new one opens to print.</p>
+                  <p className="text-sm text-amber-900">{t("reissueNote")}</p>
                   <input type="hidden" name="scope" value="reissue" />
                   <input type="hidden" name="participantId" value={seat.participantId} />
                   <input type="hidden" name="revision" value={actions.revision} />
                   <div className="flex gap-2">
-                    <Button type="submit">Re-issue and print one slip</Button>
-                    <Button type="button" variant="secondary" onClick={() => setConfirmReissue(false)}>Cancel</Button>
+                    <Button type="submit">{t("reissueSubmit")}</Button>
+                    <Button type="button" variant="secondary" onClick={() => setConfirmReissue(false)}>{t("cancel")}</Button>
                   </div>
                 </form>
               )}
@@ -201,54 +232,54 @@ function SeatActions({ examId, seat, freeBackups, actions, time, onClose }: { ex
           )}
           {actions.canUnlock && (
             <div>
-              <h3 className="mb-2 font-medium text-slate-800">Sign-in lock</h3>
+              <h3 className="mb-2 font-medium text-slate-800">{t("lockTitle")}</h3>
               <HubStep
                 variant="secondary"
-                title={`Unlock ${seat.username}?`}
-                confirmLabel="Unlock sign-in"
-                effects={["The exam hub lets this account try its password again (the lock after five wrong passwords is lifted)."]}
+                title={t("unlockTitle", { username: seat.username })}
+                confirmLabel={t("unlock")}
+                effects={[t("unlockEffect")]}
                 fields={{ examId, step: "unlock", revision: actions.revision, participantId: seat.participantId }}
                 preview={actions.preview as never}
                 apply={actions.unlock}
                 testId="board-unlock"
               >
-                Unlock sign-in
+                {t("unlock")}
               </HubStep>
             </div>
           )}
           <div>
-            <h3 className="mb-2 font-medium text-slate-800">Extra time</h3>
+            <h3 className="mb-2 font-medium text-slate-800">{t("extraTitle")}</h3>
             <ActionForm action={actions.extraTime} hidden={{ examId, participantId: seat.participantId }} className="flex items-end gap-2">
               {(state) => (
                 <>
-                  <Field label="Minutes after the end" name="extraMinutes" id={`extra-${seat.participantId}`} error={state.fieldErrors?.extraMinutes}>
+                  <Field label={t("extraMinutes")} name="extraMinutes" id={`extra-${seat.participantId}`} error={state.fieldErrors?.extraMinutes}>
                     <Input name="extraMinutes" id={`extra-${seat.participantId}`} inputMode="numeric" defaultValue={String(seat.extraMinutes)} className="w-28" error={state.fieldErrors?.extraMinutes} />
                   </Field>
-                  <SubmitButton variant="secondary" pendingText="Saving…">Set extra time</SubmitButton>
+                  <SubmitButton variant="secondary" pendingText={t("saving")}>{t("setExtra")}</SubmitButton>
                 </>
               )}
             </ActionForm>
           </div>
           {seat.kind === "student" && !seat.movedTo && (
             <div>
-              <h3 className="mb-2 font-medium text-slate-800">Move to a backup account</h3>
+              <h3 className="mb-2 font-medium text-slate-800">{t("moveTitle")}</h3>
               <ActionForm action={actions.move} hidden={{ examId, participantId: seat.participantId }} className="space-y-2">
                 {(state) => (
                   <>
-                    <Field label="Backup account" name="backupId" id={`move-${seat.participantId}`} error={state.fieldErrors?.backupId}>
+                    <Field label={t("backupAccount")} name="backupId" id={`move-${seat.participantId}`} error={state.fieldErrors?.backupId}>
                       <Select name="backupId" id={`move-${seat.participantId}`} defaultValue="" error={state.fieldErrors?.backupId}>
-                        <option value="">Choose a free backup account…</option>
+                        <option value="">{t("chooseBackup")}</option>
                         {freeBackups.map((b) => (
                           <option key={b.participantId} value={b.participantId}>
-                            {b.username} ({b.room}, seat {b.seat ?? "–"})
+                            {t("backupOption", { username: b.username, room: b.room, seat: b.seat ?? "–" })}
                           </option>
                         ))}
                       </Select>
                     </Field>
-                    <Field label="Reason (for the record)" name="reason" id={`reason-${seat.participantId}`} error={state.fieldErrors?.reason}>
-                      <Input name="reason" id={`reason-${seat.participantId}`} placeholder="e.g. computer broken" error={state.fieldErrors?.reason} />
+                    <Field label={t("reason")} name="reason" id={`reason-${seat.participantId}`} error={state.fieldErrors?.reason}>
+                      <Input name="reason" id={`reason-${seat.participantId}`} placeholder={t("reasonPlaceholder")} error={state.fieldErrors?.reason} />
                     </Field>
-                    <SubmitButton variant="secondary" pendingText="Moving…">Move to this backup account</SubmitButton>
+                    <SubmitButton variant="secondary" pendingText={t("moving")}>{t("move")}</SubmitButton>
                   </>
                 )}
               </ActionForm>

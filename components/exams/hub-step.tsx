@@ -1,6 +1,7 @@
 "use client";
 import { Loader2 } from "lucide-react";
 import { useActionState, useRef, useState, useTransition, type ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 import { FormMessage } from "@/components/ui/field";
@@ -9,14 +10,8 @@ import type { ExamPushPreviewView } from "@/lib/deployment/views";
 
 import type { Action } from "./action-form";
 
-const ACTION_WORDS: Record<string, string> = { create: "created", change: "changed", unchanged: "in place", prune: "removed", conflict: "conflict", error: "error" };
-const KIND_WORDS: Record<string, string> = {
-  Secret: "Password Secret",
-  ConfigMap: "Exam profiles",
-  NetworkPolicy: "Exam pod network policy",
-  Role: "Profile reader role",
-  RoleBinding: "Profile reader binding",
-};
+const ACTIONS = ["create", "change", "unchanged", "prune", "conflict", "error"] as const;
+const KINDS = ["Secret", "ConfigMap", "NetworkPolicy", "Role", "RoleBinding"] as const;
 
 /** A HubStepButton with its own outcome message (for steps whose button stays on the page). */
 export function HubStep(props: Omit<Parameters<typeof HubStepButton>[0], "formAction" | "pending"> & { apply: Action }) {
@@ -66,6 +61,9 @@ export function HubStepButton({
   const dialog = useRef<HTMLDialogElement>(null);
   const [view, setView] = useState<ExamPushPreviewView | null>(null);
   const [loading, startPreview] = useTransition();
+  const t = useTranslations("hubStep");
+  const actionWord = (a: string) => ((ACTIONS as readonly string[]).includes(a) ? t(`action.${a as (typeof ACTIONS)[number]}`) : a);
+  const kindWord = (k: string) => ((KINDS as readonly string[]).includes(k) ? t(`kind.${k as (typeof KINDS)[number]}`) : k);
 
   const open = () => {
     setView(null);
@@ -74,7 +72,7 @@ export function HubStepButton({
       const form = new FormData();
       for (const [k, v] of Object.entries(fields)) form.set(k, String(v));
       const r = await preview(idleState as ActionState<ExamPushPreviewView>, form);
-      setView(r.data ?? { ok: false, error: r.message ?? "The preview failed." });
+      setView(r.data ?? { ok: false, error: r.message ?? t("previewFailed") });
     });
   };
 
@@ -97,7 +95,7 @@ export function HubStepButton({
             </h2>
             {effects && effects.length > 0 && (
               <div>
-                <p className="font-medium text-slate-800">This step:</p>
+                <p className="font-medium text-slate-800">{t("thisStep")}</p>
                 <ul className="mt-1 list-disc space-y-1 pl-5">
                   {effects.map((e) => (
                     <li key={e}>{e}</li>
@@ -108,12 +106,12 @@ export function HubStepButton({
             <div aria-live="polite" data-testid="hub-preview-result">
               {loading || !view ? (
                 <p className="flex items-center gap-2 text-slate-700">
-                  <Loader2 className="size-4 animate-spin" aria-hidden /> Asking the exam hub what this push changes (dry run)…
+                  <Loader2 className="size-4 animate-spin" aria-hidden /> {t("asking")}
                 </p>
               ) : view.ok ? (
                 <div className="space-y-3">
                   <div>
-                    <p className="font-medium text-slate-800">On the exam hub ({view.plan.target === "cluster" ? view.plan.location : `export directory ${view.plan.location}`}, namespace {view.namespace}):</p>
+                    <p className="font-medium text-slate-800">{t(view.plan.target === "cluster" ? "onHubCluster" : "onHubExport", { location: view.plan.location, namespace: view.namespace })}</p>
                     <ul className="mt-1 list-disc space-y-1 pl-5" data-testid="hub-changes">
                       {view.hubChanges.map((c) => (
                         <li key={c}>{c}</li>
@@ -121,24 +119,24 @@ export function HubStepButton({
                     </ul>
                   </div>
                   <table className="w-full text-left text-xs" data-testid="hub-objects">
-                    <thead className="text-slate-500">
+                    <thead className="text-slate-600">
                       <tr>
-                        <th className="py-1 font-medium">Object</th>
-                        <th className="py-1 font-medium">Name</th>
-                        <th className="py-1 text-right font-medium">Push</th>
+                        <th className="py-1 font-medium">{t("object")}</th>
+                        <th className="py-1 font-medium">{t("name")}</th>
+                        <th className="py-1 text-right font-medium">{t("push")}</th>
                       </tr>
                     </thead>
                     <tbody className="divide-y divide-slate-100">
                       {items.map((it) => (
                         <tr key={it.key}>
-                          <td className="py-1 pr-2">{KIND_WORDS[it.kind] ?? it.kind}</td>
+                          <td className="py-1 pr-2">{kindWord(it.kind)}</td>
                           <td className="py-1 pr-2 font-mono">{it.name}</td>
-                          <td className={cn("py-1 text-right", it.action === "unchanged" ? "text-slate-400" : it.action === "error" || it.action === "conflict" ? "text-red-700" : "text-slate-800")}>{ACTION_WORDS[it.action] ?? it.action}</td>
+                          <td className={cn("py-1 text-right", it.action === "unchanged" ? "text-slate-500" : it.action === "error" || it.action === "conflict" ? "text-red-700" : "text-slate-800")}>{actionWord(it.action)}</td>
                         </tr>
                       ))}
                     </tbody>
                   </table>
-                  <p className="text-xs text-slate-500">The step is recorded only once the hub has this. Hashes only, never passwords.</p>
+                  <p className="text-xs text-slate-600">{t("recordedOnce")}</p>
                 </div>
               ) : (
                 <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-red-700 ring-1 ring-red-200">
@@ -149,7 +147,7 @@ export function HubStepButton({
           </div>
           <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">
             <Button type="button" variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
-              Cancel
+              {t("cancel")}
             </Button>
             <Button type="submit" variant={variant === "secondary" ? "primary" : variant} disabled={!view?.ok || loading}>
               {confirmLabel}

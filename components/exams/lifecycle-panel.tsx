@@ -2,6 +2,7 @@
 import { UserMinus } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useActionState, useEffect } from "react";
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { Field, FormMessage, Input } from "@/components/ui/field";
@@ -28,11 +29,12 @@ export function LifecyclePanel({ examId, revision, steps, plan, run, preview }: 
   // one state per action, kept here: the step's own button goes away once the step is done
   const [planState, planAction, planPending] = useActionState(plan, idleState as ActionState<never>);
   const [runState, runAction, runPending] = useActionState(run, idleState as ActionState<never>);
+  const t = useTranslations("examPage");
   return (
     <div className="space-y-3">
       <FormMessage state={planState} />
       <FormMessage state={runState} />
-      {steps.length === 0 && <p className="text-sm text-slate-500">No further step: the archive keeps every record, read-only.</p>}
+      {steps.length === 0 && <p className="text-sm text-slate-600">{t("noStep")}</p>}
       {steps.map((s) => (
         <div key={s.name} id={`step-${s.name}`} className="flex flex-wrap items-start gap-3">
           <HubStepButton
@@ -77,22 +79,23 @@ export function SupervisorsPanel({
   add: Action;
   remove: Action;
 }) {
+  const t = useTranslations("examPage");
   return (
     <div className="space-y-3">
       {supervisors.length === 0 ? (
-        <p className="text-sm text-slate-500">No supervisor yet. Supervisors see and print only the exams they are assigned to.</p>
+        <p className="text-sm text-slate-600">{t("noSupervisor")}</p>
       ) : (
         <ul className="divide-y divide-slate-100">
           {supervisors.map((s) => (
-            <li key={s.id} className="flex items-center justify-between py-2 text-sm">
+            <li key={s.id} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
               <span>
-                <span className="font-medium text-slate-900">{s.displayName}</span> <span className="text-slate-500">({s.username})</span> {!s.active && <Badge tone="amber">deactivated</Badge>}
+                <span className="font-medium text-slate-900">{s.displayName}</span> <span className="text-slate-600">({s.username})</span> {!s.active && <Badge tone="amber">{t("deactivated")}</Badge>}
               </span>
               {canEdit && (
                 <ActionForm action={remove} hidden={{ examId, supervisorId: s.id }} id={`remove-sup-${s.id}`}>
                   {() => (
-                    <ConfirmButton title={`Remove ${s.username}?`} body={`${s.displayName} no longer sees this exam.`} confirmLabel="Remove" form={`remove-sup-${s.id}`}>
-                      <UserMinus className="size-4" aria-hidden /> <span className="sr-only">Remove {s.username}</span>
+                    <ConfirmButton title={t("removeTitle", { username: s.username })} body={t("removeBody", { name: s.displayName })} confirmLabel={t("remove")} form={`remove-sup-${s.id}`}>
+                      <UserMinus className="size-4" aria-hidden /> <span className="sr-only">{t("removeLabel", { username: s.username })}</span>
                     </ConfirmButton>
                   )}
                 </ActionForm>
@@ -105,15 +108,15 @@ export function SupervisorsPanel({
         <ActionForm action={add} hidden={{ examId }} className="space-y-2">
           {(state) => (
             <div className="grid items-end gap-3 sm:grid-cols-[1fr_auto]">
-              <Field label="Staff account" name="username" id="supervisor-username" error={state.fieldErrors?.username}>
-                <Input name="username" id="supervisor-username" list="supervisor-accounts" placeholder="username" defaultValue={shown(state, "username", "")} error={state.fieldErrors?.username} autoComplete="off" />
+              <Field label={t("staffAccount")} name="username" id="supervisor-username" error={state.fieldErrors?.username}>
+                <Input name="username" id="supervisor-username" list="supervisor-accounts" placeholder={t("usernamePlaceholder")} defaultValue={shown(state, "username", "")} error={state.fieldErrors?.username} autoComplete="off" />
                 <datalist id="supervisor-accounts">
                   {accounts.map((a) => (
                     <option key={a.username} value={a.username}>{a.displayName}</option>
                   ))}
                 </datalist>
               </Field>
-              <SubmitButton variant="secondary" pendingText="Adding…">Add supervisor</SubmitButton>
+              <SubmitButton variant="secondary" pendingText={t("adding")}>{t("addSupervisor")}</SubmitButton>
             </div>
           )}
         </ActionForm>
@@ -125,6 +128,7 @@ export function SupervisorsPanel({
 export function DeleteExamForm({ examId, action }: { examId: number; action: Action }) {
   const [state, formAction] = useActionState(action, idleState as ActionState<never>);
   const router = useRouter();
+  const t = useTranslations("examPage");
   useEffect(() => {
     if (state.status === "ok") router.push("/exams");
   }, [state, router]);
@@ -132,8 +136,8 @@ export function DeleteExamForm({ examId, action }: { examId: number; action: Act
     <form action={formAction} id="delete-exam" className="space-y-2">
       <input type="hidden" name="examId" value={examId} />
       <FormMessage state={state} />
-      <ConfirmButton title="Delete this draft?" body="The exam, its rooms, participants and seats are deleted. Scheduled exams cannot be deleted, only archived." confirmLabel="Delete exam" form="delete-exam">
-        Delete draft
+      <ConfirmButton title={t("deleteTitle")} body={t("deleteBody")} confirmLabel={t("deleteConfirm")} form="delete-exam">
+        {t("deleteDraft")}
       </ConfirmButton>
     </form>
   );

@@ -1,6 +1,7 @@
 "use client";
 import { Search, Trash2, UserPlus } from "lucide-react";
 import { useActionState, useMemo, useState } from "react";
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { Field, FieldError, FormMessage, Input, Select } from "@/components/ui/field";
@@ -38,6 +39,7 @@ const name = (p: { firstName: string | null; lastName: string | null }) => [p.la
 /** Pick students of the term's roster: all at once, or a searchable selection. */
 export function RosterPicker({ examId, candidates, add }: { examId: number; candidates: Candidate[]; add: Action }) {
   const [q, setQ] = useState("");
+  const t = useTranslations("participants");
   const [picked, setPicked] = useState<Set<number>>(new Set());
   const [state, action] = useActionState(add, idleState as ActionState<never>);
   const list = useMemo(() => {
@@ -48,7 +50,7 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
     return (
       <div className="space-y-3">
         <FormMessage state={state} />
-        <p className="text-sm text-slate-500">Everyone on the term&apos;s roster takes part already (or the roster is empty).</p>
+        <p className="text-sm text-slate-600">{t("everyone")}</p>
       </div>
     );
   }
@@ -59,22 +61,22 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
       <form action={action} className="flex flex-wrap items-center gap-3">
         <input type="hidden" name="examId" value={examId} />
         <input type="hidden" name="mode" value="all" />
-        <SubmitButton pendingText="Adding…">
-          <UserPlus className="size-4" aria-hidden /> Add the whole roster ({candidates.length})
+        <SubmitButton pendingText={t("adding")}>
+          <UserPlus className="size-4" aria-hidden /> {t("addAll", { count: candidates.length })}
         </SubmitButton>
-        <span className="text-sm text-slate-500">or choose students below.</span>
+        <span className="text-sm text-slate-600">{t("orChoose")}</span>
       </form>
       <form action={action} className="space-y-2" onSubmit={() => setTimeout(() => setPicked(new Set()), 0)}>
         <input type="hidden" name="examId" value={examId} />
         <input type="hidden" name="mode" value="selected" />
         <div className="flex flex-wrap items-center gap-3">
-          <label htmlFor="roster-search" className="sr-only">Search the roster</label>
-          <div className="relative">
-            <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
-            <input id="roster-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder="Name, username, matriculation no." className="w-72 rounded-md border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
+          <label htmlFor="roster-search" className="sr-only">{t("search")}</label>
+          <div className="relative w-full sm:w-auto">
+            <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-500" aria-hidden />
+            <input id="roster-search" type="search" value={q} onChange={(e) => setQ(e.target.value)} placeholder={t("searchPlaceholder")} className="w-full rounded-md sm:w-72 border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
           </div>
-          <SubmitButton variant="secondary" disabled={picked.size === 0} pendingText="Adding…">
-            Add selected ({picked.size})
+          <SubmitButton variant="secondary" disabled={picked.size === 0} pendingText={t("adding")}>
+            {t("addSelected", { count: picked.size })}
           </SubmitButton>
         </div>
         <FieldError id="studentIds-error" error={state.fieldErrors?.studentIds} />
@@ -88,7 +90,7 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
                 <th className="w-10 px-3 py-2">
                   <input
                     type="checkbox"
-                    aria-label="Select all shown"
+                    aria-label={t("selectShown")}
                     checked={allShown}
                     onChange={() => setPicked((s) => {
                       const n = new Set(s);
@@ -100,9 +102,9 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
                     })}
                   />
                 </th>
-                <th className="px-3 py-2">Name</th>
-                <th className="px-3 py-2">Username</th>
-                <th className="px-3 py-2">Matr. no.</th>
+                <th className="px-3 py-2">{t("name")}</th>
+                <th className="px-3 py-2">{t("username")}</th>
+                <th className="px-3 py-2">{t("matrikel")}</th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
@@ -111,7 +113,7 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
                   <td className="px-3 py-1.5">
                     <input
                       type="checkbox"
-                      aria-label={`Select ${c.username}`}
+                      aria-label={t("select", { username: c.username })}
                       checked={picked.has(c.id)}
                       onChange={() => setPicked((s) => {
                         const n = new Set(s);
@@ -127,8 +129,8 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
               ))}
             </tbody>
           </table>
-          {list.length > 500 && <p className="px-3 py-2 text-xs text-slate-500">Showing 500 of {list.length}: search to narrow down.</p>}
-          {list.length === 0 && <p className="px-3 py-4 text-center text-sm text-slate-500">Nobody matches “{q}”.</p>}
+          {list.length > 500 && <p className="px-3 py-2 text-xs text-slate-600">{t("showing", { count: list.length })}</p>}
+          {list.length === 0 && <p className="px-3 py-4 text-center text-sm text-slate-600">{t("noMatch", { q })}</p>}
         </div>
       </form>
     </div>
@@ -136,22 +138,23 @@ export function RosterPicker({ examId, candidates, add }: { examId: number; cand
 }
 
 export function BackupsForm({ examId, rooms, add }: { examId: number; rooms: { id: number; name: string }[]; add: Action }) {
-  if (rooms.length === 0) return <p className="text-sm text-slate-500">Add a room with seats first.</p>;
+  const t = useTranslations("participants");
+  if (rooms.length === 0) return <p className="text-sm text-slate-600">{t("roomFirst")}</p>;
   return (
     <ActionForm action={add} hidden={{ examId }} className="space-y-3">
       {(state) => (
         <div className="grid grid-cols-[1fr_6rem] items-end gap-3">
-          <Field label="Room" name="roomId" id="backup-room" error={state.fieldErrors?.roomId}>
+          <Field label={t("room")} name="roomId" id="backup-room" error={state.fieldErrors?.roomId}>
             <Select name="roomId" id="backup-room" defaultValue={shown(state, "roomId", rooms[0].id)}>
               {rooms.map((r) => (
                 <option key={r.id} value={r.id}>{r.name}</option>
               ))}
             </Select>
           </Field>
-          <Field label="How many" name="count" id="backup-count" error={state.fieldErrors?.count}>
+          <Field label={t("howMany")} name="count" id="backup-count" error={state.fieldErrors?.count}>
             <Input name="count" id="backup-count" type="number" min={1} max={50} defaultValue={shown(state, "count", 2)} error={state.fieldErrors?.count} />
           </Field>
-          <SubmitButton variant="secondary" className="col-span-2 justify-self-end" pendingText="Adding…">Add backup accounts</SubmitButton>
+          <SubmitButton variant="secondary" className="col-span-2 justify-self-end" pendingText={t("adding")}>{t("addBackups")}</SubmitButton>
         </div>
       )}
     </ActionForm>
@@ -159,12 +162,13 @@ export function BackupsForm({ examId, rooms, add }: { examId: number; rooms: { i
 }
 
 function ExtraTime({ examId, p, save, canEdit }: { examId: number; p: ParticipantRow; save: Action; canEdit: boolean }) {
+  const t = useTranslations("participants");
   if (!canEdit) return <span className="tabular-nums">{p.extraMinutes ? `+${p.extraMinutes} min` : "—"}</span>;
   return (
     <ActionForm action={save} hidden={{ examId, participantId: p.id }} className="flex items-center gap-1.5" showMessage={false}>
       {(state) => (
         <>
-          <label htmlFor={`extra-${p.id}`} className="sr-only">Extra minutes for {p.username}</label>
+          <label htmlFor={`extra-${p.id}`} className="sr-only">{t("extraFor", { username: p.username })}</label>
           <input
             id={`extra-${p.id}`}
             name="extraMinutes"
@@ -176,7 +180,7 @@ function ExtraTime({ examId, p, save, canEdit }: { examId: number; p: Participan
             aria-invalid={state.fieldErrors?.extraMinutes ? true : undefined}
             className="w-16 rounded-md border-0 px-2 py-1 text-sm tabular-nums ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500 aria-[invalid=true]:ring-red-500"
           />
-          <SubmitButton variant="ghost" className="px-2 py-1 text-xs" pendingText="…">Save</SubmitButton>
+          <SubmitButton variant="ghost" className="px-2 py-1 text-xs" pendingText="…">{t("save")}</SubmitButton>
           {state.status === "error" && <span role="alert" className="text-xs text-red-600">{state.fieldErrors?.extraMinutes?.[0] ?? state.message}</span>}
         </>
       )}
@@ -187,6 +191,7 @@ function ExtraTime({ examId, p, save, canEdit }: { examId: number; p: Participan
 export function ParticipantsTable({ examId, rows, canEdit, canEditTime, remove, saveExtra }: { examId: number; rows: ParticipantRow[]; canEdit: boolean; canEditTime: boolean; remove: Action; saveExtra: Action }) {
   const [selected, setSelected] = useState<Set<number>>(new Set());
   const [state, action] = useActionState(remove, idleState as ActionState<never>);
+  const t = useTranslations("participants");
   const all = rows.length > 0 && rows.every((r) => selected.has(r.id));
   return (
     <div className="space-y-3">
@@ -197,10 +202,10 @@ export function ParticipantsTable({ examId, rows, canEdit, canEditTime, remove, 
         ))}
         <FormMessage state={state} />
         {canEdit && (
-          <div className="mt-2 flex h-9 items-center gap-3 text-sm text-slate-600">
-            <span aria-live="polite">{selected.size ? `${selected.size} selected` : "Select participants to remove them."}</span>
-            <ConfirmButton disabled={selected.size === 0} title={`Remove ${selected.size} participant${selected.size === 1 ? "" : "s"}?`} body="They leave the exam: their seats and passwords go with them. The roster is not changed." confirmLabel="Remove" form="remove-participants">
-              <Trash2 className="size-4" aria-hidden /> Remove
+          <div className="mt-2 flex min-h-9 flex-wrap items-center gap-3 text-sm text-slate-600">
+            <span aria-live="polite">{selected.size ? t("selected", { count: selected.size }) : t("selectHint")}</span>
+            <ConfirmButton disabled={selected.size === 0} title={t("removeTitle", { count: selected.size })} body={t("removeBody")} confirmLabel={t("remove")} form="remove-participants">
+              <Trash2 className="size-4" aria-hidden /> {t("remove")}
             </ConfirmButton>
           </div>
         )}
@@ -210,15 +215,15 @@ export function ParticipantsTable({ examId, rows, canEdit, canEditTime, remove, 
           <tr>
             {canEdit && (
               <Th className="w-10">
-                <input type="checkbox" aria-label="Select all participants" checked={all} onChange={() => setSelected(all ? new Set() : new Set(rows.map((r) => r.id)))} />
+                <input type="checkbox" aria-label={t("selectAll")} checked={all} onChange={() => setSelected(all ? new Set() : new Set(rows.map((r) => r.id)))} />
               </Th>
             )}
-            <Th>Name</Th>
-            <Th>Exam login</Th>
-            <Th>Matr. no.</Th>
-            <Th>Room / seat</Th>
-            <Th>Extra time</Th>
-            <Th>Password</Th>
+            <Th>{t("name")}</Th>
+            <Th>{t("examLogin")}</Th>
+            <Th>{t("matrikel")}</Th>
+            <Th>{t("roomSeat")}</Th>
+            <Th>{t("extraTime")}</Th>
+            <Th>{t("password")}</Th>
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
@@ -228,7 +233,7 @@ export function ParticipantsTable({ examId, rows, canEdit, canEditTime, remove, 
                 <Td>
                   <input
                     type="checkbox"
-                    aria-label={`Select ${p.username}`}
+                    aria-label={t("select", { username: p.username })}
                     checked={selected.has(p.id)}
                     onChange={() => setSelected((s) => {
                       const n = new Set(s);
@@ -239,16 +244,16 @@ export function ParticipantsTable({ examId, rows, canEdit, canEditTime, remove, 
                 </Td>
               )}
               <Td>
-                {p.kind === "backup" ? <Badge tone="violet">backup</Badge> : name(p) || "—"}
-                {!p.onRoster && <span className="ml-2"><Badge tone="amber">left the roster</Badge></span>}
+                {p.kind === "backup" ? <Badge tone="violet">{t("backup")}</Badge> : name(p) || "—"}
+                {!p.onRoster && <span className="ml-2"><Badge tone="amber">{t("leftRoster")}</Badge></span>}
               </Td>
               <Td className="font-mono text-xs">{p.username}</Td>
               <Td className="tabular-nums">{p.matrikel ?? ""}</Td>
-              <Td>{p.room ? `${p.room} / ${p.seat ?? "–"}` : <span className="text-slate-400">not seated</span>}</Td>
+              <Td>{p.room ? `${p.room} / ${p.seat ?? "–"}` : <span className="text-slate-600">{t("notSeated")}</span>}</Td>
               <Td>
                 <ExtraTime examId={examId} p={p} save={saveExtra} canEdit={canEditTime && p.kind === "student"} />
               </Td>
-              <Td>{p.hasPassword ? <Badge tone="green">issued</Badge> : <span className="text-slate-400">—</span>}</Td>
+              <Td>{p.hasPassword ? <Badge tone="green">{t("issued")}</Badge> : <span className="text-slate-600">—</span>}</Td>
             </tr>
           ))}
         </tbody>

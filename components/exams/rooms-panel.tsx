@@ -1,5 +1,6 @@
 "use client";
 import { Trash2 } from "lucide-react";
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { Field, Input } from "@/components/ui/field";
@@ -19,19 +20,20 @@ export interface RoomView {
 
 function RoomFields({ state, room, idPrefix }: { state: Parameters<Parameters<typeof ActionForm>[0]["children"]>[0]; room?: RoomView; idPrefix: string }) {
   const e = state.fieldErrors ?? {};
+  const t = useTranslations("rooms");
   const f = (name: string) => `${idPrefix}-${name}`;
   return (
-    <div className="grid gap-3 sm:grid-cols-[1fr_7rem_1fr_1.4fr]">
-      <Field label="Room" name="name" id={f("name")} error={e.name}>
+    <div className="grid gap-3 sm:grid-cols-2 lg:grid-cols-[1fr_7rem_1fr_1.4fr]">
+      <Field label={t("room")} name="name" id={f("name")} error={e.name}>
         <Input name="name" id={f("name")} defaultValue={shown(state, "name", room?.name)} error={e.name} placeholder="H-0102" autoComplete="off" />
       </Field>
-      <Field label="Seats" name="seats" id={f("seats")} error={e.seats} hint="0 for a network only">
+      <Field label={t("seats")} name="seats" id={f("seats")} error={e.seats} hint={t("seatsHint")}>
         <Input name="seats" id={f("seats")} type="number" min={0} defaultValue={shown(state, "seats", room?.seats)} error={e.seats} />
       </Field>
-      <Field label="Blocked seats" name="blockedSeats" id={f("blockedSeats")} error={e.blockedSeats} hint="e.g. 3, 7, 10-12">
+      <Field label={t("blocked")} name="blockedSeats" id={f("blockedSeats")} error={e.blockedSeats} hint={t("blockedHint")}>
         <Input name="blockedSeats" id={f("blockedSeats")} defaultValue={shown(state, "blockedSeats", room?.blockedSeats.join(", "))} error={e.blockedSeats} autoComplete="off" />
       </Field>
-      <Field label="Networks (CIDR)" name="cidrs" id={f("cidrs")} error={e.cidrs} hint="Pool, laptop pool or VPN, e.g. 10.20.1.0/24">
+      <Field label={t("networks")} name="cidrs" id={f("cidrs")} error={e.cidrs} hint={t("networksHint")}>
         <Input name="cidrs" id={f("cidrs")} defaultValue={shown(state, "cidrs", room?.cidrs.join(", "))} error={e.cidrs} autoComplete="off" spellCheck={false} />
       </Field>
     </div>
@@ -39,10 +41,11 @@ function RoomFields({ state, room, idPrefix }: { state: Parameters<Parameters<ty
 }
 
 export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: number; rooms: RoomView[]; canEdit: boolean; save: Action; remove: Action }) {
+  const t = useTranslations("rooms");
   return (
     <div className="space-y-4">
       {rooms.length === 0 ? (
-        <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-500">No rooms yet. Add the pool rooms and their networks; add the staff VPN as a network with 0 seats.</p>
+        <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-600">{t("none")}</p>
       ) : (
         <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="room-list">
           {rooms.map((r) => (
@@ -51,19 +54,19 @@ export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: n
                 <div>
                   <span className="font-medium text-slate-900">{r.name}</span>{" "}
                   {r.seats === 0 ? (
-                    <Badge tone="violet">network only</Badge>
+                    <Badge tone="violet">{t("networkOnly")}</Badge>
                   ) : (
                     <span className="text-sm text-slate-600">
-                      {r.free} free of {r.seats} seats{r.blockedSeats.length ? ` (blocked: ${r.blockedSeats.join(", ")})` : ""} · {r.assigned} in use{r.backups ? `, ${r.backups} backup${r.backups === 1 ? "" : "s"}` : ""}
+                      {t("free", { free: r.free, seats: r.seats, blocked: r.blockedSeats.length ? t("blockedList", { list: r.blockedSeats.join(", ") }) : "", used: t("inUse", { count: r.assigned }) + (r.backups ? t("backups", { count: r.backups }) : "") })}
                     </span>
                   )}
-                  <div className="mt-0.5 font-mono text-xs text-slate-500">{r.cidrs.join(", ") || "no network"}</div>
+                  <div className="mt-0.5 font-mono text-xs text-slate-600">{r.cidrs.join(", ") || t("noNetwork")}</div>
                 </div>
                 {canEdit && (
                   <ActionForm action={remove} hidden={{ examId, roomId: r.id }} id={`remove-room-${r.id}`} className="flex items-center gap-2">
                     {() => (
-                      <ConfirmButton title={`Remove ${r.name}?`} body="The room and its networks leave this exam. Rooms with seated people or backup accounts cannot be removed." confirmLabel="Remove room" form={`remove-room-${r.id}`}>
-                        <Trash2 className="size-4" aria-hidden /> <span className="sr-only">Remove {r.name}</span>
+                      <ConfirmButton title={t("removeTitle", { name: r.name })} body={t("removeBody")} confirmLabel={t("removeConfirm")} form={`remove-room-${r.id}`}>
+                        <Trash2 className="size-4" aria-hidden /> <span className="sr-only">{t("removeLabel", { name: r.name })}</span>
                       </ConfirmButton>
                     )}
                   </ActionForm>
@@ -71,13 +74,13 @@ export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: n
               </div>
               {canEdit && (
                 <details className="mt-2">
-                  <summary className="cursor-pointer text-sm text-brand-700">Edit {r.name}</summary>
+                  <summary className="cursor-pointer text-sm text-brand-700">{t("edit", { name: r.name })}</summary>
                   <ActionForm action={save} hidden={{ examId, roomId: r.id }} className="mt-3 space-y-3">
                     {(state) => (
                       <>
                         <RoomFields state={state} room={r} idPrefix={`room-${r.id}`} />
                         <div className="flex justify-end">
-                          <SubmitButton variant="secondary" pendingText="Saving…">Save {r.name}</SubmitButton>
+                          <SubmitButton variant="secondary" pendingText={t("saving")}>{t("save", { name: r.name })}</SubmitButton>
                         </div>
                       </>
                     )}
@@ -92,10 +95,10 @@ export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: n
         <ActionForm action={save} hidden={{ examId }} className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
           {(state) => (
             <>
-              <h3 className="text-sm font-semibold text-slate-900">Add a room or network</h3>
+              <h3 className="text-sm font-semibold text-slate-900">{t("addTitle")}</h3>
               <RoomFields state={state} idPrefix="new-room" />
               <div className="flex justify-end">
-                <SubmitButton pendingText="Adding…">Add room</SubmitButton>
+                <SubmitButton pendingText={t("adding")}>{t("add")}</SubmitButton>
               </div>
             </>
           )}

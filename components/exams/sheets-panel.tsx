@@ -2,6 +2,7 @@
 import { Loader2, Printer, RotateCcw } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useRef, useState } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
@@ -35,6 +36,7 @@ export function SheetsPanel({
   participants: { id: number; label: string; issued: boolean }[];
 }) {
   const router = useRouter();
+  const t = useTranslations("sheets");
   const [busy, setBusy] = useState<string | null>(null);
   const [result, setResult] = useState<{ ok: boolean; text: string } | null>(null);
   const [pick, setPick] = useState<string>("");
@@ -52,8 +54,8 @@ export function SheetsPanel({
     try {
       const res = await fetch(`/api/exams/${examId}/sheets`, { method: "POST", body: form });
       if (!res.ok) {
-        const body = await res.json().catch(() => ({ error: `The server answered ${res.status}.` }));
-        setResult({ ok: false, text: body.error ?? `The server answered ${res.status}.` });
+        const body = await res.json().catch(() => ({ error: t("answered", { status: res.status }) }));
+        setResult({ ok: false, text: body.error ?? t("answered", { status: res.status }) });
         return;
       }
       const name = /filename="([^"]+)"/.exec(res.headers.get("content-disposition") ?? "")?.[1] ?? "sheets.pdf";
@@ -67,13 +69,11 @@ export function SheetsPanel({
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       const hub = res.headers.get("x-exam-hub");
-      setResult({
-        ok: true,
-        text: `Saved ${name}: ${res.headers.get("x-sheets")} sheet${res.headers.get("x-sheets") === "1" ? "" : "s"}, passwords version ${res.headers.get("x-passwords-version")}. Earlier passwords of these participants no longer work${hub ? `. ${decodeURIComponent(hub)}` : " (the exam hub gets the new ones when the exam opens)."}`,
-      });
+      const saved = t("saved", { name, count: Number(res.headers.get("x-sheets") ?? 0), version: res.headers.get("x-passwords-version") ?? "" });
+      setResult({ ok: true, text: `${saved} ${hub ? decodeURIComponent(hub) : t("hubLater")}` });
       router.refresh();
     } catch {
-      setResult({ ok: false, text: "The portal could not be reached; no password was changed." });
+      setResult({ ok: false, text: t("unreachable") });
     } finally {
       setBusy(null);
     }
@@ -90,36 +90,36 @@ export function SheetsPanel({
     <div className="space-y-5" data-testid="sheets-panel">
       {blockedReason && <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">{blockedReason}</p>}
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="button" disabled={disabled || total === 0} onClick={() => ask({ scope: "all", label: "all rooms", count: total })}>
-          <Printer className="size-4" aria-hidden /> Print all sheets ({total})
+        <Button type="button" disabled={disabled || total === 0} onClick={() => ask({ scope: "all", label: t("allRooms"), count: total })}>
+          <Printer className="size-4" aria-hidden /> {t("printAll", { count: total })}
         </Button>
         {rooms.map((r) => (
-          <Button key={r.id} type="button" variant="secondary" disabled={disabled || r.count === 0} onClick={() => ask({ scope: "room", roomId: r.id, label: `room ${r.name}`, count: r.count })}>
-            <Printer className="size-4" aria-hidden /> Print {r.name} ({r.count})
+          <Button key={r.id} type="button" variant="secondary" disabled={disabled || r.count === 0} onClick={() => ask({ scope: "room", roomId: r.id, label: t("roomLabel", { room: r.name }), count: r.count })}>
+            <Printer className="size-4" aria-hidden /> {t("printRoom", { room: r.name, count: r.count })}
           </Button>
         ))}
       </div>
       <div className="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-slate-50 p-3">
-        <div>
-          <label htmlFor="reissue-who" className="mb-1 block text-sm font-medium text-slate-700">Re-issue one password</label>
-          <select id="reissue-who" value={pick} onChange={(e) => setPick(e.target.value)} className="w-80 rounded-md border-0 py-2 pl-3 pr-8 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500">
-            <option value="">Choose a participant…</option>
+        <div className="w-full sm:w-auto">
+          <label htmlFor="reissue-who" className="mb-1 block text-sm font-medium text-slate-700">{t("reissueOne")}</label>
+          <select id="reissue-who" value={pick} onChange={(e) => setPick(e.target.value)} className="w-full max-w-80 rounded-md border-0 py-2 pl-3 pr-8 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500">
+            <option value="">{t("choose")}</option>
             {participants.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.label}
-                {p.issued ? "" : " (no password yet)"}
+                {p.issued ? "" : t("noPassword")}
               </option>
             ))}
           </select>
         </div>
         <Button type="button" variant="secondary" disabled={disabled || !chosen} onClick={() => chosen && ask({ scope: "reissue", participantId: chosen.id, label: chosen.label, count: 1 })}>
-          <RotateCcw className="size-4" aria-hidden /> Re-issue and print one slip
+          <RotateCcw className="size-4" aria-hidden /> {t("reissueButton")}
         </Button>
       </div>
       <div aria-live="polite" role={result && !result.ok ? "alert" : "status"}>
         {busy && (
           <p className="flex items-center gap-2 text-sm text-slate-700">
-            <Loader2 className="size-4 animate-spin" aria-hidden /> Making the sheets for {busy}: generating and hashing passwords, drawing the PDF…
+            <Loader2 className="size-4 animate-spin" aria-hidden /> {t("making", { what: busy })}
           </p>
         )}
         {result && <p className={cn("rounded-md px-3 py-2 text-sm ring-1", result.ok ? "bg-emerald-50 text-emerald-800 ring-emerald-200" : "bg-red-50 text-red-700 ring-red-200")}>{result.text}</p>}
@@ -127,17 +127,17 @@ export function SheetsPanel({
       <dialog ref={dialog} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl" aria-labelledby="print-title">
         <div className="p-5">
           <h2 id="print-title" className="text-base font-semibold text-slate-900">
-            {pending?.scope === "reissue" ? `Re-issue the password of ${pending.label}?` : `Print ${pending?.count} sheet${pending?.count === 1 ? "" : "s"} for ${pending?.label}?`}
+            {pending?.scope === "reissue" ? t("reissueTitle", { who: pending.label }) : t("printTitle", { count: pending?.count ?? 0, what: pending?.label ?? "" })}
           </h2>
           <p className="mt-2 text-sm text-slate-600">
             {pending?.scope === "reissue"
-              ? "A new one-time password is printed on one slip; the old one stops working. While the exam is open the exam hub gets the new one first (within seconds): no slip is printed if the hub cannot be reached."
-              : "Every sheet gets a new one-time password. Passwords printed earlier for these participants stop working. The passwords exist only in this PDF: keep it safe and print it right away."}
+              ? t("reissueBody")
+              : t("printBody")}
           </p>
         </div>
         <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">
           <Button type="button" variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button
             type="button"
@@ -146,7 +146,7 @@ export function SheetsPanel({
               if (pending) void run(pending);
             }}
           >
-            {pending?.scope === "reissue" ? "Re-issue and print" : "Print sheets"}
+            {pending?.scope === "reissue" ? t("reissueConfirm") : t("printConfirm")}
           </Button>
         </div>
       </dialog>

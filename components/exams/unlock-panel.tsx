@@ -1,6 +1,7 @@
 "use client";
 import { Unlock } from "lucide-react";
 import { useState } from "react";
+import { useTranslations } from "next-intl";
 import type { ExamPushPreviewView } from "@/lib/deployment/views";
 import type { Action } from "./action-form";
 import { HubStep } from "./hub-step";
@@ -23,15 +24,16 @@ export function UnlockPanel({
   apply: Action;
 }) {
   const [pick, setPick] = useState("");
+  const t = useTranslations("unlock");
   const chosen = participants.find((p) => String(p.id) === pick);
   return (
     <div className="space-y-3">
       <div>
         <label htmlFor="unlock-who" className="mb-1 block text-sm font-medium text-slate-700">
-          Participant
+          {t("participant")}
         </label>
         <select id="unlock-who" value={pick} onChange={(e) => setPick(e.target.value)} className="w-full rounded-md border-0 py-2 pl-3 pr-8 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500">
-          <option value="">Choose a participant…</option>
+          <option value="">{t("choose")}</option>
           {participants.map((p) => (
             <option key={p.id} value={p.id}>
               {p.label}
@@ -42,15 +44,15 @@ export function UnlockPanel({
       <HubStep
         variant="secondary"
         disabled={!chosen}
-        title={chosen ? `Unlock ${chosen.label}?` : "Unlock?"}
-        confirmLabel="Unlock sign-in"
-        effects={["The exam hub lets this participant try their password again (the lock after five wrong passwords is lifted). The password stays the same: if it was lost or used, re-issue it on the Sheets page."]}
+        title={chosen ? t("titleWho", { who: chosen.label }) : t("title")}
+        confirmLabel={t("confirm")}
+        effects={[t("effect")]}
         fields={{ examId, step: "unlock", revision, participantId: chosen?.id ?? 0 }}
         preview={preview}
         apply={apply}
         testId="unlock"
       >
-        <Unlock className="size-4" aria-hidden /> Unlock sign-in
+        <Unlock className="size-4" aria-hidden /> {t("confirm")}
       </HubStep>
     </div>
   );

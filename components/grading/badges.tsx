@@ -1,3 +1,4 @@
+import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 
 type Tone = "slate" | "green" | "amber" | "red" | "blue" | "violet";
@@ -35,19 +36,36 @@ export const FILE_STATUS_TONE: Record<string, Tone> = {
   unlisted: "slate",
 };
 
+/** The label of a status in the page's language (the English table above is the fallback). */
+export function useStatusLabel() {
+  const t = useTranslations("grading");
+  return (status: string) => (t.has(`status.${status}` as "status.verified") ? t(`status.${status}` as "status.verified") : (STATUS_TEXT[status]?.label ?? status));
+}
+
+export function useFlagText() {
+  const t = useTranslations("grading");
+  return (flag: string) => {
+    const base = FLAG_TEXT[flag] ?? { label: flag, tone: "slate" as const, hint: flag };
+    if (!t.has(`flag.${flag}` as "flag.late")) return base;
+    return { ...base, label: t(`flag.${flag}` as "flag.late"), hint: t(`flag.${flag}Hint` as "flag.lateHint") };
+  };
+}
+
 export function StatusBadge({ status }: { status: string }) {
+  const label = useStatusLabel();
   const s = STATUS_TEXT[status] ?? { label: status, tone: "slate" as const };
-  return <Badge tone={s.tone}>{s.label}</Badge>;
+  return <Badge tone={s.tone}>{label(status)}</Badge>;
 }
 
 /** The flags beyond the status itself. */
 export function FlagBadges({ flags }: { flags: string[] }) {
+  const text = useFlagText();
   const shown = flags.filter((f) => !(f in STATUS_TEXT));
   if (shown.length === 0) return null;
   return (
     <span className="inline-flex flex-wrap gap-1">
       {shown.map((f) => {
-        const t = FLAG_TEXT[f] ?? { label: f, tone: "slate" as const, hint: f };
+        const t = text(f);
         return (
           <span key={f} title={t.hint}>
             <Badge tone={t.tone}>{t.label}</Badge>

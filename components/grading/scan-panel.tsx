@@ -7,20 +7,20 @@ import { toast } from "sonner";
 import { Button } from "@/components/ui/button";
 import { Badge } from "@/components/ui/card";
 import { FormMessage } from "@/components/ui/field";
-import { formatDateTime } from "@/components/format";
+import { useTranslations } from "next-intl";
+import { useFmt } from "@/lib/i18n/use-fmt";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import type { ScanView } from "@/lib/grading/types";
-import { formatBytes, plural } from "./format";
 import { getJson } from "./query-provider";
 
 type Action = (prev: ActionState<{ scanId: number }>, form: FormData) => Promise<ActionState<{ scanId: number }>>;
 
-const STATUS: Record<ScanView["status"], { label: string; tone: "slate" | "green" | "amber" | "red" | "blue" }> = {
-  queued: { label: "starting", tone: "blue" },
-  running: { label: "running", tone: "blue" },
-  paused: { label: "stopped", tone: "amber" },
-  completed: { label: "completed", tone: "green" },
-  failed: { label: "failed", tone: "red" },
+const TONE: Record<ScanView["status"], "slate" | "green" | "amber" | "red" | "blue"> = {
+  queued: "blue",
+  running: "blue",
+  paused: "amber",
+  completed: "green",
+  failed: "red",
 };
 
 const isActive = (s: ScanView | undefined) => s?.status === "queued" || s?.status === "running";
@@ -43,6 +43,8 @@ export function ScanPanel({
   stop: Action;
 }) {
   const router = useRouter();
+  const t = useTranslations("grading.scan");
+  const f = useFmt();
   const queryClient = useQueryClient();
   const [scanId, setScanId] = useState<number | null>(initial?.id ?? null);
   const [error, setError] = useState<ActionState | null>(null);
@@ -62,12 +64,12 @@ export function ScanPanel({
     if (!scan) return;
     const active = isActive(scan);
     if (wasActive.current && !active) {
-      if (scan.status === "completed") toast.success(`Scan finished: ${plural(scan.submissionsTotal, "submission")}.`);
-      else if (scan.status === "failed") toast.error("The scan failed.");
+      if (scan?.status === "completed") toast.success(t("finishedToast", { count: scan.submissionsTotal }));
+      else if (scan?.status === "failed") toast.error(t("failedToast"));
       router.refresh();
     }
     wasActive.current = active;
-  }, [scan, router]);
+  }, [scan, router, t]);
 
   const call = (action: Action, extra: Record<string, string> = {}) =>
     startTransition(async () => {
@@ -94,24 +96,24 @@ export function ScanPanel({
     <div className="space-y-4" data-testid="scan-panel">
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div className="text-sm text-slate-600">
-          Exchange folder <code className="rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">{exchangePath}</code>
+          {t("folder")} <code className="break-all rounded bg-slate-100 px-1.5 py-0.5 font-mono text-xs text-slate-800">{exchangePath}</code>
         </div>
         {canVerify && (
           <div className="flex gap-2">
             {active && scan && (
               <Button type="button" variant="secondary" disabled={pending} onClick={() => call(stop, { scanId: String(scan.id) })}>
-                <Pause className="size-4" aria-hidden /> Stop
+                <Pause className="size-4" aria-hidden /> {t("stop")}
               </Button>
             )}
             {!active && scan?.resumable && (
               <Button type="button" variant="secondary" disabled={pending} onClick={() => call(resume, { scanId: String(scan.id) })}>
-                <Play className="size-4" aria-hidden /> Resume ({plural(scan.checkpointed, "submission")} done)
+                <Play className="size-4" aria-hidden /> {t("resume", { count: scan.checkpointed })}
               </Button>
             )}
             {!active && (
               <Button type="button" disabled={pending} onClick={() => call(start)}>
                 {pending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <RefreshCw className="size-4" aria-hidden />}
-                {scan ? "Scan again" : "Scan exchange"}
+                {scan ? t("again") : t("start")}
               </Button>
             )}
           </div>
@@ -119,23 +121,23 @@ export function ScanPanel({
       </div>
       {error && <FormMessage state={error} />}
       {!scan ? (
-        <p className="text-sm text-slate-500">No scan yet. A scan hashes every submission folder and compares it with the hashcode the student was shown.</p>
+        <p className="text-sm text-slate-600">{t("none")}</p>
       ) : (
         <div className="rounded-md border border-slate-200 bg-slate-50 p-4" aria-live="polite">
           <div className="mb-2 flex flex-wrap items-center gap-2 text-sm">
-            <span className="font-medium text-slate-900">Scan #{scan.id}</span>
+            <span className="font-medium text-slate-900">{t("scan", { id: scan.id })}</span>
             <span data-testid="scan-status">
-              <Badge tone={STATUS[scan.status].tone}>{STATUS[scan.status].label}</Badge>
+              <Badge tone={TONE[scan.status]}>{t(`status.${scan.status}`)}</Badge>
             </span>
             {active && <Loader2 className="size-4 animate-spin text-brand-600" aria-hidden />}
-            <span className="text-slate-500">
-              {scan.finishedAt ? `finished ${formatDateTime(new Date(scan.finishedAt))}` : scan.startedAt ? `started ${formatDateTime(new Date(scan.startedAt))}` : `queued ${formatDateTime(new Date(scan.createdAt))}`}
+            <span className="text-slate-600">
+              {scan.finishedAt ? t("finished", { when: f.dateTime(scan.finishedAt) }) : scan.startedAt ? t("started", { when: f.dateTime(scan.startedAt) }) : t("queued", { when: f.dateTime(scan.createdAt) })}
             </span>
           </div>
           <div
             className="h-2.5 w-full overflow-hidden rounded-full bg-slate-200"
             role="progressbar"
-            aria-label="Scan progress"
+            aria-label={t("progressLabel")}
             aria-valuemin={0}
             aria-valuemax={Math.max(total, 1)}
             aria-valuenow={done}
@@ -143,8 +145,8 @@ export function ScanPanel({
             <div className={`h-full rounded-full transition-all ${scan.status === "failed" ? "bg-red-500" : scan.status === "paused" ? "bg-amber-500" : "bg-brand-600"}`} style={{ width: `${pct}%` }} />
           </div>
           <p className="mt-2 text-sm tabular-nums text-slate-700" data-testid="scan-progress">
-            {done.toLocaleString("en")} of {plural(total, "submission")} · {formatBytes(scan.bytesHashed)} hashed · {plural(scan.filesHashed, "file")}
-            {scan.submissionsSkipped > 0 && <span className="text-slate-500"> · {scan.submissionsSkipped.toLocaleString("en")} from the checkpoint</span>}
+            {t("progress", { done: f.number(done), total, bytes: f.bytes(scan.bytesHashed), files: scan.filesHashed })}
+            {scan.submissionsSkipped > 0 && <span className="text-slate-600">{t("fromCheckpoint", { count: f.number(scan.submissionsSkipped) })}</span>}
           </p>
           {scan.error && (
             <p className={`mt-2 flex items-start gap-1.5 text-sm ${scan.status === "failed" ? "text-red-700" : "text-amber-800"}`}>
@@ -153,11 +155,11 @@ export function ScanPanel({
           )}
           {scan.rootProblems.length > 0 && (
             <details className="mt-2 text-sm text-amber-900">
-              <summary className="cursor-pointer">{plural(scan.rootProblems.length, "problem")} outside the submissions</summary>
+              <summary className="cursor-pointer">{t("problems", { count: scan.rootProblems.length })}</summary>
               <ul className="mt-1 list-disc pl-5">
                 {scan.rootProblems.slice(0, 50).map((p, i) => (
                   <li key={i}>
-                    <code className="font-mono text-xs">{p.path}</code>: {p.message}
+                    <code className="break-all font-mono text-xs">{p.path}</code>: {p.message}
                   </li>
                 ))}
               </ul>

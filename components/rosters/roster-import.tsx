@@ -3,6 +3,7 @@ import { AlertTriangle, Download, FileUp, Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
 import { useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
+import { useFormatter, useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm";
@@ -58,20 +59,8 @@ export interface MappingData {
 type Data = PreviewData | MappingData;
 type Action<T> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 
-const SOURCE_LABEL: Record<PreviewData["mappingSource"], string> = {
-  detected: "columns read from the header",
-  remembered: "columns as remembered for this course",
-  chosen: "columns as you mapped them",
-};
-
-const NOT_KEPT: Record<NotKept["reason"], (n: NotKept) => string> = {
-  password: (n) => `passwords are never stored${n.values ? ` (${n.values} value${n.values === 1 ? "" : "s"} dropped)` : ""}`,
-  "exam-login": (n) => `exam logins (${n.values}); the portal derives them as <course>-<FB02UID>`,
-  "no-meaning": (n) => `no meaning chosen (${n.values} value${n.values === 1 ? "" : "s"})`,
-};
-
 const ENCODING: Record<string, string> = { "utf-8": "UTF-8", "windows-1252": "Windows-1252", "utf-16le": "UTF-16", "utf-16be": "UTF-16 (big-endian)" };
-const SEPARATOR: Record<string, string> = { ",": "comma", ";": "semicolon", "\t": "tab" };
+const SEPARATOR: Record<string, "comma" | "semicolon" | "tab"> = { ",": "comma", ";": "semicolon", "\t": "tab" };
 
 function download(name: string, text: string) {
   const url = URL.createObjectURL(new Blob([text], { type: "text/csv;charset=utf-8" }));
@@ -100,6 +89,9 @@ export function RosterImport({
   rejected: Action<{ csv: string; filename: string }>;
 }) {
   const router = useRouter();
+  const t = useTranslations("rosterImport");
+  const tr = useTranslations("roster.msg");
+  const fmt = useFormatter();
   const fileRef = useRef<HTMLInputElement>(null);
   const [file, setFile] = useState<File | null>(null);
   const [mode, setMode] = useState<"merge" | "replace">("merge");
@@ -128,7 +120,7 @@ export function RosterImport({
     setEditing(false);
     if (f && f.size > MAX) {
       setFile(null);
-      setState({ status: "error", message: `${f.name} is ${(f.size / 1024 / 1024).toFixed(1)} MB; files over 10 MB are refused.`, fieldErrors: { file: ["Files over 10 MB are refused. Split the roster or remove unused columns."] } });
+      setState({ status: "error", message: t("tooBigFile", { name: f.name, size: fmt.number(f.size / 1024 / 1024, { maximumFractionDigits: 1, minimumFractionDigits: 1 }) }), fieldErrors: { file: [tr("tooBig")] } });
       return;
     }
     setFile(f);
@@ -168,7 +160,7 @@ export function RosterImport({
       if (!p) return;
       const res = await rejected(idleState as ActionState<{ csv: string; filename: string }>, form({}, p.mapping));
       if (res.status === "ok" && res.data) download(res.data.filename, res.data.csv);
-      else toast.error(res.message ?? "The rejected rows could not be written.");
+      else toast.error(res.message ?? t("rejectedFailed"));
     });
 
   const changes = p ? p.counts.added + p.counts.removed + p.counts.updated : 0;
@@ -176,8 +168,8 @@ export function RosterImport({
   return (
     <div className="space-y-4">
       <div className="flex flex-wrap items-end gap-3">
-        <div className="min-w-64 flex-1">
-          <label htmlFor="roster-file" className="mb-1 block text-sm font-medium text-slate-700">CSV file</label>
+        <div className="min-w-0 flex-1 sm:min-w-64">
+          <label htmlFor="roster-file" className="mb-1 block text-sm font-medium text-slate-700">{t("file")}</label>
           <input
             ref={fileRef}
             id="roster-file"
@@ -189,23 +181,23 @@ export function RosterImport({
           />
           <FieldError id="file-error" error={state.fieldErrors?.file} />
         </div>
-        <fieldset className="flex gap-3 text-sm">
-          <legend className="sr-only">Import mode</legend>
+        <fieldset className="flex flex-wrap gap-3 text-sm">
+          <legend className="sr-only">{t("mode")}</legend>
           <label className="flex items-center gap-1.5">
-            <input type="radio" name="mode" value="merge" checked={mode === "merge"} onChange={() => { setMode("merge"); if (p) runPreview({ mode: "merge" }); }} /> Add and update
+            <input type="radio" name="mode" value="merge" checked={mode === "merge"} onChange={() => { setMode("merge"); if (p) runPreview({ mode: "merge" }); }} /> {t("merge")}
           </label>
           <label className="flex items-center gap-1.5">
-            <input type="radio" name="mode" value="replace" checked={mode === "replace"} onChange={() => { setMode("replace"); if (p) runPreview({ mode: "replace" }); }} /> Replace roster
+            <input type="radio" name="mode" value="replace" checked={mode === "replace"} onChange={() => { setMode("replace"); if (p) runPreview({ mode: "replace" }); }} /> {t("replace")}
           </label>
         </fieldset>
         <Button type="button" variant="secondary" disabled={!file || pending} onClick={() => runPreview({ mapping: undefined })}>
-          {pending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <FileUp className="size-4" aria-hidden />} Preview
+          {pending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <FileUp className="size-4" aria-hidden />} {t("preview")}
         </Button>
       </div>
-      <p className="text-xs text-slate-500">
-        Columns are matched by their names in German or English (Username, FB02UID, Kennung, Name, Vorname, Matrikel, Raum, Platz …), in any order. A file without a header gets a step to say which column is which.{" "}
+      <p className="text-xs text-slate-600">
+        {t("columnsHint")}{" "}
         <a href={sampleHref} className="font-medium text-brand-700 underline" download>
-          Download a sample CSV
+          {t("sample")}
         </a>
       </p>
       {state.status === "error" && !state.fieldErrors?.file && <FormMessage state={state} />}
@@ -218,12 +210,12 @@ export function RosterImport({
       {p && !editing && (
         <div className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4" data-testid="import-preview">
           <div className="flex flex-wrap items-center gap-2 text-sm">
-            <span className="text-slate-600">Read as:</span> <Badge tone="blue">{p.formatLabel}</Badge>
-            <span className="text-slate-500">
-              {SOURCE_LABEL[p.mappingSource]} · {SEPARATOR[p.delimiter] ?? p.delimiter}-separated · {ENCODING[p.encoding] ?? p.encoding}
+            <span className="text-slate-600">{t("readAs")}</span> <Badge tone="blue">{p.formatLabel}</Badge>
+            <span className="text-slate-600">
+              {t(`source.${p.mappingSource}`)} · {SEPARATOR[p.delimiter] ? t(`separator.${SEPARATOR[p.delimiter]!}`) : t("separator.other", { sep: p.delimiter })} · {ENCODING[p.encoding] ?? p.encoding}
             </span>
             <Button type="button" variant="ghost" className="ml-auto px-2 py-1 text-xs" onClick={() => setEditing(true)}>
-              Change columns
+              {t("changeColumns")}
             </Button>
           </div>
           {p.warnings.map((w) => (
@@ -231,30 +223,30 @@ export function RosterImport({
           ))}
           {p.notKept.length > 0 && (
             <div className="rounded-md bg-white p-3 text-sm ring-1 ring-slate-200" data-testid="not-kept">
-              <p className="font-medium text-slate-800">Not kept from this file</p>
+              <p className="font-medium text-slate-800">{t("notKeptTitle")}</p>
               <ul className="mt-1 list-inside list-disc text-slate-700">
                 {p.notKept.map((n) => (
                   <li key={`${n.column}-${n.reason}`}>
-                    <span className="font-medium">{n.column}</span>: {NOT_KEPT[n.reason](n)}
+                    <span className="font-medium">{n.column}</span>: {t(`notKept.${n.reason}`, { n: n.values, pattern: String(t.raw("examLoginPattern")) })}
                   </li>
                 ))}
               </ul>
             </div>
           )}
-          <dl className="grid grid-cols-4 gap-2 text-center text-sm sm:grid-cols-7">
+          <dl className="grid grid-cols-2 gap-2 min-[420px]:grid-cols-4 text-center text-sm sm:grid-cols-7">
             {(
               [
-                ["valid", "Valid rows", "text-slate-900"],
-                ["added", "Added", "text-emerald-700"],
-                ["removed", "Removed", "text-red-700"],
-                ["updated", "Updated", "text-brand-700"],
-                ["unchanged", "Unchanged", "text-slate-700"],
-                ["duplicates", "Duplicates", "text-amber-700"],
-                ["invalid", "Rejected", "text-red-700"],
+                ["valid", "text-slate-900"],
+                ["added", "text-emerald-700"],
+                ["removed", "text-red-700"],
+                ["updated", "text-brand-700"],
+                ["unchanged", "text-slate-700"],
+                ["duplicates", "text-amber-800"],
+                ["invalid", "text-red-700"],
               ] as const
-            ).map(([k, label, tone]) => (
+            ).map(([k, tone]) => (
               <div key={k} className="rounded-md bg-white px-2 py-2 ring-1 ring-slate-200">
-                <dt className="text-xs text-slate-500">{label}</dt>
+                <dt className="text-xs text-slate-600">{t(`counts.${k}`)}</dt>
                 <dd className={`text-lg font-semibold tabular-nums ${tone}`} data-testid={`count-${k}`}>{p.counts[k]}</dd>
               </div>
             ))}
@@ -263,18 +255,18 @@ export function RosterImport({
             <div role="alert" className="rounded-md bg-red-50 p-3 ring-1 ring-red-200">
               <div className="flex flex-wrap items-center gap-2">
                 <p className="flex flex-1 items-center gap-2 text-sm font-medium text-red-800">
-                  <AlertTriangle className="size-4" aria-hidden /> {p.counts.invalid} rejected row{p.counts.invalid === 1 ? "" : "s"}. Fix {p.counts.invalid === 1 ? "it" : "them"} in the file and preview again, or import only the valid rows.
+                  <AlertTriangle className="size-4" aria-hidden /> {t("rejectedRows", { count: p.counts.invalid })}
                 </p>
                 <Button type="button" variant="secondary" className="py-1 text-xs" onClick={runRejected} disabled={pending}>
-                  <Download className="size-3.5" aria-hidden /> Download rejected rows (CSV)
+                  <Download className="size-3.5" aria-hidden /> {t("downloadRejected")}
                 </Button>
               </div>
-              <table className="mt-2 w-full text-left text-sm">
+              <div className="overflow-x-auto"><table className="mt-2 w-full text-left text-sm">
                 <thead>
                   <tr className="text-xs text-red-900">
-                    <th className="py-1 pr-3">Row</th>
-                    <th className="py-1 pr-3">Reason</th>
-                    <th className="py-1">Content</th>
+                    <th className="py-1 pr-3">{t("row")}</th>
+                    <th className="py-1 pr-3">{t("reason")}</th>
+                    <th className="py-1">{t("content")}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -286,44 +278,40 @@ export function RosterImport({
                     </tr>
                   ))}
                 </tbody>
-              </table>
-              {p.counts.invalid > p.invalid.length && <p className="mt-1 text-xs text-red-800">… and {p.counts.invalid - p.invalid.length} more in the download.</p>}
+              </table></div>
+              {p.counts.invalid > p.invalid.length && <p className="mt-1 text-xs text-red-800">{t("moreInDownload", { count: p.counts.invalid - p.invalid.length })}</p>}
             </div>
           )}
           {p.duplicates.length > 0 && (
             <details className="text-sm">
-              <summary className="cursor-pointer text-amber-800">{p.counts.duplicates} duplicate row{p.counts.duplicates === 1 ? "" : "s"} with the same data, kept once</summary>
+              <summary className="cursor-pointer text-amber-800">{t("duplicatesSummary", { count: p.counts.duplicates })}</summary>
               <ul className="mt-1 list-inside list-disc text-slate-700">
                 {p.duplicates.map((d) => (
-                  <li key={d.row}>Row {d.row}: {d.username} (first on row {d.firstRow})</li>
+                  <li key={d.row}>{t("duplicateRow", { row: d.row, username: d.username, first: d.firstRow })}</li>
                 ))}
               </ul>
             </details>
           )}
-          <ChangeList title="Added" items={p.added.map((a) => `${a.username}${a.name ? ` — ${a.name}` : ""}${a.matrikel ? ` (${a.matrikel})` : ""}`)} total={p.counts.added} />
-          <ChangeList title="Removed" items={p.removed.map((a) => `${a.username}${a.name ? ` — ${a.name}` : ""}`)} total={p.counts.removed} />
-          <ChangeList title="Updated" items={p.updated.map((u) => `${u.username}${u.changes.length ? `: ${u.changes.join(", ")}` : ""}`)} total={p.counts.updated} />
-          {p.mode === "replace" && <ChangeList title="Kept because their row was rejected" items={p.kept.map((a) => a.username)} total={p.counts.kept} />}
+          <ChangeList title={t("listAdded")} items={p.added.map((a) => `${a.username}${a.name ? ` — ${a.name}` : ""}${a.matrikel ? ` (${a.matrikel})` : ""}`)} total={p.counts.added} />
+          <ChangeList title={t("listRemoved")} items={p.removed.map((a) => `${a.username}${a.name ? ` — ${a.name}` : ""}`)} total={p.counts.removed} />
+          <ChangeList title={t("listUpdated")} items={p.updated.map((u) => `${u.username}${u.changes.length ? `: ${u.changes.join(", ")}` : ""}`)} total={p.counts.updated} />
+          {p.mode === "replace" && <ChangeList title={t("listKept")} items={p.kept.map((a) => a.username)} total={p.counts.kept} />}
           <div className="flex flex-wrap items-center justify-end gap-3 border-t border-slate-200 pt-3">
-            <span className="mr-auto text-xs text-slate-500">{p.mode === "replace" ? "Students missing from the file will be removed." : "Students missing from the file stay on the roster."}</span>
+            <span className="mr-auto text-xs text-slate-600">{p.mode === "replace" ? t("replaceNote") : t("mergeNote")}</span>
             {p.counts.invalid > 0 && p.counts.valid > 0 && (
               <ConfirmButton
                 variant="secondary"
                 disabled={pending || changes === 0}
-                title={`Import the ${p.counts.valid} valid row${p.counts.valid === 1 ? "" : "s"}?`}
-                body={
-                  <>
-                    {p.counts.invalid} rejected row{p.counts.invalid === 1 ? " is" : "s are"} not imported{p.mode === "replace" && p.counts.kept ? `; ${p.counts.kept} student${p.counts.kept === 1 ? "" : "s"} whose row was rejected stay on the roster` : ""}. Download the rejected rows to fix them and import them later.
-                  </>
-                }
-                confirmLabel={`Import ${p.counts.valid} valid row${p.counts.valid === 1 ? "" : "s"}`}
+                title={t("partialTitle", { count: p.counts.valid })}
+                body={t("partialBody", { invalid: p.counts.invalid, kept: p.mode === "replace" ? p.counts.kept : 0 })}
+                confirmLabel={t("partialConfirm", { count: p.counts.valid })}
                 onConfirm={() => runApply(true)}
               >
-                Import {p.counts.valid} valid row{p.counts.valid === 1 ? "" : "s"} only
+                {t("partialButton", { count: p.counts.valid })}
               </ConfirmButton>
             )}
             <Button type="button" onClick={() => runApply(false)} disabled={pending || p.counts.invalid > 0 || changes === 0}>
-              {pending && <Loader2 className="size-4 animate-spin" aria-hidden />} Apply import
+              {pending && <Loader2 className="size-4 animate-spin" aria-hidden />} {t("apply")}
             </Button>
           </div>
         </div>
@@ -333,6 +321,7 @@ export function RosterImport({
 }
 
 function ChangeList({ title, items, total }: { title: string; items: string[]; total: number }) {
+  const t = useTranslations("rosterImport");
   if (total === 0) return null;
   return (
     <details className="text-sm">
@@ -343,7 +332,7 @@ function ChangeList({ title, items, total }: { title: string; items: string[]; t
         {items.map((i) => (
           <li key={i}>{i}</li>
         ))}
-        {total > items.length && <li className="text-slate-500">… and {total - items.length} more</li>}
+        {total > items.length && <li className="text-slate-600">{t("andMore", { count: total - items.length })}</li>}
       </ul>
     </details>
   );

@@ -3,6 +3,7 @@ import { ArrowDown, ArrowUp, Trash2 } from "lucide-react";
 import Link from "next/link";
 import { useActionState, useEffect, useState } from "react";
 import { toast } from "sonner";
+import { useTranslations } from "next-intl";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { Table, Td, Th } from "@/components/ui/table";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
@@ -23,6 +24,7 @@ interface Row {
 
 export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, dir }: { termId: number; rows: Row[]; canEdit: boolean; remove: Action; sortLinks: Record<string, string>; sort: string; dir: "asc" | "desc" }) {
   const [selected, setSelected] = useState<Set<number>>(new Set());
+  const t = useTranslations("roster.table");
   const [state, action] = useActionState(remove, idleState as ActionState<never>);
   useEffect(() => {
     if (state.status === "ok") {
@@ -45,16 +47,16 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
     <form id="remove-students" action={action}>
       <input type="hidden" name="termId" value={termId} />
       {canEdit && (
-        <div className="mb-3 flex h-9 items-center gap-3 text-sm text-slate-600">
-          <span aria-live="polite">{selected.size ? `${selected.size} selected` : "Select students to remove them."}</span>
+        <div className="no-print mb-3 flex min-h-9 flex-wrap items-center gap-3 text-sm text-slate-600">
+          <span aria-live="polite">{selected.size ? t("selected", { count: selected.size }) : t("selectHint")}</span>
           <ConfirmButton
             disabled={selected.size === 0}
-            title={`Remove ${selected.size} student${selected.size === 1 ? "" : "s"}?`}
-            body="They lose this course's profile on the next push. Their files on the NFS server are not touched."
-            confirmLabel="Remove"
+            title={t("removeTitle", { count: selected.size })}
+            body={t("removeBody")}
+            confirmLabel={t("remove")}
             form="remove-students"
           >
-            <Trash2 className="size-4" aria-hidden /> Remove
+            <Trash2 className="size-4" aria-hidden /> {t("remove")}
           </ConfirmButton>
         </div>
       )}
@@ -62,27 +64,27 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
         <thead>
           <tr>
             {canEdit && (
-              <Th className="w-10">
-                <input type="checkbox" aria-label="Select all on this page" checked={all} onChange={() => setSelected(all ? new Set() : new Set(rows.map((r) => r.id)))} />
+              <Th className="no-print w-10">
+                <input type="checkbox" aria-label={t("selectAll")} checked={all} onChange={() => setSelected(all ? new Set() : new Set(rows.map((r) => r.id)))} />
               </Th>
             )}
-            <SortTh col="username">Username</SortTh>
-            <SortTh col="lastName">Name</SortTh>
-            <SortTh col="matrikel">Matriculation no.</SortTh>
-            {hasRooms && <Th>Room / seat</Th>}
-            {hasDates && <Th>Exam date</Th>}
+            <SortTh col="username">{t("username")}</SortTh>
+            <SortTh col="lastName">{t("name")}</SortTh>
+            <SortTh col="matrikel">{t("matrikel")}</SortTh>
+            {hasRooms && <Th>{t("roomSeat")}</Th>}
+            {hasDates && <Th>{t("examDate")}</Th>}
           </tr>
         </thead>
         <tbody className="divide-y divide-slate-100">
           {rows.map((r) => (
             <tr key={r.id} className="hover:bg-slate-50">
               {canEdit && (
-                <Td>
+                <Td className="no-print">
                   <input
                     type="checkbox"
                     name="ids"
                     value={r.id}
-                    aria-label={`Select ${r.username}`}
+                    aria-label={t("select", { username: r.username })}
                     checked={selected.has(r.id)}
                     onChange={(e) => {
                       const next = new Set(selected);
@@ -94,12 +96,12 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
                 </Td>
               )}
               <Td className="font-mono">{r.username}</Td>
-              <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || <span className="text-slate-400">—</span>}</Td>
-              <Td className="tabular-nums">{r.matrikel ?? <span className="text-slate-400">—</span>}</Td>
+              <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || <span className="text-slate-500">—</span>}</Td>
+              <Td className="tabular-nums">{r.matrikel ?? <span className="text-slate-500">—</span>}</Td>
               {hasRooms && (
                 <Td>
                   {[r.room, r.seat].filter(Boolean).join(" / ")}
-                  {r.isBackup && <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">backup</span>}
+                  {r.isBackup && <span className="ml-2 rounded bg-amber-50 px-1.5 py-0.5 text-xs font-medium text-amber-800 ring-1 ring-amber-200">{t("backup")}</span>}
                 </Td>
               )}
               {hasDates && <Td className="tabular-nums">{r.examDate ?? ""}</Td>}

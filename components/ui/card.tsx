@@ -1,4 +1,5 @@
 import type { ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import { cn } from "./cn";
 
 export function Card({ title, description, actions, children, className }: { title?: ReactNode; description?: ReactNode; actions?: ReactNode; children?: ReactNode; className?: string }) {
@@ -8,7 +9,7 @@ export function Card({ title, description, actions, children, className }: { tit
         <header className="flex flex-wrap items-start justify-between gap-3 border-b border-slate-100 px-5 py-4">
           <div>
             {title && <h2 className="text-base font-semibold text-slate-900">{title}</h2>}
-            {description && <p className="mt-0.5 text-sm text-slate-500">{description}</p>}
+            {description && <p className="mt-0.5 text-sm text-slate-600">{description}</p>}
           </div>
           {actions && <div className="flex items-center gap-2">{actions}</div>}
         </header>
@@ -19,9 +20,10 @@ export function Card({ title, description, actions, children, className }: { tit
 }
 
 export function PageHeader({ title, description, actions, breadcrumbs }: { title: ReactNode; description?: ReactNode; actions?: ReactNode; breadcrumbs?: ReactNode }) {
+  const t = useTranslations("ui");
   return (
     <div className="mb-6">
-      {breadcrumbs && <nav aria-label="Breadcrumb" className="mb-2 text-sm text-slate-500">{breadcrumbs}</nav>}
+      {breadcrumbs && <nav aria-label={t("breadcrumb")} className="mb-2 text-sm text-slate-600">{breadcrumbs}</nav>}
       <div className="flex flex-wrap items-end justify-between gap-4">
         <div>
           <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
@@ -48,9 +50,9 @@ export function Badge({ tone = "slate", children }: { tone?: "slate" | "green" |
 export function EmptyState({ icon, title, children, action }: { icon?: ReactNode; title: string; children?: ReactNode; action?: ReactNode }) {
   return (
     <div className="flex flex-col items-center justify-center rounded-lg border border-dashed border-slate-300 bg-white px-6 py-12 text-center">
-      {icon && <div className="mb-3 text-slate-400">{icon}</div>}
+      {icon && <div className="mb-3 text-slate-500">{icon}</div>}
       <h3 className="text-sm font-semibold text-slate-900">{title}</h3>
-      {children && <div className="mt-1 max-w-md text-sm text-slate-500">{children}</div>}
+      {children && <div className="mt-1 max-w-md text-sm text-slate-600">{children}</div>}
       {action && <div className="mt-4">{action}</div>}
     </div>
   );
@@ -59,9 +61,9 @@ export function EmptyState({ icon, title, children, action }: { icon?: ReactNode
 export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: ReactNode }) {
   return (
     <div className="rounded-lg border border-slate-200 bg-white px-4 py-3 shadow-sm">
-      <div className="text-xs font-medium uppercase tracking-wide text-slate-500">{label}</div>
+      <div className="text-xs font-medium uppercase tracking-wide text-slate-600">{label}</div>
       <div className="mt-1 text-2xl font-semibold tabular-nums text-slate-900">{value}</div>
-      {hint && <div className="mt-0.5 text-xs text-slate-500">{hint}</div>}
+      {hint && <div className="mt-0.5 text-xs text-slate-600">{hint}</div>}
     </div>
   );
 }

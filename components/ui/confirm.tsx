@@ -1,5 +1,6 @@
 "use client";
 import { useRef, type ReactNode } from "react";
+import { useTranslations } from "next-intl";
 import { Button } from "./button";
 
 /**
@@ -27,6 +28,7 @@ export function ConfirmButton({
   form?: string;
 }) {
   const ref = useRef<HTMLDialogElement>(null);
+  const t = useTranslations("common");
   return (
     <>
       <Button type="button" variant={variant === "danger" ? "secondary" : variant} disabled={disabled} onClick={() => ref.current?.showModal()} className={variant === "danger" ? "text-red-700" : undefined}>
@@ -41,7 +43,7 @@ export function ConfirmButton({
         </div>
         <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">
           <Button type="button" variant="secondary" onClick={() => ref.current?.close()} autoFocus>
-            Cancel
+            {t("cancel")}
           </Button>
           <Button
             type={form ? "submit" : "button"}

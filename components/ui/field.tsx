@@ -2,7 +2,7 @@ import type { ComponentProps, ReactNode } from "react";
 import { cn } from "./cn";
 
 const control =
-  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-400 focus:ring-2 focus:ring-inset focus:ring-brand-500 aria-[invalid=true]:ring-red-500";
+  "block w-full rounded-md border-0 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm ring-1 ring-inset ring-slate-300 placeholder:text-slate-500 focus:ring-2 focus:ring-inset focus:ring-brand-500 aria-[invalid=true]:ring-red-500";
 
 export function Field({ label, name, id, error, hint, children, className }: { label: ReactNode; name: string; id?: string; error?: string[]; hint?: ReactNode; children: ReactNode; className?: string }) {
   return (
@@ -11,7 +11,7 @@ export function Field({ label, name, id, error, hint, children, className }: { l
         {label}
       </label>
       {children}
-      {hint && !error?.length && <p className="mt-1 text-xs text-slate-500">{hint}</p>}
+      {hint && !error?.length && <p className="mt-1 text-xs text-slate-600">{hint}</p>}
       <FieldError id={`${id ?? name}-error`} error={error} />
     </div>
   );

@@ -1,32 +1,33 @@
 import Link from "next/link";
+import { useFormatter, useTranslations } from "next-intl";
 
-const SINGULAR: Record<string, string> = { entries: "entry", students: "student", submissions: "submission", pushes: "push", rows: "row" };
+type Unit = "entries" | "students" | "submissions" | "pushes" | "rows";
 
-export function Pagination({ page, pages, total, href, label = "rows" }: { page: number; pages: number; total: number; href: (page: number) => string; label?: string }) {
+export function Pagination({ page, pages, total, href, label = "rows" }: { page: number; pages: number; total: number; href: (page: number) => string; label?: Unit }) {
+  const t = useTranslations("ui.pagination");
+  const f = useFormatter();
   if (total === 0) return null;
   const item = "rounded-md px-3 py-1.5 text-sm ring-1 ring-inset ring-slate-300 bg-white hover:bg-slate-50";
   return (
-    <nav aria-label="Pagination" className="flex items-center justify-between gap-3 pt-4 text-sm text-slate-600">
-      <span>
-        Page {page} of {pages} · {total.toLocaleString("en")} {total === 1 ? (SINGULAR[label] ?? label) : label}
-      </span>
+    <nav aria-label={t("label")} className="no-print flex flex-wrap items-center justify-between gap-3 pt-4 text-sm text-slate-600">
+      <span>{t("summary", { page: f.number(page), pages: f.number(pages), items: t(label, { count: total }) })}</span>
       <span className="flex gap-2">
         {page > 1 ? (
           <Link className={item} href={href(page - 1)} rel="prev">
-            ← Previous
+            {t("previous")}
           </Link>
         ) : (
           <span className={`${item} opacity-40`} aria-disabled>
-            ← Previous
+            {t("previous")}
           </span>
         )}
         {page < pages ? (
           <Link className={item} href={href(page + 1)} rel="next">
-            Next →
+            {t("next")}
           </Link>
         ) : (
           <span className={`${item} opacity-40`} aria-disabled>
-            Next →
+            {t("next")}
           </span>
         )}
       </span>

@@ -4,8 +4,10 @@ import { useFormStatus } from "react-dom";
 import { Button } from "./button";
 import type { ComponentProps } from "react";
 
-export function SubmitButton({ children, pendingText, ...props }: ComponentProps<typeof Button> & { pendingText?: string }) {
-  const { pending } = useFormStatus();
+/** `busy` is for forms submitted from onSubmit (no form action, so no form status). */
+export function SubmitButton({ children, pendingText, busy, ...props }: ComponentProps<typeof Button> & { pendingText?: string; busy?: boolean }) {
+  const status = useFormStatus();
+  const pending = status.pending || !!busy;
   return (
     <Button type="submit" {...props} disabled={pending || props.disabled} aria-busy={pending}>
       {pending && <Loader2 className="size-4 animate-spin" aria-hidden />}

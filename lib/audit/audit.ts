@@ -1,4 +1,4 @@
-import { and, desc, eq, gte, like, lte, or, sql, type SQL } from "drizzle-orm";
+import { and, desc, eq, gte, like, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { auditLog } from "@/lib/db/schema";
 
@@ -64,17 +64,22 @@ export interface AuditFilter {
   action?: string;
   actor?: string;
   courseId?: number;
+  /** Sign-ins and sign-outs are left out unless asked for. */
+  signIns?: boolean;
   from?: Date;
   to?: Date;
   page?: number;
   pageSize?: number;
 }
 
+const SIGN_IN_ACTIONS = ["auth.sign-in", "auth.sign-out", "auth.sign-in-failed"];
+
 export function listAudit(db: DbOrTx, f: AuditFilter) {
   const where: SQL[] = [];
   if (f.action) where.push(like(auditLog.action, `${f.action}%`));
   if (f.actor) where.push(eq(auditLog.actorName, f.actor));
   if (f.courseId) where.push(eq(auditLog.courseId, f.courseId));
+  if (!f.signIns && !f.action?.startsWith("auth")) where.push(notInArray(auditLog.action, SIGN_IN_ACTIONS));
   if (f.from) where.push(gte(auditLog.at, f.from));
   if (f.to) where.push(lte(auditLog.at, f.to));
   if (f.q) {

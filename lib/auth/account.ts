@@ -3,6 +3,7 @@ import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { users } from "@/lib/db/schema";
+import { msg, t } from "@/lib/i18n/t";
 import { hashPassword, verifyPassword } from "./password";
 import { activeLock, addressKey, auditFailure, clearKey, DEFAULT_POLICY, recordFailure, usernameKey } from "./throttle";
 
@@ -15,12 +16,12 @@ export const MIN_PASSWORD_LENGTH = 12;
 
 export const passwordChangeInput = z
   .object({
-    current: z.string().min(1, "Enter your current password.").max(1024),
-    password: z.string().min(MIN_PASSWORD_LENGTH, `At least ${MIN_PASSWORD_LENGTH} characters.`).max(1024, "At most 1024 characters."),
+    current: z.string().min(1, msg("password.enterCurrent")).max(1024),
+    password: z.string().min(MIN_PASSWORD_LENGTH, msg("password.atLeast", { min: MIN_PASSWORD_LENGTH })).max(1024, msg("password.atMost")),
     confirm: z.string(),
   })
-  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The two new passwords differ." })
-  .refine((v) => v.password !== v.current, { path: ["password"], message: "Choose a password other than the current one." });
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], ...msg("password.differ") })
+  .refine((v) => v.password !== v.current, { path: ["password"], ...msg("password.same") });
 
 export type PasswordChangeResult =
   | { ok: true }
@@ -33,12 +34,12 @@ export type PasswordChangeResult =
  */
 export async function changeOwnPassword(db: Db, userId: number, input: z.infer<typeof passwordChangeInput>, address: string): Promise<PasswordChangeResult> {
   const user = db.select().from(users).where(eq(users.id, userId)).get();
-  if (!user || !user.active) return { ok: false, message: "This account no longer exists." };
-  if (user.source !== "local") return { ok: false, message: "Your account signs in through the university directory (LDAP): change the password there." };
-  if (input.password.toLowerCase().includes(user.username.toLowerCase())) return { ok: false, field: "password", message: "The password must not contain your username." };
+  if (!user || !user.active) return { ok: false, message: t("password.gone") };
+  if (user.source !== "local") return { ok: false, message: t("password.ldapChange") };
+  if (input.password.toLowerCase().includes(user.username.toLowerCase())) return { ok: false, field: "password", message: t("password.containsUsername") };
   const key = usernameKey(user.username);
   const lock = activeLock(db, [key, addressKey(address)]);
-  if (lock) return { ok: false, field: "current", message: `Too many wrong passwords. Try again in ${waitText(lock.retryAfterMs)}.` };
+  if (lock) return { ok: false, field: "current", message: t("password.locked", { wait: waitText(lock.retryAfterMs) }) };
   if (!(await verifyPassword(input.current, user.passwordHash))) {
     db.transaction((tx) => {
       const counted = recordFailure(tx, key, DEFAULT_POLICY.accountFree);
@@ -50,7 +51,7 @@ export async function changeOwnPassword(db: Db, userId: number, input: z.infer<t
         after: { account: user.id, reason: "wrong current password", address },
       });
     });
-    return { ok: false, field: "current", message: "This is not your current password." };
+    return { ok: false, field: "current", message: t("password.wrong") };
   }
   const hash = await hashPassword(input.password);
   db.transaction((tx) => {
@@ -67,10 +68,9 @@ export async function changeOwnPassword(db: Db, userId: number, input: z.infer<t
   return { ok: true };
 }
 
-/** "45 seconds", "3 minutes". */
+/** "45 seconds", "3 minutes" (in the active language). */
 export function waitText(ms: number): string {
   const s = Math.max(1, Math.ceil(ms / 1000));
-  if (s < 90) return `${s} second${s === 1 ? "" : "s"}`;
-  const m = Math.ceil(s / 60);
-  return `${m} minute${m === 1 ? "" : "s"}`;
+  if (s < 90) return t("password.seconds", { count: s });
+  return t("password.minutes", { count: Math.ceil(s / 60) });
 }

@@ -1,13 +1,19 @@
 import "server-only";
+import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { after } from "next/server";
 import { z } from "zod";
 import { writeAudit, type AuditEntry } from "@/lib/audit/audit";
 import { getDb } from "@/lib/db/client";
-import { dbErrorMessage } from "@/lib/db/errors";
+import { dbErrorKey } from "@/lib/db/errors";
+import { requestLocale } from "@/lib/i18n/request-locale";
+import { t, withLocale } from "@/lib/i18n/t";
+import { zodParseOptions } from "@/lib/i18n/zod";
+import type { Locale } from "@/lib/i18n/config";
 import { ActionError, type ActionContext, type ActionState, type FieldErrors } from "./guard-types";
 import { auth } from "./auth";
 import { can, type Capability, type Principal, type Scope } from "./capabilities";
+import { signInHref } from "./next-path";
 import { loadPrincipal } from "./principal";
 import { resolveScope, type ScopeRef } from "./scope";
 
@@ -28,12 +34,16 @@ export async function currentPrincipal(): Promise<Principal | null> {
 }
 
 export const PASSWORD_CHANGE_PATH = "/password";
-const CHANGE_FIRST = "Change your password first.";
+
+/** The page the browser asked for (set by proxy.ts), for the way back after sign-in. */
+export async function requestedPath(): Promise<string | null> {
+  return (await headers()).get("x-e2x-path");
+}
 
 /** For pages: redirects to sign-in (or to the forced password change), or renders the 403 page. */
 export async function requirePage(capability: Capability, ref: ScopeRef = {}): Promise<Principal> {
   const principal = await currentPrincipal();
-  if (!principal) redirect("/sign-in");
+  if (!principal) redirect(signInHref(await requestedPath()));
   if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
   if (!can(principal, capability, resolveScope(getDb(), ref))) forbidden();
   return principal;
@@ -41,12 +51,13 @@ export async function requirePage(capability: Capability, ref: ScopeRef = {}): P
 
 /**
  * For route handlers, first thing: the signed-in principal, or the 401 Response to return.
- * Call it before looking anything up, so a signed-out request learns nothing.
+ * Call it before looking anything up, so a signed-out request learns nothing. Its messages are
+ * in the request's language when the handler runs inside `localizedRoute` (lib/i18n/server).
  */
 export async function authenticateRoute(): Promise<Principal | Response> {
   const principal = await currentPrincipal();
-  if (!principal) return Response.json({ error: "Sign in first." }, { status: 401 });
-  if (principal.mustChangePassword) return Response.json({ error: CHANGE_FIRST }, { status: 403 });
+  if (!principal) return Response.json({ error: t("errors.signInFirst") }, { status: 401 });
+  if (principal.mustChangePassword) return Response.json({ error: t("errors.changeFirst") }, { status: 403 });
   return principal;
 }
 
@@ -62,7 +73,7 @@ export function authorizeRoute(principal: Principal, capability: Capability, ref
   const scope = resolveScope(getDb(), ref);
   if (can(principal, capability, scope)) return null;
   auditDenied(principal, capability, scope);
-  return Response.json({ error: "You are not allowed to do this." }, { status: 403 });
+  return Response.json({ error: t("errors.notAllowed") }, { status: 403 });
 }
 
 function auditDenied(principal: Principal, capability: Capability, scope: Scope) {
@@ -122,49 +133,55 @@ function echo(form: FormData): Record<string, string> {
  * revalidate -> after-commit work.
  */
 export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(spec: ActionSpec<S, P, R>) {
-  return async function action(_prev: ActionState<R>, form: FormData): Promise<ActionState<R>> {
-    const values = echo(form);
-    const principal = await currentPrincipal();
-    if (!principal) return { status: "error", message: "Your session has ended. Sign in again.", values };
-    if (principal.mustChangePassword) return { status: "error", message: CHANGE_FIRST, values };
-    const parsed = spec.schema.safeParse(formToObject(form, spec.arrays));
-    if (!parsed.success) {
-      return { status: "error", message: "Please correct the marked fields.", fieldErrors: issuesToFieldErrors(parsed.error), values };
-    }
-    const input = parsed.data;
-    const scope = resolveScope(getDb(), spec.scope?.(input) ?? {});
-    if (!can(principal, spec.capability, scope)) {
-      auditDenied(principal, spec.capability, scope);
-      return { status: "error", message: "You are not allowed to do this.", values };
-    }
-    try {
-      const prepared = (spec.prepare ? await spec.prepare(input, principal) : undefined) as P;
-      const db = getDb();
-      const run = spec.run;
-      const result = spec.execute
-        ? await spec.execute(input, principal)
-        : db.transaction((tx) => {
-            const audit = (entry: AuditEntry) => writeAudit(tx, { id: principal.id, username: principal.username }, entry);
-            return run!(input, { tx, principal, audit }, prepared);
-          });
-      if (spec.revalidate) {
-        const { revalidatePath } = await import("next/cache");
-        for (const p of spec.revalidate(input, result.data)) revalidatePath(p);
-      }
-      if (spec.after) {
-        const work = spec.after;
-        after(() => work(input, result.data));
-      }
-      return { status: "ok", message: result.message, data: result.data, values };
-    } catch (err) {
-      if (err instanceof ActionError) return { status: "error", message: err.message, fieldErrors: err.fieldErrors, values };
-      const msg = dbErrorMessage(err);
-      if (msg) return { status: "error", message: msg, values };
-      console.error("action failed", spec.capability, err instanceof Error ? err.message : err);
-      return { status: "error", message: "Something went wrong; nothing was changed. Try again.", values };
-    }
+  return async function action(prev: ActionState<R>, form: FormData): Promise<ActionState<R>> {
+    const locale = await requestLocale();
+    return withLocale(locale, () => runAction(spec, locale, prev, form));
   };
 }
+
+async function runAction<S extends z.ZodType, P, R>(spec: ActionSpec<S, P, R>, locale: Locale, _prev: ActionState<R>, form: FormData): Promise<ActionState<R>> {
+  const values = echo(form);
+  const principal = await currentPrincipal();
+  if (!principal) return { status: "error", message: t("errors.sessionEnded"), values };
+  if (principal.mustChangePassword) return { status: "error", message: t("errors.changeFirst"), values };
+  const parsed = spec.schema.safeParse(formToObject(form, spec.arrays), zodParseOptions(locale));
+  if (!parsed.success) {
+    return { status: "error", message: t("errors.correctFields"), fieldErrors: issuesToFieldErrors(parsed.error), values };
+  }
+  const input = parsed.data;
+  const scope = resolveScope(getDb(), spec.scope?.(input) ?? {});
+  if (!can(principal, spec.capability, scope)) {
+    auditDenied(principal, spec.capability, scope);
+    return { status: "error", message: t("errors.notAllowed"), values };
+  }
+  try {
+    const prepared = (spec.prepare ? await spec.prepare(input, principal) : undefined) as P;
+    const db = getDb();
+    const run = spec.run;
+    const result = spec.execute
+      ? await spec.execute(input, principal)
+      : db.transaction((tx) => {
+          const audit = (entry: AuditEntry) => writeAudit(tx, { id: principal.id, username: principal.username }, entry);
+          return run!(input, { tx, principal, audit }, prepared);
+        });
+    if (spec.revalidate) {
+      const { revalidatePath } = await import("next/cache");
+      for (const p of spec.revalidate(input, result.data)) revalidatePath(p);
+    }
+    if (spec.after) {
+      const work = spec.after;
+      after(() => work(input, result.data));
+    }
+    return { status: "ok", message: result.message, data: result.data, values };
+  } catch (err) {
+    if (err instanceof ActionError) return { status: "error", message: err.message, fieldErrors: err.fieldErrors, values };
+    const db = dbErrorKey(err);
+    if (db) return { status: "error", message: t(db.key, db.values), values };
+    console.error("action failed", spec.capability, err instanceof Error ? err.message : err);
+    return { status: "error", message: t("errors.unexpected"), values };
+  }
+}
+
 
 /** Zod issues keyed by their dotted path ("mounts.0.subPath"), as the forms look them up. */
 export function issuesToFieldErrors(error: z.ZodError): FieldErrors {

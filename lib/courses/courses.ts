@@ -1,3 +1,4 @@
+import { t } from "@/lib/i18n/t";
 import { and, asc, count, eq, inArray, isNull, sql } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { coursesWith, type Principal } from "@/lib/auth/capabilities";
@@ -73,7 +74,7 @@ export function getTerm(db: DbOrTx, termId: number) {
 
 export function createCourse(input: CourseInput, { tx, audit, principal }: ActionContext) {
   const exists = tx.select({ id: courses.id }).from(courses).where(eq(courses.code, input.code)).get();
-  if (exists) throw new ActionError("A course with this code exists already.", { code: [`“${input.code}” is taken; course codes are unique, archived courses included.`] });
+  if (exists) throw new ActionError(t("domain.courseExists"), { code: [t("domain.codeTakenAll", { code: input.code })] });
   const row = tx.insert(courses).values({ ...input, createdBy: principal.id }).returning().get();
   audit({ action: "course.create", entityType: "course", entityId: row.id, courseId: row.id, summary: `Created course ${row.code} (${row.title})`, after: input });
   if (principal.role !== "admin") {
@@ -86,10 +87,10 @@ export function createCourse(input: CourseInput, { tx, audit, principal }: Actio
 
 export function updateCourse(courseId: number, input: CourseInput, { tx, audit }: ActionContext) {
   const before = tx.select().from(courses).where(eq(courses.id, courseId)).get();
-  if (!before) throw new ActionError("This course no longer exists.");
+  if (!before) throw new ActionError(t("domain.courseGone"));
   if (input.code !== before.code) {
     const clash = tx.select({ id: courses.id }).from(courses).where(eq(courses.code, input.code)).get();
-    if (clash) throw new ActionError("A course with this code exists already.", { code: [`“${input.code}” is taken.`] });
+    if (clash) throw new ActionError(t("domain.courseExists"), { code: [t("domain.codeTaken", { code: input.code })] });
   }
   const diff = changedFields(before, input);
   if (diff.changed.length === 0) return before;
@@ -100,7 +101,7 @@ export function updateCourse(courseId: number, input: CourseInput, { tx, audit }
 
 export function setCourseArchived(courseId: number, archived: boolean, { tx, audit }: ActionContext) {
   const before = tx.select().from(courses).where(eq(courses.id, courseId)).get();
-  if (!before) throw new ActionError("This course no longer exists.");
+  if (!before) throw new ActionError(t("domain.courseGone"));
   const archivedAt = archived ? new Date() : null;
   tx.update(courses).set({ archivedAt }).where(eq(courses.id, courseId)).run();
   audit({
@@ -126,8 +127,8 @@ function checkExtraMounts(mounts: readonly TermMount[], before: readonly TermMou
   const had = new Set(before.filter((m) => m.kind === "extra").map(key));
   const added = mounts.filter((m) => m.kind === "extra" && !had.has(key(m)));
   if (added.length) {
-    throw new ActionError("Only admins add extra mounts.", {
-      mounts: [`${added.map((m) => m.subPath).join(", ")}: an extra mount can reach any folder of the NFS export, so only an admin adds it. Use home, exchange or shared, or ask an admin.`],
+    throw new ActionError(t("domain.extraAdmins"), {
+      mounts: [t("domain.extraWhy", { paths: added.map((m) => m.subPath).join(", ") })],
     });
   }
 }
@@ -135,10 +136,10 @@ function checkExtraMounts(mounts: readonly TermMount[], before: readonly TermMou
 export function createTerm(input: TermInput, { tx, audit, principal }: ActionContext) {
   checkExtraMounts(input.mounts, [], principal);
   const course = tx.select().from(courses).where(eq(courses.id, input.courseId)).get();
-  if (!course) throw new ActionError("This course no longer exists.");
-  if (course.archivedAt) throw new ActionError("Restore the course before adding terms.");
+  if (!course) throw new ActionError(t("domain.courseGone"));
+  if (course.archivedAt) throw new ActionError(t("domain.restoreFirst"));
   const clash = tx.select({ id: terms.id }).from(terms).where(and(eq(terms.courseId, input.courseId), eq(terms.term, input.term))).get();
-  if (clash) throw new ActionError("This term exists already.", { term: [`${course.code} already has a term ${input.term}.`] });
+  if (clash) throw new ActionError(t("domain.termExists"), { term: [t("domain.termExistsIn", { code: course.code, term: input.term })] });
   const row = tx.insert(terms).values({ courseId: input.courseId, ...termValues(input) }).returning().get();
   audit({ action: "term.create", entityType: "term", entityId: row.id, courseId: course.id, summary: `Added term ${input.term} to ${course.code}`, after: termValues(input) });
   if (principal.role !== "admin") {
@@ -150,11 +151,11 @@ export function createTerm(input: TermInput, { tx, audit, principal }: ActionCon
 
 export function updateTerm(termId: number, input: TermInput, { tx, audit, principal }: ActionContext) {
   const before = tx.select().from(terms).where(eq(terms.id, termId)).get();
-  if (!before || before.courseId !== input.courseId) throw new ActionError("This term no longer exists.");
+  if (!before || before.courseId !== input.courseId) throw new ActionError(t("domain.termGone"));
   checkExtraMounts(input.mounts, before.mounts, principal);
   if (input.term !== before.term) {
     const clash = tx.select({ id: terms.id }).from(terms).where(and(eq(terms.courseId, input.courseId), eq(terms.term, input.term))).get();
-    if (clash) throw new ActionError("This term exists already.", { term: [`There is already a term ${input.term}.`] });
+    if (clash) throw new ActionError(t("domain.termExists"), { term: [t("domain.termExistsShort", { term: input.term })] });
   }
   const values = termValues(input);
   const diff = changedFields(before, values);
@@ -166,7 +167,7 @@ export function updateTerm(termId: number, input: TermInput, { tx, audit, princi
 
 export function setTermArchived(termId: number, archived: boolean, { tx, audit }: ActionContext) {
   const before = tx.select().from(terms).where(eq(terms.id, termId)).get();
-  if (!before) throw new ActionError("This term no longer exists.");
+  if (!before) throw new ActionError(t("domain.termGone"));
   const archivedAt = archived ? new Date() : null;
   tx.update(terms).set({ archivedAt }).where(eq(terms.id, termId)).run();
   audit({ action: archived ? "term.archive" : "term.restore", entityType: "term", entityId: termId, courseId: before.courseId, summary: `${archived ? "Archived" : "Restored"} term ${before.term}` });
@@ -174,12 +175,12 @@ export function setTermArchived(termId: number, archived: boolean, { tx, audit }
 
 export function assignStaff(termId: number, username: string, role: "instructor" | "grader" | "supervisor", { tx, audit }: ActionContext) {
   const term = tx.select().from(terms).where(eq(terms.id, termId)).get();
-  if (!term) throw new ActionError("This term no longer exists.");
+  if (!term) throw new ActionError(t("domain.termGone"));
   const user = tx.select().from(users).where(eq(users.username, username)).get();
-  if (!user) throw new ActionError("No such staff account.", { username: [`There is no staff account “${username}”. Create it under Staff first, or let the person sign in with LDAP once.`] });
+  if (!user) throw new ActionError(t("domain.noStaff"), { username: [t("domain.noStaffWhy", { username })] });
   const existing = tx.select().from(termStaff).where(and(eq(termStaff.termId, termId), eq(termStaff.userId, user.id))).get();
   if (existing) {
-    if (existing.role === role) throw new ActionError(`${username} is already ${role} on this term.`);
+    if (existing.role === role) throw new ActionError(t("domain.alreadyRole", { username, role: t(`roles.${role}`) }));
     tx.update(termStaff).set({ role }).where(eq(termStaff.id, existing.id)).run();
     audit({ action: "staff.assign", entityType: "term", entityId: termId, courseId: term.courseId, summary: `${username} is now ${role} on ${term.term}`, before: { role: existing.role }, after: { role } });
     return;
@@ -196,7 +197,7 @@ export function unassignStaff(assignmentId: number, { tx, audit }: ActionContext
     .innerJoin(terms, eq(terms.id, termStaff.termId))
     .where(eq(termStaff.id, assignmentId))
     .get();
-  if (!row) throw new ActionError("This assignment no longer exists.");
+  if (!row) throw new ActionError(t("domain.assignmentGone"));
   tx.delete(termStaff).where(eq(termStaff.id, assignmentId)).run();
   audit({ action: "staff.unassign", entityType: "term", entityId: row.a.termId, courseId: row.courseId, summary: `${row.username} removed as ${row.a.role} from ${row.term}`, before: { username: row.username, role: row.a.role } });
 }

@@ -1,7 +1,8 @@
 import { z } from "zod";
 import { HUBS, TERM_ROLES } from "@/lib/constants";
 import type { TermMount } from "./term-mount";
-import { imageError, parseQuantity, quantityError } from "./quantity";
+import { msg, t } from "@/lib/i18n/t";
+import { imageError, normalizeCpu, normalizeMemory, parseQuantity, quantityError } from "./quantity";
 
 export const COURSE_CODE = /^[a-z0-9][a-z0-9_-]{1,31}$/;
 export const TERM_CODE = /^[A-Z]{2,4}\d{2,4}$/;
@@ -12,8 +13,8 @@ export const courseInput = z.object({
     .string()
     .trim()
     .toLowerCase()
-    .regex(COURSE_CODE, "2–32 characters: lower-case letters, digits, - and _ (it becomes part of slugs and paths)."),
-  title: z.string().trim().min(2, "Give the course a title.").max(200),
+    .regex(COURSE_CODE, msg("courses.errors.code")),
+  title: z.string().trim().min(2, msg("courses.errors.title")).max(200),
   description: z.string().trim().max(2000).default(""),
 });
 export type CourseInput = z.infer<typeof courseInput>;
@@ -21,9 +22,9 @@ export type CourseInput = z.infer<typeof courseInput>;
 function templateError(path: string): string | null {
   // eslint-disable-next-line no-control-regex -- control characters are exactly what is refused
   if (/[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/.test(path)) return "A path may not contain control characters or line breaks.";
-  if (path.split("/").includes("..")) return "A path may not contain “..”.";
+  if (path.split("/").includes("..")) return t("term.errors.dotdot");
   for (const m of path.matchAll(/\{([^}]*)\}/g)) {
-    if (!(TEMPLATE_VARS as readonly string[]).includes(m[1])) return `Unknown placeholder {${m[1]}}: use ${TEMPLATE_VARS.map((v) => `{${v}}`).join(", ")}.`;
+    if (!(TEMPLATE_VARS as readonly string[]).includes(m[1])) return t("term.errors.placeholder", { name: `{${m[1]}}`, list: TEMPLATE_VARS.map((v) => `{${v}}`).join(", ") });
   }
   return null;
 }
@@ -52,26 +53,26 @@ const MOUNT_ANCHORS: Record<"home" | "exchange" | "shared", { test: (p: string) 
 export function mountPathError(kind: "home" | "exchange" | "shared" | "extra", subPath: string): string | null {
   const p = subPath.trim().replace(/\/+$/, "");
   const segments = p.split("/");
-  if (!p || segments.some((seg) => seg === "" || seg === ".")) return "A path below the NFS export: no empty or “.” parts (that would mount the whole export).";
+  if (!p || segments.some((seg) => seg === "" || seg === ".")) return t("term.errors.emptyParts");
   if (kind === "extra") return null;
   const anchor = MOUNT_ANCHORS[kind];
-  return anchor.test(p) ? null : `A ${kind} mount stays inside its course: ${anchor.expected}.`;
+  return anchor.test(p) ? null : t("term.errors.anchor", { kind: t(`term.kinds.${kind}`), expected: String(t.raw(`term.anchors.${kind}`)) });
 }
 
 export const mountInput = z
   .object({
     kind: z.enum(["home", "exchange", "shared", "extra"]),
-    subPath: z.string().trim().min(1, "Required."),
-    mountPath: z.string().trim().regex(/^\/[^\0]*$/, "An absolute path inside the notebook, such as /home/jovyan."),
+    subPath: z.string().trim().min(1, msg("errors.required")),
+    mountPath: z.string().trim().regex(/^\/[^\0]*$/, msg("term.errors.absolute")),
     readOnly: z.boolean(),
   })
   .superRefine((m, ctx) => {
     const err =
-      templateError(m.subPath) ?? (m.subPath.startsWith("/") ? "Relative to the NFS export, without a leading /." : null) ?? mountPathError(m.kind, m.subPath);
+      templateError(m.subPath) ?? (m.subPath.startsWith("/") ? t("term.errors.relative") : null) ?? mountPathError(m.kind, m.subPath);
     if (err) ctx.addIssue({ code: "custom", path: ["subPath"], message: err });
     const segs = m.mountPath.replace(/\/+$/, "").split("/").slice(1);
     const err2 =
-      templateError(m.mountPath) ?? (segs.length === 0 || segs.some((seg) => seg === "" || seg === ".") ? "A folder inside the notebook such as /srv/data: no empty or “.” parts." : null);
+      templateError(m.mountPath) ?? (segs.length === 0 || segs.some((seg) => seg === "" || seg === ".") ? t("term.errors.folder") : null);
     if (err2) ctx.addIssue({ code: "custom", path: ["mountPath"], message: err2 });
   });
 
@@ -92,22 +93,23 @@ const mountsField = z.preprocess((v) => {
   } catch {
     return v;
   }
-}, z.array(mountInput).max(20, "At most 20 mounts."));
+}, z.array(mountInput).max(20, msg("term.errors.maxMounts")));
 
 export const termInput = z
   .object({
     courseId: z.coerce.number().int().positive(),
-    term: z.string().trim().toUpperCase().regex(TERM_CODE, "A term such as WS25 or SS26."),
-    hubs: z.array(z.enum(HUBS)).min(1, "Offer the term on at least one hub."),
+    term: z.string().trim().toUpperCase().regex(TERM_CODE, msg("term.errors.code")),
+    hubs: z.array(z.enum(HUBS)).min(1, msg("term.errors.hubs")),
     image: z.string().trim(),
-    cpuGuarantee: z.string().trim(),
-    cpuLimit: z.string().trim(),
-    memGuarantee: z.string().trim(),
-    memLimit: z.string().trim(),
+    // Plain words ("0,5", "2 GB") or Kubernetes quantities ("500m", "2Gi"); stored as quantities.
+    cpuGuarantee: z.string().trim().transform(normalizeCpu),
+    cpuLimit: z.string().trim().transform(normalizeCpu),
+    memGuarantee: z.string().trim().transform(normalizeMemory),
+    memLimit: z.string().trim().transform(normalizeMemory),
     mounts: mountsField,
   })
-  .superRefine((t, ctx) => {
-    const img = imageError(t.image);
+  .superRefine((term, ctx) => {
+    const img = imageError(term.image);
     if (img) ctx.addIssue({ code: "custom", path: ["image"], message: img });
     for (const [field, kind] of [
       ["cpuGuarantee", "cpu"],
@@ -115,18 +117,18 @@ export const termInput = z
       ["memGuarantee", "memory"],
       ["memLimit", "memory"],
     ] as const) {
-      const e = quantityError(t[field], kind);
+      const e = quantityError(term[field], kind);
       if (e) ctx.addIssue({ code: "custom", path: [field], message: e });
     }
     const pairs = [
-      ["cpuGuarantee", "cpuLimit", "CPU"],
-      ["memGuarantee", "memLimit", "Memory"],
+      ["cpuGuarantee", "cpuLimit"],
+      ["memGuarantee", "memLimit"],
     ] as const;
-    for (const [g, l, label] of pairs) {
-      const gv = parseQuantity(t[g]);
-      const lv = parseQuantity(t[l]);
+    for (const [g, l] of pairs) {
+      const gv = parseQuantity(term[g]);
+      const lv = parseQuantity(term[l]);
       if (gv !== null && lv !== null && gv > lv) {
-        ctx.addIssue({ code: "custom", path: [g], message: `${label} guarantee (${t[g]}) is above its limit (${t[l]}).` });
+        ctx.addIssue({ code: "custom", path: [g], message: t("quantity.aboveLimit", { g: term[g], l: term[l] }) });
       }
     }
   });
@@ -134,6 +136,6 @@ export type TermInput = z.infer<typeof termInput>;
 
 export const staffAssignmentInput = z.object({
   termId: z.coerce.number().int().positive(),
-  username: z.string().trim().min(1, "Choose a staff account."),
+  username: z.string().trim().min(1, msg("term.errors.chooseStaff")),
   role: z.enum(TERM_ROLES),
 });

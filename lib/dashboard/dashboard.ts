@@ -1,4 +1,4 @@
-import { count, desc, eq, inArray } from "drizzle-orm";
+import { and, count, desc, eq, inArray, notLike } from "drizzle-orm";
 import { can, coursesWith, type Principal } from "@/lib/auth/capabilities";
 import type { DbOrTx } from "@/lib/db/client";
 import { auditLog, students, termStaff, users } from "@/lib/db/schema";
@@ -6,7 +6,9 @@ import { listCourses } from "@/lib/courses/courses";
 
 export interface Attention {
   tone: "amber" | "red";
-  text: string;
+  /** The message key under `dashboard.att` and its values. */
+  key: "noTerm" | "emptyRoster" | "noInstructor" | "noSupervisor";
+  values: { code: string; term?: string };
   href: string;
 }
 
@@ -17,7 +19,7 @@ export function dashboard(db: DbOrTx, principal: Principal) {
   const studentCount = activeTerms.reduce((n, t) => n + t.students, 0);
   const attention: Attention[] = [];
   for (const c of courseList) {
-    if (c.terms.length === 0) attention.push({ tone: "amber", text: `${c.code} has no term yet: add one to give students a profile.`, href: `/courses/${c.id}` });
+    if (c.terms.length === 0) attention.push({ tone: "amber", key: "noTerm", values: { code: c.code }, href: `/courses/${c.id}` });
   }
   const staffed = new Map<number, Set<string>>();
   const termIds = activeTerms.map((t) => t.id);
@@ -30,16 +32,20 @@ export function dashboard(db: DbOrTx, principal: Principal) {
   }
   for (const t of activeTerms) {
     const href = `/courses/${t.course.id}/terms/${t.id}`;
-    if (t.students === 0) attention.push({ tone: "amber", text: `${t.course.code} ${t.term} has an empty roster.`, href: `${href}/roster` });
-    if (!staffed.get(t.id)?.has("instructor")) attention.push({ tone: "amber", text: `${t.course.code} ${t.term} has no instructor.`, href });
-    if (t.hubs.includes("exam") && !staffed.get(t.id)?.has("supervisor")) attention.push({ tone: "red", text: `${t.course.code} ${t.term} is on the exam hub but has no supervisor.`, href });
+    if (t.students === 0) attention.push({ tone: "amber", key: "emptyRoster", values: { code: t.course.code, term: t.term }, href: `${href}/roster` });
+    if (!staffed.get(t.id)?.has("instructor")) attention.push({ tone: "amber", key: "noInstructor", values: { code: t.course.code, term: t.term }, href });
+    if (t.hubs.includes("exam") && !staffed.get(t.id)?.has("supervisor")) attention.push({ tone: "red", key: "noSupervisor", values: { code: t.course.code, term: t.term }, href });
   }
   const visible = coursesWith(principal, "course.view");
-  const recent = can(principal, "audit.view")
-    ? db.select().from(auditLog).orderBy(desc(auditLog.id)).limit(8).all()
+  // Content changes only: sign-ins and refused requests belong in the audit log, not on the dashboard.
+  const content = notLike(auditLog.action, "auth.%");
+  const recentRows = can(principal, "audit.view")
+    ? db.select().from(auditLog).where(content).orderBy(desc(auditLog.id)).limit(8).all()
     : visible === "all" || visible.length === 0
       ? []
-      : db.select().from(auditLog).where(inArray(auditLog.courseId, visible)).orderBy(desc(auditLog.id)).limit(8).all();
+      : db.select().from(auditLog).where(and(content, inArray(auditLog.courseId, visible))).orderBy(desc(auditLog.id)).limit(8).all();
+  const codes = new Map(courseList.map((c) => [c.id, c.code]));
+  const recent = recentRows.map((r) => ({ ...r, courseCode: r.courseId !== null ? (codes.get(r.courseId) ?? null) : null }));
   const staffCount = can(principal, "staff.manage") ? (db.select({ n: count() }).from(users).where(eq(users.active, true)).get()?.n ?? 0) : null;
   const distinctStudents =
     termIds.length === 0 ? 0 : (db.selectDistinct({ u: students.username }).from(students).where(inArray(students.termId, termIds)).all().length);

@@ -40,6 +40,23 @@ export function dbErrorMessage(err: unknown): string | null {
   return null;
 }
 
+/**
+ * The same failures as message keys of the catalogues (lib/i18n/messages), for answers in the
+ * reader's language; the English catalogue holds the sentences of dbErrorMessage.
+ */
+export type DbErrorKey = "errors.exists" | "errors.busy" | "errors.dbFull" | "errors.dbReadOnly" | "errors.dbIo" | "errors.dbCorrupt";
+export function dbErrorKey(err: unknown): { key: DbErrorKey; values?: Record<string, string> } | null {
+  const code = sqliteCode(err);
+  if (!code) return null;
+  if (code === "SQLITE_CONSTRAINT_UNIQUE" || code === "SQLITE_CONSTRAINT_PRIMARYKEY") return { key: "errors.exists" };
+  if (code.startsWith("SQLITE_BUSY") || code.startsWith("SQLITE_LOCKED")) return { key: "errors.busy" };
+  if (code === "SQLITE_FULL") return { key: "errors.dbFull" };
+  if (code.startsWith("SQLITE_READONLY") || code.startsWith("SQLITE_CANTOPEN") || code === "SQLITE_PERM") return { key: "errors.dbReadOnly" };
+  if (code.startsWith("SQLITE_IOERR")) return { key: "errors.dbIo", values: { code } };
+  if (code.startsWith("SQLITE_CORRUPT") || code === "SQLITE_NOTADB") return { key: "errors.dbCorrupt" };
+  return null;
+}
+
 /** True for failures that go away by themselves (another writer, a full disk freed). */
 export function isBusy(err: unknown): boolean {
   const code = sqliteCode(err);

@@ -1,8 +1,10 @@
 /**
  * What a push changes on the exam hub, in words: the password Secret's content as the hub has it
  * now against what the push writes (lib/render/exam.ts writes the format). Pure; hashes are only
- * compared, never shown.
+ * compared, never shown. In the active language (lib/i18n/t).
  */
+
+import { t } from "@/lib/i18n/t";
 
 type AccountRow = [number, number, number, string, number];
 
@@ -23,10 +25,8 @@ export function parseExamsDoc(text: string): ExamsDoc | null {
   }
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 function names(list: string[]): string {
-  return list.length <= 4 ? list.join(", ") : `${list.slice(0, 3).join(", ")} and ${list.length - 3} more`;
+  return list.length <= 4 ? list.join(", ") : t("hubChanges.names", { first: list.slice(0, 3).join(", "), count: list.length - 3 });
 }
 
 interface ExamView {
@@ -55,26 +55,26 @@ export function examHubChanges(before: ExamsDoc | null, after: ExamsDoc, focus?:
   const b = byExam(after);
   const ids = [...new Set([...a.keys(), ...b.keys()])].sort((x, y) => (x === focus ? -1 : y === focus ? 1 : x - y));
   const out: string[] = [];
-  if (!before) out.push("The exam hub gets its password Secret for the first time.");
+  if (!before) out.push(t("hubChanges.firstSecret"));
   for (const id of ids) {
     const was = a.get(id);
     const will = b.get(id);
     const label = `“${(will ?? was)!.exam.title}” (${(will ?? was)!.exam.period})`;
     if (!was && will) {
       const n = will.accounts.size;
-      out.push(will.exam.accepting ? `${label}: on the hub with ${plural(n, "account")}, sign-in open.` : `${label}: staged on the hub with ${plural(n, "account")} (password hashes only); nobody can sign in yet.`);
+      out.push(will.exam.accepting ? t("hubChanges.onHubOpen", { label, count: n }) : t("hubChanges.staged", { label, count: n }));
       continue;
     }
     if (was && !will) {
-      out.push(`${label}: removed from the exam hub${was.accounts.size ? `, with its ${plural(was.accounts.size, "account")}` : ""}.`);
+      out.push(was.accounts.size ? t("hubChanges.removedWith", { label, count: was.accounts.size }) : t("hubChanges.removed", { label }));
       continue;
     }
     const lines: string[] = [];
-    if (!was!.exam.accepting && will!.exam.accepting) lines.push(`sign-in opens for ${plural(will!.accounts.size, "account")}, each inside its window and from its room`);
-    if (was!.exam.accepting && !will!.exam.accepting) lines.push(`sign-in stops (the exam is ${will!.exam.status})`);
-    if (was!.exam.start !== will!.exam.start || was!.exam.end !== will!.exam.end) lines.push("the exam's times change");
+    if (!was!.exam.accepting && will!.exam.accepting) lines.push(t("hubChanges.opens", { count: will!.accounts.size }));
+    if (was!.exam.accepting && !will!.exam.accepting) lines.push(t("hubChanges.stops", { status: t.has(`examStatus.${will!.exam.status}` as "examStatus.open") ? t(`examStatus.${will!.exam.status}` as "examStatus.open") : will!.exam.status }));
+    if (was!.exam.start !== will!.exam.start || was!.exam.end !== will!.exam.end) lines.push(t("hubChanges.times"));
     const rooms = (v: ExamView) => JSON.stringify(v.exam.rooms.map((r) => [r.name, [...r.cidrs].sort()]));
-    if (rooms(was!) !== rooms(will!)) lines.push("room networks change");
+    if (rooms(was!) !== rooms(will!)) lines.push(t("hubChanges.networks"));
     const added: string[] = [];
     const removed: string[] = [];
     const password: string[] = [];
@@ -92,14 +92,14 @@ export function examHubChanges(before: ExamsDoc | null, after: ExamsDoc, focus?:
       }
     }
     for (const u of was!.accounts.keys()) if (!will!.accounts.has(u)) removed.push(u);
-    if (removed.length) lines.push(`${plural(removed.length, "password")} revoked${removed.length <= 4 ? ` (${names(removed)})` : ""}`);
-    if (added.length) lines.push(`${plural(added.length, "account")} added${added.length <= 4 ? ` (${names(added)})` : ""}`);
-    if (password.length) lines.push(`a new password for ${names(password)}: the old ${password.length === 1 ? "one stops" : "ones stop"} working`);
-    if (window.length) lines.push(`a new end of sign-in for ${names(window)}`);
-    if (room.length) lines.push(`another room for ${names(room)}`);
-    if (unlocked.length) lines.push(`the sign-in lock of ${names(unlocked)} is lifted`);
+    if (removed.length) lines.push(`${t("hubChanges.revoked", { count: removed.length })}${removed.length <= 4 ? ` (${names(removed)})` : ""}`);
+    if (added.length) lines.push(`${t("hubChanges.added", { count: added.length })}${added.length <= 4 ? ` (${names(added)})` : ""}`);
+    if (password.length) lines.push(t("hubChanges.newPassword", { names: names(password), count: password.length }));
+    if (window.length) lines.push(t("hubChanges.newEnd", { names: names(window) }));
+    if (room.length) lines.push(t("hubChanges.newRoom", { names: names(room) }));
+    if (unlocked.length) lines.push(t("hubChanges.unlocked", { names: names(unlocked) }));
     if (lines.length) out.push(`${label}: ${lines.join("; ")}.`);
-    else if (id === focus) out.push(`${label}: the hub has this already.`);
+    else if (id === focus) out.push(t("hubChanges.hasIt", { label }));
   }
   return out;
 }

@@ -23,6 +23,7 @@ import { ZodError } from "zod";
 import { writeAudit, type Actor } from "@/lib/audit/audit";
 import type { Principal } from "@/lib/auth/capabilities";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
+import { t } from "@/lib/i18n/t";
 import { applyPush, ClusterError, exportPath, objectPath, planPush, redactPlan, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
 import type { Db } from "@/lib/db/client";
 import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET, HUB_CONFIG_PART, LABEL_HUB, LABEL_PART, type KubeObject } from "@/lib/render";
@@ -62,8 +63,8 @@ function actorOf(p: Principal): Actor {
 
 function renderError(e: unknown): ActionError {
   if (e instanceof ActionError) return e;
-  if (e instanceof ZodError) return new ActionError(`The portal's data cannot be rendered: ${e.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.`);
-  return new ActionError(`The portal's data cannot be rendered: ${e instanceof Error ? e.message : String(e)}`);
+  if (e instanceof ZodError) return new ActionError(t("examPush.cannotRender", { detail: `${e.issues.slice(0, 3).map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}.` }));
+  return new ActionError(t("examPush.cannotRender", { detail: e instanceof Error ? e.message : String(e) }));
 }
 
 /** What the hub would get with `change` made: the change runs in a transaction that is rolled back. */
@@ -165,7 +166,7 @@ export async function previewExamPush<T>(db: Db, principal: Principal, examId: n
     const json = secretJson(examObjects(rendered));
     const live = await liveExamsDoc(resolved.target, examNamespace(rendered));
     const desired = parseExamsDoc(json)!;
-    const hubChanges = live === undefined ? ["The password Secret on the hub cannot be read now; the push writes it as shown."] : examHubChanges(live, desired, examId);
+    const hubChanges = live === undefined ? [t("hubChanges.unreadable")] : examHubChanges(live, desired, examId);
     const view = planView(plan, rendered.warnings.filter((w) => w.startsWith("exam hub:")));
     return { ok: true, plan: view, fingerprint: fingerprintOf(plan, json), hubChanges, namespace: examNamespace(rendered) };
   } catch (e) {
@@ -230,16 +231,16 @@ function record(db: Db, principal: Principal, ex: ExecutedPush): number {
  * the history) or when the preview is stale.
  */
 export async function runExamPush<T>(db: Db, principal: Principal, examId: number, change: ExamChange<T> | undefined, opts: ExamPushOptions = {}): Promise<ExamPushOutcomeView & { value: T | undefined }> {
-  if (!(await acquirePush(opts.waitMs ?? 60_000))) throw new ActionError("Another push to the cluster is still running. Wait a moment and try again; nothing was changed.");
+  if (!(await acquirePush(opts.waitMs ?? 60_000))) throw new ActionError(t("examPush.busy"));
   let resolved: { target: PushTarget; owned: boolean } | undefined;
   try {
     const { rendered } = renderWith(db, principal, change);
     resolved = resolve(opts);
     const { ex, stale } = await pushRendered(db, rendered, resolved.target, opts.expectedFingerprint);
-    if (stale) throw new ActionError("The exam or the hub changed since this preview. Nothing was pushed or changed: look at the new preview and confirm again.");
+    if (stale) throw new ActionError(t("examPush.stale"));
     if (ex.error) {
       const pushId = record(db, principal, ex);
-      throw new ActionError(`The exam hub could not be updated (push #${pushId}): ${ex.error} Nothing was changed in the portal; try again.`);
+      throw new ActionError(t("examPush.failed", { push: pushId, error: ex.error }));
     }
     let value: T | undefined;
     let pushId: number;
@@ -261,7 +262,7 @@ export async function runExamPush<T>(db: Db, principal: Principal, examId: numbe
       pushId,
       status: outcome.status === "ok" ? "ok" : "failed",
       appliedCount: written,
-      message: `On the exam hub: ${written ? `${written} object${written === 1 ? "" : "s"} written` : "nothing to write, it had this already"} (push #${pushId}).`,
+      message: written ? t("examPush.written", { count: written, push: pushId }) : t("examPush.nothing", { push: pushId }),
     };
   } finally {
     releasePush();
@@ -275,6 +276,6 @@ export async function pushIfOpen(db: Db, principal: Principal, examId: number, s
   try {
     return (await runExamPush(db, principal, examId, undefined, opts)).message;
   } catch (e) {
-    return `Saved in the portal, but not on the exam hub yet: ${(e as Error).message} Use “Push to the exam hub” on the overview.`;
+    return t("examPush.savedNotOnHub", { error: (e as Error).message });
   }
 }

@@ -18,7 +18,7 @@ import { participantWindow } from "@/lib/exams/rules";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { hashcodeOfSha1sumText, SHA1SUM_FILE } from "@/lib/submissions/hash";
 import { parseSubmissionFolderName } from "@/lib/submissions/scan";
-import { HubApiError, openHubApi, type HubApi, type HubUser } from "./hub-api";
+import { HubApiError, openHubApi, type HubApi, type HubApiSetupCode, type HubUser } from "./hub-api";
 import { SEAT_STATES, type Board, type BoardRoom, type BoardSeat, type SeatState } from "./views";
 
 export { SEAT_STATES, type Board, type BoardRoom, type BoardSeat, type SeatState };
@@ -42,7 +42,7 @@ export interface SeatInput {
 }
 
 /** One seat's state and its words, from what the hub and the exchange say. */
-export function seatState({ user, submission, moved, now }: SeatInput): { state: SeatState; note: string; idleMinutes?: number } {
+export function seatState({ user, submission, moved, now }: SeatInput): { state: SeatState; note: string; idleMinutes?: number; minutes?: number } {
   if (moved) return { state: "moved", note: "moved to a backup account" };
   if (submission) return { state: "submitted", note: submission.hashcode ? `submitted, hashcode ${submission.hashcode}` : "submitted (no SHA1SUM.txt: no hashcode)" };
   if (!user) return { state: "not-signed-in", note: "not signed in" };
@@ -54,7 +54,7 @@ export function seatState({ user, submission, moved, now }: SeatInput): { state:
   if (srv.pending === "spawn" || !srv.ready) {
     const since = srv.started ? Date.parse(srv.started) : NaN;
     const minutes = Number.isFinite(since) ? Math.floor((now - since) / 60_000) : 0;
-    if (minutes >= START_PROBLEM_MINUTES) return { state: "problem", note: `server not started after ${minutes} min` };
+    if (minutes >= START_PROBLEM_MINUTES) return { state: "problem", note: `server not started after ${minutes} min`, minutes };
     return { state: "starting", note: "server starting" };
   }
   if (srv.pending === "stop") return { state: "problem", note: "server stopping" };
@@ -115,7 +115,7 @@ const memo = new Map<number, Memo>();
 export interface ReadBoardOptions {
   /** Readings younger than this are shared by every viewer (default 2 s). */
   minAgeMs?: number;
-  api?: HubApi | { error: string };
+  api?: HubApi | { error: string; code?: HubApiSetupCode };
   root?: string;
   now?: () => number;
 }
@@ -154,12 +154,14 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
   })();
   let users: Map<string, HubUser> | null = prev?.users ?? null;
   let error: string | null = null;
+  let errorCode: HubApiSetupCode | undefined;
   let calls = 0;
   let version = prev?.version;
   let lastOkAt = prev?.lastOkAt ?? null;
   let unreachableSince = prev?.unreachableSince ?? null;
   if ("error" in conn) {
     error = conn.error;
+    if ("code" in conn) errorCode = conn.code;
   } else {
     const before = conn.calls;
     try {
@@ -194,6 +196,7 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
       seat: p.seat,
       state: s.state,
       note: s.note,
+      ...(s.idleMinutes !== undefined || s.minutes !== undefined ? { minutes: s.idleMinutes ?? s.minutes } : {}),
       hashcode: subs.get(p.username)?.hashcode ?? null,
       extraMinutes: p.extraMinutes,
       until: w.notAfter.toISOString(),
@@ -219,7 +222,7 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
     status: d.exam.status,
     rooms: [...rooms.values()].filter((r) => r.seats > 0 || r.accounts.length > 0),
     totals,
-    hub: { reachable, checkedAt: new Date(now).toISOString(), lastOkAt, unreachableSince, error, version },
+    hub: { reachable, checkedAt: new Date(now).toISOString(), lastOkAt, unreachableSince, error, ...(errorCode ? { errorCode } : {}), version },
     stats: { hubCalls: calls, serverMs: Math.round(performance.now() - started), cached: false },
   };
   memo.set(examId, { at: now, board, lastOkAt, unreachableSince, users, version, submissions: submissionsCache });

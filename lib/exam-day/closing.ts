@@ -11,6 +11,7 @@ import { writeAudit } from "@/lib/audit/audit";
 import type { Principal } from "@/lib/auth/capabilities";
 import type { Db } from "@/lib/db/client";
 import { examParticipants } from "@/lib/db/schema";
+import { t } from "@/lib/i18n/t";
 import { runExamPush, type ExamPushOptions } from "@/lib/deployment/exam-push";
 import { transitionExam } from "@/lib/exams/exams";
 import { openHubApi, type HubApi } from "./hub-api";
@@ -50,13 +51,13 @@ export async function stopExamServers(db: Db, examId: number, api?: HubApi): Pro
     const c = openHubApi(db);
     return "error" in c ? null : c.api;
   })();
-  if (!conn) return { stopped: [], failed: [], message: "The exam hub's API is not set up: servers still running were not stopped." };
+  if (!conn) return { stopped: [], failed: [], message: t("closing.noApi") };
   const logins = new Set(db.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all().map((p) => p.u));
   let running: { name: string; pending: string | null }[];
   try {
     running = (await conn.users()).filter((u) => logins.has(u.name) && u.servers?.[""]).map((u) => ({ name: u.name, pending: u.servers![""].pending }));
   } catch (e) {
-    return { stopped: [], failed: [], message: `Servers still running could not be listed: ${(e as Error).message}` };
+    return { stopped: [], failed: [], message: t("closing.cannotList", { error: (e as Error).message }) };
   }
   const stopped: string[] = [];
   const failed: StopReport["failed"] = [];
@@ -68,7 +69,7 @@ export async function stopExamServers(db: Db, examId: number, api?: HubApi): Pro
       failed.push({ username: u.name, why: u.pending ? `the hub is busy with it (${u.pending}): ${(e as Error).message}` : (e as Error).message });
     }
   }
-  const parts = [stopped.length ? `Stopped ${stopped.length} server${stopped.length === 1 ? "" : "s"} still running.` : running.length ? "" : "No server of the exam was still running."];
-  if (failed.length) parts.push(`${failed.length} could not be stopped now (${failed.map((f) => f.username).join(", ")}): stop them on the hub's admin page.`);
+  const parts = [stopped.length ? t("closing.stopped", { count: stopped.length }) : running.length ? "" : t("closing.noneRunning")];
+  if (failed.length) parts.push(t("closing.failed", { count: failed.length, names: failed.map((f) => f.username).join(", ") }));
   return { stopped, failed, message: parts.filter(Boolean).join(" ") };
 }

@@ -29,7 +29,7 @@ describe("seat states from what the hub and the exchange say", () => {
     expect(at(user()).note).toBe("signed in, no server");
     expect(at(user({})).state).toBe("running");
     expect(at(user({ last_activity: "2026-07-20T10:12:00Z" }))).toEqual({ state: "idle", note: "idle 18 min", idleMinutes: 18 });
-    expect(at(user({ ready: false, pending: "spawn", started: "2026-07-20T10:20:00Z" }))).toEqual({ state: "problem", note: "server not started after 10 min" });
+    expect(at(user({ ready: false, pending: "spawn", started: "2026-07-20T10:20:00Z" }))).toEqual({ state: "problem", note: "server not started after 10 min", minutes: 10 });
     expect(at(user({}), true)).toEqual({ state: "submitted", note: "submitted, hashcode 1a2b-3c4d-5e6f" });
     expect(at(user({}), true, true).state).toBe("moved");
   });

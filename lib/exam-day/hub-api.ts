@@ -14,6 +14,7 @@ import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { examHubApi } from "@/lib/db/schema";
 import { isIp } from "@/lib/render/model";
+import { msg, t } from "@/lib/i18n/t";
 
 const ROW = 1;
 
@@ -94,7 +95,7 @@ const url = z
     } catch {
       return false;
     }
-  }, "An address such as http://proxy-public.e2x-exam.svc.cluster.local or https://exam.example.edu.");
+  }, msg("hubApi.url"));
 
 export const hubApiInput = z.object({
   apiUrl: url,
@@ -102,20 +103,20 @@ export const hubApiInput = z.object({
   probeSource: z
     .string()
     .trim()
-    .refine((s) => s === "" || isIp(s), "An IP address of this machine inside a room's network, or empty."),
+    .refine((s) => s === "" || isIp(s), msg("hubApi.probeSource")),
   /** Empty: keep the saved token. */
   tokenSecret: z
     .string()
     .trim()
     .max(512)
-    .refine((s) => s === "" || /^[\x21-\x7e]{16,}$/.test(s), "A JupyterHub API token (at least 16 characters, no spaces)."),
+    .refine((s) => s === "" || /^[\x21-\x7e]{16,}$/.test(s), msg("hubApi.token")),
 });
 export type HubApiInput = z.infer<typeof hubApiInput>;
 
 /** Saves where the exam hub's API is; the token only when one is typed (the audit never holds it). */
 export function saveHubApiSettings(input: HubApiInput, { tx, audit, principal }: ActionContext): void {
   const before = getHubApiSettings(tx);
-  if (!input.tokenSecret && !before?.hasToken) throw new ActionError("Enter the token of the portal's service on the exam hub.", { tokenSecret: ["Required the first time."] });
+  if (!input.tokenSecret && !before?.hasToken) throw new ActionError(t("hubApi.enterToken"), { tokenSecret: [t("hubApi.firstTime")] });
   const strip = (u: string) => u.replace(/\/+$/, "").replace(/\/hub\/api$/, "");
   const values = {
     id: ROW,
@@ -253,10 +254,14 @@ export class HubApi {
   }
 }
 
-/** The configured client, or why there is none. */
-export function openHubApi(db: DbOrTx): { api: HubApi; settings: HubApiSettings } | { error: string } {
+/** Why there is no client: the pages word it in their reader's language. */
+export type HubApiSetupCode = "not-set" | "token-lost" | "no-token";
+
+/** The configured client, or why there is none (in the active language, and as a code). */
+export function openHubApi(db: DbOrTx): { api: HubApi; settings: HubApiSettings } | { error: string; code: HubApiSetupCode } {
   const s = getHubApiSettings(db);
-  if (!s) return { error: "The exam hub's API address and token are not set." };
-  if (!s.token) return { error: s.hasToken ? "The saved token cannot be opened (the portal's AUTH_SECRET changed): enter it again." : "No token is saved for the exam hub's API." };
+  const missing = (code: HubApiSetupCode) => ({ error: t(`hubApi.${code}`), code });
+  if (!s) return missing("not-set");
+  if (!s.token) return missing(s.hasToken ? "token-lost" : "no-token");
   return { api: new HubApi(s.apiUrl, s.token), settings: s };
 }

@@ -9,20 +9,21 @@ import { and, eq } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { examMoves, examParticipants, exams, courses, terms } from "@/lib/db/schema";
+import { t } from "@/lib/i18n/t";
 
 export function moveToBackup(examId: number, participantId: number, backupId: number, reason: string, { tx, audit, principal }: ActionContext) {
   const exam = tx.select({ status: exams.status }).from(exams).where(eq(exams.id, examId)).get();
-  if (!exam) throw new ActionError("No such exam.");
-  if (exam.status !== "open") throw new ActionError(`The exam is ${exam.status}: students move to backup accounts while it is open.`);
+  if (!exam) throw new ActionError(t("routes.noExam"));
+  if (exam.status !== "open") throw new ActionError(t("moves.notOpen", { status: t(`examStatus.${exam.status}`) }));
   const get = (id: number) => tx.select().from(examParticipants).where(and(eq(examParticipants.examId, examId), eq(examParticipants.id, id))).get();
   const student = get(participantId);
   const backup = get(backupId);
-  if (!student || student.kind !== "student") throw new ActionError("Choose a student of this exam.", { participantId: ["Choose a student of this exam."] });
-  if (!backup || backup.kind !== "backup") throw new ActionError("Choose a backup account of this exam.", { backupId: ["Choose a backup account of this exam."] });
+  if (!student || student.kind !== "student") throw new ActionError(t("moves.chooseStudent"), { participantId: [t("moves.chooseStudent")] });
+  if (!backup || backup.kind !== "backup") throw new ActionError(t("moves.chooseBackup"), { backupId: [t("moves.chooseBackup")] });
   const taken = tx.select({ participantId: examMoves.participantId }).from(examMoves).where(eq(examMoves.backupId, backupId)).get();
-  if (taken) throw new ActionError(`${backup.username} already holds another student's work: choose a free backup account.`, { backupId: ["Already in use."] });
+  if (taken) throw new ActionError(t("moves.taken", { backup: backup.username }), { backupId: [t("moves.inUse")] });
   const already = tx.select({ backupId: examMoves.backupId }).from(examMoves).where(eq(examMoves.participantId, participantId)).get();
-  if (already) throw new ActionError(`${student.username} was moved to a backup account before.`, { participantId: ["Moved already."] });
+  if (already) throw new ActionError(t("moves.already", { student: student.username }), { participantId: [t("moves.movedAlready")] });
   tx.insert(examMoves).values({ examId, participantId, backupId, reason, movedBy: principal.id }).run();
   audit({
     action: "exam.move",

@@ -17,7 +17,7 @@ import { examSnapshot, getExam, participantRows } from "@/lib/exams/exams";
 import { examHubData } from "@/lib/exams/lifecycle";
 import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET } from "@/lib/render";
 import { cpuToCores, memToBytes } from "@/lib/render/quantity";
-import { portalTimeZone } from "@/lib/grading/time";
+import { activeLocale, fmt, t } from "@/lib/i18n/t";
 import { openHubApi } from "./hub-api";
 import { cidrInside } from "./net";
 import type { Preflight, PreflightItem } from "./views";
@@ -28,21 +28,27 @@ export const EXAM_NODE_LABEL = "hub.jupyter.org/node-purpose";
 
 /** A tag that is not `latest`, or a digest. */
 export function imagePinned(ref: string): { pinned: boolean; why: string } {
-  if (/@sha256:[0-9a-f]{64}$/.test(ref)) return { pinned: true, why: "pinned by digest" };
+  if (/@sha256:[0-9a-f]{64}$/.test(ref)) return { pinned: true, why: t("pf.pinnedDigest") };
   const last = ref.split("/").pop() ?? ref;
   const i = last.lastIndexOf(":");
-  if (i < 0) return { pinned: false, why: "has no tag (Kubernetes takes it as :latest)" };
+  if (i < 0) return { pinned: false, why: t("pf.noTag") };
   const tag = last.slice(i + 1);
-  if (tag === "latest") return { pinned: false, why: "is tagged :latest (it can change under a running exam)" };
-  return { pinned: true, why: `pinned to tag ${tag}` };
+  if (tag === "latest") return { pinned: false, why: t("pf.latest") };
+  return { pinned: true, why: t("pf.pinnedTag", { tag }) };
 }
 
-const when = (d: Date, timeOnly = false) =>
-  new Intl.DateTimeFormat("en-GB", { timeZone: portalTimeZone(), ...(timeOnly ? {} : { weekday: "short", day: "numeric", month: "short", year: "numeric" }), hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+/** A date and time (or a time) in the portal's zone and the active language. */
+const when = (d: Date, timeOnly = false) => (timeOnly ? fmt().time(d) : `${fmt().weekdayDate(d)}, ${fmt().time(d)}`);
 
 const plural = (kind: string) => (kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`);
 
-const few = (xs: string[]) => (xs.length > 20 ? [...xs.slice(0, 20), `… and ${xs.length - 20} more`] : xs);
+/** Bytes as GiB with one decimal, the decimal mark of the active language. */
+const gib = (bytes: number) => {
+  const s = (bytes / 2 ** 30).toFixed(1);
+  return activeLocale() === "de" ? s.replace(".", ",") : s;
+};
+
+const few = (xs: string[]) => (xs.length > 20 ? [...xs.slice(0, 20), t("pf.more", { count: xs.length - 20 })] : xs);
 
 type NodeJson = { metadata: { name: string }; spec?: { unschedulable?: boolean }; status?: { allocatable?: { cpu?: string | number; memory?: string } } };
 /** What the API server answers for the objects read here (a Secret, ConfigMap, NetworkPolicy, a Node list). */
@@ -85,10 +91,10 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
   add({
     id: "seats",
     group: "people",
-    title: "Every participant has a seat",
+    title: t("pf.seats.title"),
     status: rows.length === 0 || unseated.length ? "no-go" : "go",
-    detail: rows.length === 0 ? "The exam has no participants." : unseated.length ? `${unseated.length} of ${rows.length} accounts have no seat.` : `${rows.length} accounts seated.`,
-    fix: unseated.length || rows.length === 0 ? "Seat them automatically or by hand on the seating page." : "",
+    detail: rows.length === 0 ? t("pf.seats.none") : unseated.length ? t("pf.seats.missing", { missing: unseated.length, total: rows.length }) : t("pf.seats.ok", { total: rows.length }),
+    fix: unseated.length || rows.length === 0 ? t("pf.seats.fix") : "",
     href: rows.length === 0 ? `${base}/participants` : `${base}/seating`,
     list: few(unseated),
   });
@@ -96,10 +102,10 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
   add({
     id: "slips",
     group: "people",
-    title: "Every participant has a printed slip",
+    title: t("pf.slips.title"),
     status: rows.length && !unprinted.length ? "go" : "no-go",
-    detail: unprinted.length ? `${unprinted.length} accounts have no password slip yet.` : `${rows.length} slips printed (passwords version ${d.exam.passwordsVersion}).`,
-    fix: unprinted.length ? "Print the sheets (all rooms, or the rooms missing)." : "",
+    detail: unprinted.length ? t("pf.slips.missing", { count: unprinted.length }) : t("pf.slips.ok", { count: rows.length, version: d.exam.passwordsVersion }),
+    fix: unprinted.length ? t("pf.slips.fix") : "",
     href: `${base}/sheets`,
     list: few(unprinted),
   });
@@ -108,51 +114,51 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
   add({
     id: "backups",
     group: "people",
-    title: "Backup accounts in every room",
+    title: t("pf.backups.title"),
     status: noBackup.length ? "no-go" : "go",
-    detail: noBackup.length ? `No backup account in ${noBackup.join(", ")}.` : `${backups.length} backup accounts in ${seatedRooms.length} rooms.`,
-    fix: noBackup.length ? "Add at least one backup account per room on the participants page." : "",
+    detail: noBackup.length ? t("pf.backups.missing", { rooms: noBackup.join(", ") }) : t("pf.backups.ok", { count: backups.length, rooms: seatedRooms.length }),
+    fix: noBackup.length ? t("pf.backups.fix") : "",
     href: `${base}/participants`,
   });
 
   // ---- the exam: window, networks, supervisors -------------------------------------------
   const now = Date.now();
   const windowProblems: string[] = [];
-  if (d.exam.endsAt <= d.exam.startsAt) windowProblems.push("the end is not after the start");
-  if (d.exam.status !== "open" && d.exam.status !== "closed" && d.exam.startsAt.getTime() < now) windowProblems.push("the start is in the past but the exam is not open");
+  if (d.exam.endsAt <= d.exam.startsAt) windowProblems.push(t("pf.window.endBeforeStart"));
+  if (d.exam.status !== "open" && d.exam.status !== "closed" && d.exam.startsAt.getTime() < now) windowProblems.push(t("pf.window.pastNotOpen"));
   add({
     id: "window",
     group: "exam",
-    title: "The exam window",
+    title: t("pf.window.title"),
     status: windowProblems.length ? "no-go" : "go",
-    detail: windowProblems.length ? `The window: ${windowProblems.join("; ")}.` : `${when(d.exam.startsAt)} to ${when(d.exam.endsAt, true)}, ${d.exam.graceMinutes} min grace${d.stats.maxExtra ? `, up to ${d.stats.maxExtra} min extra time` : ""}.`,
-    fix: windowProblems.length ? "Correct the date and times in the exam's details." : "",
+    detail: windowProblems.length ? t("pf.window.problems", { problems: windowProblems.join("; ") }) : `${t("pf.window.ok", { start: when(d.exam.startsAt), end: when(d.exam.endsAt, true), grace: d.exam.graceMinutes })}${d.stats.maxExtra ? t("pf.window.extra", { max: d.stats.maxExtra }) : ""}.`,
+    fix: windowProblems.length ? t("pf.window.fix") : "",
     href: base,
   });
   const settings = getSettings(db).settings;
   const allowed = settings.exam.sourceCidrs;
   const netProblems: string[] = [];
   for (const r of d.rooms) {
-    if (!r.cidrs.length) netProblems.push(`${r.name} has no network`);
-    for (const c of r.cidrs) if (!cidrInside(c, allowed)) netProblems.push(`${r.name}: ${c} is outside the exam networks the load balancer lets through`);
+    if (!r.cidrs.length) netProblems.push(t("pf.networks.noNetwork", { room: r.name }));
+    for (const c of r.cidrs) if (!cidrInside(c, allowed)) netProblems.push(t("pf.networks.outside", { room: r.name, cidr: c }));
   }
   add({
     id: "networks",
     group: "exam",
-    title: "The rooms' networks",
+    title: t("pf.networks.title"),
     status: d.rooms.length === 0 || netProblems.length ? "no-go" : "go",
-    detail: d.rooms.length === 0 ? "The exam has no rooms." : netProblems.length ? `${netProblems.length} problem${netProblems.length === 1 ? "" : "s"} with the rooms' networks.` : `${d.rooms.length} rooms, every network inside the exam networks (${allowed.join(", ")}).`,
-    fix: netProblems.length ? "Give each room its network, and add the network to the exam source networks on the cluster page." : "",
-    href: netProblems.some((p) => p.includes("outside")) ? "/cluster" : `${base}/rooms`,
+    detail: d.rooms.length === 0 ? t("pf.networks.noRooms") : netProblems.length ? t("pf.networks.problems", { count: netProblems.length }) : t("pf.networks.ok", { count: d.rooms.length, allowed: allowed.join(", ") }),
+    fix: netProblems.length ? t("pf.networks.fix") : "",
+    href: d.rooms.some((r) => r.cidrs.some((c) => !cidrInside(c, allowed))) ? "/cluster" : `${base}/rooms`,
     list: few(netProblems),
   });
   add({
     id: "supervisors",
     group: "exam",
-    title: "Supervisors",
+    title: t("pf.supervisors.title"),
     status: d.supervisors.length ? "go" : "no-go",
-    detail: d.supervisors.length ? `${d.supervisors.map((s) => s.displayName || s.username).join(", ")}.` : "Nobody supervises this exam.",
-    fix: d.supervisors.length ? "" : "Assign at least one supervisor on the exam's overview.",
+    detail: d.supervisors.length ? `${d.supervisors.map((s) => s.displayName || s.username).join(", ")}.` : t("pf.supervisors.none"),
+    fix: d.supervisors.length ? "" : t("pf.supervisors.fix"),
     href: base,
   });
 
@@ -165,10 +171,10 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
   add({
     id: "image",
     group: "image",
-    title: "The exam image is pinned and pre-pulled",
+    title: t("pf.image.title"),
     status: pin.pinned && prePulled ? "go" : "no-go",
-    detail: `${term.image} ${pin.why}${prePulled ? "; the exam hub's pre-puller lists it" : "; the exam hub's pre-puller does not list it"}.`,
-    fix: pin.pinned ? (prePulled ? "" : "Push the cluster configuration so that the exam hub's values list the image.") : "Set the term's image to a fixed tag (such as 2025.10) or a digest.",
+    detail: `${term.image} ${pin.why}${prePulled ? t("pf.image.listed") : t("pf.image.notListed")}.`,
+    fix: pin.pinned ? (prePulled ? "" : t("pf.image.fixPush")) : t("pf.image.fixPin"),
     href: `/courses/${d.course.id}/terms/${d.term.id}`,
   });
 
@@ -178,14 +184,9 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
   const probeRow = db.select({ hash: examProbes.passwordHash }).from(examProbes).where(eq(examProbes.examId, examId)).get();
   const examObjects = rendered.render.objects.filter((o) => o.metadata.labels?.["e2x-portal/hub"] === "exam" || o.metadata.namespace === settings.hubs.exam.namespace);
   if ("error" in target || target.kind !== "cluster") {
-    const why = "error" in target ? target.error : `the portal pushes to the export folder ${target.dir}, not to a cluster`;
-    for (const [id, title] of [
-      ["secret", "The password Secret on the cluster"],
-      ["profiles", "The exam profiles on the cluster"],
-      ["policies", "The NetworkPolicies on the cluster"],
-      ["capacity", "Exam nodes hold every participant"],
-    ] as const) {
-      add({ id, group: id === "capacity" ? "capacity" : "cluster", title, status: "no-go", detail: `Not checked: ${why}.`, fix: "Point the portal at the cluster (KUBECONFIG or its in-cluster ServiceAccount).", href: "/cluster" });
+    const why = "error" in target ? target.error : t("pf.exportDir", { dir: target.dir });
+    for (const id of ["secret", "profiles", "policies", "capacity"] as const) {
+      add({ id, group: id === "capacity" ? "capacity" : "cluster", title: t(`pf.${id}.title`), status: "no-go", detail: t("pf.notChecked", { why }), fix: t("pf.fixCluster"), href: "/cluster" });
     }
   } else {
     const conn = target.connection;
@@ -193,7 +194,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
     // the password Secret: this exam's accounts and hashes, as the hub reads them
     const secret = await get(conn, `/api/v1/namespaces/${ns}/secrets/${EXAM_PASSWORDS_SECRET}`);
     if (!secret.found) {
-      add({ id: "secret", group: "cluster", title: "The password Secret on the cluster", status: "no-go", detail: secret.status === 404 ? `There is no Secret ${EXAM_PASSWORDS_SECRET} in ${ns}.` : `The Secret cannot be read: ${secret.message}`, fix: "Push the exam (the overview's “Push to the exam hub”).", href: base });
+      add({ id: "secret", group: "cluster", title: t("pf.secret.title"), status: "no-go", detail: secret.status === 404 ? t("pf.noSecret", { name: EXAM_PASSWORDS_SECRET, ns }) : t("pf.secretUnreadable", { error: secret.message }), fix: t("pf.fixPushExam"), href: base });
     } else {
       const problems: string[] = [];
       let count = 0;
@@ -203,43 +204,44 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
         const onHub = new Map<string, string>();
         if (index >= 0) for (const [u, row] of Object.entries<unknown[]>(doc.accounts ?? {})) if (row[0] === index) onHub.set(u, String(row[3]));
         count = onHub.size;
-        if (index < 0 && expected.size) problems.push(`the Secret does not hold this exam`);
+        if (index < 0 && expected.size) problems.push(t("pf.notThisExam"));
         for (const [u, h] of expected) {
-          if (!onHub.has(u)) problems.push(`${u}: no password hash in the Secret`);
-          else if (onHub.get(u) !== h) problems.push(`${u}: the Secret holds another hash than the last printed slip`);
+          if (!onHub.has(u)) problems.push(t("pf.noHash", { username: u }));
+          else if (onHub.get(u) !== h) problems.push(t("pf.otherHash", { username: u }));
         }
-        for (const u of onHub.keys()) if (!expected.has(u)) problems.push(`${u}: in the Secret but not a participant`);
+        for (const u of onHub.keys()) if (!expected.has(u)) problems.push(t("pf.notParticipant", { username: u }));
       } catch {
-        problems.push("the Secret's exams.json does not parse");
+        problems.push(t("pf.noParse"));
       }
-      const probeNote = probeRow?.hash && expected.size > rows.filter((p) => p.hasPassword).length ? " plus the test sign-in's probe account" : "";
+      const probeNote = probeRow?.hash && expected.size > rows.filter((p) => p.hasPassword).length ? t("pf.probeNote") : "";
       add({
         id: "secret",
         group: "cluster",
-        title: "The password Secret on the cluster",
+        title: t("pf.secret.title"),
         status: problems.length ? "no-go" : "go",
         detail: problems.length
-          ? `The Secret holds ${count} accounts of this exam; the portal has ${expected.size}: ${problems.length} difference${problems.length === 1 ? "" : "s"}.`
-          : `${count} accounts: ${students.length} participants and ${backups.length} backups${probeNote}, every hash as printed.`,
-        fix: problems.length ? "Push the exam's data again (the overview's “Push to the exam hub”); if that does not help, re-issue the listed passwords." : "",
+          ? t("pf.secretDiff", { count, expected: expected.size, diffs: problems.length })
+          : t("pf.secretOk", { count, students: students.length, backups: backups.length, probe: probeNote }),
+        fix: problems.length ? t("pf.fixSecret") : "",
         href: base,
         list: few(problems),
       });
       // profiles and policies: each rendered object, read back and compared
-      for (const [id, kind, title] of [
-        ["profiles", "ConfigMap", "The exam profiles on the cluster"],
-        ["policies", "NetworkPolicy", "The NetworkPolicies on the cluster"],
+      for (const [id, kind] of [
+        ["profiles", "ConfigMap"],
+        ["policies", "NetworkPolicy"],
       ] as const) {
+        const title = t(`pf.${id}.title`);
         const want = examObjects.filter((o) => o.kind === kind);
         const problems: string[] = [];
         for (const o of want) {
           const live = await get(conn, objectPathOf(o));
-          if (!live.found) problems.push(live.status === 404 ? `${kind} ${o.metadata.name} is missing` : `${kind} ${o.metadata.name}: ${live.message}`);
+          if (!live.found) problems.push(live.status === 404 ? t("pf.objMissing", { kind, name: o.metadata.name }) : t("pf.objError", { kind, name: o.metadata.name, error: live.message }));
           else {
             const field = kind === "ConfigMap" ? "data" : "spec";
             const a = normalizeObject({ [field]: o[field] ?? {} });
             const b = normalizeObject({ [field]: live.body[field] ?? {} });
-            if (!deepEqual(a, b)) problems.push(`${kind} ${o.metadata.name} differs from what the portal renders`);
+            if (!deepEqual(a, b)) problems.push(t("pf.objDiffers", { kind, name: o.metadata.name }));
           }
         }
         add({
@@ -247,8 +249,8 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
           group: "cluster",
           title,
           status: problems.length ? "no-go" : "go",
-          detail: problems.length ? `${problems.length} of ${want.length} ${plural(kind)} are not as the portal renders them.` : `${want.length} ${plural(kind)} on the API server, each as the portal renders it.`,
-          fix: problems.length ? "Preview and push the cluster configuration." : "",
+          detail: problems.length ? t("pf.objProblems", { problems: problems.length, total: want.length, kinds: plural(kind) }) : t("pf.objOk", { total: want.length, kinds: plural(kind) }),
+          fix: problems.length ? t("pf.fixObjects") : "",
           href: "/cluster/push",
           list: few(problems),
         });
@@ -259,7 +261,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
       const cpuEach = cpuToCores(term.cpuLimit);
       const memEach = memToBytes(term.memLimit);
       if (!nodes.found) {
-        add({ id: "capacity", group: "capacity", title: "Exam nodes hold every participant", status: "no-go", detail: `The nodes cannot be read: ${nodes.message}`, fix: "Give the portal's ServiceAccount read access to nodes (deploy/k8s/rbac.yaml).", href: "/cluster" });
+        add({ id: "capacity", group: "capacity", title: t("pf.capacity.title"), status: "no-go", detail: t("pf.nodesUnreadable", { error: nodes.message }), fix: t("pf.fixNodes"), href: "/cluster" });
       } else {
         const list = (nodes.body.items ?? []).filter((n) => !n.spec?.unschedulable);
         let cpu = 0;
@@ -271,24 +273,24 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
           const m = a.memory ? memToBytes(String(a.memory)) : 0;
           cpu += c;
           mem += m;
-          names.push(`${n.metadata.name}: ${c} CPU, ${(m / 2 ** 30).toFixed(1)} GiB`);
+          names.push(t("pf.node", { name: n.metadata.name, cpu: c, mem: gib(m) }));
         }
         const needCpu = pods * cpuEach;
         const needMem = pods * memEach;
         const short: string[] = [];
-        if (cpu < needCpu) short.push(`CPU ${cpu} of ${needCpu} cores`);
-        if (mem < needMem) short.push(`memory ${(mem / 2 ** 30).toFixed(1)} of ${(needMem / 2 ** 30).toFixed(1)} GiB`);
+        if (cpu < needCpu) short.push(t("pf.shortCpu", { have: cpu, need: needCpu }));
+        if (mem < needMem) short.push(t("pf.shortMem", { have: gib(mem), need: gib(needMem) }));
         add({
           id: "capacity",
           group: "capacity",
-          title: "Exam nodes hold every participant",
+          title: t("pf.capacity.title"),
           status: list.length && !short.length ? "go" : "no-go",
           detail: !list.length
-            ? `No schedulable node is labelled ${EXAM_NODE_LABEL}=exam.`
+            ? t("pf.noNodes", { label: EXAM_NODE_LABEL })
             : short.length
-              ? `${list.length} exam node${list.length === 1 ? "" : "s"} hold too little for ${pods} servers of ${term.cpuLimit} CPU and ${term.memLimit} (requests = limits): ${short.join(", ")}.`
-              : `${list.length} exam node${list.length === 1 ? "" : "s"}: ${cpu} CPU and ${(mem / 2 ** 30).toFixed(1)} GiB for ${pods} servers needing ${needCpu} CPU and ${(needMem / 2 ** 30).toFixed(1)} GiB.`,
-          fix: !list.length || short.length ? `Label more nodes (kubectl label node <name> ${EXAM_NODE_LABEL}=exam) or lower the term's resources.` : "",
+              ? t("pf.tooLittle", { count: list.length, pods, cpu: term.cpuLimit, mem: term.memLimit, short: short.join(", ") })
+              : t("pf.enough", { count: list.length, cpu, mem: gib(mem), pods, needCpu, needMem: gib(needMem) }),
+          fix: !list.length || short.length ? t("pf.fixCapacity", { label: EXAM_NODE_LABEL }) : "",
           href: `/courses/${d.course.id}/terms/${d.term.id}`,
           list: few(names),
         });
@@ -300,28 +302,28 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
   let hubVersion: string | undefined;
   const hub = openHubApi(db);
   if ("error" in hub) {
-    add({ id: "hub-api", group: "hub", title: "The exam hub answers its REST API", status: "no-go", detail: hub.error, fix: "Enter the exam hub's API address and the portal's service token below.", href: `${base}/preflight#hub-api` });
+    add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "no-go", detail: hub.error, fix: t("pf.hubApi.fixSettings"), href: `${base}/preflight#hub-api` });
   } else {
     try {
       hubVersion = await hub.api.version();
       await hub.api.call("GET", "/users?limit=1");
-      add({ id: "hub-api", group: "hub", title: "The exam hub answers its REST API", status: "go", detail: `JupyterHub ${hubVersion} at ${hub.settings.apiUrl}; the portal's token is accepted.`, fix: "" });
+      add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "go", detail: t("pf.hubApi.ok", { version: hubVersion, url: hub.settings.apiUrl }), fix: "" });
     } catch (e) {
-      add({ id: "hub-api", group: "hub", title: "The exam hub answers its REST API", status: "no-go", detail: (e as Error).message, fix: "Check that the exam hub runs and that the address and token are right.", href: `${base}/preflight#hub-api` });
+      add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "no-go", detail: (e as Error).message, fix: t("pf.hubApi.fixRunning"), href: `${base}/preflight#hub-api` });
     }
   }
   const probe = db.select().from(examProbes).where(eq(examProbes.examId, examId)).get();
   add({
     id: "probe",
     group: "hub",
-    title: "A test sign-in through the exam hub's login",
+    title: t("pf.probe.title"),
     status: probe?.lastRunAt ? (probe.lastOk ? "go" : "no-go") : "warn",
     detail: probe?.lastRunAt
-      ? `${probe.lastOk ? "Succeeded" : "Failed"} at ${when(probe.lastRunAt)}: ${(probe.lastSteps ?? []).map((s) => `${s.ok ? "✓" : "✗"} ${s.detail}`).join("; ")}`
+      ? t("pf.probe.result", { outcome: probe.lastOk ? t("pf.probe.succeeded") : t("pf.probe.failed"), when: when(probe.lastRunAt), steps: (probe.lastSteps ?? []).map((s) => `${s.ok ? "✓" : "✗"} ${s.detail}`).join("; ") })
       : d.exam.status === "open"
-        ? "Not run yet."
-        : "Runs once the exam is open (the exam hub refuses every sign-in before).",
-    fix: probe?.lastRunAt && probe.lastOk ? "" : "Run the test sign-in below.",
+        ? t("pf.probe.notRun")
+        : t("pf.probe.whenOpen"),
+    fix: probe?.lastRunAt && probe.lastOk ? "" : t("pf.probe.fix"),
     href: `${base}/preflight#probe`,
   });
 

@@ -12,7 +12,10 @@ export interface BoardSeat {
   name: string;
   seat: number | null;
   state: SeatState;
+  /** In English (logs, tests); the pages word it from `state`, `minutes` and `hashcode`. */
   note: string;
+  /** Idle for, or not started after, this many minutes. */
+  minutes?: number;
   hashcode: string | null;
   extraMinutes: number;
   /** Until when this account may sign in (ISO). */
@@ -37,7 +40,16 @@ export interface Board {
   status: string;
   rooms: BoardRoom[];
   totals: Record<SeatState, number>;
-  hub: { reachable: boolean; checkedAt: string; lastOkAt: string | null; unreachableSince: string | null; error: string | null; version?: string };
+  hub: {
+    reachable: boolean;
+    checkedAt: string;
+    lastOkAt: string | null;
+    unreachableSince: string | null;
+    error: string | null;
+    /** Set when the portal has no usable API settings: the page words it (the reading is shared by readers of every language). */
+    errorCode?: "not-set" | "token-lost" | "no-token";
+    version?: string;
+  };
   /** Calls to the hub's API for this reading, and how long it took on the server. */
   stats: { hubCalls: number; serverMs: number; cached: boolean };
 }

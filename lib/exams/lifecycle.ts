@@ -20,6 +20,7 @@
  */
 import type { Capability } from "@/lib/auth/capabilities";
 import type { ExamStatus, ParticipantKind } from "@/lib/db/schema/exams";
+import { t } from "@/lib/i18n/t";
 import { freeSeats, participantWindow } from "./rules";
 
 export const TRANSITIONS = {
@@ -93,40 +94,38 @@ export interface Problem {
   warning?: boolean;
 }
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /** What keeps the exam from being scheduled (and opened). */
 export function readiness(s: ExamSnapshot, now = new Date()): Problem[] {
   const out: Problem[] = [];
   const students = s.participants.filter((p) => p.kind === "student");
-  if (students.length === 0) out.push({ area: "participants", message: "The exam has no participants: add students from the roster." });
+  if (students.length === 0) out.push({ area: "participants", message: t("lifecycle.noParticipants") });
   const seatedRooms = s.rooms.filter((r) => r.seats > 0);
-  if (seatedRooms.length === 0) out.push({ area: "rooms", message: "The exam has no room with seats." });
+  if (seatedRooms.length === 0) out.push({ area: "rooms", message: t("lifecycle.noSeatedRoom") });
   const capacity = s.rooms.reduce((n, r) => n + freeSeats(r), 0);
   if (s.participants.length > capacity) {
-    out.push({ area: "rooms", message: `${plural(s.participants.length, "participant")} (backup accounts included) but only ${plural(capacity, "free seat")}.` });
+    out.push({ area: "rooms", message: t("lifecycle.overCapacity", { count: s.participants.length, seats: capacity }) });
   }
-  for (const r of seatedRooms) if (r.cidrs.length === 0) out.push({ area: "rooms", message: `Room ${r.name} has no network: nobody there could sign in.` });
+  for (const r of seatedRooms) if (r.cidrs.length === 0) out.push({ area: "rooms", message: t("lifecycle.roomNoNetwork", { room: r.name }) });
   const unseated = s.participants.filter((p) => p.roomId === null || p.seat === null).length;
-  if (unseated > 0) out.push({ area: "seating", message: `${plural(unseated, "participant has", "participants have")} no seat yet.` });
+  if (unseated > 0) out.push({ area: "seating", message: t("lifecycle.unseated", { count: unseated }) });
   for (const c of s.conflicts) out.push({ area: "rooms", message: c });
   for (const c of s.loginConflicts ?? []) out.push({ area: "participants", message: c });
-  if (s.supervisors === 0) out.push({ area: "supervisors", message: "No supervisor is assigned.", warning: true });
-  if (s.exam.startsAt.getTime() < now.getTime() && s.exam.status === "draft") out.push({ area: "details", message: "The exam starts in the past.", warning: true });
+  if (s.supervisors === 0) out.push({ area: "supervisors", message: t("lifecycle.noSupervisor"), warning: true });
+  if (s.exam.startsAt.getTime() < now.getTime() && s.exam.status === "draft") out.push({ area: "details", message: t("lifecycle.startsInPast"), warning: true });
   return out;
 }
 
 /** Why a transition is refused now (empty = allowed). */
 export function transitionProblems(s: ExamSnapshot, name: TransitionName, now = new Date()): Problem[] {
-  const t = TRANSITIONS[name];
-  if (!(t.from as readonly ExamStatus[]).includes(s.exam.status)) {
-    return [{ area: "details", message: `An exam that is ${s.exam.status} cannot be moved to ${t.to}.` }];
+  const step = TRANSITIONS[name];
+  if (!(step.from as readonly ExamStatus[]).includes(s.exam.status)) {
+    return [{ area: "details", message: t("lifecycle.cannotMove", { from: t(`examStatus.${s.exam.status}`), to: t(`examStatus.${step.to}`) }) }];
   }
   if (name === "schedule" || name === "open") {
     const blocking = readiness(s, now).filter((p) => !p.warning);
     if (name === "open") {
       const missing = s.participants.filter((p) => !p.passwordHash).length;
-      if (missing > 0) blocking.push({ area: "sheets", message: `${plural(missing, "participant has", "participants have")} no password yet: print the sheets first.` });
+      if (missing > 0) blocking.push({ area: "sheets", message: t("lifecycle.noPassword", { count: missing }) });
     }
     return blocking;
   }
@@ -243,15 +242,15 @@ export function transitionEffects(s: ExamSnapshot, name: TransitionName): string
   const out: string[] = [];
   const n = (d: ExamHubData | null) => d?.accounts.length ?? 0;
   if (!before && after) {
-    out.push(`Stages exam profiles and accounts for ${plural(n(after), "participant")} on the exam hub (password hashes only); nobody can sign in yet.`);
-    out.push(after.networks.length ? `Allows the room networks ${after.networks.join(", ")}.` : "No room network is set.");
+    out.push(t("lifecycle.effect.stages", { count: n(after) }));
+    out.push(after.networks.length ? t("lifecycle.effect.networks", { networks: after.networks.join(", ") }) : t("lifecycle.effect.noNetwork"));
   }
   if (after?.accepting && !before?.accepting) {
-    out.push(`Lets ${plural(n(after), "participant")} sign in with their one-time password, each inside their own window (extra time included), from their room's network.`);
+    out.push(t("lifecycle.effect.opens", { count: n(after) }));
   }
-  if (before?.accepting && !after?.accepting) out.push(`Stops all sign-ins and revokes ${plural(n(before), "password")}; running servers are not stopped by this step.`);
-  if (before && !after) out.push(before.accounts.length ? `Removes the exam's ${plural(n(before), "account")} and profiles from the exam hub.` : "Removes the exam from the exam hub.");
-  if (name === "archive") out.push("Keeps every record (participants, seats, windows, audit) read-only in the portal.");
-  if (out.length === 0) out.push("Nothing changes on the exam hub.");
+  if (before?.accepting && !after?.accepting) out.push(t("lifecycle.effect.stops", { count: n(before) }));
+  if (before && !after) out.push(before.accounts.length ? t("lifecycle.effect.removes", { count: n(before) }) : t("lifecycle.effect.removesExam"));
+  if (name === "archive") out.push(t("lifecycle.effect.keeps"));
+  if (out.length === 0) out.push(t("lifecycle.effect.nothing"));
   return out;
 }

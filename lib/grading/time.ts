@@ -1,16 +1,16 @@
 /**
- * Deadlines are typed as wall-clock time of the portal's time zone (a `datetime-local` field)
+ * Deadlines are typed as wall-clock time of the portal's time zone (a text field, "24.10.2025 23:59")
  * and stored as an instant. Pure functions, no Node imports.
  *
  * Exports:
- *   portalTimeZone()                 TZ, else Europe/Berlin (as components/format.ts)
+ *   portalTimeZone()                 E2X_TIME_ZONE, else TZ, else Europe/Berlin (lib/i18n/config.ts)
+ *   parseWallClock(text)             "24.10.2025 23:59", "2025-10-24 23:59" ... -> "2025-10-24T23:59" (null if not one)
+ *   utcToZonedText(date, zone)       Date -> "24.10.2025 23:59" in `zone` (the German way, for form fields)
  *   zonedInputToUtc(text, zone)      "2025-11-20T23:59" in `zone` -> Date (null if not a time)
  *   utcToZonedInput(date, zone)      Date -> "2025-11-20T23:59" in `zone`
  */
 
-export function portalTimeZone(): string {
-  return process.env.TZ || "Europe/Berlin";
-}
+export { portalTimeZone } from "@/lib/i18n/config";
 
 function offsetMs(ms: number, zone: string): number {
   const parts = new Intl.DateTimeFormat("en-US", {
@@ -46,4 +46,30 @@ export function zonedInputToUtc(text: string, zone: string): Date | null {
 export function utcToZonedInput(date: Date, zone: string): string {
   const wall = new Date(date.getTime() + offsetMs(date.getTime(), zone));
   return wall.toISOString().slice(0, 16);
+}
+
+const GERMAN = /^(\d{1,2})\.(\d{1,2})\.(\d{4}),?\s+(\d{1,2})[:.](\d{2})(?:\s*Uhr)?$/i;
+const SLASHED = /^(\d{1,2})\/(\d{1,2})\/(\d{4}),?\s+(\d{1,2}):(\d{2})$/;
+const ISOISH = /^(\d{4})-(\d{2})-(\d{2})[T\s]+(\d{1,2}):(\d{2})(?::(\d{2}))?$/;
+
+/**
+ * A date and time as people type it (German "24.10.2025 23:59", "24.10.2025, 23:59 Uhr",
+ * British "24/10/2025 23:59", or ISO "2025-10-24 23:59" / "2025-10-24T23:59") as the
+ * wall-clock text `zonedInputToUtc` reads, or null.
+ */
+export function parseWallClock(text: string): string | null {
+  const t = text.trim();
+  const two = (n: string) => n.padStart(2, "0");
+  let m = GERMAN.exec(t) ?? SLASHED.exec(t);
+  if (m) return `${m[3]}-${two(m[2]!)}-${two(m[1]!)}T${two(m[4]!)}:${m[5]}`;
+  m = ISOISH.exec(t);
+  if (m) return `${m[1]}-${m[2]}-${m[3]}T${two(m[4]!)}:${m[5]}${m[6] ? `:${m[6]}` : ""}`;
+  return null;
+}
+
+/** "24.10.2025 23:59" in `zone`: how a deadline field shows its value. */
+export function utcToZonedText(date: Date, zone: string): string {
+  const [d, time] = utcToZonedInput(date, zone).split("T");
+  const [y, mo, day] = d!.split("-");
+  return `${day}.${mo}.${y} ${time}`;
 }

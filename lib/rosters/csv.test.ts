@@ -355,7 +355,7 @@ describe("parseRosterCsv: edge cases", () => {
     expect(err.details.size).toBe(MAX_ROSTER_FILE_BYTES + 1);
     expect(() => parseRosterCsv(Buffer.alloc(MAX_ROSTER_FILE_BYTES, 0x78))).toThrow(/names the student/);
     expectRosterError(() => parseRosterCsv("Username\nalice\n", { maxBytes: 10 }), "too-large");
-  });
+  }, 30_000); // builds an 11 MiB file first
 
   it("refuses empty files", () => {
     expectRosterError(() => parseRosterCsv(""), "empty");

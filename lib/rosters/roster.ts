@@ -3,6 +3,7 @@
  * then apply exactly that preview), the column mappings remembered per course, adding and
  * removing students. The file format itself is lib/rosters/csv.ts.
  */
+import { fmt, t } from "@/lib/i18n/t";
 import { createHash } from "node:crypto";
 import { and, asc, count, desc, eq, inArray, or, sql, type SQL } from "drizzle-orm";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
@@ -69,6 +70,17 @@ export function listStudents(db: DbOrTx, termId: number, query: StudentQuery = {
     .offset((page - 1) * pageSize)
     .all();
   return { rows, total, page, pages, pageSize };
+}
+
+/** Every row of a roster search in the page's order (for printing all rows, not one page). */
+export function listAllStudents(db: DbOrTx, termId: number, query: Omit<StudentQuery, "page" | "pageSize"> = {}): StudentRow[] {
+  const col = { username: students.username, lastName: sql`coalesce(${students.lastName}, ${students.displayName})`, matrikel: students.matrikel, createdAt: students.id }[query.sort ?? "username"];
+  return db
+    .select()
+    .from(students)
+    .where(and(eq(students.termId, termId), ...studentSearch(query.q)))
+    .orderBy(query.dir === "desc" ? desc(col) : asc(col), asc(students.id))
+    .all();
 }
 
 export function allStudents(db: DbOrTx, termId: number): StudentRow[] {
@@ -158,7 +170,7 @@ export interface ImportPreview {
 
 function readSheet(bytes: Buffer): RosterSheet {
   if (bytes.byteLength > MAX_ROSTER_BYTES) {
-    const msg = `The file is ${(bytes.byteLength / 1024 / 1024).toFixed(1)} MB; files over 10 MB are refused.`;
+    const msg = t("domain.fileTooBig", { size: fmt().number(bytes.byteLength / 1024 / 1024, 1) });
     throw new ActionError(msg, { file: [msg] });
   }
   try {
@@ -207,7 +219,7 @@ export function previewImport(db: DbOrTx, termId: number, bytes: Buffer, mode: I
 
 function buildPreview(db: DbOrTx, termId: number, bytes: Buffer, mode: ImportMode, opts: { mapping?: ColumnMapping }): { result: PreviewResult; sheet: RosterSheet } {
   const term = getTerm(db, termId);
-  if (!term) throw new ActionError("This term no longer exists.");
+  if (!term) throw new ActionError(t("domain.termGone"));
   const sheet = readSheet(bytes);
   const fileHash = hashOf(bytes);
   const chosen = chooseMapping(db, term.course.id, sheet, opts.mapping);
@@ -227,7 +239,7 @@ function buildPreview(db: DbOrTx, termId: number, bytes: Buffer, mode: ImportMod
 
 function termLabel(db: DbOrTx, termId: number) {
   const row = getTerm(db, termId);
-  if (!row) throw new ActionError("This term no longer exists.");
+  if (!row) throw new ActionError(t("domain.termGone"));
   return { label: `${row.course.code} ${row.term.term}`, courseId: row.course.id };
 }
 
@@ -247,18 +259,16 @@ export function applyImport(
   opts: ApplyOptions = {},
 ) {
   const { result: preview, sheet } = buildPreview(tx, termId, bytes, mode, { mapping: opts.mapping });
-  if (preview.kind !== "preview") throw new ActionError("Choose what each column means first.");
-  if (preview.fileHash !== expected.fileHash) throw new ActionError("The file differs from the one previewed. Preview it again.");
+  if (preview.kind !== "preview") throw new ActionError(t("domain.mapFirst"));
+  if (preview.fileHash !== expected.fileHash) throw new ActionError(t("domain.fileDiffers"));
   if (preview.version !== expected.version) {
-    throw new ActionError("The roster changed since your preview (someone else edited it). Preview again to see the current difference.");
+    throw new ActionError(t("domain.rosterChanged"));
   }
   const { invalid, rows } = preview.parsed;
   if (invalid.length > 0 && !opts.partial) {
-    throw new ActionError(
-      `The file has ${invalid.length} rejected row${invalid.length === 1 ? "" : "s"}; fix ${invalid.length === 1 ? "it" : "them"} and upload the file again, or import only the valid rows. Nothing was imported.`,
-    );
+    throw new ActionError(t("domain.hasRejected", { count: invalid.length }));
   }
-  if (rows.length === 0) throw new ActionError("The file has no valid rows. Nothing was imported.");
+  if (rows.length === 0) throw new ActionError(t("domain.noValid"));
   const { added, removed, updated, unchanged, kept } = preview.diff;
   const removedNames = removed.map((r) => r.username);
   for (let i = 0; i < removedNames.length; i += 500) {
@@ -316,7 +326,7 @@ export function applyImport(
 /** The rejected rows of a file as CSV to fix and import again. */
 export function rejectedRows(db: DbOrTx, termId: number, bytes: Buffer, opts: { mapping?: ColumnMapping } = {}): { csv: string; rows: number } {
   const { result: preview, sheet } = buildPreview(db, termId, bytes, "merge", opts);
-  if (preview.kind !== "preview") throw new ActionError("Choose what each column means first.");
+  if (preview.kind !== "preview") throw new ActionError(t("domain.mapFirst"));
   return { csv: rejectedRowsCsv(sheet, preview.parsed), rows: preview.parsed.invalid.length };
 }
 
@@ -329,7 +339,7 @@ export function addStudent(termId: number, fields: Partial<StudentFields> & { us
     .from(students)
     .where(and(eq(students.termId, termId), or(eq(students.username, values.username), sql`lower(${students.username}) = ${values.username}`)))
     .get();
-  if (exists) throw new ActionError("Already on the roster.", { username: [`${exists.username} is already on this roster (usernames are not case-sensitive).`] });
+  if (exists) throw new ActionError(t("domain.onRoster"), { username: [t("domain.onRosterWhy", { username: exists.username })] });
   const row = tx.insert(students).values({ termId, ...values }).returning().get();
   audit({ action: "roster.add", entityType: "student", entityId: row.id, courseId: term.courseId, summary: `Added ${values.username} to ${term.label}`, after: fieldsOf(values) });
   return row;
@@ -338,7 +348,7 @@ export function addStudent(termId: number, fields: Partial<StudentFields> & { us
 export function removeStudents(termId: number, ids: number[], { tx, audit }: ActionContext) {
   const term = termLabel(tx, termId);
   const rows = tx.select().from(students).where(and(eq(students.termId, termId), inArray(students.id, ids))).all();
-  if (rows.length === 0) throw new ActionError("Those students are no longer on the roster.");
+  if (rows.length === 0) throw new ActionError(t("domain.notOnRoster"));
   tx.delete(students).where(inArray(students.id, rows.map((r) => r.id))).run();
   audit({
     action: "roster.remove",

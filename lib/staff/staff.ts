@@ -1,3 +1,4 @@
+import { t } from "@/lib/i18n/t";
 import { asc, count, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { bumpSessionVersion } from "@/lib/auth/account";
@@ -39,7 +40,7 @@ export function createStaff(input: StaffInput, passwordHash: string, { tx, audit
     .from(users)
     .where(or(eq(users.username, input.username), sql`lower(${users.username}) = ${input.username}`))
     .get();
-  if (clash) throw new ActionError("This username is taken.", { username: [`“${clash.username}” exists already (usernames are not case-sensitive).`] });
+  if (clash) throw new ActionError(t("domain.usernameTaken"), { username: [t("domain.usernameTakenWhy", { username: clash.username })] });
   const row = tx
     .insert(users)
     .values({ username: input.username, displayName: input.displayName, email: input.email || null, role: input.role, source: "local", passwordHash, mustChangePassword: true })
@@ -55,10 +56,10 @@ function activeAdmins(db: DbOrTx) {
 
 export function updateStaff(userId: number, input: Omit<StaffInput, "username"> & { active: boolean }, { tx, audit, principal }: ActionContext) {
   const before = tx.select().from(users).where(eq(users.id, userId)).get();
-  if (!before) throw new ActionError("This account no longer exists.");
+  if (!before) throw new ActionError(t("domain.accountGone"));
   const losesAdmin = before.role === "admin" && before.active && (input.role !== "admin" || !input.active);
-  if (losesAdmin && activeAdmins(tx) <= 1) throw new ActionError("This is the last active admin; make someone else admin first.", { role: ["The portal needs at least one active admin."] });
-  if (userId === principal.id && !input.active) throw new ActionError("You cannot deactivate your own account.");
+  if (losesAdmin && activeAdmins(tx) <= 1) throw new ActionError(t("domain.lastAdmin"), { role: [t("domain.needAdmin")] });
+  if (userId === principal.id && !input.active) throw new ActionError(t("domain.ownAccount"));
   const values = { displayName: input.displayName, email: input.email || null, role: input.role, active: input.active };
   const changed = (Object.keys(values) as (keyof typeof values)[]).filter((k) => before[k] !== values[k]);
   if (!changed.length) return;
@@ -77,8 +78,8 @@ export function updateStaff(userId: number, input: Omit<StaffInput, "username"> 
 
 export function setStaffPassword(userId: number, passwordHash: string, { tx, audit }: ActionContext) {
   const user = tx.select().from(users).where(eq(users.id, userId)).get();
-  if (!user) throw new ActionError("This account no longer exists.");
-  if (user.source !== "local") throw new ActionError("This account signs in through LDAP; its password is kept there.");
+  if (!user) throw new ActionError(t("domain.accountGone"));
+  if (user.source !== "local") throw new ActionError(t("domain.ldapPassword"));
   // a generated password: changed at the next sign-in; the old sessions end now
   tx.update(users).set({ passwordHash, mustChangePassword: true, passwordChangedAt: new Date() }).where(eq(users.id, userId)).run();
   bumpSessionVersion(tx, userId);

@@ -7,6 +7,9 @@ import { currentPrincipal, issuesToFieldErrors } from "@/lib/auth/guard";
 import type { ActionState } from "@/lib/auth/guard-types";
 import { clientAddress } from "@/lib/auth/throttle";
 import { getDb } from "@/lib/db/client";
+import { requestLocale } from "@/lib/i18n/request-locale";
+import { t, withLocale } from "@/lib/i18n/t";
+import { zodParseOptions } from "@/lib/i18n/zod";
 
 /**
  * The one action open to an account that must still replace its generated password: the
@@ -15,9 +18,16 @@ import { getDb } from "@/lib/db/client";
 export async function changePasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const principal = await currentPrincipal();
   if (!principal) redirect("/sign-in?expired=1");
-  const parsed = passwordChangeInput.safeParse(Object.fromEntries(form));
-  if (!parsed.success) return { status: "error", message: "Please correct the marked fields.", fieldErrors: issuesToFieldErrors(parsed.error) };
-  const res = await changeOwnPassword(getDb(), principal.id, parsed.data, clientAddress(await headers()));
+  const locale = await requestLocale();
+  const address = clientAddress(await headers());
+  // messages (zod's included, read when the field errors are built) in the request's language
+  const checked = withLocale(locale, () => {
+    const parsed = passwordChangeInput.safeParse(Object.fromEntries(form), zodParseOptions(locale));
+    return parsed.success ? parsed : { success: false as const, message: t("errors.correctFields"), fieldErrors: issuesToFieldErrors(parsed.error) };
+  });
+  if (!checked.success) return { status: "error", message: checked.message, fieldErrors: checked.fieldErrors };
+  const parsed = checked;
+  const res = await withLocale(locale, () => changeOwnPassword(getDb(), principal.id, parsed.data, address));
   if (!res.ok) return { status: "error", message: res.message, fieldErrors: res.field ? { [res.field]: [res.message] } : undefined };
   await signIn("credentials", { username: principal.username, password: parsed.data.password, redirectTo: "/?password=changed" });
   return { status: "ok" };

@@ -1,5 +1,6 @@
 "use client";
 import { useActionState } from "react";
+import { useTranslations } from "next-intl";
 import { Field, FormMessage, Input } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
@@ -7,20 +8,21 @@ import { changePasswordAction } from "./actions";
 
 export function PasswordForm({ minLength }: { minLength: number }) {
   const [state, action] = useActionState(changePasswordAction, idleState as ActionState);
+  const t = useTranslations("password");
   return (
     <form action={action} className="space-y-4" noValidate>
       <FormMessage state={state} />
-      <Field label="Current password" name="current" error={state.fieldErrors?.current}>
+      <Field label={t("current")} name="current" error={state.fieldErrors?.current}>
         <Input name="current" type="password" autoComplete="current-password" autoFocus required error={state.fieldErrors?.current} />
       </Field>
-      <Field label="New password" name="password" error={state.fieldErrors?.password}>
+      <Field label={t("new")} name="password" error={state.fieldErrors?.password}>
         <Input name="password" type="password" autoComplete="new-password" minLength={minLength} required error={state.fieldErrors?.password} />
       </Field>
-      <Field label="New password again" name="confirm" error={state.fieldErrors?.confirm}>
+      <Field label={t("again")} name="confirm" error={state.fieldErrors?.confirm}>
         <Input name="confirm" type="password" autoComplete="new-password" required error={state.fieldErrors?.confirm} />
       </Field>
-      <SubmitButton className="w-full" pendingText="Saving…">
-        Change password
+      <SubmitButton className="w-full" pendingText={t("saving")}>
+        {t("submit")}
       </SubmitButton>
     </form>
   );

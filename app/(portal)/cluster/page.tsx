@@ -13,34 +13,38 @@ import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { loadClusterPage } from "@/lib/deployment/cluster-page";
+import { getTranslations } from "next-intl/server";
 import { saveSettingsAction } from "./actions";
 
-export const metadata = { title: "Cluster" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("cluster"))("title") };
+}
 
 export default async function ClusterPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
   const principal = await requirePage("cluster.view");
   const canPush = can(principal, "cluster.push");
+  const t = await getTranslations("cluster");
   const data = await loadClusterPage(getDb(), { page: Number((await searchParams).page) || 1 });
   return (
     <>
       <PageHeader
-        title="Cluster"
-        description="Profile lists, NetworkPolicies and hub configuration for the assignment, exam and grading hubs, rendered from the portal's courses and rosters."
+        title={t("title")}
+        description={t("description")}
         actions={
           <>
             <ButtonLink variant="secondary" href="/api/cluster/bundle.yaml" prefetch={false}>
-              <Download className="size-4" aria-hidden /> All objects (YAML)
+              <Download className="size-4" aria-hidden /> {t("allObjects")}
             </ButtonLink>
             {canPush && (
               <ButtonLink href="/cluster/push">
-                <Upload className="size-4" aria-hidden /> Preview and push
+                <Upload className="size-4" aria-hidden /> {t("previewPush")}
               </ButtonLink>
             )}
           </>
         }
       />
       <div className="space-y-6">
-        <div className="grid gap-6 lg:grid-cols-2">
+        <div className="grid min-w-0 gap-6 lg:grid-cols-2">
           <TargetCard target={data.target} />
           <HubValuesCard hubs={data.hubs} values={data.hubValues} access={data.hubAccess} />
         </div>

@@ -1,4 +1,5 @@
 "use server";
+import { t } from "@/lib/i18n/t";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { defineAction, type ActionState } from "@/lib/auth/guard";
@@ -27,7 +28,7 @@ const create = defineAction({
   capability: "course.create",
   run: (input, ctx) => {
     const row = createCourse(input, ctx);
-    return { message: `Created ${row.code}.`, data: { id: row.id } };
+    return { message: t("actions.created", { code: row.code }), data: { id: row.id } };
   },
   revalidate: () => ["/courses", "/"],
 });
@@ -44,7 +45,7 @@ export const updateCourseAction = defineAction({
   scope: (i) => ({ courseId: i.courseId }),
   run: ({ courseId, ...input }, ctx) => {
     updateCourse(courseId, input, ctx);
-    return { message: "Saved." };
+    return { message: t("actions.saved") };
   },
   revalidate: (i) => [`/courses/${i.courseId}`, "/courses"],
 });
@@ -55,7 +56,7 @@ export const setCourseArchivedAction = defineAction({
   scope: (i) => ({ courseId: i.courseId }),
   run: ({ courseId, archived }, ctx) => {
     setCourseArchived(courseId, archived, ctx);
-    return { message: archived ? "Course archived. Its terms no longer reach the hubs; history is kept." : "Course restored." };
+    return { message: archived ? t("actions.courseArchived") : t("actions.courseRestored") };
   },
   revalidate: (i) => [`/courses/${i.courseId}`, "/courses", "/"],
 });
@@ -67,7 +68,7 @@ const createTermInner = defineAction({
   arrays: ["hubs"],
   run: (input, ctx) => {
     const row = createTerm(input, ctx);
-    return { message: `Added ${row.term}.`, data: { id: row.id, courseId: input.courseId } };
+    return { message: t("actions.termAdded", { term: row.term }), data: { id: row.id, courseId: input.courseId } };
   },
   revalidate: (i) => [`/courses/${i.courseId}`, "/"],
 });
@@ -85,7 +86,7 @@ export const updateTermAction = defineAction({
   arrays: ["hubs"],
   run: ({ termId, ...input }, ctx) => {
     updateTerm(termId, input, ctx);
-    return { message: "Saved." };
+    return { message: t("actions.savedPending") };
   },
   revalidate: (i) => [`/courses/${i.courseId}`, `/courses/${i.courseId}/terms/${i.termId}`],
 });
@@ -96,7 +97,7 @@ export const setTermArchivedAction = defineAction({
   scope: (i) => ({ termId: i.termId }),
   run: ({ termId, archived }, ctx) => {
     setTermArchived(termId, archived, ctx);
-    return { message: archived ? "Term archived." : "Term restored." };
+    return { message: archived ? t("actions.termArchived") : t("actions.termRestored") };
   },
   revalidate: () => ["/courses", "/"],
 });
@@ -107,7 +108,7 @@ export const assignStaffAction = defineAction({
   scope: (i) => ({ termId: i.termId }),
   run: ({ termId, username, role }, ctx) => {
     assignStaff(termId, username, role, ctx);
-    return { message: `${username} is now ${role}.` };
+    return { message: t("actions.staffAssigned", { username, role: t(`roles.${role}`) }) };
   },
   revalidate: () => ["/courses", "/"],
 });
@@ -118,7 +119,7 @@ export const unassignStaffAction = defineAction({
   scope: (i) => ({ courseId: courseIdOfStaffAssignment(getDb(), i.assignmentId) }),
   run: ({ assignmentId }, ctx) => {
     unassignStaff(assignmentId, ctx);
-    return { message: "Removed from the term." };
+    return { message: t("actions.staffRemoved") };
   },
   revalidate: () => ["/courses", "/"],
 });

@@ -7,8 +7,12 @@ import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { listCourses } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
+import { getTranslations } from "next-intl/server";
+import { getFmt } from "@/lib/i18n/server";
 
-export const metadata = { title: "Courses" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("courses"))("title") };
+}
 
 export default async function CoursesPage({ searchParams }: { searchParams: Promise<{ archived?: string }> }) {
   const principal = await requirePage("dashboard.view");
@@ -16,36 +20,38 @@ export default async function CoursesPage({ searchParams }: { searchParams: Prom
   const showArchived = archived === "1";
   const list = listCourses(getDb(), principal, { includeArchived: showArchived });
   const canCreate = can(principal, "course.create");
+  const t = await getTranslations("courses");
+  const f = await getFmt();
   return (
     <>
       <PageHeader
-        title="Courses"
-        description="Each course has terms; a term decides the image, resources, mounts and hubs its students get."
+        title={t("title")}
+        description={t("description")}
         actions={
           <>
             <ButtonLink variant="secondary" href={showArchived ? "/courses" : "/courses?archived=1"}>
-              <Archive className="size-4" aria-hidden /> {showArchived ? "Hide archived" : "Show archived"}
+              <Archive className="size-4" aria-hidden /> {showArchived ? t("hideArchived") : t("showArchived")}
             </ButtonLink>
             {canCreate && (
               <ButtonLink href="/courses/new">
-                <Plus className="size-4" aria-hidden /> New course
+                <Plus className="size-4" aria-hidden /> {t("newCourse")}
               </ButtonLink>
             )}
           </>
         }
       />
       {list.length === 0 ? (
-        <EmptyState icon={<BookOpen className="size-8" />} title="No courses" action={canCreate && <ButtonLink href="/courses/new">Create the first course</ButtonLink>}>
-          {canCreate ? "Courses you create appear here." : "You are not staff on any course yet."}
+        <EmptyState icon={<BookOpen className="size-8" />} title={t("none")} action={canCreate && <ButtonLink href="/courses/new">{t("createFirst")}</ButtonLink>}>
+          {canCreate ? t("noneCreate") : t("noneStaff")}
         </EmptyState>
       ) : (
         <Table>
           <thead>
             <tr>
-              <Th>Code</Th>
-              <Th>Title</Th>
-              <Th>Terms</Th>
-              <Th className="text-right">Students</Th>
+              <Th>{t("code")}</Th>
+              <Th>{t("courseTitle")}</Th>
+              <Th>{t("terms")}</Th>
+              <Th className="text-right">{t("students")}</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -55,15 +61,15 @@ export default async function CoursesPage({ searchParams }: { searchParams: Prom
                   <Link href={`/courses/${c.id}`} className="text-brand-700 hover:underline">
                     {c.code}
                   </Link>
-                  {c.archivedAt && <span className="ml-2"><Badge>archived</Badge></span>}
+                  {c.archivedAt && <span className="ml-2"><Badge>{t("archived")}</Badge></span>}
                 </Td>
                 <Td>{c.title}</Td>
                 <Td>
                   <div className="flex flex-wrap gap-1">
-                    {c.terms.length === 0 ? <span className="text-slate-400">none</span> : c.terms.map((t) => <Badge key={t.id} tone={t.archivedAt ? "slate" : "blue"}>{t.term}</Badge>)}
+                    {c.terms.length === 0 ? <span className="text-slate-600">{t("noneShort")}</span> : c.terms.map((term) => <Badge key={term.id} tone={term.archivedAt ? "slate" : "blue"}>{term.term}</Badge>)}
                   </div>
                 </Td>
-                <Td className="text-right tabular-nums">{c.terms.reduce((n, t) => n + t.students, 0)}</Td>
+                <Td className="text-right tabular-nums">{f.number(c.terms.reduce((n, term) => n + term.students, 0))}</Td>
               </tr>
             ))}
           </tbody>

@@ -1,5 +1,6 @@
 "use server";
 import { eq } from "drizzle-orm";
+import { msg, t } from "@/lib/i18n/t";
 import { z } from "zod";
 import { writeAudit } from "@/lib/audit/audit";
 import type { Principal } from "@/lib/auth/capabilities";
@@ -36,7 +37,6 @@ const id = z.coerce.number().int().positive();
 /** The course and exam come from the database, never from the form. */
 const scope = (i: { examId: number }) => examScope(getDb(), i.examId);
 const paths = (i: { examId: number }) => ["/exams", `/exams/${i.examId}`, `/exams/${i.examId}/rooms`, `/exams/${i.examId}/participants`, `/exams/${i.examId}/seating`, `/exams/${i.examId}/sheets`];
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
 
 /**
  * An edit of what the exam hub gets: committed in one transaction with its audit entry; while
@@ -58,7 +58,7 @@ export const createExamAction = defineAction({
   scope: (i) => ({ courseId: courseIdOfTerm(getDb(), i.termId) ?? -1 }),
   run: (input, ctx) => {
     const row = createExam(input, ctx);
-    return { message: `Created ${row.title}.`, data: { examId: row.id } };
+    return { message: t("examActions.created", { title: row.title }), data: { examId: row.id } };
   },
   revalidate: () => ["/exams"],
 });
@@ -69,7 +69,7 @@ export const updateExamAction = defineAction({
   scope,
   execute: commitThenPush(({ examId, ...input }, ctx) => {
     updateExam(examId, input, ctx);
-    return "Saved.";
+    return t("examActions.saved");
   }),
   revalidate: paths,
 });
@@ -80,7 +80,7 @@ export const deleteExamAction = defineAction({
   scope,
   run: ({ examId }, ctx) => {
     deleteExam(examId, ctx);
-    return { message: "Deleted the draft." };
+    return { message: t("examActions.deleted") };
   },
   revalidate: () => ["/exams"],
 });
@@ -91,7 +91,7 @@ export const saveRoomAction = defineAction({
   scope,
   run: (input, ctx) => {
     const room = saveRoom(input, ctx);
-    return { message: input.roomId ? `Saved ${room.name}.` : `Added ${room.name}.` };
+    return { message: input.roomId ? t("examActions.roomSaved", { name: room.name }) : t("examActions.roomAdded", { name: room.name }) };
   },
   revalidate: paths,
 });
@@ -102,7 +102,7 @@ export const deleteRoomAction = defineAction({
   scope,
   run: ({ examId, roomId }, ctx) => {
     deleteRoom(examId, roomId, ctx);
-    return { message: "Removed the room." };
+    return { message: t("examActions.roomRemoved") };
   },
   revalidate: paths,
 });
@@ -114,19 +114,19 @@ export const addParticipantsAction = defineAction({
   arrays: ["studentIds"],
   run: ({ examId, mode, studentIds }, ctx) => {
     const n = addParticipants(examId, { mode, studentIds }, ctx);
-    return { message: `Added ${plural(n, "participant")}.` };
+    return { message: t("examActions.added", { count: n }) };
   },
   revalidate: paths,
 });
 
 export const removeParticipantsAction = defineAction({
-  schema: z.object({ examId: id, ids: z.array(id).min(1, "Select at least one participant.").max(20_000) }),
+  schema: z.object({ examId: id, ids: z.array(id).min(1, msg("examActions.selectOne")).max(20_000) }),
   capability: "exam.manage",
   scope,
   arrays: ["ids"],
   run: ({ examId, ids }, ctx) => {
     const n = removeParticipants(examId, ids, ctx);
-    return { message: `Removed ${plural(n, "participant")}.` };
+    return { message: t("examActions.removed", { count: n }) };
   },
   revalidate: paths,
 });
@@ -137,7 +137,7 @@ export const addBackupsAction = defineAction({
   scope,
   run: ({ examId, roomId, count }, ctx) => {
     const made = addBackups(examId, roomId, count, ctx);
-    return { message: `Added ${plural(made.length, "backup account")}: ${made.join(", ")}.` };
+    return { message: t("examActions.backups", { count: made.length, list: made.join(", ") }) };
   },
   revalidate: paths,
 });
@@ -148,7 +148,7 @@ export const setExtraTimeAction = defineAction({
   scope,
   execute: commitThenPush(({ examId, participantId, extraMinutes }, ctx) => {
     const p = setExtraTime(examId, participantId, extraMinutes, ctx);
-    return extraMinutes ? `${p.username}: ${extraMinutes} minutes extra.` : `${p.username}: no extra time.`;
+    return extraMinutes ? t("examActions.extra", { username: p.username, minutes: extraMinutes }) : t("examActions.noExtra", { username: p.username });
   }),
   revalidate: paths,
 });
@@ -159,7 +159,7 @@ export const setSeatAction = defineAction({
   scope,
   execute: commitThenPush(({ examId, participantId, roomId, seat }, ctx) => {
     const r = setSeat(examId, participantId, roomId, seat, ctx);
-    return r.swappedWith ? `Seated; swapped with ${r.swappedWith}.` : r.unseated ? `Seated; ${r.unseated} has no seat now.` : seat === null ? "Removed from the seat." : "Seated.";
+    return r.swappedWith ? t("examActions.swapped", { other: r.swappedWith }) : r.unseated ? t("examActions.unseated", { other: r.unseated }) : seat === null ? t("examActions.seatRemoved") : t("examActions.seated");
   }),
   revalidate: paths,
 });
@@ -170,7 +170,7 @@ export const autoSeatAction = defineAction({
   scope,
   execute: commitThenPush(({ examId, order }, ctx) => {
     const r = autoSeatExam(examId, order, ctx);
-    return `Seated ${plural(r.seated, "participant")} ${order === "random" ? "in random order" : "alphabetically"} in ${plural(r.rooms, "room")}.`;
+    return t("examActions.autoSeated", { count: r.seated, order, rooms: r.rooms });
   }),
   revalidate: paths,
 });
@@ -181,7 +181,7 @@ export const clearSeatingAction = defineAction({
   scope,
   execute: commitThenPush(({ examId }, ctx) => {
     clearSeating(examId, ctx);
-    return "Cleared the seating.";
+    return t("examActions.cleared");
   }),
   revalidate: paths,
 });
@@ -192,7 +192,7 @@ export const addSupervisorAction = defineAction({
   scope,
   run: ({ examId, username }, ctx) => {
     addSupervisor(examId, username, ctx);
-    return { message: `${username} supervises this exam now.` };
+    return { message: t("examActions.supervises", { username }) };
   },
   revalidate: paths,
 });
@@ -203,27 +203,27 @@ export const removeSupervisorAction = defineAction({
   scope,
   run: ({ examId, supervisorId }, ctx) => {
     removeSupervisor(examId, supervisorId, ctx);
-    return { message: "Removed the supervisor." };
+    return { message: t("examActions.supervisorRemoved") };
   },
   revalidate: paths,
 });
 
 const revision = z.coerce.number().int().nonnegative();
-const fingerprint = z.string().regex(/^[0-9a-f]{32}$/, "Look at the preview first.");
+const fingerprint = z.string().regex(/^[0-9a-f]{32}$/, msg("examActions.fingerprint"));
 
 /** A lifecycle step: the exam hub gets its data first, then the step is recorded. */
 async function runStep(examId: number, transition: TransitionName, revision: number, fp: string, principal: Principal) {
-  if (!TRANSITIONS[transition]) throw new ActionError("Unknown step.");
+  if (!TRANSITIONS[transition]) throw new ActionError(t("examActions.unknownStep"));
   const db = getDb();
   const r = await runExamPush(db, principal, examId, (ctx) => transitionExam(examId, transition, revision, ctx), { expectedFingerprint: fp });
   // closing: the passwords are revoked (the push above), then a receipt per submission; archiving: no server stays
   let after = "";
   if (transition === "close") {
-    const t = await takeReceipts(db, principal, examId).catch((e: Error) => ({ error: e.message }));
-    after = "error" in t ? ` Receipts could not be taken: ${t.error} Take them on the Receipts page.` : ` ${t.taken} receipt${t.taken === 1 ? "" : "s"} taken of the exchange's submissions.`;
+    const taken = await takeReceipts(db, principal, examId).catch((e: Error) => ({ error: e.message }));
+    after = "error" in taken ? t("examActions.receiptsFailed", { error: taken.error }) : t("examActions.receiptsTaken", { count: taken.taken });
   }
   if (transition === "archive") after = ` ${(await stopExamServers(db, examId)).message}`;
-  return { message: `The exam is ${r.value} now. ${r.message}${after}` };
+  return { message: t("examActions.stepDone", { status: r.value ? t(`examStatus.${r.value}`) : "", hub: r.message, after }) };
 }
 
 /** Schedule, back to draft, archive: the exam's organisers. */
@@ -268,7 +268,7 @@ export const previewExamStepAction = defineAction({
           : (ctx: ActionContext) => transitionExam(input.examId, input.step as TransitionName, input.revision, ctx);
     return previewExamPush(db, principal, input.examId, change);
   },
-  run: (_input, _ctx, preview): { message: string; data: ExamPushPreviewView } => ({ message: preview.ok ? "Preview ready: nothing has been written yet." : preview.error, data: preview }),
+  run: (_input, _ctx, preview): { message: string; data: ExamPushPreviewView } => ({ message: preview.ok ? t("examActions.previewReady") : preview.error, data: preview }),
 });
 
 /** Pushes the exam hub's current data (changes made since its last push). */
@@ -287,7 +287,7 @@ export const unlockParticipantAction = defineAction({
   scope,
   execute: async ({ examId, participantId, revision, fingerprint }, principal) => {
     const r = await runExamPush(getDb(), principal, examId, (ctx) => unlockParticipant(examId, participantId, revision, ctx), { expectedFingerprint: fingerprint });
-    return { message: `${r.value!.username} may sign in again. ${r.message}` };
+    return { message: t("examActions.unlocked", { username: r.value!.username, hub: r.message }) };
   },
   revalidate: paths,
 });

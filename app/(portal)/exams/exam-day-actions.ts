@@ -1,5 +1,6 @@
 "use server";
 import { z } from "zod";
+import { msg, t } from "@/lib/i18n/t";
 import { ActionError, defineAction } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { forgetBoard } from "@/lib/exam-day/board";
@@ -23,7 +24,7 @@ export const saveHubApiAction = defineAction({
   capability: "cluster.push",
   run: (input, ctx) => {
     saveHubApiSettings(input, ctx);
-    return { message: input.tokenSecret ? "Saved; the new token is stored sealed." : "Saved; the token stays as it was." };
+    return { message: input.tokenSecret ? t("examActions.hubSaved") : t("examActions.hubSavedKept") };
   },
   revalidate: paths,
 });
@@ -35,27 +36,27 @@ export const runProbeAction = defineAction({
   scope,
   execute: async ({ examId }, principal) => {
     const r = await runProbe(getDb(), principal, examId);
-    return { message: r.ok ? `The test sign-in of ${r.username} succeeded.` : `The test sign-in of ${r.username} failed: ${r.steps.find((s) => !s.ok)?.detail ?? "see below"}` };
+    return { message: r.ok ? t("examActions.probeOk", { username: r.username }) : t("examActions.probeFailed", { username: r.username, detail: r.steps.find((s) => !s.ok)?.detail ?? t("examActions.seeBelow") }) };
   },
   revalidate: paths,
 });
 
 /** A student moves to a backup account: the portal records whose work it holds. */
 export const moveToBackupAction = defineAction({
-  schema: z.object({ examId: id, participantId: id, backupId: z.coerce.number({ message: "Choose a backup account." }).int().positive("Choose a backup account."), reason: z.string().trim().max(200, "At most 200 characters.").default("") }),
+  schema: z.object({ examId: id, participantId: id, backupId: z.coerce.number(msg("examActions.chooseBackup")).int().positive(msg("examActions.chooseBackup")), reason: z.string().trim().max(200, msg("examActions.max200")).default("") }),
   capability: "exam.run",
   scope,
   run: ({ examId, participantId, backupId, reason }, ctx) => {
     const r = moveToBackup(examId, participantId, backupId, reason, ctx);
     forgetBoard(examId);
-    return { message: `${r.student} works on ${r.backup} now; grading shows that submission under ${r.student}.` };
+    return { message: t("examActions.moved", { student: r.student, backup: r.backup }) };
   },
   revalidate: paths,
 });
 
 /** Extra time for one student, from the board: the supervisors in the room may give it (pushed at once while open). */
 export const boardExtraTimeAction = defineAction({
-  schema: z.object({ examId: id, participantId: id, extraMinutes: z.coerce.number({ message: "Minutes, such as 15." }).int("Whole minutes.").min(0, "0 or more minutes.").max(600, "At most 600 minutes.") }),
+  schema: z.object({ examId: id, participantId: id, extraMinutes: z.coerce.number(msg("examActions.minutes")).int(msg("examActions.wholeMinutes")).min(0, msg("examActions.minMinutes")).max(600, msg("examActions.maxMinutes")) }),
   capability: "exam.run",
   scope,
   execute: async ({ examId, participantId, extraMinutes }, principal) => {
@@ -64,7 +65,7 @@ export const boardExtraTimeAction = defineAction({
     const status = db.select({ status: exams.status }).from(exams).where(eq(exams.id, examId)).get()?.status ?? "draft";
     const hub = await pushIfOpen(db, principal, examId, status);
     forgetBoard(examId);
-    return { message: `${p.username}: ${extraMinutes} minutes extra.${hub ? ` ${hub}` : ""}` };
+    return { message: t("examActions.extraHub", { username: p.username, minutes: extraMinutes, hub: hub ? ` ${hub}` : "" }) };
   },
   revalidate: paths,
 });
@@ -77,9 +78,9 @@ export const takeReceiptsAction = defineAction({
   execute: async ({ examId }, principal) => {
     const db = getDb();
     const status = db.select({ status: exams.status }).from(exams).where(eq(exams.id, examId)).get()?.status;
-    if (status !== "closed") throw new ActionError("Receipts are taken once the exam is closed.");
+    if (status !== "closed") throw new ActionError(t("examActions.receiptsWhenClosed"));
     const r = await takeReceipts(db, principal, examId);
-    return { message: r.found ? `${r.taken} new receipt${r.taken === 1 ? "" : "s"} (${r.found} submissions in the exchange).` : "The exchange holds no submission of this exam." };
+    return { message: r.found ? t("examActions.receiptsNew", { count: r.taken, found: r.found }) : t("examActions.noSubmission") };
   },
   revalidate: paths,
 });

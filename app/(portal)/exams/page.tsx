@@ -1,6 +1,8 @@
 import { Archive, CalendarClock, Plus } from "lucide-react";
 import Link from "next/link";
-import { examDate, examTime, STATUS_TONE } from "@/components/exams/format";
+import { STATUS_TONE } from "@/components/exams/format";
+import { getTranslations } from "next-intl/server";
+import { getFmt } from "@/lib/i18n/server";
 import { ButtonLink } from "@/components/ui/button";
 import { Badge, EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -9,7 +11,9 @@ import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { listExams } from "@/lib/exams/exams";
 
-export const metadata = { title: "Exams" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("exams"))("title") };
+}
 
 export default async function ExamsPage({ searchParams }: { searchParams: Promise<{ archived?: string }> }) {
   const principal = await requirePage("dashboard.view");
@@ -17,38 +21,40 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
   const list = listExams(getDb(), principal, { includeArchived: showArchived });
   const manages = coursesWith(principal, "exam.manage");
   const canCreate = manages === "all" || manages.length > 0;
+  const t = await getTranslations();
+  const f = await getFmt();
   return (
     <>
       <PageHeader
-        title="Exams"
-        description={canCreate ? "Exam windows of your courses: rooms, participants, seating and one-time-password sheets." : "The exams you supervise: seating, sheets and opening and closing on the day."}
+        title={t("exams.title")}
+        description={canCreate ? t("exams.descManage") : t("exams.descSupervise")}
         actions={
           <>
             <ButtonLink variant="secondary" href={showArchived ? "/exams" : "/exams?archived=1"}>
-              <Archive className="size-4" aria-hidden /> {showArchived ? "Hide archived" : "Show archived"}
+              <Archive className="size-4" aria-hidden /> {showArchived ? t("exams.hideArchived") : t("exams.showArchived")}
             </ButtonLink>
             {canCreate && (
               <ButtonLink href="/exams/new">
-                <Plus className="size-4" aria-hidden /> New exam
+                <Plus className="size-4" aria-hidden /> {t("exams.new")}
               </ButtonLink>
             )}
           </>
         }
       />
       {list.length === 0 ? (
-        <EmptyState icon={<CalendarClock className="size-8" />} title={showArchived ? "No exams" : "No upcoming exams"} action={canCreate && <ButtonLink href="/exams/new">Plan an exam</ButtonLink>}>
-          {canCreate ? "Plan an exam on a term that is offered on the exam hub." : "You are not assigned to any exam. The exam's instructor can add you as a supervisor."}
+        <EmptyState icon={<CalendarClock className="size-8" />} title={showArchived ? t("exams.none") : t("exams.noneUpcoming")} action={canCreate && <ButtonLink href="/exams/new">{t("exams.plan")}</ButtonLink>}>
+          {canCreate ? t("exams.planHint") : t("exams.notAssigned")}
         </EmptyState>
       ) : (
         <Table>
           <thead>
             <tr>
-              <Th>Exam</Th>
-              <Th>Course</Th>
-              <Th>Date and time</Th>
-              <Th>Rooms</Th>
-              <Th className="text-right">Participants</Th>
-              <Th>Status</Th>
+              <Th>{t("exams.th.exam")}</Th>
+              <Th>{t("exams.th.course")}</Th>
+              <Th>{t("exams.th.when")}</Th>
+              <Th>{t("exams.th.rooms")}</Th>
+              <Th className="text-right">{t("exams.th.participants")}</Th>
+              <Th>{t("exams.th.status")}</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -58,21 +64,21 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
                   <Link href={`/exams/${r.exam.id}`} className="font-medium text-brand-700 hover:underline">
                     {r.exam.title}
                   </Link>
-                  <div className="text-xs text-slate-500">{r.exam.period}</div>
+                  <div className="text-xs text-slate-600">{r.exam.period}</div>
                 </Td>
                 <Td>
                   <span className="font-mono">{r.courseCode}</span> {r.term}
                 </Td>
                 <Td className="tabular-nums">
-                  {examDate(r.exam.startsAt)}, {examTime(r.exam.startsAt)}–{examTime(r.exam.endsAt)}
+                  {f.weekdayDate(r.exam.startsAt)}, {f.time(r.exam.startsAt)}–{f.time(r.exam.endsAt)}
                 </Td>
-                <Td>{r.rooms.length ? r.rooms.join(", ") : <span className="text-slate-400">none yet</span>}</Td>
+                <Td>{r.rooms.length ? r.rooms.join(", ") : <span className="text-slate-600">{t("exams.noRooms")}</span>}</Td>
                 <Td className="text-right tabular-nums">
                   {r.participants}
-                  {r.backups ? <span className="text-slate-500"> + {r.backups} backup</span> : null}
+                  {r.backups ? <span className="text-slate-600">{t("exams.backup", { count: r.backups })}</span> : null}
                 </Td>
                 <Td>
-                  <Badge tone={STATUS_TONE[r.exam.status]}>{r.exam.status}</Badge>
+                  <Badge tone={STATUS_TONE[r.exam.status]}>{t(`examStatus.${r.exam.status}`)}</Badge>
                 </Td>
               </tr>
             ))}

@@ -1,4 +1,5 @@
 "use server";
+import { t } from "@/lib/i18n/t";
 import { z } from "zod";
 import { defineAction } from "@/lib/auth/guard";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
@@ -18,7 +19,7 @@ export const createStaffAction = defineAction({
   prepare: freshPassword,
   run: (input, ctx, { password, hash }) => {
     createStaff(input, hash, ctx);
-    return { message: `Created ${input.username}.`, data: { username: input.username, password } };
+    return { message: t("staff.created", { username: input.username }), data: { username: input.username, password } };
   },
   revalidate: () => ["/staff"],
 });
@@ -34,7 +35,7 @@ export const updateStaffAction = defineAction({
   capability: "staff.manage",
   run: ({ userId, ...input }, ctx) => {
     updateStaff(userId, input, ctx);
-    return { message: "Saved." };
+    return { message: t("staff.saved") };
   },
   revalidate: () => ["/staff"],
 });
@@ -45,7 +46,7 @@ export const resetPasswordAction = defineAction({
   prepare: freshPassword,
   run: ({ userId }, ctx, { password, hash }) => {
     const username = setStaffPassword(userId, hash, ctx);
-    return { message: `New password for ${username}.`, data: { username, password } };
+    return { message: t("staff.newPassword", { username }), data: { username, password } };
   },
   revalidate: () => ["/staff"],
 });

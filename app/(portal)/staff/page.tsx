@@ -4,38 +4,43 @@ import { Table, Th } from "@/components/ui/table";
 import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { listStaff } from "@/lib/staff/staff";
-import { formatDateTime } from "@/components/format";
+import { getTranslations } from "next-intl/server";
+import { getFmt } from "@/lib/i18n/server";
 import { createStaffAction, resetPasswordAction, updateStaffAction } from "./actions";
 
-export const metadata = { title: "Staff" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("staff"))("title") };
+}
 
 export default async function StaffPage() {
   const principal = await requirePage("staff.manage");
   const list = listStaff(getDb());
+  const t = await getTranslations("staff");
+  const f = await getFmt();
   return (
     <>
-      <PageHeader title="Staff accounts" description="Local accounts sign in with a password stored as a salted scrypt hash; LDAP accounts appear after their first sign-in. Course rights are given per term, on the term page." />
+      <PageHeader title={t("title")} description={t("description")} />
       <div className="space-y-6">
-        <Card title="New local account" description="A password is generated and shown once; hand it over in person.">
+        <Card title={t("newTitle")} description={t("newHint")}>
           <CreateStaffForm action={createStaffAction as never} />
         </Card>
         <Table>
           <thead>
             <tr>
-              <Th>Account</Th>
-              <Th>Role</Th>
-              <Th>Source</Th>
-              <Th>Terms</Th>
-              <Th>Last sign-in</Th>
-              <Th>Status</Th>
-              <Th className="text-right">Actions</Th>
+              <Th>{t("th.account")}</Th>
+              <Th>{t("th.role")}</Th>
+              <Th>{t("th.source")}</Th>
+              <Th>{t("th.terms")}</Th>
+              <Th>{t("th.lastSignIn")}</Th>
+              <Th>{t("th.status")}</Th>
+              <Th className="text-right">{t("th.actions")}</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
             {list.map((u) => (
               <StaffRow
                 key={u.id}
-                user={{ ...u, lastLogin: formatDateTime(u.lastLoginAt), self: u.id === principal.id }}
+                user={{ ...u, lastLogin: f.dateTime(u.lastLoginAt), self: u.id === principal.id }}
                 update={updateStaffAction as never}
                 reset={resetPasswordAction as never}
               />

@@ -6,9 +6,12 @@ import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { getPush } from "@/lib/deployment/history";
 import { safeResolveTarget } from "@/lib/deployment/push";
+import { getTranslations } from "next-intl/server";
 import { previewPushAction } from "../actions";
 
-export const metadata = { title: "Preview and push" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("cluster"))("previewPush") };
+}
 
 export default async function PushPage({ searchParams }: { searchParams: Promise<{ retryOf?: string }> }) {
   const principal = await requirePage("cluster.view");
@@ -16,10 +19,11 @@ export default async function PushPage({ searchParams }: { searchParams: Promise
   const sp = await searchParams;
   const retryId = Number(sp.retryOf);
   const retry = Number.isInteger(retryId) && retryId > 0 ? getPush(getDb(), retryId)?.push ?? null : null;
+  const t = await getTranslations("cluster");
   const resolved = safeResolveTarget();
-  let targetLabel = "no usable target";
+  let targetLabel = t("push.noTarget");
   if ("target" in resolved) {
-    targetLabel = resolved.target.kind === "export" ? `export directory ${resolved.target.dir}` : `cluster ${resolved.target.connection.server}`;
+    targetLabel = resolved.target.kind === "export" ? t("push.exportDir", { dir: resolved.target.dir }) : t("push.clusterAt", { server: resolved.target.connection.server });
     if (resolved.target.kind === "cluster") resolved.target.connection.close();
   }
   return (
@@ -27,15 +31,15 @@ export default async function PushPage({ searchParams }: { searchParams: Promise
       <PageHeader
         breadcrumbs={
           <>
-            <Link href="/cluster" className="hover:underline">Cluster</Link> / Preview and push
+            <Link href="/cluster" className="hover:underline">{t("title")}</Link> / {t("previewPush")}
           </>
         }
-        title={retry ? `Push again (repeats #${retry.id})` : "Preview and push"}
-        description="The preview renders the portal's current data and compares it with the target, object by object; nothing is written until you apply. Apply checks that the plan is still the one you saw."
+        title={retry ? t("push.again", { id: retry.id }) : t("previewPush")}
+        description={t("push.description")}
       />
       {retry && (
         <p className="mb-4 rounded-md bg-brand-50 px-3 py-2 text-sm text-brand-700 ring-1 ring-brand-100">
-          A repeat renders the data as it is now (not as it was in push #{retry.id}), so nothing changed since is undone. Push #{retry.id} {retry.status === "ok" ? "succeeded" : "failed"}
+          {t("push.repeat", { id: retry.id, ok: String(retry.status === "ok") })}
           {retry.error ? `: ${retry.error}` : "."}
         </p>
       )}

@@ -13,6 +13,8 @@ import { getCourse } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { listStaff } from "@/lib/staff/staff";
 import { assignCourseStaffAction, setCourseArchivedAction, unassignCourseStaffAction, updateCourseAction } from "../actions";
+import { getTranslations } from "next-intl/server";
+import { getFmt } from "@/lib/i18n/server";
 
 export default async function CoursePage({ params }: { params: Promise<{ courseId: string }> }) {
   const courseId = Number((await params).courseId);
@@ -23,63 +25,65 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
   const canEdit = can(principal, "course.edit", { courseId });
   const canArchive = can(principal, "course.archive", { courseId });
   const accounts = canEdit ? listStaff(getDb()).filter((u) => u.active && u.role !== "admin").map((u) => ({ username: u.username, displayName: u.displayName })) : [];
+  const t = await getTranslations();
+  const f = await getFmt();
   return (
     <>
       <PageHeader
-        breadcrumbs={<Link href="/courses" className="hover:underline">Courses</Link>}
+        breadcrumbs={<Link href="/courses" className="hover:underline">{t("courses.title")}</Link>}
         title={
-          <span className="flex items-center gap-3">
+          <span className="flex flex-wrap items-center gap-x-3">
             <span className="font-mono">{course.code}</span>
-            <span className="font-normal text-slate-500">{course.title}</span>
-            {course.archivedAt && <Badge>archived</Badge>}
+            <span className="font-normal text-slate-600">{course.title}</span>
+            {course.archivedAt && <Badge>{t("courses.archived")}</Badge>}
           </span>
         }
         description={course.description || undefined}
         actions={
           canEdit && !course.archivedAt && (
             <ButtonLink href={`/courses/${course.id}/terms/new`}>
-              <CalendarPlus className="size-4" aria-hidden /> Add term
+              <CalendarPlus className="size-4" aria-hidden /> {t("courses.addTerm")}
             </ButtonLink>
           )
         }
       />
       <div className="space-y-6">
-        <Card title="Terms">
+        <Card title={t("courses.terms")}>
           {course.terms.length === 0 ? (
-            <EmptyState title="No terms yet" action={canEdit && !course.archivedAt && <ButtonLink href={`/courses/${course.id}/terms/new`}>Add the first term</ButtonLink>}>
-              A term (such as WS25) gives students a profile on the hubs.
+            <EmptyState title={t("courses.noTerms")} action={canEdit && !course.archivedAt && <ButtonLink href={`/courses/${course.id}/terms/new`}>{t("courses.addFirstTerm")}</ButtonLink>}>
+              {t("courses.noTermsHint")}
             </EmptyState>
           ) : (
             <Table>
               <thead>
                 <tr>
-                  <Th>Term</Th>
-                  <Th>Hubs</Th>
-                  <Th>Image</Th>
-                  <Th>CPU</Th>
-                  <Th>Memory</Th>
-                  <Th>Staff</Th>
-                  <Th className="text-right">Students</Th>
+                  <Th>{t("courses.term")}</Th>
+                  <Th>{t("courses.hubs")}</Th>
+                  <Th>{t("courses.image")}</Th>
+                  <Th>{t("courses.cpu")}</Th>
+                  <Th>{t("courses.memory")}</Th>
+                  <Th>{t("courses.staff")}</Th>
+                  <Th className="text-right">{t("courses.students")}</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {course.terms.map((t) => (
-                  <tr key={t.id} className="hover:bg-slate-50">
+                {course.terms.map((term) => (
+                  <tr key={term.id} className="hover:bg-slate-50">
                     <Td className="font-medium">
-                      <Link className="text-brand-700 hover:underline" href={`/courses/${course.id}/terms/${t.id}`}>
-                        {t.term}
+                      <Link className="text-brand-700 hover:underline" href={`/courses/${course.id}/terms/${term.id}`}>
+                        {term.term}
                       </Link>
-                      {t.archivedAt && <span className="ml-2"><Badge>archived</Badge></span>}
+                      {term.archivedAt && <span className="ml-2"><Badge>{t("courses.archived")}</Badge></span>}
                     </Td>
                     <Td>
-                      <div className="flex gap-1">{t.hubs.map((h) => <Badge key={h} tone={h === "exam" ? "violet" : h === "grading" ? "green" : "blue"}>{h}</Badge>)}</div>
+                      <div className="flex gap-1">{term.hubs.map((h) => <Badge key={h} tone={h === "exam" ? "violet" : h === "grading" ? "green" : "blue"}>{t(`hubs.short.${h}`)}</Badge>)}</div>
                     </Td>
-                    <Td className="max-w-56 truncate font-mono text-xs" title={t.image}>{t.image}</Td>
-                    <Td className="tabular-nums">{t.cpuGuarantee} / {t.cpuLimit}</Td>
-                    <Td className="tabular-nums">{t.memGuarantee} / {t.memLimit}</Td>
-                    <Td className="text-xs">{t.staff.map((s) => `${s.username} (${s.role})`).join(", ") || <span className="text-slate-400">none</span>}</Td>
+                    <Td className="max-w-56 truncate font-mono text-xs" title={term.image}>{term.image}</Td>
+                    <Td className="whitespace-nowrap tabular-nums" title={`${term.cpuGuarantee} / ${term.cpuLimit}`}>{t("courses.cpuRange", { g: f.cores(term.cpuGuarantee), l: f.cores(term.cpuLimit) })}</Td>
+                    <Td className="whitespace-nowrap tabular-nums" title={`${term.memGuarantee} / ${term.memLimit}`}>{t("courses.memRange", { g: f.memory(term.memGuarantee), l: f.memory(term.memLimit) })}</Td>
+                    <Td className="text-xs">{term.staff.map((s) => `${s.username} (${t(`roles.${s.role}`)})`).join(", ") || <span className="text-slate-600">{t("courses.noneShort")}</span>}</Td>
                     <Td className="text-right tabular-nums">
-                      <Link className="hover:underline" href={`/courses/${course.id}/terms/${t.id}/roster`}>{t.students}</Link>
+                      <Link className="hover:underline" href={`/courses/${course.id}/terms/${term.id}/roster`}>{f.number(term.students)}</Link>
                     </Td>
                   </tr>
                 ))}
@@ -93,13 +97,13 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
           </Card>
         )}
         {canEdit && (
-          <Card title="Course details">
-            <CourseForm action={updateCourseAction as never} course={course} submitLabel="Save changes" />
+          <Card title={t("courses.details")}>
+            <CourseForm action={updateCourseAction as never} course={course} submitLabel={t("courses.saveChanges")} />
           </Card>
         )}
         {canArchive && (
-          <Card title={course.archivedAt ? "Restore" : "Archive"} description={course.archivedAt ? "Bring the course back; its terms reach the hubs again on the next push." : "An archived course keeps its history and rosters but no longer reaches the hubs. Courses are never deleted."}>
-            <ArchiveForm action={setCourseArchivedAction as never} idName="courseId" id={course.id} archived={!!course.archivedAt} what={`course ${course.code}`} />
+          <Card title={course.archivedAt ? t("courses.restore") : t("courses.archive")} description={course.archivedAt ? t("courses.restoreHint") : t("courses.archiveHint")}>
+            <ArchiveForm action={setCourseArchivedAction as never} idName="courseId" id={course.id} archived={!!course.archivedAt} what={t("courses.whatCourse", { code: course.code })} />
           </Card>
         )}
       </div>

@@ -6,7 +6,6 @@ import { dateInput, examTime } from "@/components/exams/format";
 import { HubStep } from "@/components/exams/hub-step";
 import { DeleteExamForm, LifecyclePanel, SupervisorsPanel, type StepView } from "@/components/exams/lifecycle-panel";
 import { UnlockPanel } from "@/components/exams/unlock-panel";
-import { formatDateTime } from "@/components/format";
 import { Card, Stat } from "@/components/ui/card";
 import { getDb } from "@/lib/db/client";
 import { requireExamPage } from "@/lib/exams/exam-page";
@@ -14,9 +13,14 @@ import { examSnapshot, participantRows } from "@/lib/exams/exams";
 import { canEdit, examHubData, readiness, TRANSITION_NAMES, TRANSITIONS, transitionEffects, transitionProblems } from "@/lib/exams/lifecycle";
 import { portalTimeZone } from "@/lib/grading/time";
 import { listStaff } from "@/lib/staff/staff";
+import { getTranslations } from "next-intl/server";
+import { getFmt, requestLocale } from "@/lib/i18n/server";
+import { withLocale } from "@/lib/i18n/t";
 import { addSupervisorAction, deleteExamAction, planExamAction, previewExamStepAction, pushExamAction, removeSupervisorAction, runExamAction, unlockParticipantAction, updateExamAction } from "../actions";
 
-export const metadata = { title: "Exam" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("examPage"))("title") };
+}
 
 const AREA_HREF = { details: "", rooms: "/rooms", participants: "/participants", seating: "/seating", sheets: "/sheets", supervisors: "" } as const;
 
@@ -24,17 +28,20 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
   const db = getDb();
   const snap = examSnapshot(db, examId)!;
-  const problems = readiness(snap);
+  const locale = await requestLocale();
+  const problems = withLocale(locale, () => readiness(snap));
   const hub = examHubData(snap);
   const manage = may("exam.manage");
-  const steps: StepView[] = TRANSITION_NAMES.filter((n) => (TRANSITIONS[n].from as readonly string[]).includes(d.exam.status) && may(TRANSITIONS[n].capability)).map((n) => ({
+  const t = await getTranslations("examPage");
+  const fm = await getFmt();
+  const steps: StepView[] = withLocale(locale, () => TRANSITION_NAMES.filter((n) => (TRANSITIONS[n].from as readonly string[]).includes(d.exam.status) && may(TRANSITIONS[n].capability)).map((n) => ({
     name: n,
-    label: TRANSITIONS[n].label,
+    label: t.has(`steps.${n}` as "steps.schedule") ? t(`steps.${n}` as "steps.schedule") : TRANSITIONS[n].label,
     kind: TRANSITIONS[n].capability === "exam.manage" ? "plan" : "run",
     tone: n === "close" ? "danger" : n === "unschedule" || n === "archive" ? "secondary" : "primary",
     problems: transitionProblems(snap, n).map((p) => p.message),
     effects: transitionEffects(snap, n),
-  }));
+  })));
   const accounts = manage ? listStaff(db).filter((u) => u.active).map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   const s = d.stats;
   const base = `/exams/${examId}`;
@@ -45,23 +52,23 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Overview" />
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Stat label="Participants" value={s.students} hint={s.backups ? `+ ${s.backups} backup accounts` : "no backup accounts"} />
-        <Stat label="Rooms" value={d.rooms.filter((r) => r.seats > 0).length} hint={`${d.rooms.reduce((n, r) => n + r.free, 0)} free seats`} />
-        <Stat label="Seated" value={`${s.seated} / ${s.students + s.backups}`} hint={s.withExtra ? `${s.withExtra} with extra time (up to ${s.maxExtra} min)` : "nobody with extra time"} />
-        <Stat label="Passwords" value={`${s.withPassword} / ${s.students + s.backups}`} hint={`passwords version ${d.exam.passwordsVersion}`} />
+        <Stat label={t("participants")} value={s.students} hint={s.backups ? t("backups", { count: s.backups }) : t("noBackups")} />
+        <Stat label={t("rooms")} value={d.rooms.filter((r) => r.seats > 0).length} hint={t("freeSeats", { count: d.rooms.reduce((n, r) => n + r.free, 0) })} />
+        <Stat label={t("seated")} value={`${s.seated} / ${s.students + s.backups}`} hint={s.withExtra ? t("extra", { count: s.withExtra, max: s.maxExtra }) : t("noExtra")} />
+        <Stat label={t("passwords")} value={`${s.withPassword} / ${s.students + s.backups}`} hint={t("version", { version: d.exam.passwordsVersion })} />
       </div>
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
-          <Card title="Lifecycle" description="draft → scheduled → open → closed → archived. Each step says what it changes on the exam hub before it happens.">
+          <Card title={t("lifecycle")} description={t("lifecycleHint")}>
             <LifecyclePanel examId={examId} revision={d.exam.revision} steps={steps} plan={planExamAction as never} run={runExamAction as never} preview={previewExamStepAction as never} />
           </Card>
-          <Card title="Details">
+          <Card title={t("details")}>
             {manage && canEdit(d.exam.status, "details") ? (
               <ExamForm
                 action={updateExamAction as never}
                 examId={examId}
                 zone={portalTimeZone()}
-                submitLabel="Save changes"
+                submitLabel={t("saveChanges")}
                 lockStart={d.exam.status === "open"}
                 initial={{
                   termId: String(d.term.id),
@@ -77,22 +84,22 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
                 }}
               />
             ) : (
-              <dl className="grid grid-cols-[10rem_1fr] gap-2 text-sm">
-                <dt className="text-slate-500">Sheet language</dt>
-                <dd>{d.exam.language === "de" ? "German" : "English"}</dd>
-                <dt className="text-slate-500">Examiners</dt>
+              <dl className="grid grid-cols-1 gap-2 text-sm sm:grid-cols-[10rem_1fr]">
+                <dt className="text-slate-600">{t("sheetLanguage")}</dt>
+                <dd>{d.exam.language === "de" ? t("german") : t("english")}</dd>
+                <dt className="text-slate-600">{t("examiners")}</dt>
                 <dd>{d.exam.examiners.join(", ") || "—"}</dd>
-                <dt className="text-slate-500">Header lines</dt>
+                <dt className="text-slate-600">{t("headerLines")}</dt>
                 <dd>{d.exam.headerLines.join(" · ") || "—"}</dd>
               </dl>
             )}
           </Card>
         </div>
         <div className="space-y-6">
-          <Card title="Checklist">
+          <Card title={t("checklist")}>
             {problems.length === 0 ? (
               <p className="flex items-center gap-2 text-sm text-emerald-700">
-                <CheckCircle2 className="size-4" aria-hidden /> Rooms, participants and seats are ready.
+                <CheckCircle2 className="size-4" aria-hidden /> {t("ready")}
               </p>
             ) : (
               <ul className="space-y-2" data-testid="checklist">
@@ -107,58 +114,58 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
               </ul>
             )}
           </Card>
-          <Card title="On the exam hub" description="What the hub holds for this exam in its current state (hashes only, never passwords).">
+          <Card title={t("onHub")} description={t("onHubHint")}>
             {onHub && (
               <div className="mb-3 space-y-2" data-testid="hub-status">
                 {current ? (
                   <p className="flex items-start gap-2 text-sm text-emerald-700">
-                    <CheckCircle2 className="mt-0.5 size-4 shrink-0" aria-hidden /> On the hub since {formatDateTime(d.exam.hubPushedAt)} (push #{d.exam.hubPushId}).
+                    <CheckCircle2 className="mt-0.5 size-4 shrink-0" aria-hidden /> {t("hubSince", { when: d.exam.hubPushedAt ? fm.dateTime(d.exam.hubPushedAt) : "—", push: d.exam.hubPushId ?? 0 })}
                   </p>
                 ) : (
                   <p className="flex items-start gap-2 text-sm text-amber-800">
                     <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
-                    {d.exam.hubRevision === null ? "Not on the hub yet." : `Changes since ${formatDateTime(d.exam.hubPushedAt)} are not on the hub yet.`}
-                    {d.exam.status === "scheduled" ? " Opening the exam pushes them." : ""}
+                    {d.exam.hubRevision === null || !d.exam.hubPushedAt ? t("notOnHub") : t("changesNotOnHub", { when: fm.dateTime(d.exam.hubPushedAt) })}
+                    {d.exam.status === "scheduled" ? t("openingPushes") : ""}
                   </p>
                 )}
                 {!current && may("exam.run") && (
-                  <HubStep variant="secondary" title="Push to the exam hub?" confirmLabel="Push" fields={{ examId, step: "sync" }} preview={previewExamStepAction as never} apply={pushExamAction as never} testId="hub-sync">
-                    Push to the exam hub
+                  <HubStep variant="secondary" title={t("pushTitle")} confirmLabel={t("pushConfirm")} fields={{ examId, step: "sync" }} preview={previewExamStepAction as never} apply={pushExamAction as never} testId="hub-sync">
+                    {t("pushButton")}
                   </HubStep>
                 )}
               </div>
             )}
             {hub ? (
               <dl className="grid grid-cols-[7rem_1fr] gap-2 text-sm" data-testid="hub-preview">
-                <dt className="text-slate-500">Sign-in</dt>
-                <dd>{hub.accepting ? "accepted inside each window" : "refused"}</dd>
-                <dt className="text-slate-500">Accounts</dt>
-                <dd>{hub.accounts.length}{hub.withoutPassword ? ` (${hub.withoutPassword} without password)` : ""}</dd>
-                <dt className="text-slate-500">Networks</dt>
-                <dd className="font-mono text-xs">{hub.networks.join(", ") || "none"}</dd>
-                <dt className="text-slate-500">Revision</dt>
-                <dd>{hub.revision} · passwords version {hub.passwordsVersion}</dd>
+                <dt className="text-slate-600">{t("signIn")}</dt>
+                <dd>{hub.accepting ? t("accepting") : t("refused")}</dd>
+                <dt className="text-slate-600">{t("accounts")}</dt>
+                <dd>{hub.accounts.length}{hub.withoutPassword ? t("withoutPassword", { count: hub.withoutPassword }) : ""}</dd>
+                <dt className="text-slate-600">{t("networks")}</dt>
+                <dd className="font-mono text-xs">{hub.networks.join(", ") || t("none")}</dd>
+                <dt className="text-slate-600">{t("revision")}</dt>
+                <dd>{t("revisionValue", { revision: hub.revision, version: hub.passwordsVersion })}</dd>
               </dl>
             ) : (
-              <p className="text-sm text-slate-500">{d.exam.status === "draft" ? "Nothing yet: a draft stays in the portal. Scheduling stages the accounts." : "Nothing: the archive stays in the portal."}</p>
+              <p className="text-sm text-slate-600">{d.exam.status === "draft" ? t("nothingDraft") : t("nothingArchive")}</p>
             )}
           </Card>
           {unlockable.length > 0 && (
-            <Card title="Sign-in lock" description="After five wrong passwords the exam hub locks an account for five minutes. Unlock it here when the student has the right sheet.">
+            <Card title={t("lockTitle")} description={t("lockHint")}>
               <UnlockPanel
                 examId={examId}
                 revision={d.exam.revision}
-                participants={unlockable.map((p) => ({ id: p.id, label: `${p.kind === "backup" ? "backup" : [p.lastName, p.firstName].filter(Boolean).join(", ")} · ${p.username}${p.room ? ` · ${p.room} ${p.seat ?? ""}` : ""}` }))}
+                participants={unlockable.map((p) => ({ id: p.id, label: `${p.kind === "backup" ? t("backupLabel") : [p.lastName, p.firstName].filter(Boolean).join(", ")} · ${p.username}${p.room ? ` · ${p.room} ${p.seat ?? ""}` : ""}` }))}
                 preview={previewExamStepAction as never}
                 apply={unlockParticipantAction as never}
               />
             </Card>
           )}
-          <Card title="Supervisors">
+          <Card title={t("supervisors")}>
             <SupervisorsPanel examId={examId} supervisors={d.supervisors} accounts={accounts} canEdit={manage && canEdit(d.exam.status, "supervisors")} add={addSupervisorAction as never} remove={removeSupervisorAction as never} />
           </Card>
           {manage && d.exam.status === "draft" && (
-            <Card title="Delete draft">
+            <Card title={t("deleteDraft")}>
               <DeleteExamForm examId={examId} action={deleteExamAction as never} />
             </Card>
           )}

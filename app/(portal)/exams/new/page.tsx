@@ -8,9 +8,12 @@ import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { courses, terms } from "@/lib/db/schema";
 import { portalTimeZone } from "@/lib/grading/time";
+import { getTranslations } from "next-intl/server";
 import { createExamAction } from "../actions";
 
-export const metadata = { title: "New exam" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("examForm"))("newTitle") };
+}
 
 export default async function NewExamPage({ searchParams }: { searchParams: Promise<{ termId?: string }> }) {
   const principal = await requirePage("dashboard.view");
@@ -25,20 +28,21 @@ export default async function NewExamPage({ searchParams }: { searchParams: Prom
     .orderBy(asc(courses.code), asc(terms.term))
     .all();
   const termOptions = rows.map((r) => ({ id: r.id, label: `${r.code} ${r.term} · ${r.title}`, examHub: r.hubs.includes("exam") }));
+  const t = await getTranslations();
   const preset = (await searchParams).termId ?? String(termOptions.find((t) => t.examHub)?.id ?? "");
   return (
     <>
       <PageHeader
-        breadcrumbs={<Link href="/exams" className="hover:underline">Exams</Link>}
-        title="New exam"
-        description="An exam window on a course term. The term's supervisors are assigned to it; rooms, participants and seats come next."
+        breadcrumbs={<Link href="/exams" className="hover:underline">{t("exams.title")}</Link>}
+        title={t("examForm.newTitle")}
+        description={t("examForm.newHint")}
       />
       <Card>
         <ExamForm
           action={createExamAction as never}
           terms={termOptions}
           zone={portalTimeZone()}
-          submitLabel="Create exam"
+          submitLabel={t("examForm.create")}
           initial={{ termId: preset, title: "", period: "PZ1", date: "", start: "09:00", end: "11:00", graceMinutes: "5", language: "de", examiners: "", headerLines: "" }}
         />
       </Card>

@@ -2,9 +2,11 @@ import { requireRoute } from "@/lib/auth/guard";
 import { toYamlBundle } from "@/lib/cluster";
 import { getDb } from "@/lib/db/client";
 import { renderPortal } from "@/lib/deployment/model";
+import { localizedRoute } from "@/lib/i18n/server";
+import { t } from "@/lib/i18n/t";
 
 /** Every object the portal renders, as one multi-document YAML file (for kubectl apply --server-side). */
-export async function GET() {
+export const GET = localizedRoute(async function GET() {
   const principal = await requireRoute("cluster.view");
   if (principal instanceof Response) return principal;
   try {
@@ -17,6 +19,6 @@ export async function GET() {
       },
     });
   } catch (e) {
-    return Response.json({ error: `The portal's data cannot be rendered: ${e instanceof Error ? e.message : String(e)}` }, { status: 500 });
+    return Response.json({ error: t("routes.cannotRender", { error: e instanceof Error ? e.message : String(e) }) }, { status: 500 });
   }
-}
+});

@@ -3,6 +3,8 @@ import { z } from "zod";
 import { issuesToFieldErrors, requireRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { PUSH_STREAM_TYPE, pushStream } from "@/lib/deployment/push-stream";
+import { localizedRoute } from "@/lib/i18n/server";
+import { t } from "@/lib/i18n/t";
 
 export const dynamic = "force-dynamic";
 
@@ -19,16 +21,16 @@ const body = z.object({
  * Applies the previewed plan (if it is still the plan now) and streams the progress, object by
  * object, as NDJSON; the outcome is stored with an audit entry, failed or not.
  */
-export async function POST(req: Request) {
+export const POST = localizedRoute(async function POST(req: Request) {
   // A JSON body from this portal's own pages only: no other site can send one here.
   const origin = req.headers.get("origin");
   if (!req.headers.get("content-type")?.startsWith("application/json") || (origin && new URL(origin).host !== req.headers.get("host"))) {
-    return Response.json({ error: "Send the push from the portal's push page." }, { status: 403 });
+    return Response.json({ error: t("routes.pushFromPage") }, { status: 403 });
   }
   const principal = await requireRoute("cluster.push");
   if (principal instanceof Response) return principal;
   const parsed = body.safeParse(await req.json().catch(() => null));
-  if (!parsed.success) return Response.json({ error: "Please preview the changes first.", fieldErrors: issuesToFieldErrors(parsed.error) }, { status: 400 });
+  if (!parsed.success) return Response.json({ error: t("routes.previewFirst"), fieldErrors: issuesToFieldErrors(parsed.error) }, { status: 400 });
   const { fingerprint, forceConflicts, prune, forceExamRestart, retryOf } = parsed.data;
   const stream = pushStream(
     getDb(),
@@ -38,4 +40,4 @@ export async function POST(req: Request) {
     () => revalidatePath("/cluster"),
   );
   return new Response(stream, { headers: { "content-type": PUSH_STREAM_TYPE, "cache-control": "no-store, no-transform", "x-accel-buffering": "no" } });
-}
+});

@@ -2,7 +2,8 @@ import { RotateCcw } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PushObjectsTable } from "@/components/cluster/push-objects-table";
-import { formatDateTime } from "@/components/format";
+import { getTranslations } from "next-intl/server";
+import { getFmt } from "@/lib/i18n/server";
 import { ButtonLink } from "@/components/ui/button";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/capabilities";
@@ -10,8 +11,9 @@ import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { getPush } from "@/lib/deployment/history";
 
-export const metadata = { title: "Push" };
-
+export async function generateMetadata() {
+  return { title: (await getTranslations("pushDetail"))("title") };
+}
 
 export default async function PushDetailPage({ params }: { params: Promise<{ pushId: string }> }) {
   const principal = await requirePage("cluster.view");
@@ -21,25 +23,27 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
   if (!data) notFound();
   const { push: p, objects, retries } = data;
   const counts = Object.entries(p.resultCounts);
+  const t = await getTranslations("pushDetail");
+  const f = await getFmt();
   const seconds = Math.max(0, (p.finishedAt.getTime() - p.startedAt.getTime()) / 1000);
   return (
     <>
       <PageHeader
         breadcrumbs={
           <>
-            <Link href="/cluster" className="hover:underline">Cluster</Link> / Push #{p.id}
+            <Link href="/cluster" className="hover:underline">Cluster</Link> / {t("push", { id: p.id })}
           </>
         }
         title={
-          <span className="flex items-center gap-3">
-            Push #{p.id} <Badge tone={p.status === "ok" ? "green" : "red"}>{p.status === "ok" ? "succeeded" : "failed"}</Badge>
+          <span className="flex flex-wrap items-center gap-3">
+            {t("push", { id: p.id })} <Badge tone={p.status === "ok" ? "green" : "red"}>{p.status === "ok" ? t("succeeded") : t("failed")}</Badge>
           </span>
         }
-        description={`${formatDateTime(p.startedAt)} by ${p.actorName}, to ${p.target === "export" ? `the export directory ${p.location}` : p.location || "the cluster"}.`}
+        description={t("description", { when: f.dateTime(p.startedAt), actor: p.actorName, target: p.target === "export" ? t("toExport", { dir: p.location }) : p.location || t("toCluster") })}
         actions={
           can(principal, "cluster.push") ? (
             <ButtonLink href={`/cluster/push?retryOf=${p.id}`} variant="secondary">
-              <RotateCcw className="size-4" aria-hidden /> Push again with current data
+              <RotateCcw className="size-4" aria-hidden /> {t("again")}
             </ButtonLink>
           ) : undefined
         }
@@ -50,43 +54,41 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
             {p.error}
           </p>
         )}
-        <Card title="Summary">
+        <Card title={t("summary")}>
           <dl className="grid gap-x-6 gap-y-3 text-sm sm:grid-cols-3">
             <div>
-              <dt className="text-slate-500">Planned</dt>
+              <dt className="text-slate-600">{t("planned")}</dt>
               <dd className="text-slate-900">
-                {p.planCounts.create} create · {p.planCounts.change} change · {p.planCounts.unchanged} unchanged · {p.planCounts.prune} prune
-                {p.planCounts.conflict ? ` · ${p.planCounts.conflict} conflict` : ""}
-                {p.planCounts.error ? ` · ${p.planCounts.error} refused` : ""}
+                {t("plannedCounts", { create: p.planCounts.create, change: p.planCounts.change, unchanged: p.planCounts.unchanged, prune: p.planCounts.prune, conflict: p.planCounts.conflict ?? 0, error: p.planCounts.error ?? 0 })}
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500">Result</dt>
-              <dd className="text-slate-900">{counts.length ? counts.map(([k, v]) => `${v} ${k}`).join(" · ") : "nothing was attempted"}</dd>
+              <dt className="text-slate-600">{t("result")}</dt>
+              <dd className="text-slate-900">{counts.length ? counts.map(([k, v]) => `${v} ${k}`).join(" · ") : t("nothing")}</dd>
             </div>
             <div>
-              <dt className="text-slate-500">Written</dt>
+              <dt className="text-slate-600">{t("written")}</dt>
               <dd className="text-slate-900">
-                {p.appliedCount} object{p.appliedCount === 1 ? "" : "s"} in {seconds.toFixed(1)} s
+                {t("writtenIn", { count: p.appliedCount, seconds: f.number(seconds, 1) })}
               </dd>
             </div>
             <div>
-              <dt className="text-slate-500">Options</dt>
+              <dt className="text-slate-600">{t("options")}</dt>
               <dd className="text-slate-900">
-                {p.prune ? "prune on" : "prune off"} · {p.forceConflicts ? "conflicts overridden" : "conflicts left alone"}
+                {p.prune ? t("pruneOn") : t("pruneOff")} · {p.forceConflicts ? t("overridden") : t("leftAlone")}
               </dd>
             </div>
             {p.retryOf && (
               <div>
-                <dt className="text-slate-500">Repeats</dt>
+                <dt className="text-slate-600">{t("repeats")}</dt>
                 <dd>
-                  <Link href={`/cluster/pushes/${p.retryOf}`} className="text-brand-700 hover:underline">push #{p.retryOf}</Link>
+                  <Link href={`/cluster/pushes/${p.retryOf}`} className="text-brand-700 hover:underline">{t("repeatsPush", { id: p.retryOf })}</Link>
                 </dd>
               </div>
             )}
             {retries.length > 0 && (
               <div>
-                <dt className="text-slate-500">Repeated by</dt>
+                <dt className="text-slate-600">{t("repeatedBy")}</dt>
                 <dd className="space-x-2">
                   {retries.map((r) => (
                     <Link key={r.id} href={`/cluster/pushes/${r.id}`} className="text-brand-700 hover:underline">
@@ -98,7 +100,7 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
             )}
           </dl>
         </Card>
-        <Card title={`Objects (${objects.length})`} description="In the order they were applied. Expand an object to see its changed fields.">
+        <Card title={t("objects", { count: objects.length })} description={t("objectsHint")}>
           <PushObjectsTable
             rows={objects.map((o) => ({
               ...o,

@@ -14,7 +14,7 @@ export default async function BoardPage({ params }: { params: Promise<{ examId: 
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
   return (
     <>
-      <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Room board" />
+      <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Board" />
       <RoomBoard
         examId={examId}
         zone={portalTimeZone()}

@@ -1,6 +1,5 @@
 import { ExamHeader } from "@/components/exams/exam-header";
 import { TakeReceiptsForm } from "@/components/exam-day/take-receipts";
-import { formatDateTime } from "@/components/format";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/lib/db/client";
@@ -9,9 +8,12 @@ import { requireExamPage } from "@/lib/exams/exam-page";
 import { listParticipants } from "@/lib/exams/exams";
 import { exchangeRoot } from "@/lib/grading/exchange";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
+import { getFmt, getTranslations } from "@/lib/i18n/server";
 import { takeReceiptsAction } from "../../exam-day-actions";
 
-export const metadata = { title: "Receipts" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("exams.tabs"))("Receipts") };
+}
 export const dynamic = "force-dynamic";
 
 /** The receipts taken at closing, each checked against the exchange now, and the chain they form. */
@@ -24,34 +26,36 @@ export default async function ReceiptsPage({ params }: { params: Promise<{ examI
   const checks = await Promise.all(rows.map((r) => checkReceipt(r, exchangeRoot(), courseId)));
   const people = new Map(listParticipants(db, examId).map((p) => [p.id, p]));
   const changed = checks.filter((c) => !c.matches).length;
+  const t = await getTranslations("receipts");
+  const fm = await getFmt();
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Receipts" />
       <div className="space-y-6">
         <div data-testid="receipts-chain" className={`rounded-lg px-5 py-4 ring-1 ${chain.ok ? "bg-emerald-50 text-emerald-900 ring-emerald-200" : "bg-red-50 text-red-900 ring-red-200"}`} role={chain.ok ? "status" : "alert"}>
           {chain.ok
-            ? `The receipts' chain is intact: ${chain.entries} entr${chain.entries === 1 ? "y" : "ies"}, each carrying the hash of the one before.`
-            : `The receipts' chain is broken at entry ${chain.brokenAt!.id} (${chain.brokenAt!.key}): ${chain.brokenAt!.why}. Receipts from there on cannot be trusted.`}
+            ? t("chainOk", { count: chain.entries })
+            : t("chainBroken", { id: chain.brokenAt!.id, key: chain.brokenAt!.key, why: chain.brokenAt!.why })}
         </div>
         <Card
-          title={`${rows.length} receipt${rows.length === 1 ? "" : "s"}`}
-          description={rows.length ? (changed ? `${changed} submission${changed === 1 ? "" : "s"} changed since closing.` : "Every submission still matches its receipt.") : undefined}
+          title={t("count", { count: rows.length })}
+          description={rows.length ? (changed ? t("changed", { count: changed }) : t("allMatch")) : undefined}
           actions={may("exam.run") && d.exam.status === "closed" ? <TakeReceiptsForm action={takeReceiptsAction as never} examId={examId} /> : undefined}
         >
           {rows.length === 0 ? (
-            <EmptyState title={d.exam.status === "closed" || d.exam.status === "archived" ? "No receipts" : "Receipts are taken at closing"}>
-              {d.exam.status === "closed" || d.exam.status === "archived" ? "The exchange held no submission of this exam when it closed." : "When the exam closes, the portal reads the exchange and stores a receipt per submission."}
+            <EmptyState title={d.exam.status === "closed" || d.exam.status === "archived" ? t("none") : t("atClosing")}>
+              {d.exam.status === "closed" || d.exam.status === "archived" ? t("noneHint") : t("atClosingHint")}
             </EmptyState>
           ) : (
             <Table>
               <thead>
                 <tr>
-                  <Th>Student</Th>
-                  <Th>Login</Th>
-                  <Th>Assignment</Th>
-                  <Th>Hashcode at closing</Th>
-                  <Th>Taken</Th>
-                  <Th>Now</Th>
+                  <Th>{t("th.student")}</Th>
+                  <Th>{t("th.login")}</Th>
+                  <Th>{t("th.assignment")}</Th>
+                  <Th>{t("th.hashcode")}</Th>
+                  <Th>{t("th.taken")}</Th>
+                  <Th>{t("th.now")}</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -63,8 +67,8 @@ export default async function ReceiptsPage({ params }: { params: Promise<{ examI
                       <Td className="font-mono text-xs">{r.username}</Td>
                       <Td>{r.assignment ?? "?"}</Td>
                       <Td className="font-mono">{r.hashcode ?? "—"}</Td>
-                      <Td>{formatDateTime(r.takenAt)}</Td>
-                      <Td>{checks[i].matches ? <Badge tone="green">matches</Badge> : <span title={checks[i].changed.join(", ")}><Badge tone="red">changed since the receipt</Badge></span>}</Td>
+                      <Td>{fm.dateTime(r.takenAt)}</Td>
+                      <Td>{checks[i].matches ? <Badge tone="green">{t("matches")}</Badge> : <span title={checks[i].changed.join(", ")}><Badge tone="red">{t("changedBadge")}</Badge></span>}</Td>
                     </tr>
                   );
                 })}

@@ -5,9 +5,12 @@ import { getDb } from "@/lib/db/client";
 import { requireExamPage } from "@/lib/exams/exam-page";
 import { roomConflicts } from "@/lib/exams/exams";
 import { canEdit } from "@/lib/exams/lifecycle";
+import { getTranslations } from "next-intl/server";
 import { deleteRoomAction, saveRoomAction } from "../../actions";
 
-export const metadata = { title: "Rooms" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("rooms"))("title") };
+}
 
 export default async function RoomsPage({ params }: { params: Promise<{ examId: string }> }) {
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
@@ -15,24 +18,25 @@ export default async function RoomsPage({ params }: { params: Promise<{ examId: 
   const conflicts = roomConflicts(getDb(), examId);
   const capacity = d.rooms.reduce((n, r) => n + r.free, 0);
   const people = d.stats.students + d.stats.backups;
+  const t = await getTranslations();
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Rooms" />
       <div className="space-y-6">
         {(conflicts.length > 0 || capacity < people) && (
           <div role="alert" className="space-y-1 rounded-md bg-red-50 px-4 py-3 text-sm text-red-700 ring-1 ring-red-200">
-            {capacity < people && <p>{people} participants (backup accounts included) but only {capacity} free seats: add a room or seats.</p>}
+            {capacity < people && <p>{t("rooms.capacity", { people, capacity })}</p>}
             {conflicts.map((c) => (
               <p key={c.message}>{c.message}</p>
             ))}
           </div>
         )}
         <Card
-          title={`${d.rooms.length} room${d.rooms.length === 1 ? "" : "s"} · ${capacity} free seats for ${people} participants`}
-          description="Students sign in only from the networks listed here. Rooms fill in this order when seating automatically."
+          title={t("rooms.summary", { count: d.rooms.length, capacity, people })}
+          description={t("rooms.hint")}
         >
           <RoomsPanel examId={examId} rooms={d.rooms} canEdit={editable} save={saveRoomAction as never} remove={deleteRoomAction as never} />
-          {!editable && <p className="mt-3 text-sm text-slate-500">{may("exam.manage") ? `The exam is ${d.exam.status}: rooms can no longer change.` : "Only the exam's instructors change rooms."}</p>}
+          {!editable && <p className="mt-3 text-sm text-slate-600">{may("exam.manage") ? t("rooms.locked", { status: t(`examStatus.${d.exam.status}`) }) : t("rooms.onlyInstructors")}</p>}
         </Card>
       </div>
     </>

@@ -3,6 +3,8 @@ import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { readBoard } from "@/lib/exam-day/board";
 import { examScope } from "@/lib/exams/exams";
+import { localizedRoute } from "@/lib/i18n/server";
+import { t } from "@/lib/i18n/t";
 
 export const dynamic = "force-dynamic";
 
@@ -11,14 +13,14 @@ export const dynamic = "force-dynamic";
  * and the exchange. The hub's token stays here; viewers of one exam share a reading of 2 s.
  * Signed in first: a signed-out request learns nothing, not even whether the exam exists.
  */
-export async function GET(_req: Request, { params }: { params: Promise<{ examId: string }> }) {
+export const GET = localizedRoute(async function GET(_req: Request, { params }: { params: Promise<{ examId: string }> }) {
   const principal = await authenticateRoute();
   if (principal instanceof Response) return principal;
   const parsed = z.coerce.number().int().positive().safeParse((await params).examId);
-  if (!parsed.success) return Response.json({ error: "No such exam." }, { status: 404 });
+  if (!parsed.success) return Response.json({ error: t("routes.noExam") }, { status: 404 });
   const db = getDb();
   const scope = examScope(db, parsed.data);
-  if (scope.courseId < 0) return Response.json({ error: "No such exam." }, { status: 404 });
+  if (scope.courseId < 0) return Response.json({ error: t("routes.noExam") }, { status: 404 });
   const refused = authorizeRoute(principal, "exam.view", scope);
   if (refused) return refused;
   try {
@@ -27,4 +29,4 @@ export async function GET(_req: Request, { params }: { params: Promise<{ examId:
   } catch (e) {
     return Response.json({ error: (e as Error).message }, { status: 500 });
   }
-}
+});

@@ -4,6 +4,8 @@ import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { examScope } from "@/lib/exams/exams";
 import { issueSheets } from "@/lib/exams/issue";
+import { localizedRoute } from "@/lib/i18n/server";
+import { t } from "@/lib/i18n/t";
 
 export const dynamic = "force-dynamic";
 
@@ -29,25 +31,25 @@ function sameOrigin(req: Request): boolean {
  * Issues one-time passwords and returns their sheets as a PDF, in one request: POST only
  * (a reload or prefetch must never issue passwords), from the portal's own pages only.
  */
-export async function POST(req: Request, { params }: { params: Promise<{ examId: string }> }) {
+export const POST = localizedRoute(async function POST(req: Request, { params }: { params: Promise<{ examId: string }> }) {
   const principal = await authenticateRoute();
   if (principal instanceof Response) return principal;
   const examId = Number((await params).examId);
-  if (!Number.isInteger(examId) || examId <= 0) return Response.json({ error: "No such exam." }, { status: 404 });
-  if (!sameOrigin(req)) return Response.json({ error: "Print from the exam's sheets page." }, { status: 403 });
+  if (!Number.isInteger(examId) || examId <= 0) return Response.json({ error: t("routes.noExam") }, { status: 404 });
+  if (!sameOrigin(req)) return Response.json({ error: t("routes.printFromPage") }, { status: 403 });
   const db = getDb();
   const scope = examScope(db, examId);
-  if (scope.courseId < 0) return Response.json({ error: "No such exam." }, { status: 404 });
+  if (scope.courseId < 0) return Response.json({ error: t("routes.noExam") }, { status: 404 });
   const refused = authorizeRoute(principal, "exam.print", scope);
   if (refused) return refused;
   let raw: unknown;
   try {
     raw = Object.fromEntries((await req.formData()).entries());
   } catch {
-    return Response.json({ error: "Send the print form." }, { status: 400 });
+    return Response.json({ error: t("routes.sendForm") }, { status: 400 });
   }
   const parsed = body.safeParse(raw);
-  if (!parsed.success) return Response.json({ error: "Choose what to print: all rooms, one room, or one participant." }, { status: 400 });
+  if (!parsed.success) return Response.json({ error: t("routes.chooseScope") }, { status: 400 });
   const p = parsed.data;
   try {
     const r = await issueSheets(db, principal, examId, p.scope === "all" ? { kind: "all" } : p.scope === "room" ? { kind: "room", roomId: p.roomId } : { kind: "reissue", participantId: p.participantId }, p.revision);
@@ -64,6 +66,6 @@ export async function POST(req: Request, { params }: { params: Promise<{ examId:
   } catch (err) {
     if (err instanceof ActionError) return Response.json({ error: err.message }, { status: 409 });
     console.error("sheets failed", err instanceof Error ? err.message : err);
-    return Response.json({ error: "The sheets could not be made; no password was changed. Try again." }, { status: 500 });
+    return Response.json({ error: t("routes.sheetsFailed") }, { status: 500 });
   }
-}
+});

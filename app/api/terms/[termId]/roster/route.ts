@@ -7,6 +7,8 @@ import { attachmentHeader, CSV_DIALECTS, csvDialectOf } from "@/lib/csv/write";
 import { exportE2xCsv, exportFullCsv } from "@/lib/rosters/csv";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { allStudents } from "@/lib/rosters/roster";
+import { localizedRoute } from "@/lib/i18n/server";
+import { t } from "@/lib/i18n/t";
 
 const query = z.object({
   termId: z.coerce.number().int().positive(),
@@ -18,15 +20,15 @@ const query = z.object({
  * Roster export: `Username` CSV as the E2x tools read it, or every field (`variant`
  * standard or excel-de; default by the portal's language).
  */
-export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
+export const GET = localizedRoute(async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
   const principal = await authenticateRoute();
   if (principal instanceof Response) return principal;
   const sp = new URL(req.url).searchParams;
   const parsed = query.safeParse({ termId: (await params).termId, format: sp.get("format") ?? undefined, variant: sp.get("variant") ?? undefined });
-  if (!parsed.success) return Response.json({ error: "Unknown term, format or variant (format=e2x or full, variant=standard or excel-de)." }, { status: 400 });
+  if (!parsed.success) return Response.json({ error: t("routes.rosterQuery") }, { status: 400 });
   const db = getDb();
   const row = getTerm(db, parsed.data.termId);
-  if (!row) return Response.json({ error: "No such term." }, { status: 404 });
+  if (!row) return Response.json({ error: t("routes.noTerm") }, { status: 404 });
   const refused = authorizeRoute(principal, "roster.view", { courseId: row.course.id });
   if (refused) return refused;
   const list = allStudents(db, parsed.data.termId);
@@ -47,4 +49,4 @@ export async function GET(req: Request, { params }: { params: Promise<{ termId: 
       "cache-control": "no-store",
     },
   });
-}
+});

@@ -12,6 +12,10 @@ import { getCourse } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { listStaff } from "@/lib/staff/staff";
+import { getTranslations } from "next-intl/server";
+import { StaleNotice } from "@/components/shell/stale-notice";
+import { termStaleness } from "@/lib/deployment/staleness";
+import { getFmt } from "@/lib/i18n/server";
 import { assignStaffAction, setTermArchivedAction, unassignStaffAction, updateTermAction } from "../../../actions";
 
 export default async function TermPage({ params }: { params: Promise<{ courseId: string; termId: string }> }) {
@@ -25,41 +29,44 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
   const term = course?.terms.find((t) => t.id === termId);
   if (!course || !term) notFound();
   const canEdit = can(principal, "course.edit", { courseId });
+  const t = await getTranslations();
+  const f = await getFmt();
   const accounts = canEdit ? listStaff(db).filter((u) => u.active && u.role !== "admin").map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   return (
     <>
       <PageHeader
         breadcrumbs={
           <>
-            <Link href="/courses" className="hover:underline">Courses</Link> / <Link href={`/courses/${course.id}`} className="hover:underline">{course.code}</Link>
+            <Link href="/courses" className="hover:underline">{t("courses.title")}</Link> / <Link href={`/courses/${course.id}`} className="hover:underline">{course.code}</Link>
           </>
         }
         title={
-          <span className="flex items-center gap-3">
-            {course.code} · {term.term} {term.archivedAt && <Badge>archived</Badge>}
+          <span className="flex flex-wrap items-center gap-3">
+            <span translate="no">{course.code}</span> · {term.term} {term.archivedAt && <Badge>{t("courses.archived")}</Badge>}
           </span>
         }
-        description={`nbgrader course id ${nbgraderCourseId(course.code, term.term)} · ${term.students} students`}
+        description={t("term.description", { count: term.students, id: nbgraderCourseId(course.code, term.term) })}
         actions={
           <>
             <ButtonLink href={`/courses/${course.id}/terms/${term.id}/roster`}>
-              <Users className="size-4" aria-hidden /> Roster ({term.students})
+              <Users className="size-4" aria-hidden /> {t("term.roster", { count: f.number(term.students) })}
             </ButtonLink>
             {can(principal, "grading.view", { courseId }) && (
               <ButtonLink variant="secondary" href={`/courses/${course.id}/terms/${term.id}/grading`}>
-                <ClipboardCheck className="size-4" aria-hidden /> Grading
+                <ClipboardCheck className="size-4" aria-hidden /> {t("term.grading")}
               </ButtonLink>
             )}
             {term.hubs.includes("exam") && can(principal, "exam.manage", { courseId }) && (
               <ButtonLink variant="secondary" href={`/exams/new?termId=${term.id}`}>
-                <CalendarClock className="size-4" aria-hidden /> Plan an exam
+                <CalendarClock className="size-4" aria-hidden /> {t("term.planExam")}
               </ButtonLink>
             )}
           </>
         }
       />
+      <StaleNotice staleness={termStaleness(db, course.id, term.id)} canPush={can(principal, "cluster.push")} />
       <div className="space-y-6">
-        <Card title="Staff" description="Who may see and manage this term. Graders of one course cannot see another.">
+        <Card title={t("term.staff")} description={t("term.staffHint")}>
           <StaffPanel
             termId={term.id}
             staff={term.staff}
@@ -69,32 +76,32 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
             unassign={unassignStaffAction as never}
           />
         </Card>
-        <Card title="Settings" description="What a student of this term gets when they start a server.">
+        <Card title={t("term.settings")} description={t("term.settingsHint")}>
           {canEdit ? (
             <TermForm
               action={updateTermAction as never}
               courseId={course.id}
               courseCode={course.code}
               termId={term.id}
-              submitLabel="Save changes"
+              submitLabel={t("term.saveChanges")}
               initial={{ term: term.term, hubs: term.hubs, image: term.image, cpuGuarantee: term.cpuGuarantee, cpuLimit: term.cpuLimit, memGuarantee: term.memGuarantee, memLimit: term.memLimit, mounts: term.mounts }}
             />
           ) : (
-            <dl className="grid grid-cols-2 gap-3 text-sm">
-              <dt className="text-slate-500">Image</dt>
-              <dd className="font-mono">{term.image}</dd>
-              <dt className="text-slate-500">CPU</dt>
-              <dd>{term.cpuGuarantee} guaranteed, {term.cpuLimit} limit</dd>
-              <dt className="text-slate-500">Memory</dt>
-              <dd>{term.memGuarantee} guaranteed, {term.memLimit} limit</dd>
-              <dt className="text-slate-500">Hubs</dt>
-              <dd>{term.hubs.join(", ")}</dd>
+            <dl className="grid grid-cols-1 gap-x-3 gap-y-1 text-sm sm:grid-cols-2">
+              <dt className="text-slate-600">{t("courses.image")}</dt>
+              <dd className="break-all font-mono">{term.image}</dd>
+              <dt className="text-slate-600">{t("courses.cpu")}</dt>
+              <dd>{t("courses.cpuRange", { g: f.cores(term.cpuGuarantee), l: f.cores(term.cpuLimit) })}</dd>
+              <dt className="text-slate-600">{t("courses.memory")}</dt>
+              <dd>{t("courses.memRange", { g: f.memory(term.memGuarantee), l: f.memory(term.memLimit) })}</dd>
+              <dt className="text-slate-600">{t("courses.hubs")}</dt>
+              <dd>{f.list(term.hubs.map((h) => t(`hubs.${h}`)))}</dd>
             </dl>
           )}
         </Card>
         {canEdit && (
-          <Card title={term.archivedAt ? "Restore term" : "Archive term"}>
-            <ArchiveForm action={setTermArchivedAction as never} idName="termId" id={term.id} archived={!!term.archivedAt} what={`term ${term.term}`} />
+          <Card title={term.archivedAt ? t("term.restore") : t("term.archive")}>
+            <ArchiveForm action={setTermArchivedAction as never} idName="termId" id={term.id} archived={!!term.archivedAt} what={t("courses.whatTerm", { term: term.term })} />
           </Card>
         )}
       </div>

@@ -6,9 +6,12 @@ import { requirePage } from "@/lib/auth/guard";
 import { getCourse } from "@/lib/courses/courses";
 import { defaultMounts } from "@/lib/courses/schemas";
 import { getDb } from "@/lib/db/client";
+import { getTranslations } from "next-intl/server";
 import { createTermAction } from "../../../actions";
 
-export const metadata = { title: "New term" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("term"))("newTitle") };
+}
 
 function suggestTerm(now = new Date()): string {
   const y = now.getFullYear() % 100;
@@ -23,23 +26,24 @@ export default async function NewTermPage({ params }: { params: Promise<{ course
   const course = getCourse(getDb(), courseId);
   if (!course) notFound();
   const last = course.terms.at(-1);
+  const t = await getTranslations();
   return (
     <>
       <PageHeader
-        title="New term"
+        title={t("term.newTitle")}
         breadcrumbs={
           <>
-            <Link href="/courses" className="hover:underline">Courses</Link> / <Link href={`/courses/${course.id}`} className="hover:underline">{course.code}</Link>
+            <Link href="/courses" className="hover:underline">{t("courses.title")}</Link> / <Link href={`/courses/${course.id}`} className="hover:underline">{course.code}</Link>
           </>
         }
-        description={last ? `Prefilled from ${last.term}.` : "Defaults follow the E2x NFS layout."}
+        description={last ? t("term.prefilled", { term: last.term }) : t("term.defaults")}
       />
       <Card>
         <TermForm
           action={createTermAction as never}
           courseId={course.id}
           courseCode={course.code}
-          submitLabel="Create term"
+          submitLabel={t("term.create")}
           initial={{
             term: suggestTerm(),
             hubs: last?.hubs ?? ["assignment", "grading"],

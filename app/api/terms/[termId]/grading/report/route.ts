@@ -5,6 +5,8 @@ import { courseIdOfTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
 import { CSV_DIALECTS, csvDialectOf } from "@/lib/csv/write";
+import { localizedRoute } from "@/lib/i18n/server";
+import { t } from "@/lib/i18n/t";
 
 export const dynamic = "force-dynamic";
 
@@ -17,18 +19,18 @@ const query = z.object({
 });
 
 /** Report for the examination board: one row per student with time, hashcode and status. */
-export async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
+export const GET = localizedRoute(async function GET(req: Request, { params }: { params: Promise<{ termId: string }> }) {
   const principal = await authenticateRoute();
   if (principal instanceof Response) return principal;
   const sp = new URL(req.url).searchParams;
   const parsed = query.safeParse({ termId: (await params).termId, assignment: sp.get("assignment"), format: sp.get("format") ?? undefined, variant: sp.get("variant") ?? undefined });
-  if (!parsed.success) return Response.json({ error: "Give an assignment id and format=csv or format=pdf." }, { status: 400 });
+  if (!parsed.success) return Response.json({ error: t("routes.reportQuery") }, { status: 400 });
   const db = getDb();
-  if (courseIdOfTerm(db, parsed.data.termId) === undefined) return Response.json({ error: "No such term." }, { status: 404 });
+  if (courseIdOfTerm(db, parsed.data.termId) === undefined) return Response.json({ error: t("routes.noTerm") }, { status: 404 });
   const refused = authorizeRoute(principal, "grading.view", { termId: parsed.data.termId });
   if (refused) return refused;
   const data = reportData(db, parsed.data.termId, parsed.data.assignment);
-  if (!data) return Response.json({ error: "No such assignment in this term." }, { status: 404 });
+  if (!data) return Response.json({ error: t("routes.noAssignment") }, { status: 404 });
   const name = `${data.nbgraderId}-${data.assignment.name}-hashcodes`.replace(/[^A-Za-z0-9._-]+/g, "_");
   const variant = csvDialectOf(parsed.data.variant);
   const body = parsed.data.format === "csv" ? reportCsv(data, { dialect: variant }) : await reportPdf(data, { generatedBy: `${principal.username} (${principal.displayName})` });
@@ -46,4 +48,4 @@ export async function GET(req: Request, { params }: { params: Promise<{ termId: 
       "cache-control": "no-store",
     },
   });
-}
+});

@@ -7,7 +7,8 @@ import { setDeadline } from "@/lib/grading/assignments";
 import { exchangeRoot, exchangeStatus } from "@/lib/grading/exchange";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { resumeScan, scheduleScan, startScan, stopScan } from "@/lib/grading/scans";
-import { portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
+import { parseWallClock, portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
+import { t } from "@/lib/i18n/t";
 
 const id = z.coerce.number().int().positive();
 /** The guard looks the course up from the term, on the server: never from the form. */
@@ -32,7 +33,7 @@ export const startScanAction = defineAction({
   },
   run: ({ termId, assignment }, ctx) => {
     const row = startScan({ termId, assignmentName: assignment }, ctx);
-    return { message: `Scan started: ${row.exchangeRoot}/${row.courseId}`, data: { scanId: row.id } };
+    return { message: t("grading.scanMsg.started", { path: `${row.exchangeRoot}/${row.courseId}` }), data: { scanId: row.id } };
   },
   revalidate: gradingPaths,
   // The job reads the queued row: start it once the transaction has committed.
@@ -45,7 +46,7 @@ export const resumeScanAction = defineAction({
   scope: termScope,
   run: (input, ctx) => {
     const row = resumeScan(input, ctx);
-    return { message: "Scan resumed from its last checkpoint.", data: { scanId: row.id } };
+    return { message: t("grading.scanMsg.resumed"), data: { scanId: row.id } };
   },
   revalidate: gradingPaths,
   after: (_input, data) => void scheduleScan(getDb(), data!.scanId),
@@ -57,7 +58,7 @@ export const stopScanAction = defineAction({
   scope: termScope,
   run: (input, ctx) => {
     stopScan(input, ctx);
-    return { message: "Stopping after the submissions in progress; you can resume later.", data: { scanId: input.scanId } };
+    return { message: t("grading.scanMsg.stopping"), data: { scanId: input.scanId } };
   },
   revalidate: gradingPaths,
 });
@@ -67,13 +68,14 @@ const deadline = z
   .trim()
   .transform((v, c) => {
     if (v === "") return null;
-    const d = zonedInputToUtc(v, portalTimeZone());
+    const wall = parseWallClock(v);
+    const d = wall ? zonedInputToUtc(wall, portalTimeZone()) : null;
     if (!d) {
-      c.addIssue({ code: "custom", message: "Enter a date and time, e.g. 2025-11-20 23:59." });
+      c.addIssue({ code: "custom", message: t("grading.deadline.invalid") });
       return z.NEVER;
     }
     if (d.getUTCFullYear() < 2000 || d.getUTCFullYear() > 2100) {
-      c.addIssue({ code: "custom", message: "That date is out of range." });
+      c.addIssue({ code: "custom", message: t("grading.deadline.range") });
       return z.NEVER;
     }
     return d;
@@ -86,8 +88,8 @@ export const setDeadlineAction = defineAction({
   scope: termScope,
   run: ({ termId, assignmentId, deadline }, ctx) => {
     const r = setDeadline(termId, assignmentId, deadline, ctx);
-    const what = deadline ? "Deadline saved" : "Deadline removed";
-    return { message: r.changed ? `${what}; ${r.changed} submission${r.changed === 1 ? "" : "s"} re-evaluated.` : `${what}.` };
+    const what = deadline ? t("grading.deadline.saved") : t("grading.deadline.removed");
+    return { message: r.changed ? t("grading.deadline.reevaluated", { what, count: r.changed }) : t("grading.deadline.plain", { what }) };
   },
   revalidate: gradingPaths,
 });

@@ -1,4 +1,7 @@
-import { CSV_DIALECT_LABEL, defaultCsvDialect, type CsvDialect } from "@/lib/csv/write";
+import { defaultCsvDialect, type CsvDialect } from "@/lib/csv/write";
+import { getTranslations } from "next-intl/server";
+import { getFmt } from "@/lib/i18n/server";
+import { PrintButton } from "@/components/ui/print-button";
 import { FileDown, FolderX, Inbox } from "lucide-react";
 import Link from "next/link";
 import { DeadlineForm } from "@/components/grading/deadline-form";
@@ -7,7 +10,6 @@ import { GradingQueryProvider } from "@/components/grading/query-provider";
 import { ScanPanel } from "@/components/grading/scan-panel";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDateTime } from "@/components/format";
 import { can } from "@/lib/auth/capabilities";
 import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
@@ -15,10 +17,12 @@ import { listAssignments } from "@/lib/grading/assignments";
 import { exchangeRoot, exchangeStatus } from "@/lib/grading/exchange";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { latestScan, scanView } from "@/lib/grading/scans";
-import { portalTimeZone, utcToZonedInput } from "@/lib/grading/time";
+import { portalTimeZone, utcToZonedText } from "@/lib/grading/time";
 import { resumeScanAction, setDeadlineAction, startScanAction, stopScanAction } from "./actions";
 
-export const metadata = { title: "Grading" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("grading"))("title") };
+}
 export const dynamic = "force-dynamic";
 
 export default async function GradingPage({ params }: { params: Promise<{ courseId: string; termId: string }> }) {
@@ -32,6 +36,9 @@ export default async function GradingPage({ params }: { params: Promise<{ course
   const scan = latestScan(db, termId);
   const list = listAssignments(db, termId);
   const zone = portalTimeZone();
+  const t = await getTranslations();
+  const f = await getFmt();
+  const code = (c: React.ReactNode) => <code className="break-all font-mono text-xs text-slate-800">{c}</code>;
   const base = `/courses/${courseId}/terms/${termId}/grading`;
   const report = (id: number, format: "pdf" | "csv", variant?: CsvDialect) => `/api/terms/${termId}/grading/report?assignment=${id}&format=${format}${variant ? `&variant=${variant}` : ""}`;
   const dialect = defaultCsvDialect();
@@ -42,22 +49,23 @@ export default async function GradingPage({ params }: { params: Promise<{ course
       <PageHeader
         breadcrumbs={
           <>
-            <Link href="/courses" className="hover:underline">Courses</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{row.course.code}</Link> /{" "}
+            <Link href="/courses" className="hover:underline">{t("courses.title")}</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{row.course.code}</Link> /{" "}
             <Link href={`/courses/${courseId}/terms/${termId}`} className="hover:underline">{row.term.term}</Link>
           </>
         }
-        title={`Grading · ${row.course.code} ${row.term.term}`}
-        description={`Checks the hashcodes students wrote on their sheets against the submissions in the exchange (nbgrader course id ${nbId}).`}
+        title={t("grading.heading", { code: row.course.code, term: row.term.term })}
+        description={t("grading.description", { id: nbId })}
+        actions={<PrintButton label={t("roster.print")} />}
       />
       <div className="space-y-6">
         {!ex.courseDirExists && (
-          <EmptyState icon={<FolderX className="size-8" aria-hidden />} title="No exchange folder for this term">
-            The portal expects the submissions of {nbId} in <code className="break-all font-mono text-xs text-slate-800">{ex.courseDir}</code>
-            {ex.rootExists ? "." : <>, but the exchange root <code className="break-all font-mono text-xs text-slate-800">{ex.root}</code> does not exist. Mount the exchange there or set <code className="font-mono text-xs">E2X_EXCHANGE_ROOT</code>.</>}
+          <EmptyState icon={<FolderX className="size-8" aria-hidden />} title={t("grading.noExchange")}>
+            {t.rich("grading.expects", { id: nbId, dir: ex.courseDir, code })}
+            {ex.rootExists ? "." : t.rich("grading.noRoot", { root: ex.root, code })}
           </EmptyState>
         )}
         {(ex.courseDirExists || scan) && (
-          <Card title="Exchange scan" description="Hashes every submission folder (personalized-inbound and inbound), compares it with SHA1SUM.txt and the hashcode in the info file. Large exchanges take a while; you can leave this page.">
+          <Card className="no-print" title={t("grading.scanTitle")} description={t("grading.scanHint")}>
             <ScanPanel
               termId={termId}
               initial={scan ? scanView(scan) : null}
@@ -69,27 +77,27 @@ export default async function GradingPage({ params }: { params: Promise<{ course
             />
           </Card>
         )}
-        <Card title="Check a hashcode" description="Type the code from a student's sheet: it answers for every submission of this term.">
+        <Card className="no-print" title={t("grading.checkTitle")} description={t("grading.checkHint")}>
           <HashcodeCheck termId={termId} submissionHref={`${base}/submissions`} />
         </Card>
-        <Card title="Assignments" description={`Counts are of the submission that counts per student (the latest before the deadline). Deadlines are ${zone} time.`}>
+        <Card title={t("grading.assignments")} description={t("grading.assignmentsHint", { zone })}>
           {list.length === 0 ? (
-            <EmptyState icon={<Inbox className="size-8" aria-hidden />} title="No submissions yet">
-              {scan?.status === "completed" ? "The last scan found no assignment in the exchange." : "Run a scan: every assignment found in the exchange appears here."}
+            <EmptyState icon={<Inbox className="size-8" aria-hidden />} title={t("grading.noSubmissions")}>
+              {scan?.status === "completed" ? t("grading.lastScanEmpty") : t("grading.runScan")}
             </EmptyState>
           ) : (
             <Table>
               <thead>
                 <tr>
-                  <Th>Assignment</Th>
-                  <Th>Deadline</Th>
-                  <Th className="text-right">Students</Th>
-                  <Th className="text-right">Verified</Th>
-                  <Th className="text-right">Mismatch</Th>
-                  <Th className="text-right">No hashcode</Th>
-                  <Th className="text-right" title="The info file names another student, or the folder lies under another student's inbound">Identity</Th>
-                  <Th className="text-right">Late</Th>
-                  <Th>Report</Th>
+                  <Th>{t("grading.th.assignment")}</Th>
+                  <Th>{t("grading.th.deadline")}</Th>
+                  <Th className="text-right">{t("grading.th.students")}</Th>
+                  <Th className="text-right">{t("grading.th.verified")}</Th>
+                  <Th className="text-right">{t("grading.th.mismatch")}</Th>
+                  <Th className="text-right">{t("grading.th.noHashcode")}</Th>
+                  <Th className="text-right" title={t("grading.th.identityHint")}>{t("grading.th.identity")}</Th>
+                  <Th className="text-right">{t("grading.th.late")}</Th>
+                  <Th className="no-print">{t("grading.th.report")}</Th>
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
@@ -99,28 +107,33 @@ export default async function GradingPage({ params }: { params: Promise<{ course
                       <Link href={`${base}/assignments/${a.id}`} className="font-medium text-brand-700 hover:underline">
                         {a.name}
                       </Link>
-                      {a.title && <div className="text-xs text-slate-500">{a.title}</div>}
+                      {a.title && <div className="text-xs text-slate-600">{a.title}</div>}
                       {(a.changed > 0 || a.several > 0) && (
                         <div className="mt-1 flex flex-wrap gap-1">
-                          {a.changed > 0 && <Badge tone="red">{a.changed} changed</Badge>}
-                          {a.several > 0 && <Badge tone="violet">{a.several} resubmitted</Badge>}
+                          {a.changed > 0 && <Badge tone="red">{t("grading.changed", { count: a.changed })}</Badge>}
+                          {a.several > 0 && <Badge tone="violet">{t("grading.resubmitted", { count: a.several })}</Badge>}
                         </div>
                       )}
                     </Td>
                     <Td>
                       {canSetDeadline ? (
-                        <DeadlineForm termId={termId} assignmentId={a.id} name={a.name} zone={zone} value={a.deadline ? utcToZonedInput(a.deadline, zone) : ""} action={setDeadlineAction as never} />
+                        <>
+                          <div className="no-print">
+                            <DeadlineForm termId={termId} assignmentId={a.id} name={a.name} zone={zone} value={a.deadline ? utcToZonedText(a.deadline, zone) : ""} action={setDeadlineAction as never} />
+                          </div>
+                          <span className="hidden print:inline">{f.dateTime(a.deadline)}</span>
+                        </>
                       ) : (
-                        formatDateTime(a.deadline)
+                        f.dateTime(a.deadline)
                       )}
                     </Td>
-                    <Td className="text-right tabular-nums">{a.students}</Td>
+                    <Td className="text-right tabular-nums">{f.number(a.students)}</Td>
                     <Td className="text-right tabular-nums text-emerald-700" data-testid="count-verified">{a.verified}</Td>
                     <Td className="text-right tabular-nums text-red-700">{a.mismatch}</Td>
                     <Td className="text-right tabular-nums text-amber-800">{a.missingHashcode}</Td>
                     <Td className="text-right tabular-nums text-red-700" data-testid="count-identity">{a.identity}</Td>
                     <Td className="text-right tabular-nums" data-testid="count-late">{a.late}</Td>
-                    <Td>
+                    <Td className="no-print">
                       <div className="flex flex-col gap-1 text-sm">
                         <a href={report(a.id, "pdf")} target="_blank" rel="noopener" className="inline-flex items-center gap-1 font-medium text-brand-700 hover:underline">
                           <FileDown className="size-4" aria-hidden /> PDF
@@ -128,8 +141,8 @@ export default async function GradingPage({ params }: { params: Promise<{ course
                         <a href={report(a.id, "csv", dialect)} className="inline-flex items-center gap-1 font-medium text-brand-700 hover:underline">
                           <FileDown className="size-4" aria-hidden /> CSV
                         </a>
-                        <a href={report(a.id, "csv", other)} className="inline-flex items-center gap-1 text-xs text-brand-700 hover:underline" title={CSV_DIALECT_LABEL[other]}>
-                          {other === "excel-de" ? "CSV for German Excel" : "CSV (comma)"}
+                        <a href={report(a.id, "csv", other)} className="inline-flex items-center gap-1 text-xs text-brand-700 hover:underline" title={t(`roster.dialects.${other}`)}>
+                          {other === "excel-de" ? t("grading.csvExcel") : t("grading.csvComma")}
                         </a>
                       </div>
                     </Td>

@@ -1,5 +1,6 @@
 "use server";
 import { z } from "zod";
+import { msg, t } from "@/lib/i18n/t";
 import { ActionError, defineAction } from "@/lib/auth/guard";
 import { getTerm } from "@/lib/courses/courses";
 import { usernameField } from "@/lib/identity/schema";
@@ -12,9 +13,9 @@ const id = z.coerce.number().int().positive();
 /** The guard looks the course up from the term. */
 const termScope = (i: { termId: number }) => ({ termId: i.termId });
 const file = z
-  .instanceof(File, { message: "Choose a CSV file." })
-  .refine((f) => f.size > 0, "The file is empty.")
-  .refine((f) => f.size <= MAX_ROSTER_BYTES, "Files over 10 MB are refused. Split the roster or remove unused columns.");
+  .instanceof(File, msg("roster.msg.chooseFile"))
+  .refine((f) => f.size > 0, msg("roster.msg.emptyFile"))
+  .refine((f) => f.size <= MAX_ROSTER_BYTES, msg("roster.msg.tooBig"));
 const mode = z.enum(["merge", "replace"]);
 
 async function readFile(input: { file: File }) {
@@ -75,9 +76,9 @@ export const previewRosterAction = defineAction({
   run: ({ termId, mode, mapping }, { tx }, bytes): { message: string; data: RosterPreviewData } => {
     const p = previewImport(tx, termId, bytes, mode, { mapping });
     if (p.kind === "needs-mapping") {
-      return { message: p.message || "Choose what each column means.", data: { kind: "needs-mapping", fileHash: p.fileHash, delimiter: p.delimiter, encoding: p.encoding, step: p.step, meanings: COLUMN_MEANINGS, message: p.message } };
+      return { message: p.message || t("roster.msg.chooseColumns"), data: { kind: "needs-mapping", fileHash: p.fileHash, delimiter: p.delimiter, encoding: p.encoding, step: p.step, meanings: COLUMN_MEANINGS, message: p.message } };
     }
-    return { message: `Read as ${p.parsed.formatLabel}. Nothing has been written yet.`, data: previewData(p) };
+    return { message: t("roster.msg.readAs", { format: p.parsed.formatLabel }), data: previewData(p) };
   },
 });
 
@@ -96,8 +97,8 @@ export const applyRosterAction = defineAction({
   prepare: readFile,
   run: ({ termId, mode, fileHash, version, mapping, partial }, ctx, bytes) => {
     const r = applyImport(termId, bytes, mode, { fileHash, version }, ctx, { mapping, partial });
-    const rest = [r.rejected ? `${r.rejected} rejected row${r.rejected === 1 ? "" : "s"} left out` : "", r.kept ? `${r.kept} kept because their row was rejected` : ""].filter(Boolean).join("; ");
-    return { message: `Imported: ${r.added} added, ${r.removed} removed, ${r.updated} updated, ${r.unchanged} unchanged${rest ? ` (${rest})` : ""}.`, data: r };
+    const rest = [r.rejected ? t("roster.msg.rejectedLeftOut", { count: r.rejected }) : "", r.kept ? t("roster.msg.keptRejected", { count: r.kept }) : ""].filter(Boolean).join("; ");
+    return { message: t("roster.msg.imported", { added: r.added, removed: r.removed, updated: r.updated, unchanged: r.unchanged, rest: rest ? ` (${rest})` : "" }), data: r };
   },
   revalidate: () => ["/courses", "/"],
 });
@@ -110,9 +111,9 @@ export const rejectedRowsAction = defineAction({
   prepare: readFile,
   run: ({ termId, mapping }, { tx }, bytes) => {
     const r = rejectedRows(tx, termId, bytes, { mapping });
-    if (r.rows === 0) throw new ActionError("The file has no rejected rows.");
-    const t = getTerm(tx, termId)!;
-    return { message: `${r.rows} rejected row${r.rows === 1 ? "" : "s"}.`, data: { csv: r.csv, filename: `${nbgraderCourseId(t.course.code, t.term.term)}.rejected-rows.csv` } };
+    if (r.rows === 0) throw new ActionError(t("roster.msg.noRejected"));
+    const term = getTerm(tx, termId)!;
+    return { message: t("roster.msg.rejectedRows", { count: r.rows }), data: { csv: r.csv, filename: `${nbgraderCourseId(term.course.code, term.term.term)}.rejected-rows.csv` } };
   },
 });
 
@@ -124,26 +125,26 @@ export const addStudentAction = defineAction({
     username: usernameField,
     firstName: opt,
     lastName: opt,
-    matrikel: z.string().trim().regex(/^\d{0,12}$/, "Digits only.").optional().transform((v) => v || undefined),
+    matrikel: z.string().trim().regex(/^\d{0,12}$/, msg("roster.msg.digitsOnly")).optional().transform((v) => v || undefined),
   }),
   capability: "roster.edit",
   scope: termScope,
   run: ({ termId, ...input }, ctx) => {
     const row = addStudent(termId, input, ctx);
-    return { message: `Added ${row.username}.` };
+    return { message: t("roster.msg.added", { username: row.username }) };
   },
   revalidate: () => ["/courses", "/"],
 });
 
 export const removeStudentsAction = defineAction({
-  schema: z.object({ termId: id, ids: z.array(id).min(1, "Select at least one student.").max(10_000) }),
+  schema: z.object({ termId: id, ids: z.array(id).min(1, msg("roster.msg.selectOne")).max(10_000) }),
   capability: "roster.edit",
   scope: termScope,
   arrays: ["ids"],
   run: ({ termId, ids }, ctx) => {
     const n = removeStudents(termId, ids, ctx);
-    if (n === 0) throw new ActionError("Nothing was removed.");
-    return { message: `Removed ${n} student${n === 1 ? "" : "s"}.` };
+    if (n === 0) throw new ActionError(t("roster.msg.nothingRemoved"));
+    return { message: t("roster.msg.removed", { count: n }) };
   },
   revalidate: () => ["/courses", "/"],
 });

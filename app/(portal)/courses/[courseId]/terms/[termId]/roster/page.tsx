@@ -9,11 +9,19 @@ import { Pagination } from "@/components/ui/pagination";
 import { can } from "@/lib/auth/capabilities";
 import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
-import { listStudents } from "@/lib/rosters/roster";
-import { CSV_DIALECT_LABEL, defaultCsvDialect } from "@/lib/csv/write";
+import { listAllStudents, listStudents } from "@/lib/rosters/roster";
+import { defaultCsvDialect } from "@/lib/csv/write";
+import { getTranslations } from "next-intl/server";
+import { PrintButton } from "@/components/ui/print-button";
+import { StaleNotice } from "@/components/shell/stale-notice";
+import { termStaleness } from "@/lib/deployment/staleness";
+import { getFmt } from "@/lib/i18n/server";
+import { Table, Td, Th } from "@/components/ui/table";
 import { addStudentAction, applyRosterAction, previewRosterAction, rejectedRowsAction, removeStudentsAction } from "./actions";
 
-export const metadata = { title: "Roster" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("roster"))("title") };
+}
 
 export default async function RosterPage({ params, searchParams }: { params: Promise<{ courseId: string; termId: string }>; searchParams: Promise<{ q?: string; page?: string; sort?: string; dir?: string }> }) {
   const p = await params;
@@ -30,6 +38,10 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
     for (const [k, v] of Object.entries({ q: sp.q, sort, dir, ...o })) if (v !== undefined && v !== "") u.set(k, String(v));
     return `${base}?${u}`;
   };
+  const t = await getTranslations();
+  const f = await getFmt();
+  // Printing shows every row of the search, not the current page.
+  const printRows = list.total > list.rows.length ? listAllStudents(db, termId, { q: sp.q, sort, dir }) : list.rows;
   const exportBase = `/api/terms/${termId}/roster`;
   // the default variant follows the portal's language; the other one is one click away
   const dialect = defaultCsvDialect();
@@ -39,59 +51,62 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
       <PageHeader
         breadcrumbs={
           <>
-            <Link href="/courses" className="hover:underline">Courses</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{row.course.code}</Link> /{" "}
+            <Link href="/courses" className="hover:underline">{t("courses.title")}</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{row.course.code}</Link> /{" "}
             <Link href={`/courses/${courseId}/terms/${termId}`} className="hover:underline">{row.term.term}</Link>
           </>
         }
-        title={`Roster · ${row.course.code} ${row.term.term}`}
-        description={`Students who get a ${row.course.code} profile in ${row.term.term}. Usernames are matched after trimming.`}
+        title={t("roster.heading", { code: row.course.code, term: row.term.term })}
+        description={t("roster.description", { code: row.course.code, term: row.term.term })}
         actions={
-          <>
+          <div className="no-print flex flex-wrap items-center gap-2">
+            <PrintButton label={t("roster.print")} />
             <ButtonLink variant="secondary" href={`${exportBase}?format=e2x`} prefetch={false}>
-              <Download className="size-4" aria-hidden /> E2x CSV
+              <Download className="size-4" aria-hidden /> {t("roster.e2xCsv")}
             </ButtonLink>
-            <ButtonLink variant="secondary" href={`${exportBase}?format=full&variant=${dialect}`} prefetch={false} title={`Every field, ${CSV_DIALECT_LABEL[dialect]}`}>
-              <Download className="size-4" aria-hidden /> Full CSV
+            <ButtonLink variant="secondary" href={`${exportBase}?format=full&variant=${dialect}`} prefetch={false} title={t("roster.everyField", { dialect: t(`roster.dialects.${dialect}`) })}>
+              <Download className="size-4" aria-hidden /> {t("roster.fullCsv")}
             </ButtonLink>
-            <ButtonLink variant="ghost" href={`${exportBase}?format=full&variant=${other}`} prefetch={false} title={`Every field, ${CSV_DIALECT_LABEL[other]}`}>
-              {other === "excel-de" ? "Full CSV for German Excel (;)" : "Full CSV (comma-separated)"}
+            <ButtonLink variant="ghost" href={`${exportBase}?format=full&variant=${other}`} prefetch={false} title={t("roster.everyField", { dialect: t(`roster.dialects.${other}`) })}>
+              {other === "excel-de" ? t("roster.fullCsvExcel") : t("roster.fullCsvComma")}
             </ButtonLink>
-          </>
+          </div>
         }
       />
+      <StaleNotice staleness={termStaleness(db, courseId, termId)} canPush={can(principal, "cluster.push")} />
       <div className="space-y-6">
         {canEdit && (
-          <div className="grid gap-6 lg:grid-cols-3">
-            <Card title="Import a CSV" description="E2x rosters (Username or FB02UID), exam account lists, exam-sheet files and university exports. You see every change, and what is not kept, before anything is written." className="lg:col-span-2">
+          <div className="no-print grid gap-6 lg:grid-cols-3">
+            <Card title={t("roster.importTitle")} description={t("roster.importHint")} className="min-w-0 lg:col-span-2">
               <RosterImport termId={termId} courseCode={row.course.code} sampleHref={`${exportBase}/sample?variant=${dialect}`} preview={previewRosterAction as never} apply={applyRosterAction as never} rejected={rejectedRowsAction as never} />
             </Card>
-            <Card title="Add a student">
+            <Card title={t("roster.addTitle")}>
               <AddStudentForm termId={termId} action={addStudentAction as never} />
             </Card>
           </div>
         )}
         <Card
-          title={`${list.total.toLocaleString("en")} student${list.total === 1 ? "" : "s"}${sp.q ? ` matching “${sp.q}”` : ""}`}
+          title={sp.q ? t("roster.matching", { count: t("roster.count", { count: list.total }), q: sp.q }) : t("roster.count", { count: list.total })}
           actions={
-            <form role="search" action={base} className="flex items-center gap-2">
+            <form role="search" action={base} className="no-print flex w-full items-center gap-2 sm:w-auto">
               <input type="hidden" name="sort" value={sort} />
               <input type="hidden" name="dir" value={dir} />
-              <label htmlFor="q" className="sr-only">Search students</label>
-              <div className="relative">
-                <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-400" aria-hidden />
-                <input id="q" name="q" type="search" defaultValue={sp.q} placeholder="Name, username or matriculation no." className="w-72 rounded-md border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
+              <label htmlFor="q" className="sr-only">{t("roster.searchLabel")}</label>
+              <div className="relative w-full sm:w-auto">
+                <Search className="pointer-events-none absolute left-2.5 top-2.5 size-4 text-slate-500" aria-hidden />
+                <input id="q" name="q" type="search" defaultValue={sp.q} placeholder={t("roster.searchPlaceholder")} className="w-full rounded-md sm:w-72 border-0 py-2 pl-8 pr-3 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" />
               </div>
             </form>
           }
         >
           {list.total === 0 ? (
             sp.q ? (
-              <EmptyState title="No match">Nobody on this roster matches “{sp.q}”. <Link className="text-brand-700 underline" href={base}>Clear the search</Link>.</EmptyState>
+              <EmptyState title={t("roster.noMatch")}>{t("roster.noMatchBody", { q: sp.q })} <Link className="text-brand-700 underline" href={base}>{t("roster.clear")}</Link>.</EmptyState>
             ) : (
-              <EmptyState title="The roster is empty">{canEdit ? "Import a CSV or add students one by one." : "An instructor has not imported students yet."}</EmptyState>
+              <EmptyState title={t("roster.empty")}>{canEdit ? t("roster.emptyEdit") : t("roster.emptyView")}</EmptyState>
             )
           ) : (
             <>
+              <div className="print:hidden">
               <StudentTable
                 termId={termId}
                 rows={list.rows.map((r) => ({ id: r.id, username: r.username, firstName: r.firstName, lastName: r.lastName, displayName: r.displayName, matrikel: r.matrikel, room: r.room, seat: r.seat, examDate: r.examDate, isBackup: r.isBackup }))}
@@ -102,6 +117,30 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
                 dir={dir}
               />
               <Pagination page={list.page} pages={list.pages} total={list.total} label="students" href={(n) => qs({ page: n })} />
+              </div>
+              <div className="hidden print:block" data-testid="roster-print">
+                <p className="mb-2 text-xs text-slate-600">{t("roster.printedAt", { when: f.dateTime(new Date()) })}</p>
+                <Table>
+                  <thead>
+                    <tr>
+                      <Th>{t("roster.table.username")}</Th>
+                      <Th>{t("roster.table.name")}</Th>
+                      <Th>{t("roster.table.matrikel")}</Th>
+                      <Th>{t("roster.table.roomSeat")}</Th>
+                    </tr>
+                  </thead>
+                  <tbody className="divide-y divide-slate-100">
+                    {printRows.map((r) => (
+                      <tr key={r.id}>
+                        <Td className="font-mono">{r.username}</Td>
+                        <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName}</Td>
+                        <Td className="tabular-nums">{r.matrikel}</Td>
+                        <Td>{[r.room, r.seat].filter(Boolean).join(" / ")}</Td>
+                      </tr>
+                    ))}
+                  </tbody>
+                </Table>
+              </div>
             </>
           )}
         </Card>

@@ -3,10 +3,10 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
 import { FILE_STATUS_TONE, FlagBadges, StatusBadge } from "@/components/grading/badges";
-import { formatBytes } from "@/components/grading/format";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
-import { formatDateTime } from "@/components/format";
+import { getTranslations } from "next-intl/server";
+import { getFmt } from "@/lib/i18n/server";
 import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
 import { assignments } from "@/lib/db/schema";
@@ -18,13 +18,15 @@ import { checkReceipt, receiptFor, verifyChain } from "@/lib/exam-day/receipts";
 import { exchangeRoot } from "@/lib/grading/exchange";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 
-export const metadata = { title: "Submission" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("submission"))("title") };
+}
 export const dynamic = "force-dynamic";
 
 function Row({ label, children }: { label: string; children: ReactNode }) {
   return (
     <>
-      <dt className="text-slate-500">{label}</dt>
+      <dt className="text-slate-600">{label}</dt>
       <dd className="min-w-0 break-words text-slate-900">{children}</dd>
     </>
   );
@@ -32,45 +34,45 @@ function Row({ label, children }: { label: string; children: ReactNode }) {
 
 const Mono = ({ children }: { children: ReactNode }) => <code className="font-mono text-xs">{children}</code>;
 
-function flagText(f: SubmissionFlag): ReactNode {
+type Tr = Awaited<ReturnType<typeof getTranslations<"submission">>>;
+
+function flagText(f: SubmissionFlag, t: Tr, when: (d: Date) => string): ReactNode {
+  const m = (c: ReactNode) => <Mono>{c}</Mono>;
   switch (f.kind) {
     case "verified":
-      return <>Verified ({f.mode === "sha1sum" ? "SHA1SUM.txt" : "notebook"} mode): the recorded hashcode is <Mono>{f.hashcode}</Mono> and every file matches.</>;
+      return t.rich("flag.verified", { mode: f.mode === "sha1sum" ? "sha1sum" : "notebook", hashcode: f.hashcode ?? "", m });
     case "mismatch":
       return (
         <>
-          Mismatch: {f.reasons.map((r) => ({ hashcode: "the recorded hashcode differs from SHA1SUM.txt", files: "files differ from SHA1SUM.txt", "sha1sum-unparseable": "SHA1SUM.txt has unreadable lines", "no-source": "nothing to check the hashcode against" })[r]).join("; ")}.
-          {f.files.length > 0 && ` ${f.files.length === 1 ? "1 file differs" : `${f.files.length} files differ`} (see below).`}
+          {t("flag.mismatch", { reasons: f.reasons.map((r) => t(`flag.reasons.${r}`)).join("; ") })}
+          {f.files.length > 0 && t("flag.filesDiffer", { count: f.files.length })}
         </>
       );
     case "missing-hashcode":
-      return f.reason === "no-info-file" ? "No info file (<user>_info.txt) in the submission." : f.reason === "no-hashcode-line" ? "The info file has no Hashcode line." : <>The info file&apos;s hashcode <Mono>{f.recorded}</Mono> is not a hashcode.</>;
+      return f.reason === "no-info-file" ? t("flag.noInfo", { file: "<user>_info.txt" }) : f.reason === "no-hashcode-line" ? t("flag.noLine") : t.rich("flag.notCode", { recorded: f.recorded ?? "", m });
     case "changed-since-first-scan":
-      return "The folder changed since the portal scanned it the first time.";
+      return t("flag.changed");
     case "late": {
       const h = Math.floor(f.lateByMs / 3_600_000);
-      const m = Math.round((f.lateByMs % 3_600_000) / 60_000);
-      return <>Late by {h > 0 ? `${h} h ` : ""}{m} min (deadline {formatDateTime(new Date(f.deadline))}).</>;
+      const min = Math.round((f.lateByMs % 3_600_000) / 60_000);
+      return t("flag.late", { h, m: min, deadline: when(new Date(f.deadline)) });
     }
     case "several-submissions":
-      return <>One of {f.count} submissions; {f.counts ? "this one counts" : "another one counts"} ({f.rule === "latest-before-deadline" ? "latest before the deadline" : f.rule === "latest" ? "latest" : "latest; none was in time"}).</>;
+      return t("flag.several", { count: f.count, counts: String(f.counts), rule: f.rule });
     case "scan-problems":
-      return `${f.problems.length} problem${f.problems.length === 1 ? "" : "s"} while scanning (see below).`;
+      return t("flag.problems", { count: f.problems.length });
     case "wrong-student":
       return (
         <>
-          The info file names another student than {f.student}:{" "}
-          {f.disagree.includes("file-name") && <>its name is <Mono>{f.infoFile}</Mono></>}
-          {f.disagree.length === 2 && " and "}
-          {f.disagree.includes("username-line") && <>it says <Mono>Username: {f.infoUsername}</Mono></>}. The hashcode on the sheet may belong to that student.
+          {t("flag.wrongStudent", { student: f.student ?? "?" })}
+          {f.disagree.includes("file-name") && t.rich("flag.itsName", { file: f.infoFile ?? "", m })}
+          {f.disagree.length === 2 && t("flag.and")}
+          {f.disagree.includes("username-line") && t.rich("flag.itSays", { username: f.infoUsername ?? "", m })}
+          {t("flag.mayBelong")}
         </>
       );
     case "misfiled":
-      return (
-        <>
-          Filed under <Mono>personalized-inbound/{f.folderOwner}/</Mono>, but submitted as {f.student}. It counts for neither of them (e2xgrader&apos;s collector skips it too).
-        </>
-      );
+      return t.rich("flag.misfiled", { owner: f.folderOwner, student: f.student ?? "?", m });
     case "added-after-submission": {
       const never = f.files.filter((x) => x.reason === "never-copied");
       const unhashed = f.files.filter((x) => x.reason === "not-hashed");
@@ -78,12 +80,15 @@ function flagText(f: SubmissionFlag): ReactNode {
         <>
           {never.length > 0 && (
             <>
-              Added after submission: {never.map((x) => <Mono key={x.path}>{x.path} </Mono>)} (nbgrader&apos;s submit never copies these).{" "}
+              {t("flag.addedAfter")}
+              {never.map((x) => <Mono key={x.path}>{x.path} </Mono>)}
+              {t("flag.neverCopies")}
             </>
           )}
           {unhashed.length > 0 && (
             <>
-              Not covered by the hashcode, so they may have been added or changed after submission: {unhashed.map((x) => <Mono key={x.path}>{x.path} </Mono>)}
+              {t("flag.notCovered")}
+              {unhashed.map((x) => <Mono key={x.path}>{x.path} </Mono>)}
             </>
           )}
         </>
@@ -102,6 +107,10 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
   if (!d) notFound();
   const s = d.row;
   const assignment = s.assignmentName ? db.select().from(assignments).where(and(eq(assignments.termId, termId), eq(assignments.name, s.assignmentName))).get() : undefined;
+  const t = await getTranslations("submission");
+  const tr = await getTranslations("receipts");
+  const tt = await getTranslations();
+  const fm = await getFmt();
   const gradingBase = `/courses/${courseId}/terms/${termId}/grading`;
   const present = d.files.filter((f) => f.kind !== "absent");
   const added = new Map(s.flags.flatMap((f) => (f.kind === "added-after-submission" ? f.files.map((x) => [x.path, x.reason] as const) : [])));
@@ -116,8 +125,8 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
       <PageHeader
         breadcrumbs={
           <>
-            <Link href="/courses" className="hover:underline">Courses</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{term.course.code}</Link> /{" "}
-            <Link href={`/courses/${courseId}/terms/${termId}`} className="hover:underline">{term.term.term}</Link> / <Link href={gradingBase} className="hover:underline">Grading</Link>
+            <Link href="/courses" className="hover:underline">{tt("courses.title")}</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{term.course.code}</Link> /{" "}
+            <Link href={`/courses/${courseId}/terms/${termId}`} className="hover:underline">{term.term.term}</Link> / <Link href={gradingBase} className="hover:underline">{tt("grading.title")}</Link>
             {assignment && (
               <>
                 {" "}/ <Link href={`${gradingBase}/assignments/${assignment.id}`} className="hover:underline">{assignment.name}</Link>
@@ -127,84 +136,84 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
         }
         title={
           <span className="flex flex-wrap items-center gap-3">
-            {s.student ?? "Unknown student"} · {s.assignmentName ?? "?"} <StatusBadge status={s.status} />
-            {s.goneAt && <Badge tone="red">gone from the exchange</Badge>}
+            {s.student ?? t("unknown")} · {s.assignmentName ?? "?"} <StatusBadge status={s.status} />
+            {s.goneAt && <Badge tone="red">{t("gone")}</Badge>}
           </span>
         }
         description={
           work
-            ? `Work of ${[work.firstName, work.lastName].filter(Boolean).join(" ") || work.username} (${work.username}): moved to this backup account during “${work.examTitle}” at ${formatDateTime(work.movedAt)}.`
+            ? tr("workOf", { name: [work.firstName, work.lastName].filter(Boolean).join(" ") || work.username, username: work.username, exam: work.examTitle, when: fm.dateTime(work.movedAt) })
             : d.studentName
-              ? `${d.studentName}${d.matrikel ? ` · matriculation no. ${d.matrikel}` : ""}`
-              : "Not on this term's roster."
+              ? `${d.studentName}${d.matrikel ? t("matrikel", { m: d.matrikel }) : ""}`
+              : t("notOnRoster")
         }
       />
       <div className="space-y-6">
         {receipt && receiptCheck && chain && (
-          <Card title="Receipt taken at closing" description="The portal's own record of this folder when the exam closed: SHA-256 of SHA1SUM.txt and of every file. Independent of what the student's pod computed.">
+          <Card title={tr("card.title")} description={tr("card.hint")}>
             <div data-testid="receipt" className="space-y-2 text-sm">
               {receiptCheck.matches ? (
-                <p className="font-medium text-emerald-800">Still matches the receipt taken at {formatDateTime(receipt.takenAt)}.</p>
+                <p className="font-medium text-emerald-800">{tr("card.matches", { when: fm.dateTime(receipt.takenAt) })}</p>
               ) : (
                 <div className="text-red-800">
-                  <p className="font-medium">Changed since the receipt taken at {formatDateTime(receipt.takenAt)}.</p>
+                  <p className="font-medium">{tr("card.changed", { when: fm.dateTime(receipt.takenAt) })}</p>
                   <ul className="list-inside list-disc">
-                    {receiptCheck.sha1sumChanged && <li>SHA1SUM.txt is not the one at closing</li>}
+                    {receiptCheck.sha1sumChanged && <li>{tr("card.sha1Changed")}</li>}
                     {receiptCheck.changed.map((c) => (
                       <li key={c}>{c}</li>
                     ))}
                   </ul>
                 </div>
               )}
-              <p>Hashcode at closing: <Mono>{receipt.hashcode ?? "none (no SHA1SUM.txt)"}</Mono> · {receipt.files.length} files</p>
+              <p>{tr("card.hashcode")} <Mono>{receipt.hashcode ?? tr("card.noSha1")}</Mono> · {tr("card.files", { count: receipt.files.length })}</p>
               {chain.ok ? (
-                <p className="text-slate-600">The receipts&apos; chain is intact ({chain.entries} entries).</p>
+                <p className="text-slate-600">{tr("card.chainOk", { count: chain.entries })}</p>
               ) : (
                 <p role="alert" className="rounded-md bg-red-50 px-3 py-2 font-medium text-red-800 ring-1 ring-red-200">
-                  The receipts&apos; chain is broken at entry {chain.brokenAt!.id} ({chain.brokenAt!.key}): {chain.brokenAt!.why}. Receipts from there on cannot be trusted.
+                  {tr("chainBroken", { id: chain.brokenAt!.id, key: chain.brokenAt!.key, why: chain.brokenAt!.why })}
                 </p>
               )}
             </div>
           </Card>
         )}
         <div className="grid gap-6 lg:grid-cols-2">
-          <Card title="Hashcodes">
-            <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-2 text-sm">
-              <Row label="Recorded (info file)">{s.recordedHashcode ? <Mono>{s.recordedHashcode}</Mono> : <span className="text-amber-800">none</span>}</Row>
-              <Row label="Mode">{s.mode === "sha1sum" ? "SHA1SUM.txt (e2xgrader 0.3)" : s.mode === "notebook" ? "notebook (e2xgrader 0.1/0.2)" : "no hash source"}</Row>
+          <Card title={t("hashcodes")}>
+            <dl className="grid grid-cols-1 gap-x-3 gap-y-1 text-sm sm:grid-cols-[10rem_1fr] sm:gap-y-2">
+              <Row label={t("recorded")}>{s.recordedHashcode ? <Mono>{s.recordedHashcode}</Mono> : <span className="text-amber-800">{t("none")}</span>}</Row>
+              <Row label={t("mode")}>{s.mode === "sha1sum" ? t("modeSha1sum") : s.mode === "notebook" ? t("modeNotebook") : t("modeNone")}</Row>
               {s.mode === "sha1sum" && (
                 <>
-                  <Row label="SHA1SUM.txt as stored"><Mono>{s.storedHashcode ?? "unreadable"}</Mono></Row>
-                  <Row label="Rebuilt from the files"><Mono>{s.rebuiltHashcode ?? "a file could not be read"}</Mono>{s.rebuiltHashcode && s.storedHashcode && s.rebuiltHashcode !== s.storedHashcode && <span className="ml-2 text-xs text-slate-500">(differs when files changed, or files nbgrader never copies were listed)</span>}</Row>
+                  <Row label={t("stored")}><Mono>{s.storedHashcode ?? t("unreadable")}</Mono></Row>
+                  <Row label={t("rebuilt")}><Mono>{s.rebuiltHashcode ?? t("fileUnreadable")}</Mono>{s.rebuiltHashcode && s.storedHashcode && s.rebuiltHashcode !== s.storedHashcode && <span className="ml-2 text-xs text-slate-600">{t("differsNote")}</span>}</Row>
                 </>
               )}
               {s.notebookSha1 && (
-                <Row label="Notebook">
+                <Row label={t("notebook")}>
                   <Mono>{s.notebookHashcode}</Mono> · <Mono>{s.notebookLegacyHashcode}</Mono>
                 </Row>
               )}
-              {d.computedHashcode && <Row label="Submission hashes to"><Mono>{d.computedHashcode}</Mono></Row>}
+              {d.computedHashcode && <Row label={t("hashesTo")}><Mono>{d.computedHashcode}</Mono></Row>}
             </dl>
           </Card>
-          <Card title="Submission">
-            <dl className="grid grid-cols-[10rem_1fr] gap-x-3 gap-y-2 text-sm">
-              <Row label="Submitted at">{formatDateTime(s.submittedAt)}{s.submittedAtUtc && <div className="text-xs text-slate-500"><Mono>{s.submittedAtUtc}</Mono></div>}</Row>
+          <Card title={t("submission")}>
+            <dl className="grid grid-cols-1 gap-x-3 gap-y-1 text-sm sm:grid-cols-[10rem_1fr] sm:gap-y-2">
+              <Row label={t("submittedAt")}>{fm.dateTimeSeconds(s.submittedAt)}{s.submittedAtUtc && <div className="text-xs text-slate-600"><Mono>{s.submittedAtUtc}</Mono></div>}</Row>
               <Row label="timestamp.txt"><Mono>{s.timestamp ?? "—"}</Mono></Row>
-              {s.info && <Row label="Info file"><Mono>{s.info.file}</Mono> · {s.info.username ?? "?"} · {s.info.timestamp ?? "?"}</Row>}
-              <Row label="Folder"><Mono>{s.key}</Mono></Row>
-              <Row label="Size">{formatBytes(s.totalBytes)} in {present.length} file{present.length === 1 ? "" : "s"}</Row>
-              <Row label="First seen">{formatDateTime(s.firstSeenAt)}</Row>
-              <Row label="Last scanned">{formatDateTime(s.lastScannedAt)}</Row>
-              <Row label="Counts">{s.counts ? "yes" : s.status === "misfiled" ? "no (misfiled: counts for nobody)" : "no (another attempt counts)"}</Row>
+              {s.info && <Row label={t("infoFile")}><Mono>{s.info.file}</Mono> · {s.info.username ?? "?"} · {s.info.timestamp ?? "?"}</Row>}
+              <Row label={t("folder")}><Mono>{s.key}</Mono></Row>
+              <Row label={t("size")}>{t("sizeIn", { size: fm.bytes(s.totalBytes), count: present.length })}</Row>
+              <Row label={t("firstSeen")}>{fm.dateTime(s.firstSeenAt)}</Row>
+              <Row label={t("lastScanned")}>{fm.dateTime(s.lastScannedAt)}</Row>
+              <Row label={t("counts")}>{s.counts ? t("yes") : s.status === "misfiled" ? t("noMisfiled") : t("noOther")}</Row>
             </dl>
           </Card>
         </div>
-        <Card title="Verdict">
+        <Card title={t("verdict")}>
           <ul className="space-y-2 text-sm" data-testid="flags">
             {s.flags.map((f, i) => (
               <li key={i} className="flex items-start gap-2">
                 <span className="shrink-0">{f.kind === "verified" || f.kind === "mismatch" || f.kind === "missing-hashcode" || f.kind === "wrong-student" || f.kind === "misfiled" ? <StatusBadge status={f.kind} /> : <FlagBadges flags={[f.kind]} />}</span>
-                <span>{flagText(f)}</span>
+                <span>{flagText(f, t, (x) => fm.dateTime(x))}</span>
               </li>
             ))}
           </ul>
@@ -221,26 +230,26 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
             </ul>
           )}
         </Card>
-        <Card title="Files" description="Each file against its line in SHA1SUM.txt. Info file, timestamp, HTML files, .history and checkpoints are not part of the hashcode (excluded).">
+        <Card title={t("files")} description={t("filesHint")}>
           <Table>
             <thead>
               <tr>
-                <Th>Path</Th>
-                <Th className="text-right">Size</Th>
-                <Th>Status</Th>
-                <Th>SHA-1 now</Th>
-                <Th>SHA-1 in SHA1SUM.txt</Th>
+                <Th>{t("path")}</Th>
+                <Th className="text-right">{t("size")}</Th>
+                <Th>{t("status")}</Th>
+                <Th>{t("shaNow")}</Th>
+                <Th>{t("shaListed")}</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
               {d.files.map((f) => (
                 <tr key={f.id} data-testid="file-row">
-                  <Td className="font-mono text-xs">{f.path}{f.linkTarget && <span className="text-slate-500"> → {f.linkTarget}</span>}</Td>
-                  <Td className="text-right tabular-nums">{f.size === null ? "—" : formatBytes(f.size)}</Td>
+                  <Td className="font-mono text-xs">{f.path}{f.linkTarget && <span className="text-slate-600"> → {f.linkTarget}</span>}</Td>
+                  <Td className="text-right tabular-nums">{f.size === null ? "—" : fm.bytes(f.size)}</Td>
                   <Td>
                     <span className="inline-flex flex-wrap gap-1">
-                      <Badge tone={FILE_STATUS_TONE[f.status] ?? "slate"}>{f.status}</Badge>
-                      {added.has(f.path) && <Badge tone="amber">{added.get(f.path) === "never-copied" ? "added after submission" : "not covered by the hashcode"}</Badge>}
+                      <Badge tone={FILE_STATUS_TONE[f.status] ?? "slate"}>{t.has(`fileStatus.${f.status}` as "fileStatus.ok") ? t(`fileStatus.${f.status}` as "fileStatus.ok") : f.status}</Badge>
+                      {added.has(f.path) && <Badge tone="amber">{added.get(f.path) === "never-copied" ? t("addedBadge") : t("notCoveredBadge")}</Badge>}
                     </span>
                   </Td>
                   <Td className="font-mono text-xs" title={f.sha1 ?? undefined}>{f.sha1 ? f.sha1.slice(0, 12) : "—"}</Td>
@@ -251,14 +260,14 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
           </Table>
         </Card>
         {d.siblings.length > 1 && (
-          <Card title="All attempts of this student">
+          <Card title={t("attempts")}>
             <ul className="space-y-1 text-sm">
               {d.siblings.map((x) => (
                 <li key={x.id} className="flex flex-wrap items-center gap-2">
-                  {x.id === s.id ? <span className="font-medium">{formatDateTime(x.submittedAt)} (this one)</span> : <Link className="text-brand-700 underline" href={`${gradingBase}/submissions/${x.id}`}>{formatDateTime(x.submittedAt)}</Link>}
+                  {x.id === s.id ? <span className="font-medium">{t("thisOne", { when: fm.dateTime(x.submittedAt) })}</span> : <Link className="text-brand-700 underline" href={`${gradingBase}/submissions/${x.id}`}>{fm.dateTime(x.submittedAt)}</Link>}
                   <StatusBadge status={x.status} />
-                  {x.counts && <Badge tone="blue">counts</Badge>}
-                  {x.goneAt && <Badge tone="red">gone</Badge>}
+                  {x.counts && <Badge tone="blue">{t("countsBadge")}</Badge>}
+                  {x.goneAt && <Badge tone="red">{t("goneBadge")}</Badge>}
                 </li>
               ))}
             </ul>

@@ -6,14 +6,14 @@ import { getTranslations } from "next-intl/server";
 import { LocaleSwitch } from "@/components/shell/locale-switch";
 import { MobileNav, Nav, type NavItem } from "@/components/shell/nav";
 import { can } from "@/lib/auth/capabilities";
-import { currentPrincipal, PASSWORD_CHANGE_PATH, requestedPath } from "@/lib/auth/guard";
+import { pagePrincipal, PASSWORD_CHANGE_PATH, requestedPath } from "@/lib/auth/guard";
 import { signInHref } from "@/lib/auth/next-path";
 import { getDb } from "@/lib/db/client";
 import { pendingChanges } from "@/lib/deployment/staleness";
 import { signOutAction } from "./actions";
 
 export default async function PortalLayout({ children }: { children: React.ReactNode }) {
-  const principal = await currentPrincipal();
+  const principal = await pagePrincipal();
   if (!principal) {
     const jar = await cookies();
     const hadSession = jar.getAll().some((c) => c.name.endsWith("authjs.session-token"));

@@ -2,6 +2,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { forbidden, redirect } from "next/navigation";
 import { after } from "next/server";
+import { cache } from "react";
 import { z } from "zod";
 import { writeAudit, type AuditEntry } from "@/lib/audit/audit";
 import { getDb } from "@/lib/db/client";
@@ -33,6 +34,13 @@ export async function currentPrincipal(): Promise<Principal | null> {
   return loadPrincipal(getDb(), id, sv);
 }
 
+/**
+ * The principal of one page request, read once: the portal layout and the page (and whatever
+ * else renders in that request) share it instead of decoding the session and reading the
+ * account again. Server actions and route handlers call currentPrincipal() afresh.
+ */
+export const pagePrincipal = cache(currentPrincipal);
+
 export const PASSWORD_CHANGE_PATH = "/password";
 
 /** The page the browser asked for (set by proxy.ts), for the way back after sign-in. */
@@ -42,7 +50,7 @@ export async function requestedPath(): Promise<string | null> {
 
 /** For pages: redirects to sign-in (or to the forced password change), or renders the 403 page. */
 export async function requirePage(capability: Capability, ref: ScopeRef = {}): Promise<Principal> {
-  const principal = await currentPrincipal();
+  const principal = await pagePrincipal();
   if (!principal) redirect(signInHref(await requestedPath()));
   if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
   if (!can(principal, capability, resolveScope(getDb(), ref))) forbidden();

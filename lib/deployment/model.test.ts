@@ -2,6 +2,7 @@ import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { defaultMounts } from "@/lib/courses/schemas";
 import type { Db } from "@/lib/db/client";
+import { openDb } from "@/lib/db/open";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { courses, students, terms, type TermMount } from "@/lib/db/schema";
 import { createTestDb } from "@/lib/test/db";
@@ -157,5 +158,41 @@ describe("settings", () => {
     const r2 = parseSettingsForm({ ...settingsToForm(DEFAULT_SETTINGS), gradingNamespace: "e2x-assignment" });
     expect(r2.ok).toBe(false);
     if (!r2.ok) expect(r2.fieldErrors.gradingNamespace?.[0]).toMatch(/own namespace/);
+  });
+});
+
+describe("renderPortal while nothing changed", () => {
+  const usersOf = (r: ReturnType<typeof renderPortal>) => r.render.stats.profiles.assignment?.users;
+
+  it("reads the database again after any write, from this connection or another", () => {
+    const first = renderPortal(db);
+    expect(renderPortal(db)).toBe(first);
+    expect(Object.isFrozen(first.model.memberships)).toBe(true);
+
+    db.insert(students).values({ termId: termId("mathe1", "WS25"), username: "neu1" }).run();
+    const afterOwnWrite = renderPortal(db);
+    expect(afterOwnWrite).not.toBe(first);
+    expect(usersOf(afterOwnWrite)).toBe(usersOf(first)! + 1);
+
+    // another process (a second connection to the same file) adds a student
+    const other = openDb(t.file);
+    try {
+      other.insert(students).values({ termId: termId("mathe1", "WS25"), username: "neu2" }).run();
+    } finally {
+      other.$client.close();
+    }
+    expect(usersOf(renderPortal(db))).toBe(usersOf(first)! + 2);
+  });
+
+  it("never keeps what a rolled-back transaction rendered", () => {
+    const before = usersOf(renderPortal(db));
+    expect(() =>
+      db.transaction((tx) => {
+        tx.insert(students).values({ termId: termId("mathe1", "WS25"), username: "probe" }).run();
+        expect(usersOf(renderPortal(tx))).toBe(before! + 1);
+        throw new Error("roll back");
+      }),
+    ).toThrow("roll back");
+    expect(usersOf(renderPortal(db))).toBe(before);
   });
 });

@@ -248,12 +248,55 @@ export interface PortalRender extends PortalModel {
   settings: DeploymentSettings;
 }
 
-/** Builds the model from the database and renders it (a model equal to the last one is not rendered again: render-cache.ts). */
+/**
+ * Builds the model from the database and renders it (a model equal to the last one is not
+ * rendered again: render-cache.ts). While the database has not changed since the last call
+ * (databaseState), the last result is returned as it is, without reading the rosters again:
+ * the cluster page of a 10,000-student portal reads them once, not on every request.
+ */
 export function renderPortal(db: DbOrTx, options: RenderOptions = {}): PortalRender {
+  const state = databaseState(db);
+  const key = state && `${state.key}\u0000${JSON.stringify(options)}`;
+  const hit = state && lastRender.get(state.client);
+  if (hit && hit.key === key) return hit.result;
   const settings = getSettings(db).settings;
   const pm = buildPortalModel(db, settings);
   const render = renderCached(pm.model, options);
-  return { ...pm, render, settings, warnings: [...pm.warnings, ...render.stats.warnings] };
+  const result: PortalRender = { ...pm, render, settings, warnings: [...pm.warnings, ...render.stats.warnings] };
+  if (state && key) lastRender.set(state.client, { key, result: deepFreeze(result) });
+  return result;
+}
+
+const lastRender = new WeakMap<object, { key: string; result: PortalRender }>();
+
+interface SqliteClient {
+  inTransaction: boolean;
+  prepare(sql: string): { pluck(): { get(): unknown } };
+}
+const stateQueries = new WeakMap<SqliteClient, { get(): unknown }>();
+
+/**
+ * A key that changes whenever the database may have changed: the rows this connection has
+ * written (SQLite's total_changes(), which only grows) and the commits of other connections
+ * (PRAGMA data_version). Null inside a transaction, whose changes may still be rolled back.
+ */
+export function databaseState(db: DbOrTx): { client: SqliteClient; key: string } | null {
+  const client = (db as { $client?: SqliteClient }).$client;
+  if (!client || client.inTransaction) return null;
+  let q = stateQueries.get(client);
+  if (!q) {
+    q = client.prepare("select total_changes() || ':' || data_version from pragma_data_version").pluck();
+    stateQueries.set(client, q);
+  }
+  return { client, key: String(q.get()) };
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
 }
 
 /** Hub namespaces of the settings: where the portal's objects live (and may be pruned). */

@@ -151,7 +151,8 @@ export const students = sqliteTable(
     searchKey: text("search_key").notNull().default(""),
     createdAt: integer("created_at", { mode: "timestamp_ms" }).notNull().default(now),
   },
-  (t) => [uniqueIndex("students_term_username_unique").on(t.termId, t.username)],
+  // the roster search reads the search keys of one term from this index, not from the rows
+  (t) => [uniqueIndex("students_term_username_unique").on(t.termId, t.username), index("students_term_search").on(t.termId, t.searchKey)],
 );
 
 /** What the columns of a roster file mean, remembered per course and file shape (lib/rosters). */

@@ -1,0 +1,1 @@
+CREATE INDEX `students_term_search` ON `students` (`term_id`,`search_key`);

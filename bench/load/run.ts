@@ -46,6 +46,8 @@ interface PageResult {
   requests: number;
   perSecond: number;
   errors: number;
+  /** The errors by kind: no answer within autocannon's 10 s, another status, a failed connection. */
+  errorKinds: { timeouts: number; wrongStatus: number; failed: number };
   p50: number;
   p95: number;
   p99: number;
@@ -180,7 +182,8 @@ function load(name: string, url: string, expectStatus = 200, opts: { until?: boo
     url,
     requests: r.requests.total,
     perSecond: Math.round(r.requests.total / (opts.until ? (performance.now() - started) / 1000 : SECONDS)),
-    errors: r.errors + r.timeouts + wrong,
+    errors: r.errors + wrong,
+    errorKinds: { timeouts: r.timeouts, wrongStatus: wrong, failed: r.errors - r.timeouts },
     p50: pct(times, 0.5),
     p95: pct(times, 0.95),
     p99: pct(times, 0.99),
@@ -324,16 +327,17 @@ stop();
 const rosterRate = results[1].perSecond;
 const staticRate = results[5].perSecond;
 console.log(`\nload: ${CONNECTIONS} connections (one signed-in session each), ${SECONDS} s per page, ${os.cpus().length} cores, loopback; load average ${loadAtStart} at the start, ${os.loadavg().map((x) => x.toFixed(2)).join(" ")} at the end\n`);
-console.log("page".padEnd(44) + "req/s".padStart(7) + "errors".padStart(8) + "p50 ms".padStart(9) + "p95 ms".padStart(9) + "p99 ms".padStart(9));
+// req/s against the static page of the same run: comparable across runs on a machine whose load varies
+console.log("page".padEnd(44) + "req/s".padStart(7) + "/static".padStart(9) + "errors".padStart(8) + "p50 ms".padStart(9) + "p95 ms".padStart(9) + "p99 ms".padStart(9));
 const ms = (x: number) => String(Math.round(x)).padStart(9);
-for (const r of results) console.log(r.name.padEnd(44) + String(r.perSecond).padStart(7) + String(r.errors).padStart(8) + ms(r.p50) + ms(r.p95) + ms(r.p99));
+for (const r of results) console.log(r.name.padEnd(44) + String(r.perSecond).padStart(7) + (r.perSecond / staticRate).toFixed(2).padStart(9) + String(r.errors).padStart(8) + ms(r.p50) + ms(r.p95) + ms(r.p99));
 console.log(`\nroster (search) / static page: ${(rosterRate / staticRate).toFixed(2)} (goal >= 0.5)`);
 const ip = imports.page;
 console.log(
   `\nimports: ${imports.imports} at once, ${ROWS.toLocaleString("en")} rows each, into terms of their own (preview, apply, page reload), while ${CONNECTIONS - IMPORTS} sessions load the roster page\n` +
     `  duration per import p50 ${imports.p50} ms, p95 ${imports.p95} ms, max ${imports.max} ms (preview p50 ${imports.previewP50} ms); all four done in ${imports.wallMs} ms\n` +
     `  errors ${imports.errors.length}${imports.errors.length ? `: ${imports.errors.join(" | ")}` : ""}; rows in the database ${imports.rowsInDb.join(", ")} (${imports.allRows ? "every row arrived" : "ROWS MISSING"}); ${imports.auditEntries} import audit entries\n` +
-    `  roster page meanwhile: ${ip.perSecond} req/s, ${ip.errors} errors, p50 ${Math.round(ip.p50)} ms, p95 ${Math.round(ip.p95)} ms, p99 ${Math.round(ip.p99)} ms`,
+    `  roster page meanwhile: ${ip.perSecond} req/s, ${ip.errors} errors (${ip.errorKinds.timeouts} without an answer within 10 s), p50 ${Math.round(ip.p50)} ms, p95 ${Math.round(ip.p95)} ms, p99 ${Math.round(ip.p99)} ms`,
 );
 fs.mkdirSync(path.join(REPO, "bench/.out"), { recursive: true });
 const out = path.join(REPO, `bench/.out/load-${new Date().toISOString().replace(/[:.]/g, "-")}.json`);

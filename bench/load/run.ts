@@ -221,7 +221,10 @@ function actionBody(fields: Record<string, string | { file: Buffer; name: string
     const head = `--${boundary}\r\nContent-Disposition: form-data; name="${name}"${filename ? `; filename="${filename}"\r\nContent-Type: text/csv` : ""}\r\n\r\n`;
     parts.push(Buffer.from(head), Buffer.isBuffer(value) ? value : Buffer.from(value), Buffer.from("\r\n"));
   };
-  for (const [k, v] of Object.entries(fields)) typeof v === "string" ? part(`_1_${k}`, v) : part(`_1_${k}`, v.file, v.name);
+  for (const [k, v] of Object.entries(fields)) {
+    if (typeof v === "string") part(`_1_${k}`, v);
+    else part(`_1_${k}`, v.file, v.name);
+  }
   part("0", JSON.stringify([{ status: "idle" }, "$K1"]));
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { body: Buffer.concat(parts), type: `multipart/form-data; boundary=${boundary}` };

@@ -187,8 +187,12 @@ async function pushEverything(page: Page) {
   await expect(page.getByTestId("push-preview")).toBeVisible({ timeout: 30_000 });
   // an exam another test left open: the exam hub may restart (the preview offers it, the test world has no students in it)
   const force = page.getByLabel(/Restart the exam hub during the open exam/);
-  if (await force.count()) await force.check();
   const apply = page.getByRole("button", { name: "Apply…" });
+  if (await force.count()) {
+    await force.check();
+    // the button is enabled once the page has taken the choice in
+    await expect(apply).toBeEnabled();
+  }
   if (await apply.isDisabled()) return; // nothing to write
   await apply.click();
   await page.getByRole("dialog").getByRole("button", { name: /^(Apply now|Apply and restart the exam hub)$/ }).click();

@@ -243,7 +243,7 @@ function drawAttendance(doc: PDFDocument, fonts: FontSet, exam: SheetExam, room:
     { key: "seat", label: L.seat, w: 30 },
     { key: "username", label: L.username, w: 92 },
     { key: "matrikel", label: L.matrikel, w: 50 },
-    { key: "extra", label: L.extra, w: 54 },
+    { key: "extra", label: L.extra, w: 62 },
     { key: "signature", label: L.signature, w: 0 },
     { key: "info", label: L.info, w: 30 },
   ];
@@ -464,7 +464,8 @@ function drawPersonPage(doc: PDFDocument, fonts: FontSet, template: PDFEmbeddedP
   }
   w.center(`${L.room} ${room.name}`, cx, top - 182, 30, width / 2 + 60, "bold");
   w.center(`${L.seat} ${seatText}`, cx, top - 226, 34, width, "bold");
-  if (p.extraMinutes) w.text(`${L.extra}: +${p.extraMinutes} ${L.minutes}`, M, top - PART + 14, 9, "bold");
+  // under the seat, clear of the cut line below
+  if (p.extraMinutes) w.center(`${L.extra}: +${p.extraMinutes} ${L.minutes}`, cx, top - 256, 12, width, "bold");
 
   // 2. hand-in slip
   top -= PART;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import de from "@/lib/i18n/messages/de.json";
 import en from "@/lib/i18n/messages/en.json";
-import { dbErrorKey, dbErrorMessage } from "./errors";
+import { dbErrorKey } from "./errors";
 
 const CODES = ["SQLITE_CONSTRAINT_UNIQUE", "SQLITE_BUSY", "SQLITE_BUSY_SNAPSHOT", "SQLITE_LOCKED", "SQLITE_FULL", "SQLITE_READONLY", "SQLITE_CANTOPEN", "SQLITE_IOERR_WRITE", "SQLITE_CORRUPT", "SQLITE_NOTADB"];
 // drizzle wraps better-sqlite3's SqliteError: the code sits on the cause
@@ -12,8 +12,13 @@ const say = (messages: { errors: Record<string, string> }, code: string) => {
 };
 
 describe("database failures in the reader's language", () => {
-  it("the English sentence of every failure is the one the logs and scripts use", () => {
-    for (const code of CODES) expect(say(en, code), code).toBe(dbErrorMessage(wrapped(code)));
+  it("English has a sentence for each, and each says nothing was changed", () => {
+    for (const code of CODES) {
+      expect(say(en, code), code).toMatch(/\S/);
+      if (code !== "SQLITE_CONSTRAINT_UNIQUE") expect(say(en, code), code).toMatch(/Nothing was changed/);
+    }
+    expect(say(en, "SQLITE_BUSY_SNAPSHOT")).toBe(say(en, "SQLITE_BUSY"));
+    expect(say(en, "SQLITE_IOERR_WRITE")).toContain("SQLITE_IOERR_WRITE");
   });
   it("German has its own sentence for each, and each says nothing was changed", () => {
     for (const code of CODES) {

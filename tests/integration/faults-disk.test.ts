@@ -7,7 +7,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { FULL_MESSAGE } from "@/lib/db/errors";
+import de from "@/lib/i18n/messages/de.json";
 
 const root = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-disk-"));
 afterAll(() => fs.rmSync(root, { recursive: true, force: true }));
@@ -42,7 +42,7 @@ describe("a full disk", () => {
 
     // the data directory
     expect(o.dataBefore.check).toBe("ok");
-    expect(o.importOnFullDisk).toEqual({ ok: false, code: "SQLITE_FULL", message: FULL_MESSAGE });
+    expect(o.importOnFullDisk).toEqual({ ok: false, code: "SQLITE_FULL", key: "errors.dbFull", message: de.errors.dbFull });
     expect(o.dataWhileFull).toEqual(o.dataBefore);
     expect(o.importRetried.added).toBe(3000);
     expect(o.dataAfter).toEqual({ check: "ok", students: o.dataBefore.students + 3000 });

@@ -10,11 +10,12 @@ import Database from "better-sqlite3";
 import { eq } from "drizzle-orm";
 import { writeAudit } from "@/lib/audit/audit";
 import { loadPrincipal } from "@/lib/auth/principal";
-import { dbErrorMessage, sqliteCode } from "@/lib/db/errors";
+import { dbErrorKey, sqliteCode } from "@/lib/db/errors";
 import { openDb } from "@/lib/db/open";
 import { students, terms, users } from "@/lib/db/schema";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { getPush } from "@/lib/deployment/history";
+import { t } from "@/lib/i18n/t";
 import { previewPush, runPush } from "@/lib/deployment/push";
 import { applyImport, previewImport } from "@/lib/rosters/roster";
 
@@ -82,7 +83,9 @@ try {
   importRoster();
   out.importOnFullDisk = { ok: true };
 } catch (e) {
-  out.importOnFullDisk = { ok: false, code: sqliteCode(e), message: dbErrorMessage(e) };
+  // the answer the guard gives (lib/auth/guard.ts), here in the portal's default language
+  const k = dbErrorKey(e);
+  out.importOnFullDisk = { ok: false, code: sqliteCode(e), key: k?.key ?? null, message: k ? t(k.key, k.values) : null };
 }
 out.dataWhileFull = integrity(file);
 fs.rmSync(filler);

@@ -104,6 +104,11 @@ interface ActionSpec<S extends z.ZodType, P, R> {
   /** The change itself: synchronous, inside one transaction with its audit entries. */
   run?: (input: z.infer<S>, ctx: ActionContext, prepared: P) => { message: string; data?: R };
   /**
+   * `run` only reads (a preview): its transaction is a read transaction, which does not wait
+   * for the write lock another program holds.
+   */
+  readOnly?: boolean;
+  /**
    * Instead of `run`, for a change that must reach the cluster before it is recorded (an exam
    * step): async, it commits its own transaction with its audit entries.
    */
@@ -168,10 +173,13 @@ async function runAction<S extends z.ZodType, P, R>(spec: ActionSpec<S, P, R>, l
     const run = spec.run;
     const result = spec.execute
       ? await spec.execute(input, principal)
-      : db.transaction((tx) => {
-          const audit = (entry: AuditEntry) => writeAudit(tx, { id: principal.id, username: principal.username }, entry);
-          return run!(input, { tx, principal, audit }, prepared);
-        });
+      : db.transaction(
+          (tx) => {
+            const audit = (entry: AuditEntry) => writeAudit(tx, { id: principal.id, username: principal.username }, entry);
+            return run!(input, { tx, principal, audit }, prepared);
+          },
+          spec.readOnly ? { behavior: "deferred" } : undefined,
+        );
     if (spec.revalidate) {
       const { revalidatePath } = await import("next/cache");
       for (const p of spec.revalidate(input, result.data)) revalidatePath(p);

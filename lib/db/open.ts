@@ -78,6 +78,7 @@ export function openDb(file: string): Db {
     // Every transaction takes the write lock at BEGIN (IMMEDIATE): it waits for another
     // process's write transaction (busy_timeout) instead of failing half-way through, and a
     // read followed by a write never meets a snapshot another process has moved on from.
+    // One that only reads asks for { behavior: "deferred" } (the guard's readOnly actions).
     const transaction = db.transaction.bind(db);
     db.transaction = ((fn, config) => transaction(fn, { behavior: "immediate", ...config })) as Db["transaction"];
     applyDataUpgrades(db);

@@ -127,14 +127,11 @@ export function refreshSearchKeys(db: DbOrTx): number {
 export function applyDataUpgrades(db: Db): void {
   const version = Number(db.$client.pragma("user_version", { simple: true }));
   if (version >= DATA_VERSION) return;
-  db.transaction(
-    (tx) => {
-      normalizeStudentUsernames(tx);
-      normalizeStaffUsernames(tx);
-      refreshSearchKeys(tx);
-      // in the same transaction: the upgrade and its mark commit together
-      db.$client.pragma(`user_version = ${DATA_VERSION}`);
-    },
-    { behavior: "immediate" },
-  );
+  db.transaction((tx) => {
+    normalizeStudentUsernames(tx);
+    normalizeStaffUsernames(tx);
+    refreshSearchKeys(tx);
+    // in the same transaction: the upgrade and its mark commit together
+    db.$client.pragma(`user_version = ${DATA_VERSION}`);
+  });
 }

@@ -73,6 +73,7 @@ export const previewRosterAction = defineAction({
   capability: "roster.edit",
   scope: termScope,
   prepare: readFile,
+  readOnly: true,
   run: ({ termId, mode, mapping }, { tx }, bytes): { message: string; data: RosterPreviewData } => {
     const p = previewImport(tx, termId, bytes, mode, { mapping });
     if (p.kind === "needs-mapping") {
@@ -109,6 +110,7 @@ export const rejectedRowsAction = defineAction({
   capability: "roster.edit",
   scope: termScope,
   prepare: readFile,
+  readOnly: true,
   run: ({ termId, mapping }, { tx }, bytes) => {
     const r = rejectedRows(tx, termId, bytes, { mapping });
     if (r.rows === 0) throw new ActionError(t("roster.msg.noRejected"));

@@ -48,24 +48,32 @@ export function studentSearch(q: string | undefined): SQL[] {
   return searchTerms(q ?? "").map((t) => sql`${students.searchKey} like ${likeTerm(t)} escape '\\'`);
 }
 
-/** One page of a term's roster; the database does the searching and paging. */
-export function listStudents(db: DbOrTx, termId: number, query: StudentQuery = {}) {
-  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 10), 500);
-  const where = and(eq(students.termId, termId), ...studentSearch(query.q));
-  const total = db.select({ n: count() }).from(students).where(where).get()?.n ?? 0;
-  const pages = Math.max(1, Math.ceil(total / pageSize));
-  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
+const rosterWhere = (termId: number, q: string | undefined) => and(eq(students.termId, termId), ...studentSearch(q));
+
+/** The students `where` selects, in the order a roster query asks for (ties by id). */
+function studentsInOrder(db: DbOrTx, where: SQL | undefined, query: Pick<StudentQuery, "sort" | "dir">) {
   const col = {
     username: students.username,
     lastName: sql`coalesce(${students.lastName}, ${students.displayName})`,
     matrikel: students.matrikel,
     createdAt: students.id,
   }[query.sort ?? "username"];
-  const rows = db
+  return db
     .select()
     .from(students)
     .where(where)
     .orderBy(query.dir === "desc" ? desc(col) : asc(col), asc(students.id))
+    .$dynamic();
+}
+
+/** One page of a term's roster; the database does the searching and paging. */
+export function listStudents(db: DbOrTx, termId: number, query: StudentQuery = {}) {
+  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 10), 500);
+  const where = rosterWhere(termId, query.q);
+  const total = db.select({ n: count() }).from(students).where(where).get()?.n ?? 0;
+  const pages = Math.max(1, Math.ceil(total / pageSize));
+  const page = Math.min(Math.max(query.page ?? 1, 1), pages);
+  const rows = studentsInOrder(db, where, query)
     .limit(pageSize)
     .offset((page - 1) * pageSize)
     .all();
@@ -74,13 +82,7 @@ export function listStudents(db: DbOrTx, termId: number, query: StudentQuery = {
 
 /** Every row of a roster search in the page's order (for printing all rows, not one page). */
 export function listAllStudents(db: DbOrTx, termId: number, query: Omit<StudentQuery, "page" | "pageSize"> = {}): StudentRow[] {
-  const col = { username: students.username, lastName: sql`coalesce(${students.lastName}, ${students.displayName})`, matrikel: students.matrikel, createdAt: students.id }[query.sort ?? "username"];
-  return db
-    .select()
-    .from(students)
-    .where(and(eq(students.termId, termId), ...studentSearch(query.q)))
-    .orderBy(query.dir === "desc" ? desc(col) : asc(col), asc(students.id))
-    .all();
+  return studentsInOrder(db, rosterWhere(termId, query.q), query).all();
 }
 
 export function allStudents(db: DbOrTx, termId: number): StudentRow[] {

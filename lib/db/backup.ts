@@ -9,8 +9,9 @@
  * backups beyond the retention (E2X_BACKUP_KEEP, default 14) are removed afterwards.
  *
  * A restore refuses while the portal has the database open (its lock, lib/db/lock.ts). It
- * checks the backup, keeps a copy of the database it replaces, and swaps the file in with a
- * rename, so the data directory holds either the old database or the restored one.
+ * checks the backup, copies it with `VACUUM INTO`, keeps a copy of the database it replaces,
+ * and swaps the file in with a rename, so the data directory holds either the old database or
+ * the restored one.
  */
 import fs from "node:fs";
 import path from "node:path";
@@ -191,8 +192,11 @@ export function restoreDatabase(target: string, file: string, opts: { backupDir:
     fs.mkdirSync(dir, { recursive: true });
     const incoming = path.join(dir, `.${path.basename(target)}.restoring`);
     removePartial(incoming);
+    // SQLite copies the backup (with what a WAL beside it holds, which a file copy would
+    // miss) into one self-contained file
+    const from = new Database(source, { readonly: true, fileMustExist: true });
     try {
-      fs.copyFileSync(source, incoming);
+      from.prepare("VACUUM INTO ?").run(incoming);
       fs.chmodSync(incoming, 0o600);
       const fd = fs.openSync(incoming, "r");
       fs.fsyncSync(fd);
@@ -201,6 +205,8 @@ export function restoreDatabase(target: string, file: string, opts: { backupDir:
       removePartial(incoming);
       const disk = diskMessage(e, dir);
       throw new BackupError(`The backup could not be copied into place${disk ? `: ${disk}` : `: ${e instanceof Error ? e.message : String(e)}.`} Nothing was restored.`, { cause: e });
+    } finally {
+      from.close();
     }
     let previous: string | null = null;
     if (fs.existsSync(target)) {

@@ -9,10 +9,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { BACKUP_NAME, listBackups, verifyDatabase } from "@/lib/db/backup";
 import { lockPath } from "@/lib/db/lock";
 import { openDb } from "@/lib/db/open";
-import { terms } from "@/lib/db/schema";
+import { students, terms } from "@/lib/db/schema";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { listStudents } from "@/lib/rosters/roster";
 import Database from "better-sqlite3";
+import { like } from "drizzle-orm";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-backup-"));
 const dbFile = path.join(dir, "data", "portal.db");
@@ -176,6 +177,44 @@ describe("backup and restore while the database is being written", () => {
     expect((await npm(["restore", foreign])).err).toMatch(/is not a portal database/);
     expect((await npm(["restore", path.join(dir, "nothing.db")])).err).toMatch(/There is no backup at .*nothing\.db/);
     expect(written(dbFile).names).toHaveLength(before);
+  });
+
+  it("restores a database copied by hand with its WAL beside it, with the rows only the WAL holds", async () => {
+    const byHand = path.join(dir, "by-hand");
+    fs.mkdirSync(byHand);
+    const copy = path.join(byHand, "portal.db");
+    const names = Array.from({ length: 50 }, (_, i) => `hand${String(i).padStart(3, "0")}s`);
+    const db = openDb(dbFile);
+    try {
+      db.$client.pragma("wal_autocheckpoint = 0");
+      db.$client.pragma("wal_checkpoint(TRUNCATE)");
+      db.insert(students).values(names.map((username) => ({ termId, username }))).run();
+      // portal.db and portal.db-wal copied as they are on the disk, the portal still running
+      fs.copyFileSync(dbFile, copy);
+      fs.copyFileSync(`${dbFile}-wal`, `${copy}-wal`);
+      db.delete(students).where(like(students.username, "hand%")).run();
+    } finally {
+      db.$client.close();
+    }
+    const handRows = (file: string) => {
+      const c = new Database(file, { readonly: true });
+      try {
+        return (c.prepare("SELECT username FROM students WHERE username LIKE 'hand%' ORDER BY username").all() as { username: string }[]).map((r) => r.username);
+      } finally {
+        c.close();
+      }
+    };
+    // the main file alone does not have them: they are in the WAL
+    const mainOnly = path.join(dir, "main-only.db");
+    fs.copyFileSync(copy, mainOnly);
+    expect(handRows(mainOnly)).toEqual([]);
+    expect(handRows(dbFile)).toEqual([]);
+
+    const r = await npm(["restore", copy]);
+    expect(r.err).toBe("");
+    expect(r.code).toBe(0);
+    expect(handRows(dbFile)).toEqual(names);
+    expect(verifyDatabase(dbFile).counts.students).toBe(verifyDatabase(copy).counts.students);
   });
 
   it("keeps the newest backups (E2X_BACKUP_KEEP or --keep) and only removes backups it made", async () => {

@@ -225,27 +225,33 @@ export function startPushRecord(db: DbOrTx, actor: Actor, ex: Pick<ExecutedPush,
   return row.id;
 }
 
-/** One object of a running push, stored the moment its answer arrives. */
+/**
+ * One object of a running push, stored the moment its answer arrives: the object and the
+ * push's count of written objects in one transaction, so that a process killed between the
+ * two cannot leave a count that disagrees with the objects listed.
+ */
 export function notePushObject(db: DbOrTx, pushId: number, seq: number, item: ApplyItem, planItem?: PlanItem): void {
   const written = outcomeOf(item.action) === "ok" && item.action !== "unchanged";
-  db.insert(pushObjects)
-    .values({
-      pushId,
-      seq,
-      apiVersion: item.ref.apiVersion,
-      kind: item.ref.kind,
-      namespace: item.ref.namespace ?? null,
-      name: item.ref.name,
-      planAction: planItem?.action ?? null,
-      action: item.action,
-      outcome: outcomeOf(item.action),
-      applied: written,
-      error: item.error ? explainClusterError(item.error) : null,
-      changes: null,
-      conflicts: item.conflicts ?? null,
-    })
-    .run();
-  if (written) db.update(pushes).set({ appliedCount: sql`${pushes.appliedCount} + 1`, finishedAt: new Date() }).where(eq(pushes.id, pushId)).run();
+  db.transaction((tx) => {
+    tx.insert(pushObjects)
+      .values({
+        pushId,
+        seq,
+        apiVersion: item.ref.apiVersion,
+        kind: item.ref.kind,
+        namespace: item.ref.namespace ?? null,
+        name: item.ref.name,
+        planAction: planItem?.action ?? null,
+        action: item.action,
+        outcome: outcomeOf(item.action),
+        applied: written,
+        error: item.error ? explainClusterError(item.error) : null,
+        changes: null,
+        conflicts: item.conflicts ?? null,
+      })
+      .run();
+    if (written) tx.update(pushes).set({ appliedCount: sql`${pushes.appliedCount} + 1`, finishedAt: new Date() }).where(eq(pushes.id, pushId)).run();
+  });
 }
 
 /** The push has ended in this process (recorded or not). */

@@ -2,28 +2,26 @@
 // demo seed rendered, pushed, changed, archived, fought over by another field manager, and
 // interrupted by the API server going away; every push stored in the history.
 import fs from "node:fs";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKubeApiServer, type KubeApiServer } from "@/e2e/services/kube";
 import { connectCluster, type ClusterConnection, type PushTarget } from "@/lib/cluster";
 import { DEFAULT_CONCURRENCY } from "@/lib/cluster/limit";
 import type { Db } from "@/lib/db/client";
 import { seedIfEmpty } from "@/lib/db/seed";
-import { courses, students, terms } from "@/lib/db/schema";
+import { students, terms } from "@/lib/db/schema";
 import { loadClusterPage } from "@/lib/deployment/cluster-page";
 import { getPush } from "@/lib/deployment/history";
 import { previewPush, runPush, type PushContext } from "@/lib/deployment/push";
 import { EXAM_PASSWORDS_SECRET } from "@/lib/render";
 import { createTestDb } from "@/lib/test/db";
+import { createHubNamespaces, HUB_NAMESPACES as NAMESPACES, PUSH_ACTOR as actor, PUSH_REQUEST as req, termIdOf } from "./support/hub-cluster";
 
 let kube: KubeApiServer;
 let conn: ClusterConnection;
 let t: ReturnType<typeof createTestDb>;
 let db: Db;
 let ctx: PushContext;
-const actor = { id: null, username: "admin" };
-const req = { forceConflicts: false, prune: true };
-const NAMESPACES = ["e2x-assignment", "e2x-exam", "e2x-grading"];
 /** What every push reads besides its LISTs: the exam password Secret, the hub Deployments (none is installed here). */
 const OTHER_READS = [`GET Secret e2x-exam/${EXAM_PASSWORDS_SECRET}`, ...NAMESPACES.map((ns) => `GET deployments ${ns}/hub`)].sort();
 // Small shards, so that a roster holds several and a push has enough objects to interrupt.
@@ -33,8 +31,7 @@ beforeAll(async () => {
   kube = await startKubeApiServer();
   conn = connectCluster({ kubeconfigPath: kube.kubeconfigPath });
   ctx = { target: { kind: "cluster", connection: conn }, shardBudgetBytes };
-  // The hubs' namespaces exist before the portal pushes (Helm creates them with the hubs).
-  for (const name of NAMESPACES) await conn.request("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
+  await createHubNamespaces(conn);
   t = createTestDb();
   db = t.db;
   await seedIfEmpty(db, { password: "test-Passw0rd!" });
@@ -46,10 +43,7 @@ afterAll(async () => {
   t?.cleanup();
 });
 
-function termId(code: string, term: string): number {
-  const c = db.select().from(courses).where(eq(courses.code, code)).get()!;
-  return db.select().from(terms).where(and(eq(terms.courseId, c.id), eq(terms.term, term))).get()!.id;
-}
+const termId = (code: string, term: string) => termIdOf(db, code, term);
 
 async function liveConfigMaps(ns: string): Promise<{ name: string; data: Record<string, string> }[]> {
   const r = await conn.request<{ items: { metadata: { name: string }; data?: Record<string, string> }[] }>("GET", `/api/v1/namespaces/${ns}/configmaps`, {

@@ -6,22 +6,19 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startKubeApiServer, type KubeApiServer } from "@/e2e/services/kube";
 import { connectCluster, type ClusterConnection } from "@/lib/cluster";
 import type { Db } from "@/lib/db/client";
-import { courses, students, terms } from "@/lib/db/schema";
+import { students } from "@/lib/db/schema";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { loadClusterPage } from "@/lib/deployment/cluster-page";
 import { getPush } from "@/lib/deployment/history";
 import { previewPush, runPush } from "@/lib/deployment/push";
 import { createTestDb } from "@/lib/test/db";
+import { createHubNamespaces, PUSH_ACTOR, PUSH_REQUEST, termIdOf } from "./support/hub-cluster";
 
-const NAMESPACES = ["e2x-assignment", "e2x-exam", "e2x-grading"];
 const TIMEOUT_MS = 3000;
-const actor = { id: null, username: "admin" };
-const req = { forceConflicts: false, prune: true };
 
 let kube: KubeApiServer;
 let conn: ClusterConnection;
@@ -78,10 +75,7 @@ function startRelay(target: number): Promise<number> {
   return new Promise((resolve) => relay.listen(0, "127.0.0.1", () => resolve((relay.address() as net.AddressInfo).port)));
 }
 
-function termId(code: string, term: string): number {
-  const c = db.select().from(courses).where(eq(courses.code, code)).get()!;
-  return db.select().from(terms).where(and(eq(terms.courseId, c.id), eq(terms.term, term))).get()!.id;
-}
+const termId = (code: string, term: string) => termIdOf(db, code, term);
 
 let round = 0;
 /** A roster change, so that a push has objects to write. */
@@ -101,11 +95,11 @@ async function timed<T>(p: Promise<T>): Promise<{ value: T; ms: number }> {
 beforeAll(async () => {
   kube = await startKubeApiServer();
   conn = connectCluster({ kubeconfigPath: kube.kubeconfigPath, timeoutMs: TIMEOUT_MS });
-  for (const name of NAMESPACES) await conn.request("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
+  await createHubNamespaces(conn);
   t = createTestDb();
   db = t.db;
   await seedIfEmpty(db, { password: "test-Passw0rd!" });
-  expect(getPush(db, (await runPush(db, actor, req, { target: { kind: "cluster", connection: conn } })).pushId!)!.push.status).toBe("ok");
+  expect(getPush(db, (await runPush(db, PUSH_ACTOR, PUSH_REQUEST, { target: { kind: "cluster", connection: conn } })).pushId!)!.push.status).toBe("ok");
 }, 120_000);
 
 afterAll(async () => {
@@ -131,7 +125,7 @@ describe("a slow or silent API server", () => {
   it("slow but answering within the deadline: the push goes through", async () => {
     mode = { kind: "delay", ms: 150 };
     changeRoster();
-    const r = await runPush(db, actor, req, { target: { kind: "cluster", connection: slow } });
+    const r = await runPush(db, PUSH_ACTOR, PUSH_REQUEST, { target: { kind: "cluster", connection: slow } });
     const h = getPush(db, r.pushId!)!;
     expect(h.push.error).toBeNull();
     expect(h.push.status).toBe("ok");
@@ -141,7 +135,7 @@ describe("a slow or silent API server", () => {
   it("trickling its answers: the push stops at the deadline with a clear status and says what it wrote", async () => {
     mode = { kind: "trickle", bytes: 32, everyMs: 200 };
     changeRoster();
-    const { value: r, ms } = await timed(runPush(db, actor, req, { target: { kind: "cluster", connection: slow } }));
+    const { value: r, ms } = await timed(runPush(db, PUSH_ACTOR, PUSH_REQUEST, { target: { kind: "cluster", connection: slow } }));
     const h = getPush(db, r.pushId!)!;
     expect(h.push.status).toBe("failed");
     expect(h.push.error).toMatch(/The API server at https:\/\/127\.0\.0\.1:\d+ did not answer within 3 s \(it is overloaded or hangs\)/);
@@ -156,7 +150,7 @@ describe("a slow or silent API server", () => {
     process.kill(kube.pid, "SIGSTOP");
     stopped = true;
     try {
-      const { value: r, ms } = await timed(runPush(db, actor, req, { target: { kind: "cluster", connection: conn } }));
+      const { value: r, ms } = await timed(runPush(db, PUSH_ACTOR, PUSH_REQUEST, { target: { kind: "cluster", connection: conn } }));
       const h = getPush(db, r.pushId!)!;
       expect(h.push.status).toBe("failed");
       expect(h.push.error).toMatch(/did not answer within 3 s \(it is overloaded or hangs\)\. Check that the API server is up/);
@@ -190,7 +184,7 @@ describe("a slow or silent API server", () => {
       stopped = false;
     }
 
-    const retry = await runPush(db, actor, req, { target: { kind: "cluster", connection: conn } });
+    const retry = await runPush(db, PUSH_ACTOR, PUSH_REQUEST, { target: { kind: "cluster", connection: conn } });
     expect(getPush(db, retry.pushId!)!.push.status).toBe("ok");
     const after = await previewPush(db, { target: { kind: "cluster", connection: conn } });
     if (!after.ok) throw new Error(after.error);

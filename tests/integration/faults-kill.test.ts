@@ -11,7 +11,7 @@ import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
 import { openDb } from "@/lib/db/open";
-import { courses, students, submissions, terms } from "@/lib/db/schema";
+import { students, submissions } from "@/lib/db/schema";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { DEMO_ASSIGNMENT, writeDemoSubmission } from "@/lib/grading/demo";
 import { latestScan, resumeScan, scheduleScan } from "@/lib/grading/scans";
@@ -21,6 +21,7 @@ import { startKubeApiServer } from "@/e2e/services/kube";
 import { connectCluster, objectPath } from "@/lib/cluster";
 import { getPush, interruptedMessage, listPushes } from "@/lib/deployment/history";
 import { previewPush, runPush } from "@/lib/deployment/push";
+import { createHubNamespaces, termIdOf } from "./support/hub-cluster";
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-kill-"));
 const dbFile = path.join(dir, "data", "portal.db");
@@ -79,8 +80,7 @@ beforeAll(async () => {
   fs.mkdirSync(path.dirname(dbFile), { recursive: true });
   const db = openDb(dbFile);
   await seedIfEmpty(db, { password: "kill-Passw0rd!" });
-  const c = db.select().from(courses).where(eq(courses.code, "mathe1")).get()!;
-  termId = db.select().from(terms).where(and(eq(terms.courseId, c.id), eq(terms.term, "WS25"))).get()!.id;
+  termId = termIdOf(db, "mathe1", "WS25");
   db.$client.close();
 }, 120_000);
 
@@ -151,7 +151,7 @@ describe("the portal killed mid-work", () => {
     const kube = await startKubeApiServer();
     const conn = connectCluster({ kubeconfigPath: kube.kubeconfigPath });
     try {
-      for (const name of ["e2x-assignment", "e2x-exam", "e2x-grading"]) await conn.request("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
+      await createHubNamespaces(conn);
       const db = openDb(dbFile);
       db.insert(students)
         .values(Array.from({ length: 2000 }, (_, i) => ({ termId, username: `push${String(i).padStart(4, "0")}s` })))

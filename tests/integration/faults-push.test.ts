@@ -11,15 +11,15 @@ import { startKubeApiServer, type KubeApiServer } from "@/e2e/services/kube";
 import { connectCluster, type ClusterConnection, type PushTarget } from "@/lib/cluster";
 import { DEFAULT_CONCURRENCY } from "@/lib/cluster/limit";
 import type { Db } from "@/lib/db/client";
-import { courses, students, terms } from "@/lib/db/schema";
+import { students } from "@/lib/db/schema";
 import { seedIfEmpty } from "@/lib/db/seed";
 import { getPush } from "@/lib/deployment/history";
 import { previewPush, runPush, type PushContext } from "@/lib/deployment/push";
 import { createTestDb } from "@/lib/test/db";
+import { createHubNamespaces, HUB_NAMESPACES, PUSH_ACTOR, PUSH_REQUEST, termIdOf } from "./support/hub-cluster";
 
 const KILLS = 20;
 const SEED = Number(process.env.E2X_FAULT_SEED ?? Date.now() % 1_000_000);
-const NAMESPACES = ["e2x-assignment", "e2x-exam", "e2x-grading"];
 const KINDS: Record<string, string> = {
   ConfigMap: "/api/v1/namespaces/NS/configmaps",
   Secret: "/api/v1/namespaces/NS/secrets",
@@ -28,8 +28,6 @@ const KINDS: Record<string, string> = {
   Role: "/apis/rbac.authorization.k8s.io/v1/namespaces/NS/roles",
   RoleBinding: "/apis/rbac.authorization.k8s.io/v1/namespaces/NS/rolebindings",
 };
-const actor = { id: null, username: "admin" };
-const req = { forceConflicts: false, prune: true };
 
 let kube: KubeApiServer;
 let conn: ClusterConnection;
@@ -55,7 +53,7 @@ const key = (kind: string, ns: string | null | undefined, name: string) => `${ki
 /** Every object the portal manages, by kind/namespace/name, as the API server has it. */
 async function live(): Promise<Live> {
   const out: Live = new Map();
-  for (const ns of NAMESPACES) {
+  for (const ns of HUB_NAMESPACES) {
     for (const [kind, p] of Object.entries(KINDS)) {
       const r = await conn.request<{ items: { metadata: { name: string; uid: string; resourceVersion: string } }[] }>("GET", p.replace("NS", ns), {
         query: { labelSelector: "app.kubernetes.io/managed-by=e2x-portal" },
@@ -66,21 +64,18 @@ async function live(): Promise<Live> {
   return out;
 }
 
-function termId(code: string, term: string): number {
-  const c = db.select().from(courses).where(eq(courses.code, code)).get()!;
-  return db.select().from(terms).where(and(eq(terms.courseId, c.id), eq(terms.term, term))).get()!.id;
-}
+const termId = (code: string, term: string) => termIdOf(db, code, term);
 
 beforeAll(async () => {
   kube = await startKubeApiServer();
   conn = connectCluster({ kubeconfigPath: kube.kubeconfigPath });
   // small profile shards: a roster change touches many objects
   ctx = { target: { kind: "cluster", connection: conn }, shardBudgetBytes: 4096 };
-  for (const name of NAMESPACES) await conn.request("POST", "/api/v1/namespaces", { body: { apiVersion: "v1", kind: "Namespace", metadata: { name } } });
+  await createHubNamespaces(conn);
   t = createTestDb();
   db = t.db;
   await seedIfEmpty(db, { password: "test-Passw0rd!" });
-  const first = await runPush(db, actor, req, ctx);
+  const first = await runPush(db, PUSH_ACTOR, PUSH_REQUEST, ctx);
   expect(getPush(db, first.pushId!)!.push.status).toBe("ok");
 }, 180_000);
 
@@ -123,7 +118,7 @@ describe(`API server killed mid-push, ${KILLS} times (seed ${SEED})`, () => {
           },
         },
       };
-      const r = await runPush(db, actor, req, { ...ctx, target: dying });
+      const r = await runPush(db, PUSH_ACTOR, PUSH_REQUEST, { ...ctx, target: dying });
       const h = getPush(db, r.pushId!)!;
       const applied = h.objects.filter((o) => o.applied);
       const inFlight = h.objects.filter((o) => o.outcome === "failed");
@@ -157,7 +152,7 @@ describe(`API server killed mid-push, ${KILLS} times (seed ${SEED})`, () => {
       const named = new Set(h.objects.map((o) => key(o.kind, o.namespace, o.name)));
       for (const [k, v] of after) if (!named.has(k)) expect(v, k).toEqual(before.get(k));
 
-      const retry = await runPush(db, actor, { ...req, retryOf: r.pushId }, ctx);
+      const retry = await runPush(db, PUSH_ACTOR, { ...PUSH_REQUEST, retryOf: r.pushId }, ctx);
       const h2 = getPush(db, retry.pushId!)!;
       expect(h2.push.status, `retry after kill ${kill}`).toBe("ok");
       expect(h2.push.retryOf).toBe(r.pushId);

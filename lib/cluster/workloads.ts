@@ -29,6 +29,17 @@ interface LiveDeployment {
   spec?: { template?: { metadata?: { annotations?: Record<string, string> } } };
 }
 
+function hubDeploymentOf(live: LiveDeployment): HubDeployment {
+  return {
+    namespace: live.metadata.namespace,
+    name: live.metadata.name,
+    templateAnnotations: { ...(live.spec?.template?.metadata?.annotations ?? {}) },
+    generation: live.metadata.generation,
+    resourceVersion: live.metadata.resourceVersion,
+    createdAt: live.metadata.creationTimestamp,
+  };
+}
+
 function deploymentPath(namespace: string, name: string): string {
   return objectPath({ base: "/apis/apps/v1", name: "deployments", namespaced: true }, namespace, name);
 }
@@ -37,14 +48,7 @@ function deploymentPath(namespace: string, name: string): string {
 export async function readHubDeployment(conn: ClusterConnection, namespace: string, name = HUB_DEPLOYMENT): Promise<HubDeployment | null> {
   try {
     const { body } = await conn.request<LiveDeployment>("GET", deploymentPath(namespace, name));
-    return {
-      namespace,
-      name,
-      templateAnnotations: { ...(body.spec?.template?.metadata?.annotations ?? {}) },
-      generation: body.metadata.generation,
-      resourceVersion: body.metadata.resourceVersion,
-      createdAt: body.metadata.creationTimestamp,
-    };
+    return hubDeploymentOf(body);
   } catch (e) {
     if (e instanceof ClusterError && e.kind === "not-found") return null;
     throw e;
@@ -61,21 +65,14 @@ export async function setHubTemplateAnnotations(
   conn: ClusterConnection,
   namespace: string,
   annotations: Record<string, string>,
-  { name = HUB_DEPLOYMENT, dryRun = false }: { name?: string; dryRun?: boolean } = {},
+  { name = HUB_DEPLOYMENT }: { name?: string } = {},
 ): Promise<HubDeployment> {
-  const { body: live } = await conn.request<LiveDeployment>("PATCH", deploymentPath(namespace, name), {
-    query: { fieldManager: FIELD_MANAGER, fieldValidation: "Strict", dryRun: dryRun ? "All" : undefined },
+  const { body } = await conn.request<LiveDeployment>("PATCH", deploymentPath(namespace, name), {
+    query: { fieldManager: FIELD_MANAGER, fieldValidation: "Strict" },
     body: { spec: { template: { metadata: { annotations } } } },
     contentType: "application/merge-patch+json",
   });
-  return {
-    namespace,
-    name,
-    templateAnnotations: { ...(live.spec?.template?.metadata?.annotations ?? {}) },
-    generation: live.metadata.generation,
-    resourceVersion: live.metadata.resourceVersion,
-    createdAt: live.metadata.creationTimestamp,
-  };
+  return hubDeploymentOf(body);
 }
 
 /**

@@ -184,6 +184,16 @@ describe("renderPortal while nothing changed", () => {
     expect(usersOf(renderPortal(db))).toBe(usersOf(first)! + 2);
   });
 
+  it("after a write that leaves the model as it was, reads the rosters again but does not render again", () => {
+    const first = renderPortal(db);
+    const course = db.select().from(courses).orderBy(courses.id).limit(1).get()!;
+    db.update(courses).set({ title: course.title }).where(eq(courses.id, course.id)).run();
+    const again = renderPortal(db);
+    expect(again).not.toBe(first);
+    expect(again.model).toEqual(first.model);
+    expect(again.render).toBe(first.render);
+  });
+
   it("never keeps what a rolled-back transaction rendered", () => {
     const before = usersOf(renderPortal(db));
     expect(() =>

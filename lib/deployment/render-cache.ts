@@ -17,7 +17,8 @@ export function renderInputDigest(model: RenderModelInput, options: RenderOption
   return createHash("sha256").update(JSON.stringify([model, options])).digest("hex");
 }
 
-function deepFreeze<T>(value: T): T {
+/** Freezes an object and everything it holds, so that a cached result cannot be changed by whoever reads it. */
+export function deepFreeze<T>(value: T): T {
   if (value !== null && typeof value === "object" && !Object.isFrozen(value)) {
     Object.freeze(value);
     for (const v of Object.values(value)) deepFreeze(v);

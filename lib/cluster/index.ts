@@ -33,6 +33,7 @@ export { selfAccessReview, rulesAccessReview, portalAccessChecks, type AccessChe
 export { diffObjects, normalizeObject, redactPlan, refKey, refString, REDACTED } from "./diff";
 export { portalLabels, withPortalLabels, kindRank, applyPhase, objectDigest } from "./objects";
 export { appliedStateChanges } from "./applied";
+export { OK_ACTIONS, outcomeOf } from "./summary";
 export { defaultExportDir, exportPath, toYaml, toYamlBundle, parseYamlBundle } from "./export-target";
 export { planClusterPush, applyClusterPush } from "./cluster-target";
 export {

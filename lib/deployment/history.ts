@@ -2,16 +2,16 @@
  * The push history: every push stored with its objects and an audit entry, failed or not,
  * and read back for the history table, the detail page and the push panel.
  */
-import { and, count, desc, eq, lt, sql } from "drizzle-orm";
+import { count, desc, eq, lt, sql } from "drizzle-orm";
 import type { Actor, AuditEntry } from "@/lib/audit/audit";
-import { HUB_DEPLOYMENT, refKey, type ApplyItem, type PlanItem, type PushPlan, type PushResult } from "@/lib/cluster";
+import { HUB_DEPLOYMENT, outcomeOf, refKey, type ApplyItem, type PlanItem, type PushPlan, type PushResult } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { pushes, pushObjects, type PushPlanCounts } from "@/lib/db/schema";
 import { notePushedExams } from "@/lib/exams/hub-data";
 import { CONFIG_DIGEST_ANNOTATION } from "@/lib/render";
 import { rememberApplied } from "./applied";
 import { explainClusterError } from "./errors";
-import { restartsToApply, type RestartResult } from "./hub-restart";
+import { restartOutcome, restartsToApply, type RestartResult } from "./hub-restart";
 import type { HubRestartView, PlanView, PushOutcomeView, PushResultItemView } from "./views";
 
 export interface PushRequest {
@@ -49,14 +49,6 @@ export interface ExecutedPush {
   refused?: string;
   /** The `running` row the push wrote as it went (startPushRecord); recordPush completes it. */
   journalId?: number;
-}
-
-export const OK_ACTIONS = new Set(["created", "configured", "unchanged", "pruned"]);
-
-/** Whether an object's apply went well, failed, or was not tried. */
-export function outcomeOf(a: ApplyItem["action"]): "ok" | "failed" | "skipped" {
-  if (OK_ACTIONS.has(a)) return "ok";
-  return a === "skipped" ? "skipped" : "failed";
 }
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
@@ -154,7 +146,7 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
       name: HUB_DEPLOYMENT,
       planAction: "restart",
       action,
-      outcome: action === "restarted" ? "ok" : action === "error" ? "failed" : "skipped",
+      outcome: restartOutcome(action),
       applied: action === "restarted",
       error: r?.error ? explainClusterError(r.error) : r?.note ? `Not restarted: ${r.note}.` : ex.refused ? "Not restarted: the push was refused." : null,
       changes: [{ path: `spec.template.metadata.annotations["${CONFIG_DIGEST_ANNOTATION}"]`, before: v.runningDigest ?? undefined, after: v.configDigest }],
@@ -194,12 +186,43 @@ export function interruptedMessage(written: number): string {
   return `Interrupted: the portal stopped during this push, after ${written} object${written === 1 ? "" : "s"} had been written (listed below). Push again to finish.`;
 }
 
+/** A push in the history while it runs: its `running` row, and how to note each object as it is written. */
+export interface PushJournal {
+  id: number;
+  /** Stores one object the moment its answer arrives; a failed write is logged, the push goes on (recordPush stores its full account at the end). */
+  note(item: ApplyItem): void;
+}
+
 /**
- * Writes the `running` row of a push that is about to write, before its first write: a push
- * cut short by a crash is then in the history, with the objects written so far
- * (notePushObject). Returns its id; recordPush completes the row.
+ * Starts the journal of a push that is about to write, before its first write: pushes an ended
+ * process left `running` are stored as interrupted first (reconcileInterruptedPushes), then the
+ * push's own `running` row is written, so a push cut short by a crash is in the history with the
+ * objects written so far. recordPush completes the row (its id is `journalId`).
  */
-export function startPushRecord(db: DbOrTx, actor: Actor, ex: Pick<ExecutedPush, "request" | "startedAt" | "target" | "location" | "renderSummary"> & { plan: PushPlan }): number {
+export function startPushJournal(
+  db: DbOrTx,
+  actor: Actor,
+  audit: (e: AuditEntry) => void,
+  ex: Pick<ExecutedPush, "request" | "startedAt" | "target" | "location" | "renderSummary"> & { plan: PushPlan },
+): PushJournal {
+  reconcileInterruptedPushes(db, audit);
+  const id = startPushRecord(db, actor, ex);
+  const planByKey = new Map(ex.plan.items.map((i) => [refKey(i.ref), i]));
+  let seq = 0;
+  return {
+    id,
+    note(item) {
+      try {
+        notePushObject(db, id, seq++, item, planByKey.get(refKey(item.ref)));
+      } catch (e) {
+        console.warn("push journal", id, e instanceof Error ? e.message : e);
+      }
+    },
+  };
+}
+
+/** The `running` row of a push (startPushJournal). Returns its id. */
+function startPushRecord(db: DbOrTx, actor: Actor, ex: Pick<ExecutedPush, "request" | "startedAt" | "target" | "location" | "renderSummary"> & { plan: PushPlan }): number {
   const row = db
     .insert(pushes)
     .values({
@@ -230,7 +253,7 @@ export function startPushRecord(db: DbOrTx, actor: Actor, ex: Pick<ExecutedPush,
  * push's count of written objects in one transaction, so that a process killed between the
  * two cannot leave a count that disagrees with the objects listed.
  */
-export function notePushObject(db: DbOrTx, pushId: number, seq: number, item: ApplyItem, planItem?: PlanItem): void {
+function notePushObject(db: DbOrTx, pushId: number, seq: number, item: ApplyItem, planItem?: PlanItem): void {
   const written = outcomeOf(item.action) === "ok" && item.action !== "unchanged";
   db.transaction((tx) => {
     tx.insert(pushObjects)
@@ -293,7 +316,7 @@ export function getPush(db: DbOrTx, id: number) {
   const push = seen(stored);
   const objects = db.select().from(pushObjects).where(eq(pushObjects.pushId, id)).orderBy(pushObjects.seq).all();
   const previous = db.select({ id: pushes.id }).from(pushes).where(lt(pushes.id, id)).orderBy(desc(pushes.id)).limit(1).get();
-  const retries = db.select({ id: pushes.id, status: pushes.status }).from(pushes).where(and(eq(pushes.retryOf, id))).orderBy(desc(pushes.id)).all();
+  const retries = db.select({ id: pushes.id, status: pushes.status }).from(pushes).where(eq(pushes.retryOf, id)).orderBy(desc(pushes.id)).all();
   return { push, objects, previousId: previous?.id ?? null, retries };
 }
 

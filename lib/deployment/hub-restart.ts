@@ -11,7 +11,7 @@
  *
  * The exam hub is never restarted while an exam is open (`openExams`), unless the admin forces it.
  */
-import { and, asc, eq } from "drizzle-orm";
+import { asc, eq } from "drizzle-orm";
 import {
   CONFIG_DIGEST_ANNOTATION,
   HUB_CONFIG_CONFIGMAP,
@@ -25,18 +25,22 @@ import {
 import {
   ClusterError,
   HUB_DEPLOYMENT,
+  OK_ACTIONS,
   SINGLEUSER_SELECTOR,
   countSingleuserPods,
   objectPath,
   readHubDeployment,
   setHubTemplateAnnotations,
+  type ApplyItem,
   type ClusterConnection,
   type ClusterErrorInfo,
   type PlanItem,
   type PushTarget,
 } from "@/lib/cluster";
+import { nbgraderCourseId } from "@/lib/courses/course-id";
 import type { DbOrTx } from "@/lib/db/client";
 import { courses, exams, terms } from "@/lib/db/schema";
+import { explainClusterError } from "./errors";
 import type { HubRestartView, OpenExamView } from "./views";
 
 /** How long sign-ins pause while the hub pod is replaced (Recreate: the old pod stops, the new one starts and loads its config). An estimate. */
@@ -51,10 +55,10 @@ export function openExams(db: DbOrTx): OpenExamView[] {
     .from(exams)
     .innerJoin(terms, eq(terms.id, exams.termId))
     .innerJoin(courses, eq(courses.id, terms.courseId))
-    .where(and(eq(exams.status, "open")))
+    .where(eq(exams.status, "open"))
     .orderBy(asc(exams.startsAt))
     .all()
-    .map((e) => ({ id: e.id, title: e.title, courseId: `${e.course}-${e.term}`, openedAt: e.openedAt?.toISOString() ?? null }));
+    .map((e) => ({ id: e.id, title: e.title, courseId: nbgraderCourseId(e.course, e.term), openedAt: e.openedAt?.toISOString() ?? null }));
 }
 
 function desiredHubConfigMaps(objects: readonly KubeObject[]): Map<string, KubeObject> {
@@ -283,19 +287,29 @@ export function restartsToApply(views: readonly HubRestartView[] | undefined, fo
   return (views ?? []).filter((v) => v.restart || (forceExamRestart && v.deferred));
 }
 
+/** Why the push failed when a restart did (null when none did). */
+export function restartFailure(results: readonly RestartResult[]): string | null {
+  const failed = results.filter((r) => r.action === "error");
+  if (!failed.length) return null;
+  return `The ${failed.map((r) => `${r.hub} hub`).join(" and ")} could not be restarted: ${explainClusterError(failed[0].error)} It runs its old configuration until it restarts; push again to retry.`;
+}
+
+/** How a restart counts in the push's progress and history. */
+export function restartOutcome(action: RestartResult["action"]): "ok" | "failed" | "skipped" {
+  return action === "restarted" ? "ok" : action === "error" ? "failed" : "skipped";
+}
+
 /**
- * Restarts the given hubs after the push applied their ConfigMaps (`configApplied` says which
- * namespaces' ConfigMaps are in place; an unchanged one is in place). One annotation per hub.
+ * Restarts the given hubs after the push's apply (`applied`: its items), each only when the apply
+ * left its ConfigMap `e2x-portal-hub` in place (written, or unchanged): a hub restarts to read its
+ * new configuration, never before it is there. One annotation per hub.
  */
-export async function applyHubRestarts(
-  conn: ClusterConnection,
-  views: readonly HubRestartView[],
-  configApplied: (namespace: string) => boolean,
-): Promise<RestartResult[]> {
+export async function applyHubRestarts(conn: ClusterConnection, views: readonly HubRestartView[], applied: readonly ApplyItem[]): Promise<RestartResult[]> {
+  const inPlace = new Set(applied.filter((i) => i.ref.kind === "ConfigMap" && i.ref.name === HUB_CONFIG_CONFIGMAP && OK_ACTIONS.has(i.action)).map((i) => i.ref.namespace));
   const out: RestartResult[] = [];
   for (const v of views) {
     const base = { hub: v.hub, namespace: v.namespace, configDigest: v.configDigest };
-    if (!configApplied(v.namespace)) {
+    if (!inPlace.has(v.namespace)) {
       out.push({ ...base, action: "skipped", note: "its ConfigMap was not written" });
       continue;
     }

@@ -5,7 +5,9 @@
  *   executePush   render -> plan -> (refuse if the plan differs from the previewed one, or if it
  *                 would restart the exam hub during an open exam unless forced) -> apply ->
  *                 restart the hubs whose configuration changed (hub-restart.ts);
- *                 async, writes nothing to the database; one push at a time per process
+ *                 async; with `journal`, keeps the push in the history while it runs (its
+ *                 `running` row, each object as it is written: history.ts), else writes
+ *                 nothing to the database; one push at a time per process
  *   runPush       executePush + recordPush (history.ts), for callers outside a server action
  *
  * A re-push of a past push renders the data as it is now and applies that (recording which
@@ -14,17 +16,16 @@
  */
 import { ZodError } from "zod";
 import { writeAudit, type Actor } from "@/lib/audit/audit";
-import { applyPush, HUB_DEPLOYMENT, planPush, redactPlan, refKey, resolveTarget, type ClusterErrorInfo, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
+import { applyPush, HUB_DEPLOYMENT, outcomeOf, planPush, redactPlan, resolveTarget, type ClusterErrorInfo, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
 import { HUBS, type HubName } from "@/lib/constants";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { loadLastApplied } from "./applied";
 import { errorInfoOf, explainClusterError } from "./errors";
-import { endPushRecord, notePushObject, reconcileInterruptedPushes, recordPush, startPushRecord, type ExecutedPush, type PushRequest } from "./history";
-import { applyHubRestarts, blockedRestarts, examRefusal, openExams, planHubRestarts, restartsToApply, type RestartResult } from "./hub-restart";
+import { endPushRecord, recordPush, startPushJournal, type ExecutedPush, type PushRequest } from "./history";
+import { applyHubRestarts, blockedRestarts, examRefusal, openExams, planHubRestarts, restartFailure, restartOutcome, restartsToApply, type RestartResult } from "./hub-restart";
 import { previewMountChanges } from "./mount-changes";
 import { releasePush, tryAcquirePush } from "./push-lock";
 import { hubNamespaces, renderPortal, type PortalRender } from "./model";
-import { OK_ACTIONS, outcomeOf } from "./history";
 import { planFingerprint, planView, type HubRestartView, type PlanView, type PushStreamLine } from "./views";
 
 export type { ExecutedPush, PushRequest } from "./history";
@@ -150,8 +151,9 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
   let target: PushTarget | undefined = ctx.target;
   let renderSummary: Record<string, unknown> = {};
   let location = "";
-  /** Every way a push ends: what is known so far, plus how it ended. */
+  /** The push's `running` row in the history, once it is about to write (ctx.journal). */
   let journalId: number | undefined;
+  /** Every way a push ends: what is known so far, plus how it ended. */
   const finish = (end: Partial<Pick<ExecutedPush, "plan" | "result" | "error" | "stale" | "restarts" | "restartResults" | "refused">>): ExecutedPush => ({
     request,
     startedAt,
@@ -179,14 +181,10 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     }
     location = target.kind === "cluster" ? target.connection.server : target.dir;
     let plan: PushPlan;
+    let restarts: HubRestartView[];
     progress({ type: "step", step: "plan" });
     try {
       plan = await planFor(db, rendered, target);
-    } catch (e) {
-      return finish({ error: explainClusterError(errorInfoOf(e)) });
-    }
-    let restarts: HubRestartView[];
-    try {
       restarts = await restartsFor(db, rendered, plan, target);
     } catch (e) {
       return finish({ error: explainClusterError(errorInfoOf(e)) });
@@ -202,13 +200,9 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     }
     const toRestart = target.kind === "cluster" ? restartsToApply(restarts, !!request.forceExamRestart) : [];
     const total = plan.items.length + toRestart.length;
-    if (ctx.journal) {
-      const actor = ctx.journal;
-      reconcileInterruptedPushes(db, (e) => writeAudit(db, actor, e));
-      journalId = startPushRecord(db, actor, { request, startedAt, target: target.kind, location, renderSummary, plan });
-    }
-    const planByKey = new Map(plan.items.map((i) => [refKey(i.ref), i]));
-    let seq = 0;
+    const actor = ctx.journal;
+    const journal = actor ? startPushJournal(db, actor, (e) => writeAudit(db, actor, e), { request, startedAt, target: target.kind, location, renderSummary, plan }) : null;
+    journalId = journal?.id;
     let result: PushResult;
     try {
       progress({ type: "apply", total });
@@ -217,14 +211,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
         prune: request.prune,
         forceConflicts: request.forceConflicts,
         onItem: (item, { done }) => {
-          if (journalId !== undefined) {
-            try {
-              notePushObject(db, journalId, seq++, item, planByKey.get(refKey(item.ref)));
-            } catch (e) {
-              // the push goes on; its full account is stored when it ends
-              console.warn("push journal", journalId, e instanceof Error ? e.message : e);
-            }
-          }
+          journal?.note(item);
           progress({ type: "object", done, total, item: { kind: item.ref.kind, ...(item.ref.namespace ? { namespace: item.ref.namespace } : {}), name: item.ref.name, action: item.action, outcome: outcomeOf(item.action) } });
         },
       });
@@ -233,19 +220,12 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     }
     let restartResults: RestartResult[] = [];
     if (target.kind === "cluster" && !result.aborted && toRestart.length) {
-      // after the ConfigMaps: a hub restarts only once its new configuration is in place
-      const written = new Set(result.items.filter((i) => i.ref.kind === "ConfigMap" && OK_ACTIONS.has(i.action)).map((i) => i.ref.namespace));
-      restartResults = await applyHubRestarts(target.connection, toRestart, (ns) => written.has(ns));
+      restartResults = await applyHubRestarts(target.connection, toRestart, result.items);
       restartResults.forEach((r, i) =>
-        progress({ type: "object", done: plan.items.length + i + 1, total, item: { kind: "Deployment", namespace: r.namespace, name: HUB_DEPLOYMENT, action: r.action, outcome: r.action === "restarted" ? "ok" : r.action === "error" ? "failed" : "skipped" } }),
+        progress({ type: "object", done: plan.items.length + i + 1, total, item: { kind: "Deployment", namespace: r.namespace, name: HUB_DEPLOYMENT, action: r.action, outcome: restartOutcome(r.action) } }),
       );
     }
-    const failedRestarts = restartResults.filter((r) => r.action === "error");
-    const error = result.aborted
-      ? `Stopped after ${result.applied.length} of the planned writes: ${explainClusterError(result.aborted)}`
-      : failedRestarts.length
-        ? `The ${failedRestarts.map((r) => `${r.hub} hub`).join(" and ")} could not be restarted: ${explainClusterError(failedRestarts[0].error)} It runs its old configuration until it restarts; push again to retry.`
-        : null;
+    const error = result.aborted ? `Stopped after ${result.applied.length} of the planned writes: ${explainClusterError(result.aborted)}` : restartFailure(restartResults);
     return finish({ plan: redactPlan(plan), result, error, restarts, restartResults });
   } finally {
     releasePush();

@@ -1,29 +1,18 @@
-import { Download } from "lucide-react";
 import { Suspense } from "react";
 import { getTranslations } from "next-intl/server";
 import { useTranslations } from "next-intl";
 import { Card } from "@/components/ui/card";
 import type { HubAccessNote, HubConfigView, HubValuesView } from "@/lib/deployment/views";
 import { HubAccess } from "./hub-access";
-import { HubValues } from "./hub-values";
+import { HubValues, HubValuesHeading } from "./hub-values";
 
 /** Where each hub is installed, with its Z2JH values file for `helm upgrade`. */
 function DownloadList({ hubs }: { hubs: HubConfigView[] }) {
-  const t = useTranslations("hubValues");
   return (
     <ul className="divide-y divide-slate-100 text-sm">
       {hubs.map((h) => (
-        <li key={h.hub} className="flex items-center justify-between gap-3 py-2 first:pt-0 last:pb-0">
-          <div className="min-w-0">
-            <div className="font-medium text-slate-800">{t(`title.${h.hub}`)}</div>
-            <div className="truncate text-xs text-slate-600">
-              {t.rich("release", { release: h.releaseName, namespace: h.namespace, m: (c) => <span className="font-mono">{c}</span> })}
-              {h.host ? ` · ${h.host}` : ""}
-            </div>
-          </div>
-          <a className="inline-flex shrink-0 items-center gap-1 font-medium text-brand-700 hover:underline" href={`/api/cluster/values/${h.hub}.yaml`}>
-            <Download className="size-4" aria-hidden /> values-{h.hub}.yaml
-          </a>
+        <li key={h.hub} className="py-2 first:pt-0 last:pb-0">
+          <HubValuesHeading hub={h.hub} release={h.releaseName} namespace={h.namespace} host={h.host} />
         </li>
       ))}
     </ul>
@@ -44,7 +33,7 @@ async function HubValuesSection({ values, hubs }: { values: Promise<HubValuesVie
       </div>
     );
   }
-  return <HubValues drift={v.drift} pushed={v.pushedByPortal} helmOnly={v.helmOnly} />;
+  return <HubValues drift={v.drift} />;
 }
 
 /** The hubs' chart values: download, installed or out of date, the helm command; and who may sign in. */

@@ -9,7 +9,7 @@ import type { PushTarget } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { listPushes } from "./history";
 import { hubAccessNotes } from "./hub-access";
-import { HELM_ONLY, PUSHED_BY_PORTAL, hubDrift } from "./hub-drift";
+import { hubDrift } from "./hub-drift";
 import { hubNamespaces, type PortalRender } from "./model";
 import { ACCESS_METHOD, accessView, targetView, usable } from "./overview";
 import { closeTarget, previewRendered, safeResolveTarget, tryRender } from "./push";
@@ -73,7 +73,7 @@ function driftOf(p: Awaited<ReturnType<typeof previewRendered>>): DriftView {
 
 async function hubValuesOf(db: DbOrTx, rendered: PortalRender, t: PushTarget): Promise<HubValuesView> {
   try {
-    return { ok: true, drift: await hubDrift(db, rendered, t), pushedByPortal: PUSHED_BY_PORTAL, helmOnly: HELM_ONLY };
+    return { ok: true, drift: await hubDrift(db, rendered, t) };
   } catch (e) {
     return { ok: false, error: explainClusterError(errorInfoOf(e)) };
   }

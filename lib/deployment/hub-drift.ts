@@ -5,7 +5,7 @@
  * (`hub.annotations`); the live hub Deployment's pod template shows which values Helm installed.
  * The portal keeps the values it rendered, a row per change (`hub_values_versions`), so it can
  * say since when the installed ones are out of date and what changed. Only Helm changes these
- * values; everything else the portal pushes itself (see PUSHED_BY_PORTAL).
+ * values; everything else the portal pushes itself (the Cluster page lists which is which).
  */
 import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
 import { readHubDeployment, type PushTarget } from "@/lib/cluster";
@@ -20,26 +20,6 @@ export const Z2JH_CHART_VERSION = "4.4.0";
 export const Z2JH_CHART_REPO = "https://hub.jupyter.org/helm-chart/";
 /** Rows kept per hub (older ones are dropped). */
 const KEEP_VERSIONS = 100;
-
-/** What the portal changes on its own, with a push (and a hub restart where needed). */
-export const PUSHED_BY_PORTAL = [
-  "hub admins",
-  "sign-in: the authenticator and its LDAP settings",
-  "trusted load-balancer addresses and exam room networks",
-  "the spawn limit and idle culling",
-  "the hub-side code, on a portal upgrade",
-  "course profiles and rosters (no restart)",
-  "the portal's NetworkPolicies and roles (no restart)",
-];
-
-/** What only `helm upgrade` changes (the chart values). */
-export const HELM_ONLY = [
-  "term images: the pre-puller and the default image",
-  "the proxy Service: type, NodePort, source ranges",
-  "ingress",
-  "the chart's NetworkPolicies and singleuser defaults",
-  "the hub's mounts and environment (the portal's ConfigMap, the LDAP password Secret reference)",
-];
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -135,7 +115,6 @@ export async function hubDrift(db: DbOrTx, rendered: PortalRender, target: PushT
       since: null,
       reasons: [],
       helmCommand: helmCommand(releaseName, namespace, hub, true),
-      valuesUrl: `/api/cluster/values/${hub}.yaml`,
     };
     if (target.kind === "export") {
       return { ...base, state: "export", helmCommand: helmCommand(releaseName, namespace, hub, false) };

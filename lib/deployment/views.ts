@@ -344,7 +344,7 @@ export interface ExamHubStatusView {
 
 /** The chart values of every hub against the installed ones, and what the portal changes on its own. */
 export type HubValuesView =
-  | { ok: true; drift: HubDriftView[]; pushedByPortal: readonly string[]; helmOnly: readonly string[] }
+  | { ok: true; drift: HubDriftView[] }
   | { ok: false; error: string };
 
 /** The chart values of one hub: installed (live hub Deployment) against rendered now. */
@@ -367,6 +367,5 @@ export interface HubDriftView {
   /** The installed values are ones this portal rendered (so `since` and `reasons` are known). */
   known?: boolean;
   helmCommand: string;
-  valuesUrl: string;
   error?: string;
 }

@@ -2,7 +2,7 @@
 import { Eye, Loader2, Upload } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
-import { useEffect, useState, useTransition } from "react";
+import { useEffect, useState, useTransition, type ReactNode } from "react";
 import { toast } from "sonner";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
@@ -47,6 +47,19 @@ function Elapsed({ since }: { since: number }) {
     return () => clearInterval(t);
   }, []);
   return <>{Math.max(0, Math.round((now - since) / 1000))} s</>;
+}
+
+/** One option of the push: a checkbox with its hint below (red for the ones that override a safeguard). */
+function PushOption({ checked, onChange, hint, danger = false, children }: { checked: boolean; onChange: (v: boolean) => void; hint: string; danger?: boolean; children: ReactNode }) {
+  return (
+    <label className={`flex items-start gap-2${danger ? " text-red-800" : ""}`}>
+      <input type="checkbox" className="mt-0.5" checked={checked} onChange={(e) => onChange(e.target.checked)} />
+      <span>
+        {children}
+        <span className={`block text-xs ${danger ? "text-red-700" : "text-slate-600"}`}>{hint}</span>
+      </span>
+    </label>
+  );
 }
 
 export function PushPanel({
@@ -180,30 +193,19 @@ export function PushPanel({
             <div className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
               <fieldset className="space-y-2 text-sm">
                 <legend className="sr-only">{t("options")}</legend>
-                <label className="flex items-start gap-2">
-                  <input type="checkbox" className="mt-0.5" checked={prune} onChange={(e) => setPrune(e.target.checked)} />
-                  <span>
-                    {t("prune", { count: s.prune })}
-                    <span className="block text-xs text-slate-600">{t("pruneHint")}</span>
-                  </span>
-                </label>
+                <PushOption checked={prune} onChange={setPrune} hint={t("pruneHint")}>
+                  {t("prune", { count: s.prune })}
+                </PushOption>
                 {s.conflict > 0 && (
-                  <label className="flex items-start gap-2 text-red-800">
-                    <input type="checkbox" className="mt-0.5" checked={forceConflicts} onChange={(e) => setForceConflicts(e.target.checked)} />
-                    <span>
-                      {t("override")}{managers.length ? t("ownedBy", { managers: managers.join(", ") }) : t("ownedByOthers")}
-                      <span className="block text-xs text-red-700">{t("overrideHint", { count: s.conflict })}</span>
-                    </span>
-                  </label>
+                  <PushOption danger checked={forceConflicts} onChange={setForceConflicts} hint={t("overrideHint", { count: s.conflict })}>
+                    {t("override")}
+                    {managers.length ? t("ownedBy", { managers: managers.join(", ") }) : t("ownedByOthers")}
+                  </PushOption>
                 )}
                 {examBlocked.length > 0 && (
-                  <label className="flex items-start gap-2 text-red-800">
-                    <input type="checkbox" className="mt-0.5" checked={forceExamRestart} onChange={(e) => setForceExamRestart(e.target.checked)} />
-                    <span>
-                      {t("forceExam")}
-                      <span className="block text-xs text-red-700">{t("forceExamHint", { seconds: examBlocked[0].pauseSeconds })}</span>
-                    </span>
-                  </label>
+                  <PushOption danger checked={forceExamRestart} onChange={setForceExamRestart} hint={t("forceExamHint", { seconds: examBlocked[0].pauseSeconds })}>
+                    {t("forceExam")}
+                  </PushOption>
                 )}
               </fieldset>
               <ConfirmButton

@@ -30,12 +30,14 @@ import os from "node:os";
 import path from "node:path";
 import { promisify } from "node:util";
 import YAML from "yaml";
+import { Z2JH_CHART_REPO, Z2JH_CHART_VERSION } from "@/lib/render/values";
 
 const execFileAsync = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, "../..");
-export const Z2JH_VERSION = "4.4.0";
+/** The chart the portal's values are for (lib/render): the one the tests install and run. */
+export const Z2JH_VERSION = Z2JH_CHART_VERSION;
 export const KUBE_VERSION = "1.35.0";
-export const HELM_REPO = "https://hub.jupyter.org/helm-chart/";
+export const HELM_REPO = Z2JH_CHART_REPO;
 /** The hub image's Python (its frozen package list, provisioned by scripts/provision/python.sh). */
 export const HUB_PYTHON_BIN = path.join(ROOT, ".venv-hub/bin");
 /** configurable-http-proxy from npm, for the proxy pod. */

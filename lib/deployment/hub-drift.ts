@@ -11,13 +11,11 @@ import { and, asc, desc, eq, gt, lt } from "drizzle-orm";
 import { readHubDeployment, type PushTarget } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { hubValuesVersions } from "@/lib/db/schema";
-import { HUB_NAMES, VALUES_DIGEST_ANNOTATION, valuesDigest, type HubName, type HubValues } from "@/lib/render";
+import { HUB_NAMES, VALUES_DIGEST_ANNOTATION, Z2JH_CHART_REPO, Z2JH_CHART_VERSION, valuesDigest, type HubName, type HubValues } from "@/lib/render";
 import { errorInfoOf, explainClusterError } from "./errors";
 import type { PortalRender } from "./model";
 import type { HubDriftView } from "./views";
 
-export const Z2JH_CHART_VERSION = "4.4.0";
-export const Z2JH_CHART_REPO = "https://hub.jupyter.org/helm-chart/";
 /** Rows kept per hub (older ones are dropped). */
 const KEEP_VERSIONS = 100;
 

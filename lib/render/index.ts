@@ -70,6 +70,8 @@ export {
   HUB_PORTAL_DIR,
   VALUES_DIGEST_ANNOTATION,
   CONFIG_DIGEST_ANNOTATION,
+  Z2JH_CHART_VERSION,
+  Z2JH_CHART_REPO,
 } from "./values";
 export { HUB_CONFIG_PART, renderHubConfigMap, hubConfigDigest, hubPythonFiles } from "./hub-config";
 export { type HaproxyOptions, renderHaproxyConfig } from "./haproxy";

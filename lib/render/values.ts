@@ -66,8 +66,11 @@ const EXAM_SERVER_CONFIG = {
 
 /** The authenticator of a hub without one of its own: refuses every sign-in. */
 export const FAIL_CLOSED_AUTHENTICATOR = "e2x_portal_auth.FailClosedAuthenticator";
+/** The Z2JH chart these values are for, and where Helm gets it (the helm command the portal shows; the tests run this chart). */
+export const Z2JH_CHART_VERSION = "4.4.0";
+export const Z2JH_CHART_REPO = "https://hub.jupyter.org/helm-chart/";
 /** The chart's default singleuser image, for a hub that offers no course term yet. */
-const CHART_SINGLEUSER_IMAGE = { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: "4.4.0" };
+const CHART_SINGLEUSER_IMAGE = { name: "quay.io/jupyterhub/k8s-singleuser-sample", tag: Z2JH_CHART_VERSION };
 
 /** `registry/name:tag` or `name@sha256:...` as the chart's `{name, tag}` (it joins them with ':'). */
 export function splitImage(ref: string): { name: string; tag: string } {

@@ -7,6 +7,7 @@
  *   runExamPush      the same under the push lock, then applied; only when the hub has it is the
  *                    step committed, with the push record and the audit entry, in one transaction.
  *                    Without a step: pushes the current data (changes made since the last push).
+ *   commitExamEdit   an edit outside a step: committed first, then pushed if the exam is open
  *
  * Scope: the exam hub's objects only (its namespace, `e2x-portal/hub=exam`): the password Secret,
  * the exam profiles, the exam pods' NetworkPolicies and the profile reader Role; not the hub's
@@ -19,6 +20,7 @@
  * pushed again before the lock is released, so the hub never keeps a step the portal refused.
  */
 import { createHash } from "node:crypto";
+import { eq } from "drizzle-orm";
 import { ZodError } from "zod";
 import { writeAudit, type Actor } from "@/lib/audit/audit";
 import type { Principal } from "@/lib/auth/capabilities";
@@ -26,6 +28,7 @@ import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { t } from "@/lib/i18n/t";
 import { applyPush, ClusterError, exportPath, objectPath, planPush, redactPlan, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
 import type { Db } from "@/lib/db/client";
+import { exams } from "@/lib/db/schema";
 import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET, HUB_CONFIG_PART, LABEL_HUB, LABEL_PART, type KubeObject } from "@/lib/render";
 import { examHubChanges, parseExamsDoc, type ExamsDoc } from "./exam-changes";
 import { renderPortal, type PortalRender } from "./model";
@@ -270,9 +273,20 @@ export async function runExamPush<T>(db: Db, principal: Principal, examId: numbe
   }
 }
 
+/**
+ * An edit of what the exam hub gets, outside a lifecycle step (a room, a seat, extra time):
+ * committed in one transaction with its audit entries; while the exam is open the hub gets it
+ * right after (a scheduled exam gets it when it opens). The edit's sentence, then the push's.
+ */
+export async function commitExamEdit(db: Db, principal: Principal, examId: number, change: ExamChange<string>, opts: ExamPushOptions = {}): Promise<string> {
+  const message = db.transaction((tx) => change({ tx, principal, audit: (e) => writeAudit(tx, actorOf(principal), e) }));
+  const hub = await pushIfOpen(db, principal, examId, opts);
+  return hub ? `${message} ${hub}` : message;
+}
+
 /** Pushes the current data if the exam is open (after an edit the hub must see at once); a sentence for the page. */
-export async function pushIfOpen(db: Db, principal: Principal, examId: number, status: string, opts: ExamPushOptions = {}): Promise<string> {
-  if (status !== "open") return "";
+async function pushIfOpen(db: Db, principal: Principal, examId: number, opts: ExamPushOptions): Promise<string> {
+  if (db.select({ status: exams.status }).from(exams).where(eq(exams.id, examId)).get()?.status !== "open") return "";
   try {
     return (await runExamPush(db, principal, examId, undefined, opts)).message;
   } catch (e) {

@@ -13,9 +13,11 @@ import fs from "node:fs";
 import fsp from "node:fs/promises";
 import path from "node:path";
 import { and, asc, desc, eq } from "drizzle-orm";
+import { ActionError } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { examMoves, examParticipants, examReceipts, exams, terms, courses } from "@/lib/db/schema";
 import { exchangeRoot } from "@/lib/grading/exchange";
+import { t } from "@/lib/i18n/t";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { hashcodeOfSha1sumText, SHA1SUM_FILE } from "@/lib/submissions/hash";
 import { parseSubmissionFolderName } from "@/lib/submissions/scan";
@@ -70,9 +72,9 @@ export function entryHash(prevHash: string, r: Pick<ReceiptRow, "examId" | "user
   return sha256(`${prevHash}\n${body}`);
 }
 
-function examCourse(db: DbOrTx, examId: number): { courseId: string } | null {
-  const row = db.select({ code: courses.code, term: terms.term }).from(exams).innerJoin(terms, eq(terms.id, exams.termId)).innerJoin(courses, eq(courses.id, terms.courseId)).where(eq(exams.id, examId)).get();
-  return row ? { courseId: nbgraderCourseId(row.code, row.term) } : null;
+function examCourse(db: DbOrTx, examId: number): { courseId: string; status: string } | null {
+  const row = db.select({ code: courses.code, term: terms.term, status: exams.status }).from(exams).innerJoin(terms, eq(terms.id, exams.termId)).innerJoin(courses, eq(courses.id, terms.courseId)).where(eq(exams.id, examId)).get();
+  return row ? { courseId: nbgraderCourseId(row.code, row.term), status: row.status } : null;
 }
 
 export interface Found {
@@ -83,10 +85,14 @@ export interface Found {
   digest: FolderDigest;
 }
 
-/** Reads the exam's submissions off the exchange (no database writes): before the transaction that stores them. */
+/**
+ * Reads the exam's submissions off the exchange (no database writes): before the transaction that
+ * stores them. Only of a closed exam (the hub has revoked the passwords: nobody submits any more).
+ */
 export async function scanForReceipts(db: DbOrTx, examId: number, root = exchangeRoot()): Promise<Found[]> {
   const c = examCourse(db, examId);
   if (!c) throw new Error("No such exam.");
+  if (c.status !== "closed") throw new ActionError(t("examActions.receiptsWhenClosed"));
   const people = db.select({ id: examParticipants.id, username: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all();
   const moves = new Map(db.select({ backupId: examMoves.backupId, participantId: examMoves.participantId }).from(examMoves).where(eq(examMoves.examId, examId)).all().map((m) => [m.backupId, m.participantId]));
   const base = path.join(root, c.courseId, "personalized-inbound");

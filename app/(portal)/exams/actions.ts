@@ -1,14 +1,11 @@
 "use server";
-import { eq } from "drizzle-orm";
 import { msg, t } from "@/lib/i18n/t";
 import { z } from "zod";
-import { writeAudit } from "@/lib/audit/audit";
 import type { Principal } from "@/lib/auth/capabilities";
 import { ActionError, defineAction, type ActionContext } from "@/lib/auth/guard";
 import { courseIdOfTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
-import { exams } from "@/lib/db/schema";
-import { previewExamPush, pushIfOpen, runExamPush } from "@/lib/deployment/exam-push";
+import { commitExamEdit, previewExamPush, runExamPush } from "@/lib/deployment/exam-push";
 import type { ExamPushPreviewView } from "@/lib/deployment/views";
 import {
   addBackups,
@@ -38,18 +35,9 @@ const id = z.coerce.number().int().positive();
 const scope = (i: { examId: number }) => examScope(getDb(), i.examId);
 const paths = (i: { examId: number }) => ["/exams", `/exams/${i.examId}`, `/exams/${i.examId}/rooms`, `/exams/${i.examId}/participants`, `/exams/${i.examId}/seating`, `/exams/${i.examId}/sheets`];
 
-/**
- * An edit of what the exam hub gets: committed in one transaction with its audit entry; while
- * the exam is open, the hub gets it right after (scheduled exams get it when they open).
- */
+/** An edit of what the exam hub gets (lib/deployment/exam-push.ts: commitExamEdit) as an action's work. */
 function commitThenPush<I extends { examId: number }>(change: (input: I, ctx: ActionContext) => string) {
-  return async (input: I, principal: Principal) => {
-    const db = getDb();
-    const message = db.transaction((tx) => change(input, { tx, principal, audit: (e) => writeAudit(tx, { id: principal.id, username: principal.username }, e) }));
-    const status = db.select({ status: exams.status }).from(exams).where(eq(exams.id, input.examId)).get()?.status ?? "draft";
-    const hub = await pushIfOpen(db, principal, input.examId, status);
-    return { message: hub ? `${message} ${hub}` : message };
-  };
+  return async (input: I, principal: Principal) => ({ message: await commitExamEdit(getDb(), principal, input.examId, (ctx) => change(input, ctx)) });
 }
 
 export const createExamAction = defineAction({

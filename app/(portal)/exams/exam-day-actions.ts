@@ -1,18 +1,15 @@
 "use server";
 import { z } from "zod";
 import { msg, t } from "@/lib/i18n/t";
-import { ActionError, defineAction } from "@/lib/auth/guard";
+import { defineAction } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { forgetBoard } from "@/lib/exam-day/board";
 import { takeReceipts } from "@/lib/exam-day/closing";
 import { hubApiInput, saveHubApiSettings } from "@/lib/exam-day/hub-api";
 import { moveToBackup } from "@/lib/exam-day/moves";
 import { runProbe } from "@/lib/exam-day/probe";
+import { commitExamEdit } from "@/lib/deployment/exam-push";
 import { examScope, setExtraTime } from "@/lib/exams/exams";
-import { pushIfOpen } from "@/lib/deployment/exam-push";
-import { writeAudit } from "@/lib/audit/audit";
-import { exams } from "@/lib/db/schema";
-import { eq } from "drizzle-orm";
 
 const id = z.coerce.number().int().positive();
 const scope = (i: { examId: number }) => examScope(getDb(), i.examId);
@@ -60,12 +57,12 @@ export const boardExtraTimeAction = defineAction({
   capability: "exam.run",
   scope,
   execute: async ({ examId, participantId, extraMinutes }, principal) => {
-    const db = getDb();
-    const p = db.transaction((tx) => setExtraTime(examId, participantId, extraMinutes, { tx, principal, audit: (e) => writeAudit(tx, { id: principal.id, username: principal.username }, e) }));
-    const status = db.select({ status: exams.status }).from(exams).where(eq(exams.id, examId)).get()?.status ?? "draft";
-    const hub = await pushIfOpen(db, principal, examId, status);
+    const message = await commitExamEdit(getDb(), principal, examId, (ctx) => {
+      const p = setExtraTime(examId, participantId, extraMinutes, ctx);
+      return extraMinutes ? t("examActions.extra", { username: p.username, minutes: extraMinutes }) : t("examActions.noExtra", { username: p.username });
+    });
     forgetBoard(examId);
-    return { message: t("examActions.extraHub", { username: p.username, minutes: extraMinutes, hub: hub ? ` ${hub}` : "" }) };
+    return { message };
   },
   revalidate: paths,
 });
@@ -76,10 +73,7 @@ export const takeReceiptsAction = defineAction({
   capability: "exam.run",
   scope,
   execute: async ({ examId }, principal) => {
-    const db = getDb();
-    const status = db.select({ status: exams.status }).from(exams).where(eq(exams.id, examId)).get()?.status;
-    if (status !== "closed") throw new ActionError(t("examActions.receiptsWhenClosed"));
-    const r = await takeReceipts(db, principal, examId);
+    const r = await takeReceipts(getDb(), principal, examId);
     return { message: r.found ? t("examActions.receiptsNew", { count: r.taken, found: r.found }) : t("examActions.noSubmission") };
   },
   revalidate: paths,

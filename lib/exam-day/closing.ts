@@ -4,7 +4,7 @@
  * (lib/exam-day/receipts.ts), in one transaction with its audit entry. Archiving: the exam
  * leaves the hub (the archive step's push) and servers still running for its accounts are stopped.
  *
- * Exports: closeExamWithReceipts, takeReceipts, stopExamServers
+ * Exports: takeReceipts, stopExamServers
  */
 import { eq } from "drizzle-orm";
 import { writeAudit } from "@/lib/audit/audit";
@@ -12,8 +12,6 @@ import type { Principal } from "@/lib/auth/capabilities";
 import type { Db } from "@/lib/db/client";
 import { examParticipants } from "@/lib/db/schema";
 import { t } from "@/lib/i18n/t";
-import { runExamPush, type ExamPushOptions } from "@/lib/deployment/exam-push";
-import { transitionExam } from "@/lib/exams/exams";
 import { openHubApi, type HubApi } from "./hub-api";
 import { scanForReceipts, storeReceipts } from "./receipts";
 
@@ -31,12 +29,6 @@ export async function takeReceipts(db: Db, principal: Principal, examId: number,
     return n;
   });
   return { taken, found: found.length };
-}
-
-export async function closeExamWithReceipts(db: Db, principal: Principal, examId: number, revision: number, opts: ExamPushOptions & { root?: string } = {}) {
-  const r = await runExamPush(db, principal, examId, (ctx) => transitionExam(examId, "close", revision, ctx), opts);
-  const receipts = await takeReceipts(db, principal, examId, opts.root);
-  return { ...r, receipts };
 }
 
 export interface StopReport {

@@ -21,9 +21,9 @@ import { spawn } from "node:child_process";
 import { EXAM_NAMESPACE, ExamWorld, IMAGE, OUTSIDE, ROOM_A, ROOM_B } from "@/e2e/services/exam-world";
 import { kubeBinary } from "@/e2e/services/kube";
 import { waitFor } from "@/e2e/services/z2jh";
-import { examReceipts, exams, terms } from "@/lib/db/schema";
+import { examReceipts, terms } from "@/lib/db/schema";
 import { readBoard } from "@/lib/exam-day/board";
-import { closeExamWithReceipts, stopExamServers } from "@/lib/exam-day/closing";
+import { stopExamServers, takeReceipts } from "@/lib/exam-day/closing";
 import { HubApi, saveHubApiSettings, getHubApiSettings } from "@/lib/exam-day/hub-api";
 import { moveToBackup, workOf } from "@/lib/exam-day/moves";
 import { runPreflight, type Preflight } from "@/lib/exam-day/preflight";
@@ -300,10 +300,12 @@ describe("the room board", () => {
 });
 
 describe("closing with receipts", () => {
-  it("closing revokes the passwords and takes a receipt per submission, chained", async () => {
-    const rev = world.db.select({ r: exams.revision }).from(exams).where(eq(exams.id, exam)).get()!.r;
-    const r = await closeExamWithReceipts(world.db, world.admin, exam, rev, { target: world.target, root: exchange });
-    expect(r.receipts).toEqual({ taken: 2, found: 2 });
+  it("closing revokes the passwords and takes a receipt per submission, chained; an open exam takes none", async () => {
+    await expect(takeReceipts(world.db, world.admin, exam, exchange)).rejects.toThrow("Receipts are taken once the exam is closed.");
+    expect(receiptsOf(world.db, exam)).toEqual([]);
+    // the close step as the exam page runs it: the step's push, then the receipts
+    await world.step(exam, "close");
+    expect(await takeReceipts(world.db, world.admin, exam, exchange)).toEqual({ taken: 2, found: 2 });
     const { doc } = await world.secretDoc();
     expect(Object.keys(doc.accounts)).toEqual([]);
     const rows = receiptsOf(world.db, exam);

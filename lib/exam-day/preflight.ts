@@ -10,8 +10,9 @@ import { eq } from "drizzle-orm";
 import { isClusterError, type ClusterConnection, type KubeObject, type PushTarget } from "@/lib/cluster";
 import { normalizeObject, deepEqual } from "@/lib/cluster/diff";
 import type { DbOrTx } from "@/lib/db/client";
-import { examProbes, terms } from "@/lib/db/schema";
+import { examProbes } from "@/lib/db/schema";
 import { renderPortal } from "@/lib/deployment/model";
+import { closeTarget, safeResolveTarget } from "@/lib/deployment/push";
 import { getSettings } from "@/lib/deployment/settings";
 import { examSnapshot, getExam, participantRows } from "@/lib/exams/exams";
 import { examHubData } from "@/lib/exams/lifecycle";
@@ -72,10 +73,21 @@ function objectPathOf(o: KubeObject): string {
 }
 
 /**
- * Every item for the exam. `target`: the cluster the portal pushes to (the configured one when
- * omitted by the caller: see app/(portal)/exams/[examId]/preflight).
+ * Every item for the exam. `target`: the cluster to read back; when omitted, the one the portal
+ * pushes to (a broken cluster setup becomes the items' "not checked").
  */
-export async function runPreflight(db: DbOrTx, examId: number, target: PushTarget | { error: string }): Promise<Preflight> {
+export async function runPreflight(db: DbOrTx, examId: number, target?: PushTarget | { error: string }): Promise<Preflight> {
+  if (target) return preflightOf(db, examId, target);
+  const resolved = safeResolveTarget();
+  if ("error" in resolved) return preflightOf(db, examId, { error: resolved.error.message });
+  try {
+    return await preflightOf(db, examId, resolved.target);
+  } finally {
+    closeTarget(resolved.target);
+  }
+}
+
+async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { error: string }): Promise<Preflight> {
   const d = getExam(db, examId);
   if (!d) throw new Error("No such exam.");
   const snap = examSnapshot(db, examId)!;
@@ -163,7 +175,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
   });
 
   // ---- image --------------------------------------------------------------------------------
-  const term = db.select({ image: terms.image, cpuLimit: terms.cpuLimit, memLimit: terms.memLimit, cpuGuarantee: terms.cpuGuarantee, memGuarantee: terms.memGuarantee }).from(terms).where(eq(terms.id, d.term.id)).get()!;
+  const term = d.term;
   const pin = imagePinned(term.image);
   const rendered = renderPortal(db);
   const examValues = rendered.render.values.exam as { prePuller?: { extraImages?: Record<string, { name: string; tag: string }> } } | undefined;
@@ -181,7 +193,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
   // ---- the cluster, read back ---------------------------------------------------------------
   const hubData = examHubData(snap);
   const expected = new Map((hubData?.accounts ?? []).map((a) => [a.username, a.passwordHash]));
-  const probeRow = db.select({ hash: examProbes.passwordHash }).from(examProbes).where(eq(examProbes.examId, examId)).get();
+  const probe = db.select().from(examProbes).where(eq(examProbes.examId, examId)).get();
   const examObjects = rendered.render.objects.filter((o) => o.metadata.labels?.["e2x-portal/hub"] === "exam" || o.metadata.namespace === settings.hubs.exam.namespace);
   if ("error" in target || target.kind !== "cluster") {
     const why = "error" in target ? target.error : t("pf.exportDir", { dir: target.dir });
@@ -213,7 +225,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
       } catch {
         problems.push(t("pf.noParse"));
       }
-      const probeNote = probeRow?.hash && expected.size > rows.filter((p) => p.hasPassword).length ? t("pf.probeNote") : "";
+      const probeNote = probe?.passwordHash && expected.size > rows.filter((p) => p.hasPassword).length ? t("pf.probeNote") : "";
       add({
         id: "secret",
         group: "cluster",
@@ -312,7 +324,6 @@ export async function runPreflight(db: DbOrTx, examId: number, target: PushTarge
       add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "no-go", detail: (e as Error).message, fix: t("pf.hubApi.fixRunning"), href: `${base}/preflight#hub-api` });
     }
   }
-  const probe = db.select().from(examProbes).where(eq(examProbes.examId, examId)).get();
   add({
     id: "probe",
     group: "hub",

@@ -7,7 +7,6 @@ import { getDb } from "@/lib/db/client";
 import { getHubApiSettings } from "@/lib/exam-day/hub-api";
 import { runPreflight } from "@/lib/exam-day/preflight";
 import type { PreflightItem } from "@/lib/exam-day/views";
-import { closeTarget, safeResolveTarget } from "@/lib/deployment/push";
 import { requireExamPage } from "@/lib/exams/exam-page";
 import { probeUsername } from "@/lib/exams/rules";
 import { getFmt, getTranslations, requestLocale } from "@/lib/i18n/server";
@@ -30,16 +29,9 @@ function Status({ s, label }: { s: PreflightItem["status"]; label: string }) {
 export default async function PreflightPage({ params }: { params: Promise<{ examId: string }> }) {
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
   const db = getDb();
-  const resolved = safeResolveTarget();
   const t = await getTranslations("preflight");
   const fm = await getFmt();
-  const locale = await requestLocale();
-  let pf;
-  try {
-    pf = await withLocale(locale, () => runPreflight(db, examId, "error" in resolved ? { error: resolved.error.message } : resolved.target));
-  } finally {
-    if (!("error" in resolved)) closeTarget(resolved.target);
-  }
+  const pf = await withLocale(await requestLocale(), () => runPreflight(db, examId));
   const hubApi = getHubApiSettings(db);
   const noGo = pf.items.filter((i) => i.status === "no-go").length;
   const toDo = pf.items.filter((i) => i.status === "warn").length;

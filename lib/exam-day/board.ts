@@ -5,13 +5,13 @@
  * viewers of an exam; when the hub does not answer, the last known state stays and the board
  * says since when the hub is unreachable.
  *
- * Exports: seatState, readBoard, boardOf, SEAT_STATES, Board, BoardSeat
+ * Exports: seatState, readBoard, forgetBoard, SEAT_STATES, Board, BoardSeat
  */
 import fsp from "node:fs/promises";
 import path from "node:path";
-import { and, eq } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
-import { examMoves, examParticipants } from "@/lib/db/schema";
+import { examMoves } from "@/lib/db/schema";
 import { exchangeRoot } from "@/lib/grading/exchange";
 import { getExam, listParticipants } from "@/lib/exams/exams";
 import { participantWindow } from "@/lib/exams/rules";
@@ -24,9 +24,9 @@ import { SEAT_STATES, type Board, type BoardRoom, type BoardSeat, type SeatState
 export { SEAT_STATES, type Board, type BoardRoom, type BoardSeat, type SeatState };
 
 /** Minutes without activity after which a running server counts as idle. */
-export const IDLE_MINUTES = 10;
+const IDLE_MINUTES = 10;
 /** A server that has not started after this long is a problem. */
-export const START_PROBLEM_MINUTES = 5;
+const START_PROBLEM_MINUTES = 5;
 
 export interface Submission {
   key: string;
@@ -103,7 +103,6 @@ async function readExchange(root: string, courseId: string, usernames: readonly 
 interface Memo {
   at: number;
   board: Board;
-  inflight?: Promise<Board>;
   lastOkAt: string | null;
   unreachableSince: string | null;
   users: Map<string, HubUser> | null;
@@ -111,6 +110,8 @@ interface Memo {
   submissions: Map<string, Submission | null>;
 }
 const memo = new Map<number, Memo>();
+/** The reading under way per exam: viewers arriving meanwhile (the first one included) wait for it. */
+const inflight = new Map<number, Promise<Board>>();
 
 export interface ReadBoardOptions {
   /** Readings younger than this are shared by every viewer (default 2 s). */
@@ -125,15 +126,11 @@ export async function readBoard(db: DbOrTx, examId: number, opts: ReadBoardOptio
   const m = memo.get(examId);
   const now = opts.now?.() ?? Date.now();
   if (m && now - m.at < (opts.minAgeMs ?? 2_000)) return { ...m.board, stats: { ...m.board.stats, cached: true, hubCalls: 0 } };
-  if (m?.inflight) return m.inflight;
-  const p = buildBoard(db, examId, opts, m);
-  if (m) m.inflight = p;
-  try {
-    return await p;
-  } finally {
-    const after = memo.get(examId);
-    if (after) after.inflight = undefined;
-  }
+  const running = inflight.get(examId);
+  if (running) return running;
+  const p = buildBoard(db, examId, opts, m).finally(() => inflight.delete(examId));
+  inflight.set(examId, p);
+  return p;
 }
 
 async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, prev: Memo | undefined): Promise<Board> {
@@ -233,9 +230,4 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
 export function forgetBoard(examId: number): void {
   const m = memo.get(examId);
   if (m) m.at = 0;
-}
-
-/** The participant row behind a seat of the board (for the supervisor's actions). */
-export function boardParticipant(db: DbOrTx, examId: number, participantId: number) {
-  return db.select().from(examParticipants).where(and(eq(examParticipants.examId, examId), eq(examParticipants.id, participantId))).get() ?? null;
 }

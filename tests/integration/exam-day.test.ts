@@ -235,6 +235,14 @@ describe("the room board", () => {
     throw new Error(`${username} not on the board`);
   };
 
+  it("viewers opening the board together share one reading of the hub, the very first one included", async () => {
+    const [a, b, c] = await Promise.all([0, 1, 2].map(() => readBoard(world.db, exam, { root: exchange })));
+    expect(b).toBe(a);
+    expect(c).toBe(a);
+    expect(a.stats.cached).toBe(false);
+    expect(a.hub.reachable).toBe(true);
+  }, 60_000);
+
   it("each seat's state: not signed in, signed in, server starting (no kubelet: the spawn stays pending), submitted with the hashcode", async () => {
     expect((await seat("mathe1-anna")).state).toBe("not-signed-in");
     // anna signs in and spawns, ben only signs in, cem does nothing, dora submitted

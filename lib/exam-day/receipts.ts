@@ -6,7 +6,8 @@
  * one before. Graders then see whether a submission still matches the receipt taken at closing;
  * the chain shows when a receipt row itself was edited.
  *
- * Exports: takeReceipts, verifyChain, checkReceipt, receiptsOf, receiptFor, entryHash
+ * Exports: scanForReceipts, storeReceipts, verifyChain, checkReceipt, receiptsOf, examReceiptsChecked,
+ *          submissionReceipt, entryHash
  */
 import { createHash } from "node:crypto";
 import fs from "node:fs";
@@ -141,8 +142,8 @@ export function verifyChain(db: DbOrTx): ChainCheck {
   const rows = db.select().from(examReceipts).orderBy(asc(examReceipts.id)).all();
   let prev = "";
   for (const r of rows) {
-    if (r.prevHash !== prev) return { ok: false, entries: rows.length, brokenAt: { id: r.id, key: r.key, why: "it does not carry the hash of the entry before it (an entry was removed or inserted)" } };
-    if (entryHash(prev, r) !== r.hash) return { ok: false, entries: rows.length, brokenAt: { id: r.id, key: r.key, why: "its content does not match its hash (the entry was edited)" } };
+    if (r.prevHash !== prev) return { ok: false, entries: rows.length, brokenAt: { id: r.id, key: r.key, why: t("receipts.why.unlinked") } };
+    if (entryHash(prev, r) !== r.hash) return { ok: false, entries: rows.length, brokenAt: { id: r.id, key: r.key, why: t("receipts.why.edited") } };
     prev = r.hash;
   }
   return { ok: true, entries: rows.length };
@@ -153,7 +154,7 @@ export function receiptsOf(db: DbOrTx, examId: number): ReceiptRow[] {
 }
 
 /** The receipt of a submission folder of a term's exchange (by its key), if an exam closing took one. */
-export function receiptFor(db: DbOrTx, termId: number, key: string): ReceiptRow | null {
+function receiptFor(db: DbOrTx, termId: number, key: string): ReceiptRow | null {
   return (
     db
       .select({ r: examReceipts })
@@ -179,13 +180,33 @@ export async function checkReceipt(r: ReceiptRow, root = exchangeRoot(), courseI
   try {
     now = await digestFolder(dir);
   } catch {
-    return { matches: false, changed: ["(the folder is gone)"], sha1sumChanged: true };
+    return { matches: false, changed: [t("receipts.diff.folderGone")], sha1sumChanged: true };
   }
   const was = new Map(r.files.map((f) => [f[0], f[1]]));
   const is = new Map(now.files.map((f) => [f[0], f[1]]));
   const changed: string[] = [];
-  for (const [p, h] of was) if (is.get(p) !== h) changed.push(is.has(p) ? `${p} changed` : `${p} is gone`);
-  for (const p of is.keys()) if (!was.has(p)) changed.push(`${p} was added`);
+  for (const [p, h] of was) if (is.get(p) !== h) changed.push(t(is.has(p) ? "receipts.diff.changed" : "receipts.diff.gone", { path: p }));
+  for (const p of is.keys()) if (!was.has(p)) changed.push(t("receipts.diff.added", { path: p }));
   const sha1sumChanged = now.sha1sumDigest !== r.sha1sumDigest;
   return { matches: changed.length === 0 && !sha1sumChanged && now.filesDigest === r.filesDigest, changed, sha1sumChanged };
+}
+
+export interface CheckedReceipt {
+  receipt: ReceiptRow;
+  check: ReceiptCheck;
+}
+
+/** The receipts page: an exam's receipts, each checked against its folder now, and the chain. */
+export async function examReceiptsChecked(db: DbOrTx, examId: number, root = exchangeRoot()): Promise<{ receipts: CheckedReceipt[]; chain: ChainCheck }> {
+  const courseId = examCourse(db, examId)?.courseId;
+  const rows = receiptsOf(db, examId);
+  const checks = await Promise.all(rows.map((r) => checkReceipt(r, root, courseId)));
+  return { receipts: rows.map((receipt, i) => ({ receipt, check: checks[i] })), chain: verifyChain(db) };
+}
+
+/** The grading page's card: the receipt a closing took of a term's submission folder (by its key), checked now, and the chain. */
+export async function submissionReceipt(db: DbOrTx, termId: number, key: string, root = exchangeRoot()): Promise<(CheckedReceipt & { chain: ChainCheck }) | null> {
+  const receipt = receiptFor(db, termId, key);
+  if (!receipt) return null;
+  return { receipt, check: await checkReceipt(receipt, root, examCourse(db, receipt.examId)?.courseId), chain: verifyChain(db) };
 }

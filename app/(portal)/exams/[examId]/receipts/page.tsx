@@ -3,12 +3,11 @@ import { TakeReceiptsForm } from "@/components/exam-day/take-receipts";
 import { Badge, Card, EmptyState } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getDb } from "@/lib/db/client";
-import { checkReceipt, receiptsOf, verifyChain } from "@/lib/exam-day/receipts";
+import { examReceiptsChecked } from "@/lib/exam-day/receipts";
 import { requireExamPage } from "@/lib/exams/exam-page";
 import { listParticipants } from "@/lib/exams/exams";
-import { exchangeRoot } from "@/lib/grading/exchange";
-import { nbgraderCourseId } from "@/lib/courses/course-id";
-import { getFmt, getTranslations } from "@/lib/i18n/server";
+import { getFmt, getTranslations, requestLocale } from "@/lib/i18n/server";
+import { withLocale } from "@/lib/i18n/t";
 import { takeReceiptsAction } from "../../exam-day-actions";
 
 export async function generateMetadata() {
@@ -20,12 +19,9 @@ export const dynamic = "force-dynamic";
 export default async function ReceiptsPage({ params }: { params: Promise<{ examId: string }> }) {
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
   const db = getDb();
-  const rows = receiptsOf(db, examId);
-  const chain = verifyChain(db);
-  const courseId = nbgraderCourseId(d.course.code, d.term.term);
-  const checks = await Promise.all(rows.map((r) => checkReceipt(r, exchangeRoot(), courseId)));
+  const { receipts, chain } = await withLocale(await requestLocale(), () => examReceiptsChecked(db, examId));
   const people = new Map(listParticipants(db, examId).map((p) => [p.id, p]));
-  const changed = checks.filter((c) => !c.matches).length;
+  const changed = receipts.filter((r) => !r.check.matches).length;
   const t = await getTranslations("receipts");
   const fm = await getFmt();
   return (
@@ -38,11 +34,11 @@ export default async function ReceiptsPage({ params }: { params: Promise<{ examI
             : t("chainBroken", { id: chain.brokenAt!.id, key: chain.brokenAt!.key, why: chain.brokenAt!.why })}
         </div>
         <Card
-          title={t("count", { count: rows.length })}
-          description={rows.length ? (changed ? t("changed", { count: changed }) : t("allMatch")) : undefined}
+          title={t("count", { count: receipts.length })}
+          description={receipts.length ? (changed ? t("changed", { count: changed }) : t("allMatch")) : undefined}
           actions={may("exam.run") && d.exam.status === "closed" ? <TakeReceiptsForm action={takeReceiptsAction as never} examId={examId} /> : undefined}
         >
-          {rows.length === 0 ? (
+          {receipts.length === 0 ? (
             <EmptyState title={d.exam.status === "closed" || d.exam.status === "archived" ? t("none") : t("atClosing")}>
               {d.exam.status === "closed" || d.exam.status === "archived" ? t("noneHint") : t("atClosingHint")}
             </EmptyState>
@@ -59,7 +55,7 @@ export default async function ReceiptsPage({ params }: { params: Promise<{ examI
                 </tr>
               </thead>
               <tbody className="divide-y divide-slate-100">
-                {rows.map((r, i) => {
+                {receipts.map(({ receipt: r, check }) => {
                   const p = r.participantId ? people.get(r.participantId) : undefined;
                   return (
                     <tr key={r.id} data-testid={`receipt-${r.username}`}>
@@ -68,7 +64,7 @@ export default async function ReceiptsPage({ params }: { params: Promise<{ examI
                       <Td>{r.assignment ?? "?"}</Td>
                       <Td className="font-mono">{r.hashcode ?? "—"}</Td>
                       <Td>{fm.dateTime(r.takenAt)}</Td>
-                      <Td>{checks[i].matches ? <Badge tone="green">{t("matches")}</Badge> : <span title={checks[i].changed.join(", ")}><Badge tone="red">{t("changedBadge")}</Badge></span>}</Td>
+                      <Td>{check.matches ? <Badge tone="green">{t("matches")}</Badge> : <span title={check.changed.join(", ")}><Badge tone="red">{t("changedBadge")}</Badge></span>}</Td>
                     </tr>
                   );
                 })}

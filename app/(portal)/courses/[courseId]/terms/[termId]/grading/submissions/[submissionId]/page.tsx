@@ -6,7 +6,7 @@ import { FILE_STATUS_TONE, FlagBadges, StatusBadge } from "@/components/grading/
 import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getTranslations } from "next-intl/server";
-import { getFmt } from "@/lib/i18n/server";
+import { getFmt, requestLocale } from "@/lib/i18n/server";
 import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
 import { assignments } from "@/lib/db/schema";
@@ -14,9 +14,8 @@ import { getSubmission } from "@/lib/grading/submissions";
 import type { SubmissionFlag } from "@/lib/submissions/verify";
 import { and, eq } from "drizzle-orm";
 import { workOf } from "@/lib/exam-day/moves";
-import { checkReceipt, receiptFor, verifyChain } from "@/lib/exam-day/receipts";
-import { exchangeRoot } from "@/lib/grading/exchange";
-import { nbgraderCourseId } from "@/lib/courses/course-id";
+import { submissionReceipt } from "@/lib/exam-day/receipts";
+import { withLocale } from "@/lib/i18n/t";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("submission"))("title") };
@@ -116,9 +115,7 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
   const added = new Map(s.flags.flatMap((f) => (f.kind === "added-after-submission" ? f.files.map((x) => [x.path, x.reason] as const) : [])));
   // exam day: whose work a backup account holds, and the receipt taken when the exam closed
   const work = s.student ? workOf(db, termId, s.student) : null;
-  const receipt = receiptFor(db, termId, s.key);
-  const receiptCheck = receipt ? await checkReceipt(receipt, exchangeRoot(), nbgraderCourseId(term.course.code, term.term.term)) : null;
-  const chain = receipt ? verifyChain(db) : null;
+  const closing = await withLocale(await requestLocale(), () => submissionReceipt(db, termId, s.key));
 
   return (
     <>
@@ -149,28 +146,28 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
         }
       />
       <div className="space-y-6">
-        {receipt && receiptCheck && chain && (
+        {closing && (
           <Card title={tr("card.title")} description={tr("card.hint")}>
             <div data-testid="receipt" className="space-y-2 text-sm">
-              {receiptCheck.matches ? (
-                <p className="font-medium text-emerald-800">{tr("card.matches", { when: fm.dateTime(receipt.takenAt) })}</p>
+              {closing.check.matches ? (
+                <p className="font-medium text-emerald-800">{tr("card.matches", { when: fm.dateTime(closing.receipt.takenAt) })}</p>
               ) : (
                 <div className="text-red-800">
-                  <p className="font-medium">{tr("card.changed", { when: fm.dateTime(receipt.takenAt) })}</p>
+                  <p className="font-medium">{tr("card.changed", { when: fm.dateTime(closing.receipt.takenAt) })}</p>
                   <ul className="list-inside list-disc">
-                    {receiptCheck.sha1sumChanged && <li>{tr("card.sha1Changed")}</li>}
-                    {receiptCheck.changed.map((c) => (
+                    {closing.check.sha1sumChanged && <li>{tr("card.sha1Changed")}</li>}
+                    {closing.check.changed.map((c) => (
                       <li key={c}>{c}</li>
                     ))}
                   </ul>
                 </div>
               )}
-              <p>{tr("card.hashcode")} <Mono>{receipt.hashcode ?? tr("card.noSha1")}</Mono> · {tr("card.files", { count: receipt.files.length })}</p>
-              {chain.ok ? (
-                <p className="text-slate-600">{tr("card.chainOk", { count: chain.entries })}</p>
+              <p>{tr("card.hashcode")} <Mono>{closing.receipt.hashcode ?? tr("card.noSha1")}</Mono> · {tr("card.files", { count: closing.receipt.files.length })}</p>
+              {closing.chain.ok ? (
+                <p className="text-slate-600">{tr("card.chainOk", { count: closing.chain.entries })}</p>
               ) : (
                 <p role="alert" className="rounded-md bg-red-50 px-3 py-2 font-medium text-red-800 ring-1 ring-red-200">
-                  {tr("chainBroken", { id: chain.brokenAt!.id, key: chain.brokenAt!.key, why: chain.brokenAt!.why })}
+                  {tr("chainBroken", { id: closing.chain.brokenAt!.id, key: closing.chain.brokenAt!.key, why: closing.chain.brokenAt!.why })}
                 </p>
               )}
             </div>

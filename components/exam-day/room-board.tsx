@@ -20,7 +20,7 @@ const STATE: Record<SeatState, { tile: string; dot: string }> = {
   idle: { tile: "border-amber-400 bg-amber-50 text-amber-950", dot: "bg-amber-500" },
   submitted: { tile: "border-violet-500 bg-violet-100 text-violet-950", dot: "bg-violet-600" },
   problem: { tile: "border-red-600 bg-red-50 text-red-900", dot: "bg-red-600" },
-  moved: { tile: "border-slate-400 bg-white text-slate-600 line-through decoration-1", dot: "bg-slate-300" },
+  moved: { tile: "border-slate-400 bg-white text-slate-600", dot: "bg-slate-300" },
 };
 const ORDER: SeatState[] = ["not-signed-in", "signed-in", "starting", "running", "idle", "submitted", "problem", "moved"];
 
@@ -127,7 +127,7 @@ function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: numb
         <div role="alert" data-testid="hub-unreachable" className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg bg-red-600 px-4 py-3 text-lg font-semibold text-white sm:px-5 sm:text-xl">
           <WifiOff className="size-6 shrink-0" aria-hidden />
           {data.hub.unreachableSince ? t("unreachableSince", { time: time.format(new Date(data.hub.unreachableSince)) }) : t("notConnected")}
-          <span className="text-base font-normal">
+          <span className="basis-full text-base font-normal">
             {data.hub.lastOkAt ? t("lastKnown", { time: time.format(new Date(data.hub.lastOkAt)) }) : t("noState")} {data.hub.errorCode ? th(data.hub.errorCode) : data.hub.error}
           </span>
         </div>
@@ -178,11 +178,11 @@ function SeatTile({ a, picked, onPick }: { a: BoardSeat; picked: boolean; onPick
           <span className="text-lg font-bold">{a.seat ?? "–"}</span>
           <span className="text-xs font-semibold uppercase tracking-wide">{a.state === "idle" ? noteOf(a, t) : t(`state.${a.state}`)}</span>
         </span>
-        <span className="block truncate text-base font-semibold">{a.kind === "backup" && !a.holdsWorkOf ? t("backup") : a.name || a.username}</span>
-        <span className="block truncate text-xs opacity-80">{a.username}</span>
+        <span className={cn("block truncate text-base font-semibold", a.state === "moved" && "line-through decoration-1")}>{a.kind === "backup" && !a.holdsWorkOf ? t("backup") : a.name || a.username}</span>
+        <span className={cn("block truncate text-xs opacity-80", a.state === "moved" && "line-through decoration-1")}>{a.username}</span>
         {a.hashcode && <span className="mt-1 block font-mono text-base font-bold tracking-wider">{a.hashcode.toUpperCase()}</span>}
         {a.holdsWorkOf && <span className="block text-xs">{t("workOf", { who: a.holdsWorkOf })}</span>}
-        {a.movedTo && <span className="block text-xs no-underline">{t("nowOn", { account: a.movedTo })}</span>}
+        {a.movedTo && <span className="block text-xs font-semibold">{t("nowOn", { account: a.movedTo })}</span>}
         {a.extraMinutes > 0 && <span className="block text-xs">{t("plusMin", { minutes: a.extraMinutes })}</span>}
         {a.state === "problem" && <span className="block text-xs font-semibold">{noteOf(a, t)}</span>}
       </button>
@@ -249,14 +249,14 @@ function SeatActions({ examId, seat, freeBackups, actions, time, onClose }: { ex
           )}
           <div>
             <h3 className="mb-2 font-medium text-slate-800">{t("extraTitle")}</h3>
-            <ActionForm action={actions.extraTime} hidden={{ examId, participantId: seat.participantId }} className="flex items-end gap-2">
+            <ActionForm action={actions.extraTime} hidden={{ examId, participantId: seat.participantId }} className="space-y-2">
               {(state) => (
-                <>
+                <div className="flex items-end gap-2">
                   <Field label={t("extraMinutes")} name="extraMinutes" id={`extra-${seat.participantId}`} error={state.fieldErrors?.extraMinutes}>
                     <Input name="extraMinutes" id={`extra-${seat.participantId}`} inputMode="numeric" defaultValue={String(seat.extraMinutes)} className="w-28" error={state.fieldErrors?.extraMinutes} />
                   </Field>
                   <SubmitButton variant="secondary" pendingText={t("saving")}>{t("setExtra")}</SubmitButton>
-                </>
+                </div>
               )}
             </ActionForm>
           </div>

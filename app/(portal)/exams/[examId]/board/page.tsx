@@ -3,10 +3,13 @@ import { ExamHeader } from "@/components/exams/exam-header";
 import { requireExamPage } from "@/lib/exams/exam-page";
 import { canEdit } from "@/lib/exams/lifecycle";
 import { portalTimeZone } from "@/lib/grading/time";
+import { getTranslations } from "@/lib/i18n/server";
 import { moveToBackupAction, boardExtraTimeAction } from "../../exam-day-actions";
 import { previewExamStepAction, unlockParticipantAction } from "../../actions";
 
-export const metadata = { title: "Room board" };
+export async function generateMetadata() {
+  return { title: (await getTranslations("exams.tabs"))("Board") };
+}
 export const dynamic = "force-dynamic";
 
 /** The live room board: seat states from the exam hub and the exchange, every 5 s, for the room's projector. */

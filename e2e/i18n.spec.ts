@@ -63,6 +63,12 @@ test.describe("German first", () => {
     await page.goto(`/courses/${courseId}`);
     await expect(page.getByRole("cell", { name: "0,5 Kerne garantiert, bis 1 Kern" })).toBeVisible();
     await expect(page.getByRole("cell", { name: "1 GB, bis 2 GB" })).toBeVisible();
+    // the course's own instructors, and what the server answers there, in German too
+    const instructors = page.locator("section").filter({ has: page.getByRole("heading", { name: "Lehrende des Kurses" }) });
+    await expect(instructors).toContainText("Lehrende, die jedes Semester dieses Kurses führen");
+    await instructors.getByLabel("Personalkonto").fill("niemand");
+    await instructors.getByRole("button", { name: "Als Lehrende:r des Kurses eintragen" }).click();
+    await expect(instructors.getByText("Es gibt kein Personalkonto „niemand“.", { exact: false })).toBeVisible();
 
     // the switch keeps the page and remembers the choice
     await page.getByRole("button", { name: "English" }).click();

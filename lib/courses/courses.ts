@@ -204,11 +204,11 @@ export function unassignStaff(assignmentId: number, { tx, audit }: ActionContext
 
 export function assignCourseStaff(courseId: number, username: string, { tx, audit }: ActionContext) {
   const course = tx.select().from(courses).where(eq(courses.id, courseId)).get();
-  if (!course) throw new ActionError("This course no longer exists.");
+  if (!course) throw new ActionError(t("domain.courseGone"));
   const user = tx.select().from(users).where(eq(users.username, username)).get();
-  if (!user) throw new ActionError("No such staff account.", { username: [`There is no staff account “${username}”. Create it under Staff first, or let the person sign in with LDAP once.`] });
+  if (!user) throw new ActionError(t("domain.noStaff"), { username: [t("domain.noStaffWhy", { username })] });
   const existing = tx.select().from(courseStaff).where(and(eq(courseStaff.courseId, courseId), eq(courseStaff.userId, user.id))).get();
-  if (existing) throw new ActionError(`${username} is already instructor of this course.`);
+  if (existing) throw new ActionError(t("domain.alreadyCourseInstructor", { username }));
   tx.insert(courseStaff).values({ courseId, userId: user.id, role: "instructor" }).run();
   audit({ action: "staff.assign", entityType: "course", entityId: courseId, courseId, summary: `${username} added as course instructor of ${course.code}`, after: { username, role: "instructor" } });
 }
@@ -221,7 +221,7 @@ export function unassignCourseStaff(assignmentId: number, { tx, audit }: ActionC
     .innerJoin(courses, eq(courses.id, courseStaff.courseId))
     .where(eq(courseStaff.id, assignmentId))
     .get();
-  if (!row) throw new ActionError("This assignment no longer exists.");
+  if (!row) throw new ActionError(t("domain.assignmentGone"));
   tx.delete(courseStaff).where(eq(courseStaff.id, assignmentId)).run();
   audit({ action: "staff.unassign", entityType: "course", entityId: row.a.courseId, courseId: row.a.courseId, summary: `${row.username} removed as course instructor of ${row.code}`, before: { username: row.username, role: row.a.role } });
 }

@@ -1,5 +1,5 @@
 "use server";
-import { t } from "@/lib/i18n/t";
+import { msg, t } from "@/lib/i18n/t";
 import { redirect } from "next/navigation";
 import { z } from "zod";
 import { defineAction, type ActionState } from "@/lib/auth/guard";
@@ -125,12 +125,12 @@ export const unassignStaffAction = defineAction({
 });
 
 export const assignCourseStaffAction = defineAction({
-  schema: z.object({ courseId: id, username: z.string().trim().min(1, "Choose a staff account.").max(128) }),
+  schema: z.object({ courseId: id, username: z.string().trim().min(1, msg("term.errors.chooseStaff")).max(128) }),
   capability: "course.edit",
   scope: (i) => ({ courseId: i.courseId }),
   run: ({ courseId, username }, ctx) => {
     assignCourseStaff(courseId, username, ctx);
-    return { message: `${username} is now course instructor.` };
+    return { message: t("actions.courseStaffAssigned", { username }) };
   },
   revalidate: () => ["/courses", "/"],
 });
@@ -141,7 +141,7 @@ export const unassignCourseStaffAction = defineAction({
   scope: (i) => ({ courseId: courseIdOfCourseStaff(getDb(), i.assignmentId) ?? -1 }),
   run: ({ assignmentId }, ctx) => {
     unassignCourseStaff(assignmentId, ctx);
-    return { message: "Removed from the course." };
+    return { message: t("actions.courseStaffRemoved") };
   },
   revalidate: () => ["/courses", "/"],
 });

@@ -92,7 +92,7 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
           )}
         </Card>
         {(canEdit || course.staff.length > 0) && (
-          <Card title="Course instructors" description="Instructors of every term of this course, also before it has terms. Whoever creates a course starts here; remove them like any other assignment.">
+          <Card title={t("courses.instructorsTitle")} description={t("courses.instructorsHint")}>
             <StaffPanel courseId={course.id} staff={course.staff} accounts={accounts} canEdit={canEdit} assign={assignCourseStaffAction as never} unassign={unassignCourseStaffAction as never} />
           </Card>
         )}

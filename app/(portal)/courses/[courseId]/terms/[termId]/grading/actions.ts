@@ -23,11 +23,12 @@ export const startScanAction = defineAction({
   capability: "grading.verify",
   scope: termScope,
   prepare: async ({ termId }) => {
-    const t = getTerm(getDb(), termId);
-    if (!t) throw new ActionError("This term no longer exists.");
-    const ex = exchangeStatus(exchangeRoot(), nbgraderCourseId(t.course.code, t.term.term));
+    const term = getTerm(getDb(), termId);
+    if (!term) throw new ActionError(t("domain.termGone"));
+    const ex = exchangeStatus(exchangeRoot(), nbgraderCourseId(term.course.code, term.term.term));
     if (!ex.courseDirExists) {
-      throw new ActionError(`There is no exchange folder for ${ex.courseId}: expected ${ex.courseDir}. ${ex.rootExists ? "" : `The exchange root ${ex.root} does not exist either; set E2X_EXCHANGE_ROOT to the exchange mount.`}`.trim());
+      const where = { id: ex.courseId, dir: ex.courseDir, root: ex.root };
+      throw new ActionError(ex.rootExists ? t("grading.scanMsg.noExchange", where) : t("grading.scanMsg.noExchangeRoot", where));
     }
     return undefined;
   },

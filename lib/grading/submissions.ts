@@ -26,7 +26,8 @@ export interface SubmissionQuery {
   /** Only the submission that counts per student (default), or every attempt. */
   all?: boolean;
   page?: number;
-  pageSize?: number;
+  /** Rows per page (1 to 500, default 50), or "all": one page with every row (for printing). */
+  pageSize?: number | "all";
 }
 
 export interface SubmissionListItem {
@@ -72,8 +73,8 @@ export function listSubmissions(db: DbOrTx, termId: number, assignmentName: stri
   }
   const cond = and(...where);
   const join = and(eq(students.termId, submissions.termId), eq(students.username, submissions.student));
-  const pageSize = Math.min(Math.max(query.pageSize ?? 50, 1), 500);
   const total = db.select({ n: sql<number>`count(*)` }).from(submissions).leftJoin(students, join).where(cond).get()?.n ?? 0;
+  const pageSize = query.pageSize === "all" ? Math.max(total, 1) : Math.min(Math.max(query.pageSize ?? 50, 1), 500);
   const pages = Math.max(1, Math.ceil(total / pageSize));
   const page = Math.min(Math.max(query.page ?? 1, 1), pages);
   const attempts = sql<number>`(select count(*) from ${submissions} s2 where s2.term_id = ${submissions.termId} and s2.student = ${submissions.student} and s2.assignment_name = ${submissions.assignmentName} and s2.gone_at is null)`;

@@ -142,6 +142,12 @@ describe("grading: scans of a term's exchange", () => {
     expect(listSubmissions(db, termId, "hw1", { q: "Ärg" }).rows.map((r) => r.student)).toEqual(["alice"]);
     expect(listSubmissions(db, termId, "hw1", { q: "aerger" }).rows.map((r) => r.student)).toEqual(["alice"]);
     expect(listSubmissions(db, termId, "hw1", { all: true }).total).toBe(5);
+    // printing reads every row of the filter in one page, in the order of the paged list
+    const paged = [1, 2, 3].flatMap((page) => listSubmissions(db, termId, "hw1", { all: true, page, pageSize: 2 }).rows.map((r) => r.id));
+    const printed = listSubmissions(db, termId, "hw1", { all: true, pageSize: "all" });
+    expect(printed).toMatchObject({ total: 5, pages: 1, page: 1 });
+    expect(printed.rows.map((r) => r.id)).toEqual(paged);
+    expect(new Set(paged).size).toBe(5);
   });
 
   it("flags late submissions once a deadline is set, and counts the last one before it", () => {

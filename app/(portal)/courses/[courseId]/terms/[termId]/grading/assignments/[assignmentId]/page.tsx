@@ -43,7 +43,8 @@ export default async function AssignmentPage({ params, searchParams }: { params:
   const t = await getTranslations();
   const f = await getFmt();
   // Printing shows every row of the filter, not the current page.
-  const printRows = list.pages > 1 ? Array.from({ length: list.pages }, (_, i) => listSubmissions(db, termId, a.name, { status, flag, q, all, page: i + 1, pageSize: 500 }).rows).flat() : list.rows;
+  const printRows = list.pages > 1 ? listSubmissions(db, termId, a.name, { status, flag, q, all, pageSize: "all" }).rows : list.rows;
+  const columns = ["student", "submittedAt", "hashcode", "status", "flags"] as const;
   const label = (s: string) => (t.has(`grading.status.${s}` as "grading.status.verified") ? t(`grading.status.${s}` as "grading.status.verified") : s);
   const flagLabel = (s: string) => (t.has(`grading.flag.${s}` as "grading.flag.late") ? t(`grading.flag.${s}` as "grading.flag.late") : s);
   const gradingBase = `/courses/${courseId}/terms/${termId}/grading`;
@@ -142,11 +143,7 @@ export default async function AssignmentPage({ params, searchParams }: { params:
               <Table>
                 <thead>
                   <tr>
-                    <Th>{t("assignment.th.student")}</Th>
-                    <Th>{t("assignment.th.submittedAt")}</Th>
-                    <Th>{t("assignment.th.hashcode")}</Th>
-                    <Th>{t("assignment.th.status")}</Th>
-                    <Th>{t("assignment.th.flags")}</Th>
+                    {columns.map((c) => <Th key={c}>{t(`assignment.th.${c}`)}</Th>)}
                     <Th className="text-right">{t("assignment.th.files")}</Th>
                   </tr>
                 </thead>
@@ -181,13 +178,7 @@ export default async function AssignmentPage({ params, searchParams }: { params:
                 <p className="mb-2 text-xs text-slate-600">{t("assignment.printedAt", { when: f.dateTime(new Date()) })}</p>
                 <Table>
                   <thead>
-                    <tr>
-                      <Th>{t("assignment.th.student")}</Th>
-                      <Th>{t("assignment.th.submittedAt")}</Th>
-                      <Th>{t("assignment.th.hashcode")}</Th>
-                      <Th>{t("assignment.th.status")}</Th>
-                      <Th>{t("assignment.th.flags")}</Th>
-                    </tr>
+                    <tr>{columns.map((c) => <Th key={c}>{t(`assignment.th.${c}`)}</Th>)}</tr>
                   </thead>
                   <tbody className="divide-y divide-slate-100">
                     {printRows.map((r) => (

@@ -40,8 +40,8 @@ export function TermForm({ action, courseId, termId, initial, submitLabel, cours
   const [res, setRes] = useState(() => ({
     cpuGuarantee: v?.cpuGuarantee ?? f.coresInput(initial.cpuGuarantee),
     cpuLimit: v?.cpuLimit ?? f.coresInput(initial.cpuLimit),
-    memGuarantee: v?.memGuarantee ?? f.memoryInput(initial.memGuarantee),
-    memLimit: v?.memLimit ?? f.memoryInput(initial.memLimit),
+    memGuarantee: v?.memGuarantee ?? f.memory(initial.memGuarantee),
+    memLimit: v?.memLimit ?? f.memory(initial.memLimit),
   }));
   const setR = (k: keyof typeof res) => (ev: React.ChangeEvent<HTMLInputElement>) => setRes({ ...res, [k]: ev.currentTarget.value });
   const summary = t("resourcesSummary", {

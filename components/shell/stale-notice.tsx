@@ -14,10 +14,8 @@ interface Staleness {
 export async function StaleNotice({ staleness, canPush }: { staleness: Staleness; canPush: boolean }) {
   const t = await getTranslations("stale");
   const f = await getFmt();
-  const when = (d: Date) => {
-    const s = f.whenShort(d);
-    return s.includes(",") ? t("on", { date: s }) : t("at", { time: s });
-  };
+  // "at 12:08" today, otherwise "on" the date and time
+  const when = (d: Date) => (f.date(d) === f.date(new Date()) ? t("at", { time: f.time(d) }) : t("on", { date: f.dateTime(d) }));
   if (staleness.pending === 0) {
     if (!staleness.pushedAt) return null;
     return (

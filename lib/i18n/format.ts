@@ -64,19 +64,15 @@ export interface Formatter {
   weekdayDate(d: DateLike): string;
   /** "12:08". */
   time(d: DateLike): string;
-  /** "12:08" today, otherwise the date and time. */
-  whenShort(d: DateLike, now?: Date): string;
   number(n: number, digits?: number): string;
   /** "1,5 MB" (1024-based, as file managers show it). */
   bytes(n: number): string;
   /** "0,5 Kerne" · "1 core" from a CPU quantity; the text itself when it is none. */
   cores(q: string): string;
-  /** "2 GB" · "512 MB" from a memory quantity; the text itself when it is none. */
+  /** "2 GB" · "512 MB" from a memory quantity (as shown and as typed into a form field); the text itself when it is none. */
   memory(q: string): string;
   /** A CPU quantity as a plain number for a form field: "500m" -> "0,5". */
   coresInput(q: string): string;
-  /** A memory quantity for a form field: "2Gi" -> "2 GB". */
-  memoryInput(q: string): string;
   /** "3 Studierende" style lists: "a, b und c" · "a, b and c". */
   list(items: string[]): string;
 }
@@ -108,12 +104,6 @@ export function formatter(locale: Locale, timeZone: string = portalTimeZone()): 
       const v = toDate(d);
       return v ? dtf(locale, timeZone, TIME).format(v) : "—";
     },
-    whenShort(d, now = new Date()) {
-      const v = toDate(d);
-      if (!v) return "—";
-      const day = dtf(locale, timeZone, DATE_DE);
-      return day.format(v) === day.format(now) ? self.time(v) : self.dateTime(v);
-    },
     number: num,
     bytes(n) {
       if (n < 1024) return `${num(n, 0)} B`;
@@ -140,10 +130,6 @@ export function formatter(locale: Locale, timeZone: string = portalTimeZone()): 
     coresInput(q) {
       const c = coresOf(q);
       return c === null ? q : num(c, 3);
-    },
-    memoryInput(q) {
-      const b = bytesOf(q);
-      return b === null ? q : self.bytes(b);
     },
     list(items) {
       return new Intl.ListFormat(tag, { style: "long", type: "conjunction" }).format(items);

@@ -10,7 +10,6 @@ import { dbErrorKey } from "@/lib/db/errors";
 import { requestLocale } from "@/lib/i18n/request-locale";
 import { t, withLocale } from "@/lib/i18n/t";
 import { zodParseOptions } from "@/lib/i18n/zod";
-import type { Locale } from "@/lib/i18n/config";
 import { ActionError, type ActionContext, type ActionState, type FieldErrors } from "./guard-types";
 import { auth } from "./auth";
 import { can, type Capability, type Principal, type Scope } from "./capabilities";
@@ -146,18 +145,17 @@ function echo(form: FormData): Record<string, string> {
  * revalidate -> after-commit work.
  */
 export function defineAction<S extends z.ZodType, P = undefined, R = undefined>(spec: ActionSpec<S, P, R>) {
-  return async function action(prev: ActionState<R>, form: FormData): Promise<ActionState<R>> {
-    const locale = await requestLocale();
-    return withLocale(locale, () => runAction(spec, locale, prev, form));
+  return async function action(_prev: ActionState<R>, form: FormData): Promise<ActionState<R>> {
+    return withLocale(await requestLocale(), () => runAction(spec, form));
   };
 }
 
-async function runAction<S extends z.ZodType, P, R>(spec: ActionSpec<S, P, R>, locale: Locale, _prev: ActionState<R>, form: FormData): Promise<ActionState<R>> {
+async function runAction<S extends z.ZodType, P, R>(spec: ActionSpec<S, P, R>, form: FormData): Promise<ActionState<R>> {
   const values = echo(form);
   const principal = await currentPrincipal();
   if (!principal) return { status: "error", message: t("errors.sessionEnded"), values };
   if (principal.mustChangePassword) return { status: "error", message: t("errors.changeFirst"), values };
-  const parsed = spec.schema.safeParse(formToObject(form, spec.arrays), zodParseOptions(locale));
+  const parsed = spec.schema.safeParse(formToObject(form, spec.arrays), zodParseOptions());
   if (!parsed.success) {
     return { status: "error", message: t("errors.correctFields"), fieldErrors: issuesToFieldErrors(parsed.error), values };
   }

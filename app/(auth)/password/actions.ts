@@ -18,17 +18,14 @@ import { zodParseOptions } from "@/lib/i18n/zod";
 export async function changePasswordAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   const principal = await currentPrincipal();
   if (!principal) redirect("/sign-in?expired=1");
-  const locale = await requestLocale();
   const address = clientAddress(await headers());
-  // messages (zod's included, read when the field errors are built) in the request's language
-  const checked = withLocale(locale, () => {
-    const parsed = passwordChangeInput.safeParse(Object.fromEntries(form), zodParseOptions(locale));
-    return parsed.success ? parsed : { success: false as const, message: t("errors.correctFields"), fieldErrors: issuesToFieldErrors(parsed.error) };
+  // every message (zod's included) in the request's language
+  return withLocale(await requestLocale(), async () => {
+    const parsed = passwordChangeInput.safeParse(Object.fromEntries(form), zodParseOptions());
+    if (!parsed.success) return { status: "error", message: t("errors.correctFields"), fieldErrors: issuesToFieldErrors(parsed.error) };
+    const res = await changeOwnPassword(getDb(), principal.id, parsed.data, address);
+    if (!res.ok) return { status: "error", message: res.message, fieldErrors: res.field ? { [res.field]: [res.message] } : undefined };
+    await signIn("credentials", { username: principal.username, password: parsed.data.password, redirectTo: "/?password=changed" });
+    return { status: "ok" };
   });
-  if (!checked.success) return { status: "error", message: checked.message, fieldErrors: checked.fieldErrors };
-  const parsed = checked;
-  const res = await withLocale(locale, () => changeOwnPassword(getDb(), principal.id, parsed.data, address));
-  if (!res.ok) return { status: "error", message: res.message, fieldErrors: res.field ? { [res.field]: [res.message] } : undefined };
-  await signIn("credentials", { username: principal.username, password: parsed.data.password, redirectTo: "/?password=changed" });
-  return { status: "ok" };
 }

@@ -7,6 +7,7 @@ import type { ActionState } from "@/lib/auth/guard-types";
 import { safeNextPath } from "@/lib/auth/next-path";
 import { requestLocale } from "@/lib/i18n/request-locale";
 import { msg, t, withLocale } from "@/lib/i18n/t";
+import { zodParseOptions } from "@/lib/i18n/zod";
 
 const input = z.object({
   username: z.string().trim().min(1, msg("signIn.enterUsername")).max(128),
@@ -22,7 +23,7 @@ type Reason = (typeof REASONS)[number];
 export async function signInAction(_prev: ActionState, form: FormData): Promise<ActionState> {
   return withLocale(await requestLocale(), async () => {
     const values = { username: String(form.get("username") ?? "") };
-    const parsed = input.safeParse(Object.fromEntries(form));
+    const parsed = input.safeParse(Object.fromEntries(form), zodParseOptions());
     if (!parsed.success) return { status: "error", message: t("signIn.enterBoth"), fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
     try {
       // Same-origin paths only: anything else lands on the dashboard.

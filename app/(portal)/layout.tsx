@@ -61,7 +61,7 @@ export default async function PortalLayout({ children }: { children: React.React
       <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3">
         {t("skipToContent")}
       </a>
-      <MobileNav items={items} title={t("nav.dashboard")} openLabel={t("openMenu")} closeLabel={t("closeMenu")} navLabel={t("mainNav")} appName="Hub Portal">
+      <MobileNav items={items} openLabel={t("openMenu")} closeLabel={t("closeMenu")} navLabel={t("mainNav")} appName="Hub Portal">
         {account("menu")}
       </MobileNav>
       <aside className="no-print sticky top-0 hidden h-screen w-60 shrink-0 flex-col self-start border-r border-slate-200 bg-white px-3 py-4 md:flex">

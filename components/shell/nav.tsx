@@ -45,7 +45,7 @@ export function Nav({ items, label, onNavigate }: { items: NavItem[]; label: str
 }
 
 /** Below the md breakpoint: a top bar with a menu button that opens the navigation. */
-export function MobileNav({ items, openLabel, closeLabel, navLabel, appName, children }: { items: NavItem[]; title: string; openLabel: string; closeLabel: string; navLabel: string; appName: string; children: ReactNode }) {
+export function MobileNav({ items, openLabel, closeLabel, navLabel, appName, children }: { items: NavItem[]; openLabel: string; closeLabel: string; navLabel: string; appName: string; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const path = usePathname();
   useEffect(() => setOpen(false), [path]);

@@ -1,5 +1,5 @@
 /** The catalogue key of an audit action ("exam.seat.auto" -> "exam_seat_auto"; next-intl keys cannot hold dots). */
-export function auditActionKey(action: string): string {
+function auditActionKey(action: string): string {
   return action.replace(/\./g, "_");
 }
 

@@ -35,8 +35,7 @@ function make(locale: Locale) {
   return createTranslator({ locale, messages: MESSAGES[locale] });
 }
 
-/** The translator of one language (for a PDF or file whose language is chosen explicitly). */
-export function translatorFor(locale: Locale) {
+function translatorFor(locale: Locale) {
   let tr = translators.get(locale);
   if (!tr) {
     tr = make(locale);
@@ -45,7 +44,7 @@ export function translatorFor(locale: Locale) {
   return tr;
 }
 
-export type Translator = ReturnType<typeof translatorFor>;
+type Translator = ReturnType<typeof translatorFor>;
 
 /** Translates in the active language (see the module comment). */
 export const t: Translator = new Proxy((() => "") as unknown as Translator, {

@@ -2,6 +2,7 @@ import { AlertTriangle, BookOpen, CheckCircle2, Plus } from "lucide-react";
 import Link from "next/link";
 import { Badge, Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
 import { ButtonLink } from "@/components/ui/button";
+import { HubBadges } from "@/components/courses/hub-badges";
 import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
 import { dashboard } from "@/lib/dashboard/dashboard";
@@ -55,9 +56,7 @@ export default async function DashboardPage() {
                       <div className="text-xs text-slate-600">{term.course.title}</div>
                     </div>
                     <div className="flex items-center gap-2">
-                      {term.hubs.map((h) => (
-                        <Badge key={h} tone={h === "exam" ? "violet" : h === "grading" ? "green" : "blue"}>{t(`hubs.short.${h}`)}</Badge>
-                      ))}
+                      <HubBadges hubs={term.hubs} />
                       <Link href={`/courses/${term.course.id}/terms/${term.id}/roster`} className="min-w-24 text-right text-sm tabular-nums text-slate-600 hover:text-brand-700">
                         {t("dashboard.students", { count: term.students })}
                       </Link>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { notFound } from "next/navigation";
 import { ArchiveForm } from "@/components/courses/archive-form";
 import { CourseForm } from "@/components/courses/course-form";
+import { HubBadges } from "@/components/courses/hub-badges";
 import { StaffPanel } from "@/components/courses/staff-panel";
 import { ButtonLink } from "@/components/ui/button";
 import { Badge, Card, EmptyState, PageHeader } from "@/components/ui/card";
@@ -76,7 +77,7 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
                       {term.archivedAt && <span className="ml-2"><Badge>{t("courses.archived")}</Badge></span>}
                     </Td>
                     <Td>
-                      <div className="flex gap-1">{term.hubs.map((h) => <Badge key={h} tone={h === "exam" ? "violet" : h === "grading" ? "green" : "blue"}>{t(`hubs.short.${h}`)}</Badge>)}</div>
+                      <div className="flex gap-1"><HubBadges hubs={term.hubs} /></div>
                     </Td>
                     <Td className="max-w-56 truncate font-mono text-xs" title={term.image}>{term.image}</Td>
                     <Td className="whitespace-nowrap tabular-nums" title={`${term.cpuGuarantee} / ${term.cpuLimit}`}>{t("courses.cpuRange", { g: f.cores(term.cpuGuarantee), l: f.cores(term.cpuLimit) })}</Td>

@@ -8,6 +8,7 @@ import { getFmt } from "@/lib/i18n/server";
 import { listAudit } from "@/lib/audit/audit";
 import { requirePage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
+import { portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("audit"))("title") };
@@ -15,10 +16,11 @@ export async function generateMetadata() {
 
 type SP = { q?: string; action?: string; actor?: string; from?: string; to?: string; signIns?: string; page?: string };
 
+/** The start (or the last millisecond) of a day typed in the filter, in the portal's time zone. */
 function day(s: string | undefined, end = false): Date | undefined {
   if (!s || !/^\d{4}-\d{2}-\d{2}$/.test(s)) return undefined;
-  const d = new Date(`${s}T${end ? "23:59:59.999" : "00:00:00"}`);
-  return Number.isNaN(d.getTime()) ? undefined : d;
+  const d = zonedInputToUtc(`${s}T${end ? "23:59:59" : "00:00"}`, portalTimeZone());
+  return d ? new Date(d.getTime() + (end ? 999 : 0)) : undefined;
 }
 
 export default async function AuditPage({ searchParams }: { searchParams: Promise<SP> }) {

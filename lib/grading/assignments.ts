@@ -27,6 +27,10 @@ export function getAssignment(db: DbOrTx, termId: number, assignmentId: number):
   return db.select().from(assignments).where(and(eq(assignments.id, assignmentId), eq(assignments.termId, termId))).get() ?? null;
 }
 
+export function getAssignmentByName(db: DbOrTx, termId: number, name: string): AssignmentRow | null {
+  return db.select().from(assignments).where(and(eq(assignments.termId, termId), eq(assignments.name, name))).get() ?? null;
+}
+
 export interface AssignmentSummary {
   id: number;
   name: string;

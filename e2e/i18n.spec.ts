@@ -37,11 +37,22 @@ async function a11yExam(browser: Browser): Promise<number> {
   return examId;
 }
 
-/** Sign-in through the German page (the default language). */
-async function signInGerman(page: Page, username: string) {
-  await page.getByLabel("Benutzername").fill(username);
-  await page.getByLabel("Passwort").fill(PASSWORD);
-  await page.getByRole("button", { name: "Anmelden" }).click();
+const SIGN_IN_FORM = {
+  de: { username: "Benutzername", password: "Passwort", submit: "Anmelden" },
+  en: { username: "Username", password: "Password", submit: "Sign in" },
+};
+
+/** Fills in and sends the sign-in page already open (keeping its ?next=), in the language it shows. */
+async function submitSignIn(page: Page, username: string, lang: "de" | "en" = "en") {
+  const form = SIGN_IN_FORM[lang];
+  await page.getByLabel(form.username).fill(username);
+  await page.getByLabel(form.password).fill(PASSWORD);
+  await page.getByRole("button", { name: form.submit }).click();
+}
+
+/** As submitSignIn, then the portal shows who is signed in (in the sidebar: desktop widths). */
+async function signInHere(page: Page, username: string, lang: "de" | "en" = "en") {
+  await submitSignIn(page, username, lang);
   await expect(page.getByTestId("current-user")).toBeVisible();
 }
 
@@ -53,7 +64,7 @@ test.describe("German first", () => {
     await expect(page).toHaveURL(/\/sign-in/);
     await expect(page.locator("html")).toHaveAttribute("lang", "de");
     await expect(page.getByRole("heading", { name: "E2x Hub-Portal" })).toBeVisible();
-    await signInGerman(page, "irene");
+    await signInHere(page, "irene", "de");
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Hallo, Irene");
     const nav = page.getByRole("navigation", { name: "Hauptnavigation" });
     await expect(nav.getByRole("link", { name: "Kurse" })).toBeVisible();
@@ -82,7 +93,7 @@ test.describe("German first", () => {
 
   test("a course code is shown as it will be stored, and a term form keeps what was chosen after an error", async ({ page }) => {
     await page.goto("/sign-in");
-    await signInGerman(page, "admin");
+    await signInHere(page, "admin", "de");
     await page.goto("/courses/new");
     await page.getByLabel("Kürzel").fill("UX-TEST-1");
     await expect(page.getByTestId("code-stored-as")).toHaveText("Wird gespeichert als ux-test-1 (Kürzel werden kleingeschrieben).");
@@ -144,13 +155,6 @@ test.describe("deep links survive sign-in", () => {
   });
 });
 
-async function signInHere(page: Page, username: string) {
-  await page.getByLabel("Username").fill(username);
-  await page.getByLabel("Password").fill(PASSWORD);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByTestId("current-user")).toBeVisible();
-}
-
 test.describe("nothing stale without saying so", () => {
   test("a roster change says it is not on the hubs yet, admins see the count, and the push clears it", async ({ page }) => {
     test.setTimeout(120_000);
@@ -210,9 +214,7 @@ test.describe("phones", () => {
 
   test("at 390 px the navigation folds away, pages do not scroll sideways and tables scroll inside themselves", async ({ page }) => {
     await page.goto("/sign-in");
-    await page.getByLabel("Username").fill("irene");
-    await page.getByLabel("Password").fill(PASSWORD);
-    await page.getByRole("button", { name: "Sign in" }).click();
+    await submitSignIn(page, "irene");
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Hello");
     // the sidebar is gone; a menu button opens the navigation
     const menu = page.locator('button[aria-controls="mobile-nav"]');
@@ -347,9 +349,7 @@ test.describe("screenshots", () => {
         const tag = `i18n-${lang}-${device.name}`;
         await page.goto("/sign-in");
         await shot(page, `${tag}-sign-in`);
-        await page.locator("input[name=username]").fill("admin");
-        await page.locator("input[name=password]").fill(PASSWORD);
-        await page.getByRole("button", { name: lang === "de" ? "Anmelden" : "Sign in" }).click();
+        await submitSignIn(page, "admin", lang);
         await expect(page).not.toHaveURL(/sign-in/);
         await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
         const m = termIds("mathe1", "WS25");

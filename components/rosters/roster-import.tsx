@@ -227,7 +227,7 @@ export function RosterImport({
               <ul className="mt-1 list-inside list-disc text-slate-700">
                 {p.notKept.map((n) => (
                   <li key={`${n.column}-${n.reason}`}>
-                    <span className="font-medium">{n.column}</span>: {t(`notKept.${n.reason}`, { n: n.values, pattern: String(t.raw("examLoginPattern")) })}
+                    <span className="font-medium">{n.column}</span>: {t(`notKept.${n.reason}`, { n: n.values, pattern: t("examLoginPattern") })}
                   </li>
                 ))}
               </ul>

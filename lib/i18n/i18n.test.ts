@@ -1,3 +1,4 @@
+import { createTranslator } from "use-intl/core";
 import { describe, expect, it } from "vitest";
 import { safeNextPath, signInHref } from "@/lib/auth/next-path";
 import { localeFromAcceptLanguage, negotiateLocale } from "./config";
@@ -20,6 +21,17 @@ describe("languages", () => {
 
   it("both catalogues have the same keys", () => {
     expect(keys(en).sort()).toEqual(keys(de).sort());
+  });
+
+  it("every message of both catalogues is one the formatter can read", () => {
+    // a message it cannot parse (an unquoted <name>, a select key with a hyphen) shows its key instead of the sentence
+    for (const [locale, messages] of [["de", de], ["en", en]] as const) {
+      const unreadable: string[] = [];
+      let key = "";
+      const t = createTranslator({ locale, messages, onError: (e) => void (e.code === "INVALID_MESSAGE" && unreadable.push(`${key}: ${e.message}`)), getMessageFallback: () => "" });
+      for (key of keys(messages)) (t as unknown as (k: string) => string)(key);
+      expect(unreadable, locale).toEqual([]);
+    }
   });
 });
 

@@ -26,7 +26,7 @@ export default async function ParticipantsPage({ params }: { params: Promise<{ e
       <div className="space-y-6">
         {editable && (
           <div className="grid gap-6 lg:grid-cols-3">
-            <Card title={t("fromRoster", { code: d.course.code, term: d.term.term })} description={String(t.raw("loginsHint")).replaceAll("{code}", d.course.code)} className="lg:col-span-2">
+            <Card title={t("fromRoster", { code: d.course.code, term: d.term.term })} description={t("loginsHint", { code: d.course.code })} className="lg:col-span-2">
               <RosterPicker examId={examId} candidates={candidates.map((c) => ({ id: c.id, username: c.username, firstName: c.firstName, lastName: c.lastName, matrikel: c.matrikel }))} add={addParticipantsAction as never} />
             </Card>
             <Card title={t("backupTitle")} description={t("backupHint", { first: `${d.course.code}-backup-${d.exam.period.toLowerCase()}-01` })}>

@@ -56,7 +56,7 @@ function flagText(f: SubmissionFlag, t: Tr, when: (d: Date) => string): ReactNod
       return t("flag.late", { h, m: min, deadline: when(new Date(f.deadline)) });
     }
     case "several-submissions":
-      return t("flag.several", { count: f.count, counts: String(f.counts), rule: f.rule });
+      return t("flag.several", { count: f.count, counts: String(f.counts), rule: f.rule.replaceAll("-", "_") });
     case "scan-problems":
       return t("flag.problems", { count: f.problems.length });
     case "wrong-student":

@@ -226,12 +226,17 @@ async function runJob(db: Db, scanId: number, controller: AbortController, opts:
     bytesHashed: base.bytes + p.bytesHashed,
     updatedAt: now(),
   });
+  // Submissions done as stored: those whose rows (and checkpoint) a flush has committed, so a
+  // scan cut short never says more were done than it holds. Until the first flush, the ones an
+  // earlier run stored (skipped now).
+  let doneStored: number | null = null;
   const writeProgress = (force = false) => {
     if (!progress) return;
     const at = Date.now();
     if (!force && at - lastProgressWrite < 500) return;
     lastProgressWrite = at;
-    db.update(submissionScans).set(progressSet(progress)).where(eq(submissionScans.id, scanId)).run();
+    const submissionsDone = Math.min(progress.submissionsDone, doneStored ?? progress.submissionsSkipped);
+    db.update(submissionScans).set({ ...progressSet(progress), submissionsDone }).where(eq(submissionScans.id, scanId)).run();
   };
 
   let stored = 0;
@@ -264,6 +269,7 @@ async function runJob(db: Db, scanId: number, controller: AbortController, opts:
         .run();
     });
     stored += batch.length;
+    if (progress) doneStored = progress.submissionsDone;
     lastFlush = Date.now();
     opts.onBatch?.(stored, controller);
   };

@@ -36,35 +36,46 @@ export default async function StudentSearchPage({ searchParams }: { searchParams
             <thead>
               <tr>
                 <Th>{t("results.th.username")}</Th>
-                <Th>{t("results.th.name")}</Th>
-                <Th>{t("results.th.matrikel")}</Th>
-                <Th>{t("results.th.terms")}</Th>
+                <Th className="hidden sm:table-cell">{t("results.th.name")}</Th>
+                <Th className="hidden sm:table-cell">{t("results.th.matrikel")}</Th>
+                <Th className="hidden sm:table-cell">{t("results.th.terms")}</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {list.rows.map((r) => (
-                <tr key={r.username} className="hover:bg-slate-50">
-                  <Td className="font-mono">
-                    <Link href={`/students/${encodeURIComponent(r.username)}`} className="text-brand-700 underline-offset-2 hover:underline" translate="no">
-                      {r.username}
-                    </Link>
-                  </Td>
-                  <Td>{r.name ?? <span className="text-slate-500">—</span>}</Td>
-                  <Td className="tabular-nums">{r.matrikel ?? <span className="text-slate-500">—</span>}</Td>
-                  <Td>
-                    <span className="flex flex-wrap gap-1">
-                      {r.terms.map((x) => (
-                        <Badge key={x.termId} tone={x.archived ? "slate" : "blue"}>
-                          <span translate="no">
-                            {x.code} {x.term}
-                          </span>
-                          {x.archived && <span className="ml-1">({t("results.archived")})</span>}
-                        </Badge>
-                      ))}
-                    </span>
-                  </Td>
-                </tr>
-              ))}
+              {list.rows.map((r) => {
+                const termBadges = (
+                  <span className="flex flex-wrap gap-1">
+                    {r.terms.map((x) => (
+                      <Badge key={x.termId} tone={x.archived ? "slate" : "blue"}>
+                        <span translate="no">
+                          {x.code} {x.term}
+                        </span>
+                        {x.archived && <span className="ml-1">({t("results.archived")})</span>}
+                      </Badge>
+                    ))}
+                  </span>
+                );
+                return (
+                  <tr key={r.username} className="hover:bg-slate-50">
+                    <Td>
+                      <Link href={`/students/${encodeURIComponent(r.username)}`} className="font-mono text-brand-700 underline-offset-2 hover:underline" translate="no">
+                        {r.username}
+                      </Link>
+                      {/* on a phone the other columns fold in here */}
+                      <div className="mt-1 space-y-1 text-sm sm:hidden">
+                        <div>
+                          {r.name ?? "—"}
+                          {r.matrikel && <span className="ml-2 tabular-nums text-slate-600">{r.matrikel}</span>}
+                        </div>
+                        {termBadges}
+                      </div>
+                    </Td>
+                    <Td className="hidden sm:table-cell">{r.name ?? <span className="text-slate-500">—</span>}</Td>
+                    <Td className="hidden tabular-nums sm:table-cell">{r.matrikel ?? <span className="text-slate-500">—</span>}</Td>
+                    <Td className="hidden sm:table-cell">{termBadges}</Td>
+                  </tr>
+                );
+              })}
             </tbody>
           </Table>
           <Pagination page={list.page} pages={list.pages} total={list.total} label="students" href={href} />

@@ -79,30 +79,36 @@ export default async function StudentPage({ params }: Params) {
             <thead>
               <tr>
                 <Th>{t("students.person.th.course")}</Th>
-                <Th>{t("students.person.th.term")}</Th>
-                <Th>{t("students.person.th.roles")}</Th>
-                <Th>{t("students.person.th.hubs")}</Th>
+                <Th className="hidden sm:table-cell">{t("students.person.th.term")}</Th>
+                <Th className="hidden sm:table-cell">{t("students.person.th.roles")}</Th>
+                <Th className="hidden sm:table-cell">{t("students.person.th.hubs")}</Th>
               </tr>
             </thead>
             <tbody className="divide-y divide-slate-100">
-              {person.terms.map((x) => (
-                <tr key={x.termId}>
-                  <Td>
-                    <Link href={`/courses/${x.courseId}`} className="font-medium text-brand-700 hover:underline" translate="no">
-                      {x.code}
-                    </Link>
-                    <div className="text-xs text-slate-600">{x.title}</div>
-                  </Td>
-                  <Td className="whitespace-nowrap">
+              {person.terms.map((x) => {
+                const termLink = (
+                  <>
                     <Link href={`/courses/${x.courseId}/terms/${x.termId}/roster?q=${encodeURIComponent(person.username)}`} className="text-brand-700 hover:underline">
                       {x.term}
                     </Link>
-                    {x.archived && <span className="ml-2"><Badge>{t("students.person.archived")}</Badge></span>}
-                  </Td>
-                  <Td>
-                    <ul className="flex flex-wrap gap-1" data-testid="term-roles">
-                      <li><Badge tone="blue">{t("students.person.roles.student")}</Badge></li>
-                      {x.backup && <li><Badge tone="amber">{t("students.person.roles.backup")}</Badge></li>}
+                    {x.archived && (
+                      <span className="ml-2">
+                        <Badge>{t("students.person.archived")}</Badge>
+                      </span>
+                    )}
+                  </>
+                );
+                const roles = (
+                  <>
+                    <ul className="flex flex-wrap gap-1">
+                      <li>
+                        <Badge tone="blue">{t("students.person.roles.student")}</Badge>
+                      </li>
+                      {x.backup && (
+                        <li>
+                          <Badge tone="amber">{t("students.person.roles.backup")}</Badge>
+                        </li>
+                      )}
                       {x.exams.map((e) => (
                         <li key={e.examId}>
                           <Link href={`/exams/${e.examId}`} className="hover:underline">
@@ -114,10 +120,29 @@ export default async function StudentPage({ params }: Params) {
                       ))}
                     </ul>
                     {(x.room || x.seat) && <div className="mt-1 text-xs text-slate-600">{[x.room && t("students.person.roles.room", { room: x.room }), x.seat && t("students.person.roles.seat", { seat: x.seat })].filter(Boolean).join(" · ")}</div>}
-                  </Td>
-                  <Td>{x.hubs.length ? f.list(x.hubs.map((h) => t(`hubs.${h}`))) : <span className="text-slate-600">{t("students.person.noHubs")}</span>}</Td>
-                </tr>
-              ))}
+                  </>
+                );
+                const hubs = x.hubs.length ? f.list(x.hubs.map((h) => t(`hubs.${h}`))) : <span className="text-slate-600">{t("students.person.noHubs")}</span>;
+                return (
+                  <tr key={x.termId}>
+                    <Td>
+                      <Link href={`/courses/${x.courseId}`} className="font-medium text-brand-700 hover:underline" translate="no">
+                        {x.code}
+                      </Link>
+                      <span className="ml-2 sm:hidden">{termLink}</span>
+                      <div className="text-xs text-slate-600">{x.title}</div>
+                      {/* on a phone the other columns fold in here */}
+                      <div className="mt-2 space-y-1 sm:hidden">
+                        {roles}
+                        <div className="text-sm">{hubs}</div>
+                      </div>
+                    </Td>
+                    <Td className="hidden whitespace-nowrap sm:table-cell">{termLink}</Td>
+                    <Td className="hidden sm:table-cell">{roles}</Td>
+                    <Td className="hidden sm:table-cell">{hubs}</Td>
+                  </tr>
+                );
+              })}
             </tbody>
           </Table>
         </Card>
@@ -158,18 +183,18 @@ export default async function StudentPage({ params }: Params) {
                                 <span className="font-medium text-slate-900">{e.choice_display_name}</span>
                                 {i === 0 && <Badge tone="green">{t("students.person.default")}</Badge>}
                               </div>
-                              <dl className="mt-1 grid grid-cols-[auto_minmax(0,1fr)] gap-x-3 gap-y-0.5 text-xs text-slate-700">
-                                <dt className="text-slate-600">{t("students.person.image")}</dt>
-                                <dd className="break-all font-mono" translate="no">{e.choice_override.image}</dd>
-                                <dt className="text-slate-600">{t("students.person.cpu")}</dt>
+                              <dl className="mt-1 grid grid-cols-1 gap-x-3 gap-y-0.5 text-xs text-slate-700 sm:grid-cols-[auto_minmax(0,1fr)]">
+                                <dt className="mt-1 text-slate-600 sm:mt-0">{t("students.person.image")}</dt>
+                                <dd className="font-mono [overflow-wrap:anywhere]" translate="no">{e.choice_override.image}</dd>
+                                <dt className="mt-1 text-slate-600 sm:mt-0">{t("students.person.cpu")}</dt>
                                 <dd>{t("courses.cpuRange", { g: f.cores(String(e.choice_override.cpu_guarantee)), l: f.cores(String(e.choice_override.cpu_limit)) })}</dd>
-                                <dt className="text-slate-600">{t("students.person.memory")}</dt>
+                                <dt className="mt-1 text-slate-600 sm:mt-0">{t("students.person.memory")}</dt>
                                 <dd>{t("courses.memRange", { g: f.memory(String(e.choice_override.mem_guarantee)), l: f.memory(String(e.choice_override.mem_limit)) })}</dd>
-                                <dt className="text-slate-600">{t("students.person.folders")}</dt>
+                                <dt className="mt-1 text-slate-600 sm:mt-0">{t("students.person.folders")}</dt>
                                 <dd>
                                   <ul>
                                     {Object.entries(e.choice_override.volume_mounts ?? {}).map(([k, m]) => (
-                                      <li key={k} className="break-all font-mono" translate="no">
+                                      <li key={k} className="font-mono [overflow-wrap:anywhere]" translate="no">
                                         {m.mountPath.replaceAll("{username}", l.login)}
                                         {m.readOnly && <span className="ml-1 font-sans text-slate-600">({t("students.person.readOnly")})</span>}
                                       </li>
@@ -200,34 +225,47 @@ export default async function StudentPage({ params }: Params) {
               <Table data-testid="student-submissions">
                 <thead>
                   <tr>
-                    <Th>{t("students.person.sth.course")}</Th>
+                    <Th className="hidden sm:table-cell">{t("students.person.sth.course")}</Th>
                     <Th>{t("students.person.sth.assignment")}</Th>
-                    <Th>{t("students.person.sth.submitted")}</Th>
-                    <Th>{t("students.person.sth.status")}</Th>
+                    <Th className="hidden sm:table-cell">{t("students.person.sth.submitted")}</Th>
+                    <Th className="hidden sm:table-cell">{t("students.person.sth.status")}</Th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">
-                  {subs.map((s) => (
-                    <tr key={s.id}>
-                      <Td className="whitespace-nowrap" translate="no">
-                        {s.code} {s.term}
-                      </Td>
-                      <Td>
-                        <Link href={`/courses/${s.courseId}/terms/${s.termId}/grading/submissions/${s.id}`} className="font-mono text-brand-700 hover:underline" aria-label={t("students.person.open", { assignment: s.assignment ?? "—" })}>
-                          {s.assignment ?? "—"}
-                        </Link>
-                      </Td>
-                      <Td className="whitespace-nowrap tabular-nums">{f.dateTime(s.submittedAt)}</Td>
-                      <Td>
-                        <span className="flex flex-wrap items-center gap-1">
-                          <StatusBadge status={s.status} />
-                          <FlagBadges flags={s.flags} />
-                          {!s.counts && <Badge>{t("students.person.notCounted")}</Badge>}
-                          {s.gone && <Badge>{t("students.person.gone")}</Badge>}
-                        </span>
-                      </Td>
-                    </tr>
-                  ))}
+                  {subs.map((s) => {
+                    const status = (
+                      <span className="flex flex-wrap items-center gap-1">
+                        <StatusBadge status={s.status} />
+                        <FlagBadges flags={s.flags} />
+                        {!s.counts && <Badge>{t("students.person.notCounted")}</Badge>}
+                        {s.gone && <Badge>{t("students.person.gone")}</Badge>}
+                      </span>
+                    );
+                    return (
+                      <tr key={s.id}>
+                        <Td className="hidden whitespace-nowrap sm:table-cell" translate="no">
+                          {s.code} {s.term}
+                        </Td>
+                        <Td>
+                          <Link href={`/courses/${s.courseId}/terms/${s.termId}/grading/submissions/${s.id}`} className="font-mono text-brand-700 hover:underline" aria-label={t("students.person.open", { assignment: s.assignment ?? "—" })}>
+                            {s.assignment ?? "—"}
+                          </Link>
+                          {/* on a phone the other columns fold in here */}
+                          <div className="mt-1 space-y-1 text-sm sm:hidden">
+                            <div className="text-slate-600">
+                              <span translate="no">
+                                {s.code} {s.term}
+                              </span>{" "}
+                              · <span className="tabular-nums">{f.dateTime(s.submittedAt)}</span>
+                            </div>
+                            {status}
+                          </div>
+                        </Td>
+                        <Td className="hidden whitespace-nowrap tabular-nums sm:table-cell">{f.dateTime(s.submittedAt)}</Td>
+                        <Td className="hidden sm:table-cell">{status}</Td>
+                      </tr>
+                    );
+                  })}
                 </tbody>
               </Table>
             )}

@@ -43,8 +43,14 @@ export default async function StudentPage({ params }: Params) {
 
   // what each hub offers: the renderer's own lists; entries of courses the reader cannot see are only counted
   const visible = new Set(person.terms.map((x) => nbgraderCourseId(x.code, x.term)));
-  const lists = studentProfiles(db, person.username).map((l) => ({ ...l, shown: l.entries.filter((e) => visible.has(e.course_id)), hidden: l.entries.filter((e) => !visible.has(e.course_id)).length }));
-  const shownLists = lists.filter((l) => l.shown.length > 0 || l.hidden > 0);
+  let built: ReturnType<typeof studentProfiles> | null;
+  try {
+    built = studentProfiles(db, person.username);
+  } catch {
+    // a model the renderer refuses: the push would refuse it too, and the cluster page says why
+    built = null;
+  }
+  const shownLists = (built ?? []).map((l) => ({ ...l, shown: l.entries.filter((e) => visible.has(e.course_id)), hidden: l.entries.filter((e) => !visible.has(e.course_id)).length }));
 
   const gradable = person.terms.filter((x) => can(principal, "grading.view", { courseId: x.courseId }));
   const subs = studentSubmissions(db, person, gradable.map((x) => x.termId));
@@ -148,7 +154,9 @@ export default async function StudentPage({ params }: Params) {
         </Card>
 
         <Card title={t("students.person.profilesTitle")} description={t("students.person.profilesHint")}>
-          {shownLists.length === 0 ? (
+          {built === null ? (
+            <EmptyState title={t("students.person.profilesErrorTitle")}>{t("students.person.profilesErrorBody")}</EmptyState>
+          ) : shownLists.length === 0 ? (
             <EmptyState title={t("students.person.noProfiles")}>{t("students.person.noProfilesBody")}</EmptyState>
           ) : (
             <div className="grid gap-4 lg:grid-cols-2">

@@ -163,7 +163,7 @@ export default async function StudentPage({ params }: Params) {
               {shownLists.map((l) => (
                 <section key={`${l.hub}:${l.login}`} className="min-w-0 rounded-lg border border-slate-200" data-testid={`hub-profiles-${l.hub}`} aria-labelledby={`hub-${l.hub}-${l.login}`}>
                   <header className="flex flex-wrap items-baseline justify-between gap-2 border-b border-slate-100 bg-slate-50 px-4 py-2.5">
-                    <h3 id={`hub-${l.hub}-${l.login}`} className="text-sm font-semibold text-slate-900">{t(`hubs.${l.hub}`)}</h3>
+                    <h3 id={`hub-${l.hub}-${l.login}`} className="text-sm font-semibold text-slate-900 first-letter:uppercase">{t(`hubs.${l.hub}`)}</h3>
                     <span className="text-xs text-slate-600">
                       {t.rich("students.person.login", {
                         login: l.login,

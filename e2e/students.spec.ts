@@ -73,28 +73,28 @@ test.describe("German", () => {
     await page.keyboard.press("Tab");
     await expect(page.getByRole("link", { name: "Zum Inhalt springen" })).toBeFocused();
     await page.keyboard.press("Tab");
-    await expect(page.getByRole("search", { name: "Studierende suchen" }).getByRole("searchbox")).toBeFocused();
+    await expect(page.getByRole("search", { name: "Studierende finden" }).getByRole("searchbox")).toBeFocused();
 
     for (const q of [`${s.firstName} ${plain(s.lastName)}`, `${s.firstName} ${transcribed(s.lastName)}`, `${s.firstName} ${s.lastName}`]) {
-      await searchFromNav(page, "Studierende suchen", q);
+      await searchFromNav(page, "Studierende finden", q);
       await expect(page.getByRole("link", { name: s.username, exact: true })).toBeVisible();
     }
-    await searchFromNav(page, "Studierende suchen", s.matrikel);
+    await searchFromNav(page, "Studierende finden", s.matrikel);
     await expect(page.getByRole("heading", { name: `1 Person passt zu „${s.matrikel}“` })).toBeVisible();
     await expect(page.getByRole("row")).toHaveCount(2);
-    await searchFromNav(page, "Studierende suchen", transcribed(s.lastName));
+    await searchFromNav(page, "Studierende finden", transcribed(s.lastName));
     await expect(page.getByRole("heading", { level: 2 })).toContainText(`passen zu „${transcribed(s.lastName)}“`);
     await axe(page, "search results (de)");
     await shot(page, "students-search-de");
 
     // paging: every demo student of mathe1 and datasci is Irene's
-    await searchFromNav(page, "Studierende suchen", "s");
+    await searchFromNav(page, "Studierende finden", "s");
     await expect(page.getByRole("navigation", { name: "Seiten" })).toContainText("Seite 1 von");
     await page.getByRole("link", { name: "Weiter →" }).click();
     await expect(page).toHaveURL(/page=2/);
     await expect(page.getByRole("navigation", { name: "Seiten" })).toContainText("Seite 2 von");
 
-    await searchFromNav(page, "Studierende suchen", `${s.firstName} ${plain(s.lastName)}`);
+    await searchFromNav(page, "Studierende finden", `${s.firstName} ${plain(s.lastName)}`);
     await page.getByRole("link", { name: s.username, exact: true }).click();
     await expect(page).toHaveURL(`/students/${s.username}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${s.firstName} ${s.lastName}`);
@@ -120,7 +120,7 @@ test.describe("German", () => {
     await expect(page).toHaveURL(/\/grading\/submissions\/\d+$/);
 
     // nobody: the empty state
-    await searchFromNav(page, "Studierende suchen", "zzqx");
+    await searchFromNav(page, "Studierende finden", "zzqx");
     await expect(page.getByRole("heading", { name: "Niemand gefunden" })).toBeVisible();
     await axe(page, "search, no match (de)");
     await shot(page, "students-search-none-de");
@@ -136,7 +136,7 @@ test.describe("German", () => {
     await page.getByRole("button", { name: "Anmelden" }).click();
     await expect(page.getByTestId("current-user")).toBeHidden();
     await expect(page.getByRole("heading", { level: 1 })).toContainText("Hallo");
-    await searchFromNav(page, "Studierende suchen", s.matrikel);
+    await searchFromNav(page, "Studierende finden", s.matrikel);
     await shot(page, "students-search-de-390");
     await page.getByRole("link", { name: s.username, exact: true }).click();
     await expect(page.getByTestId("hub-profiles-assignment")).toBeVisible();
@@ -151,7 +151,7 @@ test.describe("English", () => {
     test.setTimeout(90_000);
     const s = demoStudent();
     await signIn(page, "irene");
-    await searchFromNav(page, "Search students", transcribed(s.lastName));
+    await searchFromNav(page, "Find a student", transcribed(s.lastName));
     await expect(page.getByRole("heading", { level: 2 })).toContainText(`match “${transcribed(s.lastName)}”`);
     await axe(page, "search results (en)");
     await shot(page, "students-search-en");
@@ -165,7 +165,7 @@ test.describe("English", () => {
     await page.reload();
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
     await shot(page, "students-page-en-390");
-    await searchFromNav(page, "Search students", "zzqx");
+    await searchFromNav(page, "Find a student", "zzqx");
     await expect(page.getByRole("heading", { name: "No one found" })).toBeVisible();
     await shot(page, "students-search-none-en-390");
   });
@@ -181,7 +181,7 @@ test.describe("English", () => {
     await expect(page).toHaveURL(`/students/${s.username}`);
     await expect(page.getByRole("heading", { level: 1 })).toHaveText(`${s.firstName} ${s.lastName}`);
 
-    await searchFromNav(page, "Search students", other);
+    await searchFromNav(page, "Find a student", other);
     await expect(page.getByRole("heading", { name: "No one found" })).toBeVisible();
     const res = await page.goto(`/students/${other}`);
     expect(res?.status()).toBe(404);

@@ -12,13 +12,14 @@ function everyPage(): string[] {
   const one = (sql: string) => query<{ id: number }>(sql)[0]?.id;
   const course = one("select id from courses where code = 'mathe1'");
   const term = one(`select id from terms where course_id = ${course} and term = 'WS25'`);
-  const ids: Record<string, number | undefined> = {
+  const ids: Record<string, number | string | undefined> = {
     courseId: course,
     termId: term,
     assignmentId: one(`select id from assignments where term_id = ${term}`),
     submissionId: one(`select s.id from submissions s join assignments a on a.id = s.assignment_id where a.term_id = ${term}`),
     examId: one("select id from exams order by id"),
     pushId: one("select id from pushes order by id"),
+    username: query<{ username: string }>(`select username from students where term_id = ${term} order by id`)[0]?.username,
   };
   const urls = [];
   for (const f of walk(path.join(ROOT, "app")).filter((x) => x.endsWith("page.tsx"))) {
@@ -27,7 +28,7 @@ function everyPage(): string[] {
       const m = /^\[(\w+)\]$/.exec(s);
       if (!m) return s;
       expect(ids[m[1]], `an id for [${m[1]}] (run the feature specs first)`).toBeDefined();
-      return String(ids[m[1]]);
+      return encodeURIComponent(String(ids[m[1]]));
     });
     urls.push(`/${filled.join("/")}`);
   }

@@ -5,7 +5,9 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { LocaleSwitch } from "@/components/shell/locale-switch";
 import { MobileNav, Nav, type NavItem } from "@/components/shell/nav";
-import { can } from "@/lib/auth/capabilities";
+import { StudentSearch } from "@/components/shell/student-search";
+import { Suspense } from "react";
+import { can, coursesWith } from "@/lib/auth/capabilities";
 import { pagePrincipal, PASSWORD_CHANGE_PATH, requestedPath } from "@/lib/auth/guard";
 import { signInHref } from "@/lib/auth/next-path";
 import { getDb } from "@/lib/db/client";
@@ -33,6 +35,9 @@ export default async function PortalLayout({ children }: { children: React.React
     items.push({ href: "/cluster", label: t("nav.cluster"), icon: "cluster", badge: pending ? { count: pending, label: t("pendingChanges", { count: pending }) } : undefined });
   }
   if (can(principal, "audit.view")) items.push({ href: "/audit", label: t("nav.audit"), icon: "audit" });
+  // the student search, for whoever may see a roster
+  const rosters = coursesWith(principal, "roster.view");
+  const search = rosters === "all" || rosters.length > 0;
   const account = (where: "side" | "menu") => (
     <div className="border-t border-slate-100 pt-3">
       <div className="px-2 text-sm">
@@ -61,7 +66,7 @@ export default async function PortalLayout({ children }: { children: React.React
       <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3">
         {t("skipToContent")}
       </a>
-      <MobileNav items={items} openLabel={t("openMenu")} closeLabel={t("closeMenu")} navLabel={t("mainNav")} appName="Hub Portal">
+      <MobileNav items={items} openLabel={t("openMenu")} closeLabel={t("closeMenu")} navLabel={t("mainNav")} appName="Hub Portal" search={search && <Suspense><StudentSearch /></Suspense>}>
         {account("menu")}
       </MobileNav>
       <aside className="no-print sticky top-0 hidden h-screen w-60 shrink-0 flex-col self-start border-r border-slate-200 bg-white px-3 py-4 md:flex">
@@ -69,6 +74,11 @@ export default async function PortalLayout({ children }: { children: React.React
           <div className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-xs font-bold text-white">E2x</div>
           <span className="text-sm font-semibold text-slate-900">Hub Portal</span>
         </div>
+        {search && (
+          <Suspense>
+            <StudentSearch className="mb-4" />
+          </Suspense>
+        )}
         <Nav items={items} label={t("mainNav")} />
         <div className="mt-auto">{account("side")}</div>
       </aside>

@@ -45,7 +45,7 @@ export function Nav({ items, label, onNavigate }: { items: NavItem[]; label: str
 }
 
 /** Below the md breakpoint: a top bar with a menu button that opens the navigation. */
-export function MobileNav({ items, openLabel, closeLabel, navLabel, appName, children }: { items: NavItem[]; openLabel: string; closeLabel: string; navLabel: string; appName: string; children: ReactNode }) {
+export function MobileNav({ items, openLabel, closeLabel, navLabel, appName, search, children }: { items: NavItem[]; openLabel: string; closeLabel: string; navLabel: string; appName: string; search?: ReactNode; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const path = usePathname();
   useEffect(() => setOpen(false), [path]);
@@ -69,6 +69,7 @@ export function MobileNav({ items, openLabel, closeLabel, navLabel, appName, chi
           {!open && pending > 0 && <span className="absolute -right-1 -top-1 size-2.5 rounded-full bg-amber-500" aria-hidden />}
         </button>
       </div>
+      {search && <div className="px-4 pb-2">{search}</div>}
       <div id="mobile-nav" hidden={!open} className="max-h-[80vh] overflow-y-auto border-t border-slate-100 px-3 pb-3 pt-2">
         <Nav items={items} label={navLabel} onNavigate={() => setOpen(false)} />
         <div className="mt-3">{children}</div>

@@ -12,7 +12,7 @@ import { t, withLocale } from "@/lib/i18n/t";
 import { zodParseOptions } from "@/lib/i18n/zod";
 import { ActionError, type ActionContext, type ActionState, type FieldErrors } from "./guard-types";
 import { auth } from "./auth";
-import { can, type Capability, type Principal, type Scope } from "./capabilities";
+import { can, coursesWith, type Capability, type Principal, type Scope } from "./capabilities";
 import { signInHref } from "./next-path";
 import { loadPrincipal } from "./principal";
 import { resolveScope, type ScopeRef } from "./scope";
@@ -54,6 +54,19 @@ export async function requirePage(capability: Capability, ref: ScopeRef = {}): P
   if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
   if (!can(principal, capability, resolveScope(getDb(), ref))) forbidden();
   return principal;
+}
+
+/**
+ * For pages across courses (the student search, a student's page): the principal and the courses
+ * on which it holds the capability ("all" for a global grant); the 403 page when there are none.
+ */
+export async function requirePageCourses(capability: Capability): Promise<{ principal: Principal; courses: "all" | number[] }> {
+  const principal = await pagePrincipal();
+  if (!principal) redirect(signInHref(await requestedPath()));
+  if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
+  const courses = coursesWith(principal, capability);
+  if (courses !== "all" && courses.length === 0) forbidden();
+  return { principal, courses };
 }
 
 /**

@@ -36,7 +36,8 @@
 import { createHash } from "node:crypto";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
-import { THREAD_DEPTH, ThreadPool } from "@/lib/threads/pool";
+// relative: the scan also runs as another user from outside the repository, without its path aliases
+import { THREAD_DEPTH, ThreadPool } from "../threads/pool";
 import { legacyTruncateHashcode, truncateHashcode } from "./hashcode";
 
 export { hashcodesEqual, isHashcodeShaped, legacyTruncateHashcode, normalizeHashcode, truncateHashcode } from "./hashcode";

@@ -28,6 +28,8 @@ export function registerPrintPreparation(p: Preparation): () => void {
   const media = window.matchMedia("print");
   const onMedia = (e: MediaQueryListEvent) => e.matches && void p().catch(() => undefined);
   media.addEventListener("change", onMedia);
+  // already printing (the print media was on before the page was ready): load now
+  if (media.matches) void p().catch(() => undefined);
   window.addEventListener("beforeprint", p as () => void);
   return () => {
     preparations.delete(p);

@@ -193,3 +193,24 @@ test("a file over 10 MB is refused before upload", async ({ page }) => {
   await expect(page.locator("#file-error")).toContainText("over 10 MB");
   await expect(page.getByRole("button", { name: "Preview", exact: true })).toBeDisabled();
 });
+
+test("the print button and Ctrl+P print every row of the search, not the current page", async ({ page }) => {
+  await signIn(page, "irene");
+  await openRoster(page, "mathe1", "WS25");
+  const total = query<{ n: number }>(
+    "select count(*) n from students s join terms t on t.id = s.term_id join courses c on c.id = t.course_id where c.code = 'mathe1' and t.term = 'WS25'",
+  )[0].n;
+  expect(total).toBeGreaterThan(50);
+  // the page itself holds one page of rows
+  await expect(page.getByTestId("roster-print").locator("tbody tr")).toHaveCount(50);
+  // the browser's print dialog cannot be driven from here: print() notes the rows the document holds when it is called
+  await page.evaluate(() => {
+    const w = window as unknown as { printed: number[] };
+    w.printed = [];
+    window.print = () => void w.printed.push(document.querySelectorAll('[data-testid="roster-print"] tbody tr').length);
+  });
+  await page.getByRole("button", { name: "Print" }).click();
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number[] }).printed)).toEqual([total]);
+  await page.keyboard.press("Control+p");
+  await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number[] }).printed)).toEqual([total, total]);
+});

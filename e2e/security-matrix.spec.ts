@@ -165,6 +165,7 @@ const ROUTES: Record<string, { policy: Policy; url: (t: Target) => string; body?
   "GET app/api/terms/[termId]/grading/report/route.ts": { policy: { kind: "capability", capability: "grading.view", scope: course }, url: (t) => `/api/terms/${t.termId}/grading/report?assignment=1&format=csv` },
   "GET app/api/terms/[termId]/roster/sample/route.ts": { policy: { kind: "capability", capability: "roster.view", scope: course }, url: (t) => `/api/terms/${t.termId}/roster/sample` },
   "GET app/api/terms/[termId]/roster/route.ts": { policy: { kind: "capability", capability: "roster.view", scope: course }, url: (t) => `/api/terms/${t.termId}/roster?format=full` },
+  "GET app/api/terms/[termId]/roster/rows/route.ts": { policy: { kind: "capability", capability: "roster.view", scope: course }, url: (t) => `/api/terms/${t.termId}/roster/rows?q=m` },
 };
 
 const PASSWORD = process.env.E2E_PASSWORD ?? "e2e-Passw0rd!";

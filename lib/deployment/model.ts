@@ -10,6 +10,7 @@
 import { and, asc, eq, isNull } from "drizzle-orm";
 import { defaultMounts } from "@/lib/courses/schemas";
 import type { DbOrTx } from "@/lib/db/client";
+import { databaseState } from "@/lib/db/state";
 import { courses, students, termStaff, terms, users, type TermMount } from "@/lib/db/schema";
 import {
   DEFAULT_VOLUME_MOUNTS,
@@ -271,28 +272,6 @@ export function renderPortal(db: DbOrTx, options: RenderOptions = {}): PortalRen
 }
 
 const lastRender = new WeakMap<object, { key: string; result: PortalRender }>();
-
-interface SqliteClient {
-  inTransaction: boolean;
-  prepare(sql: string): { pluck(): { get(): unknown } };
-}
-const stateQueries = new WeakMap<SqliteClient, { get(): unknown }>();
-
-/**
- * A key that changes whenever the database may have changed: the rows this connection has
- * written (SQLite's total_changes(), which only grows) and the commits of other connections
- * (PRAGMA data_version). Null inside a transaction, whose changes may still be rolled back.
- */
-export function databaseState(db: DbOrTx): { client: SqliteClient; key: string } | null {
-  const client = (db as { $client?: SqliteClient }).$client;
-  if (!client || client.inTransaction) return null;
-  let q = stateQueries.get(client);
-  if (!q) {
-    q = client.prepare("select total_changes() || ':' || data_version from pragma_data_version").pluck();
-    stateQueries.set(client, q);
-  }
-  return { client, key: String(q.get()) };
-}
 
 /** Hub namespaces of the settings: where the portal's objects live (and may be pruned). */
 export function hubNamespaces(settings: DeploymentSettings): string[] {

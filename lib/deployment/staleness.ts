@@ -6,6 +6,7 @@
  */
 import { and, desc, eq, gt, inArray, like, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
+import { whileUnchanged } from "@/lib/db/state";
 import { auditLog, exams, pushes, students } from "@/lib/db/schema";
 
 /** Audit actions whose change the next push carries to the hubs (prefixes end with "."). */
@@ -70,7 +71,8 @@ function summarize(db: DbOrTx, where: SQL | undefined, last: LastPush | null): S
 
 /** All pending changes (for admins: the count in the navigation). */
 export function pendingChanges(db: DbOrTx): Staleness {
-  return summarize(db, undefined, lastGoodPush(db));
+  // every page's navigation shows it: counted again only after the database changed
+  return whileUnchanged(db, "pendingChanges", () => summarize(db, undefined, lastGoodPush(db)));
 }
 
 /**
@@ -78,6 +80,10 @@ export function pendingChanges(db: DbOrTx): Staleness {
  * settings, and its exams.
  */
 export function termStaleness(db: DbOrTx, courseId: number, termId: number): Staleness {
+  return whileUnchanged(db, `termStaleness:${courseId}:${termId}`, () => countTermStaleness(db, courseId, termId));
+}
+
+function countTermStaleness(db: DbOrTx, courseId: number, termId: number): Staleness {
   const id = String(termId);
   const studentIds = db.select({ id: sql<string>`cast(${students.id} as text)` }).from(students).where(eq(students.termId, termId));
   const examIds = db.select({ id: sql<string>`cast(${exams.id} as text)` }).from(exams).where(eq(exams.termId, termId));

@@ -8,7 +8,8 @@ import { defaultMounts } from "@/lib/courses/schemas";
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
 import type { ColumnMapping } from "./csv";
-import { addStudent, applyImport, listStudents, previewImport, rejectedRows, removeStudents, type ImportPreview, type PreviewResult } from "./roster";
+import { addStudent, applyImport, listStudents, previewImport, readRosterOffThread, rejectedRows, removeStudents, type ImportPreview, type PreviewResult } from "./roster";
+import { rosterPoolStatus } from "./threads";
 
 const t = createTestDb();
 afterAll(() => t.cleanup());
@@ -183,6 +184,37 @@ describe("column mappings", () => {
 
   it("a mapping that does not fit is refused with the reason", () => {
     expect(() => previewImport(db, termId, headerless, "merge", { mapping: { hasHeader: false, columns: ["username"] } })).toThrow(/mapping has 1 columns, the file 6/);
+  });
+});
+
+describe("reading on a roster thread", () => {
+  const headerless = fixture("e2x/brsu_digital_exam_tools/headerless-2019/exam_complete_list.csv");
+
+  it("previews, applies and writes the rejected rows from a file read off the request's thread, as when read in it", async () => {
+    const { termId: tid } = makeTerm("r3", "WS25");
+    const file = csv("Username;Nachname;Matrikel\nAnna.B;Bär;0042\nbad name!;X;1\ncarl;Czerny;7\n");
+    const read = await readRosterOffThread(db, tid, file);
+    expect(rosterPoolStatus().started).toBeGreaterThan(0);
+    const here = previewImport(db, tid, file, "merge");
+    const there = previewImport(db, tid, read, "merge");
+    expect(there).toEqual(here);
+    if (there.kind !== "preview") throw new Error("no preview");
+    expect(there.parsed.rows.map((r) => r.username)).toEqual(["anna.b", "carl"]);
+    expect(rejectedRows(db, tid, await readRosterOffThread(db, tid, file, { rejected: true })).csv).toBe(rejectedRows(db, tid, file).csv);
+    const r = inAction(db, admin, (ctx) => applyImport(tid, read, "merge", { fileHash: there.fileHash, version: there.version }, ctx, { partial: true }));
+    expect(r).toMatchObject({ added: 2, rejected: 1 });
+    // the search key came from the thread: the stored student is found as Germans type
+    expect(listStudents(db, tid, { q: "baer" }).rows.map((s) => s.username)).toEqual(["anna.b"]);
+  });
+
+  it("uses the course's remembered mapping, and refuses a mapping that does not fit with the reason next to the field", async () => {
+    const mapping: ColumnMapping = { hasHeader: false, columns: ["displayName", "universityId", "matrikel", "room", null, "examDate"] };
+    const read = await readRosterOffThread(db, otherTermId, headerless);
+    expect(read.kind === "parsed" && read.mappingSource).toBe("remembered");
+    expect(read.kind === "parsed" && read.parsed.mapping).toEqual(mapping);
+    const refused = await readRosterOffThread(db, termId, headerless, { mapping: { hasHeader: false, columns: ["username"] } }).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(ActionError);
+    expect((refused as ActionError).fieldErrors?.mapping?.[0]).toMatch(/mapping has 1 columns, the file 6/);
   });
 });
 

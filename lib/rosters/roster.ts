@@ -10,23 +10,13 @@ import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { rosterColumnMappings, students } from "@/lib/db/schema";
 import { getTerm } from "@/lib/courses/courses";
-import { normalizeUsername } from "@/lib/identity/username";
 import { searchTerms } from "@/lib/text/fold";
-import {
-  applyMapping,
-  detectColumns,
-  diffRoster,
-  readRosterSheet,
-  rejectedRowsCsv,
-  RosterFileError,
-  sheetSample,
-  sheetSignature,
-  suggestMapping,
-  type ColumnMapping,
-  type ParsedRoster,
-  type RosterSheet,
-} from "./csv";
-import { likeTerm, studentSearchKey } from "./search";
+import { diffRoster, type ColumnMapping, type ParsedRoster } from "./csv";
+import { readRosterFile, studentValues, type MappingSource, type MappingStep, type ReadOptions, type ReadRoster } from "./read";
+import { likeTerm } from "./search";
+import { readRosterFileOffThread } from "./threads";
+
+export type { MappingSource, MappingStep, ReadRoster } from "./read";
 
 export const MAX_ROSTER_BYTES = 10 * 1024 * 1024;
 
@@ -96,22 +86,7 @@ export function rosterVersion(db: DbOrTx, termId: number): string {
   return h.digest("hex").slice(0, 16);
 }
 
-/** The row values of a student: normalized username, every kept field, its search key. */
-export function studentValues(r: Partial<StudentFields> & { username: string }) {
-  const v: StudentFields = {
-    username: normalizeUsername(r.username),
-    universityId: r.universityId ?? null,
-    firstName: r.firstName ?? null,
-    lastName: r.lastName ?? null,
-    displayName: r.displayName ?? null,
-    matrikel: r.matrikel ?? null,
-    room: r.room ?? null,
-    seat: r.seat ?? null,
-    examDate: r.examDate ?? null,
-    isBackup: r.isBackup ?? null,
-  };
-  return { ...v, searchKey: studentSearchKey(v) };
-}
+export { studentValues };
 
 function fieldsOf(r: Partial<StudentFields> & { username: string }): StudentFields {
   const { searchKey: _k, ...v } = studentValues(r);
@@ -120,8 +95,6 @@ function fieldsOf(r: Partial<StudentFields> & { username: string }): StudentFiel
 
 // ---------------------------------------------------------------------------------------------
 // Column mappings remembered per course
-
-export type MappingSource = "detected" | "remembered" | "chosen";
 
 export function rememberedMapping(db: DbOrTx, courseId: number, signature: string): ColumnMapping | null {
   const row = db
@@ -146,16 +119,6 @@ const sameMapping = (a: ColumnMapping, b: ColumnMapping) => a.hasHeader === b.ha
 
 export type ImportMode = "merge" | "replace";
 
-/** What the mapping step shows: the first rows, and a mapping to start from. */
-export interface MappingStep {
-  /** The first row with content: the header, or the first student of a headerless file. */
-  first: { row: number; cells: string[] } | null;
-  /** The rows after it. */
-  rows: { row: number; cells: string[] }[];
-  width: number;
-  suggestion: ColumnMapping;
-}
-
 export type PreviewResult =
   | { kind: "needs-mapping"; fileHash: string; delimiter: string; encoding: string; step: MappingStep; message: string }
   | ({ kind: "preview" } & ImportPreview);
@@ -170,73 +133,51 @@ export interface ImportPreview {
   diff: ReturnType<typeof diffRoster<StudentRow>>;
 }
 
-function readSheet(bytes: Buffer): RosterSheet {
+function checkSize(bytes: Uint8Array) {
   if (bytes.byteLength > MAX_ROSTER_BYTES) {
     const msg = t("domain.fileTooBig", { size: fmt().number(bytes.byteLength / 1024 / 1024, 1) });
     throw new ActionError(msg, { file: [msg] });
   }
-  try {
-    return readRosterSheet(bytes);
-  } catch (err) {
-    if (err instanceof RosterFileError) throw new ActionError(err.message, { file: [err.message] });
-    throw err;
-  }
 }
 
-function apply(sheet: RosterSheet, mapping: ColumnMapping): ParsedRoster {
-  try {
-    return applyMapping(sheet, mapping);
-  } catch (err) {
-    if (err instanceof RosterFileError) throw new ActionError(err.message, { mapping: [err.message] });
-    throw err;
-  }
-}
-
-const hashOf = (bytes: Buffer) => createHash("sha256").update(bytes).digest("hex").slice(0, 16);
-
-/**
- * The mapping a file gets: the one given, else one remembered for this course and file shape,
- * else the one its header names; null when the user has to map the columns.
- */
-function chooseMapping(db: DbOrTx, courseId: number, sheet: RosterSheet, given?: ColumnMapping): { mapping: ColumnMapping; source: MappingSource } | null {
-  if (given) return { mapping: given, source: "chosen" };
-  const byHeader = rememberedMapping(db, courseId, sheetSignature(sheet, true));
-  if (byHeader && byHeader.columns.length === sheetSample(sheet, byHeader, 0).width) return { mapping: byHeader, source: "remembered" };
-  const d = detectColumns(sheet);
-  if (d.ok) return { mapping: d.mapping, source: "detected" };
-  const byWidth = rememberedMapping(db, courseId, sheetSignature(sheet, false));
-  if (byWidth && !byWidth.hasHeader && byWidth.columns.length === sheetSample(sheet, byWidth, 0).width) return { mapping: byWidth, source: "remembered" };
-  return null;
-}
-
-function stepOf(sheet: RosterSheet, mapping: ColumnMapping): MappingStep {
-  const s = sheetSample(sheet, mapping, 5);
-  return { first: s.first, rows: s.rows, width: s.width, suggestion: mapping };
-}
-
-/** Everything the preview shows; nothing is written. */
-export function previewImport(db: DbOrTx, termId: number, bytes: Buffer, mode: ImportMode, opts: { mapping?: ColumnMapping } = {}): PreviewResult {
-  return buildPreview(db, termId, bytes, mode, opts).result;
-}
-
-function buildPreview(db: DbOrTx, termId: number, bytes: Buffer, mode: ImportMode, opts: { mapping?: ColumnMapping }): { result: PreviewResult; sheet: RosterSheet } {
+/** A roster file read in this thread, with the course's remembered mappings from the database. */
+export function readRoster(db: DbOrTx, termId: number, bytes: Buffer, opts: ReadOptions = {}): ReadRoster {
   const term = getTerm(db, termId);
   if (!term) throw new ActionError(t("domain.termGone"));
-  const sheet = readSheet(bytes);
-  const fileHash = hashOf(bytes);
-  const chosen = chooseMapping(db, term.course.id, sheet, opts.mapping);
-  if (!chosen) {
-    const suggestion = suggestMapping(sheet);
-    const message = suggestion.hasHeader
-      ? "No column of this file is named Username or FB02UID. Choose what each column means."
-      : "This file has no header row. Choose what each column means.";
-    return { sheet, result: { kind: "needs-mapping", fileHash, delimiter: sheet.delimiter, encoding: sheet.encoding, step: stepOf(sheet, suggestion), message } };
-  }
-  const parsed = apply(sheet, chosen.mapping);
+  checkSize(bytes);
+  return readRosterFile(bytes, (signature) => rememberedMapping(db, term.course.id, signature), opts);
+}
+
+/** A roster file read on a roster thread (the request's thread stays free for other pages). */
+export async function readRosterOffThread(db: DbOrTx, termId: number, bytes: Buffer, opts: ReadOptions = {}): Promise<ReadRoster> {
+  checkSize(bytes);
+  const term = getTerm(db, termId);
+  const remembered = term
+    ? db.select({ signature: rosterColumnMappings.signature, mapping: rosterColumnMappings.mapping }).from(rosterColumnMappings).where(eq(rosterColumnMappings.courseId, term.course.id)).all().map((r) => [r.signature, r.mapping as ColumnMapping] as [string, ColumnMapping])
+    : [];
+  return readRosterFileOffThread(bytes, remembered, opts);
+}
+
+/** A file given as bytes (read here) or already read (by `readRosterOffThread`). */
+export type RosterInput = Buffer | ReadRoster;
+
+const readOf = (db: DbOrTx, termId: number, input: RosterInput, opts: ReadOptions) => (Buffer.isBuffer(input) ? readRoster(db, termId, input, opts) : input);
+
+/** Everything the preview shows; nothing is written. */
+export function previewImport(db: DbOrTx, termId: number, input: RosterInput, mode: ImportMode, opts: { mapping?: ColumnMapping } = {}): PreviewResult {
+  return buildPreview(db, termId, input, mode, opts).result;
+}
+
+function buildPreview(db: DbOrTx, termId: number, input: RosterInput, mode: ImportMode, opts: ReadOptions): { result: PreviewResult; read: ReadRoster & { kind: "parsed" } | null } {
+  const term = getTerm(db, termId);
+  if (!term) throw new ActionError(t("domain.termGone"));
+  const read = readOf(db, termId, input, opts);
+  if (read.kind === "needs-mapping") return { read: null, result: read };
+  const { parsed } = read;
   const existing = allStudents(db, termId);
   const protect = parsed.invalid.map((i) => i.username).filter((u): u is string => !!u);
   const diff = diffRoster(existing, parsed.rows, { mode, protect });
-  return { sheet, result: { kind: "preview", fileHash, version: rosterVersion(db, termId), mode, parsed, mappingSource: chosen.source, step: stepOf(sheet, chosen.mapping), diff } };
+  return { read, result: { kind: "preview", fileHash: read.fileHash, version: rosterVersion(db, termId), mode, parsed, mappingSource: read.mappingSource, step: read.step, diff } };
 }
 
 function termLabel(db: DbOrTx, termId: number) {
@@ -254,14 +195,14 @@ export interface ApplyOptions {
 /** Applies an import atomically, refusing files and rosters that changed since the preview. */
 export function applyImport(
   termId: number,
-  bytes: Buffer,
+  input: RosterInput,
   mode: ImportMode,
   expected: { fileHash: string; version: string },
   { tx, audit, principal }: ActionContext,
   opts: ApplyOptions = {},
 ) {
-  const { result: preview, sheet } = buildPreview(tx, termId, bytes, mode, { mapping: opts.mapping });
-  if (preview.kind !== "preview") throw new ActionError(t("domain.mapFirst"));
+  const { result: preview, read } = buildPreview(tx, termId, input, mode, { mapping: opts.mapping });
+  if (preview.kind !== "preview" || !read) throw new ActionError(t("domain.mapFirst"));
   if (preview.fileHash !== expected.fileHash) throw new ActionError(t("domain.fileDiffers"));
   if (preview.version !== expected.version) {
     throw new ActionError(t("domain.rosterChanged"));
@@ -293,12 +234,13 @@ export function applyImport(
   }
   if (added.length > 0) {
     const insert = tx.insert(students).values({ termId: ph("termId"), username: ph("username"), ...columns } as never).prepare();
-    for (const r of added) insert.run({ termId, ...driver(studentValues(r)) });
+    // the search keys were built with the rows (on the roster thread when the file was read there)
+    const keyOf = new Map(read.parsed.rows.map((r, i) => [r, read.searchKeys[i]] as const));
+    for (const r of added) insert.run({ termId, ...driver(studentValues(r, keyOf.get(r))) });
   }
 
   const term = termLabel(tx, termId);
-  const d = detectColumns(sheet);
-  const remembered = !(d.ok && sameMapping(d.mapping, preview.parsed.mapping));
+  const remembered = !(read.detected && sameMapping(read.detected, preview.parsed.mapping));
   if (remembered) rememberMapping(tx, term.courseId, preview.parsed.signature, preview.parsed.mapping, principal.id);
   const rejected = invalid.length;
   const protectedKept = mode === "replace" ? kept.length : 0;
@@ -326,10 +268,10 @@ export function applyImport(
 }
 
 /** The rejected rows of a file as CSV to fix and import again. */
-export function rejectedRows(db: DbOrTx, termId: number, bytes: Buffer, opts: { mapping?: ColumnMapping } = {}): { csv: string; rows: number } {
-  const { result: preview, sheet } = buildPreview(db, termId, bytes, "merge", opts);
-  if (preview.kind !== "preview") throw new ActionError(t("domain.mapFirst"));
-  return { csv: rejectedRowsCsv(sheet, preview.parsed), rows: preview.parsed.invalid.length };
+export function rejectedRows(db: DbOrTx, termId: number, input: RosterInput, opts: { mapping?: ColumnMapping } = {}): { csv: string; rows: number } {
+  const { result: preview, read } = buildPreview(db, termId, input, "merge", { ...opts, rejected: true });
+  if (preview.kind !== "preview" || !read) throw new ActionError(t("domain.mapFirst"));
+  return { csv: read.rejectedCsv ?? "", rows: preview.parsed.invalid.length };
 }
 
 export function addStudent(termId: number, fields: Partial<StudentFields> & { username: string }, { tx, audit }: ActionContext) {
@@ -362,3 +304,9 @@ export function removeStudents(termId: number, ids: number[], { tx, audit }: Act
   });
   return rows.length;
 }
+
+/** A student as the printed roster shows them: username, name, matriculation number, room and seat. */
+export function printRow(r: StudentRow) {
+  return { id: r.id, username: r.username, name: [r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || "", matrikel: r.matrikel ?? "", roomSeat: [r.room, r.seat].filter(Boolean).join(" / ") };
+}
+export type PrintRow = ReturnType<typeof printRow>;

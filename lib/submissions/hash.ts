@@ -36,6 +36,8 @@
 import { createHash } from "node:crypto";
 import os from "node:os";
 import { Worker } from "node:worker_threads";
+// relative: the scan also runs as another user from outside the repository, without its path aliases
+import { THREAD_DEPTH, ThreadPool } from "../threads/pool";
 import { legacyTruncateHashcode, truncateHashcode } from "./hashcode";
 
 export { hashcodesEqual, isHashcodeShaped, legacyTruncateHashcode, normalizeHashcode, truncateHashcode } from "./hashcode";
@@ -66,56 +68,18 @@ export interface Sha1FileOptions {
 
 // ---- the file pool --------------------------------------------------------------------------
 //
-// SHA-1 runs in worker threads, one per core (sha1-worker.mjs), so that a scan uses every core
-// and the event loop stays free for the pages meanwhile. Each thread reads its file in chunks
-// into one reused buffer: memory is bounded by threads x chunk size, whatever the file sizes.
-// The same threads do the scan's small file system work (lstat of a folder's entries, reading
-// a small text file): done there with plain system calls, it costs the main thread one message
-// instead of a promise per call. Each thread holds up to DEPTH jobs, so it never waits for the
-// main thread between two.
-
-const DEPTH = 2;
-/** Threads that have had nothing to do this long are stopped (they start again on demand). */
-const IDLE_MS = 30_000;
+// SHA-1 runs in worker threads, one per core (sha1-worker.mjs, on the pool of lib/threads/pool.ts),
+// so that a scan uses every core and the event loop stays free for the pages meanwhile. Each
+// thread reads its file in chunks into one reused buffer: memory is bounded by threads x chunk
+// size, whatever the file sizes. The same threads do the scan's small file system work (lstat of
+// a folder's entries, reading a small text file): done there with plain system calls, it costs
+// the main thread one message instead of a promise per call.
 
 type PoolMessage =
   | { op: "sha1"; path: string; chunkSize: number; progress: boolean }
   | { op: "lstat"; paths: string[] }
   | { op: "read"; path: string; max: number }
   | { op: "readdir"; path: string };
-
-interface PoolJob {
-  id: number;
-  message: PoolMessage;
-  onBytes?: (n: number) => void;
-  signal?: AbortSignal;
-  resolve: (value: never) => void;
-  reject: (e: unknown) => void;
-  settled: boolean;
-  onAbort?: () => void;
-  slot?: number;
-  thread?: PoolThread;
-}
-
-interface PoolThread {
-  worker: Worker;
-  /** Cancellation flag per slot, shared with the thread. */
-  cancel: Int32Array;
-  freeSlots: number[];
-  jobs: Map<number, PoolJob>;
-  online: boolean;
-}
-
-type WorkerAnswer =
-  | { id: number; bytes: number }
-  | { id: number; value: unknown; unreported?: number }
-  | { id: number; error: { code?: string; message: string } }
-  | { id: number; aborted: true };
-
-function abortError(signal: AbortSignal | undefined): unknown {
-  const r = signal?.reason;
-  return r instanceof Error && r.name === "AbortError" ? r : new DOMException("This operation was aborted", "AbortError");
-}
 
 /** An error from a thread as the system error it was (`code` ENOENT, ELOOP, EFTYPE ...). */
 function systemError(e: { code?: string; message: string }): NodeJS.ErrnoException {
@@ -130,155 +94,18 @@ export function hashThreads(env: Record<string, string | undefined> = process.en
 
 /** Files a caller should keep in flight to keep every thread busy. */
 export function hashConcurrency(): number {
-  return Math.max(4, pool().size * DEPTH);
+  return Math.max(4, pool().size * THREAD_DEPTH);
 }
 
-class FilePool {
-  private threads: PoolThread[] = [];
-  private queue: PoolJob[] = [];
-  private nextId = 1;
-  private idleTimer: NodeJS.Timeout | null = null;
-  /** Set when a thread could not even start (e.g. the worker file is missing): every job fails with it. */
-  private broken: Error | null = null;
-  /** Threads started since the process began (for diagnostics and tests). */
-  started = 0;
-
-  constructor(readonly size: number) {}
-
-  run<T>(message: PoolMessage, opts: { signal?: AbortSignal; onBytes?: (n: number) => void } = {}): Promise<T> {
-    if (opts.signal?.aborted) return Promise.reject(abortError(opts.signal));
-    if (this.broken) return Promise.reject(this.broken);
-    return new Promise<T>((resolve, reject) => {
-      const job: PoolJob = { id: this.nextId++, message, onBytes: opts.onBytes, signal: opts.signal, resolve: resolve as (v: never) => void, reject, settled: false };
-      if (job.signal) {
-        job.onAbort = () => this.abort(job);
-        job.signal.addEventListener("abort", job.onAbort, { once: true });
-      }
-      this.queue.push(job);
-      this.dispatch();
-    });
-  }
-
-  /** Threads running now. */
-  get running(): number {
-    return this.threads.length;
-  }
-
-  private spawn(): PoolThread {
-    const cancel = new Int32Array(new SharedArrayBuffer(4 * DEPTH));
-    const worker = new Worker(new URL("./sha1-worker.mjs", import.meta.url), { workerData: { cancel: cancel.buffer } });
-    const t: PoolThread = { worker, cancel, freeSlots: Array.from({ length: DEPTH }, (_, i) => i), jobs: new Map(), online: false };
-    this.started++;
-    worker.unref();
-    worker.on("online", () => (t.online = true));
-    worker.on("message", (m: WorkerAnswer) => this.answer(t, m));
-    worker.on("error", (e) => this.lost(t, e));
-    worker.on("exit", (code) => this.lost(t, new Error(`a hashing thread stopped (exit code ${code})`)));
-    this.threads.push(t);
-    return t;
-  }
-
-  /** The least busy thread with a free slot; a new one while fewer than `size` run. */
-  private pick(): PoolThread | null {
-    let best: PoolThread | null = null;
-    for (const t of this.threads) if (t.freeSlots.length && (!best || t.jobs.size < best.jobs.size)) best = t;
-    if ((!best || best.jobs.size > 0) && this.threads.length < this.size) return this.spawn();
-    return best;
-  }
-
-  private dispatch() {
-    while (this.queue.length > 0) {
-      const t = this.pick();
-      if (!t) return;
-      const job = this.queue.shift()!;
-      const slot = t.freeSlots.pop()!;
-      Atomics.store(t.cancel, slot, 0);
-      job.slot = slot;
-      job.thread = t;
-      t.jobs.set(job.id, job);
-      if (t.jobs.size === 1) t.worker.ref();
-      t.worker.postMessage({ ...job.message, id: job.id, slot });
-    }
-    if (this.idleTimer) {
-      clearTimeout(this.idleTimer);
-      this.idleTimer = null;
-    }
-  }
-
-  private settle(job: PoolJob, outcome: { value: unknown } | { error: unknown }) {
-    if (job.settled) return;
-    job.settled = true;
-    if (job.onAbort) job.signal?.removeEventListener("abort", job.onAbort);
-    if ("value" in outcome) job.resolve(outcome.value as never);
-    else job.reject(outcome.error);
-  }
-
-  private release(t: PoolThread, job: PoolJob) {
-    if (!t.jobs.delete(job.id)) return;
-    t.freeSlots.push(job.slot!);
-    if (t.jobs.size === 0) t.worker.unref();
-    this.dispatch();
-    if (this.queue.length === 0 && this.threads.every((x) => x.jobs.size === 0)) this.scheduleIdleStop();
-  }
-
-  private answer(t: PoolThread, m: WorkerAnswer) {
-    const job = t.jobs.get(m.id);
-    if (!job) return;
-    if ("bytes" in m) {
-      if (!job.settled) job.onBytes?.(m.bytes);
-      return;
-    }
-    this.release(t, job);
-    if (job.signal?.aborted || "aborted" in m) this.settle(job, { error: abortError(job.signal) });
-    else if ("error" in m) this.settle(job, { error: systemError(m.error) });
-    else {
-      if (m.unreported && !job.settled) job.onBytes?.(m.unreported);
-      this.settle(job, { value: m.value });
-    }
-  }
-
-  private abort(job: PoolJob) {
-    const i = this.queue.indexOf(job);
-    if (i >= 0) this.queue.splice(i, 1);
-    else if (job.thread && job.slot !== undefined) Atomics.store(job.thread.cancel, job.slot, 1);
-    // Settled now; the thread gives the slot back when it notices.
-    this.settle(job, { error: abortError(job.signal) });
-  }
-
-  /** A thread failed or stopped: its jobs fail with the reason, the others go on. */
-  private lost(t: PoolThread, e: Error) {
-    const i = this.threads.indexOf(t);
-    if (i < 0) return;
-    this.threads.splice(i, 1);
-    if (!t.online && !this.broken) {
-      this.broken = new Error(`The hashing threads cannot start: ${e.message}`);
-      for (const job of this.queue.splice(0)) this.settle(job, { error: this.broken });
-    }
-    for (const job of t.jobs.values()) this.settle(job, { error: e });
-    t.jobs.clear();
-    void t.worker.terminate().catch(() => undefined);
-    if (!this.broken) this.dispatch();
-  }
-
-  private scheduleIdleStop() {
-    if (this.idleTimer) return;
-    this.idleTimer = setTimeout(() => {
-      this.idleTimer = null;
-      if (this.queue.length || this.threads.some((t) => t.jobs.size)) return;
-      for (const t of this.threads.splice(0)) {
-        t.worker.removeAllListeners("exit");
-        void t.worker.terminate().catch(() => undefined);
-      }
-    }, IDLE_MS);
-    this.idleTimer.unref();
-  }
-}
-
-const poolHolder = globalThis as unknown as { __e2xFilePool?: FilePool };
+const poolHolder = globalThis as unknown as { __e2xFilePool?: ThreadPool };
 
 /** The process's one file pool (on globalThis, so every route bundle shares it). */
-function pool(): FilePool {
-  return (poolHolder.__e2xFilePool ??= new FilePool(hashThreads()));
+function pool(): ThreadPool {
+  return (poolHolder.__e2xFilePool ??= new ThreadPool({
+    size: hashThreads(),
+    label: "hashing",
+    spawn: (workerData) => new Worker(new URL("./sha1-worker.mjs", import.meta.url), { workerData }),
+  }));
 }
 
 /** How the pool is sized and what it runs now (diagnostics, tests). */

@@ -6,7 +6,9 @@ import { getTerm } from "@/lib/courses/courses";
 import { usernameField } from "@/lib/identity/schema";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { COLUMN_MEANINGS } from "@/lib/rosters/csv";
-import { addStudent, applyImport, MAX_ROSTER_BYTES, previewImport, rejectedRows, removeStudents, type ImportPreview } from "@/lib/rosters/roster";
+import { getDb } from "@/lib/db/client";
+import type { ColumnMapping } from "@/lib/rosters/csv";
+import { addStudent, applyImport, MAX_ROSTER_BYTES, previewImport, readRosterOffThread, rejectedRows, removeStudents, type ImportPreview } from "@/lib/rosters/roster";
 import { mappingField } from "@/lib/rosters/schemas";
 
 const id = z.coerce.number().int().positive();
@@ -18,9 +20,11 @@ const file = z
   .refine((f) => f.size <= MAX_ROSTER_BYTES, msg("roster.msg.tooBig"));
 const mode = z.enum(["merge", "replace"]);
 
-async function readFile(input: { file: File }) {
-  return Buffer.from(await input.file.arrayBuffer());
-}
+/** The file read and validated on a roster thread, before the transaction: pages do not wait meanwhile. */
+const readFile =
+  (opts: { rejected?: boolean } = {}) =>
+  async (input: { termId: number; file: File; mapping?: ColumnMapping }) =>
+    readRosterOffThread(getDb(), input.termId, Buffer.from(await input.file.arrayBuffer()), { mapping: input.mapping, ...opts });
 
 const LIST_LIMIT = 200;
 const cut = <T,>(a: T[]) => a.slice(0, LIST_LIMIT);
@@ -72,10 +76,10 @@ export const previewRosterAction = defineAction({
   schema: z.object({ termId: id, file, mode, mapping: mappingField }),
   capability: "roster.edit",
   scope: termScope,
-  prepare: readFile,
+  prepare: readFile(),
   readOnly: true,
-  run: ({ termId, mode, mapping }, { tx }, bytes): { message: string; data: RosterPreviewData } => {
-    const p = previewImport(tx, termId, bytes, mode, { mapping });
+  run: ({ termId, mode, mapping }, { tx }, read): { message: string; data: RosterPreviewData } => {
+    const p = previewImport(tx, termId, read, mode, { mapping });
     if (p.kind === "needs-mapping") {
       return { message: p.message || t("roster.msg.chooseColumns"), data: { kind: "needs-mapping", fileHash: p.fileHash, delimiter: p.delimiter, encoding: p.encoding, step: p.step, meanings: COLUMN_MEANINGS, message: p.message } };
     }
@@ -95,9 +99,9 @@ export const applyRosterAction = defineAction({
   }),
   capability: "roster.edit",
   scope: termScope,
-  prepare: readFile,
-  run: ({ termId, mode, fileHash, version, mapping, partial }, ctx, bytes) => {
-    const r = applyImport(termId, bytes, mode, { fileHash, version }, ctx, { mapping, partial });
+  prepare: readFile(),
+  run: ({ termId, mode, fileHash, version, mapping, partial }, ctx, read) => {
+    const r = applyImport(termId, read, mode, { fileHash, version }, ctx, { mapping, partial });
     const rest = [r.rejected ? t("roster.msg.rejectedLeftOut", { count: r.rejected }) : "", r.kept ? t("roster.msg.keptRejected", { count: r.kept }) : ""].filter(Boolean).join("; ");
     return { message: t("roster.msg.imported", { added: r.added, removed: r.removed, updated: r.updated, unchanged: r.unchanged, rest: rest ? ` (${rest})` : "" }), data: r };
   },
@@ -109,10 +113,10 @@ export const rejectedRowsAction = defineAction({
   schema: z.object({ termId: id, file, mapping: mappingField }),
   capability: "roster.edit",
   scope: termScope,
-  prepare: readFile,
+  prepare: readFile({ rejected: true }),
   readOnly: true,
-  run: ({ termId, mapping }, { tx }, bytes) => {
-    const r = rejectedRows(tx, termId, bytes, { mapping });
+  run: ({ termId, mapping }, { tx }, read) => {
+    const r = rejectedRows(tx, termId, read, { mapping });
     if (r.rows === 0) throw new ActionError(t("roster.msg.noRejected"));
     const term = getTerm(tx, termId)!;
     return { message: t("roster.msg.rejectedRows", { count: r.rows }), data: { csv: r.csv, filename: `${nbgraderCourseId(term.course.code, term.term.term)}.rejected-rows.csv` } };

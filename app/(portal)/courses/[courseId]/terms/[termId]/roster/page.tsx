@@ -9,14 +9,14 @@ import { Pagination } from "@/components/ui/pagination";
 import { can } from "@/lib/auth/capabilities";
 import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
-import { listAllStudents, listStudents } from "@/lib/rosters/roster";
+import { listStudents, printRow } from "@/lib/rosters/roster";
 import { defaultCsvDialect } from "@/lib/csv/write";
 import { getTranslations } from "next-intl/server";
 import { PrintButton } from "@/components/ui/print-button";
 import { StaleNotice } from "@/components/shell/stale-notice";
 import { termStaleness } from "@/lib/deployment/staleness";
 import { getFmt } from "@/lib/i18n/server";
-import { Table, Td, Th } from "@/components/ui/table";
+import { PrintTable, RosterPrint } from "@/components/rosters/roster-print";
 import { addStudentAction, applyRosterAction, previewRosterAction, rejectedRowsAction, removeStudentsAction } from "./actions";
 
 export async function generateMetadata() {
@@ -40,8 +40,10 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
   };
   const t = await getTranslations();
   const f = await getFmt();
-  // Printing shows every row of the search, not the current page.
-  const printRows = list.total > list.rows.length ? listAllStudents(db, termId, { q: sp.q, sort, dir }) : list.rows;
+  // Printing shows every row of the search, not the current page: a longer list loads them when printed.
+  const pageRows = list.rows.map(printRow);
+  const printHead = { username: t("roster.table.username"), name: t("roster.table.name"), matrikel: t("roster.table.matrikel"), roomSeat: t("roster.table.roomSeat") };
+  const rowsSrc = `/api/terms/${termId}/roster/rows?${new URLSearchParams({ ...(sp.q ? { q: sp.q } : {}), sort, dir })}`;
   const exportBase = `/api/terms/${termId}/roster`;
   // the default variant follows the portal's language; the other one is one click away
   const dialect = defaultCsvDialect();
@@ -120,26 +122,7 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
               </div>
               <div className="hidden print:block" data-testid="roster-print">
                 <p className="mb-2 text-xs text-slate-600">{t("roster.printedAt", { when: f.dateTime(new Date()) })}</p>
-                <Table>
-                  <thead>
-                    <tr>
-                      <Th>{t("roster.table.username")}</Th>
-                      <Th>{t("roster.table.name")}</Th>
-                      <Th>{t("roster.table.matrikel")}</Th>
-                      <Th>{t("roster.table.roomSeat")}</Th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {printRows.map((r) => (
-                      <tr key={r.id}>
-                        <Td className="font-mono">{r.username}</Td>
-                        <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName}</Td>
-                        <Td className="tabular-nums">{r.matrikel}</Td>
-                        <Td>{[r.room, r.seat].filter(Boolean).join(" / ")}</Td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </Table>
+                {list.total > list.rows.length ? <RosterPrint src={rowsSrc} pageRows={pageRows} head={printHead} incomplete={t("roster.printCurrentPageOnly")} /> : <PrintTable rows={pageRows} head={printHead} />}
               </div>
             </>
           )}

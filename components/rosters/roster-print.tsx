@@ -1,0 +1,57 @@
+"use client";
+import { useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
+import { Table, Td, Th } from "@/components/ui/table";
+import { registerPrintPreparation } from "@/lib/print/prepare";
+import type { PrintRow } from "@/lib/rosters/roster";
+
+/** The printed table's rows: the rows the page has, or every row of the search loaded for the print. */
+export function PrintTable({ rows, head }: { rows: PrintRow[]; head: { username: string; name: string; matrikel: string; roomSeat: string } }) {
+  return (
+    <Table>
+      <thead>
+        <tr>
+          <Th>{head.username}</Th>
+          <Th>{head.name}</Th>
+          <Th>{head.matrikel}</Th>
+          <Th>{head.roomSeat}</Th>
+        </tr>
+      </thead>
+      <tbody className="divide-y divide-slate-100">
+        {rows.map((r) => (
+          <tr key={r.id}>
+            <Td className="font-mono">{r.username}</Td>
+            <Td>{r.name}</Td>
+            <Td className="tabular-nums">{r.matrikel}</Td>
+            <Td>{r.roomSeat}</Td>
+          </tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+/**
+ * A roster longer than one page prints every row of its search: they are loaded when the page
+ * is printed (print button, Ctrl+P, print preview), not rendered with every page view.
+ */
+export function RosterPrint({ src, pageRows, head, incomplete }: { src: string; pageRows: PrintRow[]; head: Parameters<typeof PrintTable>[0]["head"]; incomplete: string }) {
+  const [rows, setRows] = useState<PrintRow[] | null>(null);
+  const loading = useRef<Promise<void> | null>(null);
+  useEffect(() => {
+    const load = () =>
+      (loading.current ??= fetch(src, { cache: "no-store" })
+        .then((r) => (r.ok ? (r.json() as Promise<{ rows: PrintRow[] }>) : Promise.reject(new Error(String(r.status)))))
+        // in the document at once: the print dialog takes its picture right after
+        .then((d) => flushSync(() => setRows(d.rows)))
+        // a failed load prints the current page with the note; the next print tries again
+        .catch(() => void (loading.current = null)));
+    return registerPrintPreparation(load);
+  }, [src]);
+  return (
+    <>
+      {!rows && <p className="mb-2 text-xs text-slate-600">{incomplete}</p>}
+      <PrintTable rows={rows ?? pageRows} head={head} />
+    </>
+  );
+}

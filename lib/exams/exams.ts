@@ -322,7 +322,7 @@ export function createExam(input: ExamInput, { tx, audit, principal }: ActionCon
     entityType: "exam",
     entityId: row.id,
     courseId: t.course.id,
-    summary: `Created exam ${examLabel({ courseCode: t.course.code, term: t.term.term, title: row.title, period: row.period })} on ${dateLabel(row.startsAt)} ${timeLabel(row.startsAt)}–${timeLabel(row.endsAt)}`,
+    message: { key: "examCreate", params: { exam: examLabel({ courseCode: t.course.code, term: t.term.term, title: row.title, period: row.period }), date: dateLabel(row.startsAt), start: timeLabel(row.startsAt), end: timeLabel(row.endsAt) } },
     after: { ...examValues(input), supervisors: sup.length },
   });
   return row;
@@ -345,7 +345,7 @@ export function updateExam(examId: number, input: ExamInput, { tx, audit }: Acti
   const diff = changedFields(before as Record<string, unknown>, values);
   if (diff.changed.length === 0) return before;
   touch(tx, examId, values);
-  audit({ action: "exam.update", entityType: "exam", entityId: examId, courseId: before.courseId, summary: `Edited exam ${examLabel({ ...before, ...values })}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+  audit({ action: "exam.update", entityType: "exam", entityId: examId, courseId: before.courseId, message: { key: "examUpdate", params: { exam: examLabel({ ...before, ...values }), fields: diff.changed.join(", ") } }, before: diff.before, after: diff.after });
   return { ...before, ...values };
 }
 
@@ -354,7 +354,7 @@ export function deleteExam(examId: number, { tx, audit }: ActionContext) {
   if (e.status !== "draft") throw new ActionError(`Only a draft can be deleted; this exam is ${e.status}. Archive it instead when it is closed.`);
   const n = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.examId, examId)).get()?.n ?? 0;
   tx.delete(exams).where(eq(exams.id, examId)).run();
-  audit({ action: "exam.delete", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Deleted draft exam ${examLabel(e)} (${plural(n, "participant")})` });
+  audit({ action: "exam.delete", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "examDelete", params: { exam: examLabel(e), count: n } } });
 }
 
 export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
@@ -392,13 +392,13 @@ export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
     if (diff.changed.length === 0) return existing;
     tx.update(examRooms).set(values).where(eq(examRooms.id, existing.id)).run();
     touch(tx, e.id);
-    audit({ action: "exam.room.update", entityType: "exam", entityId: e.id, courseId: e.courseId, summary: `Edited room ${values.name} of ${examLabel(e)}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+    audit({ action: "exam.room.update", entityType: "exam", entityId: e.id, courseId: e.courseId, message: { key: "roomUpdate", params: { room: values.name, exam: examLabel(e), fields: diff.changed.join(", ") } }, before: diff.before, after: diff.after });
     return { ...existing, ...values };
   }
   const position = (tx.select({ m: max(examRooms.position) }).from(examRooms).where(eq(examRooms.examId, e.id)).get()?.m ?? -1) + 1;
   const row = tx.insert(examRooms).values({ examId: e.id, ...values, position }).returning().get();
   touch(tx, e.id);
-  audit({ action: "exam.room.create", entityType: "exam", entityId: e.id, courseId: e.courseId, summary: `Added room ${row.name} (${plural(freeSeats(row), "free seat")}, ${row.cidrs.join(", ")}) to ${examLabel(e)}`, after: values });
+  audit({ action: "exam.room.create", entityType: "exam", entityId: e.id, courseId: e.courseId, message: { key: "roomCreate", params: { room: row.name, seats: freeSeats(row), cidrs: row.cidrs.join(", "), exam: examLabel(e) } }, after: values });
   return row;
 }
 
@@ -411,7 +411,7 @@ export function deleteRoom(examId: number, roomId: number, { tx, audit }: Action
   if (inRoom > 0) throw new ActionError(`${plural(inRoom, "participant is", "participants are")} in ${room.name} (seated or backup accounts): clear the seating or remove the backups first.`);
   tx.delete(examRooms).where(eq(examRooms.id, roomId)).run();
   touch(tx, examId);
-  audit({ action: "exam.room.delete", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Removed room ${room.name} from ${examLabel(e)}`, before: { name: room.name, seats: room.seats, cidrs: room.cidrs } });
+  audit({ action: "exam.room.delete", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "roomDelete", params: { room: room.name, exam: examLabel(e) } }, before: { name: room.name, seats: room.seats, cidrs: room.cidrs } });
 }
 
 export function addParticipants(examId: number, input: { mode: "all" | "selected"; studentIds: number[] }, { tx, audit }: ActionContext) {
@@ -438,7 +438,7 @@ export function addParticipants(examId: number, input: { mode: "all" | "selected
   }
   for (let i = 0; i < rows.length; i += 500) tx.insert(examParticipants).values(rows.slice(i, i + 500)).run();
   touch(tx, examId);
-  audit({ action: "exam.participants.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Added ${plural(rows.length, "participant")} to ${examLabel(e)}${input.mode === "all" ? " (whole roster)" : ""}`, after: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
+  audit({ action: "exam.participants.add", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "participantsAdd", params: { count: rows.length, exam: examLabel(e), all: input.mode === "all" ? "yes" : "no" } }, after: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
   return rows.length;
 }
 
@@ -449,7 +449,7 @@ export function removeParticipants(examId: number, ids: number[], { tx, audit }:
   if (rows.length === 0) throw new ActionError("Nothing was removed.");
   tx.delete(examParticipants).where(inArray(examParticipants.id, rows.map((r) => r.id))).run();
   touch(tx, examId);
-  audit({ action: "exam.participants.remove", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Removed ${plural(rows.length, "participant")} from ${examLabel(e)}`, before: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
+  audit({ action: "exam.participants.remove", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "participantsRemove", params: { count: rows.length, exam: examLabel(e) } }, before: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
   return rows.length;
 }
 
@@ -472,7 +472,7 @@ export function addBackups(examId: number, roomId: number, n: number, { tx, audi
   }
   for (const username of made) tx.insert(examParticipants).values({ examId, kind: "backup", username, roomId }).run();
   touch(tx, examId);
-  audit({ action: "exam.backups.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Added ${plural(made.length, "backup account")} in ${room.name} to ${examLabel(e)}: ${made.join(", ")}`, after: { room: room.name, usernames: made } });
+  audit({ action: "exam.backups.add", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "backupsAdd", params: { count: made.length, room: room.name, exam: examLabel(e), names: made.join(", ") } }, after: { room: room.name, usernames: made } });
   return made;
 }
 
@@ -494,7 +494,7 @@ export function setExtraTime(examId: number, participantId: number, extraMinutes
   }
   tx.update(examParticipants).set({ extraMinutes }).where(eq(examParticipants.id, p.id)).run();
   touch(tx, examId);
-  audit({ action: "exam.extra-time", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${p.username}: extra time ${p.extraMinutes} → ${extraMinutes} minutes in ${examLabel(e)}`, before: { extraMinutes: p.extraMinutes }, after: { extraMinutes } });
+  audit({ action: "exam.extra-time", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "extraTime", params: { username: p.username, before: p.extraMinutes, after: extraMinutes, exam: examLabel(e) } }, before: { extraMinutes: p.extraMinutes }, after: { extraMinutes } });
   return { ...p, extraMinutes };
 }
 
@@ -509,7 +509,7 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
     if (p.kind === "backup") throw new ActionError("A backup account keeps its room; choose another seat in it.", { roomId: ["Backups stay in their room."] });
     tx.update(examParticipants).set({ roomId: null, seat: null }).where(eq(examParticipants.id, p.id)).run();
     touch(tx, examId);
-    audit({ action: "exam.seat", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${p.username} has no seat now in ${examLabel(e)}`, before: { room: roomName(p.roomId), seat: p.seat } });
+    audit({ action: "exam.seat", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "seatNone", params: { username: p.username, exam: examLabel(e) } }, before: { room: roomName(p.roomId), seat: p.seat } });
     return { swappedWith: null };
   }
   const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
@@ -533,7 +533,7 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
     entityType: "exam",
     entityId: examId,
     courseId: e.courseId,
-    summary: `${p.username} → ${room.name} seat ${seat}${swapped ? ` (swapped with ${swapped})` : other ? ` (${other.username} has no seat now)` : ""} in ${examLabel(e)}`,
+    message: { key: "seatSet", params: { username: p.username, room: room.name, seat, swapped: swapped || "none", unseated: !swapped && other ? other.username : "none", exam: examLabel(e) } },
     before: { room: roomName(p.roomId), seat: p.seat },
     after: { room: room.name, seat },
   });
@@ -556,7 +556,7 @@ export function autoSeatExam(examId: number, order: SeatOrder, { tx, audit }: Ac
     tx.update(examParticipants).set({ roomId: s?.roomId ?? null, seat: s?.seat ?? null }).where(eq(examParticipants.id, p.id)).run();
   }
   touch(tx, examId);
-  audit({ action: "exam.seat.auto", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Seated ${plural(result.seats.size, "participant")} ${order === "random" ? "in random order" : "alphabetically"} in ${rooms.map((r) => r.name).join(", ")} (${examLabel(e)})` });
+  audit({ action: "exam.seat.auto", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "seatAuto", params: { count: result.seats.size, order, rooms: rooms.map((r) => r.name).join(", "), exam: examLabel(e) } } });
   return { seated: result.seats.size, rooms: rooms.length };
 }
 
@@ -566,7 +566,7 @@ export function clearSeating(examId: number, { tx, audit }: ActionContext) {
   tx.update(examParticipants).set({ seat: null }).where(eq(examParticipants.examId, examId)).run();
   tx.update(examParticipants).set({ roomId: null }).where(and(eq(examParticipants.examId, examId), eq(examParticipants.kind, "student"))).run();
   touch(tx, examId);
-  audit({ action: "exam.seat.clear", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Cleared the seating of ${examLabel(e)}` });
+  audit({ action: "exam.seat.clear", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "seatClear", params: { exam: examLabel(e) } } });
 }
 
 export function addSupervisor(examId: number, username: string, { tx, audit }: ActionContext) {
@@ -578,7 +578,7 @@ export function addSupervisor(examId: number, username: string, { tx, audit }: A
   const exists = tx.select({ id: examSupervisors.id }).from(examSupervisors).where(and(eq(examSupervisors.examId, examId), eq(examSupervisors.userId, user.id))).get();
   if (exists) throw new ActionError(`${username} supervises this exam already.`, { username: [`${username} supervises this exam already.`] });
   tx.insert(examSupervisors).values({ examId, userId: user.id }).run();
-  audit({ action: "exam.supervisor.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${username} supervises ${examLabel(e)}`, after: { username } });
+  audit({ action: "exam.supervisor.add", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "supervisorAdd", params: { username, exam: examLabel(e) } }, after: { username } });
 }
 
 export function removeSupervisor(examId: number, supervisorId: number, { tx, audit }: ActionContext) {
@@ -587,7 +587,7 @@ export function removeSupervisor(examId: number, supervisorId: number, { tx, aud
   const row = tx.select({ id: examSupervisors.id, username: users.username }).from(examSupervisors).innerJoin(users, eq(users.id, examSupervisors.userId)).where(and(eq(examSupervisors.id, supervisorId), eq(examSupervisors.examId, examId))).get();
   if (!row) throw new ActionError("This supervisor is no longer assigned.");
   tx.delete(examSupervisors).where(eq(examSupervisors.id, row.id)).run();
-  audit({ action: "exam.supervisor.remove", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${row.username} no longer supervises ${examLabel(e)}`, before: { username: row.username } });
+  audit({ action: "exam.supervisor.remove", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "supervisorRemove", params: { username: row.username, exam: examLabel(e) } }, before: { username: row.username } });
 }
 
 const STAMP: Partial<Record<ExamStatus, "scheduledAt" | "openedAt" | "closedAt" | "archivedAt">> = { scheduled: "scheduledAt", open: "openedAt", closed: "closedAt", archived: "archivedAt" };
@@ -603,7 +603,7 @@ export function transitionExam(examId: number, name: TransitionName, expectedRev
   const to = TRANSITIONS[name].to;
   const stamp = STAMP[to];
   touch(tx, examId, { status: to, ...(stamp ? { [stamp]: new Date() } : {}) });
-  audit({ action: `exam.${name}`, entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${examLabel(e)}: ${e.status} → ${to}`, before: { status: e.status }, after: { status: to } });
+  audit({ action: `exam.${name}`, entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "examStatus", params: { exam: examLabel(e), from: e.status, to } }, before: { status: e.status }, after: { status: to } });
   return to;
 }
 
@@ -643,10 +643,10 @@ export function storePasswords(
     entityType: "exam",
     entityId: examId,
     courseId: e.courseId,
-    summary:
+    message:
       what.kind === "reissue"
-        ? `Re-issued the password of ${found[0].username} in ${examLabel(e)}: the old one no longer works (passwords version ${version})`
-        : `Printed ${plural(found.length, "sheet")} (${what.label}) for ${examLabel(e)}${reissued ? `, ${reissued} of them replacing earlier passwords` : ""} (passwords version ${version})`,
+        ? { key: "passwordReissue", params: { username: found[0].username, exam: examLabel(e), version } }
+        : { key: "sheetsPrint", params: { count: found.length, what: what.label, exam: examLabel(e), reissued, version } },
     after: { participants: found.length, reissued, version, usernames: found.slice(0, 50).map((p) => p.username) },
   });
   return { version, count: found.length, reissued };
@@ -664,6 +664,6 @@ export function unlockParticipant(examId: number, participantId: number, expecte
   if (!p.passwordHash) throw new ActionError(`${p.username} has no password yet: print a sheet instead.`);
   tx.update(examParticipants).set({ unlocks: sql`${examParticipants.unlocks} + 1`, unlockedAt: new Date() }).where(eq(examParticipants.id, p.id)).run();
   touch(tx, examId);
-  audit({ action: "exam.unlock", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Lifted the sign-in lock of ${p.username} in ${examLabel(e)}`, after: { username: p.username, unlocks: p.unlocks + 1 } });
+  audit({ action: "exam.unlock", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "unlock", params: { username: p.username, exam: examLabel(e) } }, after: { username: p.username, unlocks: p.unlocks + 1 } });
   return { username: p.username };
 }

@@ -1,5 +1,5 @@
 "use client";
-import { Eye, Loader2, Upload } from "lucide-react";
+import { ChevronRight, Eye, Loader2, Upload } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition, type ReactNode } from "react";
@@ -197,6 +197,7 @@ export function PushPanel({
           {plan.mountChanges && <MountChanges value={plan.mountChanges} />}
           <details className="group rounded-md border border-slate-200 bg-slate-50/50" data-testid="plan-objects">
             <summary className="flex cursor-pointer flex-wrap items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500">
+              <ChevronRight className="size-4 text-slate-500 transition-transform group-open:rotate-90" aria-hidden />
               {tpw("objects", { count: plan.items.length })}
             </summary>
             <div className="space-y-3 border-t border-slate-200 p-3">

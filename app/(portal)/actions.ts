@@ -11,7 +11,7 @@ export async function signOutAction() {
   if (p) {
     getDb().transaction((tx) => {
       bumpSessionVersion(tx, p.id);
-      writeAudit(tx, { id: p.id, username: p.username }, { action: "auth.sign-out", entityType: "user", entityId: p.id, summary: `${p.username} signed out (all sessions ended)` });
+      writeAudit(tx, { id: p.id, username: p.username }, { action: "auth.sign-out", entityType: "user", entityId: p.id, message: { key: "signOut", params: { username: p.username } } });
     });
   }
   await signOut({ redirectTo: "/sign-in" });

@@ -10,7 +10,7 @@ import { getDb } from "@/lib/db/client";
 import { STATUS_TONE } from "@/components/exams/format";
 import { getTranslations } from "next-intl/server";
 import { getFmt } from "@/lib/i18n/server";
-import { auditActionLabel } from "@/lib/i18n/audit-label";
+import { auditActionLabel, auditSummary } from "@/lib/i18n/audit-label";
 import { listExams } from "@/lib/exams/exams";
 
 export async function generateMetadata() {
@@ -118,7 +118,7 @@ export default async function DashboardPage() {
                       {r.courseCode && <span translate="no">{r.courseCode}: </span>}
                       {auditActionLabel(t, r.action)}
                     </div>
-                    <div className="break-words text-slate-700">{r.summary}</div>
+                    <div className="break-words text-slate-700">{auditSummary(t, r)}</div>
                     <div className="text-xs text-slate-600">{r.actorName} · {f.dateTime(r.at)}</div>
                   </li>
                 ))}

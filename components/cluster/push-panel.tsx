@@ -1,5 +1,5 @@
 "use client";
-import { Eye, Loader2, Upload } from "lucide-react";
+import { ChevronRight, Eye, Loader2, Upload } from "lucide-react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition, type ReactNode } from "react";
@@ -11,11 +11,13 @@ import { ConfirmButton } from "@/components/ui/confirm";
 import { FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import type { PlanView, PushOutcomeView, PushStreamLine } from "@/lib/deployment/views";
+import { deleteSentence, type WordsT } from "./change-words";
 import { HubRestarts } from "./hub-restarts";
 import { MountChanges } from "./mount-changes";
 import { PlanCounts, PlanList } from "./plan-list";
 import { PushObjectsTable } from "./push-objects-table";
 import { PushProgress, type ProgressState } from "./push-progress";
+import { PushWords } from "./push-words";
 
 type Action<T> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 
@@ -75,6 +77,8 @@ export function PushPanel({
 }) {
   const router = useRouter();
   const t = useTranslations("pushPanel");
+  const tpw = useTranslations("pushWords") as unknown as WordsT;
+  const tw = useTranslations("portalWarnings") as unknown as WordsT;
   const [plan, setPlan] = useState<PlanView | null>(null);
   const [message, setMessage] = useState<ActionState>(idleState);
   const [outcome, setOutcome] = useState<PushOutcomeView | null>(null);
@@ -95,6 +99,8 @@ export function PushPanel({
       setMessage({ status: res.status, message: res.message });
       if (res.status === "ok" && res.data) {
         setPlan(res.data);
+        // cleaning up deletes: never ticked in advance
+        setPrune(res.data.summary.prune === 0);
         setForceConflicts(false);
         setForceExamRestart(false);
       } else setPlan(null);
@@ -131,6 +137,7 @@ export function PushPanel({
         setMessage({ status: "ok", message: last.message });
         setProgress(null);
         setPlan(last.plan);
+        setPrune(last.plan.summary.prune === 0);
         setForceConflicts(false);
         setForceExamRestart(false);
         return;
@@ -174,13 +181,13 @@ export function PushPanel({
 
       {plan && s && (
         <div className="space-y-4" data-testid="push-preview">
-          <PlanCounts summary={s} />
+          {plan.changes && <PushWords value={plan.changes} />}
           {plan.warnings.length > 0 && (
             <details className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
               <summary className="cursor-pointer">{t("warnings", { count: plan.warnings.length })}</summary>
               <ul className="mt-1 list-disc pl-5 text-xs">
-                {plan.warnings.slice(0, 50).map((w) => (
-                  <li key={w}>{w}</li>
+                {plan.warnings.slice(0, 50).map((w, i) => (
+                  <li key={i}>{tw(w.key, w.params)}</li>
                 ))}
                 {plan.warnings.length > 50 && <li>{t("more", { count: plan.warnings.length - 50 })}</li>}
               </ul>
@@ -188,14 +195,35 @@ export function PushPanel({
           )}
           {plan.hubRestarts && <HubRestarts value={plan.hubRestarts} />}
           {plan.mountChanges && <MountChanges value={plan.mountChanges} />}
-          <PlanList items={plan.items} />
+          <details className="group rounded-md border border-slate-200 bg-slate-50/50" data-testid="plan-objects">
+            <summary className="flex cursor-pointer flex-wrap items-center gap-2 rounded-md px-3 py-2 text-sm font-medium text-slate-800 hover:bg-slate-50 focus-visible:outline-2 focus-visible:outline-brand-500">
+              <ChevronRight className="size-4 text-slate-500 transition-transform group-open:rotate-90" aria-hidden />
+              {tpw("objects", { count: plan.items.length })}
+            </summary>
+            <div className="space-y-3 border-t border-slate-200 p-3">
+              <PlanCounts summary={s} />
+              <PlanList items={plan.items} />
+            </div>
+          </details>
           {canPush && (
             <div className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
               <fieldset className="space-y-2 text-sm">
                 <legend className="sr-only">{t("options")}</legend>
-                <PushOption checked={prune} onChange={setPrune} hint={t("pruneHint")}>
+                <PushOption checked={prune} onChange={setPrune} hint={s.prune === 0 ? tpw("pruneNothing") : prune ? t("pruneHint") : tpw("pruneOff")}>
                   {t("prune", { count: s.prune })}
                 </PushOption>
+                {prune && s.prune > 0 && (plan.changes?.deletes.length ?? 0) > 0 && (
+                  <div className="ml-6 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="prune-deletes">
+                    <p className="font-medium">{tpw("deletes")}</p>
+                    <ul className="mt-1 list-disc space-y-0.5 pl-5">
+                      {plan.changes!.deletes.map((d) => (
+                        <li key={`${d.hub}-${d.part}`} className="break-words">
+                          {deleteSentence(tpw, d)}
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
                 {s.conflict > 0 && (
                   <PushOption danger checked={forceConflicts} onChange={setForceConflicts} hint={t("overrideHint", { count: s.conflict })}>
                     {t("override")}

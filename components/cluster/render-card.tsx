@@ -8,6 +8,7 @@ import type { RenderView } from "@/lib/deployment/views";
 /** What the portal renders: users and profiles per hub, the profile ConfigMaps against the 1 MiB limit. */
 export async function RenderCard({ render: r }: { render: RenderView }) {
   const t = await getTranslations("cluster.render");
+  const tw = await getTranslations("portalWarnings");
   const f = await getFmt();
   const bytes = (n: number) => (n < 1024 ? `${f.number(n, 0)} B` : n < 1024 * 1024 ? `${f.number(n / 1024, 1)} KiB` : `${f.number(n / 1024 / 1024, 2)} MiB`);
   if (r.error) {
@@ -58,8 +59,8 @@ export async function RenderCard({ render: r }: { render: RenderView }) {
         <details className="mt-4 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200">
           <summary className="cursor-pointer">{t("warnings", { count: r.warnings.length })}</summary>
           <ul className="mt-1 list-disc pl-5 text-xs">
-            {r.warnings.slice(0, 50).map((w) => (
-              <li key={w}>{w}</li>
+            {r.warnings.slice(0, 50).map((w, i) => (
+              <li key={i}>{(tw as unknown as (k: string, v: Record<string, string | number>) => string)(w.key, w.params)}</li>
             ))}
             {r.warnings.length > 50 && <li>{t("more", { count: r.warnings.length - 50 })}</li>}
           </ul>

@@ -1,6 +1,9 @@
 import { and, desc, eq, gte, like, lte, notInArray, or, sql, type SQL } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { auditLog } from "@/lib/db/schema";
+import { englishAuditSummary, type AuditMessage } from "@/lib/i18n/audit-label";
+
+export type { AuditMessage };
 
 export interface Actor {
   id: number | null;
@@ -12,7 +15,13 @@ export interface AuditEntry {
   entityType: string;
   entityId?: string | number | null;
   courseId?: number | null;
-  summary: string;
+  /**
+   * What happened, as a catalogue key (`auditMessages.*`) and its values: the log shows it in the
+   * reader's language. The stored `summary` is then its English text (search, older readers).
+   */
+  message?: AuditMessage;
+  /** A sentence as it is, for entries without a message key. */
+  summary?: string;
   before?: unknown;
   after?: unknown;
 }
@@ -39,7 +48,8 @@ export function writeAudit(db: DbOrTx, actor: Actor, entry: AuditEntry): void {
       entityType: entry.entityType,
       entityId: entry.entityId == null ? null : String(entry.entityId),
       courseId: entry.courseId ?? null,
-      summary: entry.summary,
+      summary: entry.summary ?? (entry.message ? englishAuditSummary(entry.message) : entry.action),
+      message: entry.message ? { key: entry.message.key, ...(entry.message.params ? { params: redact(entry.message.params) as AuditMessage["params"] } : {}) } : null,
       before: entry.before === undefined ? null : redact(entry.before),
       after: entry.after === undefined ? null : redact(entry.after),
     })

@@ -62,7 +62,7 @@ export async function changeOwnPassword(db: Db, userId: number, input: z.infer<t
       action: "user.password-change",
       entityType: "user",
       entityId: user.id,
-      summary: `${user.username} changed their password${user.mustChangePassword ? " (the generated one, at first sign-in)" : ""}; their other sessions ended`,
+      message: { key: "passwordChange", params: { username: user.username, generated: user.mustChangePassword ? "yes" : "no" } },
     });
   });
   return { ok: true };

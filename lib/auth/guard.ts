@@ -102,7 +102,7 @@ function auditDenied(principal: Principal, capability: Capability, scope: Scope)
     entityType: "capability",
     entityId: capability,
     courseId: scope.courseId ?? null,
-    summary: `${principal.username} was refused ${capability}${scope.courseId ? ` on course ${scope.courseId}` : ""}`,
+    message: { key: "denied", params: { username: principal.username, capability, course: scope.courseId ? String(scope.courseId) : "none" } },
   });
 }
 

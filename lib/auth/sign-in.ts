@@ -61,7 +61,7 @@ export async function signInWithPassword(db: Db, usernameRaw: string, password: 
     if (!ok || !local.active) return fail(db, keys, address, local, !ok ? "wrong password" : "deactivated account", now, policy);
     clearKey(db, keys.account);
     db.update(users).set({ lastLoginAt: new Date(now) }).where(eq(users.id, local.id)).run();
-    writeAudit(db, { id: local.id, username }, { action: "auth.sign-in", entityType: "user", entityId: local.id, summary: `${username} signed in (local) from ${address}` });
+    writeAudit(db, { id: local.id, username }, { action: "auth.sign-in", entityType: "user", entityId: local.id, message: { key: "signInLocal", params: { username, address } } });
     return { ok: true, userId: local.id, username: local.username, displayName: local.displayName, mustChangePassword: local.mustChangePassword, sessionVersion: local.sessionVersion };
   }
   await verifyPassword(password, await dummy());
@@ -116,7 +116,7 @@ function ldapAccount(
       action: local ? "auth.sign-in" : "user.create",
       entityType: "user",
       entityId: r.id,
-      summary: local ? `${username} signed in (LDAP) from ${address}` : `${username} signed in (LDAP) for the first time as ${role}`,
+      message: local ? { key: "signInLdap", params: { username, address } } : { key: "signInLdapFirst", params: { username, role } },
       after: local ? undefined : { username, role, source: "ldap" },
     });
     return r;

@@ -76,11 +76,11 @@ export function createCourse(input: CourseInput, { tx, audit, principal }: Actio
   const exists = tx.select({ id: courses.id }).from(courses).where(eq(courses.code, input.code)).get();
   if (exists) throw new ActionError(t("domain.courseExists"), { code: [t("domain.codeTakenAll", { code: input.code })] });
   const row = tx.insert(courses).values({ ...input, createdBy: principal.id }).returning().get();
-  audit({ action: "course.create", entityType: "course", entityId: row.id, courseId: row.id, summary: `Created course ${row.code} (${row.title})`, after: input });
+  audit({ action: "course.create", entityType: "course", entityId: row.id, courseId: row.id, message: { key: "courseCreate", params: { code: row.code, title: row.title } }, after: input });
   if (principal.role !== "admin") {
     // the creator runs the course as an ordinary assignment, removable like any other
     tx.insert(courseStaff).values({ courseId: row.id, userId: principal.id, role: "instructor" }).run();
-    audit({ action: "staff.assign", entityType: "course", entityId: row.id, courseId: row.id, summary: `${principal.username} added as course instructor of ${row.code} (creator)`, after: { username: principal.username, role: "instructor" } });
+    audit({ action: "staff.assign", entityType: "course", entityId: row.id, courseId: row.id, message: { key: "courseCreator", params: { username: principal.username, code: row.code } }, after: { username: principal.username, role: "instructor" } });
   }
   return row;
 }
@@ -95,7 +95,7 @@ export function updateCourse(courseId: number, input: CourseInput, { tx, audit }
   const diff = changedFields(before, input);
   if (diff.changed.length === 0) return before;
   const row = tx.update(courses).set(input).where(eq(courses.id, courseId)).returning().get();
-  audit({ action: "course.update", entityType: "course", entityId: courseId, courseId, summary: `Edited course ${row.code}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+  audit({ action: "course.update", entityType: "course", entityId: courseId, courseId, message: { key: "courseUpdate", params: { code: row.code, fields: diff.changed.join(", ") } }, before: diff.before, after: diff.after });
   return row;
 }
 
@@ -109,7 +109,7 @@ export function setCourseArchived(courseId: number, archived: boolean, { tx, aud
     entityType: "course",
     entityId: courseId,
     courseId,
-    summary: `${archived ? "Archived" : "Restored"} course ${before.code}`,
+    message: { key: "courseArchive", params: { archived: archived ? "yes" : "no", code: before.code } },
     before: { archivedAt: before.archivedAt },
     after: { archivedAt },
   });
@@ -141,7 +141,7 @@ export function createTerm(input: TermInput, { tx, audit, principal }: ActionCon
   const clash = tx.select({ id: terms.id }).from(terms).where(and(eq(terms.courseId, input.courseId), eq(terms.term, input.term))).get();
   if (clash) throw new ActionError(t("domain.termExists"), { term: [t("domain.termExistsIn", { code: course.code, term: input.term })] });
   const row = tx.insert(terms).values({ courseId: input.courseId, ...termValues(input) }).returning().get();
-  audit({ action: "term.create", entityType: "term", entityId: row.id, courseId: course.id, summary: `Added term ${input.term} to ${course.code}`, after: termValues(input) });
+  audit({ action: "term.create", entityType: "term", entityId: row.id, courseId: course.id, message: { key: "termCreate", params: { term: input.term, code: course.code } }, after: termValues(input) });
   if (principal.role !== "admin") {
     // whoever sets up a term runs it, until they hand it over on the term page
     tx.insert(termStaff).values({ termId: row.id, userId: principal.id, role: "instructor" }).run();
@@ -161,7 +161,7 @@ export function updateTerm(termId: number, input: TermInput, { tx, audit, princi
   const diff = changedFields(before, values);
   if (diff.changed.length === 0) return before;
   const row = tx.update(terms).set(values).where(eq(terms.id, termId)).returning().get();
-  audit({ action: "term.update", entityType: "term", entityId: termId, courseId: before.courseId, summary: `Edited term ${row.term}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+  audit({ action: "term.update", entityType: "term", entityId: termId, courseId: before.courseId, message: { key: "termUpdate", params: { term: row.term, fields: diff.changed.join(", ") } }, before: diff.before, after: diff.after });
   return row;
 }
 
@@ -170,7 +170,7 @@ export function setTermArchived(termId: number, archived: boolean, { tx, audit }
   if (!before) throw new ActionError(t("domain.termGone"));
   const archivedAt = archived ? new Date() : null;
   tx.update(terms).set({ archivedAt }).where(eq(terms.id, termId)).run();
-  audit({ action: archived ? "term.archive" : "term.restore", entityType: "term", entityId: termId, courseId: before.courseId, summary: `${archived ? "Archived" : "Restored"} term ${before.term}` });
+  audit({ action: archived ? "term.archive" : "term.restore", entityType: "term", entityId: termId, courseId: before.courseId, message: { key: "termArchive", params: { archived: archived ? "yes" : "no", term: before.term } } });
 }
 
 export function assignStaff(termId: number, username: string, role: "instructor" | "grader" | "supervisor", { tx, audit }: ActionContext) {
@@ -182,11 +182,11 @@ export function assignStaff(termId: number, username: string, role: "instructor"
   if (existing) {
     if (existing.role === role) throw new ActionError(t("domain.alreadyRole", { username, role: t(`roles.${role}`) }));
     tx.update(termStaff).set({ role }).where(eq(termStaff.id, existing.id)).run();
-    audit({ action: "staff.assign", entityType: "term", entityId: termId, courseId: term.courseId, summary: `${username} is now ${role} on ${term.term}`, before: { role: existing.role }, after: { role } });
+    audit({ action: "staff.assign", entityType: "term", entityId: termId, courseId: term.courseId, message: { key: "staffRoleChange", params: { username, role, term: term.term } }, before: { role: existing.role }, after: { role } });
     return;
   }
   tx.insert(termStaff).values({ termId, userId: user.id, role }).run();
-  audit({ action: "staff.assign", entityType: "term", entityId: termId, courseId: term.courseId, summary: `${username} added as ${role} on ${term.term}`, after: { username, role } });
+  audit({ action: "staff.assign", entityType: "term", entityId: termId, courseId: term.courseId, message: { key: "staffAssignTerm", params: { username, role, term: term.term } }, after: { username, role } });
 }
 
 export function unassignStaff(assignmentId: number, { tx, audit }: ActionContext) {
@@ -199,7 +199,7 @@ export function unassignStaff(assignmentId: number, { tx, audit }: ActionContext
     .get();
   if (!row) throw new ActionError(t("domain.assignmentGone"));
   tx.delete(termStaff).where(eq(termStaff.id, assignmentId)).run();
-  audit({ action: "staff.unassign", entityType: "term", entityId: row.a.termId, courseId: row.courseId, summary: `${row.username} removed as ${row.a.role} from ${row.term}`, before: { username: row.username, role: row.a.role } });
+  audit({ action: "staff.unassign", entityType: "term", entityId: row.a.termId, courseId: row.courseId, message: { key: "staffUnassignTerm", params: { username: row.username, role: row.a.role, term: row.term } }, before: { username: row.username, role: row.a.role } });
 }
 
 export function assignCourseStaff(courseId: number, username: string, { tx, audit }: ActionContext) {
@@ -210,7 +210,7 @@ export function assignCourseStaff(courseId: number, username: string, { tx, audi
   const existing = tx.select().from(courseStaff).where(and(eq(courseStaff.courseId, courseId), eq(courseStaff.userId, user.id))).get();
   if (existing) throw new ActionError(t("domain.alreadyCourseInstructor", { username }));
   tx.insert(courseStaff).values({ courseId, userId: user.id, role: "instructor" }).run();
-  audit({ action: "staff.assign", entityType: "course", entityId: courseId, courseId, summary: `${username} added as course instructor of ${course.code}`, after: { username, role: "instructor" } });
+  audit({ action: "staff.assign", entityType: "course", entityId: courseId, courseId, message: { key: "staffAssignCourse", params: { username, code: course.code } }, after: { username, role: "instructor" } });
 }
 
 export function unassignCourseStaff(assignmentId: number, { tx, audit }: ActionContext) {
@@ -223,7 +223,7 @@ export function unassignCourseStaff(assignmentId: number, { tx, audit }: ActionC
     .get();
   if (!row) throw new ActionError(t("domain.assignmentGone"));
   tx.delete(courseStaff).where(eq(courseStaff.id, assignmentId)).run();
-  audit({ action: "staff.unassign", entityType: "course", entityId: row.a.courseId, courseId: row.a.courseId, summary: `${row.username} removed as course instructor of ${row.code}`, before: { username: row.username, role: row.a.role } });
+  audit({ action: "staff.unassign", entityType: "course", entityId: row.a.courseId, courseId: row.a.courseId, message: { key: "staffUnassignCourse", params: { username: row.username, code: row.code } }, before: { username: row.username, role: row.a.role } });
 }
 
 export function courseIdOfCourseStaff(db: DbOrTx, assignmentId: number): number | undefined {

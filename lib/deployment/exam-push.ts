@@ -38,6 +38,7 @@ import { pushOutcomeView, recordPush, type ExecutedPush } from "./history";
 import { closeTarget, renderSummaryOf, safeResolveTarget } from "./push";
 import { planFingerprint, planView, type ExamPushOutcomeView, type ExamPushPreviewView } from "./views";
 import { acquirePush, releasePush } from "./push-lock";
+import { isExamWarning } from "./warnings";
 
 /** A change of the exam (a lifecycle step, new passwords, an unlock): run in a transaction. */
 export type ExamChange<T> = (ctx: ActionContext) => T;
@@ -170,7 +171,7 @@ export async function previewExamPush<T>(db: Db, principal: Principal, examId: n
     const live = await liveExamsDoc(resolved.target, examNamespace(rendered));
     const desired = parseExamsDoc(json)!;
     const hubChanges = live === undefined ? [t("hubChanges.unreadable")] : examHubChanges(live, desired, examId);
-    const view = planView(plan, rendered.warnings.filter((w) => w.startsWith("exam hub:")));
+    const view = planView(plan, rendered.warnings.filter(isExamWarning));
     return { ok: true, plan: view, fingerprint: fingerprintOf(plan, json), hubChanges, namespace: examNamespace(rendered) };
   } catch (e) {
     return { ok: false, error: explainClusterError(e instanceof ClusterError ? e.toJSON() : { kind: "server", message: e instanceof Error ? e.message : String(e) }) };

@@ -164,14 +164,24 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
     action: ok ? "cluster.push" : "cluster.push.failed",
     entityType: "push",
     entityId: row.id,
-    summary:
-      `${ok ? "Pushed" : "Push failed"} to ${ex.target === "export" ? `export directory ${ex.location}` : ex.location || "the cluster"}: ` +
-      `${s.create} created, ${s.change} changed, ${ex.request.prune ? s.prune : 0} pruned, ${appliedKeys.size} written` +
-      (restarted.length ? `; restarted the ${restarted.map((r) => `${r.hub} hub`).join(" and ")}` : "") +
-      (ex.request.forceExamRestart && restarted.some((r) => r.hub === "exam") ? " during an open exam (forced)" : "") +
-      (ex.request.forceConflicts ? " (conflicts overridden)" : "") +
-      (ex.request.retryOf ? `; repeats push #${ex.request.retryOf}` : "") +
-      (ex.error ? `. ${ex.error}` : ""),
+    message: {
+      key: "push",
+      params: {
+        ok: ok ? "yes" : "no",
+        target: ex.target,
+        location: ex.location || "",
+        create: s.create,
+        change: s.change,
+        prune: ex.request.prune ? s.prune : 0,
+        written: appliedKeys.size,
+        restarted: restarted.length,
+        hub1: restarted[0]?.hub ?? "none",
+        forced: ex.request.forceExamRestart && restarted.some((r) => r.hub === "exam") ? "yes" : "no",
+        conflicts: ex.request.forceConflicts ? "yes" : "no",
+        retry: ex.request.retryOf ?? 0,
+        error: ex.error || "none",
+      },
+    },
     after: { planCounts: s, resultCounts, forceConflicts: ex.request.forceConflicts, prune: ex.request.prune, restarted: restarted.map((r) => r.hub), forceExamRestart: !!ex.request.forceExamRestart },
   });
   return row.id;
@@ -297,7 +307,7 @@ export function reconcileInterruptedPushes(db: DbOrTx, audit: (e: AuditEntry) =>
   for (const r of rows) {
     const error = interruptedMessage(r.appliedCount);
     db.update(pushes).set({ status: "failed", error }).where(eq(pushes.id, r.id)).run();
-    audit({ action: "cluster.push.failed", entityType: "push", entityId: r.id, summary: `Push #${r.id} was interrupted: ${r.appliedCount} written`, after: { appliedCount: r.appliedCount } });
+    audit({ action: "cluster.push.failed", entityType: "push", entityId: r.id, message: { key: "pushInterrupted", params: { id: r.id, written: r.appliedCount } }, after: { appliedCount: r.appliedCount } });
   }
   return rows.length;
 }

@@ -26,14 +26,16 @@ import { HUBS, PROFILE_ROLES, STAFF_PROFILE_ROLES } from "@/lib/constants";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { deepFreeze, renderCached } from "./render-cache";
 import { getSettings, type DeploymentSettings } from "./settings";
+import type { WarningView } from "./views";
+import { renderWarning } from "./warnings";
 
 /** Same rule as the renderer: no whitespace, path separators or braces. */
 const RENDERABLE_USERNAME = /^[^\s/{}\\]{1,128}$/;
 
 export interface PortalModel {
   model: RenderModelInput;
-  /** People and rows that were left out, and why. */
-  warnings: string[];
+  /** People and rows that were left out, and why (catalogue keys: warnings.ts). */
+  warnings: WarningView[];
   counts: { courses: number; terms: number; students: number; staff: number };
 }
 
@@ -116,7 +118,7 @@ export function termVolumeMounts(mounts: readonly TermMount[]): VolumeMountSpecI
 
 /** The render model of everything the portal holds now. */
 export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getSettings(db).settings): PortalModel {
-  const warnings: string[] = [];
+  const warnings: WarningView[] = [];
   const courseRows = db.select().from(courses).where(isNull(courses.archivedAt)).orderBy(asc(courses.code)).all();
   const codeOf = new Map(courseRows.map((c) => [c.id, c.code]));
   const termRows = db
@@ -127,9 +129,10 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
     .all()
     .filter((t) => codeOf.has(t.courseId));
   const courseIdOfTerm = new Map(termRows.map((t) => [t.id, nbgraderCourseId(codeOf.get(t.courseId)!, t.term)]));
+  const termOfCourseId = new Map(termRows.map((t) => [nbgraderCourseId(codeOf.get(t.courseId)!, t.term), { course: codeOf.get(t.courseId)!, term: t.term }]));
 
   const memberships: RenderModelInput["memberships"] = [];
-  const skip = (who: string, where: string) => warnings.push(`${who} in ${where} was left out: the name has spaces, '/', '\\' or braces.`);
+  const skip = (who: string, courseId: string) => warnings.push({ key: "badName", params: { who, ...termOfCourseId.get(courseId)! } });
   // Names are normalized as the hub does (lib/identity/username.ts). Rows stored before that
   // rule may spell one hub user twice (Alice, alice): they become one, and the list says so.
   const spellings = new Map<string, Set<string>>();
@@ -187,7 +190,7 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
   for (const [key, seen] of spellings) {
     if (seen.size < 2) continue;
     const [courseId, name] = key.split("\u0000");
-    warnings.push(`${[...seen].sort().join(", ")} in ${courseId} are one hub user (${name}): JupyterHub does not tell upper and lower case apart.`);
+    warnings.push({ key: "oneHubUser", params: { names: [...seen].sort().join(", "), name, ...termOfCourseId.get(courseId)! } });
   }
 
   // hub admins: the portal's active admin accounts and whom the settings add
@@ -266,7 +269,7 @@ export function renderPortal(db: DbOrTx, options: RenderOptions = {}): PortalRen
   const settings = getSettings(db).settings;
   const pm = buildPortalModel(db, settings);
   const render = renderCached(pm.model, options);
-  const result: PortalRender = { ...pm, render, settings, warnings: [...pm.warnings, ...render.stats.warnings] };
+  const result: PortalRender = { ...pm, render, settings, warnings: [...pm.warnings, ...render.stats.warnings.map(renderWarning)] };
   if (state && key) lastRender.set(state.client, { key, result: deepFreeze(result) });
   return result;
 }

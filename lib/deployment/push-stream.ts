@@ -8,6 +8,7 @@ import type { Db } from "@/lib/db/client";
 import { endPushRecord, pushOutcomeView, recordPush, type PushRequest } from "./history";
 import { executePush, PushBusyError, type PushContext } from "./push";
 import type { PushStreamLine } from "./views";
+import { t } from "@/lib/i18n/t";
 
 export const PUSH_STREAM_TYPE = "application/x-ndjson; charset=utf-8";
 
@@ -29,22 +30,22 @@ export function pushStream(db: Db, actor: Actor, request: PushRequest, ctx: Push
         const executed = await executePush(db, request, { journal: actor, ...ctx, onProgress: send });
         journalId = executed.journalId;
         if (executed.stale) {
-          send({ type: "stale", message: "The data or the cluster changed since your preview. Nothing was applied: check the new preview and apply again.", plan: executed.stale });
+          send({ type: "stale", message: t("pushStream.stale"), plan: executed.stale });
         } else {
           const id = db.transaction((tx) => recordPush(tx, actor, (e) => writeAudit(tx, actor, e), executed));
           onRecorded?.();
           const outcome = pushOutcomeView(db, id)!;
           const message =
             outcome.status === "ok"
-              ? `Push #${id} done: ${outcome.appliedCount} object${outcome.appliedCount === 1 ? "" : "s"} written.`
-              : `Push #${id} failed: ${outcome.error ?? "see the objects below"}`;
+              ? t("pushStream.done", { id, count: outcome.appliedCount })
+              : t("pushStream.failed", { id, error: outcome.error ?? t("pushStream.seeBelow") });
           send({ type: "done", message, outcome });
         }
       } catch (e) {
         if (e instanceof PushBusyError) send({ type: "error", message: e.message });
         else {
           console.error("push failed", e instanceof Error ? e.message : e);
-          send({ type: "error", message: "Something went wrong; see the push history for what was written." });
+          send({ type: "error", message: t("pushStream.broken") });
         }
       } finally {
         endPushRecord(journalId);

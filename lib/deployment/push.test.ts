@@ -67,7 +67,8 @@ describe("push history (export target)", () => {
     expect(moving).toContain("change e2x-assignment/e2x-profiles-assignment");
     expect(moving).toContainEqual(expect.stringMatching(/^prune e2x-assignment\/e2x-profiles-assignment-u-/));
     const index = p3.plan.items.find((i) => i.name === "e2x-profiles-assignment")!;
-    expect(index.changes?.map((c) => c.path)).toEqual(['data["meta.json"]']);
+    // the shard names in meta.json, and the summary of the one term whose roster changed
+    expect(index.changes?.map((c) => c.path)).toEqual(['data["meta.json"]', 'data["term.progbio.WS25"]']);
 
     const r3 = await runPush(db, actor, { ...req, expectedFingerprint: p3.plan.fingerprint }, { target });
     const h3 = getPush(db, r3.pushId!)!;

@@ -23,10 +23,11 @@ import { loadLastApplied } from "./applied";
 import { errorInfoOf, explainClusterError } from "./errors";
 import { endPushRecord, recordPush, startPushJournal, type ExecutedPush, type PushRequest } from "./history";
 import { applyHubRestarts, blockedRestarts, examRefusal, openExams, planHubRestarts, restartFailure, restartOutcome, restartsToApply, type RestartResult } from "./hub-restart";
+import { changeSummary } from "./change-summary";
 import { previewMountChanges } from "./mount-changes";
 import { releasePush, tryAcquirePush } from "./push-lock";
 import { hubNamespaces, renderPortal, type PortalRender } from "./model";
-import { planFingerprint, planView, type HubRestartView, type PlanView, type PushStreamLine } from "./views";
+import { planFingerprint, planView, type ChangeSummaryView, type HubRestartView, type PlanView, type PushStreamLine } from "./views";
 
 export type { ExecutedPush, PushRequest } from "./history";
 
@@ -86,6 +87,12 @@ async function restartsFor(db: DbOrTx, rendered: PortalRender, plan: PushPlan, t
   return planHubRestarts({ objects: rendered.render.objects, planItems: plan.items, target, namespaces, openExams: openExams(db) });
 }
 
+/** The plan in plain words, per course term and hub (change-summary.ts). */
+function changesOf(rendered: PortalRender, plan: PushPlan): ChangeSummaryView {
+  const namespaces = Object.fromEntries(HUBS.map((h) => [h, rendered.settings.hubs[h].namespace])) as Record<HubName, string>;
+  return changeSummary(plan.items, rendered.model, namespaces);
+}
+
 export type PreviewOutcome = { ok: true; plan: PlanView } | { ok: false; error: string; errorKind: string };
 
 /**
@@ -96,7 +103,7 @@ export async function previewRendered(db: DbOrTx, rendered: PortalRender, target
   try {
     const plan = await planFor(db, rendered, target);
     const hubRestarts = restarts ? await restartsFor(db, rendered, plan, target) : undefined;
-    return { ok: true, plan: planView(plan, rendered.warnings, hubRestarts) };
+    return { ok: true, plan: { ...planView(plan, rendered.warnings, hubRestarts), changes: changesOf(rendered, plan) } };
   } catch (e) {
     const info = errorInfoOf(e);
     return { ok: false, error: explainClusterError(info), errorKind: info.kind };
@@ -190,7 +197,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
       return finish({ error: explainClusterError(errorInfoOf(e)) });
     }
     if (request.expectedFingerprint && planFingerprint(plan, restarts) !== request.expectedFingerprint) {
-      return finish({ plan: redactPlan(plan), stale: planView(plan, rendered.warnings, restarts) });
+      return finish({ plan: redactPlan(plan), stale: { ...planView(plan, rendered.warnings, restarts), changes: changesOf(rendered, plan) } });
     }
     // the exam hub is never restarted during an open exam, unless the admin forces it
     const blocked = blockedRestarts(restarts);

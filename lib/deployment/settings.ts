@@ -189,7 +189,7 @@ export function saveSettings(input: DeploymentSettings, ctx: ActionContext): Dep
     action: "cluster.settings",
     entityType: "deployment",
     entityId: "settings",
-    summary: changed.length ? `Changed deployment settings: ${changed.join(", ")}` : "Saved deployment settings (no change)",
+    message: changed.length ? { key: "settingsChanged", params: { fields: changed.join(", ") } } : { key: "settingsSaved" },
     before,
     after: settings,
   });

@@ -33,6 +33,12 @@ export interface PlanItemView {
 
 export type PlanCountsView = PushSummary;
 
+/** A rendering warning: a key of the `portalWarnings` catalogue section and its values (warnings.ts). */
+export interface WarningView {
+  key: string;
+  params: Record<string, string | number>;
+}
+
 export interface PlanView {
   target: "cluster" | "export";
   location: string;
@@ -41,11 +47,13 @@ export interface PlanView {
   /** Identifies exactly this plan: Apply refuses when the plan has changed since. */
   fingerprint: string;
   createdAt: string;
-  warnings: string[];
+  warnings: WarningView[];
   /** What the push changes in the pods' NFS mounts (lib/deployment/mount-changes.ts). */
   mountChanges?: MountChangesView;
   /** Which hubs the push restarts, and why (lib/deployment/hub-restart.ts). */
   hubRestarts?: HubRestartView[];
+  /** Per course term and hub, in plain words (lib/deployment/change-summary.ts). */
+  changes?: ChangeSummaryView;
 }
 
 /** An exam in the lifecycle state `open` (lib/exams). */
@@ -88,6 +96,55 @@ export interface HubRestartView {
   error?: string;
   /** One sentence for the preview. */
   sentence: string;
+}
+
+/** One course term on one hub, as the push would change it (lib/deployment/change-summary.ts). */
+export interface TermHubChangeView {
+  hub: HubName;
+  /** unknown: the hub's index had no term summaries yet (pushed by an older portal), or one was unreadable. */
+  state: "added" | "removed" | "changed" | "unchanged" | "unknown";
+  /** Members per role whose count or list changes; `listChanged`: same count, other people. */
+  members: { role: "student" | "grader" | "instructor"; before: number; after: number; listChanged: boolean }[];
+  fields: TermFieldView[];
+  /** The NFS mounts change (the mount changes list says how). */
+  mounts: boolean;
+}
+
+export interface TermFieldView {
+  field: "image" | "cpuGuarantee" | "cpuLimit" | "memGuarantee" | "memLimit";
+  /** Cores, bytes or the image name. */
+  before?: string | number;
+  after?: string | number;
+}
+
+export interface TermChangeView {
+  course: string;
+  term: string;
+  /** The course's title; null for a term no longer in the portal. */
+  title: string | null;
+  hubs: TermHubChangeView[];
+}
+
+/** Hub-wide objects by what they are for people, and what the push does with them. */
+export interface HubPartView {
+  hub: HubName | null;
+  part: "network" | "access" | "config" | "passwords" | "namespace" | "index" | "profiles" | "other";
+  action: PlanActionView;
+  count: number;
+  /** Up to 20 object names (kind namespace/name). */
+  names: string[];
+}
+
+/** The push preview in plain words. */
+export interface ChangeSummaryView {
+  /** Every course term the portal offers, and every term the push takes off a hub. */
+  terms: TermChangeView[];
+  /** Changes that belong to a hub, not to a term. */
+  hubWide: HubPartView[];
+  /** What pruning deletes. */
+  deletes: HubPartView[];
+  /** Hubs whose index gets term summaries for the first time: their terms' changes are not known. */
+  firstSummary: HubName[];
 }
 
 export interface MountChangesView {
@@ -173,7 +230,7 @@ export function planFingerprint(plan: PushPlan, restarts?: readonly HubRestartVi
   return createHash("sha256").update(stableJson({ t: plan.target, l: plan.location, items, ...(r ? { r } : {}) })).digest("hex").slice(0, 32);
 }
 
-export function planView(plan: PushPlan, warnings: string[] = [], restarts?: HubRestartView[]): PlanView {
+export function planView(plan: PushPlan, warnings: WarningView[] = [], restarts?: HubRestartView[]): PlanView {
   const safe = redactPlan(plan);
   return {
     target: plan.target,
@@ -257,7 +314,7 @@ export interface RenderView {
   hubs: { hub: HubName; label: string; namespace: string; users: number; profiles: number; configMaps: number }[];
   /** Profile ConfigMaps against the 1 MiB limit. */
   configMaps: { namespace: string; name: string; bytes: number; percent: number }[];
-  warnings: string[];
+  warnings: WarningView[];
 }
 
 export type DriftView =

@@ -11,6 +11,7 @@
  *                     unlockParticipant
  */
 import { and, asc, count, eq, inArray, isNotNull, max, ne, notInArray, sql } from "drizzle-orm";
+import { t as tr } from "@/lib/i18n/t";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { coursesWith, type Principal } from "@/lib/auth/capabilities";
 import { changedFields } from "@/lib/audit/audit";
@@ -249,7 +250,7 @@ export function loginConflicts(db: DbOrTx, examId: number): string[] {
 
 function loadExam(tx: DbOrTx, examId: number): ExamRow & { courseId: number; courseCode: string; term: string } {
   const row = db_exam(tx, examId);
-  if (!row) throw new ActionError("This exam no longer exists.");
+  if (!row) throw new ActionError(tr("examErrors.thisExamNoLongerExists"));
   return row;
 }
 
@@ -306,13 +307,13 @@ function examValues(input: ExamInput) {
 
 export function createExam(input: ExamInput, { tx, audit, principal }: ActionContext) {
   const t = tx.select({ term: terms, course: courses }).from(terms).innerJoin(courses, eq(courses.id, terms.courseId)).where(eq(terms.id, input.termId)).get();
-  if (!t) throw new ActionError("This term no longer exists.", { termId: ["Choose a term."] });
-  if (t.term.archivedAt || t.course.archivedAt) throw new ActionError("The term is archived.", { termId: ["Restore the term before adding an exam."] });
+  if (!t) throw new ActionError(tr("examErrors.thisTermNoLongerExists"), { termId: [tr("examErrors.chooseATerm")] });
+  if (t.term.archivedAt || t.course.archivedAt) throw new ActionError(tr("examErrors.theTermIsArchived"), { termId: [tr("examErrors.restoreTheTermBeforeAddingAn")] });
   if (!t.term.hubs.includes("exam")) {
-    throw new ActionError("The term is not on the exam hub.", { termId: [`${t.course.code} ${t.term.term} is not offered on the exam hub: add the exam hub in the term's settings first.`] });
+    throw new ActionError(tr("examErrors.theTermIsNotOnThe"), { termId: [`${t.course.code} ${t.term.term} is not offered on the exam hub: add the exam hub in the term's settings first.`] });
   }
   const clash = tx.select({ id: exams.id }).from(exams).where(and(eq(exams.termId, input.termId), eq(exams.period, input.period))).get();
-  if (clash) throw new ActionError("This period exists already.", { period: [`${t.course.code} ${t.term.term} already has an exam in ${input.period}.`] });
+  if (clash) throw new ActionError(tr("examErrors.thisPeriodExistsAlready"), { period: [`${t.course.code} ${t.term.term} already has an exam in ${input.period}.`] });
   const row = tx.insert(exams).values({ termId: input.termId, ...examValues(input), createdBy: principal.id }).returning().get();
   // the term's supervisors supervise its new exams
   const sup = tx.select({ userId: termStaff.userId }).from(termStaff).innerJoin(users, eq(users.id, termStaff.userId)).where(and(eq(termStaff.termId, input.termId), eq(termStaff.role, "supervisor"), eq(users.active, true))).all();
@@ -322,7 +323,7 @@ export function createExam(input: ExamInput, { tx, audit, principal }: ActionCon
     entityType: "exam",
     entityId: row.id,
     courseId: t.course.id,
-    summary: `Created exam ${examLabel({ courseCode: t.course.code, term: t.term.term, title: row.title, period: row.period })} on ${dateLabel(row.startsAt)} ${timeLabel(row.startsAt)}–${timeLabel(row.endsAt)}`,
+    message: { key: "examCreate", params: { exam: examLabel({ courseCode: t.course.code, term: t.term.term, title: row.title, period: row.period }), date: dateLabel(row.startsAt), start: timeLabel(row.startsAt), end: timeLabel(row.endsAt) } },
     after: { ...examValues(input), supervisors: sup.length },
   });
   return row;
@@ -330,22 +331,22 @@ export function createExam(input: ExamInput, { tx, audit, principal }: ActionCon
 
 export function updateExam(examId: number, input: ExamInput, { tx, audit }: ActionContext) {
   const before = loadExam(tx, examId);
-  if (before.termId !== input.termId) throw new ActionError("This exam belongs to another term.");
+  if (before.termId !== input.termId) throw new ActionError(tr("examErrors.thisExamBelongsToAnotherTerm"));
   requireEditable(before, "details");
   if (before.status === "open" && (input.period !== before.period || input.startsAt.getTime() !== before.startsAt.getTime())) {
-    throw new ActionError("The exam is open: only its end, grace, title and sheet details can change now.", { start: ["Close the exam to change its start."] });
+    throw new ActionError(tr("examErrors.theExamIsOpenOnlyIts"), { start: [tr("examErrors.closeTheExamToChangeIts")] });
   }
   if (input.period !== before.period) {
     const clash = tx.select({ id: exams.id }).from(exams).where(and(eq(exams.termId, before.termId), eq(exams.period, input.period), ne(exams.id, examId))).get();
-    if (clash) throw new ActionError("This period exists already.", { period: [`${before.courseCode} ${before.term} already has an exam in ${input.period}.`] });
+    if (clash) throw new ActionError(tr("examErrors.thisPeriodExistsAlready"), { period: [`${before.courseCode} ${before.term} already has an exam in ${input.period}.`] });
   }
   const conflicts = roomConflicts(tx, examId, { window: input });
-  if (conflicts.length) throw new ActionError("A room is taken at that time.", { date: conflicts.map((c) => c.message) });
+  if (conflicts.length) throw new ActionError(tr("examErrors.aRoomIsTakenAtThat"), { date: conflicts.map((c) => c.message) });
   const values = examValues(input);
   const diff = changedFields(before as Record<string, unknown>, values);
   if (diff.changed.length === 0) return before;
   touch(tx, examId, values);
-  audit({ action: "exam.update", entityType: "exam", entityId: examId, courseId: before.courseId, summary: `Edited exam ${examLabel({ ...before, ...values })}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+  audit({ action: "exam.update", entityType: "exam", entityId: examId, courseId: before.courseId, message: { key: "examUpdate", params: { exam: examLabel({ ...before, ...values }), fields: diff.changed.join(", ") } }, before: diff.before, after: diff.after });
   return { ...before, ...values };
 }
 
@@ -354,37 +355,37 @@ export function deleteExam(examId: number, { tx, audit }: ActionContext) {
   if (e.status !== "draft") throw new ActionError(`Only a draft can be deleted; this exam is ${e.status}. Archive it instead when it is closed.`);
   const n = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.examId, examId)).get()?.n ?? 0;
   tx.delete(exams).where(eq(exams.id, examId)).run();
-  audit({ action: "exam.delete", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Deleted draft exam ${examLabel(e)} (${plural(n, "participant")})` });
+  audit({ action: "exam.delete", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "examDelete", params: { exam: examLabel(e), count: n } } });
 }
 
 export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
   const e = loadExam(tx, input.examId);
   requireEditable(e, "rooms");
   const blocked = parseSeatList(input.blockedSeats, input.seats);
-  if (!blocked.ok) throw new ActionError("Check the blocked seats.", { blockedSeats: [blocked.error] });
+  if (!blocked.ok) throw new ActionError(tr("examErrors.checkTheBlockedSeats"), { blockedSeats: [blocked.error] });
   const existing = input.roomId ? tx.select().from(examRooms).where(and(eq(examRooms.id, input.roomId), eq(examRooms.examId, input.examId))).get() : undefined;
-  if (input.roomId && !existing) throw new ActionError("This room no longer exists.");
+  if (input.roomId && !existing) throw new ActionError(tr("examErrors.thisRoomNoLongerExists"));
   const all = tx.select().from(examRooms).where(eq(examRooms.examId, input.examId)).all();
   const same = all.find((r) => r.id !== input.roomId && normalizeRoomName(r.name) === normalizeRoomName(input.name));
-  if (same) throw new ActionError("This exam has that room already.", { name: [`There is already a room “${same.name}” in this exam.`] });
+  if (same) throw new ActionError(tr("examErrors.thisExamHasThatRoomAlready"), { name: [`There is already a room “${same.name}” in this exam.`] });
   const free = input.seats - blocked.seats.length;
   if (existing) {
     const inRoom = tx.select({ seat: examParticipants.seat, kind: examParticipants.kind }).from(examParticipants).where(eq(examParticipants.roomId, existing.id)).all();
     if (inRoom.length > free) {
-      throw new ActionError("The room is too small for who is in it.", { seats: [`${plural(inRoom.length, "participant is", "participants are")} seated or kept in ${existing.name}, but it would have only ${plural(free, "free seat")}. Move people out or clear the seating first.`] });
+      throw new ActionError(tr("examErrors.theRoomIsTooSmallFor"), { seats: [`${plural(inRoom.length, "participant is", "participants are")} seated or kept in ${existing.name}, but it would have only ${plural(free, "free seat")}. Move people out or clear the seating first.`] });
     }
     const blockedSet = new Set(blocked.seats);
     const clash = inRoom.filter((p) => p.seat !== null && (p.seat > input.seats || blockedSet.has(p.seat)));
     if (clash.length) {
-      throw new ActionError("Someone sits on a seat you removed or blocked.", { blockedSeats: [`Seat${clash.length === 1 ? "" : "s"} ${clash.map((c) => c.seat).join(", ")} ${clash.length === 1 ? "is" : "are"} taken: move ${clash.length === 1 ? "that participant" : "those participants"} first.`] });
+      throw new ActionError(tr("examErrors.someoneSitsOnASeatYou"), { blockedSeats: [`Seat${clash.length === 1 ? "" : "s"} ${clash.map((c) => c.seat).join(", ")} ${clash.length === 1 ? "is" : "are"} taken: move ${clash.length === 1 ? "that participant" : "those participants"} first.`] });
     }
   }
   if (input.seats > 0) {
     const conflicts = roomConflicts(tx, input.examId, { roomNames: [input.name] });
-    if (conflicts.length) throw new ActionError("The room is taken at that time.", { name: conflicts.map((c) => c.message) });
-    if (input.cidrList.length === 0) throw new ActionError("Give the room's network.", { cidrs: ["Without a network nobody in this room can reach the exam hub: enter the pool's CIDR, such as 10.20.1.0/24."] });
+    if (conflicts.length) throw new ActionError(tr("examErrors.theRoomIsTakenAtThat"), { name: conflicts.map((c) => c.message) });
+    if (input.cidrList.length === 0) throw new ActionError(tr("examErrors.giveTheRoomSNetwork"), { cidrs: [tr("examErrors.withoutANetworkNobodyInThis")] });
   } else if (input.cidrList.length === 0) {
-    throw new ActionError("A network without seats needs a CIDR.", { cidrs: ["Enter the network, such as the staff VPN's 10.8.0.0/16."] });
+    throw new ActionError(tr("examErrors.aNetworkWithoutSeatsNeedsA"), { cidrs: [tr("examErrors.enterTheNetworkSuchAsThe")] });
   }
   const values = { name: input.name.trim().replace(/\s+/g, " "), seats: input.seats, blockedSeats: blocked.seats, cidrs: input.cidrList };
   if (existing) {
@@ -392,13 +393,13 @@ export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
     if (diff.changed.length === 0) return existing;
     tx.update(examRooms).set(values).where(eq(examRooms.id, existing.id)).run();
     touch(tx, e.id);
-    audit({ action: "exam.room.update", entityType: "exam", entityId: e.id, courseId: e.courseId, summary: `Edited room ${values.name} of ${examLabel(e)}: ${diff.changed.join(", ")}`, before: diff.before, after: diff.after });
+    audit({ action: "exam.room.update", entityType: "exam", entityId: e.id, courseId: e.courseId, message: { key: "roomUpdate", params: { room: values.name, exam: examLabel(e), fields: diff.changed.join(", ") } }, before: diff.before, after: diff.after });
     return { ...existing, ...values };
   }
   const position = (tx.select({ m: max(examRooms.position) }).from(examRooms).where(eq(examRooms.examId, e.id)).get()?.m ?? -1) + 1;
   const row = tx.insert(examRooms).values({ examId: e.id, ...values, position }).returning().get();
   touch(tx, e.id);
-  audit({ action: "exam.room.create", entityType: "exam", entityId: e.id, courseId: e.courseId, summary: `Added room ${row.name} (${plural(freeSeats(row), "free seat")}, ${row.cidrs.join(", ")}) to ${examLabel(e)}`, after: values });
+  audit({ action: "exam.room.create", entityType: "exam", entityId: e.id, courseId: e.courseId, message: { key: "roomCreate", params: { room: row.name, seats: freeSeats(row), cidrs: row.cidrs.join(", "), exam: examLabel(e) } }, after: values });
   return row;
 }
 
@@ -406,12 +407,12 @@ export function deleteRoom(examId: number, roomId: number, { tx, audit }: Action
   const e = loadExam(tx, examId);
   requireEditable(e, "rooms");
   const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
-  if (!room) throw new ActionError("This room no longer exists.");
+  if (!room) throw new ActionError(tr("examErrors.thisRoomNoLongerExists"));
   const inRoom = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.roomId, roomId)).get()?.n ?? 0;
   if (inRoom > 0) throw new ActionError(`${plural(inRoom, "participant is", "participants are")} in ${room.name} (seated or backup accounts): clear the seating or remove the backups first.`);
   tx.delete(examRooms).where(eq(examRooms.id, roomId)).run();
   touch(tx, examId);
-  audit({ action: "exam.room.delete", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Removed room ${room.name} from ${examLabel(e)}`, before: { name: room.name, seats: room.seats, cidrs: room.cidrs } });
+  audit({ action: "exam.room.delete", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "roomDelete", params: { room: room.name, exam: examLabel(e) } }, before: { name: room.name, seats: room.seats, cidrs: room.cidrs } });
 }
 
 export function addParticipants(examId: number, input: { mode: "all" | "selected"; studentIds: number[] }, { tx, audit }: ActionContext) {
@@ -419,8 +420,8 @@ export function addParticipants(examId: number, input: { mode: "all" | "selected
   requireEditable(e, "participants");
   const candidates = rosterCandidates(tx, examId);
   const picked = input.mode === "all" ? candidates : candidates.filter((c) => new Set(input.studentIds).has(c.id));
-  if (input.mode === "selected" && input.studentIds.length === 0) throw new ActionError("Select at least one student.", { studentIds: ["Select at least one student, or add the whole roster."] });
-  if (picked.length === 0) throw new ActionError(candidates.length === 0 ? "Everyone on the roster takes part already." : "The selected students take part already.");
+  if (input.mode === "selected" && input.studentIds.length === 0) throw new ActionError(tr("examErrors.selectAtLeastOneStudent"), { studentIds: [tr("examErrors.selectAtLeastOneStudentOr")] });
+  if (picked.length === 0) throw new ActionError(candidates.length === 0 ? tr("examErrors.everyoneOnTheRosterTakesPart") : tr("examErrors.theSelectedStudentsTakePartAlready"));
   const taken = new Set(tx.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all().map((r) => r.u));
   const rows: (typeof examParticipants.$inferInsert)[] = [];
   const clashes: string[] = [];
@@ -438,7 +439,7 @@ export function addParticipants(examId: number, input: { mode: "all" | "selected
   }
   for (let i = 0; i < rows.length; i += 500) tx.insert(examParticipants).values(rows.slice(i, i + 500)).run();
   touch(tx, examId);
-  audit({ action: "exam.participants.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Added ${plural(rows.length, "participant")} to ${examLabel(e)}${input.mode === "all" ? " (whole roster)" : ""}`, after: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
+  audit({ action: "exam.participants.add", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "participantsAdd", params: { count: rows.length, exam: examLabel(e), all: input.mode === "all" ? "yes" : "no" } }, after: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
   return rows.length;
 }
 
@@ -446,10 +447,10 @@ export function removeParticipants(examId: number, ids: number[], { tx, audit }:
   const e = loadExam(tx, examId);
   requireEditable(e, "participants");
   const rows = tx.select({ id: examParticipants.id, username: examParticipants.username }).from(examParticipants).where(and(eq(examParticipants.examId, examId), inArray(examParticipants.id, ids))).all();
-  if (rows.length === 0) throw new ActionError("Nothing was removed.");
+  if (rows.length === 0) throw new ActionError(tr("examErrors.nothingWasRemoved"));
   tx.delete(examParticipants).where(inArray(examParticipants.id, rows.map((r) => r.id))).run();
   touch(tx, examId);
-  audit({ action: "exam.participants.remove", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Removed ${plural(rows.length, "participant")} from ${examLabel(e)}`, before: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
+  audit({ action: "exam.participants.remove", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "participantsRemove", params: { count: rows.length, exam: examLabel(e) } }, before: { usernames: rows.slice(0, 50).map((r) => r.username), count: rows.length } });
   return rows.length;
 }
 
@@ -457,10 +458,10 @@ export function addBackups(examId: number, roomId: number, n: number, { tx, audi
   const e = loadExam(tx, examId);
   requireEditable(e, "participants");
   const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
-  if (!room) throw new ActionError("Choose a room of this exam.", { roomId: ["Choose a room."] });
+  if (!room) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"), { roomId: [tr("examErrors.chooseARoom")] });
   const inRoom = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.roomId, roomId)).get()?.n ?? 0;
   if (inRoom + n > freeSeats(room)) {
-    throw new ActionError("Not enough free seats.", { count: [`${room.name} has ${plural(freeSeats(room), "free seat")} and ${inRoom} in use: at most ${Math.max(0, freeSeats(room) - inRoom)} more backup account${freeSeats(room) - inRoom === 1 ? "" : "s"} fit.`] });
+    throw new ActionError(tr("examErrors.notEnoughFreeSeats"), { count: [`${room.name} has ${plural(freeSeats(room), "free seat")} and ${inRoom} in use: at most ${Math.max(0, freeSeats(room) - inRoom)} more backup account${freeSeats(room) - inRoom === 1 ? "" : "s"} fit.`] });
   }
   const taken = new Set(tx.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all().map((r) => r.u));
   const made: string[] = [];
@@ -472,13 +473,13 @@ export function addBackups(examId: number, roomId: number, n: number, { tx, audi
   }
   for (const username of made) tx.insert(examParticipants).values({ examId, kind: "backup", username, roomId }).run();
   touch(tx, examId);
-  audit({ action: "exam.backups.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Added ${plural(made.length, "backup account")} in ${room.name} to ${examLabel(e)}: ${made.join(", ")}`, after: { room: room.name, usernames: made } });
+  audit({ action: "exam.backups.add", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "backupsAdd", params: { count: made.length, room: room.name, exam: examLabel(e), names: made.join(", ") } }, after: { room: room.name, usernames: made } });
   return made;
 }
 
 function loadParticipant(tx: DbOrTx, examId: number, participantId: number) {
   const p = tx.select().from(examParticipants).where(and(eq(examParticipants.id, participantId), eq(examParticipants.examId, examId))).get();
-  if (!p) throw new ActionError("This participant is no longer in the exam.");
+  if (!p) throw new ActionError(tr("examErrors.thisParticipantIsNoLongerIn"));
   return p;
 }
 
@@ -490,11 +491,11 @@ export function setExtraTime(examId: number, participantId: number, extraMinutes
   if (extraMinutes > p.extraMinutes) {
     const current = tx.select({ m: max(examParticipants.extraMinutes) }).from(examParticipants).where(eq(examParticipants.examId, examId)).get()?.m ?? 0;
     const conflicts = roomConflicts(tx, examId, { maxExtraMinutes: Math.max(current, extraMinutes) });
-    if (conflicts.length) throw new ActionError("A room is needed by the next exam.", { extraMinutes: conflicts.map((c) => `${c.message} With ${extraMinutes} minutes extra the exam would run into it.`) });
+    if (conflicts.length) throw new ActionError(tr("examErrors.aRoomIsNeededByThe"), { extraMinutes: conflicts.map((c) => `${c.message} With ${extraMinutes} minutes extra the exam would run into it.`) });
   }
   tx.update(examParticipants).set({ extraMinutes }).where(eq(examParticipants.id, p.id)).run();
   touch(tx, examId);
-  audit({ action: "exam.extra-time", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${p.username}: extra time ${p.extraMinutes} → ${extraMinutes} minutes in ${examLabel(e)}`, before: { extraMinutes: p.extraMinutes }, after: { extraMinutes } });
+  audit({ action: "exam.extra-time", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "extraTime", params: { username: p.username, before: p.extraMinutes, after: extraMinutes, exam: examLabel(e) } }, before: { extraMinutes: p.extraMinutes }, after: { extraMinutes } });
   return { ...p, extraMinutes };
 }
 
@@ -503,26 +504,26 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
   const e = loadExam(tx, examId);
   requireEditable(e, "seating");
   const p = loadParticipant(tx, examId, participantId);
-  if ((roomId === null) !== (seat === null)) throw new ActionError("Choose a room and a seat, or neither.", { [roomId === null ? "roomId" : "seat"]: ["Required together with the other."] });
+  if ((roomId === null) !== (seat === null)) throw new ActionError(tr("examErrors.chooseARoomAndASeat"), { [roomId === null ? "roomId" : "seat"]: [tr("examErrors.requiredTogetherWithTheOther")] });
   const roomName = (id: number | null) => (id === null ? null : (tx.select({ name: examRooms.name }).from(examRooms).where(eq(examRooms.id, id)).get()?.name ?? "?"));
   if (roomId === null || seat === null) {
-    if (p.kind === "backup") throw new ActionError("A backup account keeps its room; choose another seat in it.", { roomId: ["Backups stay in their room."] });
+    if (p.kind === "backup") throw new ActionError(tr("examErrors.aBackupAccountKeepsItsRoom2"), { roomId: [tr("examErrors.backupsStayInTheirRoom")] });
     tx.update(examParticipants).set({ roomId: null, seat: null }).where(eq(examParticipants.id, p.id)).run();
     touch(tx, examId);
-    audit({ action: "exam.seat", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${p.username} has no seat now in ${examLabel(e)}`, before: { room: roomName(p.roomId), seat: p.seat } });
+    audit({ action: "exam.seat", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "seatNone", params: { username: p.username, exam: examLabel(e) } }, before: { room: roomName(p.roomId), seat: p.seat } });
     return { swappedWith: null };
   }
   const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
-  if (!room) throw new ActionError("Choose a room of this exam.", { roomId: ["Choose a room of this exam."] });
-  if (p.kind === "backup" && p.roomId !== roomId) throw new ActionError("A backup account keeps its room.", { roomId: [`${p.username} is a backup for ${roomName(p.roomId)}.`] });
-  if (seat > room.seats) throw new ActionError("No such seat.", { seat: [`${room.name} has seats 1–${room.seats}.`] });
-  if (room.blockedSeats.includes(seat)) throw new ActionError("That seat is blocked.", { seat: [`Seat ${seat} in ${room.name} is blocked.`] });
+  if (!room) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"), { roomId: [tr("examErrors.chooseARoomOfThisExam")] });
+  if (p.kind === "backup" && p.roomId !== roomId) throw new ActionError(tr("examErrors.aBackupAccountKeepsItsRoom"), { roomId: [`${p.username} is a backup for ${roomName(p.roomId)}.`] });
+  if (seat > room.seats) throw new ActionError(tr("examErrors.noSuchSeat"), { seat: [`${room.name} has seats 1–${room.seats}.`] });
+  if (room.blockedSeats.includes(seat)) throw new ActionError(tr("examErrors.thatSeatIsBlocked"), { seat: [`Seat ${seat} in ${room.name} is blocked.`] });
   if (p.roomId === roomId && p.seat === seat) return { swappedWith: null };
   const other = tx.select().from(examParticipants).where(and(eq(examParticipants.roomId, roomId), eq(examParticipants.seat, seat))).get();
   const hadSeat = p.roomId !== null && p.seat !== null;
   // a taken seat: swap when the other can move to p's old seat, otherwise the other loses the seat
   const swap = !!other && hadSeat && (other.kind === "student" || other.roomId === p.roomId);
-  if (other && !swap && other.kind === "backup") throw new ActionError("A backup account sits there.", { seat: [`Seat ${seat} holds backup ${other.username}, which stays in ${room.name}: choose a free seat.`] });
+  if (other && !swap && other.kind === "backup") throw new ActionError(tr("examErrors.aBackupAccountSitsThere"), { seat: [`Seat ${seat} holds backup ${other.username}, which stays in ${room.name}: choose a free seat.`] });
   if (other) tx.update(examParticipants).set({ seat: null, ...(other.kind === "student" ? { roomId: null } : {}) }).where(eq(examParticipants.id, other.id)).run();
   tx.update(examParticipants).set({ roomId, seat }).where(eq(examParticipants.id, p.id)).run();
   if (other && swap) tx.update(examParticipants).set({ roomId: p.roomId, seat: p.seat }).where(eq(examParticipants.id, other.id)).run();
@@ -533,7 +534,7 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
     entityType: "exam",
     entityId: examId,
     courseId: e.courseId,
-    summary: `${p.username} → ${room.name} seat ${seat}${swapped ? ` (swapped with ${swapped})` : other ? ` (${other.username} has no seat now)` : ""} in ${examLabel(e)}`,
+    message: { key: "seatSet", params: { username: p.username, room: room.name, seat, swapped: swapped || "none", unseated: !swapped && other ? other.username : "none", exam: examLabel(e) } },
     before: { room: roomName(p.roomId), seat: p.seat },
     after: { room: room.name, seat },
   });
@@ -544,9 +545,9 @@ export function autoSeatExam(examId: number, order: SeatOrder, { tx, audit }: Ac
   const e = loadExam(tx, examId);
   requireEditable(e, "seating");
   const rooms = tx.select().from(examRooms).where(and(eq(examRooms.examId, examId), sql`${examRooms.seats} > 0`)).orderBy(asc(examRooms.position), asc(examRooms.id)).all();
-  if (rooms.length === 0) throw new ActionError("Add a room with seats first.");
+  if (rooms.length === 0) throw new ActionError(tr("examErrors.addARoomWithSeatsFirst"));
   const people = listParticipants(tx, examId);
-  if (people.length === 0) throw new ActionError("The exam has no participants: add students from the roster first.");
+  if (people.length === 0) throw new ActionError(tr("examErrors.theExamHasNoParticipantsAdd"));
   const result = autoSeat(rooms, people, order);
   if (result.error) throw new ActionError(result.error);
   // clear first: the unique (room, seat) index must hold after every statement
@@ -556,7 +557,7 @@ export function autoSeatExam(examId: number, order: SeatOrder, { tx, audit }: Ac
     tx.update(examParticipants).set({ roomId: s?.roomId ?? null, seat: s?.seat ?? null }).where(eq(examParticipants.id, p.id)).run();
   }
   touch(tx, examId);
-  audit({ action: "exam.seat.auto", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Seated ${plural(result.seats.size, "participant")} ${order === "random" ? "in random order" : "alphabetically"} in ${rooms.map((r) => r.name).join(", ")} (${examLabel(e)})` });
+  audit({ action: "exam.seat.auto", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "seatAuto", params: { count: result.seats.size, order, rooms: rooms.map((r) => r.name).join(", "), exam: examLabel(e) } } });
   return { seated: result.seats.size, rooms: rooms.length };
 }
 
@@ -566,28 +567,28 @@ export function clearSeating(examId: number, { tx, audit }: ActionContext) {
   tx.update(examParticipants).set({ seat: null }).where(eq(examParticipants.examId, examId)).run();
   tx.update(examParticipants).set({ roomId: null }).where(and(eq(examParticipants.examId, examId), eq(examParticipants.kind, "student"))).run();
   touch(tx, examId);
-  audit({ action: "exam.seat.clear", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Cleared the seating of ${examLabel(e)}` });
+  audit({ action: "exam.seat.clear", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "seatClear", params: { exam: examLabel(e) } } });
 }
 
 export function addSupervisor(examId: number, username: string, { tx, audit }: ActionContext) {
   const e = loadExam(tx, examId);
   requireEditable(e, "supervisors");
   const user = tx.select().from(users).where(eq(users.username, username)).get();
-  if (!user) throw new ActionError("Not a staff account.", { username: [`There is no staff account “${username}”. Create it under Staff first, or let the person sign in with LDAP once.`] });
-  if (!user.active) throw new ActionError("This account is deactivated.", { username: [`${username} is deactivated: reactivate the account under Staff first.`] });
+  if (!user) throw new ActionError(tr("examErrors.notAStaffAccount"), { username: [`There is no staff account “${username}”. Create it under Staff first, or let the person sign in with LDAP once.`] });
+  if (!user.active) throw new ActionError(tr("examErrors.thisAccountIsDeactivated"), { username: [`${username} is deactivated: reactivate the account under Staff first.`] });
   const exists = tx.select({ id: examSupervisors.id }).from(examSupervisors).where(and(eq(examSupervisors.examId, examId), eq(examSupervisors.userId, user.id))).get();
   if (exists) throw new ActionError(`${username} supervises this exam already.`, { username: [`${username} supervises this exam already.`] });
   tx.insert(examSupervisors).values({ examId, userId: user.id }).run();
-  audit({ action: "exam.supervisor.add", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${username} supervises ${examLabel(e)}`, after: { username } });
+  audit({ action: "exam.supervisor.add", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "supervisorAdd", params: { username, exam: examLabel(e) } }, after: { username } });
 }
 
 export function removeSupervisor(examId: number, supervisorId: number, { tx, audit }: ActionContext) {
   const e = loadExam(tx, examId);
   requireEditable(e, "supervisors");
   const row = tx.select({ id: examSupervisors.id, username: users.username }).from(examSupervisors).innerJoin(users, eq(users.id, examSupervisors.userId)).where(and(eq(examSupervisors.id, supervisorId), eq(examSupervisors.examId, examId))).get();
-  if (!row) throw new ActionError("This supervisor is no longer assigned.");
+  if (!row) throw new ActionError(tr("examErrors.thisSupervisorIsNoLongerAssigned"));
   tx.delete(examSupervisors).where(eq(examSupervisors.id, row.id)).run();
-  audit({ action: "exam.supervisor.remove", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${row.username} no longer supervises ${examLabel(e)}`, before: { username: row.username } });
+  audit({ action: "exam.supervisor.remove", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "supervisorRemove", params: { username: row.username, exam: examLabel(e) } }, before: { username: row.username } });
 }
 
 const STAMP: Partial<Record<ExamStatus, "scheduledAt" | "openedAt" | "closedAt" | "archivedAt">> = { scheduled: "scheduledAt", open: "openedAt", closed: "closedAt", archived: "archivedAt" };
@@ -595,7 +596,7 @@ const STAMP: Partial<Record<ExamStatus, "scheduledAt" | "openedAt" | "closedAt" 
 export function transitionExam(examId: number, name: TransitionName, expectedRevision: number | undefined, { tx, audit }: ActionContext) {
   const e = loadExam(tx, examId);
   if (expectedRevision !== undefined && expectedRevision !== e.revision) {
-    throw new ActionError("The exam changed since you opened this page. Look at it again before you confirm.");
+    throw new ActionError(tr("examErrors.theExamChangedSinceYouOpened"));
   }
   const snap = examSnapshot(tx, examId)!;
   const problems = transitionProblems(snap, name);
@@ -603,7 +604,7 @@ export function transitionExam(examId: number, name: TransitionName, expectedRev
   const to = TRANSITIONS[name].to;
   const stamp = STAMP[to];
   touch(tx, examId, { status: to, ...(stamp ? { [stamp]: new Date() } : {}) });
-  audit({ action: `exam.${name}`, entityType: "exam", entityId: examId, courseId: e.courseId, summary: `${examLabel(e)}: ${e.status} → ${to}`, before: { status: e.status }, after: { status: to } });
+  audit({ action: `exam.${name}`, entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "examStatus", params: { exam: examLabel(e), from: e.status, to } }, before: { status: e.status }, after: { status: to } });
   return to;
 }
 
@@ -626,11 +627,11 @@ export function storePasswords(
 ) {
   const e = loadExam(tx, examId);
   requireEditable(e, "passwords");
-  if (what.expectedRevision !== undefined && what.expectedRevision !== e.revision) throw new ActionError("The exam changed while the sheets were made. Print again.");
+  if (what.expectedRevision !== undefined && what.expectedRevision !== e.revision) throw new ActionError(tr("examErrors.theExamChangedWhileTheSheets"));
   const ids = hashes.map((h) => h.participantId);
   const found = tx.select({ id: examParticipants.id, issues: examParticipants.passwordIssues, username: examParticipants.username, roomId: examParticipants.roomId, seat: examParticipants.seat }).from(examParticipants).where(and(eq(examParticipants.examId, examId), inArray(examParticipants.id, ids))).all();
-  if (found.length !== ids.length) throw new ActionError("The participants changed while the sheets were made. Print again.");
-  if (found.some((p) => p.roomId === null || p.seat === null)) throw new ActionError("Someone lost their seat while the sheets were made. Print again.");
+  if (found.length !== ids.length) throw new ActionError(tr("examErrors.theParticipantsChangedWhileTheSheets"));
+  if (found.some((p) => p.roomId === null || p.seat === null)) throw new ActionError(tr("examErrors.someoneLostTheirSeatWhileThe"));
   const version = e.passwordsVersion + 1;
   const at = new Date();
   for (const h of hashes) {
@@ -643,10 +644,10 @@ export function storePasswords(
     entityType: "exam",
     entityId: examId,
     courseId: e.courseId,
-    summary:
+    message:
       what.kind === "reissue"
-        ? `Re-issued the password of ${found[0].username} in ${examLabel(e)}: the old one no longer works (passwords version ${version})`
-        : `Printed ${plural(found.length, "sheet")} (${what.label}) for ${examLabel(e)}${reissued ? `, ${reissued} of them replacing earlier passwords` : ""} (passwords version ${version})`,
+        ? { key: "passwordReissue", params: { username: found[0].username, exam: examLabel(e), version } }
+        : { key: "sheetsPrint", params: { count: found.length, what: what.label, exam: examLabel(e), reissued, version } },
     after: { participants: found.length, reissued, version, usernames: found.slice(0, 50).map((p) => p.username) },
   });
   return { version, count: found.length, reissued };
@@ -659,11 +660,11 @@ export function storePasswords(
 export function unlockParticipant(examId: number, participantId: number, expectedRevision: number | undefined, { tx, audit }: ActionContext) {
   const e = loadExam(tx, examId);
   requireEditable(e, "unlock");
-  if (expectedRevision !== undefined && expectedRevision !== e.revision) throw new ActionError("The exam changed since you opened this page. Look at it again, then unlock.");
+  if (expectedRevision !== undefined && expectedRevision !== e.revision) throw new ActionError(tr("examErrors.theExamChangedSinceYouOpened2"));
   const p = loadParticipant(tx, examId, participantId);
   if (!p.passwordHash) throw new ActionError(`${p.username} has no password yet: print a sheet instead.`);
   tx.update(examParticipants).set({ unlocks: sql`${examParticipants.unlocks} + 1`, unlockedAt: new Date() }).where(eq(examParticipants.id, p.id)).run();
   touch(tx, examId);
-  audit({ action: "exam.unlock", entityType: "exam", entityId: examId, courseId: e.courseId, summary: `Lifted the sign-in lock of ${p.username} in ${examLabel(e)}`, after: { username: p.username, unlocks: p.unlocks + 1 } });
+  audit({ action: "exam.unlock", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "unlock", params: { username: p.username, exam: examLabel(e) } }, after: { username: p.username, unlocks: p.unlocks + 1 } });
   return { username: p.username };
 }

@@ -7,6 +7,7 @@
  * Exports: sheetExam, sheetRooms, issueSheets, documentPdf, sheetWarnings
  */
 import { writeAudit } from "@/lib/audit/audit";
+import { t as tr } from "@/lib/i18n/t";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import type { Principal } from "@/lib/auth/capabilities";
 import type { Db, DbOrTx } from "@/lib/db/client";
@@ -76,14 +77,14 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
  */
 export async function issueSheets(db: Db, principal: Principal, examId: number, scope: SheetScope, expectedRevision?: number, push: ExamPushOptions = {}) {
   const d = getExam(db, examId);
-  if (!d) throw new ActionError("This exam no longer exists.");
+  if (!d) throw new ActionError(tr("examErrors.thisExamNoLongerExists"));
   if (!canEdit(d.exam.status, "passwords")) {
     throw new ActionError(d.exam.status === "draft" ? "Schedule the exam first: that checks rooms, seats and participants before passwords are printed." : `The exam is ${d.exam.status}: no passwords can be issued now.`);
   }
   if (expectedRevision !== undefined && expectedRevision !== d.exam.revision) throw new ActionError("The exam changed since you opened this page. Look at it again, then print.");
   const rows = sheetRows(db, examId, scope.kind === "room" ? { roomId: scope.roomId } : scope.kind === "reissue" ? { participantId: scope.participantId } : {});
-  if (scope.kind === "room" && !d.rooms.some((r) => r.id === scope.roomId)) throw new ActionError("Choose a room of this exam.");
-  if (rows.length === 0) throw new ActionError(scope.kind === "reissue" ? "This participant is no longer in the exam." : scope.kind === "room" ? "Nobody is seated in this room." : "The exam has no participants.");
+  if (scope.kind === "room" && !d.rooms.some((r) => r.id === scope.roomId)) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"));
+  if (rows.length === 0) throw new ActionError(scope.kind === "reissue" ? tr("examErrors.thisParticipantIsNoLongerIn") : scope.kind === "room" ? "Nobody is seated in this room." : "The exam has no participants.");
   const unseated = rows.filter((p) => p.roomId === null || p.seat === null);
   if (unseated.length) throw new ActionError(`${unseated.length === 1 ? `${unseated[0].username} has` : `${unseated.length} participants have`} no seat: seat everyone before printing.`);
 

@@ -83,7 +83,7 @@ describe("one username rule across every caller", () => {
     const { model, warnings } = buildPortalModel(db);
     const names = model.memberships.filter((m) => m.courseId === "names-WS25").map((m) => `${m.username}:${m.role}`).sort();
     expect(names).toEqual(["alice:student", "bob:student", "gustl:grader", "gustl:student"]);
-    expect(warnings).toContain("GUSTL, Gustl in names-WS25 are one hub user (gustl): JupyterHub does not tell upper and lower case apart.");
+    expect(warnings).toContainEqual({ key: "oneHubUser", params: { names: "GUSTL, Gustl", name: "gustl", course: "names", term: "WS25" } });
   });
 
   it("the renderer keys users.json by the normalized name", () => {

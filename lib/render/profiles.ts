@@ -337,6 +337,12 @@ export function buildHubProfileData(model: RenderModel, hub: HubName): HubProfil
  */
 const userLists = new WeakMap<Record<string, string[]>, readonly [string, string[]][]>();
 
+/** `users` as [name, profile keys], the cached list when it is still the map's. */
+function userEntriesOf(users: Record<string, string[]>): readonly (readonly [string, string[]])[] {
+  const list = userLists.get(users);
+  return list && list.length === Object.keys(users).length ? list : Object.entries(users);
+}
+
 /** `users` as [name, serialized profile keys], in the map's order; equal key lists are serialized once. */
 function userEntries(users: Record<string, string[]>): [string, string][] {
   const list = userLists.get(users);
@@ -402,6 +408,78 @@ function configMap(name: string, namespace: string, hub: HubName, data: Record<s
   };
 }
 
+/** Data key of the index ConfigMap that marks it as carrying term summaries (version). */
+export const TERM_SUMMARY_VERSION_KEY = "terms.version";
+/** Data key prefix of a course term's summary in the index ConfigMap: `term.<course>.<term>`. */
+export const TERM_SUMMARY_PREFIX = "term.";
+
+/** What one course term has on a hub, in the index ConfigMap, for people and for the push preview. */
+export interface TermSummary {
+  course: string;
+  term: string;
+  /** Users per role. */
+  members: Partial<Record<Role, number>>;
+  /** Digest of the member list per role: same count, other people still shows. */
+  lists: Partial<Record<Role, string>>;
+  image?: string;
+  cpu_guarantee?: number;
+  cpu_limit?: number;
+  mem_guarantee?: number;
+  mem_limit?: number;
+  /** Digest of the NFS mounts of every role. */
+  mounts: string;
+}
+
+/**
+ * One small data key per course term (`term.<course>.<term>`): its members per role and its
+ * image, resources and mounts. The index is changed in place, so a push's field diff of it says
+ * per term what changes; the immutable shards only say that something did.
+ */
+export function termSummaries(data: HubProfileData): Record<string, string> {
+  type Acc = { entries: ProfileEntry[]; members: Map<Role, ReturnType<typeof createHash>>; counts: Map<Role, number> };
+  const byTerm = new Map<string, Acc>();
+  const termKey = (e: ProfileEntry) => `${TERM_SUMMARY_PREFIX}${e.course}.${e.term}`;
+  for (const e of Object.values(data.profiles)) {
+    const k = termKey(e);
+    const hit: Acc = byTerm.get(k) ?? { entries: [], members: new Map(), counts: new Map() };
+    hit.entries.push(e);
+    byTerm.set(k, hit);
+  }
+  for (const [user, keys] of userEntriesOf(data.users)) {
+    for (const key of keys) {
+      const e = data.profiles[key];
+      if (!e) continue;
+      const hit = byTerm.get(termKey(e))!;
+      let h = hit.members.get(e.role);
+      if (!h) hit.members.set(e.role, (h = createHash("sha256")));
+      h.update(`${user}\n`);
+      hit.counts.set(e.role, (hit.counts.get(e.role) ?? 0) + 1);
+    }
+  }
+  const out: Record<string, string> = { [TERM_SUMMARY_VERSION_KEY]: "1" };
+  for (const k of [...byTerm.keys()].sort(compareStrings)) {
+    const { entries, members, counts } = byTerm.get(k)!;
+    entries.sort((a, b) => compareStrings(a.key, b.key));
+    const main = entries.find((e) => e.role === "student") ?? entries[0];
+    const c = main.choice_override;
+    const roles = [...counts.keys()].sort(compareStrings);
+    const summary: TermSummary = {
+      course: main.course,
+      term: main.term,
+      members: Object.fromEntries(roles.map((r) => [r, counts.get(r)!])),
+      lists: Object.fromEntries(roles.map((r) => [r, members.get(r)!.digest("hex").slice(0, 10)])),
+      image: c.image,
+      cpu_guarantee: c.cpu_guarantee,
+      cpu_limit: c.cpu_limit,
+      mem_guarantee: c.mem_guarantee,
+      mem_limit: c.mem_limit,
+      mounts: digest(stableJson(entries.map((e) => [e.role, e.choice_override.volume_mounts ?? {}]))),
+    };
+    out[k] = stableJson(summary);
+  }
+  return out;
+}
+
 /** ConfigMaps holding a hub's profile data: shards first, the index last (apply in this order). */
 export function renderProfileConfigMaps(
   data: HubProfileData,
@@ -433,7 +511,7 @@ export function renderProfileConfigMaps(
     users: users.length,
     profiles: Object.keys(data.profiles).length,
   };
-  objects.push(configMap(base, namespace, data.hub, { "meta.json": stableJson(meta) }, false, "index"));
+  objects.push(configMap(base, namespace, data.hub, { "meta.json": stableJson(meta), ...termSummaries(data) }, false, "index"));
 
   const bytesByConfigMap: Record<string, number> = {};
   for (const o of objects) {

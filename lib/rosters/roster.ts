@@ -249,11 +249,10 @@ export function applyImport(
     entityType: "term",
     entityId: termId,
     courseId: term.courseId,
-    summary:
-      `Imported a roster (${preview.parsed.formatLabel}) into ${term.label} (${mode}${rejected ? ", valid rows only" : ""}): ` +
-      `${added.length} added, ${removed.length} removed, ${updated.length} updated, ${unchanged.length} unchanged` +
-      (rejected ? `, ${rejected} row${rejected === 1 ? "" : "s"} rejected` : "") +
-      (protectedKept ? `, ${protectedKept} kept because their row was rejected` : ""),
+    message: {
+      key: "rosterImport",
+      params: { format: preview.parsed.formatLabel, term: term.label, mode, rejected, added: added.length, removed: removed.length, updated: updated.length, unchanged: unchanged.length, kept: protectedKept },
+    },
     before: { removed: removedNames, updated: updated.map((u) => fieldsOf(u.before)) },
     after: {
       added: added.map((r) => r.username),
@@ -285,7 +284,7 @@ export function addStudent(termId: number, fields: Partial<StudentFields> & { us
     .get();
   if (exists) throw new ActionError(t("domain.onRoster"), { username: [t("domain.onRosterWhy", { username: exists.username })] });
   const row = tx.insert(students).values({ termId, ...values }).returning().get();
-  audit({ action: "roster.add", entityType: "student", entityId: row.id, courseId: term.courseId, summary: `Added ${values.username} to ${term.label}`, after: fieldsOf(values) });
+  audit({ action: "roster.add", entityType: "student", entityId: row.id, courseId: term.courseId, message: { key: "rosterAdd", params: { username: values.username, term: term.label } }, after: fieldsOf(values) });
   return row;
 }
 
@@ -299,7 +298,7 @@ export function removeStudents(termId: number, ids: number[], { tx, audit }: Act
     entityType: "term",
     entityId: termId,
     courseId: term.courseId,
-    summary: `Removed ${rows.length === 1 ? rows[0].username : `${rows.length} students`} from ${term.label}`,
+    message: { key: "rosterRemove", params: { count: rows.length, username: rows[0]?.username ?? "", term: term.label } },
     before: rows.map((r) => fieldsOf(r)),
   });
   return rows.length;

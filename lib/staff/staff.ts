@@ -46,7 +46,7 @@ export function createStaff(input: StaffInput, passwordHash: string, { tx, audit
     .values({ username: input.username, displayName: input.displayName, email: input.email || null, role: input.role, source: "local", passwordHash, mustChangePassword: true })
     .returning({ id: users.id })
     .get();
-  audit({ action: "user.create", entityType: "user", entityId: row.id, summary: `Created staff account ${input.username} (${input.role})`, after: input });
+  audit({ action: "user.create", entityType: "user", entityId: row.id, message: { key: "staffCreate", params: { username: input.username, role: input.role } }, after: input });
   return row.id;
 }
 
@@ -70,7 +70,7 @@ export function updateStaff(userId: number, input: Omit<StaffInput, "username"> 
     action: "user.update",
     entityType: "user",
     entityId: userId,
-    summary: `Edited staff account ${before.username}: ${changed.join(", ")}`,
+    message: { key: "staffUpdate", params: { username: before.username, fields: changed.join(", ") } },
     before: Object.fromEntries(changed.map((k) => [k, before[k]])),
     after: Object.fromEntries(changed.map((k) => [k, values[k]])),
   });
@@ -83,6 +83,6 @@ export function setStaffPassword(userId: number, passwordHash: string, { tx, aud
   // a generated password: changed at the next sign-in; the old sessions end now
   tx.update(users).set({ passwordHash, mustChangePassword: true, passwordChangedAt: new Date() }).where(eq(users.id, userId)).run();
   bumpSessionVersion(tx, userId);
-  audit({ action: "user.password-reset", entityType: "user", entityId: userId, summary: `Set a new password for ${user.username}; their sessions ended and the password must be changed at the next sign-in` });
+  audit({ action: "user.password-reset", entityType: "user", entityId: userId, message: { key: "staffPasswordReset", params: { username: user.username } } });
   return user.username;
 }

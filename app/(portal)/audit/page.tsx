@@ -3,7 +3,7 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getTranslations } from "next-intl/server";
-import { auditActionLabel } from "@/lib/i18n/audit-label";
+import { auditActionLabel, auditSummary } from "@/lib/i18n/audit-label";
 import { getFmt } from "@/lib/i18n/server";
 import { listAudit } from "@/lib/audit/audit";
 import { requirePage } from "@/lib/auth/guard";
@@ -92,7 +92,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     <div className="font-mono text-slate-600">{r.action}</div>
                   </Td>
                   <Td>
-                    <div>{r.summary}</div>
+                    <div>{auditSummary(t, r)}</div>
                     {(r.before != null || r.after != null) && (
                       <details className="mt-1 text-xs">
                         <summary className="cursor-pointer text-slate-600">{t("audit.details")}</summary>

@@ -5,6 +5,7 @@ import { getDb } from "@/lib/db/client";
 import { previewPush } from "@/lib/deployment/push";
 import { parseSettingsForm, saveSettings } from "@/lib/deployment/settings";
 import type { PlanView } from "@/lib/deployment/views";
+import { t } from "@/lib/i18n/t";
 
 // Applying a previewed plan streams its progress: POST /api/cluster/push.
 
@@ -20,10 +21,10 @@ export const previewPushAction = defineAction({
     const restarts = outcome.plan.hubRestarts?.filter((r) => r.restart).length ?? 0;
     return {
       message: pending
-        ? `Preview ready: ${s.create} to create, ${s.change} to change, ${s.prune} to prune${s.conflict ? `, ${s.conflict} in conflict` : ""}${restarts ? `, ${restarts} hub restart${restarts === 1 ? "" : "s"}` : ""}. Nothing has been written yet.`
+        ? t("clusterActions.previewReady", { create: s.create, change: s.change, prune: s.prune, conflict: s.conflict, restarts })
         : restarts
-          ? `Preview ready: the objects are up to date, ${restarts} hub restart${restarts === 1 ? "" : "s"} pending. Nothing has been written yet.`
-          : "Everything is up to date: nothing to push.",
+          ? t("clusterActions.previewRestarts", { restarts })
+          : t("clusterActions.upToDate"),
       data: outcome.plan,
     };
   },
@@ -35,9 +36,9 @@ export const saveSettingsAction = defineAction({
   capability: "cluster.push",
   run: (form, ctx) => {
     const parsed = parseSettingsForm(form);
-    if (!parsed.ok) throw new ActionError("Please correct the marked fields.", parsed.fieldErrors);
+    if (!parsed.ok) throw new ActionError(t("clusterActions.correctFields"), parsed.fieldErrors);
     saveSettings(parsed.settings, ctx);
-    return { message: "Settings saved. Preview and push to bring them to the cluster." };
+    return { message: t("clusterActions.settingsSaved") };
   },
   revalidate: () => ["/cluster"],
 });

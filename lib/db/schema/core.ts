@@ -185,6 +185,8 @@ export const auditLog = sqliteTable(
     entityId: text("entity_id"),
     courseId: integer("course_id"),
     summary: text("summary").notNull(),
+    /** The summary as a catalogue key (`auditMessages.*`) and its values, shown in the reader's language; null on older rows. */
+    message: text("message", { mode: "json" }).$type<{ key: string; params?: Record<string, string | number> }>(),
     before: text("before", { mode: "json" }),
     after: text("after", { mode: "json" }),
   },

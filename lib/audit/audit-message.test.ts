@@ -64,6 +64,11 @@ describe("the push entry", () => {
       const row = t.db.select().from(auditLog).get()!;
       expect(row.summary).toBe("Pushed to https://k8s:6443: 3 created, 1 changed, 2 pruned, 6 written; restarted the exam hub; repeats push #4");
       expect(auditSummary(de, row)).toBe("Übertragen nach https://k8s:6443: 3 neu, 1 geändert, 2 gelöscht, 6 geschrieben; Prüfungs-Hub neu gestartet; wiederholt Übertragung #4");
+      // two hubs restarted during an open exam: both named, as the stored English text always did
+      writeAudit(t.db, { id: null, username: "admin" }, { action: "cluster.push", entityType: "push", message: { key: "push", params: { ok: "yes", target: "cluster", location: "https://k8s:6443", create: 0, change: 4, prune: 0, written: 4, restarted: 2, hub1: "assignment", hub2: "exam", forced: "yes", conflicts: "no", retry: 0, error: "none" } } });
+      const two = t.db.select().from(auditLog).all().at(-1)!;
+      expect(two.summary).toBe("Pushed to https://k8s:6443: 0 created, 4 changed, 0 pruned, 4 written; restarted the assignment hub and exam hub during an open exam (forced)");
+      expect(auditSummary(de, two)).toBe("Übertragen nach https://k8s:6443: 0 neu, 4 geändert, 0 gelöscht, 4 geschrieben; Übungs-Hub und Prüfungs-Hub neu gestartet während einer geöffneten Prüfung (erzwungen)");
     } finally {
       t.cleanup();
     }

@@ -176,6 +176,7 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
         written: appliedKeys.size,
         restarted: restarted.length,
         hub1: restarted[0]?.hub ?? "none",
+        hub2: restarted[1]?.hub ?? "none",
         forced: ex.request.forceExamRestart && restarted.some((r) => r.hub === "exam") ? "yes" : "no",
         conflicts: ex.request.forceConflicts ? "yes" : "no",
         retry: ex.request.retryOf ?? 0,

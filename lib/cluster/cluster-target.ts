@@ -43,7 +43,7 @@ import { summarize } from "./summary";
 const APPLY_PATCH = "application/apply-patch+yaml";
 /** Metadata only: a LIST of Secrets or of 1 MiB profile shards costs a few bytes per object. */
 const METADATA_LIST = "application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json";
-const REDACTED_ERROR = { kind: "invalid" as const, message: "This plan item was redacted; plan again to apply it." };
+const REDACTED_ERROR = { kind: "invalid" as const, message: "This plan item was redacted; plan again to apply it.", text: { key: "redacted" as const } };
 
 type LiveObject = KubeObject & { metadata: KubeObject["metadata"] & { uid?: string; resourceVersion?: string } };
 /** What a LIST says about one object. */

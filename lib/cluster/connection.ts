@@ -88,7 +88,7 @@ function loadKubeConfig(opts: ConnectOptions): { kc: KubeConfig; source: string 
       source = "kubeconfig:inline";
     } else if (opts.kubeconfigPath) {
       if (!existsSync(opts.kubeconfigPath)) {
-        throw new ClusterError({ kind: "config", message: `kubeconfig ${opts.kubeconfigPath} does not exist.` });
+        throw new ClusterError({ kind: "config", message: `kubeconfig ${opts.kubeconfigPath} does not exist.`, text: { key: "kubeconfigMissing", values: { path: opts.kubeconfigPath } } });
       }
       kc.loadFromFile(opts.kubeconfigPath);
       source = `kubeconfig:${opts.kubeconfigPath}`;
@@ -104,13 +104,13 @@ function loadKubeConfig(opts: ConnectOptions): { kc: KubeConfig; source: string 
   } catch (e) {
     if (e instanceof ClusterError) throw e;
     throw new ClusterError(
-      { kind: "config", message: `Cannot load cluster credentials: ${e instanceof Error ? e.message : String(e)}` },
+      { kind: "config", message: `Cannot load cluster credentials: ${e instanceof Error ? e.message : String(e)}`, text: { key: "credentialsUnreadable", values: { detail: e instanceof Error ? e.message : String(e) } } },
       { cause: e },
     );
   }
   const cluster = kc.getCurrentCluster();
   if (!cluster?.server) {
-    throw new ClusterError({ kind: "config", message: `No cluster server in the credentials (${source}).` });
+    throw new ClusterError({ kind: "config", message: `No cluster server in the credentials (${source}).`, text: { key: "noServer", values: { source } } });
   }
   return { kc, source };
 }
@@ -130,7 +130,7 @@ export function connectCluster(opts: ConnectOptions = {}): ClusterConnection {
       await kc.applyToHTTPSOptions(reqOpts);
     } catch (e) {
       throw new ClusterError(
-        { kind: "unauthorized", message: `Cannot obtain credentials: ${e instanceof Error ? e.message : String(e)}` },
+        { kind: "unauthorized", message: `Cannot obtain credentials: ${e instanceof Error ? e.message : String(e)}`, text: { key: "noCredentials", values: { detail: e instanceof Error ? e.message : String(e) } } },
         { cause: e },
       );
     }
@@ -215,7 +215,7 @@ export function connectCluster(opts: ConnectOptions = {}): ClusterConnection {
         else throw e;
       }
       if (!info) {
-        throw new ClusterError({ kind: "invalid", status: 404, message: `The API server does not serve ${kind} in ${apiVersion}.` });
+        throw new ClusterError({ kind: "invalid", status: 404, message: `The API server does not serve ${kind} in ${apiVersion}.`, text: { key: "notServed", values: { kind, apiVersion } } });
       }
       return info;
     },

@@ -1,4 +1,4 @@
-import type { ClusterErrorInfo, ClusterErrorKind, FieldConflict } from "./types";
+import type { ClusterErrorInfo, ClusterErrorKind, ClusterErrorText, FieldConflict } from "./types";
 
 /** A typed error from the cluster layer: callers switch on `kind`, users read `message`. */
 export class ClusterError extends Error {
@@ -6,6 +6,7 @@ export class ClusterError extends Error {
   readonly status?: number;
   readonly reason?: string;
   readonly causes?: ClusterErrorInfo["causes"];
+  readonly text?: ClusterErrorText;
 
   constructor(info: ClusterErrorInfo, options?: { cause?: unknown }) {
     super(info.message, options);
@@ -14,6 +15,7 @@ export class ClusterError extends Error {
     this.status = info.status;
     this.reason = info.reason;
     this.causes = info.causes;
+    this.text = info.text;
   }
 
   toJSON(): ClusterErrorInfo {
@@ -21,6 +23,7 @@ export class ClusterError extends Error {
     if (this.status !== undefined) info.status = this.status;
     if (this.reason) info.reason = this.reason;
     if (this.causes?.length) info.causes = this.causes;
+    if (this.text) info.text = this.text;
     return info;
   }
 }
@@ -68,13 +71,16 @@ export function errorFromResponse(status: number, body: string, what: string): C
   // Server-side apply answers 500 for a field its schema does not know: the object is at fault.
   if (status === 500 && /failed to create typed patch object/.test(st?.message ?? "")) kind = "invalid";
   let message = st?.message?.trim() || body.trim().slice(0, 500) || `HTTP ${status}`;
+  let text: ClusterErrorText | undefined;
   if (kind === "unauthorized") {
     message = `The API server rejected the portal's credentials (401 Unauthorized): they are missing, expired, revoked or issued by another cluster. ${what}`.trim();
+    text = { key: "credentialsRejected", values: { what } };
   } else if (kind === "forbidden" && !st?.message) {
     message = `Forbidden: ${what}`;
+    text = { key: "forbidden", values: { what } };
   }
   const causes = st?.details?.causes?.map((c) => ({ field: c.field, message: c.message, reason: c.reason }));
-  return new ClusterError({ kind, status, reason: st?.reason, message, causes });
+  return new ClusterError({ kind, status, reason: st?.reason, message, causes, ...(text ? { text } : {}) });
 }
 
 /** Turns a network-level failure (no HTTP answer) into a ClusterError. */
@@ -92,18 +98,21 @@ export function errorFromNetwork(err: unknown, server: string): ClusterError {
   ]);
   if (tlsCodes.has(code)) {
     return new ClusterError(
-      { kind: "tls", message: `The API server at ${server} presented a certificate the portal does not trust (${code}).` },
+      { kind: "tls", message: `The API server at ${server} presented a certificate the portal does not trust (${code}).`, text: { key: "tls", values: { server, code } } },
       { cause: err },
     );
   }
   const timeoutMs = (e as { timeoutMs?: number })?.timeoutMs;
   if (code === "ETIMEDOUT" && timeoutMs) {
     const secs = timeoutMs % 1000 === 0 ? `${timeoutMs / 1000} s` : `${(timeoutMs / 1000).toFixed(1)} s`;
-    return new ClusterError({ kind: "unreachable", message: `The API server at ${server} did not answer within ${secs} (it is overloaded or hangs).` }, { cause: err });
+    return new ClusterError(
+      { kind: "unreachable", message: `The API server at ${server} did not answer within ${secs} (it is overloaded or hangs).`, text: { key: "timeout", values: { server, seconds: timeoutMs / 1000 } } },
+      { cause: err },
+    );
   }
   const detail = code || e?.message || String(err);
   return new ClusterError(
-    { kind: "unreachable", message: `The API server at ${server} is unreachable (${detail}).` },
+    { kind: "unreachable", message: `The API server at ${server} is unreachable (${detail}).`, text: { key: "unreachable", values: { server, detail } } },
     { cause: err },
   );
 }

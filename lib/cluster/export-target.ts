@@ -67,9 +67,9 @@ export function parseYamlBundle(text: string): KubeObject[] {
 function ioError(e: unknown, what: string): ClusterErrorInfo {
   const code = (e as NodeJS.ErrnoException)?.code;
   if (code === "ENOSPC" || code === "EDQUOT") {
-    return { kind: "io", message: `The disk of the export directory is full (${code}) while writing ${what}. Nothing in the export directory was changed; free some space and push again.` };
+    return { kind: "io", message: `The disk of the export directory is full (${code}) while writing ${what}. Nothing in the export directory was changed; free some space and push again.`, text: { key: "exportDiskFull", values: { code, what } } };
   }
-  return { kind: "io", message: `${what}: ${e instanceof Error ? e.message : String(e)}` };
+  return { kind: "io", message: `${what}: ${e instanceof Error ? e.message : String(e)}`, text: { key: "exportWrite", values: { what, detail: e instanceof Error ? e.message : String(e) } } };
 }
 
 async function readObjectFile(file: string): Promise<KubeObject | null> {
@@ -188,7 +188,7 @@ export async function applyExportPush(dir: string, input: PushPlan | readonly Ku
       continue;
     }
     if (!it.desired || it.redacted || (it.action === "error" && it.error?.kind === "invalid")) {
-      const error = it.redacted ? { kind: "invalid" as const, message: "This plan item was redacted; plan again to apply it." } : it.error;
+      const error = it.redacted ? { kind: "invalid" as const, message: "This plan item was redacted; plan again to apply it.", text: { key: "redacted" as const } } : it.error;
       done({ action: "error", ref: it.ref, error });
       continue;
     }

@@ -38,7 +38,7 @@ export async function clusterStatus(conn: ClusterConnection): Promise<ClusterSta
     const u = r.body.status?.userInfo;
     status.user = { username: u?.username ?? "", groups: u?.groups ?? [] };
     if (status.user.username === "system:anonymous") {
-      status.error = { kind: "unauthorized", status: 401, message: "The API server sees the portal as anonymous: no credentials were accepted." };
+      status.error = { kind: "unauthorized", status: 401, message: "The API server sees the portal as anonymous: no credentials were accepted.", text: { key: "anonymous" } };
     }
   } catch (e) {
     status.error ??= toErrorInfo(e);

@@ -58,6 +58,33 @@ export interface ClusterErrorInfo {
   reason?: string;
   /** Kubernetes Status.details.causes (field, message). */
   causes?: { field?: string; message?: string; reason?: string }[];
+  /**
+   * The portal's own sentence as a catalogue key of `clusterErrors` and its values, so people
+   * read it in their language (`message` stays English, for logs). Absent for the API server's
+   * own messages, which are shown as they came.
+   */
+  text?: ClusterErrorText;
+}
+
+export type ClusterErrorTextKey =
+  | "credentialsRejected"
+  | "forbidden"
+  | "tls"
+  | "timeout"
+  | "unreachable"
+  | "kubeconfigMissing"
+  | "credentialsUnreadable"
+  | "noServer"
+  | "noCredentials"
+  | "notServed"
+  | "redacted"
+  | "anonymous"
+  | "exportDiskFull"
+  | "exportWrite";
+
+export interface ClusterErrorText {
+  key: ClusterErrorTextKey;
+  values?: Record<string, string | number>;
 }
 
 export interface FieldChange {

@@ -3,6 +3,7 @@
  * (status, access review and drift share the connection, which closes when both are done).
  * The slow parts come as promises, so the page streams them in.
  */
+import { t as tr } from "@/lib/i18n/t";
 import { CONFIGMAP_LIMIT_BYTES } from "@/lib/render";
 import { HUB_LABELS, HUBS } from "@/lib/constants";
 import type { PushTarget } from "@/lib/cluster";
@@ -43,13 +44,13 @@ export async function loadClusterPage(db: DbOrTx, { page = 1, target: given }: C
     }
     if ("rendered" in r) {
       const unusable = status && !usable(status);
-      drift = unusable ? Promise.resolve({ ok: false, error: target.problem ?? "The cluster cannot be asked." }) : previewRendered(db, r.rendered, t).then(driftOf);
-      hubValues = unusable ? Promise.resolve({ ok: false, error: target.problem ?? "The cluster cannot be asked." }) : hubValuesOf(db, r.rendered, t);
+      drift = unusable ? Promise.resolve({ ok: false, error: target.problem ?? tr("pushErrors.cannotAsk") }) : previewRendered(db, r.rendered, t).then(driftOf);
+      hubValues = unusable ? Promise.resolve({ ok: false, error: target.problem ?? tr("pushErrors.cannotAsk") }) : hubValuesOf(db, r.rendered, t);
     }
     if (!given) void Promise.allSettled([access, drift, hubValues]).then(() => closeTarget(t));
   } else if ("rendered" in r) {
-    drift = Promise.resolve({ ok: false, error: target.problem ?? "No usable target." });
-    hubValues = Promise.resolve({ ok: false, error: target.problem ?? "No usable target." });
+    drift = Promise.resolve({ ok: false, error: target.problem ?? tr("pushErrors.noTarget") });
+    hubValues = Promise.resolve({ ok: false, error: target.problem ?? tr("pushErrors.noTarget") });
   }
 
   return {

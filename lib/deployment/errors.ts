@@ -1,27 +1,36 @@
-/** Cluster errors as sentences people can act on. */
-import { isClusterError, type ClusterErrorInfo } from "@/lib/cluster";
+/** Cluster errors as sentences people can act on, in the reader's language. */
+import { isClusterError, type ApplyItem, type ClusterErrorInfo } from "@/lib/cluster";
+import { t } from "@/lib/i18n/t";
+
+type Loose = (key: string, values?: Record<string, string | number>) => string;
+
+/** What went wrong: the portal's own sentence in the active language, else the API server's message as it came. */
+export function clusterErrorText(e: ClusterErrorInfo): string {
+  return e.text ? (t as unknown as Loose)(`clusterErrors.${e.text.key}`, e.text.values) : e.message;
+}
 
 /** A sentence for people from a cluster error: what is wrong and what to do. */
 export function explainClusterError(e: ClusterErrorInfo | undefined | null): string {
-  if (!e) return "Unknown error.";
+  if (!e) return t("clusterExplain.unknown");
+  const detail = clusterErrorText(e);
   switch (e.kind) {
     case "unreachable":
-      return `The cluster cannot be reached. ${e.message} Check that the API server is up and the portal can reach it.`;
+      return t("clusterExplain.unreachable", { detail });
     case "tls":
-      return `${e.message} Check the certificate authority in the portal's kubeconfig.`;
+      return t("clusterExplain.tls", { detail });
     case "unauthorized":
-      return `${e.message} Renew the portal's credentials (kubeconfig or ServiceAccount token).`;
+      return t("clusterExplain.unauthorized", { detail });
     case "forbidden":
-      return `The cluster refused the portal: ${e.message} Grant the portal's account the rights listed under Access.`;
+      return t("clusterExplain.forbidden", { detail });
     case "config":
-      return `${e.message} Set KUBECONFIG, or run the portal in the cluster with a ServiceAccount.`;
+      return t("clusterExplain.config", { detail });
     case "not-found": {
       const ns = /namespaces "([^"]+)" not found/.exec(e.message)?.[1];
-      if (ns) return `The namespace ${ns} does not exist: install the hub there first (Helm creates it), or correct the namespace in the deployment settings.`;
-      return e.message;
+      if (ns) return t("clusterExplain.noNamespace", { namespace: ns });
+      return detail;
     }
     default:
-      return e.message;
+      return detail;
   }
 }
 
@@ -29,4 +38,16 @@ export function explainClusterError(e: ClusterErrorInfo | undefined | null): str
 export function errorInfoOf(e: unknown): ClusterErrorInfo {
   if (isClusterError(e)) return e.toJSON();
   return { kind: "server", message: e instanceof Error ? e.message : String(e) };
+}
+
+/** Why a push stopped part-way: how many writes were done before the error. */
+export function stoppedAfter(written: number, aborted: ClusterErrorInfo): string {
+  return t("pushErrors.stoppedAfter", { count: written, error: explainClusterError(aborted) });
+}
+
+/** The failed objects of an apply in one sentence (null when none failed); `failedItems` are those that failed. */
+export function objectsFailed(failedItems: readonly ApplyItem[]): string | null {
+  const first = failedItems[0];
+  if (!first) return null;
+  return t("pushErrors.objectsFailed", { count: failedItems.length, kind: first.ref.kind, name: first.ref.name, error: explainClusterError(first.error) || first.action });
 }

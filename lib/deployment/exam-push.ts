@@ -26,14 +26,14 @@ import { writeAudit, type Actor } from "@/lib/audit/audit";
 import type { Principal } from "@/lib/auth/capabilities";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { t } from "@/lib/i18n/t";
-import { applyPush, ClusterError, exportPath, objectPath, planPush, redactPlan, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
+import { applyPush, ClusterError, exportPath, objectPath, OK_ACTIONS, planPush, redactPlan, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
 import type { Db } from "@/lib/db/client";
 import { exams } from "@/lib/db/schema";
 import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET, HUB_CONFIG_PART, LABEL_HUB, LABEL_PART, type KubeObject } from "@/lib/render";
 import { examHubChanges, parseExamsDoc, type ExamsDoc } from "./exam-changes";
 import { renderPortal, type PortalRender } from "./model";
 import { loadLastApplied } from "./applied";
-import { explainClusterError } from "./errors";
+import { explainClusterError, objectsFailed, stoppedAfter } from "./errors";
 import { pushOutcomeView, recordPush, type ExecutedPush } from "./history";
 import { closeTarget, renderSummaryOf, safeResolveTarget } from "./push";
 import { planFingerprint, planView, type ExamPushOutcomeView, type ExamPushPreviewView } from "./views";
@@ -211,17 +211,12 @@ async function pushRendered(db: Db, rendered: PortalRender, target: PushTarget, 
   }
   try {
     const result = await applyPush(plan, { target, prune: true });
-    const error = result.aborted ? `Stopped after ${result.applied.length} of the planned writes: ${explainClusterError(result.aborted)}` : result.ok ? null : failed(result);
+    const error = result.aborted ? stoppedAfter(result.applied.length, result.aborted) : result.ok ? null : objectsFailed(result.items.filter((i) => !OK_ACTIONS.has(i.action)));
     return { ex: executed(rendered, target, startedAt, plan, result, error, fingerprint) };
   } catch (e) {
     const info = e instanceof ClusterError ? e.toJSON() : { kind: "server" as const, message: e instanceof Error ? e.message : String(e) };
     return { ex: executed(rendered, target, startedAt, plan, null, explainClusterError(info), fingerprint) };
   }
-}
-
-function failed(result: PushResult): string {
-  const bad = result.items.filter((i) => !["created", "configured", "unchanged", "pruned"].includes(i.action));
-  return `${bad.length} object${bad.length === 1 ? "" : "s"} failed, e.g. ${bad[0]?.ref.kind} ${bad[0]?.ref.name}: ${explainClusterError(bad[0]?.error) || bad[0]?.action}`;
 }
 
 function record(db: Db, principal: Principal, ex: ExecutedPush): number {

@@ -10,7 +10,8 @@ import { pushes, pushObjects, type PushPlanCounts } from "@/lib/db/schema";
 import { notePushedExams } from "@/lib/exams/hub-data";
 import { CONFIG_DIGEST_ANNOTATION } from "@/lib/render";
 import { rememberApplied } from "./applied";
-import { explainClusterError } from "./errors";
+import { t } from "@/lib/i18n/t";
+import { explainClusterError, objectsFailed } from "./errors";
 import { restartOutcome, restartsToApply, type RestartResult } from "./hub-restart";
 import type { HubRestartView, PlanView, PushOutcomeView, PushResultItemView } from "./views";
 
@@ -60,9 +61,7 @@ function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, 
 const EMPTY_COUNTS: PushPlanCounts = { create: 0, change: 0, unchanged: 0, prune: 0, conflict: 0, error: 0 };
 
 function failureSummary(items: readonly ApplyItem[]): string | null {
-  const failed = items.filter((i) => outcomeOf(i.action) === "failed");
-  if (!failed.length) return null;
-  return `${failed.length} object${failed.length === 1 ? "" : "s"} failed, e.g. ${failed[0].ref.kind} ${failed[0].ref.name}: ${explainClusterError(failed[0].error) || failed[0].action}`;
+  return objectsFailed(items.filter((i) => outcomeOf(i.action) === "failed"));
 }
 
 /**
@@ -148,7 +147,7 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
       action,
       outcome: restartOutcome(action),
       applied: action === "restarted",
-      error: r?.error ? explainClusterError(r.error) : r?.note ? `Not restarted: ${r.note}.` : ex.refused ? "Not restarted: the push was refused." : null,
+      error: r?.error ? explainClusterError(r.error) : r?.note ? t("pushErrors.notRestarted", { why: r.note }) : ex.refused ? t("pushErrors.notRestartedRefused") : null,
       changes: [{ path: `spec.template.metadata.annotations["${CONFIG_DIGEST_ANNOTATION}"]`, before: v.runningDigest ?? undefined, after: v.configDigest }],
       conflicts: null,
     });

@@ -4,7 +4,9 @@ import { smallModel } from "@/lib/render/fixtures";
 import { createTestDb } from "@/lib/test/db";
 import { hubValuesVersions } from "@/lib/db/schema";
 import { describeValuesChange, helmCommand, recordValuesVersions } from "./hub-drift";
-import { describeHubConfigChange, restartSentence } from "./hub-restart";
+import { withLocale } from "@/lib/i18n/t";
+import { explainClusterError, objectsFailed } from "./errors";
+import { describeHubConfigChange, examRefusal, restartFailure, restartSentence } from "./hub-restart";
 import type { HubRestartView } from "./views";
 
 const hubConfigData = (m: ReturnType<typeof smallModel>, hub = "assignment") =>
@@ -57,6 +59,26 @@ describe("the restart sentence", () => {
       "The assignment hub's configuration changes: after applying the files, restart it with kubectl -n e2x-assignment rollout restart deployment/hub.",
     );
   });
+  it("speaks German to a German reader: restarts, refusals and cluster errors", () => {
+    withLocale("de", () => {
+      expect(restartSentence(view({}))).toBe("Der Übungs-Hub startet neu; 14 Server laufen weiter, Anmeldungen pausieren etwa 20 s.");
+      expect(restartSentence(view({ servers: 1, hub: "exam" }))).toBe("Der Prüfungs-Hub startet neu; 1 Server läuft weiter, Anmeldungen pausieren etwa 20 s.");
+      expect(restartSentence(view({ reason: "none", restart: false, hub: "grading" }))).toBe("Der Korrektur-Hub läuft weiter: nichts, was er beim Start liest, ändert sich.");
+      const exam = { id: 1, title: "Klausur", courseId: "ml-ws26", openedAt: null };
+      expect(examRefusal([view({ hub: "exam", blockedBy: [exam] })])).toBe("Abgelehnt: diese Übertragung würde den Prüfungs-Hub neu starten, während die Prüfung „Klausur“ (ml-ws26) geöffnet ist. Nichts wurde geschrieben. Übertragen Sie nach dem Ende der Prüfung oder erzwingen Sie den Neustart mit der zweiten Bestätigung.");
+      const down = { kind: "unreachable" as const, message: "The API server at https://10.0.0.1:6443 is unreachable (ECONNREFUSED).", text: { key: "unreachable" as const, values: { server: "https://10.0.0.1:6443", detail: "ECONNREFUSED" } } };
+      expect(explainClusterError(down)).toBe("Der Cluster ist nicht erreichbar. Der API-Server unter https://10.0.0.1:6443 ist nicht erreichbar (ECONNREFUSED). Prüfen Sie, ob der API-Server läuft und das Portal ihn erreichen kann.");
+      expect(restartFailure([{ hub: "assignment", namespace: "e2x-assignment", action: "error", configDigest: "x", error: down }])).toMatch(/^Der Übungs-Hub konnte nicht neu gestartet werden: Der Cluster ist nicht erreichbar\./);
+      const ref = { apiVersion: "v1", kind: "ConfigMap", namespace: "e2x-exam", name: "e2x-portal-exams" };
+      expect(objectsFailed([{ action: "error", ref, error: down }, { action: "error", ref, error: down }])).toMatch(/^2 Objekte sind fehlgeschlagen, z\. B\. ConfigMap e2x-portal-exams: Der Cluster ist nicht erreichbar\./);
+      // the API server's own words are shown as they came
+      expect(explainClusterError({ kind: "invalid", message: 'ConfigMap "x" is invalid: data: Too long' })).toBe('ConfigMap "x" is invalid: data: Too long');
+    });
+    // the same error, read by an English reader
+    expect(explainClusterError({ kind: "unreachable", message: "", text: { key: "timeout", values: { server: "https://k", seconds: 15 } } })).toBe(
+      "The cluster cannot be reached. The API server at https://k did not answer within 15 s (it is overloaded or hangs). Check that the API server is up and the portal can reach it.",
+    );
+  });
 });
 
 describe("drift of the chart values", () => {
@@ -93,4 +115,5 @@ describe("drift of the chart values", () => {
       "grading 2025-11-10",
     ]);
   });
+
 });

@@ -40,13 +40,13 @@ import {
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import type { DbOrTx } from "@/lib/db/client";
 import { courses, exams, terms } from "@/lib/db/schema";
-import { explainClusterError } from "./errors";
+import { t } from "@/lib/i18n/t";
+import { clusterErrorText, explainClusterError } from "./errors";
 import type { HubRestartView, OpenExamView } from "./views";
 
 /** How long sign-ins pause while the hub pod is replaced (Recreate: the old pod stops, the new one starts and loads its config). An estimate. */
 export const RESTART_PAUSE_SECONDS = 20;
 
-const HUB_TITLE: Record<HubName, string> = { assignment: "assignment hub", exam: "exam hub", grading: "grading hub" };
 
 /** Exams that are open now (lib/exams' lifecycle state `open`): the exam hub must not restart. */
 export function openExams(db: DbOrTx): OpenExamView[] {
@@ -83,34 +83,36 @@ function parseSettings(text: string | undefined): Settings | null {
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
+type HubChangeWord = "admins" | "signIn" | "trustedProxies" | "examRooms" | "spawnLimit" | "culling" | "publicUrl" | "notice" | "courses" | "cache";
+
 /** What differs between the hub's live ConfigMap data and the new one, in plain words. */
 export function describeHubConfigChange(before: Record<string, string> | null | undefined, after: Record<string, string>): string[] {
-  if (!before) return ["its configuration is new"];
+  if (!before) return [t("hubRestartWords.change.new")];
   const out: string[] = [];
-  if (PYTHON_FILES.some((f) => before[f] !== after[f])) out.push("the hub-side code (a portal upgrade)");
+  if (PYTHON_FILES.some((f) => before[f] !== after[f])) out.push(t("hubRestartWords.change.code"));
   const a = parseSettings(before[HUB_SETTINGS_FILE]) ?? {};
   const b = parseSettings(after[HUB_SETTINGS_FILE]) ?? {};
   const cfg = (s: Settings, section: string, key?: string) => (key ? s.config?.[section]?.[key] : s.config?.[section]);
-  const checks: [string, boolean][] = [
-    ["hub admins", !same(a.admins, b.admins) || !same(cfg(a, "Authenticator", "admin_users"), cfg(b, "Authenticator", "admin_users"))],
+  const checks: [HubChangeWord, boolean][] = [
+    ["admins", !same(a.admins, b.admins) || !same(cfg(a, "Authenticator", "admin_users"), cfg(b, "Authenticator", "admin_users"))],
     [
-      "sign-in (authenticator and LDAP settings)",
+      "signIn",
       !same(cfg(a, "JupyterHub", "authenticator_class"), cfg(b, "JupyterHub", "authenticator_class")) || !same(cfg(a, "LDAPAuthenticator"), cfg(b, "LDAPAuthenticator")) || !same(a.ldapPasswordEnv, b.ldapPasswordEnv),
     ],
-    ["trusted load-balancer addresses", !same(a.trustedProxies, b.trustedProxies) || !same(cfg(a, "JupyterHub", "trusted_downstream_ips"), cfg(b, "JupyterHub", "trusted_downstream_ips"))],
-    ["exam room networks", !same(a.examRooms, b.examRooms)],
-    ["the spawn limit", !same(cfg(a, "JupyterHub", "concurrent_spawn_limit"), cfg(b, "JupyterHub", "concurrent_spawn_limit"))],
-    ["idle culling", !same(a.cullTimeoutSeconds, b.cullTimeoutSeconds)],
-    ["the public address", !same(cfg(a, "JupyterHub", "public_url"), cfg(b, "JupyterHub", "public_url"))],
-    ["the notice on the sign-in page", !same(cfg(a, "JupyterHub", "template_vars"), cfg(b, "JupyterHub", "template_vars"))],
-    ["the courses offered on this hub", !same(a.spawnerEnvironment, b.spawnerEnvironment)],
-    ["how long the hub caches course data", !same(a.cacheTtlSeconds, b.cacheTtlSeconds) || !same(a.staleGraceSeconds, b.staleGraceSeconds)],
+    ["trustedProxies", !same(a.trustedProxies, b.trustedProxies) || !same(cfg(a, "JupyterHub", "trusted_downstream_ips"), cfg(b, "JupyterHub", "trusted_downstream_ips"))],
+    ["examRooms", !same(a.examRooms, b.examRooms)],
+    ["spawnLimit", !same(cfg(a, "JupyterHub", "concurrent_spawn_limit"), cfg(b, "JupyterHub", "concurrent_spawn_limit"))],
+    ["culling", !same(a.cullTimeoutSeconds, b.cullTimeoutSeconds)],
+    ["publicUrl", !same(cfg(a, "JupyterHub", "public_url"), cfg(b, "JupyterHub", "public_url"))],
+    ["notice", !same(cfg(a, "JupyterHub", "template_vars"), cfg(b, "JupyterHub", "template_vars"))],
+    ["courses", !same(a.spawnerEnvironment, b.spawnerEnvironment)],
+    ["cache", !same(a.cacheTtlSeconds, b.cacheTtlSeconds) || !same(a.staleGraceSeconds, b.staleGraceSeconds)],
   ];
-  for (const [what, changed] of checks) if (changed) out.push(what);
+  for (const [what, changed] of checks) if (changed) out.push(t(`hubRestartWords.change.${what}`));
   if (!out.length) {
     const keys = new Set([...Object.keys(before), ...Object.keys(after)]);
     const differ = [...keys].some((k) => before[k] !== after[k]) || !same(a, b);
-    if (differ) out.push("other hub settings");
+    if (differ) out.push(t("hubRestartWords.change.other"));
   }
   return out;
 }
@@ -128,32 +130,32 @@ async function readLiveConfigMapData(conn: ClusterConnection, namespace: string)
   }
 }
 
-function errorText(e: unknown): string {
+/** A thrown value in words: a cluster error in the active language where the portal wrote it, anything else as its message. */
+function errorTextOf(e: unknown): string {
+  if (e instanceof ClusterError) return clusterErrorText(e.toJSON());
   return e instanceof Error ? e.message : String(e);
 }
 
 function serversPhrase(v: HubRestartView): string {
-  if (v.servers === null) return "the running servers keep running";
-  if (v.servers === 0) return "no servers are running there";
-  return `${v.servers} server${v.servers === 1 ? "" : "s"} keep${v.servers === 1 ? "s" : ""} running`;
+  if (v.servers === null) return t("hubRestartWords.serversUnknown");
+  return t("hubRestartWords.servers", { count: v.servers });
 }
 
-/** The sentence the preview shows for one hub. */
+/** The sentence the preview shows for one hub, in the active language. */
 export function restartSentence(v: HubRestartView): string {
-  const title = HUB_TITLE[v.hub];
-  const The = `The ${title}`;
-  if (v.deferred) return `${The} still runs an older configuration; it is not restarted during the open exam (push again after the exam, or force the restart).`;
+  const hub = v.hub;
+  if (v.deferred) return t("hubRestartWords.deferred", { hub });
   switch (v.reason) {
     case "changed":
     case "created":
     case "pending":
-      return `${The} restarts; ${serversPhrase(v)}, sign-ins pause for about ${v.pauseSeconds} s.`;
+      return t("hubRestartWords.restarts", { hub, servers: serversPhrase(v), seconds: v.pauseSeconds });
     case "not-installed":
-      return `${The} is not installed yet: it reads this configuration when it first starts after helm upgrade --install.`;
+      return t("hubRestartWords.notInstalled", { hub });
     case "export":
-      return `${The}'s configuration changes: after applying the files, restart it with kubectl -n ${v.namespace} rollout restart deployment/${HUB_DEPLOYMENT}.`;
+      return t("hubRestartWords.export", { hub, command: `kubectl -n ${v.namespace} rollout restart deployment/${HUB_DEPLOYMENT}` });
     default:
-      return `${The} keeps running: nothing it reads at start changes.`;
+      return t("hubRestartWords.keepsRunning", { hub });
   }
 }
 
@@ -195,7 +197,7 @@ export async function planHubRestarts(input: RestartPlanInput): Promise<HubResta
       configDigest,
       runningDigest: null,
       servers: null,
-      serversSource: `singleuser pods (${SINGLEUSER_SELECTOR}) in ${namespace}`,
+      serversSource: t("hubRestartWords.serversSource", { selector: SINGLEUSER_SELECTOR, namespace }),
       pauseSeconds: RESTART_PAUSE_SECONDS,
       changes: [],
       blockedBy: [],
@@ -204,7 +206,7 @@ export async function planHubRestarts(input: RestartPlanInput): Promise<HubResta
     if (input.target.kind === "export") {
       if (changes) {
         base.reason = "export";
-        base.changes = action === "create" ? ["its configuration is new"] : ["its configuration"];
+        base.changes = [t(action === "create" ? "hubRestartWords.change.new" : "hubRestartWords.change.config")];
       }
       base.sentence = restartSentence(base);
       return base;
@@ -215,7 +217,8 @@ export async function planHubRestarts(input: RestartPlanInput): Promise<HubResta
       deployment = await readHubDeployment(conn, namespace);
     } catch (e) {
       if (e instanceof ClusterError && (e.kind === "unreachable" || e.kind === "unauthorized" || e.kind === "tls")) throw e;
-      return { ...base, reason: "unknown", error: `The hub Deployment cannot be read: ${errorText(e)}`, sentence: `Whether the ${HUB_TITLE[hub]} must restart is unknown: ${errorText(e)}` };
+      const detail = errorTextOf(e);
+      return { ...base, reason: "unknown", error: t("hubRestartWords.deploymentUnreadable", { detail }), sentence: t("hubRestartWords.unknown", { hub, detail }) };
     }
     if (!deployment) {
       base.reason = changes ? "not-installed" : "none";
@@ -229,14 +232,14 @@ export async function planHubRestarts(input: RestartPlanInput): Promise<HubResta
     base.restart = base.reason !== "none";
     if (base.restart) {
       try {
-        base.changes = base.reason === "pending" ? ["it still runs an older configuration than the one it holds"] : describeHubConfigChange(await readLiveConfigMapData(conn, namespace), data);
+        base.changes = base.reason === "pending" ? [t("hubRestartWords.change.pending")] : describeHubConfigChange(await readLiveConfigMapData(conn, namespace), data);
       } catch (e) {
-        base.changes = [`(the live configuration cannot be read: ${errorText(e)})`];
+        base.changes = [t("hubRestartWords.change.unreadable", { detail: errorTextOf(e) })];
       }
       try {
         base.servers = await countSingleuserPods(conn, namespace);
       } catch (e) {
-        base.serversError = errorText(e);
+        base.serversError = errorTextOf(e);
       }
       if (hub === "exam" && input.openExams.length) {
         base.blockedBy = [...input.openExams];
@@ -265,11 +268,8 @@ export function blockedRestarts(views: readonly HubRestartView[] | undefined): H
 }
 
 export function examRefusal(blocked: readonly HubRestartView[]): string {
-  const titles = blocked.flatMap((b) => b.blockedBy.map((e) => `“${e.title}” (${e.courseId})`));
-  return (
-    `Refused: this push would restart the exam hub while ${titles.length === 1 ? "the exam" : "the exams"} ${titles.join(", ")} ${titles.length === 1 ? "is" : "are"} open. ` +
-    "Nothing was written. Push after the exam is closed, or force the restart with the second confirmation."
-  );
+  const titles = blocked.flatMap((b) => b.blockedBy.map((e) => t("hubRestartWords.examTitle", { title: e.title, course: e.courseId })));
+  return t("hubRestartWords.refused", { count: titles.length, exams: titles.join(", ") });
 }
 
 export interface RestartResult {
@@ -291,7 +291,8 @@ export function restartsToApply(views: readonly HubRestartView[] | undefined, fo
 export function restartFailure(results: readonly RestartResult[]): string | null {
   const failed = results.filter((r) => r.action === "error");
   if (!failed.length) return null;
-  return `The ${failed.map((r) => `${r.hub} hub`).join(" and ")} could not be restarted: ${explainClusterError(failed[0].error)} It runs its old configuration until it restarts; push again to retry.`;
+  const hubs = failed.map((r) => t(`hubs.${r.hub}`));
+  return t("hubRestartWords.failed", { count: hubs.length, hubs: hubs.join(t("hubRestartWords.and")), error: explainClusterError(failed[0].error) });
 }
 
 /** How a restart counts in the push's progress and history. */
@@ -310,14 +311,14 @@ export async function applyHubRestarts(conn: ClusterConnection, views: readonly 
   for (const v of views) {
     const base = { hub: v.hub, namespace: v.namespace, configDigest: v.configDigest };
     if (!inPlace.has(v.namespace)) {
-      out.push({ ...base, action: "skipped", note: "its ConfigMap was not written" });
+      out.push({ ...base, action: "skipped", note: t("hubRestartWords.notWritten") });
       continue;
     }
     try {
       await setHubTemplateAnnotations(conn, v.namespace, { [CONFIG_DIGEST_ANNOTATION]: v.configDigest });
       out.push({ ...base, action: "restarted" });
     } catch (e) {
-      const info: ClusterErrorInfo = e instanceof ClusterError ? e.toJSON() : { kind: "server", message: errorText(e) };
+      const info: ClusterErrorInfo = e instanceof ClusterError ? e.toJSON() : { kind: "server", message: e instanceof Error ? e.message : String(e) };
       out.push({ ...base, action: "error", error: info });
     }
   }

@@ -3,6 +3,7 @@
  * now against the one the portal renders, per hub, course term and role, mount by mount. Shown
  * in the push preview, because a mount decides what a student's pod may read and write.
  */
+import { t } from "@/lib/i18n/t";
 import fs from "node:fs";
 import path from "node:path";
 import type { KubeObject, PushTarget } from "@/lib/cluster";
@@ -114,6 +115,6 @@ export async function previewMountChanges(desired: readonly KubeObject[], target
   try {
     return diffMounts(profileMounts(await liveProfileObjects(target, namespaces)), profileMounts(desired));
   } catch (e) {
-    return { changes: [], truncated: 0, error: `The current mounts could not be read: ${e instanceof Error ? e.message : String(e)}` };
+    return { changes: [], truncated: 0, error: t("pushErrors.mountsUnreadable", { detail: e instanceof Error ? e.message : String(e) }) };
   }
 }

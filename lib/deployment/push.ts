@@ -14,13 +14,14 @@
  * push it repeats): re-applying stale objects would undo every change made since.
  * Secret values are never stored: plans are redacted before anything is written.
  */
+import { t } from "@/lib/i18n/t";
 import { ZodError } from "zod";
 import { writeAudit, type Actor } from "@/lib/audit/audit";
 import { applyPush, HUB_DEPLOYMENT, outcomeOf, planPush, redactPlan, resolveTarget, type ClusterErrorInfo, type PushPlan, type PushResult, type PushTarget } from "@/lib/cluster";
 import { HUBS, type HubName } from "@/lib/constants";
 import type { Db, DbOrTx } from "@/lib/db/client";
 import { loadLastApplied } from "./applied";
-import { errorInfoOf, explainClusterError } from "./errors";
+import { errorInfoOf, explainClusterError, stoppedAfter } from "./errors";
 import { endPushRecord, recordPush, startPushJournal, type ExecutedPush, type PushRequest } from "./history";
 import { applyHubRestarts, blockedRestarts, examRefusal, openExams, planHubRestarts, restartFailure, restartOutcome, restartsToApply, type RestartResult } from "./hub-restart";
 import { changeSummary } from "./change-summary";
@@ -66,9 +67,9 @@ export function tryRender(db: DbOrTx, ctx: Pick<PushContext, "shardBudgetBytes">
   } catch (e) {
     if (e instanceof ZodError) {
       const issues = e.issues.slice(0, 5).map((i) => `${i.path.join(".")}: ${i.message}`);
-      return { error: `The portal's data cannot be rendered: ${issues.join("; ")}${e.issues.length > 5 ? ` (and ${e.issues.length - 5} more)` : ""}.` };
+      return { error: t("examPush.cannotRender", { detail: `${issues.join("; ")}${e.issues.length > 5 ? t("pushErrors.andMore", { count: e.issues.length - 5 }) : ""}.` }) };
     }
-    return { error: `The portal's data cannot be rendered: ${e instanceof Error ? e.message : String(e)}` };
+    return { error: t("examPush.cannotRender", { detail: e instanceof Error ? e.message : String(e) }) };
   }
 }
 
@@ -134,7 +135,7 @@ export { pushRunning } from "./push-lock";
 
 export class PushBusyError extends Error {
   constructor() {
-    super("Another push is running. Wait for it to finish, then preview again.");
+    super(t("pushErrors.busy"));
   }
 }
 
@@ -232,7 +233,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
         progress({ type: "object", done: plan.items.length + i + 1, total, item: { kind: "Deployment", namespace: r.namespace, name: HUB_DEPLOYMENT, action: r.action, outcome: restartOutcome(r.action) } }),
       );
     }
-    const error = result.aborted ? `Stopped after ${result.applied.length} of the planned writes: ${explainClusterError(result.aborted)}` : restartFailure(restartResults);
+    const error = result.aborted ? stoppedAfter(result.applied.length, result.aborted) : restartFailure(restartResults);
     return finish({ plan: redactPlan(plan), result, error, restarts, restartResults });
   } finally {
     releasePush();

@@ -3,6 +3,8 @@
  * server, LDAP, and the exam network. Stored as one validated JSON row; the E2x defaults
  * apply until an admin saves the settings card on the cluster page.
  */
+import { msg, t } from "@/lib/i18n/t";
+import { zodParseOptions } from "@/lib/i18n/zod";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
 import type { ActionContext } from "@/lib/auth/guard-types";
@@ -14,18 +16,18 @@ import { isIp } from "@/lib/render/model";
 const dnsLabel = z
   .string()
   .trim()
-  .min(1, "Required.")
-  .max(63, "At most 63 characters.")
-  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, "Lower-case letters, digits and '-' (a Kubernetes name).");
+  .min(1, msg("errors.required"))
+  .max(63, msg("settingsErrors.atMostChars", { max: 63 }))
+  .regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, msg("settingsErrors.dnsLabel"));
 const host = z
   .string()
   .trim()
   .max(253)
-  .regex(/^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i, "A host name such as jupyter.example.edu, or empty.");
+  .regex(/^$|^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/i, msg("settingsErrors.host"));
 const cidr = z
   .string()
   .trim()
-  .refine(isCidr, "A CIDR such as 192.0.2.0/24 or 2001:db8::/32.");
+  .refine(isCidr, msg("settingsErrors.cidr"));
 
 export function isCidr(s: string): boolean {
   const m4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(s);
@@ -39,32 +41,32 @@ export const hubSettingsSchema = z.object({
   releaseName: dnsLabel,
   host,
   /** NodePort of the hub's proxy (`proxy.service.nodePorts.http`), where the load balancer sends it; null: Kubernetes picks one. */
-  nodePort: z.number().int().min(30000, "A NodePort between 30000 and 32767.").max(32767, "A NodePort between 30000 and 32767.").nullable().default(null),
+  nodePort: z.number().int().min(30000, msg("settingsErrors.nodePort")).max(32767, msg("settingsErrors.nodePort")).nullable().default(null),
 });
 
-const ip = z.string().trim().refine((s) => isIp(s), "An IP address such as 192.0.2.10.");
-const username = z.string().trim().regex(/^[^\s/{}\\]{1,128}$/, "A user name without spaces, '/', '\\' or braces.");
+const ip = z.string().trim().refine((s) => isIp(s), msg("settingsErrors.ip"));
+const username = z.string().trim().regex(/^[^\s/{}\\]{1,128}$/, msg("settingsErrors.username"));
 
 export const deploymentSettingsSchema = z.object({
   hubs: z.object({ assignment: hubSettingsSchema, exam: hubSettingsSchema, grading: hubSettingsSchema }),
   nfs: z.object({
-    server: z.string().trim().min(1, "Required.").max(253).regex(/^[A-Za-z0-9.:-]+$/, "A host name or IP address."),
-    basePath: z.string().trim().regex(/^\/[^\0\s]*$/, "An absolute path on the NFS server, such as /export/e2x."),
+    server: z.string().trim().min(1, msg("errors.required")).max(253).regex(/^[A-Za-z0-9.:-]+$/, msg("settingsErrors.hostOrIp")),
+    basePath: z.string().trim().regex(/^\/[^\0\s]*$/, msg("settingsErrors.path")),
   }),
   ldap: z.object({
     enabled: z.boolean(),
-    url: z.string().trim().regex(/^ldaps?:\/\/[^/:\s]+(:\d+)?\/?$/, "ldaps://host[:port] or ldap://host[:port]."),
-    bindDn: z.string().trim().min(1, "Required."),
-    searchBase: z.string().trim().min(1, "Required."),
-    searchFilter: z.string().trim().min(1, "Required.").refine((f) => f.startsWith("(") && f.endsWith(")"), "An LDAP filter in parentheses, such as (uid={login})."),
+    url: z.string().trim().regex(/^ldaps?:\/\/[^/:\s]+(:\d+)?\/?$/, msg("settingsErrors.ldapUrl")),
+    bindDn: z.string().trim().min(1, msg("errors.required")),
+    searchBase: z.string().trim().min(1, msg("errors.required")),
+    searchFilter: z.string().trim().min(1, msg("errors.required")).refine((f) => f.startsWith("(") && f.endsWith(")"), msg("settingsErrors.ldapFilter")),
     /** Name of the Secret (in each hub namespace) that holds the bind password: only a reference. */
     bindPasswordSecret: dnsLabel,
-    bindPasswordKey: z.string().trim().min(1, "Required.").regex(/^[-._a-zA-Z0-9]+$/, "A Secret key: letters, digits, '-', '_' and '.'."),
+    bindPasswordKey: z.string().trim().min(1, msg("errors.required")).regex(/^[-._a-zA-Z0-9]+$/, msg("settingsErrors.secretKey")),
   }),
   exam: z.object({
-    sourceCidrs: z.array(cidr).max(100, "At most 100 networks."),
+    sourceCidrs: z.array(cidr).max(100, msg("settingsErrors.atMostNetworks", { max: 100 })),
     /** No longer used: each exam has its own period (kept so that stored settings still read). */
-    period: z.string().trim().regex(/^[A-Za-z0-9_-]{1,20}$/, "Letters, digits, '-' and '_', such as PZ1.").default("PZ1"),
+    period: z.string().trim().regex(/^[A-Za-z0-9_-]{1,20}$/, msg("settingsErrors.period")).default("PZ1"),
   }),
   /** The network in front of the hubs (E2x: a load-balancer VM with HAProxy before the NodePorts). */
   network: z
@@ -72,20 +74,20 @@ export const deploymentSettingsSchema = z.object({
       /** NodePort behind the load-balancer VM, or LoadBalancer where the cluster has one. */
       serviceType: z.enum(["NodePort", "LoadBalancer"]),
       /** Addresses the hubs' proxies see the load balancer connect from: their X-Forwarded-For is believed. */
-      trustedProxies: z.array(ip).max(50, "At most 50 addresses."),
+      trustedProxies: z.array(ip).max(50, msg("settingsErrors.atMostAddresses", { max: 50 })),
       /** Cluster node addresses HAProxy forwards to. */
-      nodeAddresses: z.array(ip).max(200, "At most 200 addresses."),
+      nodeAddresses: z.array(ip).max(200, msg("settingsErrors.atMostAddresses", { max: 200 })),
     })
     .default({ serviceType: "NodePort", trustedProxies: [], nodeAddresses: [] }),
   /** Who administers the hubs and how many spawns run at once. */
   hubAccess: z
     .object({
       /** Hub admins besides the portal's admin accounts (e.g. LDAP names of operators). */
-      extraAdmins: z.array(username).max(100, "At most 100 names."),
-      concurrentSpawnLimit: z.number().int().min(1, "At least 1.").max(10_000, "At most 10000."),
-      timezone: z.string().trim().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, "A time zone such as Europe/Berlin."),
+      extraAdmins: z.array(username).max(100, msg("settingsErrors.atMostNames", { max: 100 })),
+      concurrentSpawnLimit: z.number().int().min(1, msg("settingsErrors.atLeast", { min: 1 })).max(10_000, msg("settingsErrors.atMost", { max: 10000 })),
+      timezone: z.string().trim().regex(/^[A-Za-z_]+(\/[A-Za-z0-9_+-]+)*$/, msg("settingsErrors.timezone")),
       /** Idle servers are stopped after this many minutes (the chart's idle culler). */
-      cullTimeoutMinutes: z.number().int().min(5, "At least 5 minutes.").max(43_200, "At most 30 days (43200 minutes).").default(120),
+      cullTimeoutMinutes: z.number().int().min(5, msg("settingsErrors.atLeastMinutes", { min: 5 })).max(43_200, msg("settingsErrors.cullMax")).default(120),
     })
     .default({ extraAdmins: [], concurrentSpawnLimit: 100, timezone: "Europe/Berlin", cullTimeoutMinutes: 120 }),
 });
@@ -126,8 +128,8 @@ const SETTINGS_ID = 1;
 /** Settings that still point at the placeholder hosts of the defaults. */
 export function placeholderWarnings(s: DeploymentSettings): string[] {
   const out: string[] = [];
-  if (/example\.(edu|org|com)$/.test(s.nfs.server)) out.push(`NFS server ${s.nfs.server} is a placeholder.`);
-  if (s.ldap.enabled && /example\.(edu|org|com)/.test(s.ldap.url)) out.push(`LDAP URL ${s.ldap.url} is a placeholder.`);
+  if (/example\.(edu|org|com)$/.test(s.nfs.server)) out.push(t("settingsErrors.nfsPlaceholder", { server: s.nfs.server }));
+  if (s.ldap.enabled && /example\.(edu|org|com)/.test(s.ldap.url)) out.push(t("settingsErrors.ldapPlaceholder", { url: s.ldap.url }));
   return out;
 }
 
@@ -138,7 +140,7 @@ export function crossFieldErrors(s: DeploymentSettings): Record<string, string[]
   for (const h of HUBS) {
     const ns = s.hubs[h].namespace;
     const other = seen.get(ns);
-    if (other) errors[`${h}Namespace`] = [`The ${other} hub already uses ${ns}: every hub needs its own namespace.`];
+    if (other) errors[`${h}Namespace`] = [t("settingsErrors.namespaceTaken", { hub: other, namespace: ns })];
     seen.set(ns, h);
   }
   const ports = new Map<number, HubName>();
@@ -146,7 +148,7 @@ export function crossFieldErrors(s: DeploymentSettings): Record<string, string[]
     const p = s.hubs[h].nodePort;
     if (p === null) continue;
     const other = ports.get(p);
-    if (other) errors[`${h}NodePort`] = [`The ${other} hub already uses NodePort ${p}.`];
+    if (other) errors[`${h}NodePort`] = [t("settingsErrors.nodePortTaken", { hub: other, port: p })];
     ports.set(p, h);
   }
   return errors;
@@ -308,7 +310,7 @@ export function parseSettingsForm(form: Record<string, unknown>):
       cullTimeoutMinutes: optionalNumber(str("cullTimeoutMinutes")) ?? 120,
     },
   };
-  const r = deploymentSettingsSchema.safeParse(candidate);
+  const r = deploymentSettingsSchema.safeParse(candidate, zodParseOptions());
   if (!r.success) {
     const fieldErrors: Record<string, string[]> = {};
     for (const issue of r.error.issues) {

@@ -2,6 +2,7 @@
  * Assignments of a course term: one row per nbgrader assignment id found in the term's exchange
  * (released or submitted), with a deadline set in the portal. Exams will use the same rows.
  */
+import { t as tr } from "@/lib/i18n/t";
 import { and, asc, eq, sql } from "drizzle-orm";
 import type { ActionContext } from "@/lib/auth/guard-types";
 import { ActionError } from "@/lib/auth/guard-types";
@@ -99,7 +100,7 @@ export function listAssignments(db: DbOrTx, termId: number): AssignmentSummary[]
 /** Sets (or clears) an assignment's deadline and re-evaluates late / which submission counts. */
 export function setDeadline(termId: number, assignmentId: number, deadline: Date | null, { tx, audit }: ActionContext) {
   const a = getAssignment(tx, termId, assignmentId);
-  if (!a) throw new ActionError("This assignment is not part of the term.", { assignmentId: ["Unknown assignment."] });
+  if (!a) throw new ActionError(tr("scanErrors.noAssignment"), { assignmentId: [tr("scanErrors.unknownAssignment")] });
   const courseId = tx.select({ courseId: terms.courseId }).from(terms).where(eq(terms.id, termId)).get()!.courseId;
   const before = a.deadline?.toISOString() ?? null;
   const after = deadline?.toISOString() ?? null;

@@ -14,6 +14,7 @@
  * resume, without writing; the next write of the term's scans (`startScan`, `resumeScan`)
  * stores it so (`reconcileInterrupted`).
  */
+import { t as tr } from "@/lib/i18n/t";
 import { and, desc, eq, inArray, isNull, notInArray, sql } from "drizzle-orm";
 import type { Actor } from "@/lib/audit/audit";
 import { writeAudit } from "@/lib/audit/audit";
@@ -63,7 +64,7 @@ export function reconcileInterrupted(db: DbOrTx, termId?: number): number {
 
 function termInfo(db: DbOrTx, termId: number) {
   const row = getTerm(db, termId);
-  if (!row) throw new ActionError("This term no longer exists.");
+  if (!row) throw new ActionError(tr("scanErrors.noTerm"));
   return { termId, courseId: row.course.id, nbgraderId: nbgraderCourseId(row.course.code, row.term.term) };
 }
 
@@ -96,7 +97,7 @@ export function startScan(
     .from(submissionScans)
     .where(and(eq(submissionScans.termId, t.termId), inArray(submissionScans.status, ["queued", "running"] as ScanStatus[])))
     .get();
-  if (running) throw new ActionError("A scan of this term is already running. Wait for it to finish or stop it.");
+  if (running) throw new ActionError(tr("scanErrors.running"));
   const root = input.root ?? exchangeRoot();
   const row = tx
     .insert(submissionScans)
@@ -121,14 +122,14 @@ export function resumeScan(input: { termId: number; scanId: number }, { tx, audi
   const t = termInfo(tx, input.termId);
   reconcileInterrupted(tx, t.termId);
   const scan = tx.select().from(submissionScans).where(and(eq(submissionScans.id, input.scanId), eq(submissionScans.termId, t.termId))).get();
-  if (!scan) throw new ActionError("This scan is not part of the term.");
-  if (scan.status !== "paused" && scan.status !== "failed") throw new ActionError(`This scan is ${scan.status}; only a stopped or failed scan can be resumed.`);
+  if (!scan) throw new ActionError(tr("scanErrors.notInTerm"));
+  if (scan.status !== "paused" && scan.status !== "failed") throw new ActionError(tr("scanErrors.notResumable", { status: scan.status }));
   const other = tx
     .select({ id: submissionScans.id })
     .from(submissionScans)
     .where(and(eq(submissionScans.termId, t.termId), inArray(submissionScans.status, ["queued", "running"] as ScanStatus[])))
     .get();
-  if (other) throw new ActionError("Another scan of this term is running.");
+  if (other) throw new ActionError(tr("scanErrors.otherRunning"));
   tx.update(submissionScans).set({ status: "queued", error: null, updatedAt: new Date() }).where(eq(submissionScans.id, scan.id)).run();
   reserve(scan.id);
   const done = scan.checkpoint?.completed.length ?? 0;
@@ -146,9 +147,9 @@ export function resumeScan(input: { termId: number; scanId: number }, { tx, audi
 export function stopScan(input: { termId: number; scanId: number }, { tx, audit }: ActionContext): void {
   const t = termInfo(tx, input.termId);
   const scan = tx.select().from(submissionScans).where(and(eq(submissionScans.id, input.scanId), eq(submissionScans.termId, t.termId))).get();
-  if (!scan) throw new ActionError("This scan is not part of the term.");
+  if (!scan) throw new ActionError(tr("scanErrors.notInTerm"));
   const job = jobs().get(scan.id);
-  if (!job || (scan.status !== "running" && scan.status !== "queued")) throw new ActionError("This scan is not running.");
+  if (!job || (scan.status !== "running" && scan.status !== "queued")) throw new ActionError(tr("scanErrors.notRunning"));
   job.controller.abort();
   audit({ action: "grading.scan.stop", entityType: "scan", entityId: scan.id, courseId: t.courseId, summary: `Stopped scan ${scan.id} of ${scan.courseId}` });
 }

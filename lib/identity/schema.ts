@@ -1,8 +1,9 @@
 import { z } from "zod";
-import { normalizeUsername, USERNAME_HINT, USERNAME_PATTERN } from "./username";
+import { msg } from "@/lib/i18n/t";
+import { normalizeUsername, USERNAME_PATTERN } from "./username";
 
 /** A form field holding a username: normalized by the one rule, then checked. */
 export const usernameField = z
   .string()
   .transform(normalizeUsername)
-  .pipe(z.string().min(1, "Required.").regex(USERNAME_PATTERN, USERNAME_HINT));
+  .pipe(z.string().min(1, msg("errors.required")).regex(USERNAME_PATTERN, msg("rosterFile.usernameHint")));

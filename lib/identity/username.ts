@@ -54,8 +54,6 @@ export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._@-]{0,63}$/;
 /** The rule in words, for error messages. */
 export const USERNAME_RULE = "letters a-z, digits and . _ @ - only, starting with a letter or digit, at most 64 characters";
 
-/** Short form for form fields. */
-export const USERNAME_HINT = "Letters, digits, . _ @ - (up to 64), starting with a letter or digit.";
 
 export type UsernameCheck = { ok: true; username: string; changed: boolean } | { ok: false; username: string; reason: string };
 

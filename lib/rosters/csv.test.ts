@@ -465,7 +465,7 @@ describe("column mappings", () => {
   it("checks a mapping before applying it", () => {
     expect(mappingProblems({ hasHeader: false, columns: ["username"] }, 6)).toEqual(["The mapping has 1 columns, the file 6."]);
     expect(mappingProblems({ hasHeader: false, columns: [null, null, null, null, null, null] }, 6)).toEqual(["Choose the column with the username or the FB02UID."]);
-    expect(mappingProblems({ hasHeader: false, columns: ["username", "username", null, null, null, null] }, 6)).toEqual(['Columns 1 and 2 are both "Username (hub login)".']);
+    expect(mappingProblems({ hasHeader: false, columns: ["username", "username", null, null, null, null] }, 6)).toEqual(["Columns 1 and 2 are both “Username (hub login)”."]);
     expectRosterError(() => applyMapping(sheet, { hasHeader: false, columns: [null, null, null, null, null, null] }), "bad-mapping");
   });
 

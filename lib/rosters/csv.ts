@@ -33,6 +33,7 @@
  *    - Rejected rows are shown back to the user without passwords; `rejectedRowsCsv` writes
  *      them as a file to fix and import again.
  */
+import { t } from "@/lib/i18n/t";
 import { parse } from "csv-parse/sync";
 import { checkUsername, normalizeUsername, parseExamLogin, USERNAME_PATTERN } from "@/lib/identity/username";
 import { foldHeader } from "@/lib/text/fold";
@@ -84,17 +85,6 @@ export type RosterFormat =
   | "by-name"
   | "mapped";
 
-export const FORMAT_LABEL: Record<RosterFormat, string> = {
-  "e2x-course": "E2x course roster (Username)",
-  legacy: "E2x course roster, old layout (FB02UID)",
-  "exam-input": "E2x exam account list (input)",
-  "exam-output": "E2x exam account list (output)",
-  "exam-output-nopass": "E2x exam account list (output without passwords)",
-  "exam-sheet": "E2x exam sheet list",
-  portal: "Portal layout (as the full export writes it)",
-  "by-name": "Columns recognised by their names",
-  mapped: "Columns as mapped by hand",
-};
 
 /** One student as read from a file. Optional fields are present only when the cell had a value. */
 export type ParsedRow = {
@@ -297,7 +287,7 @@ function decode(input: Buffer | string, encoding: ParseRosterOptions["encoding"]
 // Records
 // ---------------------------------------------------------------------------------------------
 
-export type RawRecord = { row: number; fields: string[]; raw: string; error?: string };
+export type RawRecord = { row: number; fields: string[]; raw: string; /** Why csv-parse refused the line (`rosterFile.quote.*`). */ error?: "notClosed" | "textAfterQuote" };
 
 /** The text of a file as records, before any column has a meaning. */
 export type RosterSheet = {
@@ -329,10 +319,11 @@ function detectDelimiter(line: string): Delimiter {
   return n[";"] > n[","] ? ";" : ",";
 }
 
-const QUOTE_ERRORS: Record<string, string> = {
-  CSV_QUOTE_NOT_CLOSED: 'a quoted field is not closed (missing ")',
-  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: "text follows a closing quote",
-  CSV_INVALID_CLOSING_QUOTE: "text follows a closing quote",
+/** csv-parse's quote errors as the catalogue keys of their reasons (`rosterFile.quote.*`). */
+const QUOTE_ERRORS: Record<string, "notClosed" | "textAfterQuote"> = {
+  CSV_QUOTE_NOT_CLOSED: "notClosed",
+  CSV_NON_TRIMABLE_CHAR_AFTER_CLOSING_QUOTE: "textAfterQuote",
+  CSV_INVALID_CLOSING_QUOTE: "textAfterQuote",
 };
 
 /**
@@ -405,24 +396,24 @@ function splitRecords(text: string, delimiter: Delimiter, firstRow: number): Raw
   return out;
 }
 
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
 
-const EMPTY = "The file is empty: expected one student per row (with or without a header row).";
+const empty = () => t("rosterFile.empty");
 
 /** Decodes a file and splits it into records. Throws RosterFileError (too large, empty). */
 export function readRosterSheet(input: Buffer | string, opts: Pick<ParseRosterOptions, "maxBytes" | "encoding"> = {}): RosterSheet {
   const maxBytes = opts.maxBytes ?? MAX_ROSTER_FILE_BYTES;
   const size = typeof input === "string" ? Buffer.byteLength(input, "utf8") : input.byteLength;
   if (size > maxBytes) {
-    throw new RosterFileError("too-large", `The file is ${mb(size)}; roster files may be at most ${mb(maxBytes)}.`, { size, maxBytes });
+    throw new RosterFileError("too-large", t("rosterFile.tooLarge", { size: mb(size), max: mb(maxBytes) }), { size, maxBytes });
   }
   const warnings: string[] = [];
   const decoded = decode(input, opts.encoding);
   let text = decoded.text.normalize("NFC");
   if (decoded.encoding === "windows-1252") {
-    warnings.push("The file is not UTF-8; it was read as Windows-1252 (Excel's usual encoding on German Windows). Check umlauts in the preview.");
+    warnings.push(t("rosterFile.windows1252"));
   } else if (decoded.encoding !== "utf-8") {
-    warnings.push(`The file was read as ${decoded.encoding.toUpperCase()}.`);
+    warnings.push(t("rosterFile.readAs", { encoding: decoded.encoding.toUpperCase() }));
   }
 
   // Leading blank lines are skipped but still count as rows.
@@ -433,7 +424,7 @@ export function readRosterSheet(input: Buffer | string, opts: Pick<ParseRosterOp
     text = text.slice(next);
     firstRow++;
   }
-  if (text.trim() === "") throw new RosterFileError("empty", EMPTY);
+  if (text.trim() === "") throw new RosterFileError("empty", empty());
 
   // Excel's "sep=;" directive: Excel hides this line, so it does not count as a row.
   let delimiter: Delimiter;
@@ -442,8 +433,8 @@ export function readRosterSheet(input: Buffer | string, opts: Pick<ParseRosterOp
   if (sep) {
     delimiter = sep[1] as Delimiter;
     text = text.slice(first.next);
-    if (text.trim() === "") throw new RosterFileError("empty", EMPTY);
-    warnings.push(`The file starts with an Excel "sep=${delimiter === "\t" ? "\\t" : delimiter}" line; it was skipped.`);
+    if (text.trim() === "") throw new RosterFileError("empty", empty());
+    warnings.push(t("rosterFile.sepLine", { sep: delimiter === "\t" ? "\\t" : delimiter }));
   } else {
     delimiter = detectDelimiter(text.slice(0, first.contentEnd));
   }
@@ -559,14 +550,14 @@ export function suggestMapping(sheet: RosterSheet): ColumnMapping {
 /** Problems with a mapping (empty when it can be applied). */
 export function mappingProblems(mapping: ColumnMapping, width: number): string[] {
   const out: string[] = [];
-  if (mapping.columns.length !== width) out.push(`The mapping has ${mapping.columns.length} columns, the file ${width}.`);
+  if (mapping.columns.length !== width) out.push(t("rosterFile.mappingWidth", { mapped: mapping.columns.length, width }));
   const seen = new Map<ColumnMeaning, number>();
   mapping.columns.forEach((m, i) => {
     if (m === null) return;
-    if (seen.has(m)) out.push(`Columns ${seen.get(m)! + 1} and ${i + 1} are both "${COLUMN_MEANINGS.find((x) => x.meaning === m)?.label}".`);
+    if (seen.has(m)) out.push(t("columnMapping.both", { a: seen.get(m)! + 1, b: i + 1, label: t(`columnMapping.meanings.${m}`) }));
     else seen.set(m, i);
   });
-  if (!seen.has("username") && !seen.has("universityId")) out.push("Choose the column with the username or the FB02UID.");
+  if (!seen.has("username") && !seen.has("universityId")) out.push(t("columnMapping.needIdentity"));
   return out;
 }
 
@@ -594,17 +585,8 @@ export function sheetSample(sheet: RosterSheet, mapping: ColumnMapping, n = 5): 
 const TRUE = new Set(["1", "true", "yes", "y", "x", "ja", "j", "wahr"]);
 const FALSE = new Set(["0", "false", "no", "n", "nein", "falsch", "-"]);
 
-const FIELD_LABEL: Record<RosterField, string> = {
-  universityId: "FB02UID",
-  displayName: "name",
-  firstName: "first name",
-  lastName: "last name",
-  matrikel: "matriculation no.",
-  room: "room",
-  seat: "seat",
-  examDate: "date",
-  isBackup: "backup",
-};
+/** A field's name inside a sentence ("with a different name"), in the active language. */
+const fieldLabel = (f: RosterField) => t(`rosterFile.field.${f}`);
 
 /** Reads a roster file: a given mapping, or the one its header names. */
 export function parseRosterCsv(input: Buffer | string, opts: ParseRosterOptions = {}): ParsedRoster {
@@ -615,8 +597,7 @@ export function parseRosterCsv(input: Buffer | string, opts: ParseRosterOptions 
     const found = d.header.join(sheet.delimiter) || "(nothing)";
     throw new RosterFileError(
       "unknown-header",
-      `No column of the first row names the student: "${found}". Choose what each column means, or give the file a header row with a column Username or FB02UID. Known E2x layouts:\n` +
-        KNOWN_LAYOUTS.map((h) => `  ${h}`).join("\n"),
+      t("rosterFile.unknownHeader", { found }) + "\n" + KNOWN_LAYOUTS.map((h) => `  ${h}`).join("\n"),
       { header: d.header, suggestion: d.suggestion },
     );
   }
@@ -656,14 +637,14 @@ export function applyMapping(sheet: RosterSheet, mapping: ColumnMapping): Parsed
   const quote = (f: string) => (f.includes(sheet.delimiter) || /["\r\n]/.test(f) ? `"${f.replace(/"/g, '""')}"` : f);
   const rawOf = (rec: RawRecord): string => {
     if (passwordAt === undefined) return rec.raw;
-    if (rec.error) return "(row not shown: it may contain a password)";
+    if (rec.error) return t("rosterFile.rowHidden");
     return rec.fields.map((f, i) => (i === passwordAt && f.trim() !== "" ? "***" : quote(f))).join(sheet.delimiter);
   };
 
   for (const rec of sheet.records) {
     if (rec === head || isBlank(rec)) continue;
     if (rec.error) {
-      invalid.push({ row: rec.row, raw: rawOf(rec), reason: rec.error });
+      invalid.push({ row: rec.row, raw: rawOf(rec), reason: t(`rosterFile.quote.${rec.error}`) });
       continue;
     }
     const cells = trimmedCells(rec);
@@ -686,12 +667,12 @@ export function applyMapping(sheet: RosterSheet, mapping: ColumnMapping): Parsed
       invalid.push({ row: rec.row, raw: rawOf(rec), reason, ...(username ? { username } : {}), ...extra });
     };
     if (cells.length > width) {
-      reject(`expected ${width} column${width === 1 ? "" : "s"}, found ${cells.length}`);
+      reject(t("rosterFile.columns", { width, found: cells.length }));
       continue;
     }
     // present but empty trailing cells are fine; missing ones are not (the row is shifted or cut)
     if (rec.fields.length < minWidth) {
-      reject(`expected ${width} column${width === 1 ? "" : "s"}, found ${rec.fields.length}`);
+      reject(t("rosterFile.columns", { width, found: rec.fields.length }));
       continue;
     }
     if (cell("password") !== undefined) passwords++;
@@ -700,12 +681,12 @@ export function applyMapping(sheet: RosterSheet, mapping: ColumnMapping): Parsed
     const login = cell("username");
     const identity = account ?? login;
     if (identity === undefined) {
-      reject(index.has("universityId") && !index.has("username") ? "the FB02UID is empty" : "the user name is empty");
+      reject(t(index.has("universityId") && !index.has("username") ? "rosterFile.uidEmpty" : "rosterFile.usernameEmpty"));
       continue;
     }
     const check = checkUsername(identity);
     if (!check.ok) {
-      reject(check.reason);
+      reject(check.username === "" ? t("rosterFile.usernameEmpty") : t("rosterFile.usernameBad", { name: identity.trim() }));
       continue;
     }
     const username = check.username;
@@ -728,10 +709,10 @@ export function applyMapping(sheet: RosterSheet, mapping: ColumnMapping): Parsed
       const v = cell(field);
       if (v === undefined) continue;
       if (field === "isBackup") {
-        const t = v.toLowerCase();
-        if (TRUE.has(t)) parsed.isBackup = true;
-        else if (FALSE.has(t)) parsed.isBackup = false;
-        else bad = `the backup flag "${v}" is neither yes nor no`;
+        const flag = v.toLowerCase();
+        if (TRUE.has(flag)) parsed.isBackup = true;
+        else if (FALSE.has(flag)) parsed.isBackup = false;
+        else bad = t("rosterFile.backupFlag", { value: v });
       } else parsed[field] = v;
     }
     if (bad) {
@@ -746,7 +727,7 @@ export function applyMapping(sheet: RosterSheet, mapping: ColumnMapping): Parsed
     if (earlier) {
       const differ = ROSTER_FIELDS.filter((f) => earlier[f] !== undefined && parsed[f] !== undefined && earlier[f] !== parsed[f]);
       if (differ.length > 0) {
-        reject(`${username} is already on row ${earlier.row} with a different ${differ.map((f) => FIELD_LABEL[f]).join(", ")}`, { firstRow: earlier.row, username });
+        reject(t("rosterFile.twice", { username, row: earlier.row, fields: differ.map(fieldLabel).join(", ") }), { firstRow: earlier.row, username });
         continue;
       }
       for (const f of ROSTER_FIELDS) if (earlier[f] === undefined && parsed[f] !== undefined) (earlier as Record<string, unknown>)[f] = parsed[f];
@@ -769,27 +750,23 @@ export function applyMapping(sheet: RosterSheet, mapping: ColumnMapping): Parsed
   const warnings = [...sheet.warnings];
   if (index.has("password")) {
     warnings.push(
-      passwords > 0
-        ? `The password column was dropped (${passwords} value${passwords === 1 ? "" : "s"}): passwords are never imported or stored. Issue new one-time passwords from the portal.`
-        : "The password column was dropped: passwords are never imported or stored.",
+      passwords > 0 ? t("rosterFile.passwordsDropped", { count: passwords }) : t("rosterFile.passwordColumnDropped"),
     );
   }
   if (examLogins.count > 0) {
     const usual = examLogins.prefixes.map((p) => `${p}-<FB02UID>`).join(", ");
     warnings.push(
-      `${examLogins.count} exam login${examLogins.count === 1 ? "" : "s"} (${usual || "other names"}) ${examLogins.count === 1 ? "was" : "were"} not kept: students are imported by their FB02UID, and the portal derives exam logins as <course>-<FB02UID>.` +
-        (examLogins.unusual > 0
-          ? ` ${examLogins.unusual} of them do not follow that rule (e.g. ${examLogins.examples[0].login} for ${examLogins.examples[0].account}); those students will get a different login.`
-          : ""),
+      t("rosterFile.examLogins", { count: examLogins.count, usual: usual || t("rosterFile.otherNames"), pattern: "<course>-<FB02UID>" }) +
+        (examLogins.unusual > 0 ? t("rosterFile.unusualLogins", { count: examLogins.unusual, login: examLogins.examples[0].login, account: examLogins.examples[0].account }) : ""),
     );
   }
   if (renamed > 0) {
-    warnings.push(`${renamed} user name${renamed === 1 ? " was" : "s were"} lower-cased or normalized (JupyterHub treats user names case-insensitively).`);
+    warnings.push(t("rosterFile.renamed", { count: renamed }));
   }
 
   return {
     format,
-    formatLabel: FORMAT_LABEL[format],
+    formatLabel: t(`rosterFile.format.${format}`),
     delimiter: sheet.delimiter,
     encoding: sheet.encoding,
     hasHeader: mapping.hasHeader,
@@ -956,9 +933,9 @@ export function sampleRosterCsv(opts: { dialect?: CsvDialect } = {}): string {
  */
 export function rejectedRowsCsv(sheet: RosterSheet, parsed: ParsedRoster): string {
   const width = parsed.mapping.columns.length;
-  const header = parsed.hasHeader ? parsed.columns : parsed.mapping.columns.map((m, i) => (m ? CANONICAL_NAME[m] : `Column ${i + 1}`));
+  const header = parsed.hasHeader ? parsed.columns : parsed.mapping.columns.map((m, i) => (m ? CANONICAL_NAME[m] : t("columnMapping.columnN", { n: i + 1 })));
   const byRow = new Map(sheet.records.map((r) => [r.row, r]));
-  const rows: string[][] = [[...header, "Row in file", "Problem"]];
+  const rows: string[][] = [[...header, t("rosterFile.rowInFile"), t("rosterFile.problem")]];
   for (const bad of parsed.invalid) {
     const rec = byRow.get(bad.row);
     let cells: string[];

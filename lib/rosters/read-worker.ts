@@ -1,9 +1,11 @@
 // One roster reading thread (lib/rosters/threads.ts, on the pool of lib/threads/pool.ts): reads
 // and validates a roster file off the event loop the pages share.
-//   in:  { op: "read", id, slot, bytes, remembered: [[signature, mapping]], opts }
+//   in:  { op: "read", id, slot, bytes, remembered: [[signature, mapping]], opts, locale }
 //   out: { id, value: ReadRoster } | { id, error: { message, fieldErrors? } } | { id, aborted: true }
 import { parentPort, workerData } from "node:worker_threads";
 import { ActionError } from "@/lib/auth/guard-types";
+import type { Locale } from "@/lib/i18n/config";
+import { withLocale } from "@/lib/i18n/t";
 import type { ColumnMapping } from "./csv";
 import { readRosterFile, type ReadOptions } from "./read";
 
@@ -13,6 +15,7 @@ interface Job {
   bytes: Uint8Array;
   remembered: [string, ColumnMapping][];
   opts: ReadOptions;
+  locale: Locale;
 }
 
 const cancelled = new Int32Array(workerData.cancel);
@@ -22,7 +25,7 @@ parentPort!.on("message", (job: Job) => {
   try {
     const remembered = new Map(job.remembered);
     const bytes = Buffer.from(job.bytes.buffer, job.bytes.byteOffset, job.bytes.byteLength);
-    parentPort!.postMessage({ id: job.id, value: readRosterFile(bytes, (s) => remembered.get(s) ?? null, job.opts) });
+    parentPort!.postMessage({ id: job.id, value: withLocale(job.locale, () => readRosterFile(bytes, (s) => remembered.get(s) ?? null, job.opts)) });
   } catch (e) {
     const error = e instanceof ActionError ? { message: e.message, fieldErrors: e.fieldErrors, actionError: true } : { message: e instanceof Error ? e.message : String(e) };
     parentPort!.postMessage({ id: job.id, error });

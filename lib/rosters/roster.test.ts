@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ActionError } from "@/lib/auth/guard-types";
 import { auditLog, courses, rosterColumnMappings, students, terms } from "@/lib/db/schema";
 import { defaultMounts } from "@/lib/courses/schemas";
+import { withLocale } from "@/lib/i18n/t";
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
 import type { ColumnMapping } from "./csv";
@@ -205,6 +206,22 @@ describe("reading on a roster thread", () => {
     expect(r).toMatchObject({ added: 2, rejected: 1 });
     // the search key came from the thread: the stored student is found as Germans type
     expect(listStudents(db, tid, { q: "baer" }).rows.map((s) => s.username)).toEqual(["anna.b"]);
+  });
+
+  it("a German reader gets the thread's sentences in German: rejected rows, warnings, the CSV of rejected rows", async () => {
+    const { termId: tid } = makeTerm("r4", "WS25");
+    // Windows-1252 (German Excel), one row without a user name, one with a bad backup flag, a password column
+    const file = Buffer.from("Username;Nachname;Ersatz;Passwort\r\nmueller;M\xfcller;ja;geheim\r\n;Leer;nein;x\r\nkarl;K;vielleicht;y\r\n", "latin1");
+    const read = await withLocale("de", () => readRosterOffThread(db, tid, file));
+    if (read.kind !== "parsed") throw new Error("not parsed");
+    expect(read.parsed.invalid.map((r) => r.reason)).toEqual(["der Benutzername ist leer", "die Ersatzplatz-Angabe „vielleicht“ ist weder ja noch nein"]);
+    expect(read.parsed.warnings).toContain("Die Datei ist nicht UTF-8; sie wurde als Windows-1252 gelesen (die übliche Kodierung von Excel unter deutschem Windows). Prüfen Sie die Umlaute in der Vorschau.");
+    expect(read.parsed.warnings.join(" ")).toMatch(/Die Passwort-Spalte wurde verworfen \(3 Werte\)/);
+    const rejected = await withLocale("de", () => readRosterOffThread(db, tid, file, { rejected: true }));
+    expect(rejectedRows(db, tid, rejected).csv.split("\r\n")[0]).toMatch(/;Zeile in der Datei;Problem$/);
+    // the same file for an English reader, on the same threads
+    const en = await withLocale("en", () => readRosterOffThread(db, tid, file));
+    expect(en.kind === "parsed" && en.parsed.invalid[0].reason).toBe("the user name is empty");
   });
 
   it("uses the course's remembered mapping, and refuses a mapping that does not fit with the reason next to the field", async () => {

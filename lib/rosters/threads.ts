@@ -8,6 +8,7 @@
 import os from "node:os";
 import { Worker } from "node:worker_threads";
 import { ActionError, type FieldErrors } from "@/lib/auth/guard-types";
+import { activeLocale } from "@/lib/i18n/t";
 import { ThreadPool } from "@/lib/threads/pool";
 import type { ColumnMapping } from "./csv";
 import type { ReadOptions, ReadRoster } from "./read";
@@ -44,7 +45,8 @@ export function rosterPoolStatus(): { size: number; running: number; started: nu
 /** `readRosterFile` on a roster thread; the course's remembered mappings go along as a table. */
 export async function readRosterFileOffThread(bytes: Uint8Array, remembered: Iterable<[string, ColumnMapping]>, opts: ReadOptions = {}): Promise<ReadRoster> {
   try {
-    return await pool().run<ReadRoster>({ op: "read", bytes, remembered: [...remembered], opts });
+    // the thread writes its sentences (warnings, rejected rows) in the language of this request
+    return await pool().run<ReadRoster>({ op: "read", bytes, remembered: [...remembered], opts, locale: activeLocale() });
   } catch (e) {
     const x = e as Error & { actionError?: boolean; fieldErrors?: FieldErrors };
     if (x.actionError) throw new ActionError(x.message, x.fieldErrors);

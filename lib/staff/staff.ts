@@ -1,4 +1,5 @@
 import { t } from "@/lib/i18n/t";
+import { msg } from "@/lib/i18n/t";
 import { asc, count, eq, or, sql } from "drizzle-orm";
 import { z } from "zod";
 import { bumpSessionVersion } from "@/lib/auth/account";
@@ -10,8 +11,8 @@ import { usernameField } from "@/lib/identity/schema";
 export const staffInput = z.object({
   /** Normalized like every hub name (lib/identity/username.ts): `Irene` becomes `irene`. */
   username: usernameField,
-  displayName: z.string().trim().min(1, "Required.").max(200),
-  email: z.union([z.literal(""), z.string().trim().email("Not an e-mail address.")]).default(""),
+  displayName: z.string().trim().min(1, msg("errors.required")).max(200),
+  email: z.union([z.literal(""), z.string().trim().email(msg("errors.email"))]).default(""),
   role: z.enum(ROLES),
 });
 export type StaffInput = z.infer<typeof staffInput>;

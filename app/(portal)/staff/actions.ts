@@ -3,7 +3,6 @@ import { t } from "@/lib/i18n/t";
 import { z } from "zod";
 import { defineAction } from "@/lib/auth/guard";
 import { generatePassword, hashPassword } from "@/lib/auth/password";
-import { ROLES } from "@/lib/db/schema";
 import { createStaff, setStaffPassword, staffInput, updateStaff } from "@/lib/staff/staff";
 
 const id = z.coerce.number().int().positive();
@@ -25,11 +24,8 @@ export const createStaffAction = defineAction({
 });
 
 export const updateStaffAction = defineAction({
-  schema: z.object({
+  schema: staffInput.omit({ username: true }).extend({
     userId: id,
-    displayName: z.string().trim().min(1, "Required.").max(200),
-    email: z.union([z.literal(""), z.string().trim().email("Not an e-mail address.")]).default(""),
-    role: z.enum(ROLES),
     active: z.preprocess((v) => v === "on" || v === "true", z.boolean()),
   }),
   capability: "staff.manage",

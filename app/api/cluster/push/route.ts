@@ -4,12 +4,12 @@ import { issuesToFieldErrors, requireRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { PUSH_STREAM_TYPE, pushStream } from "@/lib/deployment/push-stream";
 import { localizedRoute } from "@/lib/i18n/server";
-import { t } from "@/lib/i18n/t";
+import { msg, t } from "@/lib/i18n/t";
 
 export const dynamic = "force-dynamic";
 
 const body = z.object({
-  fingerprint: z.string().min(8, "Preview the changes first."),
+  fingerprint: z.string().min(8, msg("pushErrors.previewFirst")),
   forceConflicts: z.boolean().default(false),
   prune: z.boolean().default(true),
   /** Restart the exam hub although an exam is open (the page asks twice). */

@@ -1,8 +1,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { addRoom, confirm, createExam, databaseBytes, FILES, fillExamForm, PASSWORD_RE, pdfText, verifyStored } from "./exam-helpers";
-import { DATA_DIR, query, shot, signIn, signOut } from "./helpers";
+import { addRoom, confirm, createExam, databaseBytes, FILES, fillExamForm, PASSWORD_RE, pdfText, termOf, verifyStored } from "./exam-helpers";
+import { DATA_DIR, PASSWORD, query, shot, signIn, signOut } from "./helpers";
 
 interface Participant {
   id: number;
@@ -268,4 +268,47 @@ test("bad input: a clear message next to the field, nothing written", async ({ p
   await expect(page.locator("#supervisor-username-error")).toContainText("There is no staff account “not-a-person”");
   await shot(page, "exam-bad-supervisor");
   expect(count()).toBe(n);
+});
+
+test.describe("German first", () => {
+  test.use({ locale: "de-DE" });
+
+  test("a German instructor reads the exam form's refusals in German", async ({ page }) => {
+    await page.goto("/sign-in");
+    await page.getByLabel("Benutzername").fill("irene");
+    await page.getByLabel("Passwort").fill(PASSWORD);
+    await page.getByRole("button", { name: "Anmelden" }).click();
+    await expect(page.getByTestId("current-user")).toBeVisible();
+    const exams = () => query<{ n: number }>("select count(*) n from exams where period = 'PZ8'")[0].n;
+
+    // a field error of the form (zod) and one of the action, both in the reader's language
+    await page.goto("/exams/new");
+    await page.getByLabel("Kurs und Semester").selectOption(String(termOf("mathe1", "WS25")));
+    await page.getByLabel("Titel").fill("Klausur Statistik");
+    await page.getByLabel("Prüfungszeitraum").fill("PZ8");
+    await page.getByLabel("Datum").fill("2030-08-05");
+    await page.getByLabel(/^Beginn/).fill("11:00");
+    await page.getByLabel("Ende", { exact: true }).fill("09:00");
+    await page.getByRole("button", { name: "Prüfung anlegen" }).click();
+    await expect(page.locator("#end-error")).toHaveText("Das Ende (09:00) muss nach dem Beginn (11:00) liegen.");
+    await page.getByLabel("Ende", { exact: true }).fill("12:00");
+    await page.getByRole("button", { name: "Prüfung anlegen" }).click();
+    await expect(page.locator("#termId-error")).toHaveText("mathe1 WS25 wird nicht auf dem Prüfungs-Hub angeboten: fügen Sie den Prüfungs-Hub zuerst in den Einstellungen des Semesters hinzu.");
+    await shot(page, "exam-bad-term-de");
+    expect(exams()).toBe(0);
+
+    // a network the room form refuses
+    await page.getByLabel("Kurs und Semester").selectOption(String(termOf("datasci", "WS25")));
+    await page.getByRole("button", { name: "Prüfung anlegen" }).click();
+    await expect(page).toHaveURL(/\/exams\/\d+$/);
+    const examId = Number(/\/exams\/(\d+)$/.exec(page.url())![1]);
+    await page.goto(`/exams/${examId}/rooms`);
+    await page.locator("#new-room-name").fill("H-0301");
+    await page.locator("#new-room-seats").fill("20");
+    await page.locator("#new-room-cidrs").fill("10.20.3.7/24");
+    await page.getByRole("button", { name: "Raum hinzufügen" }).click();
+    await expect(page.locator("#new-room-cidrs-error")).toHaveText("In „10.20.3.7/24“ sind Host-Bits gesetzt: meinten Sie 10.20.3.0/24?");
+    await shot(page, "exam-bad-room-de");
+    expect(query<{ n: number }>("select count(*) n from exam_rooms where exam_id = ?", examId)[0].n).toBe(0);
+  });
 });

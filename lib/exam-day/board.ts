@@ -16,6 +16,7 @@ import { exchangeRoot } from "@/lib/grading/exchange";
 import { getExam, listParticipants } from "@/lib/exams/exams";
 import { participantWindow } from "@/lib/exams/rules";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
+import { t } from "@/lib/i18n/t";
 import { hashcodeOfSha1sumText, SHA1SUM_FILE } from "@/lib/submissions/hash";
 import { parseSubmissionFolderName } from "@/lib/submissions/scan";
 import { HubApiError, openHubApi, type HubApi, type HubApiSetupCode, type HubUser } from "./hub-api";
@@ -137,7 +138,7 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
   const started = performance.now();
   const now = opts.now?.() ?? Date.now();
   const d = getExam(db, examId);
-  if (!d) throw new Error("No such exam.");
+  if (!d) throw new Error(t("routes.noExam"));
   const people = listParticipants(db, examId);
   const moves = db.select({ participantId: examMoves.participantId, backupId: examMoves.backupId }).from(examMoves).where(eq(examMoves.examId, examId)).all();
   const byId = new Map(people.map((p) => [p.id, p]));

@@ -36,7 +36,7 @@ function portalSecret(): string {
   } catch {
     // none
   }
-  throw new Error("The portal has no AUTH_SECRET (nor .data/auth-secret): it cannot seal the exam hub's token.");
+  throw new Error(t("examErrors.noAuthSecret"));
 }
 
 function key(): Buffer {
@@ -188,10 +188,10 @@ export class HubApi {
       });
     } catch (e) {
       const cause = (e as { cause?: { code?: string } }).cause?.code ?? (e as Error).name;
-      throw new HubApiError(`The exam hub at ${this.base} does not answer (${cause === "TimeoutError" ? `no answer within ${this.timeoutMs / 1000} s` : cause}).`, "unreachable");
+      throw new HubApiError(t("examErrors.hubNoAnswer", { url: this.base, why: cause === "TimeoutError" ? t("examErrors.noAnswerWithin", { seconds: this.timeoutMs / 1000 }) : cause }), "unreachable");
     }
     const text = await res.text();
-    if (res.status === 502 || res.status === 503 || res.status === 504) throw new HubApiError(`The exam hub at ${this.base} does not answer (HTTP ${res.status} from its proxy).`, "unreachable", res.status);
+    if (res.status === 502 || res.status === 503 || res.status === 504) throw new HubApiError(t("examErrors.hubProxyStatus", { url: this.base, status: res.status }), "unreachable", res.status);
     if (!(opts.ok ?? [200]).includes(res.status)) {
       let msg = text.slice(0, 200);
       try {
@@ -199,15 +199,15 @@ export class HubApi {
       } catch {
         // not JSON
       }
-      if (res.status === 401) throw new HubApiError(`The exam hub refuses the portal's token (HTTP 401).`, "refused", res.status);
-      if (res.status === 403 && /token|credentials|scope|permission|not authorized/i.test(msg)) throw new HubApiError(`The exam hub refuses the portal's token (HTTP 403: ${msg}).`, "refused", res.status);
-      throw new HubApiError(`The exam hub answered ${method} ${apiPath} with HTTP ${res.status}: ${msg}`, "answer", res.status);
+      if (res.status === 401) throw new HubApiError(t("examErrors.hubRefusesToken", { detail: "HTTP 401" }), "refused", res.status);
+      if (res.status === 403 && /token|credentials|scope|permission|not authorized/i.test(msg)) throw new HubApiError(t("examErrors.hubRefusesToken", { detail: `HTTP 403: ${msg}` }), "refused", res.status);
+      throw new HubApiError(t("examErrors.hubAnswered", { method, path: apiPath, status: res.status, message: msg }), "answer", res.status);
     }
     let body: T;
     try {
       body = (text ? JSON.parse(text) : null) as T;
     } catch {
-      throw new HubApiError(`The exam hub's answer to ${apiPath} is not JSON: is ${this.base} the exam hub?`, "answer", res.status);
+      throw new HubApiError(t("examErrors.hubNotJson", { path: apiPath, url: this.base }), "answer", res.status);
     }
     return { status: res.status, body };
   }
@@ -215,7 +215,7 @@ export class HubApi {
   /** GET /hub/api/: JupyterHub's version (answers without a token too). */
   async version(): Promise<string> {
     const r = await this.call<{ version?: string }>("GET", "/");
-    if (!r.body?.version) throw new HubApiError("The exam hub's API answered without a version.", "answer");
+    if (!r.body?.version) throw new HubApiError(t("examErrors.hubNoVersion"), "answer");
     return r.body.version;
   }
 

@@ -89,7 +89,7 @@ export async function runPreflight(db: DbOrTx, examId: number, target?: PushTarg
 
 async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { error: string }): Promise<Preflight> {
   const d = getExam(db, examId);
-  if (!d) throw new Error("No such exam.");
+  if (!d) throw new Error(t("routes.noExam"));
   const snap = examSnapshot(db, examId)!;
   const base = `/exams/${examId}`;
   const items: PreflightItem[] = [];

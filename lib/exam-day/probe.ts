@@ -20,6 +20,7 @@ import { renderPortal } from "@/lib/deployment/model";
 import { getExam } from "@/lib/exams/exams";
 import { canonicalOtp, formatOtp, generateOtp, hashOtp } from "@/lib/exams/otp";
 import { probeUsername } from "@/lib/exams/rules";
+import { t } from "@/lib/i18n/t";
 import { cidrContains } from "./net";
 import { HubApiError, openHubApi, type HubApi } from "./hub-api";
 
@@ -81,7 +82,7 @@ class HubSession {
         },
       );
       const ms = this.opts.timeoutMs ?? 10_000;
-      req.setTimeout(ms, () => req.destroy(new Error(`no answer within ${ms / 1000} s`)));
+      req.setTimeout(ms, () => req.destroy(new Error(t("examErrors.noAnswerWithin", { seconds: ms / 1000 }))));
       req.on("error", reject);
       if (payload) req.write(payload);
       req.end();
@@ -99,11 +100,11 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function signIn(s: HubSession, username: string, password: string): Promise<{ ok: boolean; detail: string }> {
   const page = await s.request("GET", "/hub/login");
-  if (page.status !== 200) return { ok: false, detail: `the sign-in page answered HTTP ${page.status}${page.status === 403 ? " (the load balancer refuses this address: is the probe's source address in a room network?)" : ""}` };
+  if (page.status !== 200) return { ok: false, detail: page.status === 403 ? t("examErrors.probeLoginPageRefused") : t("examErrors.probeLoginPageStatus", { status: page.status }) };
   const xsrf = /name="_xsrf" value="([^"]+)"/.exec(page.body)?.[1];
-  if (!xsrf) return { ok: false, detail: "the sign-in page has no form (is this the exam hub?)" };
+  if (!xsrf) return { ok: false, detail: t("examErrors.probeNoForm") };
   const r = await s.request("POST", "/hub/login", { username, password, _xsrf: xsrf });
-  if (r.status === 302 && r.headers["set-cookie"]?.some((c) => c.startsWith("jupyterhub-session-id") || c.startsWith("jupyterhub-hub-login"))) return { ok: true, detail: `signed in as ${username} through the hub's sign-in page` };
+  if (r.status === 302 && r.headers["set-cookie"]?.some((c) => c.startsWith("jupyterhub-session-id") || c.startsWith("jupyterhub-hub-login"))) return { ok: true, detail: t("examErrors.probeSignedIn", { username }) };
   return { ok: false, detail: `HTTP ${r.status}: ${formMessage(r.body)}` };
 }
 
@@ -134,7 +135,7 @@ function startWait(opts: ProbeOptions): number {
  */
 export async function runProbe(db: Db, principal: Principal, examId: number, opts: ProbeOptions = {}): Promise<ProbeOutcome> {
   const d = getExam(db, examId);
-  if (!d) throw new Error("No such exam.");
+  if (!d) throw new Error(t("routes.noExam"));
   const username = probeUsername(d.course.code, d.exam.period);
   const steps: ProbeStep[] = [];
   const finish = (ok: boolean) => {
@@ -149,12 +150,12 @@ export async function runProbe(db: Db, principal: Principal, examId: number, opt
     return finish(false);
   }
   if (d.exam.status !== "open") {
-    steps.push({ step: "exam", ok: false, detail: `The exam is ${d.exam.status}: the exam hub refuses every sign-in until it is open, so the test sign-in runs after opening.` });
+    steps.push({ step: "exam", ok: false, detail: t("examErrors.probeNotOpen", { status: t(`examStatus.${d.exam.status}`) }) });
     return finish(false);
   }
   const room = probeRoom(db, examId, conn.settings.probeSource);
   if (!room) {
-    steps.push({ step: "room", ok: false, detail: `No room of this exam has a network holding the probe's source address ${conn.settings.probeSource}: add the staff network as a room (0 seats).` });
+    steps.push({ step: "room", ok: false, detail: t("examErrors.probeNoRoom", { source: conn.settings.probeSource }) });
     return finish(false);
   }
   // a fresh password: the hash goes to the hub with a push; the plain one stays in this function
@@ -169,9 +170,9 @@ export async function runProbe(db: Db, principal: Principal, examId: number, opt
       tx.update(exams).set({ revision: sql`${exams.revision} + 1`, updatedAt: new Date() }).where(eq(exams.id, examId)).run();
       audit({ action: "exam.probe", entityType: "exam", entityId: String(examId), summary: `Test sign-in of ${username} from ${room.name}: new password for the probe account (not stored)` });
     }, opts);
-    steps.push({ step: "password", ok: true, detail: `a new one-time password for ${username} (room ${room.name}) is on the exam hub` });
+    steps.push({ step: "password", ok: true, detail: t("examErrors.probePasswordPushed", { username, room: room.name }) });
   } catch (e) {
-    steps.push({ step: "password", ok: false, detail: `The probe's password could not be pushed: ${(e as Error).message}` });
+    steps.push({ step: "password", ok: false, detail: t("examErrors.probePushFailed", { error: (e as Error).message }) });
     return finish(false);
   }
   const settings = getSettings(db).settings;
@@ -184,7 +185,7 @@ export async function runProbe(db: Db, principal: Principal, examId: number, opt
     try {
       signedIn = await signIn(session, username, password);
     } catch (e) {
-      signedIn = { ok: false, detail: `the exam hub's sign-in page does not answer: ${(e as Error).message}` };
+      signedIn = { ok: false, detail: t("examErrors.probeLoginPageSilent", { error: (e as Error).message }) };
       break;
     }
     if (signedIn.ok || Date.now() > deadline || !/Benutzername oder Passwort|falsch|unbekannt/i.test(signedIn.detail)) break;
@@ -197,15 +198,15 @@ export async function runProbe(db: Db, principal: Principal, examId: number, opt
     const status = await api.startServer(username);
     const u = await waitServer(api, username, (x) => !!x?.servers?.[""]?.ready, startWait(opts));
     const srv = u?.servers?.[""];
-    if (srv?.ready) steps.push({ step: "start", ok: true, detail: `the server started (HTTP ${status}) and is running` });
-    else steps.push({ step: "start", ok: false, detail: srv ? `the server did not become ready within ${(startWait(opts)) / 1000} s (the hub says: ${srv.pending ?? "not ready"})` : "the hub lists no server after the start" });
+    if (srv?.ready) steps.push({ step: "start", ok: true, detail: t("examErrors.probeServerRunning", { status }) });
+    else steps.push({ step: "start", ok: false, detail: srv ? t("examErrors.probeServerNotReady", { seconds: startWait(opts) / 1000, pending: srv.pending ?? t("examErrors.probeNotReady") }) : t("examErrors.probeNoServer") });
   } catch (e) {
     steps.push({ step: "start", ok: false, detail: e instanceof HubApiError ? e.message : String(e) });
   }
   try {
     await api.stopServer(username);
     const u = await waitServer(api, username, (x) => !x?.servers?.[""], 30_000);
-    steps.push({ step: "stop", ok: !u?.servers?.[""], detail: !u?.servers?.[""] ? "the server was stopped" : `the server is still there (${u.servers![""].pending ?? "running"})` });
+    steps.push({ step: "stop", ok: !u?.servers?.[""], detail: !u?.servers?.[""] ? t("examErrors.probeServerStopped") : t("examErrors.probeServerStillThere", { pending: u.servers![""].pending ?? t("examErrors.probeRunning") }) });
   } catch (e) {
     steps.push({ step: "stop", ok: false, detail: e instanceof HubApiError ? e.message : String(e) });
   }

@@ -92,7 +92,7 @@ export interface Found {
  */
 export async function scanForReceipts(db: DbOrTx, examId: number, root = exchangeRoot()): Promise<Found[]> {
   const c = examCourse(db, examId);
-  if (!c) throw new Error("No such exam.");
+  if (!c) throw new Error(t("routes.noExam"));
   if (c.status !== "closed") throw new ActionError(t("examActions.receiptsWhenClosed"));
   const people = db.select({ id: examParticipants.id, username: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all();
   const moves = new Map(db.select({ backupId: examMoves.backupId, participantId: examMoves.participantId }).from(examMoves).where(eq(examMoves.examId, examId)).all().map((m) => [m.backupId, m.participantId]));

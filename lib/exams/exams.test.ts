@@ -17,7 +17,8 @@ import { seedIfEmpty } from "@/lib/db/seed";
 import { auditLog, courses, examParticipants, exams, students, terms, users } from "@/lib/db/schema";
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
-import { addBackups, addParticipants, addSupervisor, autoSeatExam, createExam, examSnapshot, listExams, saveRoom, setExtraTime, setSeat, transitionExam, updateExam } from "./exams";
+import { withLocale } from "@/lib/i18n/t";
+import { addBackups, addParticipants, addSupervisor, autoSeatExam, createExam, deleteExam, examSnapshot, listExams, saveRoom, setExtraTime, setSeat, transitionExam, unlockParticipant, updateExam } from "./exams";
 import { issueSheets } from "./issue";
 import { examHubData, readiness, transitionEffects } from "./lifecycle";
 import { verifyOtp } from "./otp";
@@ -124,6 +125,43 @@ describe("bad input writes nothing", () => {
     expect(readiness(snap).map((p) => p.message)).toContain("The exam has no participants: add students from the roster.");
     expect(() => inAction(db, admin(), (ctx) => transitionExam(exam.id, "schedule", undefined, ctx))).toThrow(/no participants/);
     expect(db.select().from(exams).where(eq(exams.id, exam.id)).get()!.status).toBe("draft");
+  });
+});
+
+describe("a German reader", () => {
+  const de = <T>(fn: () => T): T => withLocale("de", fn);
+
+  it("gets the form's field errors in German, worded when they are raised", () => {
+    // zod words its issues when `.error` is first read: the guard reads it inside the request's language
+    const issues = (schema: typeof examInput | typeof roomInput, v: unknown) => schema.safeParse(v).error!.issues;
+    const backwards = examForm({ start: "11:00", end: "09:00" });
+    expect(issues(examInput, backwards)).toContainEqual(expect.objectContaining({ path: ["end"], message: "The end (09:00) must be after the start (11:00)." }));
+    expect(de(() => issues(examInput, backwards))).toContainEqual(expect.objectContaining({ path: ["end"], message: "Das Ende (09:00) muss nach dem Beginn (11:00) liegen." }));
+    expect(de(() => issues(examInput, examForm({ period: "Klausur", graceMinutes: "-1" })))).toEqual([
+      expect.objectContaining({ path: ["period"], message: "Ein Prüfungszeitraum wie PZ1 oder PZ2." }),
+      expect.objectContaining({ path: ["graceMinutes"], message: "Nicht negativ." }),
+    ]);
+    expect(de(() => issues(roomInput, { examId: "1", name: "H-0102", seats: "30", cidrs: "10.20.1.0/24, 10.20.2.0/33" }))).toContainEqual(expect.objectContaining({ path: ["cidrs"], message: "Das Präfix /33 in „10.20.2.0/33“ ist länger als /32." }));
+  });
+
+  it("gets the actions' refusals in German, with the status and step names the pages show; nothing changes", () => {
+    const { exam } = setupExam();
+    const before = counts();
+    expect(fieldErrorOf(() => de(() => inAction(db, admin(), (ctx) => createExam(parse(examInput, examForm()), ctx)))).period).toEqual(["mathe1 SS26 hat schon eine Prüfung im Prüfungszeitraum PZ1."]);
+    expect(() => de(() => inAction(db, admin(), (ctx) => transitionExam(exam.id, "schedule", undefined, ctx)))).toThrow("„Planen“ ist noch nicht möglich: Die Prüfung hat keine Teilnehmenden: fügen Sie Studierende aus der Teilnehmerliste hinzu.");
+    expect(counts()).toEqual(before);
+
+    inAction(db, admin(), (ctx) => addParticipants(exam.id, { mode: "all", studentIds: [] }, ctx));
+    inAction(db, admin(), (ctx) => autoSeatExam(exam.id, "alphabetical", ctx));
+    inAction(db, admin(), (ctx) => transitionExam(exam.id, "schedule", undefined, ctx));
+    const scheduled = counts();
+    const someone = db.select().from(examParticipants).where(eq(examParticipants.examId, exam.id)).get()!;
+    expect(() => de(() => inAction(db, admin(), (ctx) => deleteExam(exam.id, ctx)))).toThrow("Nur ein Entwurf lässt sich löschen; diese Prüfung ist im Zustand „geplant“. Archivieren Sie sie stattdessen, sobald sie beendet ist.");
+    expect(() => de(() => inAction(db, admin(), (ctx) => unlockParticipant(exam.id, someone.id, undefined, ctx)))).toThrow("Die Prüfung ist im Zustand „geplant“: an Anmeldesperren lässt sich jetzt nichts ändern.");
+    // the same refusal for an English reader, as before
+    expect(() => inAction(db, admin(), (ctx) => unlockParticipant(exam.id, someone.id, undefined, ctx))).toThrow("The exam is scheduled: sign-in locks cannot be changed now.");
+    expect(counts()).toEqual(scheduled);
+    expect(db.select().from(exams).where(eq(exams.id, exam.id)).get()!.status).toBe("scheduled");
   });
 });
 

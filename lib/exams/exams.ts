@@ -26,8 +26,6 @@ export type ExamRow = typeof exams.$inferSelect;
 export type RoomRow = typeof examRooms.$inferSelect;
 export type ParticipantRow = typeof examParticipants.$inferSelect;
 
-const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
-
 /** `{ courseId, examId }` of an exam, for the guard; courseId -1 when the exam does not exist. */
 export function examScope(db: DbOrTx, examId: number): { courseId: number; examId: number } {
   const row = db.select({ courseId: terms.courseId }).from(exams).innerJoin(terms, eq(terms.id, exams.termId)).where(eq(exams.id, examId)).get();
@@ -194,7 +192,7 @@ export function roomConflicts(db: DbOrTx, examId: number, override?: { roomNames
     if (!windowsOverlap(mine, theirs)) continue;
     out.push({
       room: mineName,
-      message: `Room ${o.room} is taken by “${o.exam.title}” (${o.courseCode} ${o.term}) on ${dateLabel(theirs.from)}, ${timeLabel(theirs.from)}–${timeLabel(theirs.to)}.`,
+      message: tr("examErrors.roomTakenBy", { room: o.room, title: o.exam.title, course: o.courseCode, term: o.term, date: dateLabel(theirs.from), from: timeLabel(theirs.from), to: timeLabel(theirs.to) }),
     });
   }
   return out;
@@ -240,9 +238,7 @@ export function loginConflicts(db: DbOrTx, examId: number): string[] {
     .groupBy(exams.id)
     .orderBy(asc(exams.id))
     .all();
-  return rows.map(
-    (r) => `${plural(r.n, "participant")} (such as ${r.first}) ${r.n === 1 ? "is" : "are"} also in “${r.title}” (${r.period}), which is ${r.status}: the exam hub holds a login in one exam at a time. Close that exam first, or remove ${r.n === 1 ? "that participant" : "them"} here.`,
-  );
+  return rows.map((r) => tr("examErrors.loginsInOtherExam", { count: r.n, first: r.first, title: r.title, period: r.period, status: tr(`examStatus.${r.status}`) }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -265,21 +261,10 @@ function db_exam(tx: DbOrTx, examId: number) {
   return r ? { ...r.exam, courseId: r.courseId, courseCode: r.courseCode, term: r.term } : null;
 }
 
-const AREA_WORDS: Record<EditArea, string> = {
-  details: "its details",
-  rooms: "its rooms",
-  participants: "its participants",
-  supervisors: "its supervisors",
-  seating: "the seating",
-  extraTime: "extra time",
-  passwords: "passwords",
-  unlock: "sign-in locks",
-};
-
 function requireEditable(exam: { status: ExamStatus }, area: EditArea) {
   if (!canEdit(exam.status, area)) {
-    const hint = area === "passwords" && exam.status === "draft" ? " Schedule the exam first: that checks rooms, seats and participants." : "";
-    throw new ActionError(`The exam is ${exam.status}: ${AREA_WORDS[area]} cannot be changed now.${hint}`);
+    const refusal = tr("examErrors.notEditable", { status: tr(`examStatus.${exam.status}`), area });
+    throw new ActionError(area === "passwords" && exam.status === "draft" ? `${refusal} ${tr("examErrors.scheduleFirstChecks")}` : refusal);
   }
 }
 
@@ -310,10 +295,10 @@ export function createExam(input: ExamInput, { tx, audit, principal }: ActionCon
   if (!t) throw new ActionError(tr("examErrors.thisTermNoLongerExists"), { termId: [tr("examErrors.chooseATerm")] });
   if (t.term.archivedAt || t.course.archivedAt) throw new ActionError(tr("examErrors.theTermIsArchived"), { termId: [tr("examErrors.restoreTheTermBeforeAddingAn")] });
   if (!t.term.hubs.includes("exam")) {
-    throw new ActionError(tr("examErrors.theTermIsNotOnThe"), { termId: [`${t.course.code} ${t.term.term} is not offered on the exam hub: add the exam hub in the term's settings first.`] });
+    throw new ActionError(tr("examErrors.theTermIsNotOnThe"), { termId: [tr("examErrors.termNotOnExamHub", { course: t.course.code, term: t.term.term })] });
   }
   const clash = tx.select({ id: exams.id }).from(exams).where(and(eq(exams.termId, input.termId), eq(exams.period, input.period))).get();
-  if (clash) throw new ActionError(tr("examErrors.thisPeriodExistsAlready"), { period: [`${t.course.code} ${t.term.term} already has an exam in ${input.period}.`] });
+  if (clash) throw new ActionError(tr("examErrors.thisPeriodExistsAlready"), { period: [tr("examErrors.periodTaken", { course: t.course.code, term: t.term.term, period: input.period })] });
   const row = tx.insert(exams).values({ termId: input.termId, ...examValues(input), createdBy: principal.id }).returning().get();
   // the term's supervisors supervise its new exams
   const sup = tx.select({ userId: termStaff.userId }).from(termStaff).innerJoin(users, eq(users.id, termStaff.userId)).where(and(eq(termStaff.termId, input.termId), eq(termStaff.role, "supervisor"), eq(users.active, true))).all();
@@ -338,7 +323,7 @@ export function updateExam(examId: number, input: ExamInput, { tx, audit }: Acti
   }
   if (input.period !== before.period) {
     const clash = tx.select({ id: exams.id }).from(exams).where(and(eq(exams.termId, before.termId), eq(exams.period, input.period), ne(exams.id, examId))).get();
-    if (clash) throw new ActionError(tr("examErrors.thisPeriodExistsAlready"), { period: [`${before.courseCode} ${before.term} already has an exam in ${input.period}.`] });
+    if (clash) throw new ActionError(tr("examErrors.thisPeriodExistsAlready"), { period: [tr("examErrors.periodTaken", { course: before.courseCode, term: before.term, period: input.period })] });
   }
   const conflicts = roomConflicts(tx, examId, { window: input });
   if (conflicts.length) throw new ActionError(tr("examErrors.aRoomIsTakenAtThat"), { date: conflicts.map((c) => c.message) });
@@ -352,7 +337,7 @@ export function updateExam(examId: number, input: ExamInput, { tx, audit }: Acti
 
 export function deleteExam(examId: number, { tx, audit }: ActionContext) {
   const e = loadExam(tx, examId);
-  if (e.status !== "draft") throw new ActionError(`Only a draft can be deleted; this exam is ${e.status}. Archive it instead when it is closed.`);
+  if (e.status !== "draft") throw new ActionError(tr("examErrors.onlyDraftDeleted", { status: tr(`examStatus.${e.status}`) }));
   const n = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.examId, examId)).get()?.n ?? 0;
   tx.delete(exams).where(eq(exams.id, examId)).run();
   audit({ action: "exam.delete", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "examDelete", params: { exam: examLabel(e), count: n } } });
@@ -367,17 +352,17 @@ export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
   if (input.roomId && !existing) throw new ActionError(tr("examErrors.thisRoomNoLongerExists"));
   const all = tx.select().from(examRooms).where(eq(examRooms.examId, input.examId)).all();
   const same = all.find((r) => r.id !== input.roomId && normalizeRoomName(r.name) === normalizeRoomName(input.name));
-  if (same) throw new ActionError(tr("examErrors.thisExamHasThatRoomAlready"), { name: [`There is already a room “${same.name}” in this exam.`] });
+  if (same) throw new ActionError(tr("examErrors.thisExamHasThatRoomAlready"), { name: [tr("examErrors.roomExistsNamed", { name: same.name })] });
   const free = input.seats - blocked.seats.length;
   if (existing) {
     const inRoom = tx.select({ seat: examParticipants.seat, kind: examParticipants.kind }).from(examParticipants).where(eq(examParticipants.roomId, existing.id)).all();
     if (inRoom.length > free) {
-      throw new ActionError(tr("examErrors.theRoomIsTooSmallFor"), { seats: [`${plural(inRoom.length, "participant is", "participants are")} seated or kept in ${existing.name}, but it would have only ${plural(free, "free seat")}. Move people out or clear the seating first.`] });
+      throw new ActionError(tr("examErrors.theRoomIsTooSmallFor"), { seats: [tr("examErrors.roomTooSmallFor", { count: inRoom.length, room: existing.name, free })] });
     }
     const blockedSet = new Set(blocked.seats);
     const clash = inRoom.filter((p) => p.seat !== null && (p.seat > input.seats || blockedSet.has(p.seat)));
     if (clash.length) {
-      throw new ActionError(tr("examErrors.someoneSitsOnASeatYou"), { blockedSeats: [`Seat${clash.length === 1 ? "" : "s"} ${clash.map((c) => c.seat).join(", ")} ${clash.length === 1 ? "is" : "are"} taken: move ${clash.length === 1 ? "that participant" : "those participants"} first.`] });
+      throw new ActionError(tr("examErrors.someoneSitsOnASeatYou"), { blockedSeats: [tr("examErrors.seatsTaken", { count: clash.length, seats: clash.map((c) => c.seat).join(", ") })] });
     }
   }
   if (input.seats > 0) {
@@ -409,7 +394,7 @@ export function deleteRoom(examId: number, roomId: number, { tx, audit }: Action
   const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
   if (!room) throw new ActionError(tr("examErrors.thisRoomNoLongerExists"));
   const inRoom = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.roomId, roomId)).get()?.n ?? 0;
-  if (inRoom > 0) throw new ActionError(`${plural(inRoom, "participant is", "participants are")} in ${room.name} (seated or backup accounts): clear the seating or remove the backups first.`);
+  if (inRoom > 0) throw new ActionError(tr("examErrors.roomNotEmpty", { count: inRoom, room: room.name }));
   tx.delete(examRooms).where(eq(examRooms.id, roomId)).run();
   touch(tx, examId);
   audit({ action: "exam.room.delete", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "roomDelete", params: { room: room.name, exam: examLabel(e) } }, before: { name: room.name, seats: room.seats, cidrs: room.cidrs } });
@@ -435,7 +420,7 @@ export function addParticipants(examId: number, input: { mode: "all" | "selected
     rows.push({ examId, kind: "student", studentId: s.id, rosterUsername: s.username.trim(), username, firstName: s.firstName, lastName: s.lastName, matrikel: s.matrikel });
   }
   if (clashes.length) {
-    throw new ActionError(`${plural(clashes.length, "student")} would get an exam login that is taken already (${clashes.slice(0, 5).join(", ")}${clashes.length > 5 ? " …" : ""}): the roster has the same account twice in different spelling. Nothing was added.`);
+    throw new ActionError(tr("examErrors.loginTakenTwice", { count: clashes.length, names: `${clashes.slice(0, 5).join(", ")}${clashes.length > 5 ? " …" : ""}` }));
   }
   for (let i = 0; i < rows.length; i += 500) tx.insert(examParticipants).values(rows.slice(i, i + 500)).run();
   touch(tx, examId);
@@ -461,7 +446,7 @@ export function addBackups(examId: number, roomId: number, n: number, { tx, audi
   if (!room) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"), { roomId: [tr("examErrors.chooseARoom")] });
   const inRoom = tx.select({ n: count() }).from(examParticipants).where(eq(examParticipants.roomId, roomId)).get()?.n ?? 0;
   if (inRoom + n > freeSeats(room)) {
-    throw new ActionError(tr("examErrors.notEnoughFreeSeats"), { count: [`${room.name} has ${plural(freeSeats(room), "free seat")} and ${inRoom} in use: at most ${Math.max(0, freeSeats(room) - inRoom)} more backup account${freeSeats(room) - inRoom === 1 ? "" : "s"} fit.`] });
+    throw new ActionError(tr("examErrors.notEnoughFreeSeats"), { count: [tr("examErrors.backupsFit", { room: room.name, free: freeSeats(room), used: inRoom, more: Math.max(0, freeSeats(room) - inRoom) })] });
   }
   const taken = new Set(tx.select({ u: examParticipants.username }).from(examParticipants).where(eq(examParticipants.examId, examId)).all().map((r) => r.u));
   const made: string[] = [];
@@ -491,7 +476,7 @@ export function setExtraTime(examId: number, participantId: number, extraMinutes
   if (extraMinutes > p.extraMinutes) {
     const current = tx.select({ m: max(examParticipants.extraMinutes) }).from(examParticipants).where(eq(examParticipants.examId, examId)).get()?.m ?? 0;
     const conflicts = roomConflicts(tx, examId, { maxExtraMinutes: Math.max(current, extraMinutes) });
-    if (conflicts.length) throw new ActionError(tr("examErrors.aRoomIsNeededByThe"), { extraMinutes: conflicts.map((c) => `${c.message} With ${extraMinutes} minutes extra the exam would run into it.`) });
+    if (conflicts.length) throw new ActionError(tr("examErrors.aRoomIsNeededByThe"), { extraMinutes: conflicts.map((c) => tr("examErrors.extraRunsInto", { conflict: c.message, minutes: extraMinutes })) });
   }
   tx.update(examParticipants).set({ extraMinutes }).where(eq(examParticipants.id, p.id)).run();
   touch(tx, examId);
@@ -515,15 +500,15 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
   }
   const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
   if (!room) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"), { roomId: [tr("examErrors.chooseARoomOfThisExam")] });
-  if (p.kind === "backup" && p.roomId !== roomId) throw new ActionError(tr("examErrors.aBackupAccountKeepsItsRoom"), { roomId: [`${p.username} is a backup for ${roomName(p.roomId)}.`] });
-  if (seat > room.seats) throw new ActionError(tr("examErrors.noSuchSeat"), { seat: [`${room.name} has seats 1–${room.seats}.`] });
-  if (room.blockedSeats.includes(seat)) throw new ActionError(tr("examErrors.thatSeatIsBlocked"), { seat: [`Seat ${seat} in ${room.name} is blocked.`] });
+  if (p.kind === "backup" && p.roomId !== roomId) throw new ActionError(tr("examErrors.aBackupAccountKeepsItsRoom"), { roomId: [tr("examErrors.isBackupFor", { username: p.username, room: roomName(p.roomId) ?? "?" })] });
+  if (seat > room.seats) throw new ActionError(tr("examErrors.noSuchSeat"), { seat: [tr("examErrors.roomHasSeats", { room: room.name, seats: room.seats })] });
+  if (room.blockedSeats.includes(seat)) throw new ActionError(tr("examErrors.thatSeatIsBlocked"), { seat: [tr("examErrors.seatBlockedIn", { seat, room: room.name })] });
   if (p.roomId === roomId && p.seat === seat) return { swappedWith: null };
   const other = tx.select().from(examParticipants).where(and(eq(examParticipants.roomId, roomId), eq(examParticipants.seat, seat))).get();
   const hadSeat = p.roomId !== null && p.seat !== null;
   // a taken seat: swap when the other can move to p's old seat, otherwise the other loses the seat
   const swap = !!other && hadSeat && (other.kind === "student" || other.roomId === p.roomId);
-  if (other && !swap && other.kind === "backup") throw new ActionError(tr("examErrors.aBackupAccountSitsThere"), { seat: [`Seat ${seat} holds backup ${other.username}, which stays in ${room.name}: choose a free seat.`] });
+  if (other && !swap && other.kind === "backup") throw new ActionError(tr("examErrors.aBackupAccountSitsThere"), { seat: [tr("examErrors.seatHoldsBackup", { seat, username: other.username, room: room.name })] });
   if (other) tx.update(examParticipants).set({ seat: null, ...(other.kind === "student" ? { roomId: null } : {}) }).where(eq(examParticipants.id, other.id)).run();
   tx.update(examParticipants).set({ roomId, seat }).where(eq(examParticipants.id, p.id)).run();
   if (other && swap) tx.update(examParticipants).set({ roomId: p.roomId, seat: p.seat }).where(eq(examParticipants.id, other.id)).run();
@@ -574,10 +559,10 @@ export function addSupervisor(examId: number, username: string, { tx, audit }: A
   const e = loadExam(tx, examId);
   requireEditable(e, "supervisors");
   const user = tx.select().from(users).where(eq(users.username, username)).get();
-  if (!user) throw new ActionError(tr("examErrors.notAStaffAccount"), { username: [`There is no staff account “${username}”. Create it under Staff first, or let the person sign in with LDAP once.`] });
-  if (!user.active) throw new ActionError(tr("examErrors.thisAccountIsDeactivated"), { username: [`${username} is deactivated: reactivate the account under Staff first.`] });
+  if (!user) throw new ActionError(tr("examErrors.notAStaffAccount"), { username: [tr("domain.noStaffWhy", { username })] });
+  if (!user.active) throw new ActionError(tr("examErrors.thisAccountIsDeactivated"), { username: [tr("examErrors.accountDeactivated", { username })] });
   const exists = tx.select({ id: examSupervisors.id }).from(examSupervisors).where(and(eq(examSupervisors.examId, examId), eq(examSupervisors.userId, user.id))).get();
-  if (exists) throw new ActionError(`${username} supervises this exam already.`, { username: [`${username} supervises this exam already.`] });
+  if (exists) throw new ActionError(tr("examErrors.supervisesAlready", { username }), { username: [tr("examErrors.supervisesAlready", { username })] });
   tx.insert(examSupervisors).values({ examId, userId: user.id }).run();
   audit({ action: "exam.supervisor.add", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "supervisorAdd", params: { username, exam: examLabel(e) } }, after: { username } });
 }
@@ -600,7 +585,7 @@ export function transitionExam(examId: number, name: TransitionName, expectedRev
   }
   const snap = examSnapshot(tx, examId)!;
   const problems = transitionProblems(snap, name);
-  if (problems.length) throw new ActionError(`${TRANSITIONS[name].label} is not possible yet: ${problems.map((p) => p.message).join(" ")}`);
+  if (problems.length) throw new ActionError(tr("examErrors.stepNotPossible", { step: tr(`examPage.steps.${name}`), problems: problems.map((p) => p.message).join(" ") }));
   const to = TRANSITIONS[name].to;
   const stamp = STAMP[to];
   touch(tx, examId, { status: to, ...(stamp ? { [stamp]: new Date() } : {}) });
@@ -662,7 +647,7 @@ export function unlockParticipant(examId: number, participantId: number, expecte
   requireEditable(e, "unlock");
   if (expectedRevision !== undefined && expectedRevision !== e.revision) throw new ActionError(tr("examErrors.theExamChangedSinceYouOpened2"));
   const p = loadParticipant(tx, examId, participantId);
-  if (!p.passwordHash) throw new ActionError(`${p.username} has no password yet: print a sheet instead.`);
+  if (!p.passwordHash) throw new ActionError(tr("examErrors.noPasswordYet", { username: p.username }));
   tx.update(examParticipants).set({ unlocks: sql`${examParticipants.unlocks} + 1`, unlockedAt: new Date() }).where(eq(examParticipants.id, p.id)).run();
   touch(tx, examId);
   audit({ action: "exam.unlock", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "unlock", params: { username: p.username, exam: examLabel(e) } }, after: { username: p.username, unlocks: p.unlocks + 1 } });

@@ -79,14 +79,14 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
   const d = getExam(db, examId);
   if (!d) throw new ActionError(tr("examErrors.thisExamNoLongerExists"));
   if (!canEdit(d.exam.status, "passwords")) {
-    throw new ActionError(d.exam.status === "draft" ? "Schedule the exam first: that checks rooms, seats and participants before passwords are printed." : `The exam is ${d.exam.status}: no passwords can be issued now.`);
+    throw new ActionError(d.exam.status === "draft" ? tr("examErrors.scheduleBeforePrinting") : tr("examErrors.noPasswordsNow", { status: tr(`examStatus.${d.exam.status}`) }));
   }
-  if (expectedRevision !== undefined && expectedRevision !== d.exam.revision) throw new ActionError("The exam changed since you opened this page. Look at it again, then print.");
+  if (expectedRevision !== undefined && expectedRevision !== d.exam.revision) throw new ActionError(tr("examErrors.changedBeforePrint"));
   const rows = sheetRows(db, examId, scope.kind === "room" ? { roomId: scope.roomId } : scope.kind === "reissue" ? { participantId: scope.participantId } : {});
   if (scope.kind === "room" && !d.rooms.some((r) => r.id === scope.roomId)) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"));
-  if (rows.length === 0) throw new ActionError(scope.kind === "reissue" ? tr("examErrors.thisParticipantIsNoLongerIn") : scope.kind === "room" ? "Nobody is seated in this room." : "The exam has no participants.");
+  if (rows.length === 0) throw new ActionError(scope.kind === "reissue" ? tr("examErrors.thisParticipantIsNoLongerIn") : scope.kind === "room" ? tr("examErrors.nobodySeatedInRoom") : tr("examErrors.noParticipants"));
   const unseated = rows.filter((p) => p.roomId === null || p.seat === null);
-  if (unseated.length) throw new ActionError(`${unseated.length === 1 ? `${unseated[0].username} has` : `${unseated.length} participants have`} no seat: seat everyone before printing.`);
+  if (unseated.length) throw new ActionError(tr("examErrors.seatEveryoneFirst", { count: unseated.length, username: unseated[0].username }));
 
   const passwords = new Map(rows.map((p) => [p.id, generateOtp()]));
   const hashes = await mapLimit(rows, 4, async (p) => ({ participantId: p.id, hash: await hashOtp(passwords.get(p.id)!) }));

@@ -24,13 +24,13 @@ import { t } from "@/lib/i18n/t";
 import { freeSeats, participantWindow } from "./rules";
 
 export const TRANSITIONS = {
-  schedule: { from: ["draft"], to: "scheduled", capability: "exam.manage", label: "Schedule" },
-  unschedule: { from: ["scheduled"], to: "draft", capability: "exam.manage", label: "Back to draft" },
-  open: { from: ["scheduled"], to: "open", capability: "exam.run", label: "Open exam" },
-  close: { from: ["open"], to: "closed", capability: "exam.run", label: "Close exam" },
-  reopen: { from: ["closed"], to: "open", capability: "exam.run", label: "Reopen" },
-  archive: { from: ["closed"], to: "archived", capability: "exam.manage", label: "Archive" },
-} as const satisfies Record<string, { from: readonly ExamStatus[]; to: ExamStatus; capability: Capability; label: string }>;
+  schedule: { from: ["draft"], to: "scheduled", capability: "exam.manage" },
+  unschedule: { from: ["scheduled"], to: "draft", capability: "exam.manage" },
+  open: { from: ["scheduled"], to: "open", capability: "exam.run" },
+  close: { from: ["open"], to: "closed", capability: "exam.run" },
+  reopen: { from: ["closed"], to: "open", capability: "exam.run" },
+  archive: { from: ["closed"], to: "archived", capability: "exam.manage" },
+} as const satisfies Record<string, { from: readonly ExamStatus[]; to: ExamStatus; capability: Capability }>;
 export type TransitionName = keyof typeof TRANSITIONS;
 export const TRANSITION_NAMES = Object.keys(TRANSITIONS) as TransitionName[];
 

@@ -1,6 +1,6 @@
 /**
  * Pure rules of exams: usernames, networks, windows, rooms. No database, no Node-only imports
- * besides node:net.
+ * besides node:net and the translator (lib/i18n/t.ts: errors answer in the request's language).
  *
  * Exam usernames (the exam hub's logins):
  *   student  `<course>-<FB02UID>`: the course code, a dash and the roster username (the
@@ -15,6 +15,7 @@
  *   participantWindow, examBusyWindow, windowsOverlap, freeSeats, parseSeatList
  */
 import { isIPv4, isIPv6 } from "node:net";
+import { t } from "@/lib/i18n/t";
 import { examLogin } from "../identity/username";
 
 export function examUsername(courseCode: string, rosterUsername: string): string {
@@ -94,22 +95,22 @@ type CidrResult = { ok: true; cidr: Cidr } | { ok: false; error: string };
 export function parseCidr(input: string): CidrResult {
   const text = input.trim();
   const m = /^([^/\s]+)\/(\d{1,3})$/.exec(text);
-  if (!m) return { ok: false, error: `“${text}” is not a network: write an address and a prefix length, such as 10.20.1.0/24.` };
+  if (!m) return { ok: false, error: t("examErrors.notANetwork", { text }) };
   const [, addr, p] = m;
   const prefix = Number(p);
   const family = isIPv4(addr) ? 4 : isIPv6(addr) ? 6 : 0;
-  if (!family) return { ok: false, error: `“${addr}” in “${text}” is not an IPv4 or IPv6 address.` };
+  if (!family) return { ok: false, error: t("examErrors.notAnAddress", { address: addr, text }) };
   const max = family === 4 ? 32 : 128;
-  if (prefix > max) return { ok: false, error: `The prefix /${prefix} in “${text}” is longer than /${max}.` };
+  if (prefix > max) return { ok: false, error: t("examErrors.prefixTooLong", { prefix, text, max }) };
   const bytes = family === 4 ? v4Bytes(addr) : v6Bytes(addr);
-  if (!bytes) return { ok: false, error: `“${addr}” is not an IPv6 address.` };
+  if (!bytes) return { ok: false, error: t("examErrors.notAnIpv6Address", { address: addr }) };
   const net = bytes.map((b, i) => {
     const bits = Math.max(0, Math.min(8, prefix - i * 8));
     return b & ((0xff << (8 - bits)) & 0xff);
   });
   const canonical = `${family === 4 ? net.join(".") : v6Text(net)}/${prefix}`;
   if (net.some((b, i) => b !== bytes[i])) {
-    return { ok: false, error: `“${text}” has host bits set: did you mean ${canonical}?` };
+    return { ok: false, error: t("examErrors.hostBitsSet", { text, canonical }) };
   }
   return { ok: true, cidr: { text: canonical, family, prefix } };
 }
@@ -132,11 +133,11 @@ export function parseSeatList(text: string, seats: number): { ok: true; seats: n
   const out = new Set<number>();
   for (const part of text.split(/[,;\s]+/).filter(Boolean)) {
     const m = /^(\d+)(?:-(\d+))?$/.exec(part);
-    if (!m) return { ok: false, error: `“${part}” is not a seat number or range such as 10-12.` };
+    if (!m) return { ok: false, error: t("examErrors.notASeatOrRange", { part }) };
     const a = Number(m[1]);
     const b = m[2] ? Number(m[2]) : a;
-    if (a < 1 || b < a) return { ok: false, error: `“${part}” is not a seat range: seats count from 1.` };
-    if (b > seats) return { ok: false, error: `Seat ${b} does not exist: the room has ${seats} seat${seats === 1 ? "" : "s"}.` };
+    if (a < 1 || b < a) return { ok: false, error: t("examErrors.notASeatRange", { part }) };
+    if (b > seats) return { ok: false, error: t("examErrors.seatDoesNotExist", { seat: b, seats }) };
     for (let s = a; s <= b; s++) out.add(s);
   }
   return { ok: true, seats: [...out].sort((x, y) => x - y) };

@@ -1,9 +1,11 @@
 /**
  * Form inputs of the exam pages (zod). Times are wall-clock times of the portal's time zone.
+ * Messages are catalogue keys (`msg`), worded when an issue is raised: in the request's language.
  */
 import { z } from "zod";
 import { SHEET_LANGUAGES } from "@/lib/db/schema/exams";
 import { portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
+import { msg, t } from "@/lib/i18n/t";
 import { parseCidr } from "./rules";
 
 const id = z.coerce.number().int().positive();
@@ -12,19 +14,19 @@ const lines = (max: number, each: number) =>
     .string()
     .default("")
     .transform((v) => v.split(/\r?\n/).map((l) => l.trim()).filter(Boolean))
-    .pipe(z.array(z.string().max(each, `Each line at most ${each} characters.`)).max(max, `At most ${max} lines.`));
+    .pipe(z.array(z.string().max(each, msg("examErrors.eachLineAtMost", { max: each }))).max(max, msg("examErrors.atMostLines", { max })));
 
 export const PERIOD = /^PZ\d{1,2}$/;
 
 const examFields = z.object({
     termId: id,
-    title: z.string().trim().min(2, "Give the exam a title.").max(120, "At most 120 characters."),
-    period: z.string().trim().toUpperCase().regex(PERIOD, "An exam period such as PZ1 or PZ2."),
-    date: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, "Choose a date."),
-    start: z.string().trim().regex(/^\d{2}:\d{2}$/, "Enter a start time such as 09:00."),
-    end: z.string().trim().regex(/^\d{2}:\d{2}$/, "Enter an end time such as 11:00."),
-    graceMinutes: z.coerce.number({ message: "Minutes, such as 5." }).int("Whole minutes.").min(0, "Not negative.").max(120, "At most 120 minutes."),
-    language: z.enum(SHEET_LANGUAGES, { message: "German or English." }),
+    title: z.string().trim().min(2, msg("examErrors.giveTitle")).max(120, msg("examErrors.atMostChars", { max: 120 })),
+    period: z.string().trim().toUpperCase().regex(PERIOD, msg("examErrors.periodFormat")),
+    date: z.string().trim().regex(/^\d{4}-\d{2}-\d{2}$/, msg("examErrors.chooseDate")),
+    start: z.string().trim().regex(/^\d{2}:\d{2}$/, msg("examErrors.startFormat")),
+    end: z.string().trim().regex(/^\d{2}:\d{2}$/, msg("examErrors.endFormat")),
+    graceMinutes: z.coerce.number(msg("examErrors.minutesSuchAs", { example: 5 })).int(msg("examErrors.wholeMinutes")).min(0, msg("examErrors.notNegative")).max(120, msg("examErrors.atMostMinutes", { max: 120 })),
+    language: z.enum(SHEET_LANGUAGES, msg("examErrors.germanOrEnglish")),
     examiners: lines(6, 120),
     headerLines: lines(4, 160),
   });
@@ -33,15 +35,15 @@ function withWindow<T extends z.infer<typeof examFields>>(v: T, ctx: z.Refinemen
     const zone = portalTimeZone();
     const startsAt = zonedInputToUtc(`${v.date}T${v.start}`, zone);
     const endsAt = zonedInputToUtc(`${v.date}T${v.end}`, zone);
-    if (!startsAt) ctx.addIssue({ code: "custom", path: ["start"], message: "That is not a valid date and time." });
-    if (!endsAt) ctx.addIssue({ code: "custom", path: ["end"], message: "That is not a valid date and time." });
+    if (!startsAt) ctx.addIssue({ code: "custom", path: ["start"], message: t("examErrors.notADateTime") });
+    if (!endsAt) ctx.addIssue({ code: "custom", path: ["end"], message: t("examErrors.notADateTime") });
     if (!startsAt || !endsAt) return z.NEVER;
     if (startsAt.getUTCFullYear() < 2000 || startsAt.getUTCFullYear() > 2100) {
-      ctx.addIssue({ code: "custom", path: ["date"], message: "That date is out of range." });
+      ctx.addIssue({ code: "custom", path: ["date"], message: t("examErrors.dateOutOfRange") });
       return z.NEVER;
     }
     if (endsAt.getTime() <= startsAt.getTime()) {
-      ctx.addIssue({ code: "custom", path: ["end"], message: `The end (${v.end}) must be after the start (${v.start}).` });
+      ctx.addIssue({ code: "custom", path: ["end"], message: t("examErrors.endAfterStart", { end: v.end, start: v.start }) });
       return z.NEVER;
     }
     return { ...v, startsAt, endsAt };
@@ -55,8 +57,8 @@ export const roomInput = z
   .object({
     examId: id,
     roomId: z.coerce.number().int().positive().optional().or(z.literal("").transform(() => undefined)),
-    name: z.string().trim().min(1, "Name the room, such as H-0102 or Laptop pool.").max(60, "At most 60 characters."),
-    seats: z.coerce.number({ message: "A number of seats." }).int("Whole seats.").min(0, "Not negative.").max(2000, "At most 2000 seats."),
+    name: z.string().trim().min(1, msg("examErrors.nameRoom")).max(60, msg("examErrors.atMostChars", { max: 60 })),
+    seats: z.coerce.number(msg("examErrors.numberOfSeats")).int(msg("examErrors.wholeSeats")).min(0, msg("examErrors.notNegative")).max(2000, msg("examErrors.atMostSeats", { max: 2000 })),
     blockedSeats: z.string().trim().max(2000).default(""),
     cidrs: z.string().trim().max(4000).default(""),
   })
@@ -83,22 +85,22 @@ export const addParticipantsInput = z.object({
 export const backupsInput = z.object({
   examId: id,
   roomId: id,
-  count: z.coerce.number({ message: "How many backup accounts?" }).int("A whole number.").min(1, "At least 1.").max(50, "At most 50 at a time."),
+  count: z.coerce.number(msg("examErrors.howManyBackups")).int(msg("examErrors.wholeNumber")).min(1, msg("examErrors.atLeastOne")).max(50, msg("examErrors.atMostAtATime", { max: 50 })),
 });
 
 export const extraTimeInput = z.object({
   examId: id,
   participantId: id,
-  extraMinutes: z.coerce.number({ message: "Minutes, such as 30." }).int("Whole minutes.").min(0, "Not negative.").max(600, "At most 600 minutes."),
+  extraMinutes: z.coerce.number(msg("examErrors.minutesSuchAs", { example: 30 })).int(msg("examErrors.wholeMinutes")).min(0, msg("examErrors.notNegative")).max(600, msg("examErrors.atMostMinutes", { max: 600 })),
 });
 
 export const seatInput = z.object({
   examId: id,
   participantId: id,
   roomId: z.union([id, z.literal("").transform(() => null)]),
-  seat: z.union([z.coerce.number({ message: "A seat number." }).int("A whole seat number.").min(1, "Seats count from 1."), z.literal("").transform(() => null)]),
+  seat: z.union([z.coerce.number(msg("examErrors.seatNumber")).int(msg("examErrors.wholeSeatNumber")).min(1, msg("examErrors.seatsFromOne")), z.literal("").transform(() => null)]),
 });
 
 export const autoSeatInput = z.object({ examId: id, order: z.enum(["alphabetical", "random"]) });
 
-export const supervisorInput = z.object({ examId: id, username: z.string().trim().min(1, "Choose a staff account.").max(64) });
+export const supervisorInput = z.object({ examId: id, username: z.string().trim().min(1, msg("examErrors.chooseStaffAccount")).max(64) });

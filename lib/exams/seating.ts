@@ -12,6 +12,7 @@
  *   compareByName(a, b)
  */
 import { randomInt } from "node:crypto";
+import { t } from "@/lib/i18n/t";
 
 export interface SeatRoom {
   id: number;
@@ -67,16 +68,16 @@ export function autoSeat(rooms: readonly SeatRoom[], participants: readonly Seat
   for (const b of backups) {
     const room = rooms.find((r) => r.id === b.roomId);
     const list = room ? free.get(room.id)! : undefined;
-    if (!room || !list) return { seats, error: `Backup account ${b.username} has no room.` };
+    if (!room || !list) return { seats, error: t("examErrors.backupWithoutRoom", { username: b.username }) };
     const seat = list.pop();
-    if (seat === undefined) return { seats, error: `Room ${room.name} has fewer free seats than its backup accounts.` };
+    if (seat === undefined) return { seats, error: t("examErrors.fewerSeatsThanBackups", { room: room.name }) };
     seats.set(b.id, { roomId: room.id, seat });
   }
   const students = participants.filter((p) => p.kind === "student");
   const ordered = order === "random" ? shuffle(students, random) : [...students].sort(compareByName);
   const available = [...free.values()].reduce((n, l) => n + l.length, 0);
   if (ordered.length > available) {
-    return { seats, error: `${ordered.length} students but only ${available} free seat${available === 1 ? "" : "s"} left after blocked seats and backup accounts: add a room or seats, or unblock seats.` };
+    return { seats, error: t("examErrors.tooFewSeats", { count: ordered.length, free: available }) };
   }
   let i = 0;
   for (const room of rooms) {

@@ -31,6 +31,7 @@ import { runProbe } from "@/lib/exam-day/probe";
 import { checkReceipt, receiptsOf, verifyChain } from "@/lib/exam-day/receipts";
 import { addSupervisor } from "@/lib/exams/exams";
 import { writeDemoSubmission } from "@/lib/grading/demo";
+import { withLocale } from "@/lib/i18n/t";
 
 process.env.AUTH_SECRET ??= "exam-day-test-secret-0123456789abcdef";
 const MINUTE = 60_000;
@@ -299,8 +300,10 @@ describe("the room board", () => {
     expect(states["mathe1-anna"]).toBe("starting");
     expect(states["mathe1-ben"]).toBe("signed-in");
     const since = b.hub.unreachableSince;
-    const again = await readBoard(world.db, exam, { minAgeMs: 0, root: exchange });
+    // a German supervisor reads why in German
+    const again = await withLocale("de", () => readBoard(world.db, exam, { minAgeMs: 0, root: exchange }));
     expect(again.hub.unreachableSince).toBe(since);
+    expect(again.hub.error).toMatch(/^Der Prüfungs-Hub unter http:\/\/\S+ antwortet nicht \(.+\)\.$/);
     await world.restartHub();
     await waitFor("the hub back", async () => (await readBoard(world.db, exam, { minAgeMs: 0, root: exchange })).hub.reachable, 60_000);
     expect((await readBoard(world.db, exam, { minAgeMs: 0, root: exchange })).hub.unreachableSince).toBeNull();

@@ -36,7 +36,7 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
   const fm = await getFmt();
   const steps: StepView[] = withLocale(locale, () => TRANSITION_NAMES.filter((n) => (TRANSITIONS[n].from as readonly string[]).includes(d.exam.status) && may(TRANSITIONS[n].capability)).map((n) => ({
     name: n,
-    label: t.has(`steps.${n}` as "steps.schedule") ? t(`steps.${n}` as "steps.schedule") : TRANSITIONS[n].label,
+    label: t(`steps.${n}`),
     kind: TRANSITIONS[n].capability === "exam.manage" ? "plan" : "run",
     tone: n === "close" ? "danger" : n === "unschedule" || n === "archive" ? "secondary" : "primary",
     problems: transitionProblems(snap, n).map((p) => p.message),

@@ -3,7 +3,7 @@ import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Browser, type Page } from "@playwright/test";
 import { addRoom, confirm, createExam } from "./exam-helpers";
-import { PASSWORD, query, shot, signIn, signOut } from "./helpers";
+import { PASSWORD, query, rosterCount, shot, signIn, signOut } from "./helpers";
 
 const ARTIFACTS = path.resolve(import.meta.dirname, ".artifacts");
 
@@ -132,6 +132,24 @@ test.describe("German first", () => {
     const at = query<{ at: number }>("select at from audit_log where action = 'term.update' order by id desc limit 1")[0].at;
     const berlin = new Intl.DateTimeFormat("de-DE", { timeZone: "Europe/Berlin", day: "2-digit", month: "2-digit", year: "numeric", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(new Date(at));
     await expect(when).toHaveText(berlin);
+  });
+
+  test("the audit log reads in German: downloads, first-start accounts", async ({ page }) => {
+    await page.goto("/sign-in");
+    await signInHere(page, "admin", "de");
+    const { termId } = termIds("mathe1", "WS25");
+    const students = rosterCount("mathe1", "WS25");
+    expect((await page.request.get(`/api/terms/${termId}/roster?format=full&variant=excel-de`)).status()).toBe(200);
+    await page.goto("/audit?action=roster.export");
+    const exported = page.getByRole("row").filter({ hasText: "Teilnehmerliste exportiert" }).first();
+    await expect(exported).toContainText(`Teilnehmerliste von mathe1-WS25 exportiert (alle Felder, semikolongetrennt, ${students} Studierende)`);
+    // stored beside it: the English text, which the search finds
+    expect(query<{ summary: string }>("select summary from audit_log where action = 'roster.export' order by id desc limit 1")[0].summary).toBe(`Exported the mathe1-WS25 roster (full, excel-de, ${students} students)`);
+    await page.goto("/audit?action=user.create&q=first+start");
+    await expect(page.getByRole("cell", { name: "Konto admin (Admin) beim ersten Start angelegt" })).toBeVisible();
+    await expect(page.getByRole("cell", { name: "Konto irene (Lehrende:r) beim ersten Start angelegt" })).toBeVisible();
+    await expect(page.getByText("on first start")).toHaveCount(0);
+    await shot(page, "i18n-audit-de");
   });
 });
 

@@ -20,7 +20,7 @@ describe("audit summaries in the reader's language", () => {
     writeAudit(t.db, actor, { action: "roster.remove", entityType: "term", message: { key: "rosterRemove", params: { count: 1, username: "anna", term: "mathe1 WS25" } } });
     writeAudit(t.db, actor, { action: "exam.open", entityType: "exam", message: { key: "examStatus", params: { exam: "mathe1 WS25 P1 “Klausur”", from: "scheduled", to: "open" } } });
     // an older row: its stored text only
-    writeAudit(t.db, actor, { action: "course.create", entityType: "course", summary: "Created course prog (Programmieren)" });
+    t.db.insert(auditLog).values({ actorName: actor.username, action: "course.create", entityType: "course", summary: "Created course prog (Programmieren)" }).run();
     const rows = t.db.select().from(auditLog).all();
     expect(rows.map((r) => r.summary)).toEqual([
       "Imported a roster (E2x CSV) into mathe1 WS25 (replace, valid rows only): 300 added, 1 removed, 0 updated, 4 unchanged, 2 rows rejected",

@@ -8,13 +8,13 @@ afterAll(() => t.cleanup());
 
 describe("audit log", () => {
   it("never stores secrets", () => {
-    writeAudit(t.db, { id: null, username: "x" }, { action: "user.create", entityType: "user", summary: "s", after: { username: "a", password: "hunter2", nested: { otpSecret: "s3", ok: 1 } } });
+    writeAudit(t.db, { id: null, username: "x" }, { action: "user.create", entityType: "user", message: { key: "staffCreate", params: { username: "a", role: "admin" } }, after: { username: "a", password: "hunter2", nested: { otpSecret: "s3", ok: 1 } } });
     const row = t.db.select().from(auditLog).get()!;
     expect(JSON.stringify(row)).not.toMatch(/hunter2|s3/);
     expect(redact({ passwordHash: "x", list: [{ token: "t" }] })).toEqual({ passwordHash: "[redacted]", list: [{ token: "[redacted]" }] });
   });
   it("filters by action prefix and text", () => {
-    writeAudit(t.db, { id: null, username: "y" }, { action: "roster.import", entityType: "term", summary: "Imported mathe1" });
+    writeAudit(t.db, { id: null, username: "y" }, { action: "roster.import", entityType: "term", message: { key: "rosterAdd", params: { username: "anna", term: "mathe1 WS25" } } });
     expect(listAudit(t.db, { action: "roster." }).rows.map((r) => r.action)).toEqual(["roster.import"]);
     expect(listAudit(t.db, { q: "mathe1" }).total).toBe(1);
   });

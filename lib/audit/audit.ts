@@ -17,11 +17,9 @@ export interface AuditEntry {
   courseId?: number | null;
   /**
    * What happened, as a catalogue key (`auditMessages.*`) and its values: the log shows it in the
-   * reader's language. The stored `summary` is then its English text (search, older readers).
+   * reader's language. The stored `summary` is its English text (search, older readers).
    */
-  message?: AuditMessage;
-  /** A sentence as it is, for entries without a message key. */
-  summary?: string;
+  message: AuditMessage;
   before?: unknown;
   after?: unknown;
 }
@@ -48,8 +46,8 @@ export function writeAudit(db: DbOrTx, actor: Actor, entry: AuditEntry): void {
       entityType: entry.entityType,
       entityId: entry.entityId == null ? null : String(entry.entityId),
       courseId: entry.courseId ?? null,
-      summary: entry.summary ?? (entry.message ? englishAuditSummary(entry.message) : entry.action),
-      message: entry.message ? { key: entry.message.key, ...(entry.message.params ? { params: redact(entry.message.params) as AuditMessage["params"] } : {}) } : null,
+      summary: englishAuditSummary(entry.message),
+      message: { key: entry.message.key, ...(entry.message.params ? { params: redact(entry.message.params) as AuditMessage["params"] } : {}) },
       before: entry.before === undefined ? null : redact(entry.before),
       after: entry.after === undefined ? null : redact(entry.after),
     })

@@ -44,12 +44,7 @@ export async function changeOwnPassword(db: Db, userId: number, input: z.infer<t
     db.transaction((tx) => {
       const counted = recordFailure(tx, key, DEFAULT_POLICY.accountFree);
       recordFailure(tx, addressKey(address), DEFAULT_POLICY.addressFree);
-      auditFailure(tx, key, counted, {
-        actorName: user.username,
-        entityId: String(user.id),
-        summary: (n) => `${n} failed sign-in${n === 1 ? "" : "s"} for ${user.username}, last from ${address}`,
-        after: { account: user.id, reason: "wrong current password", address },
-      });
+      auditFailure(tx, key, counted, { account: user, address, reason: "wrongCurrentPw" });
     });
     return { ok: false, field: "current", message: t("password.wrong") };
   }

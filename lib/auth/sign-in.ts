@@ -7,7 +7,7 @@ import { writeAudit } from "@/lib/audit/audit";
 import { normalizeUsername } from "@/lib/identity/username";
 import { authenticateLdap, ldapConfigFromEnv } from "./ldap";
 import { hashPassword, verifyPassword } from "./password";
-import { activeLock, addressKey, auditFailure, clearKey, DEFAULT_POLICY, pruneThrottle, recordFailure, usernameKey, type ThrottlePolicy } from "./throttle";
+import { activeLock, addressKey, auditFailure, clearKey, DEFAULT_POLICY, pruneThrottle, recordFailure, usernameKey, type FailureReason, type ThrottlePolicy } from "./throttle";
 
 export type SignInResult =
   | { ok: true; userId: number; username: string; displayName: string; mustChangePassword: boolean; sessionVersion: number }
@@ -58,7 +58,7 @@ export async function signInWithPassword(db: Db, usernameRaw: string, password: 
   const local = findAccount(db, username);
   if (local && local.source === "local") {
     const ok = await verifyPassword(password, local.passwordHash);
-    if (!ok || !local.active) return fail(db, keys, address, local, !ok ? "wrong password" : "deactivated account", now, policy);
+    if (!ok || !local.active) return fail(db, keys, address, local, !ok ? "wrongPw" : "deactivated", now, policy);
     clearKey(db, keys.account);
     db.update(users).set({ lastLoginAt: new Date(now) }).where(eq(users.id, local.id)).run();
     writeAudit(db, { id: local.id, username }, { action: "auth.sign-in", entityType: "user", entityId: local.id, message: { key: "signInLocal", params: { username, address } } });
@@ -73,22 +73,22 @@ export async function signInWithPassword(db: Db, usernameRaw: string, password: 
     console.error("LDAP is misconfigured:", err instanceof Error ? err.message : err);
     return { ok: false, reason: "unavailable" };
   }
-  if (!config) return fail(db, keys, address, local, "unknown account", now, policy);
+  if (!config) return fail(db, keys, address, local, "unknownAccount", now, policy);
   const res = await authenticateLdap(username, password, config);
   if (!res.ok) {
     if (res.reason === "unavailable") return { ok: false, reason: "unavailable" };
-    const why = res.reason === "no-role" ? "no portal group in the directory" : res.reason === "not-found" ? "unknown account" : "wrong password";
+    const why: FailureReason = res.reason === "no-role" ? "noGroup" : res.reason === "not-found" ? "unknownAccount" : "wrongPw";
     const r = fail(db, keys, address, local, why, now, policy);
     return res.reason === "no-role" ? { ok: false, reason: "no-role" } : r;
   }
   // the directory's name, normalized as the hubs do, so "ALICE" and "alice" stay one account
   const canonical = normalizeUsername(res.user.username);
   const existing = canonical === username ? local : findAccount(db, canonical);
-  if (existing && existing.source === "local") return fail(db, keys, address, existing, "name of a local account", now, policy);
-  if (existing && !existing.active) return fail(db, keys, address, existing, "deactivated account", now, policy);
+  if (existing && existing.source === "local") return fail(db, keys, address, existing, "localName", now, policy);
+  if (existing && !existing.active) return fail(db, keys, address, existing, "deactivated", now, policy);
   const role = ROLE_PRECEDENCE.find((r) => res.user.roles.includes(r));
   if (!role) {
-    fail(db, keys, address, existing, "no portal group in the directory", now, policy);
+    fail(db, keys, address, existing, "noGroup", now, policy);
     return { ok: false, reason: "no-role" };
   }
   clearKey(db, keys.account);
@@ -134,28 +134,15 @@ function fail(
   keys: { account: string; address: string },
   address: string,
   account: typeof users.$inferSelect | undefined,
-  why: string,
+  why: FailureReason,
   now: number,
   policy: ThrottlePolicy,
 ): { ok: false; reason: "invalid-credentials" } {
   db.transaction((tx) => {
     const acc = recordFailure(tx, keys.account, policy.accountFree, now, policy);
     const addr = recordFailure(tx, keys.address, policy.addressFree, now, policy);
-    if (account) {
-      auditFailure(tx, keys.account, acc, {
-        actorName: account.username,
-        entityId: String(account.id),
-        summary: (n) => `${n} failed sign-in${n === 1 ? "" : "s"} for ${account.username}, last from ${address}`,
-        after: { account: account.id, reason: why, address },
-      });
-    } else {
-      auditFailure(tx, keys.address, addr, {
-        actorName: "unknown",
-        entityId: null,
-        summary: (n) => `${n} failed sign-in${n === 1 ? "" : "s"} from ${address} for names without a local account`,
-        after: { reason: why, address },
-      });
-    }
+    if (account) auditFailure(tx, keys.account, acc, { account, address, reason: why });
+    else auditFailure(tx, keys.address, addr, { account: null, address, reason: why });
   });
   return { ok: false, reason: "invalid-credentials" };
 }

@@ -2,6 +2,7 @@ import { createHmac, randomBytes } from "node:crypto";
 import { and, eq, isNull, lt, or, sql } from "drizzle-orm";
 import type { DbOrTx } from "@/lib/db/client";
 import { auditLog, signInThrottle } from "@/lib/db/schema";
+import { englishAuditSummary, type AuditMessage } from "@/lib/i18n/audit-label";
 
 /**
  * Sign-in throttling, per account and per client address. The first failures of a key are
@@ -122,32 +123,73 @@ export function pruneThrottle(db: DbOrTx, now = Date.now(), p: ThrottlePolicy = 
 }
 
 /**
+ * Why a sign-in failed, as the audit entry counts it: a code for the message (its words are in
+ * the catalogue, `auditMessages.signInFailed`) and the English words stored in `after`.
+ */
+export const FAILURE_REASONS = {
+  wrongPw: "wrong password",
+  wrongCurrentPw: "wrong current password",
+  deactivated: "deactivated account",
+  unknownAccount: "unknown account",
+  localName: "name of a local account",
+  noGroup: "no portal group in the directory",
+  refused: "refused",
+} as const;
+export type FailureReason = keyof typeof FAILURE_REASONS;
+
+const REASON_CODES = Object.keys(FAILURE_REASONS) as FailureReason[];
+
+/** The code of a reason stored in words (entries written before the codes, too). */
+function reasonCode(words: string): FailureReason {
+  return REASON_CODES.find((c) => FAILURE_REASONS[c] === words) ?? "refused";
+}
+
+/**
+ * The audit message of a window's failures: the count per reason (every reason, 0 when none)
+ * and the first one named, so the sentence knows where its list starts.
+ */
+function failureMessage(reasons: Record<string, number>, account: { username: string } | null, address: string): { message: AuditMessage; total: number } {
+  const counts = Object.fromEntries(REASON_CODES.map((c) => [c, 0])) as Record<FailureReason, number>;
+  for (const [words, n] of Object.entries(reasons)) counts[reasonCode(words)] += n;
+  const total = REASON_CODES.reduce((a, c) => a + counts[c], 0);
+  const first = REASON_CODES.find((c) => counts[c] > 0) ?? "refused";
+  const params = { failures: total, who: account ? "account" : "unknown", ...(account ? { username: account.username } : {}), address, first, ...counts };
+  return { message: { key: "signInFailed", params }, total };
+}
+
+/**
  * One audit entry per throttle key and window, counting its failures: an attacker's
- * thousand guesses are one row, not a thousand.
+ * thousand guesses are one row, not a thousand. Under the account when it exists (its id,
+ * never the typed text), else under the address.
  */
 export function auditFailure(
   db: DbOrTx,
   key: string,
   counted: { failures: number; auditId: number | null; firstAt: Date },
-  entry: { actorName: string; entityId: string | null; summary: (failures: number) => string; after: Record<string, unknown> },
+  entry: { account: { id: number; username: string } | null; address: string; reason: FailureReason },
 ) {
   let reasons: Record<string, number> = {};
   if (counted.auditId) {
     const prev = db.select({ after: auditLog.after }).from(auditLog).where(eq(auditLog.id, counted.auditId)).get()?.after as { reasons?: Record<string, number> } | undefined;
     reasons = { ...(prev?.reasons ?? {}) };
   }
-  const reason = String(entry.after.reason ?? "refused");
-  reasons[reason] = (reasons[reason] ?? 0) + 1;
-  const byReason = Object.entries(reasons)
-    .map(([r, n]) => `${r} ${n}`)
-    .join(", ");
-  const total = Object.values(reasons).reduce((a, b) => a + b, 0);
-  const summary = `${entry.summary(total)} (${byReason})`;
-  const after = { ...entry.after, reasons, failures: total, since: counted.firstAt.toISOString(), last: new Date().toISOString() };
+  const words = FAILURE_REASONS[entry.reason];
+  reasons[words] = (reasons[words] ?? 0) + 1;
+  const { message, total } = failureMessage(reasons, entry.account, entry.address);
+  const summary = englishAuditSummary(message);
+  const after = {
+    ...(entry.account ? { account: entry.account.id } : {}),
+    reason: words,
+    address: entry.address,
+    reasons,
+    failures: total,
+    since: counted.firstAt.toISOString(),
+    last: new Date().toISOString(),
+  };
   if (counted.auditId) {
     const updated = db
       .update(auditLog)
-      .set({ summary, after })
+      .set({ summary, message, after })
       .where(and(eq(auditLog.id, counted.auditId), eq(auditLog.action, "auth.sign-in-failed")))
       .returning({ id: auditLog.id })
       .get();
@@ -155,7 +197,16 @@ export function auditFailure(
   }
   const row = db
     .insert(auditLog)
-    .values({ actorId: null, actorName: entry.actorName, action: "auth.sign-in-failed", entityType: "user", entityId: entry.entityId, summary, after })
+    .values({
+      actorId: null,
+      actorName: entry.account?.username ?? "unknown",
+      action: "auth.sign-in-failed",
+      entityType: "user",
+      entityId: entry.account ? String(entry.account.id) : null,
+      summary,
+      message,
+      after,
+    })
     .returning({ id: auditLog.id })
     .get();
   setAuditId(db, key, row.id);

@@ -58,7 +58,7 @@ export async function seedIfEmpty(db: Db, opts: { password?: string; demo?: bool
   db.transaction((tx) => {
     const system = { id: null, username: "system" };
     const ids = plan.map((p, i) => tx.insert(users).values({ ...p, source: "local", passwordHash: hashes[i], mustChangePassword: !opts.password }).returning({ id: users.id }).get().id);
-    for (const p of plan) writeAudit(tx, system, { action: "user.create", entityType: "user", entityId: p.username, summary: `Created ${p.role} account ${p.username} on first start` });
+    for (const p of plan) writeAudit(tx, system, { action: "user.create", entityType: "user", entityId: p.username, message: { key: "seedAccount", params: { role: p.role, username: p.username } } });
     if (opts.demo === false) return;
     const byName = Object.fromEntries(plan.map((p, i) => [p.username, ids[i]]));
     const demo: { code: string; title: string; description: string; terms: { term: string; hubs: Hub[]; students: number; offset: number; staff: [string, TermRole][]; mem: [string, string]; cpu: [string, string] }[] }[] = [
@@ -108,7 +108,7 @@ export async function seedIfEmpty(db: Db, opts: { password?: string; demo?: bool
         tx.insert(students).values(rows).run();
       }
     }
-    writeAudit(tx, system, { action: "seed.demo", entityType: "portal", summary: "Loaded the demo courses and students" });
+    writeAudit(tx, system, { action: "seed.demo", entityType: "portal", message: { key: "seedDemo" } });
   });
   return accounts;
 }

@@ -68,10 +68,10 @@ export function normalizeStudentUsernames(db: DbOrTx): { merged: number; renamed
       action: "roster.normalize-username",
       entityType: "student",
       entityId: keep.id,
-      summary:
+      message:
         others.length > 0
-          ? `Merged ${[keep, ...others].map((r) => r.username).join(", ")} into ${name} (term ${keep.termId}): one hub user`
-          : `Renamed ${keep.username} to ${name} (term ${keep.termId}): usernames are normalized as the hub does`,
+          ? { key: "rosterMerge", params: { names: [keep, ...others].map((r) => r.username).join(", "), username: name, term: String(keep.termId) } }
+          : { key: "rosterRename", params: { from: keep.username, to: name, term: String(keep.termId) } },
       before: { kept: keep, merged: others, conflicts },
       after: values,
     });
@@ -98,13 +98,13 @@ export function normalizeStaffUsernames(db: DbOrTx): { renamed: number; collisio
     if (u.username === name) continue;
     db.update(users).set({ username: name }).where(eq(users.id, u.id)).run();
     renamed++;
-    audit(db, { action: "user.normalize-username", entityType: "user", entityId: u.id, summary: `Renamed staff account ${u.username} to ${name}: usernames are normalized as the hub does`, before: { username: u.username }, after: { username: name } });
+    audit(db, { action: "user.normalize-username", entityType: "user", entityId: u.id, message: { key: "staffRename", params: { from: u.username, to: name } }, before: { username: u.username }, after: { username: name } });
   }
   if (collisions.length > 0) {
     audit(db, {
       action: "user.username-collision",
       entityType: "user",
-      summary: `Staff accounts that are one hub user, left for an admin to merge: ${collisions.map((c) => c.join(" / ")).join("; ")}`,
+      message: { key: "staffCollision", params: { groups: collisions.map((c) => c.join(" / ")).join("; ") } },
       after: { collisions },
     });
   }

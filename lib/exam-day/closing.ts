@@ -24,7 +24,7 @@ export async function takeReceipts(db: Db, principal: Principal, examId: number,
       action: "exam.receipts",
       entityType: "exam",
       entityId: String(examId),
-      summary: `Receipts at closing: ${n} new of ${found.length} submission${found.length === 1 ? "" : "s"} in the exchange`,
+      message: { key: "examReceipts", params: { taken: n, found: found.length } },
     });
     return n;
   });

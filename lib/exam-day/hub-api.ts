@@ -132,7 +132,7 @@ export function saveHubApiSettings(input: HubApiInput, { tx, audit, principal }:
     action: "exam-hub.api",
     entityType: "deployment",
     entityId: "exam-hub-api",
-    summary: `Exam hub API: ${values.apiUrl}${input.tokenSecret ? " (new token)" : ""}`,
+    message: { key: "hubApi", params: { url: values.apiUrl, replaced: input.tokenSecret ? "yes" : "no" } },
     before: before ? { apiUrl: before.apiUrl, loginUrl: before.loginUrl, probeSource: before.probeSource } : null,
     after: { apiUrl: values.apiUrl, loginUrl: values.loginUrl, probeSource: values.probeSource, token: input.tokenSecret ? "(replaced)" : before?.hasToken ? "(kept)" : "(none)" },
   });

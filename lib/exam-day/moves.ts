@@ -29,7 +29,7 @@ export function moveToBackup(examId: number, participantId: number, backupId: nu
     action: "exam.move",
     entityType: "exam",
     entityId: String(examId),
-    summary: `${student.username} moved to backup account ${backup.username}${reason ? `: ${reason}` : ""}`,
+    message: { key: "examMove", params: { student: student.username, backup: backup.username, withReason: reason ? "yes" : "no", reason } },
     after: { participant: student.username, backup: backup.username, reason },
   });
   return { student: student.username, backup: backup.username };

@@ -168,7 +168,7 @@ export async function runProbe(db: Db, principal: Principal, examId: number, opt
         .onConflictDoUpdate({ target: examProbes.examId, set: { roomId: room.id, passwordHash: hash, issues: sql`${examProbes.issues} + 1` } })
         .run();
       tx.update(exams).set({ revision: sql`${exams.revision} + 1`, updatedAt: new Date() }).where(eq(exams.id, examId)).run();
-      audit({ action: "exam.probe", entityType: "exam", entityId: String(examId), summary: `Test sign-in of ${username} from ${room.name}: new password for the probe account (not stored)` });
+      audit({ action: "exam.probe", entityType: "exam", entityId: String(examId), message: { key: "examProbe", params: { username, room: room.name } } });
     }, opts);
     steps.push({ step: "password", ok: true, detail: t("examErrors.probePasswordPushed", { username, room: room.name }) });
   } catch (e) {

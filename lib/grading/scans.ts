@@ -111,7 +111,7 @@ export function startScan(
     entityType: "scan",
     entityId: row.id,
     courseId: t.courseId,
-    summary: `Started a scan of ${root}/${t.nbgraderId}${row.assignmentName ? ` (${row.assignmentName})` : ""}`,
+    message: { key: "scanStart", params: { path: `${root}/${t.nbgraderId}`, all: row.assignmentName ? "no" : "yes", assignment: row.assignmentName ?? "" } },
     after: { exchangeRoot: root, courseId: t.nbgraderId, assignment: row.assignmentName },
   });
   return row;
@@ -138,7 +138,7 @@ export function resumeScan(input: { termId: number; scanId: number }, { tx, audi
     entityType: "scan",
     entityId: scan.id,
     courseId: t.courseId,
-    summary: `Resumed scan ${scan.id} of ${scan.courseId} (${done} submission${done === 1 ? "" : "s"} already done)`,
+    message: { key: "scanResume", params: { id: String(scan.id), course: scan.courseId, done } },
   });
   return { ...scan, status: "queued" };
 }
@@ -151,7 +151,7 @@ export function stopScan(input: { termId: number; scanId: number }, { tx, audit 
   const job = jobs().get(scan.id);
   if (!job || (scan.status !== "running" && scan.status !== "queued")) throw new ActionError(tr("scanErrors.notRunning"));
   job.controller.abort();
-  audit({ action: "grading.scan.stop", entityType: "scan", entityId: scan.id, courseId: t.courseId, summary: `Stopped scan ${scan.id} of ${scan.courseId}` });
+  audit({ action: "grading.scan.stop", entityType: "scan", entityId: scan.id, courseId: t.courseId, message: { key: "scanStop", params: { id: String(scan.id), course: scan.courseId } } });
 }
 
 function reserve(scanId: number): Job {
@@ -312,7 +312,7 @@ async function runJob(db: Db, scanId: number, controller: AbortController, opts:
     const message = e instanceof Error ? e.message : String(e);
     db.transaction((tx) => {
       tx.update(submissionScans).set({ status: "failed", error: message, updatedAt: now() }).where(eq(submissionScans.id, scanId)).run();
-      writeAudit(tx, actor, { action: "grading.scan.fail", entityType: "scan", entityId: scanId, courseId: t.courseId, summary: `Scan ${scanId} of ${scan.courseId} failed: ${message}` });
+      writeAudit(tx, actor, { action: "grading.scan.fail", entityType: "scan", entityId: scanId, courseId: t.courseId, message: { key: "scanFail", params: { id: String(scanId), course: scan.courseId, error: message } } });
     });
     return;
   }
@@ -357,7 +357,10 @@ async function runJob(db: Db, scanId: number, controller: AbortController, opts:
       entityType: "scan",
       entityId: scanId,
       courseId: t.courseId,
-      summary: `Scan ${scanId} of ${scan.courseId} finished: ${summary.progress.submissionsTotal} submission folders, ${c.verified ?? 0} verified, ${c.mismatch ?? 0} mismatch, ${c["missing-hashcode"] ?? 0} without hashcode${gone ? `, ${gone} gone` : ""}`,
+      message: {
+        key: "scanFinish",
+        params: { id: String(scanId), course: scan.courseId, folders: summary.progress.submissionsTotal, verified: c.verified ?? 0, mismatch: c.mismatch ?? 0, noCode: c["missing-hashcode"] ?? 0, gone },
+      },
       after: { submissions: summary.progress.submissionsTotal, statuses: c, gone, rootProblems: summary.rootProblems.length },
     });
   });

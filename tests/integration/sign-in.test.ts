@@ -1,9 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eq } from "drizzle-orm";
+import { createTranslator } from "use-intl/core";
 import { startLdap, type LdapServer } from "@/e2e/services/ldap";
 import { hashPassword } from "@/lib/auth/password";
 import { signInWithPassword } from "@/lib/auth/sign-in";
 import { auditLog, users } from "@/lib/db/schema";
+import { auditSummary } from "@/lib/i18n/audit-label";
+import { MESSAGES } from "@/lib/i18n/messages";
 import { createTestDb } from "@/lib/test/db";
 
 /** Sign-in as the portal does it: local accounts in SQLite, everyone else against real OpenLDAP. */
@@ -11,6 +14,8 @@ let ldap: LdapServer;
 const t = createTestDb();
 const db = t.db;
 const saved = { ...process.env };
+const de = createTranslator({ locale: "de", messages: MESSAGES.de });
+const en = createTranslator({ locale: "en", messages: MESSAGES.en });
 
 beforeAll(async () => {
   ldap = await startLdap();
@@ -62,6 +67,30 @@ describe("sign-in", () => {
     expect(log).toContain("no portal group in the directory");
     expect(log).not.toContain("nobody");
     for (const secret of ["gina-pw-1", "Falsch-geraten-9", "stud1-pw-1", "Lokal-Passwort-1", "Grüße-ÄÖÜ-ß"]) expect(log).not.toContain(secret);
+  });
+
+  it("counts failed sign-ins by reason in one entry, which reads in German and in English", async () => {
+    // a window of its own (the earlier failures are two hours old by then)
+    const now = Date.now() + 2 * 3600_000;
+    for (const [name, pw] of [["stud1", "stud1-pw-1"], ["niemand", "x"], ["keiner", "y"]]) await signInWithPassword(db, name, pw, { address: "192.0.2.50", now });
+    for (const pw of ["falsch", "gone-pw"]) await signInWithPassword(db, "gone", pw, { address: "192.0.2.51", now });
+    const failed = () => db.select().from(auditLog).where(eq(auditLog.action, "auth.sign-in-failed")).all();
+    const byAddress = failed().find((r) => (r.after as { address?: string }).address === "192.0.2.50")!;
+    expect(byAddress.message).toMatchObject({ key: "signInFailed", params: { failures: 3, unknownAccount: 2, noGroup: 1, wrongPw: 0 } });
+    expect(byAddress.summary).toBe("3 failed sign-ins from 192.0.2.50 for names without a local account (unknown account 2, no portal group in the directory 1)");
+    expect(auditSummary(de, byAddress)).toBe("3 fehlgeschlagene Anmeldungen von 192.0.2.50 mit Namen ohne lokales Konto (unbekanntes Konto: 2, keine Portal-Gruppe im Verzeichnis: 1)");
+    expect(auditSummary(en, byAddress)).toBe(byAddress.summary);
+    // the account's entry is updated as failures come in: its text and its message
+    const entry = failed().find((r) => r.actorName === "gone" && (r.after as { address?: string }).address === "192.0.2.51")!;
+    expect(auditSummary(de, entry)).toBe("2 fehlgeschlagene Anmeldungen als gone, zuletzt von 192.0.2.51 (falsches Passwort: 1, deaktiviertes Konto: 1)");
+    const rows = failed().length;
+    await signInWithPassword(db, "gone", "nochmal", { address: "192.0.2.52", now: now + 1000 });
+    expect(failed()).toHaveLength(rows);
+    const updated = failed().find((r) => r.id === entry.id)!;
+    expect(updated.message).toMatchObject({ key: "signInFailed", params: { failures: 3, wrongPw: 2, deactivated: 1, address: "192.0.2.52" } });
+    expect(updated.summary).toBe("3 failed sign-ins for gone, last from 192.0.2.52 (wrong password 2, deactivated account 1)");
+    expect(auditSummary(de, updated)).toBe("3 fehlgeschlagene Anmeldungen als gone, zuletzt von 192.0.2.52 (falsches Passwort: 2, deaktiviertes Konto: 1)");
+    expect(auditSummary(en, updated)).toBe(updated.summary);
   });
 
   it("says the directory is unavailable when slapd is down", async () => {

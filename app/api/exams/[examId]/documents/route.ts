@@ -35,7 +35,7 @@ export const GET = localizedRoute(async function GET(req: Request, { params }: {
     entityType: "exam",
     entityId: examId,
     courseId: doc.detail.course.id,
-    summary: `Downloaded the ${parsed.data.kind === "attendance" ? "attendance list" : "seating plan"} of ${doc.detail.course.code} ${doc.detail.term.term} ${doc.detail.exam.period} (${doc.rooms} room${doc.rooms === 1 ? "" : "s"})`,
+    message: { key: "documentDownload", params: { kind: parsed.data.kind, exam: `${doc.detail.course.code} ${doc.detail.term.term} ${doc.detail.exam.period}`, rooms: doc.rooms } },
   });
   return new Response(Buffer.from(doc.pdf), {
     headers: { "content-type": "application/pdf", "content-disposition": `inline; filename="${doc.filename}"`, "cache-control": "no-store" },

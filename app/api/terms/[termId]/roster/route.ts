@@ -40,7 +40,7 @@ export const GET = localizedRoute(async function GET(req: Request, { params }: {
     entityType: "term",
     entityId: row.term.id,
     courseId: row.course.id,
-    summary: `Exported the ${courseId} roster (${parsed.data.format}${parsed.data.format === "full" ? `, ${variant}` : ""}, ${list.length} students)`,
+    message: { key: "rosterExport", params: { course: courseId, format: parsed.data.format, variant, excel: variant === "excel-de" ? "yes" : "no", count: list.length } },
   });
   return new Response(body, {
     headers: {

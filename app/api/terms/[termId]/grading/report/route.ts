@@ -39,7 +39,7 @@ export const GET = localizedRoute(async function GET(req: Request, { params }: {
     entityType: "assignment",
     entityId: data.assignment.id,
     courseId: data.courseId,
-    summary: `Exported the ${parsed.data.format.toUpperCase()} report of ${data.nbgraderId} ${data.assignment.name} (${data.rows.length} students)`,
+    message: { key: "reportExport", params: { format: parsed.data.format.toUpperCase(), course: data.nbgraderId, assignment: data.assignment.name, count: data.rows.length } },
   });
   return new Response(typeof body === "string" ? body : Buffer.from(body), {
     headers: {

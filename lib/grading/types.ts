@@ -2,6 +2,7 @@
  * Shapes the grading pages send to the browser (client components import these; no Node or
  * database imports here).
  */
+import type { ScanProblem } from "@/lib/submissions/scan";
 import type { HashcodeSource, SubmissionStatus } from "@/lib/submissions/verify";
 
 /** What the progress endpoint and the overview show. */
@@ -19,7 +20,7 @@ export interface ScanView {
   bytesHashed: number;
   /** Submissions already stored, per the checkpoint (what a resume skips). */
   checkpointed: number;
-  rootProblems: { code: string; path?: string; message: string }[];
+  rootProblems: ScanProblem[];
   error: string | null;
   active: boolean;
   resumable: boolean;

@@ -152,7 +152,7 @@ export function ScanPanel({
           </p>
           {scan.error && (
             <p className={`mt-2 flex items-start gap-1.5 text-sm ${scan.status === "failed" ? "text-red-700" : "text-amber-800"}`}>
-              <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden /> {scan.error}
+              <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden /> {scan.errorKey ? tRoot(`scanProblems.scanRun.${scan.errorKey}`) : scan.error}
             </p>
           )}
           {scan.rootProblems.length > 0 && (

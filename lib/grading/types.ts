@@ -5,6 +5,9 @@
 import type { ScanProblem } from "@/lib/submissions/scan";
 import type { HashcodeSource, SubmissionStatus } from "@/lib/submissions/verify";
 
+/** A scan's own notes the portal writes on it (`scanProblems.scanRun`), shown in the reader's language. */
+export type ScanNoteKey = "interrupted" | "stopped";
+
 /** What the progress endpoint and the overview show. */
 export interface ScanView {
   id: number;
@@ -21,7 +24,10 @@ export interface ScanView {
   /** Submissions already stored, per the checkpoint (what a resume skips). */
   checkpointed: number;
   rootProblems: ScanProblem[];
+  /** Why the scan stopped or failed, as stored (English). */
   error: string | null;
+  /** When `error` is one of the portal's own notes: its catalogue key, for the reader's language. */
+  errorKey: ScanNoteKey | null;
   active: boolean;
   resumable: boolean;
   createdAt: string;

@@ -17,7 +17,7 @@ import { listAssignments, setDeadline } from "@/lib/grading/assignments";
 import { DEMO_DEADLINE, writeDemoExchange, writeDemoSubmission } from "@/lib/grading/demo";
 import { exchangeStatus } from "@/lib/grading/exchange";
 import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
-import { getScan, latestScan, reconcileInterrupted, resumeScan, scheduleScan, startScan, stopScan, type ScanJobOptions } from "@/lib/grading/scans";
+import { getScan, latestScan, reconcileInterrupted, resumeScan, scanView, scheduleScan, startScan, stopScan, type ScanJobOptions } from "@/lib/grading/scans";
 import { getSubmission, listSubmissions, lookupTermHashcode } from "@/lib/grading/submissions";
 import { utcToZonedInput, zonedInputToUtc } from "@/lib/grading/time";
 
@@ -189,6 +189,8 @@ describe("grading: scans of a term's exchange", () => {
     });
     const paused = getScan(db, row.id)!;
     expect(paused.status).toBe("paused");
+    // the note on the scan is the portal's own: the panel shows it in the reader's language
+    expect(scanView(paused)).toMatchObject({ error: "Stopped. Resume to continue from the last checkpoint.", errorKey: "stopped" });
     const done = paused.checkpoint!.completed.length;
     expect(done).toBeGreaterThanOrEqual(3);
     expect(done).toBeLessThan(8);
@@ -202,6 +204,7 @@ describe("grading: scans of a term's exchange", () => {
     const changes = db.$client.prepare("select total_changes() n").pluck();
     const writes = changes.get();
     expect(getScan(db, row.id)).toMatchObject({ status: "paused", error: expect.stringMatching(/server stopped/) });
+    expect(scanView(getScan(db, row.id)!).errorKey).toBe("interrupted");
     expect(latestScan(db, termId)).toMatchObject({ id: row.id, status: "paused" });
     expect(changes.get()).toBe(writes);
     expect(stored()).toEqual(before);

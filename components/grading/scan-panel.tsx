@@ -11,6 +11,7 @@ import { useTranslations } from "next-intl";
 import { useFmt } from "@/lib/i18n/use-fmt";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import type { ScanView } from "@/lib/grading/types";
+import { scanProblemText } from "@/lib/submissions/problem-text";
 import { getJson } from "./query-provider";
 
 type Action = (prev: ActionState<{ scanId: number }>, form: FormData) => Promise<ActionState<{ scanId: number }>>;
@@ -44,6 +45,7 @@ export function ScanPanel({
 }) {
   const router = useRouter();
   const t = useTranslations("grading.scan");
+  const tRoot = useTranslations();
   const f = useFmt();
   const queryClient = useQueryClient();
   const [scanId, setScanId] = useState<number | null>(initial?.id ?? null);
@@ -150,7 +152,7 @@ export function ScanPanel({
           </p>
           {scan.error && (
             <p className={`mt-2 flex items-start gap-1.5 text-sm ${scan.status === "failed" ? "text-red-700" : "text-amber-800"}`}>
-              <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden /> {scan.error}
+              <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden /> {scan.errorKey ? tRoot(`scanProblems.scanRun.${scan.errorKey}`) : scan.error}
             </p>
           )}
           {scan.rootProblems.length > 0 && (
@@ -159,7 +161,7 @@ export function ScanPanel({
               <ul className="mt-1 list-disc pl-5">
                 {scan.rootProblems.slice(0, 50).map((p, i) => (
                   <li key={i}>
-                    <code className="break-all font-mono text-xs">{p.path}</code>: {p.message}
+                    <code className="break-all font-mono text-xs">{p.path}</code>: {scanProblemText(tRoot, p)}
                   </li>
                 ))}
               </ul>

@@ -19,6 +19,7 @@ import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { computedHashcode } from "./submissions";
 import { portalTimeZone } from "./time";
 import { writeCsv, type CsvDialect } from "@/lib/csv/write";
+import { t } from "@/lib/i18n/t";
 
 export interface ReportRow {
   student: string;
@@ -30,8 +31,10 @@ export interface ReportRow {
   computedHashcode: string | null;
   status: SubmissionStatus;
   flags: SubmissionFlagKind[];
-  /** Why a mismatch is one (verify.ts reasons), or why there is no hashcode. */
+  /** Why a mismatch is one (verify.ts reasons), why there is no hashcode, or `wrong-student`. */
   mismatch: string[];
+  /** Whom the info file names when it names someone else (`wrong-student`); null if it does not say. */
+  infoNames: string | null;
   attempts: number;
   /** Scanner problems besides a missing info file (which the status already says). */
   otherProblems: number;
@@ -53,12 +56,12 @@ export interface ReportData {
   misfiled: { key: string; student: string | null; folderOwner: string | null }[];
 }
 
-export const STATUS_LABEL: Record<SubmissionStatus, string> = { verified: "verified", mismatch: "mismatch", "missing-hashcode": "no hashcode", "wrong-student": "wrong student", misfiled: "misfiled" };
-const NOTE_LABEL: Partial<Record<SubmissionFlagKind, string>> = {
+/** The PDF's words for a flag, as keys of `scanProblems.report.note`. */
+const NOTE_KEY: Partial<Record<SubmissionFlagKind, "late" | "changed" | "problems" | "added">> = {
   late: "late",
-  "changed-since-first-scan": "changed since 1st scan",
-  "scan-problems": "scan problems",
-  "added-after-submission": "files added after submission",
+  "changed-since-first-scan": "changed",
+  "scan-problems": "problems",
+  "added-after-submission": "added",
 };
 
 export function reportData(db: DbOrTx, termId: number, assignmentId: number): ReportData | null {
@@ -92,9 +95,8 @@ export function reportData(db: DbOrTx, termId: number, assignmentId: number): Re
     computedHashcode: computedHashcode(s),
     status: s.status,
     flags: s.flagKinds,
-    mismatch: s.flags.flatMap((f) =>
-      f.kind === "mismatch" ? f.reasons : f.kind === "missing-hashcode" ? [f.reason] : f.kind === "wrong-student" ? [`info file names ${f.infoUsername ?? f.infoFile ?? "someone else"}`] : [],
-    ),
+    mismatch: s.flags.flatMap((f) => (f.kind === "mismatch" ? f.reasons : f.kind === "missing-hashcode" ? [f.reason] : f.kind === "wrong-student" ? ["wrong-student"] : [])),
+    infoNames: s.flags.flatMap((f) => (f.kind === "wrong-student" ? [f.infoUsername ?? f.infoFile] : [])).find((n) => n) ?? null,
     otherProblems: s.problems.filter((p) => p.code !== "missing-info-file").length,
     attempts,
     key: s.key,
@@ -128,20 +130,31 @@ function localTime(d: Date | null): string {
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}:${p.second}`;
 }
 
-const MISMATCH_NOTE: Record<string, string> = {
-  hashcode: "code differs",
-  files: "files differ",
-  "sha1sum-unparseable": "SHA1SUM.txt unreadable",
-  "no-source": "nothing to check",
-  "no-info-file": "no info file",
-  "no-hashcode-line": "no Hashcode line",
-  "not-a-hashcode": "not a hashcode",
+/** Why a mismatch is one, or why there is no hashcode, as keys of `scanProblems.report.note`. */
+const MISMATCH_KEY: Record<string, "hashcode" | "files" | "sha1sumUnparseable" | "noSource" | "noInfoFile" | "noHashcodeLine" | "notAHashcode"> = {
+  hashcode: "hashcode",
+  files: "files",
+  "sha1sum-unparseable": "sha1sumUnparseable",
+  "no-source": "noSource",
+  "no-info-file": "noInfoFile",
+  "no-hashcode-line": "noHashcodeLine",
+  "not-a-hashcode": "notAHashcode",
 };
 
+/** The notes column in the active language. */
 function notes(r: ReportRow): string {
-  const out = r.mismatch.map((m) => MISMATCH_NOTE[m] ?? m);
-  out.push(...(r.flags.filter((f) => f !== "scan-problems" || r.otherProblems > 0).map((f) => NOTE_LABEL[f]).filter(Boolean) as string[]));
-  if (r.attempts > 1) out.push(`${r.attempts} attempts`);
+  const out = r.mismatch.map((m) =>
+    m === "wrong-student"
+      ? t("scanProblems.report.note.infoFileNames", { name: r.infoNames ?? t("scanProblems.report.note.someoneElse") })
+      : MISMATCH_KEY[m]
+        ? t(`scanProblems.report.note.${MISMATCH_KEY[m]}`)
+        : m,
+  );
+  for (const f of r.flags) {
+    const key = NOTE_KEY[f];
+    if (key && (f !== "scan-problems" || r.otherProblems > 0)) out.push(t(`scanProblems.report.note.${key}`));
+  }
+  if (r.attempts > 1) out.push(t("scanProblems.report.note.attempts", { count: r.attempts }));
   return out.join(", ");
 }
 
@@ -187,6 +200,9 @@ const STATUS_INK: Record<SubmissionStatus, ReturnType<typeof rgb>> = {
   misfiled: rgb(0.73, 0.11, 0.11),
 };
 
+const STATUSES = Object.keys(STATUS_INK) as SubmissionStatus[];
+const statusLabel = (status: SubmissionStatus) => t(`grading.status.${status}`);
+
 /** Standard PDF fonts only know WinAnsi: replace what they cannot draw. */
 function safe(font: PDFFont, text: string): string {
   const set = new Set(font.getCharacterSet());
@@ -216,10 +232,11 @@ function wrap(font: PDFFont, size: number, text: string, width: number): string[
   return lines;
 }
 
+/** The PDF for the examination board, in the active language (lib/i18n/t). */
 export async function reportPdf(data: ReportData, meta: { generatedBy: string; generatedAt?: Date }): Promise<Uint8Array> {
   const doc = await PDFDocument.create();
   const at = meta.generatedAt ?? new Date();
-  const title = `Submission hashcodes: ${data.nbgraderId} / ${data.assignment.name}`;
+  const title = t("scanProblems.report.docTitle", { course: data.nbgraderId, assignment: data.assignment.name });
   doc.setTitle(title);
   doc.setSubject(`${data.courseCode} ${data.term} ${data.assignment.name}`);
   doc.setAuthor(meta.generatedBy);
@@ -231,15 +248,17 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
   const mono = await doc.embedFont(StandardFonts.Courier);
   const zone = portalTimeZone();
 
+  const col = (key: "student" | "name" | "matrikel" | "submittedAt" | "hashcode" | "status" | "notes") => t(`scanProblems.report.col.${key}`);
   const cols = [
     { label: "#", width: 18, font: regular },
-    { label: "Student", width: 58, font: regular },
-    { label: "Name", width: 68, font: regular },
-    { label: "Matrikel", width: 50, font: regular },
-    { label: "Submitted at", width: 88, font: regular },
-    { label: "Hashcode", width: 82, font: mono },
-    { label: "Status", width: 66, font: bold },
-    { label: "Notes", width: 0, font: regular },
+    { label: col("student"), width: 58, font: regular },
+    { label: col("name"), width: 68, font: regular },
+    { label: col("matrikel"), width: 50, font: regular },
+    { label: col("submittedAt"), width: 88, font: regular },
+    { label: col("hashcode"), width: 82, font: mono },
+    // wide enough for the longest status word of the language ("ohne Hashcode")
+    { label: col("status"), width: Math.max(66, Math.ceil(Math.max(...STATUSES.map((st) => bold.widthOfTextAtSize(safe(bold, statusLabel(st)), 8.5)))) + 9), font: bold },
+    { label: col("notes"), width: 0, font: regular },
   ];
   const STATUS_COL = 6;
   const tableWidth = A4[0] - 2 * MARGIN;
@@ -268,13 +287,13 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
     pages.push(page);
     y = A4[1] - MARGIN;
     if (first) {
-      text(page, "Submission hashcodes", MARGIN, y - 4, { font: bold, size: 18 });
+      text(page, t("scanProblems.report.title"), MARGIN, y - 4, { font: bold, size: 18 });
       y -= 28;
       const lines: [string, string][] = [
-        ["Course", `${data.courseCode} · ${data.courseTitle}`],
-        ["Term", `${data.term} (nbgrader course id ${data.nbgraderId})`],
-        ["Assignment", data.assignment.name],
-        ["Deadline", data.assignment.deadline ? `${localTime(data.assignment.deadline)} (${zone})` : "none set"],
+        [t("scanProblems.report.course"), `${data.courseCode} · ${data.courseTitle}`],
+        [t("scanProblems.report.term"), t("scanProblems.report.termValue", { term: data.term, id: data.nbgraderId })],
+        [t("scanProblems.report.assignment"), data.assignment.name],
+        [t("scanProblems.report.deadline"), data.assignment.deadline ? `${localTime(data.assignment.deadline)} (${zone})` : t("scanProblems.report.noDeadline")],
       ];
       for (const [k, v] of lines) {
         text(page, k, MARGIN, y, { font: bold, size: 10 });
@@ -282,20 +301,24 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
         y -= 14;
       }
       const c = data.counts;
-      const summary =
-        `${data.rows.length} student${data.rows.length === 1 ? "" : "s"} submitted · ${c.verified} verified · ${c.mismatch} mismatch · ${c["missing-hashcode"]} without hashcode` +
-        (c["wrong-student"] ? ` · ${c["wrong-student"]} with an info file of another student` : "") +
-        ` · ${c.late} late` +
-        (c.misfiled ? ` · ${c.misfiled} misfiled folder${c.misfiled === 1 ? "" : "s"} counted for nobody (listed at the end)` : "") +
-        (data.withoutSubmission ? ` · ${data.withoutSubmission} on the roster without a submission` : "");
-      text(page, "Summary", MARGIN, y, { font: bold, size: 10 });
+      const summary = [
+        t("scanProblems.report.submitted", { count: data.rows.length }),
+        t("scanProblems.report.verified", { count: c.verified }),
+        t("scanProblems.report.mismatch", { count: c.mismatch }),
+        t("scanProblems.report.noHashcode", { count: c["missing-hashcode"] }),
+        ...(c["wrong-student"] ? [t("scanProblems.report.wrongStudent", { count: c["wrong-student"] })] : []),
+        t("scanProblems.report.late", { count: c.late }),
+        ...(c.misfiled ? [t("scanProblems.report.misfiled", { count: c.misfiled })] : []),
+        ...(data.withoutSubmission ? [t("scanProblems.report.withoutSubmission", { count: data.withoutSubmission })] : []),
+      ].join(" · ");
+      text(page, t("scanProblems.report.summary"), MARGIN, y, { font: bold, size: 10 });
       for (const line of wrap(regular, 10, summary, tableWidth - 80)) {
         text(page, line, MARGIN + 80, y, { size: 10 });
         y -= 14;
       }
-      text(page, `Times are ${zone} time.`, MARGIN + 80, y, { size: 10 });
+      text(page, t("scanProblems.report.times", { zone }), MARGIN + 80, y, { size: 10 });
       y -= 12;
-      text(page, "Verified: the hashcode in the student's info file matches SHA1SUM.txt and every file still matches SHA1SUM.txt.", MARGIN, y - 4, { size: 8, color: MUTED });
+      text(page, t("scanProblems.report.verifiedNote"), MARGIN, y - 4, { size: 8, color: MUTED });
       y -= 26;
     } else {
       text(page, fit(regular, 9, title, tableWidth), MARGIN, y, { size: 9, color: MUTED });
@@ -306,7 +329,7 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
 
   newPage(true);
   if (data.rows.length === 0) {
-    text(page, "No submissions of this assignment were found in the exchange.", MARGIN + 4, y, { size: 10, color: MUTED });
+    text(page, t("scanProblems.report.none"), MARGIN + 4, y, { size: 10, color: MUTED });
   }
   const lineH = 10;
   data.rows.forEach((r, i) => {
@@ -315,7 +338,7 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
     const h = rowH + Math.max(0, noteLines.length - 1) * lineH;
     if (y - (h - rowH) < MARGIN + 30) newPage(false);
     if (i % 2 === 1) page.drawRectangle({ x: MARGIN, y: y - 5 - (h - rowH), width: tableWidth, height: h, color: ZEBRA });
-    const cells = [String(i + 1), r.student, r.name ?? "", r.matrikel ?? "—", localTime(r.submittedAt) || "unknown", r.hashcode ?? "—", STATUS_LABEL[r.status]];
+    const cells = [String(i + 1), r.student, r.name ?? "", r.matrikel ?? "—", localTime(r.submittedAt) || t("scanProblems.report.unknownTime"), r.hashcode ?? "—", statusLabel(r.status)];
     let x = MARGIN + 4;
     cells.forEach((cell, j) => {
       const c = cols[j];
@@ -329,14 +352,14 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
 
   if (data.misfiled.length > 0) {
     y -= 10;
-    const intro = "Misfiled: these folders lie under another student's personalized inbound. They count for neither student; e2xgrader's collector skips them too.";
+    const intro = t("scanProblems.report.misfiledIntro");
     const lines = wrap(regular, 9, intro, tableWidth);
     if (y - (lines.length + 2) * 12 < MARGIN + 30) {
       page = doc.addPage(A4);
       pages.push(page);
       y = A4[1] - MARGIN;
     }
-    text(page, "Misfiled folders", MARGIN, y, { font: bold, size: 10 });
+    text(page, t("scanProblems.report.misfiledTitle"), MARGIN, y, { font: bold, size: 10 });
     y -= 14;
     for (const line of lines) {
       text(page, line, MARGIN, y, { size: 9, color: MUTED });
@@ -353,11 +376,11 @@ export async function reportPdf(data: ReportData, meta: { generatedBy: string; g
     }
   }
 
-  const footer = `Generated by ${meta.generatedBy} on ${localTime(at)} (${zone}) · E2x Hub Portal`;
+  const footer = t("scanProblems.report.footer", { who: meta.generatedBy, when: localTime(at), zone });
   pages.forEach((p, i) => {
     p.drawLine({ start: { x: MARGIN, y: MARGIN - 8 }, end: { x: A4[0] - MARGIN, y: MARGIN - 8 }, thickness: 0.5, color: RULE });
     text(p, fit(regular, 8, footer, tableWidth - 80), MARGIN, MARGIN - 20, { size: 8, color: MUTED });
-    const label = `Page ${i + 1} of ${pages.length}`;
+    const label = t("scanProblems.report.page", { page: i + 1, pages: pages.length });
     text(p, label, A4[0] - MARGIN - regular.widthOfTextAtSize(label, 8), MARGIN - 20, { size: 8, color: MUTED });
   });
   return doc.save();

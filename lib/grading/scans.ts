@@ -30,7 +30,7 @@ import { ensureAssignments } from "./assignments";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { exchangeRoot, releasedAssignments } from "./exchange";
 import { deadlinesOf, recomputeStatuses } from "./statuses";
-import type { ScanView } from "./types";
+import type { ScanNoteKey, ScanView } from "./types";
 
 export type { ScanView };
 
@@ -51,7 +51,13 @@ export function isScanActive(scanId: number): boolean {
   return jobs().has(scanId);
 }
 
+/** The portal's own notes on a scan, stored in English; `scanView` names their catalogue keys. */
 const INTERRUPTED = "The server stopped during this scan. Resume it to continue from the last checkpoint.";
+const STOPPED = "Stopped. Resume to continue from the last checkpoint.";
+const NOTE_KEYS: ReadonlyMap<string, ScanNoteKey> = new Map([
+  [INTERRUPTED, "interrupted"],
+  [STOPPED, "stopped"],
+]);
 
 /** Rows left queued/running by a server that is gone become `paused` (resumable). */
 export function reconcileInterrupted(db: DbOrTx, termId?: number): number {
@@ -320,7 +326,7 @@ async function runJob(db: Db, scanId: number, controller: AbortController, opts:
   progress = summary.progress;
   if (summary.aborted) {
     db.update(submissionScans)
-      .set({ ...progressSet(summary.progress), status: "paused", error: "Stopped. Resume to continue from the last checkpoint.", checkpoint: summary.checkpoint })
+      .set({ ...progressSet(summary.progress), status: "paused", error: STOPPED, checkpoint: summary.checkpoint })
       .where(eq(submissionScans.id, scanId))
       .run();
     return;
@@ -383,6 +389,7 @@ export function scanView(row: ScanRow): ScanView {
     checkpointed: row.checkpoint?.completed.length ?? 0,
     rootProblems: row.rootProblems,
     error: row.error,
+    errorKey: row.error ? (NOTE_KEYS.get(row.error) ?? null) : null,
     active: isScanActive(row.id),
     resumable: row.status === "paused" || row.status === "failed",
     createdAt: row.createdAt.toISOString(),

@@ -2,7 +2,11 @@
  * Shapes the grading pages send to the browser (client components import these; no Node or
  * database imports here).
  */
+import type { ScanProblem } from "@/lib/submissions/scan";
 import type { HashcodeSource, SubmissionStatus } from "@/lib/submissions/verify";
+
+/** A scan's own notes the portal writes on it (`scanProblems.scanRun`), shown in the reader's language. */
+export type ScanNoteKey = "interrupted" | "stopped";
 
 /** What the progress endpoint and the overview show. */
 export interface ScanView {
@@ -19,8 +23,11 @@ export interface ScanView {
   bytesHashed: number;
   /** Submissions already stored, per the checkpoint (what a resume skips). */
   checkpointed: number;
-  rootProblems: { code: string; path?: string; message: string }[];
+  rootProblems: ScanProblem[];
+  /** Why the scan stopped or failed, as stored (English). */
   error: string | null;
+  /** When `error` is one of the portal's own notes: its catalogue key, for the reader's language. */
+  errorKey: ScanNoteKey | null;
   active: boolean;
   resumable: boolean;
   createdAt: string;

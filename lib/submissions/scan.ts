@@ -48,6 +48,7 @@ import {
   type NotebookHashcodes,
   type Sha1sumEntry,
 } from "./hash";
+import type { ScanProblemKey, ScanProblemText } from "./problem-text";
 
 export type ExchangeLayout = "inbound" | "personalized-inbound";
 export const EXCHANGE_LAYOUTS: readonly ExchangeLayout[] = ["inbound", "personalized-inbound"];
@@ -79,7 +80,76 @@ export interface ScanProblem {
   code: ScanProblemCode;
   /** Relative to the submission folder (submission problems) or to the course folder (root problems). */
   path?: string;
+  /** The English sentence (logs, searches, and what problems stored before `text` show). */
   message: string;
+  /**
+   * The same sentence as a catalogue key of `scanProblems` and its values, which pages
+   * translate into the reader's language (./problem-text.ts). Absent on older rows.
+   */
+  text?: ScanProblemText;
+}
+
+/** What a file system error was met on (a value of the problem texts, translated with them). */
+export type ScanProblemSubject = "file" | "symlink" | "submissionFolder" | "timestampTxt" | "infoFile" | "entry" | "userFolder" | "submission" | "sha1sumTxt";
+
+const SUBJECT_EN: Record<ScanProblemSubject, string> = {
+  file: "file",
+  symlink: "symlink",
+  submissionFolder: "submission folder",
+  timestampTxt: "timestamp.txt",
+  infoFile: "info file",
+  entry: "entry",
+  userFolder: "user folder",
+  submission: "submission",
+  sha1sumTxt: "SHA1SUM.txt",
+};
+export const SCAN_PROBLEM_SUBJECTS = Object.keys(SUBJECT_EN) as ScanProblemSubject[];
+
+/**
+ * The English `message` of every problem text, from its values. The catalogue's English
+ * (`scanProblems` in messages/en.json) says the same; problem-text.test.ts holds them together.
+ */
+export const SCAN_PROBLEM_ENGLISH = {
+  vanished: (v: { what: ScanProblemSubject }) => `${SUBJECT_EN[v.what]} vanished during the scan`,
+  notReadable: (v: { what: ScanProblemSubject; code: string }) => `${SUBJECT_EN[v.what]} is not readable (${v.code})`,
+  becameSymlink: (v: { what: ScanProblemSubject }) => `${SUBJECT_EN[v.what]} became a symlink during the scan; not followed`,
+  notRegularFile: (v: { what: ScanProblemSubject }) => `${SUBJECT_EN[v.what]} is no longer a regular file`,
+  replaced: (v: { what: ScanProblemSubject }) => `${SUBJECT_EN[v.what]} was replaced during the scan`,
+  ioError: (v: { what: ScanProblemSubject; error: string }) => `${SUBJECT_EN[v.what]}: ${v.error}`,
+  symlinkInside: (v: { target: string }) => `symlink to ${v.target}; not followed`,
+  symlinkOutside: (v: { target: string }) => `symlink pointing outside the exchange (${v.target}); not followed`,
+  courseFolderMissing: (v: { dir: string; error: string }) => `course folder missing or unreadable: ${v.dir} (${v.error})`,
+  undecodableEntry: () => "entry name is not valid UTF-8; skipped",
+  cannotListDir: (v: { dir: string; error: string }) => `cannot list ${v.dir} (${v.error})`,
+  notUserFolder: () => "unexpected entry in personalized-inbound (not a user folder); skipped",
+  noLayoutFolder: (v: { layout: string; dir: string }) => `no ${v.layout} folder under ${v.dir}`,
+  noLayoutFolders: (v: { first: string; second: string; dir: string }) => `no ${v.first} or ${v.second} folder under ${v.dir}`,
+  undecodableFile: () => "file name is not valid UTF-8; skipped",
+  folderVanished: () => "folder vanished during the scan",
+  cannotListFolder: (v: { error: string }) => `cannot list folder (${v.error})`,
+  specialFile: () => "special file (fifo, socket or device); not read",
+  malformedFolderName: (v: { name: string }) => `folder name is not <student>+<assignment>+<timestamp>[+<random>]: ${v.name}`,
+  studentDirMismatch: (v: { student: string; owner: string }) => `submitted as ${v.student} inside the folder of ${v.owner}; e2xgrader's collector ignores it`,
+  notAFolder: () => "submission entry is not a folder",
+  severalInfoFiles: (v: { files: string; used: string }) => `several info files: ${v.files}; using ${v.used}`,
+  sizeChanged: (v: { before: number; after: number }) => `size changed while scanning (${v.before} -> ${v.after} bytes)`,
+  timestampTooLarge: () => "timestamp.txt is larger than 4 KiB",
+  missingTimestamp: () => "timestamp.txt is missing; using the folder name",
+  badTimestamp: (v: { timestamp: string }) => `cannot read timestamp "${v.timestamp}"`,
+  timestampMismatch: (v: { file: string; folder: string }) => `timestamp.txt says "${v.file}", the folder name "${v.folder}"`,
+  infoFileTooLarge: () => "info file is larger than 64 KiB",
+  noHashcodeLine: () => "info file has no Hashcode line",
+  missingInfoFile: () => "no <user>_info.txt in the submission",
+  sha1sumTooLarge: () => "SHA1SUM.txt is larger than 64 MiB",
+  sha1sumInvalidLines: (v: { count: number; first: number }) => `${v.count} line(s) are not "<sha1>  <path>" (first: line ${v.first})`,
+} satisfies Record<ScanProblemKey, (v: never) => string>;
+
+type English = typeof SCAN_PROBLEM_ENGLISH;
+
+/** A problem at `at` with its English message and its catalogue key: `problemAt("vanished", ".", "folderVanished")`. */
+function problemAt<K extends ScanProblemKey>(code: ScanProblemCode, at: string, key: K, ...values: Parameters<English[K]>): ScanProblem {
+  const v = values[0] as Record<string, string | number> | undefined;
+  return { code, path: at, message: (SCAN_PROBLEM_ENGLISH[key] as (v?: unknown) => string)(v), text: v ? { key, values: v } : { key } };
 }
 
 export interface ParsedFolderName {
@@ -331,14 +401,14 @@ function errCode(e: unknown): string | undefined {
   return (e as NodeJS.ErrnoException | undefined)?.code;
 }
 
-function problemForError(e: unknown, rel: string, what: string): ScanProblem {
+function problemForError(e: unknown, rel: string, what: ScanProblemSubject): ScanProblem {
   const code = errCode(e);
-  if (code === "ENOENT") return { code: "vanished", path: rel, message: `${what} vanished during the scan` };
-  if (code === "EACCES" || code === "EPERM") return { code: "unreadable-file", path: rel, message: `${what} is not readable (${code})` };
-  if (code === "ELOOP") return { code: "symlink-inside-root", path: rel, message: `${what} became a symlink during the scan; not followed` };
-  if (code === "EFTYPE") return { code: "not-a-regular-file", path: rel, message: `${what} is no longer a regular file` };
-  if (code === "ENOTDIR") return { code: "vanished", path: rel, message: `${what} was replaced during the scan` };
-  return { code: "io-error", path: rel, message: `${what}: ${(e as Error)?.message ?? String(e)}` };
+  if (code === "ENOENT") return problemAt("vanished", rel, "vanished", { what });
+  if (code === "EACCES" || code === "EPERM") return problemAt("unreadable-file", rel, "notReadable", { what, code });
+  if (code === "ELOOP") return problemAt("symlink-inside-root", rel, "becameSymlink", { what });
+  if (code === "EFTYPE") return problemAt("not-a-regular-file", rel, "notRegularFile", { what });
+  if (code === "ENOTDIR") return problemAt("vanished", rel, "replaced", { what });
+  return problemAt("io-error", rel, "ioError", { what, error: (e as Error)?.message ?? String(e) });
 }
 
 const fatalDecoder = new TextDecoder("utf-8", { fatal: true });
@@ -405,8 +475,8 @@ async function symlinkProblem(ctx: RootContext, abs: string, rel: string): Promi
   return {
     target,
     problem: inside
-      ? { code: "symlink-inside-root", path: rel, message: `symlink to ${target}; not followed` }
-      : { code: "symlink-outside-root", path: rel, message: `symlink pointing outside the exchange (${target}); not followed` },
+      ? problemAt("symlink-inside-root", rel, "symlinkInside", { target })
+      : problemAt("symlink-outside-root", rel, "symlinkOutside", { target }),
   };
 }
 
@@ -428,7 +498,7 @@ export async function discoverSubmissions(
     const st = await fsp.stat(courseDir);
     if (!st.isDirectory()) throw Object.assign(new Error("not a directory"), { code: "ENOTDIR" });
   } catch (e) {
-    rootProblems.push({ code: "root-missing", path: courseId, message: `course folder missing or unreadable: ${courseDir} (${errCode(e) ?? e})` });
+    rootProblems.push(problemAt("root-missing", courseId, "courseFolderMissing", { dir: courseDir, error: String(errCode(e) ?? e) }));
     return { folders, rootProblems };
   }
   const wants = (p: ParsedFolderName | null) => !opts.assignmentId || p === null || p.assignment === opts.assignmentId;
@@ -439,12 +509,12 @@ export async function discoverSubmissions(
     try {
       const { names, undecodable } = await readdirNames(abs);
       for (const u of undecodable) {
-        rootProblems.push({ code: "undecodable-name", path: `${rel}/${u}`, message: "entry name is not valid UTF-8; skipped" });
+        rootProblems.push(problemAt("undecodable-name", `${rel}/${u}`, "undecodableEntry"));
       }
       return names;
     } catch (e) {
       if (errCode(e) !== "ENOENT") {
-        rootProblems.push({ code: "unreadable-dir", path: rel, message: `cannot list ${rel} (${errCode(e) ?? e})` });
+        rootProblems.push(problemAt("unreadable-dir", rel, "cannotListDir", { dir: rel, error: String(errCode(e) ?? e) }));
       }
       return null;
     }
@@ -470,7 +540,7 @@ export async function discoverSubmissions(
       try {
         st = await fsp.lstat(userAbs);
       } catch (e) {
-        rootProblems.push(problemForError(e, userRel, "user folder"));
+        rootProblems.push(problemForError(e, userRel, "userFolder"));
         continue;
       }
       if (st.isSymbolicLink()) {
@@ -479,7 +549,7 @@ export async function discoverSubmissions(
       }
       if (!st.isDirectory() || user.includes("+")) {
         // e2xgrader's collector skips these too.
-        rootProblems.push({ code: "not-a-directory", path: userRel, message: "unexpected entry in personalized-inbound (not a user folder); skipped" });
+        rootProblems.push(problemAt("not-a-directory", userRel, "notUserFolder"));
         continue;
       }
       const subs = await listDir(userAbs, userRel);
@@ -492,7 +562,11 @@ export async function discoverSubmissions(
     }
   }
   if (!sawLayout) {
-    rootProblems.push({ code: "root-missing", path: courseId, message: `no ${layouts.join(" or ")} folder under ${courseDir}` });
+    rootProblems.push(
+      layouts.length === 2
+        ? problemAt("root-missing", courseId, "noLayoutFolders", { first: layouts[0], second: layouts[1], dir: courseDir })
+        : problemAt("root-missing", courseId, "noLayoutFolder", { layout: layouts.join(" or "), dir: courseDir }),
+    );
   }
   return { folders, rootProblems };
 }
@@ -519,14 +593,14 @@ async function walk(ctx: RootContext, dirAbs: string, problems: ScanProblem[], s
       const r = await readdirNames(abs);
       names = r.names;
       for (const u of r.undecodable) {
-        problems.push({ code: "undecodable-name", path: rel ? `${rel}/${u}` : u, message: "file name is not valid UTF-8; skipped" });
+        problems.push(problemAt("undecodable-name", rel ? `${rel}/${u}` : u, "undecodableFile"));
       }
     } catch (e) {
       const code = errCode(e);
       problems.push(
         code === "ENOENT"
-          ? { code: "vanished", path: rel || ".", message: "folder vanished during the scan" }
-          : { code: "unreadable-dir", path: rel || ".", message: `cannot list folder (${code ?? e})` },
+          ? problemAt("vanished", rel || ".", "folderVanished")
+          : problemAt("unreadable-dir", rel || ".", "cannotListFolder", { error: String(code ?? e) }),
       );
       continue;
     }
@@ -550,7 +624,7 @@ async function walk(ctx: RootContext, dirAbs: string, problems: ScanProblem[], s
       } else if (st.kind === "file") {
         entries.push({ rel: cRel, abs: cAbs, kind: "file", size: st.size });
       } else {
-        problems.push({ code: "not-a-regular-file", path: cRel, message: "special file (fifo, socket or device); not read" });
+        problems.push(problemAt("not-a-regular-file", cRel, "specialFile"));
         entries.push({ rel: cRel, abs: cAbs, kind: "other", size: st.size });
       }
     }
@@ -591,16 +665,16 @@ async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): 
   };
 
   if (!parsed) {
-    problems.push({ code: "malformed-folder-name", path: ".", message: `folder name is not <student>+<assignment>+<timestamp>[+<random>]: ${folder.folderName}` });
+    problems.push(problemAt("malformed-folder-name", ".", "malformedFolderName", { name: folder.folderName }));
   } else if (folder.personalizedUser !== null && parsed.student !== folder.personalizedUser) {
-    problems.push({ code: "student-dir-mismatch", path: ".", message: `submitted as ${parsed.student} inside the folder of ${folder.personalizedUser}; e2xgrader's collector ignores it` });
+    problems.push(problemAt("student-dir-mismatch", ".", "studentDirMismatch", { student: parsed.student, owner: folder.personalizedUser }));
   }
 
   let st: fs.Stats;
   try {
     st = await fsp.lstat(folder.dir);
   } catch (e) {
-    problems.push(problemForError(e, ".", "submission folder"));
+    problems.push(problemForError(e, ".", "submissionFolder"));
     return finish();
   }
   if (st.isSymbolicLink()) {
@@ -610,7 +684,7 @@ async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): 
     return finish();
   }
   if (!st.isDirectory()) {
-    problems.push({ code: "not-a-directory", path: ".", message: "submission entry is not a folder" });
+    problems.push(problemAt("not-a-directory", ".", "notAFolder"));
     return finish();
   }
 
@@ -623,7 +697,7 @@ async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): 
   let infoEntry = infoCandidates.find((e) => preferred.includes(e.rel)) ?? null;
   if (!infoEntry && infoCandidates.length > 0) infoEntry = infoCandidates[0];
   if (infoCandidates.length > 1) {
-    problems.push({ code: "several-info-files", path: ".", message: `several info files: ${infoCandidates.map((e) => e.rel).join(", ")}; using ${infoEntry!.rel}` });
+    problems.push(problemAt("several-info-files", ".", "severalInfoFiles", { files: infoCandidates.map((e) => e.rel).join(", "), used: infoEntry!.rel }));
   }
   const username = infoEntry ? infoEntry.rel.slice(0, -INFO_FILE_SUFFIX.length) : (folder.personalizedUser ?? parsed?.student ?? "");
   const exclusion = { username, excludeSubfolders: sc.excludeSubfolders };
@@ -648,7 +722,7 @@ async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): 
           const d = await sha1File(e.abs, { chunkSize: sc.chunkSize, signal: sc.signal, onBytes: sc.onBytes });
           files[i].sha1 = d.sha1;
           if (d.size !== e.size) {
-            problems.push({ code: "changed-during-scan", path: e.rel, message: `size changed while scanning (${e.size} -> ${d.size} bytes)` });
+            problems.push(problemAt("changed-during-scan", e.rel, "sizeChanged", { before: e.size, after: d.size }));
           }
           files[i].size = d.size;
           sc.onFile();
@@ -675,23 +749,23 @@ async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): 
   if (readable(TIMESTAMP_FILE)) {
     try {
       tsText = await readSmallText(path.join(folder.dir, TIMESTAMP_FILE), 4096);
-      if (tsText === null) problems.push({ code: "file-too-large-to-parse", path: TIMESTAMP_FILE, message: "timestamp.txt is larger than 4 KiB" });
+      if (tsText === null) problems.push(problemAt("file-too-large-to-parse", TIMESTAMP_FILE, "timestampTooLarge"));
     } catch (e) {
-      problems.push(problemForError(e, TIMESTAMP_FILE, "timestamp.txt"));
+      problems.push(problemForError(e, TIMESTAMP_FILE, "timestampTxt"));
     }
   } else if (!byPath.has(TIMESTAMP_FILE)) {
-    problems.push({ code: "missing-timestamp", path: TIMESTAMP_FILE, message: "timestamp.txt is missing; using the folder name" });
+    problems.push(problemAt("missing-timestamp", TIMESTAMP_FILE, "missingTimestamp"));
   }
   if (tsText !== null) tsText = tsText.trim();
   sub.timestamp = tsText ?? parsed?.timestamp ?? null;
   if (sub.timestamp !== null) {
     sub.submittedAt = parseNbgraderTimestamp(sub.timestamp, sc.timezones);
-    if (!sub.submittedAt) problems.push({ code: "bad-timestamp", path: tsText !== null ? TIMESTAMP_FILE : ".", message: `cannot read timestamp "${sub.timestamp}"` });
+    if (!sub.submittedAt) problems.push(problemAt("bad-timestamp", tsText !== null ? TIMESTAMP_FILE : ".", "badTimestamp", { timestamp: sub.timestamp }));
   }
   if (tsText !== null && parsed && tsText !== parsed.timestamp.trim()) {
     const a = parseNbgraderTimestamp(parsed.timestamp, sc.timezones);
     if (!a || !sub.submittedAt || a.epochMicros !== sub.submittedAt.epochMicros) {
-      problems.push({ code: "timestamp-mismatch", path: TIMESTAMP_FILE, message: `timestamp.txt says "${tsText}", the folder name "${parsed.timestamp}"` });
+      problems.push(problemAt("timestamp-mismatch", TIMESTAMP_FILE, "timestampMismatch", { file: tsText, folder: parsed.timestamp }));
     }
   }
 
@@ -700,17 +774,17 @@ async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): 
     try {
       const text = await readSmallText(infoEntry.abs, 64 * 1024);
       if (text === null) {
-        problems.push({ code: "file-too-large-to-parse", path: infoEntry.rel, message: "info file is larger than 64 KiB" });
+        problems.push(problemAt("file-too-large-to-parse", infoEntry.rel, "infoFileTooLarge"));
       } else {
         sub.info = parseInfoFile(text, infoEntry.rel);
         sub.recordedHashcode = sub.info.hashcode;
-        if (!sub.info.hashcode) problems.push({ code: "malformed-info-file", path: infoEntry.rel, message: "info file has no Hashcode line" });
+        if (!sub.info.hashcode) problems.push(problemAt("malformed-info-file", infoEntry.rel, "noHashcodeLine"));
       }
     } catch (e) {
-      problems.push(problemForError(e, infoEntry.rel, "info file"));
+      problems.push(problemForError(e, infoEntry.rel, "infoFile"));
     }
   } else if (!infoEntry) {
-    problems.push({ code: "missing-info-file", path: `${username || "<user>"}${INFO_FILE_SUFFIX}`, message: "no <user>_info.txt in the submission" });
+    problems.push(problemAt("missing-info-file", `${username || "<user>"}${INFO_FILE_SUFFIX}`, "missingInfoFile"));
   }
 
   // SHA1SUM.txt mode.
@@ -722,17 +796,17 @@ async function scanFolder(folder: SubmissionFolder, sc: SubmissionScanContext): 
       try {
         const text = await readSmallText(path.join(folder.dir, SHA1SUM_FILE), 64 * 1024 * 1024);
         if (text === null) {
-          problems.push({ code: "file-too-large-to-parse", path: SHA1SUM_FILE, message: "SHA1SUM.txt is larger than 64 MiB" });
+          problems.push(problemAt("file-too-large-to-parse", SHA1SUM_FILE, "sha1sumTooLarge"));
         } else {
           const p = parseSha1sum(text);
           sub.sha1sum.listed = p.entries;
           sub.sha1sum.invalidLines = p.invalidLines.length;
           if (p.invalidLines.length > 0) {
-            problems.push({ code: "sha1sum-invalid-lines", path: SHA1SUM_FILE, message: `${p.invalidLines.length} line(s) are not "<sha1>  <path>" (first: line ${p.invalidLines[0].line})` });
+            problems.push(problemAt("sha1sum-invalid-lines", SHA1SUM_FILE, "sha1sumInvalidLines", { count: p.invalidLines.length, first: p.invalidLines[0].line }));
           }
         }
       } catch (e) {
-        problems.push(problemForError(e, SHA1SUM_FILE, "SHA1SUM.txt"));
+        problems.push(problemForError(e, SHA1SUM_FILE, "sha1sumTxt"));
       }
     }
   }

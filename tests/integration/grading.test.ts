@@ -18,11 +18,12 @@ import { listAssignments, setDeadline } from "@/lib/grading/assignments";
 import { DEMO_DEADLINE, writeDemoExchange, writeDemoSubmission } from "@/lib/grading/demo";
 import { exchangeStatus } from "@/lib/grading/exchange";
 import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
-import { getScan, latestScan, reconcileInterrupted, resumeScan, scheduleScan, startScan, stopScan, type ScanJobOptions } from "@/lib/grading/scans";
+import { getScan, latestScan, reconcileInterrupted, resumeScan, scanView, scheduleScan, startScan, stopScan, type ScanJobOptions } from "@/lib/grading/scans";
 import { getSubmission, listSubmissions, lookupTermHashcode } from "@/lib/grading/submissions";
 import { portalTimeZone, utcToZonedInput, utcToZonedText, zonedInputToUtc } from "@/lib/grading/time";
 import { auditSummary } from "@/lib/i18n/audit-label";
 import { MESSAGES } from "@/lib/i18n/messages";
+import { withLocale } from "@/lib/i18n/t";
 
 const REPO = path.resolve(import.meta.dirname, "../..");
 const PYTHON = path.join(REPO, ".venv/bin/python");
@@ -209,6 +210,8 @@ describe("grading: scans of a term's exchange", () => {
     });
     const paused = getScan(db, row.id)!;
     expect(paused.status).toBe("paused");
+    // the note on the scan is the portal's own: the panel shows it in the reader's language
+    expect(scanView(paused)).toMatchObject({ error: "Stopped. Resume to continue from the last checkpoint.", errorKey: "stopped" });
     const done = paused.checkpoint!.completed.length;
     expect(done).toBeGreaterThanOrEqual(3);
     expect(done).toBeLessThan(8);
@@ -222,6 +225,7 @@ describe("grading: scans of a term's exchange", () => {
     const changes = db.$client.prepare("select total_changes() n").pluck();
     const writes = changes.get();
     expect(getScan(db, row.id)).toMatchObject({ status: "paused", error: expect.stringMatching(/server stopped/) });
+    expect(scanView(getScan(db, row.id)!).errorKey).toBe("interrupted");
     expect(latestScan(db, termId)).toMatchObject({ id: row.id, status: "paused" });
     expect(changes.get()).toBe(writes);
     expect(stored()).toEqual(before);
@@ -291,6 +295,27 @@ describe("grading: reports", () => {
     expect(text).toContain("Page 1 of 1");
     const info = execFileSync("pdfinfo", [file], { encoding: "utf8" });
     expect(info).toMatch(/Page size:\s+595\.28 x 841\.89 pts \(A4\)/);
+  });
+
+  it("the PDF speaks the reader's language: German for a German reader", async () => {
+    const a = listAssignments(db, termId).find((x) => x.name === "hw1")!;
+    const data = reportData(db, termId, a.id)!;
+    const pdf = await withLocale("de", () => reportPdf(data, { generatedBy: "gustl (Gustl Grader)", generatedAt: new Date("2025-11-06T10:00:00Z") }));
+    const file = path.join(tmp, "bericht.pdf");
+    fs.writeFileSync(file, pdf);
+    const text = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+    expect(text).toContain("Hashcodes der Abgaben");
+    expect(text).toMatch(/Semester\s+WS25 \(Kurs-ID in nbgrader: linalg-WS25\)/);
+    expect(text).toMatch(/Frist\s+keine gesetzt/);
+    expect(text).toMatch(/3 Studierende haben abgegeben · 2 bestätigt · 1 abweichend · 0 ohne Hashcode\s+· 0 verspätet/);
+    expect(text).toMatch(/Kennung\s+Name\s+Matrikel\s+Abgegeben am\s+Hashcode\s+Status\s+Hinweise/);
+    expect(text).toMatch(/alice\s+Alice Ärger\s+100\s+2025-11-03 11:00:00\s+\S+\s+abweichend\s+Dateien\s+weichen\s+ab,\s+seit\s+der\s+1\.\s+Prüfung\s+geändert/);
+    expect(text).toMatch(/carol\s+Carol Cruz\s+102\s+.*bestätigt\s+2 Versuche/);
+    expect(text).toMatch(/bob\s+Bob Builder\s+101\s+2025-11-03 12:30:00\s+\S+\s+bestätigt/);
+    expect(text).toContain("Zeiten in der Zeitzone Europe/Berlin.");
+    expect(text).toContain("Erstellt von gustl (Gustl Grader) am 2025-11-06 11:00:00 (Europe/Berlin)");
+    expect(text).toContain("Seite 1 von 1");
+    expect(text).not.toMatch(/Submission hashcodes|verified|Page 1/);
   });
 
   it("numbers pages when the table runs over", async () => {

@@ -22,6 +22,7 @@ import { listAssignments } from "@/lib/grading/assignments";
 import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
 import { getScan, scheduleScan, startScan } from "@/lib/grading/scans";
 import { listSubmissions } from "@/lib/grading/submissions";
+import { withLocale } from "@/lib/i18n/t";
 import { runScan, type ScannedSubmission } from "@/lib/submissions/scan";
 import { verifyAll, type SubmissionVerdict } from "@/lib/submissions/verify";
 import { createTestDb } from "@/lib/test/db";
@@ -234,5 +235,16 @@ describe("submission identity through the portal", () => {
     expect(text).toMatch(/1 misfiled folder counted for nobody/);
     expect(text).toContain("Misfiled folders");
     expect(text).toContain(keys.bob.slice(0, 40));
+
+    // the same report for a German reader
+    fs.writeFileSync(file, await withLocale("de", () => reportPdf(data, { generatedBy: "greta (Greta)" })));
+    const de = execFileSync("pdftotext", ["-layout", file, "-"], { encoding: "utf8" });
+    expect(de).toMatch(/dave\s+Student dave\s+00312345\s+\S+ \S+\s+\S+\s+falsche Person\s+Info-Datei\s+nennt\s+mallory/);
+    expect(de).toMatch(/alice\s+.*ohne Hashcode\s+kein\s+Hashcode/);
+    expect(de).toMatch(/2\s+mit\s+der\s+Info-Datei\s+einer\s+anderen\s+Person/);
+    expect(de).toMatch(/1\s+falsch\s+abgelegter\s+Ordner\s+zählt\s+für\s+niemanden\s+\(am\s+Ende\s+aufgeführt\)/);
+    expect(de).toContain("Falsch abgelegte Ordner");
+    expect(de).toMatch(/Diese\s+Ordner\s+liegen\s+im\s+personalized-inbound\s+einer\s+anderen\s+Person\./);
+    expect(de).not.toMatch(/falsche Pers…|ohne Hashc…/);
   });
 });

@@ -11,6 +11,7 @@ import { requireTermPage } from "@/lib/courses/term-page";
 import { getDb } from "@/lib/db/client";
 import { getAssignmentByName } from "@/lib/grading/assignments";
 import { getSubmission } from "@/lib/grading/submissions";
+import { scanProblemText } from "@/lib/submissions/problem-text";
 import type { SubmissionFlag } from "@/lib/submissions/verify";
 import { workOf } from "@/lib/exam-day/moves";
 import { submissionReceipt } from "@/lib/exam-day/receipts";
@@ -214,12 +215,12 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
             ))}
           </ul>
           {s.problems.length > 0 && (
-            <ul className="mt-4 space-y-1 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
+            <ul data-testid="scan-problems" className="mt-4 space-y-1 rounded-md bg-amber-50 p-3 text-sm text-amber-900 ring-1 ring-amber-200">
               {s.problems.map((pr, i) => (
                 <li key={i} className="flex items-start gap-2">
                   <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden />
                   <span>
-                    {pr.path && <Mono>{pr.path}</Mono>} {pr.message}
+                    {pr.path && <Mono>{pr.path}</Mono>} {scanProblemText(tt, pr)}
                   </span>
                 </li>
               ))}

@@ -1,8 +1,8 @@
 import type { Metadata } from "next";
 import { headers } from "next/headers";
-import { NextIntlClientProvider } from "next-intl";
 import { getLocale, getTranslations } from "next-intl/server";
 import { Toaster } from "sonner";
+import { ClientMessages } from "@/components/i18n/client-messages";
 import "./globals.css";
 
 export async function generateMetadata(): Promise<Metadata> {
@@ -17,10 +17,10 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   return (
     <html lang={locale}>
       <body className="min-h-screen font-sans antialiased">
-        <NextIntlClientProvider>
+        <ClientMessages of="app">
           {children}
           <Toaster richColors position="top-right" closeButton />
-        </NextIntlClientProvider>
+        </ClientMessages>
       </body>
     </html>
   );

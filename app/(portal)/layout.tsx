@@ -3,6 +3,7 @@ import Link from "next/link";
 import { cookies } from "next/headers";
 import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
+import { ClientMessages } from "@/components/i18n/client-messages";
 import { LocaleSwitch } from "@/components/shell/locale-switch";
 import { MobileNav, Nav, type NavItem } from "@/components/shell/nav";
 import { StudentSearch } from "@/components/shell/student-search";
@@ -62,6 +63,7 @@ export default async function PortalLayout({ children }: { children: React.React
     </div>
   );
   return (
+    <ClientMessages of="app/(portal)">
     <div className="flex min-h-screen flex-col md:flex-row">
       <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3">
         {t("skipToContent")}
@@ -86,5 +88,6 @@ export default async function PortalLayout({ children }: { children: React.React
         <div className="mx-auto max-w-6xl">{children}</div>
       </main>
     </div>
+    </ClientMessages>
   );
 }

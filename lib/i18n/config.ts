@@ -49,16 +49,25 @@ export function negotiateLocale(cookie: string | null | undefined, acceptLanguag
   return localeFromAcceptLanguage(acceptLanguage) ?? DEFAULT_LOCALE;
 }
 
+const checkedZones = new Map<string, boolean>();
+
 /**
  * The one time zone every date and time is typed and shown in: `E2X_TIME_ZONE`, else `TZ`,
  * else Europe/Berlin. An unknown zone name falls back to Europe/Berlin.
  */
 export function portalTimeZone(): string {
   const zone = process.env.E2X_TIME_ZONE || process.env.TZ || "Europe/Berlin";
-  try {
-    new Intl.DateTimeFormat("en", { timeZone: zone });
-    return zone;
-  } catch {
-    return "Europe/Berlin";
+  // checking a zone name builds an Intl.DateTimeFormat (a costly step every page takes many
+  // times): checked once per configured name
+  let valid = checkedZones.get(zone);
+  if (valid === undefined) {
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: zone });
+      valid = true;
+    } catch {
+      valid = false;
+    }
+    checkedZones.set(zone, valid);
   }
+  return valid ? zone : "Europe/Berlin";
 }

@@ -1,0 +1,6 @@
+import { ClientMessages } from "@/components/i18n/client-messages";
+
+/** Its pages' client components get the messages lib/i18n/client-messages.ts lists for this folder. */
+export default function CoursesLayout({ children }: { children: React.ReactNode }) {
+  return <ClientMessages of="app/(portal)/courses">{children}</ClientMessages>;
+}

@@ -45,7 +45,7 @@ export function ScanPanel({
 }) {
   const router = useRouter();
   const t = useTranslations("grading.scan");
-  const tRoot = useTranslations();
+  const tProblems = useTranslations("scanProblems");
   const f = useFmt();
   const queryClient = useQueryClient();
   const [scanId, setScanId] = useState<number | null>(initial?.id ?? null);
@@ -152,7 +152,7 @@ export function ScanPanel({
           </p>
           {scan.error && (
             <p className={`mt-2 flex items-start gap-1.5 text-sm ${scan.status === "failed" ? "text-red-700" : "text-amber-800"}`}>
-              <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden /> {scan.errorKey ? tRoot(`scanProblems.scanRun.${scan.errorKey}`) : scan.error}
+              <AlertTriangle className="mt-0.5 size-4 shrink-0" aria-hidden /> {scan.errorKey ? tProblems(`scanRun.${scan.errorKey}`) : scan.error}
             </p>
           )}
           {scan.rootProblems.length > 0 && (
@@ -161,7 +161,7 @@ export function ScanPanel({
               <ul className="mt-1 list-disc pl-5">
                 {scan.rootProblems.slice(0, 50).map((p, i) => (
                   <li key={i}>
-                    <code className="break-all font-mono text-xs">{p.path}</code>: {scanProblemText(tRoot, p)}
+                    <code className="break-all font-mono text-xs">{p.path}</code>: {scanProblemText(tProblems, p, "")}
                   </li>
                 ))}
               </ul>

@@ -18,7 +18,7 @@ export const CLIENT_NAMESPACES = {
   "app/(portal)": ["students.search", "pages.error"],
   "app/(portal)/staff": ["staff", "shell.roles", "ui", "common"],
   "app/(portal)/cluster": ["cluster", "hubValues", "settingsForm", "pushPanel", "pushWords", "pushObjects", "portalWarnings", "hubRestarts", "mounts", "plan", "progress", "ui", "common"],
-  "app/(portal)/courses": ["courses", "term", "hubs", "staffPanel", "roles", "grading", "ui", "common"],
+  "app/(portal)/courses": ["courses", "term", "hubs", "staffPanel", "roles", "grading", "scanProblems", "ui", "common"],
   "app/(portal)/courses/[courseId]/terms/[termId]/roster": ["roster.table", "roster.add", "roster.msg", "rosterImport", "columnMapping", "ui", "common"],
   "app/(portal)/exams": ["exams.tabs", "examForm", "examPage", "hubStep", "hubApi", "unlock", "board", "participants", "seating", "rooms", "sheets", "receipts", "preflight.form", "ui", "common"],
 } as const satisfies Record<string, readonly string[]>;

@@ -27,12 +27,13 @@ type LooseTranslator = { (key: string, values?: ScanProblemValues): string; has(
 /**
  * A problem's sentence in the reader's language: its catalogue key when it has one the
  * catalogue knows, else the stored English `message`. `t` is a root translator
- * (`getTranslations()`, `useTranslations()` or lib/i18n/t's `t`).
+ * (`getTranslations()` or lib/i18n/t's `t`), or with `prefix` "" one of the namespace
+ * (`useTranslations("scanProblems")`: client components name the namespaces they read).
  */
-export function scanProblemText(t: unknown, p: { message: string; text?: ScanProblemText | null }): string {
+export function scanProblemText(t: unknown, p: { message: string; text?: ScanProblemText | null }, prefix = "scanProblems."): string {
   if (!p.text) return p.message;
   const tr = t as LooseTranslator;
-  const key = `scanProblems.${p.text.key}`;
+  const key = `${prefix}${p.text.key}`;
   try {
     return tr.has(key) ? tr(key, p.text.values) : p.message;
   } catch {

@@ -54,7 +54,8 @@ describe("a full disk", () => {
     expect(o.pushOnFullDisk.status).toBe("failed");
     expect(o.pushOnFullDisk.applied).toBe(0);
     expect(o.pushOnFullDisk.error).toMatch(
-      /^Stopped after 0 of the planned writes: The disk of the export directory is full \(ENOSPC\) while writing .*\.yaml\. Nothing in the export directory was changed; free some space and push again\./,
+      // the script runs as the portal does, in German: the push's error is worded for a German admin
+      /^Abgebrochen nach 0 der geplanten Schreibvorgänge: Der Datenträger des Exportordners ist voll \(ENOSPC\) beim Schreiben von .*\.yaml\. Im Exportordner wurde nichts geändert; schaffen Sie Platz und übertragen Sie erneut\./,
     );
     expect(o.exportUnchanged).toBe(true);
     expect(o.leftovers).toEqual([]);

@@ -73,7 +73,8 @@ test("a grader scans the exchange, checks a typed hashcode and exports the board
   // the PDF report for the examination board
   await page.getByRole("link", { name: "week1" }).click();
   const href = await page.getByRole("link", { name: "PDF report" }).getAttribute("href");
-  const res = await page.request.get(href!);
+  // the PDF is in the reader's language: send what the English browser sends with the link
+  const res = await page.request.get(href!, { headers: { "accept-language": "en-GB,en;q=0.9" } });
   expect(res.status()).toBe(200);
   expect(res.headers()["content-type"]).toBe("application/pdf");
   fs.mkdirSync(FILES, { recursive: true });
@@ -132,6 +133,65 @@ test("a grader scans the exchange, checks a typed hashcode and exports the board
 
   const actions = query<{ action: string }>("select action from audit_log where action like 'grading.%' order by id").map((r) => r.action);
   expect(actions).toEqual(expect.arrayContaining(["grading.scan.start", "grading.scan.finish", "grading.report.export", "grading.deadline.set", "grading.scan.resume"]));
+});
+
+test("a German grader reads the scan's problems, its notes and the board's PDF in German", async ({ page }) => {
+  test.setTimeout(120_000);
+  await signIn(page, "gustav");
+  await page.context().addCookies([{ name: "e2x-locale", value: "de", url: page.url() }]);
+  const { courseId, termId } = query<{ courseId: number; termId: number }>("select c.id courseId, t.id termId from courses c join terms t on t.course_id = c.id where c.code = 'mathe1' and t.term = 'WS25'")[0];
+  const gradingUrl = `/courses/${courseId}/terms/${termId}/grading`;
+  await page.goto(gradingUrl);
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Korrektur · mathe1 WS25");
+  const panel = page.getByTestId("scan-panel");
+  await panel.getByRole("button", { name: /^(Abgaben prüfen|Erneut prüfen)$/ }).click();
+  await expect(page.getByTestId("scan-status")).toHaveText("fertig", { timeout: 30_000 });
+  await expect(page.getByTestId("scan-progress")).toContainText("13 von 13 Abgaben");
+
+  // the demo's submission without an info file: its problems as the scanner stored them, in German
+  const sub = query<{ id: number; problems: string }>("select id, problems from submissions where term_id = ? and problems like '%missing-info-file%' order by id limit 1", termId)[0];
+  await page.goto(`${gradingUrl}/submissions/${sub.id}`);
+  const problems = page.getByTestId("scan-problems");
+  await expect(problems).toContainText("Keine Info-Datei (<user>_info.txt) in der Abgabe");
+  await expect(problems).not.toContainText("in the submission");
+  await shot(page, "grading-submission-problems-de");
+  // a row stored before problems carried their key shows the English the scanner wrote then
+  const rw = new Database(DB_FILE);
+  const old = (JSON.parse(sub.problems) as { code: string; path?: string; message: string }[]).map(({ code, path, message }) => ({ code, path, message }));
+  rw.prepare("update submissions set problems = ? where id = ?").run(JSON.stringify(old), sub.id);
+  await page.reload();
+  await expect(problems).toContainText("no <user>_info.txt in the submission");
+  rw.prepare("update submissions set problems = ? where id = ?").run(sub.problems, sub.id);
+
+  // a scan cut short by a server restart says so in German, and resumes
+  const scan = query<{ id: number }>("select id from submission_scans where term_id = ? order by id desc limit 1", termId)[0];
+  rw.prepare("update submission_scans set status = 'running', finished_at = null where id = ?").run(scan.id);
+  rw.close();
+  await page.goto(gradingUrl);
+  await expect(page.getByTestId("scan-status")).toHaveText("angehalten");
+  await expect(panel).toContainText("Der Server wurde während dieser Prüfung beendet. Setzen Sie sie fort, um beim letzten Zwischenstand weiterzumachen.");
+  await shot(page, "grading-scan-interrupted-de");
+  await panel.getByRole("button", { name: /^Fortsetzen/ }).click();
+  await expect(page.getByTestId("scan-status")).toHaveText("fertig", { timeout: 30_000 });
+
+  // the board's PDF, German for a German grader
+  await page.getByRole("link", { name: "week1" }).click();
+  const href = await page.getByRole("link", { name: "PDF-Bericht" }).getAttribute("href");
+  const res = await page.request.get(href!);
+  expect(res.status()).toBe(200);
+  fs.mkdirSync(FILES, { recursive: true });
+  const pdf = path.join(FILES, "grading-week1-de.pdf");
+  fs.writeFileSync(pdf, await res.body());
+  const text = execFileSync("pdftotext", ["-layout", pdf, "-"], { encoding: "utf8" });
+  expect(text).toContain("Hashcodes der Abgaben");
+  expect(text).toMatch(/Semester\s+WS25 \(Kurs-ID in nbgrader: mathe1-WS25\)/);
+  expect(text).toMatch(/\s+bestätigt\s/);
+  expect(text).toContain("ohne Hashcode");
+  expect(text).toMatch(/abweichend\s+Dateien\s+weichen\s+ab/);
+  expect(text).not.toMatch(/Submission hashcodes|verified|Page 1/);
+  expect(text).toContain("Erstellt von gustav");
+  expect(text).toContain("Seite 1 von 1");
+  execFileSync("pdftoppm", ["-png", "-r", "60", "-f", "1", "-l", "1", pdf, path.join(SHOTS, "grading-report-pdf-de")]);
 });
 
 test("a grader of another course cannot open this term's grading, nor call its actions", async ({ page }) => {

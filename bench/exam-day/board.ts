@@ -87,12 +87,20 @@ try {
   await page.getByLabel("Password").fill("world-Passw0rd!");
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByTestId("current-user").waitFor();
+  // the portal server's own time for each reading the page fetched (from the board's stats)
+  const served: string[] = [];
+  page.on("response", (r) => {
+    if (!r.url().endsWith(`/api/exams/${exam}/board`)) return;
+    void r.json().then((b: { stats?: { serverMs: number; cached: boolean; hubCalls: number } }) => served.push(b.stats ? `${b.stats.serverMs}${b.stats.cached ? " (shared)" : ""}` : "?"), () => served.push("?"));
+  });
   await page.goto(`${base}/exams/${exam}/board`);
   await page.getByTestId(`seat-${logins[0]}`).waitFor();
   await page.waitForTimeout(REFRESHES * 5_000 + 1_000);
   const m = await page.evaluate(() => ({
     render: performance.getEntriesByName("board-render").map((e) => e.duration),
     refresh: performance.getEntriesByName("board-refresh").map((e) => e.duration),
+    // the board page: from navigation start to the first painted board (its server reading included)
+    firstPaint: performance.getEntriesByName("board-painted")[0]?.startTime ?? NaN,
   }));
   const shots = path.resolve("bench/.out/exam-day");
   fs.mkdirSync(shots, { recursive: true });
@@ -105,12 +113,15 @@ try {
     hubCallsPerRefresh: median(calls),
     serverMs: { median: median(serverMs), p95: p95(serverMs) },
     browserRenderMs: { median: Math.round(median(m.render)), p95: Math.round(p95(m.render)), n: m.render.length },
+    pageFirstPaintMs: Math.round(m.firstPaint),
     browserRefreshMs: { median: Math.round(median(m.refresh)), p95: Math.round(p95(m.refresh)), n: m.refresh.length },
   };
   console.log(`hub API calls per refresh: ${median(calls)} (users page by page, 200 a page)`);
   console.log(`server time per refresh (readBoard, fresh): ${fmt(serverMs)}`);
   console.log(`browser render per refresh (data to paint): ${fmt(m.render)} over ${m.render.length} refreshes`);
+  console.log(`board page opened: the first board painted ${m.firstPaint.toFixed(0)} ms after navigation start (server reading included)`);
   console.log(`whole refresh in the browser (fetch, server, render): ${fmt(m.refresh)}`);
+  console.log(`  each refresh in order (ms): ${m.refresh.map((x) => x.toFixed(0)).join(", ")}; render: ${m.render.map((x) => x.toFixed(0)).join(", ")}; server: ${served.join(", ")}`);
   const worst = Math.max(p95(m.refresh), p95(serverMs));
   console.log(`goal: under 1000 ms per refresh: ${worst < 1000 ? "MET" : "MISSED"} (p95 ${worst.toFixed(0)} ms)`);
   fs.writeFileSync(path.join(shots, "board.json"), JSON.stringify(summary, null, 2));

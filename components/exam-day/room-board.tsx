@@ -70,7 +70,7 @@ export interface BoardActions {
   move: Action;
 }
 
-export function RoomBoard(props: { examId: number; zone: string; intervalMs?: number; actions: BoardActions }) {
+export function RoomBoard(props: { examId: number; initial?: Board | null; zone: string; intervalMs?: number; actions: BoardActions }) {
   const [client] = useState(() => new QueryClient({ defaultOptions: { queries: { refetchOnWindowFocus: false, retry: false } } }));
   return (
     <QueryClientProvider client={client}>
@@ -79,12 +79,12 @@ export function RoomBoard(props: { examId: number; zone: string; intervalMs?: nu
   );
 }
 
-function BoardView({ examId, zone, intervalMs = 5_000, actions }: { examId: number; zone: string; intervalMs?: number; actions: BoardActions }) {
+function BoardView({ examId, initial, zone, intervalMs = 5_000, actions }: { examId: number; initial?: Board | null; zone: string; intervalMs?: number; actions: BoardActions }) {
   const [projector, setProjector] = useState(false);
   const [picked, setPicked] = useState<number | null>(null);
   const t = useTranslations("board");
   const th = useTranslations("hubApi");
-  const { data, error, dataUpdatedAt } = useQuery({ queryKey: ["board", examId], queryFn: () => getBoard(`/api/exams/${examId}/board`, (status) => t("fetchFailed", { status })), refetchInterval: intervalMs, placeholderData: keepPreviousData });
+  const { data, error, dataUpdatedAt } = useQuery({ queryKey: ["board", examId], queryFn: () => getBoard(`/api/exams/${examId}/board`, (status) => t("fetchFailed", { status })), refetchInterval: intervalMs, placeholderData: keepPreviousData, ...(initial ? { initialData: initial, initialDataUpdatedAt: Date.parse(initial.hub.checkedAt), staleTime: intervalMs } : {}) });
   // for bench/exam-day: how long a refresh takes in the browser, from its data to the painted board
   useEffect(() => {
     if (!data) return;

@@ -5,7 +5,7 @@
  * viewers of an exam; when the hub does not answer, the last known state stays and the board
  * says since when the hub is unreachable.
  *
- * Exports: seatState, readBoard, forgetBoard, SEAT_STATES, Board, BoardSeat
+ * Exports: seatState, readBoard, firstReading, forgetBoard, SEAT_STATES, Board, BoardSeat
  */
 import fsp from "node:fs/promises";
 import path from "node:path";
@@ -225,6 +225,23 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
   };
   memo.set(examId, { at: now, board, lastOkAt, unreachableSince, users, version, submissions: submissionsCache });
   return board;
+}
+
+/**
+ * The reading a board page is rendered with: the shared one, or a fresh one when it comes within
+ * `budgetMs`; otherwise null, and the page asks for it from the browser, joining the reading
+ * still under way (a slow or unreachable hub does not hold the page back).
+ */
+export async function firstReading(db: DbOrTx, examId: number, budgetMs = 1_500, opts: ReadBoardOptions = {}): Promise<Board | null> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<null>((resolve) => {
+    timer = setTimeout(() => resolve(null), budgetMs);
+  });
+  try {
+    return await Promise.race([readBoard(db, examId, opts).catch(() => null), late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** Forgets the shared reading of an exam (after a supervisor's action, the next reading is fresh). */

@@ -14,6 +14,7 @@
  *     Pool B (127.0.0.4): cem seat 1, dora seat 2, backup seat 10
  */
 import fs from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -22,7 +23,7 @@ import { EXAM_NAMESPACE, ExamWorld, IMAGE, OUTSIDE, ROOM_A, ROOM_B } from "@/e2e
 import { kubeBinary } from "@/e2e/services/kube";
 import { waitFor } from "@/e2e/services/z2jh";
 import { examReceipts, terms } from "@/lib/db/schema";
-import { readBoard } from "@/lib/exam-day/board";
+import { firstReading, readBoard } from "@/lib/exam-day/board";
 import { stopExamServers, takeReceipts } from "@/lib/exam-day/closing";
 import { HubApi, saveHubApiSettings, getHubApiSettings } from "@/lib/exam-day/hub-api";
 import { moveToBackup, workOf } from "@/lib/exam-day/moves";
@@ -288,6 +289,29 @@ describe("the room board", () => {
     expect((await browser.signIn("mathe1-backup-pz1-02", pw.get("mathe1-backup-pz1-02")!)).status).toBe(302);
     writeDemoSubmission(COURSE_DIR(), "klausur", { user: "mathe1-backup-pz1-02", at: new Date(), answer: "x = 31\n" }, 2);
     expect((await seat("mathe1-backup-pz1-02")).state).toBe("submitted");
+  }, 60_000);
+
+  it("the board page waits for a reading at most its budget: a hub that takes the connection and never answers leaves the board to the browser, which gets the reading under way", async () => {
+    // a real socket that accepts and stays silent, as a hung hub does
+    const silent = net.createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+    try {
+      const api = new HubApi(`http://127.0.0.1:${(silent.address() as net.AddressInfo).port}/hub/api`, "token", 2_000);
+      const t0 = Date.now();
+      expect(await firstReading(world.db, exam, 300, { api, minAgeMs: 0, root: exchange })).toBeNull();
+      expect(Date.now() - t0).toBeLessThan(1_500);
+      // the browser's first request joins the reading still under way: the hub's silence, and the seats from the exchange
+      const joined = await readBoard(world.db, exam, { api, minAgeMs: 0, root: exchange });
+      expect(joined.hub.reachable).toBe(false);
+      expect(joined.hub.error).toMatch(/does not answer/);
+      expect(joined.rooms.flatMap((r) => r.accounts).find((a) => a.username === "mathe1-dora")?.state).toBe("submitted");
+    } finally {
+      silent.close();
+    }
+    // the real hub answers within the budget: the page is drawn with the board, and the hub counts as reachable again
+    const drawn = await firstReading(world.db, exam, 10_000, { minAgeMs: 0, root: exchange });
+    expect(drawn?.hub).toMatchObject({ reachable: true, unreachableSince: null });
+    expect(drawn?.rooms.flatMap((r) => r.accounts).find((a) => a.username === "mathe1-ben")?.state).toBe("signed-in");
   }, 60_000);
 
   it("the hub process stopped (its proxy still up): the board says since when it is unreachable and keeps the last state", async () => {

@@ -102,7 +102,11 @@ db.$client.close();
 // ---- server ----------------------------------------------------------------------------------
 const port = await freePort();
 const base = `http://127.0.0.1:${port}`;
-const server = spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: REPO, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
+// BENCH_SERVER_PROFILE=<dir>: the server runs with a CPU profile, written to <dir> when it stops
+const profile = process.env.BENCH_SERVER_PROFILE;
+const server = profile
+  ? spawn(process.execPath, ["--cpu-prof", `--cpu-prof-dir=${path.resolve(profile)}`, path.join(REPO, "node_modules/next/dist/bin/next"), "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: REPO, env, stdio: ["ignore", "ignore", "inherit"], detached: true })
+  : spawn("npx", ["next", "start", "-p", String(port), "-H", "127.0.0.1"], { cwd: REPO, env, stdio: ["ignore", "ignore", "inherit"], detached: true });
 const stop = () => {
   try {
     process.kill(-server.pid!, "SIGTERM");

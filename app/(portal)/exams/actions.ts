@@ -3,7 +3,6 @@ import { msg, t } from "@/lib/i18n/t";
 import { z } from "zod";
 import type { Principal } from "@/lib/auth/capabilities";
 import { ActionError, defineAction, type ActionContext } from "@/lib/auth/guard";
-import { courseIdOfTerm } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { commitExamEdit, previewExamPush, runExamPush } from "@/lib/deployment/exam-push";
 import type { ExamPushPreviewView } from "@/lib/deployment/views";
@@ -43,7 +42,7 @@ function commitThenPush<I extends { examId: number }>(change: (input: I, ctx: Ac
 export const createExamAction = defineAction({
   schema: examInput,
   capability: "exam.manage",
-  scope: (i) => ({ courseId: courseIdOfTerm(getDb(), i.termId) ?? -1 }),
+  scope: (i) => ({ termId: i.termId }),
   run: (input, ctx) => {
     const row = createExam(input, ctx);
     return { message: t("examActions.created", { title: row.title }), data: { examId: row.id } };

@@ -98,13 +98,22 @@ async function precreateNamespaces(kubeconfigPath: string, objects: KubeObject[]
   conn.close();
 }
 
-async function portal(objects: KubeObject[], rendered: boolean): Promise<Timing> {
+/** A fresh API server with the workload's namespaces, a connection to it as a push target, stopped afterwards. */
+async function onFreshApiServer<T>(objects: KubeObject[], f: (target: Extract<PushTarget, { kind: "cluster" }>, kubeconfigPath: string) => Promise<T>): Promise<T> {
   const kube = await startKubeApiServer();
   await precreateNamespaces(kube.kubeconfigPath, objects);
   const conn = connectCluster({ kubeconfigPath: kube.kubeconfigPath });
-  const target: PushTarget = { kind: "cluster", connection: conn };
-  const concurrency = CONCURRENCY;
   try {
+    return await f({ kind: "cluster", connection: conn }, kube.kubeconfigPath);
+  } finally {
+    conn.close();
+    await kube.stop();
+  }
+}
+
+async function portal(objects: KubeObject[], rendered: boolean): Promise<Timing> {
+  const concurrency = CONCURRENCY;
+  return onFreshApiServer(objects, async (target) => {
     const r1ms = rendered ? renderTime("cold") : 0;
     const [p1, plan1] = await ms(() => planPush(objects, { target, concurrency }));
     const [a1, r1] = await ms(() => applyPush(plan1, { target, prune: true, concurrency }));
@@ -116,57 +125,52 @@ async function portal(objects: KubeObject[], rendered: boolean): Promise<Timing>
     const [a2, r2] = await ms(() => applyPush(plan2, { target, prune: true, concurrency }));
     if (r2.applied.length !== 0) throw new Error("portal: converged push wrote something");
     return { "render-create": r1ms, "plan-create": p1, "apply-create": a1, "render-converged": r2ms, "plan-converged": p2, "apply-converged": a2, "push-create": 0 };
-  } finally {
-    conn.close();
-    await kube.stop();
-  }
+  });
 }
 
 /** A first push as an admin makes it (executePush's steps): the preview, then the push's own plan, the journal and the apply. */
 async function portalAsPushed(objects: KubeObject[], rendered: boolean): Promise<Timing> {
-  const kube = await startKubeApiServer();
-  await precreateNamespaces(kube.kubeconfigPath, objects);
-  const conn = connectCluster({ kubeconfigPath: kube.kubeconfigPath });
-  const target: PushTarget = { kind: "cluster", connection: conn };
-  const dir = mkdtempSync(path.join(os.tmpdir(), "e2x-bench-db-"));
-  const db = openDb(path.join(dir, "portal.db"));
   const concurrency = CONCURRENCY;
-  try {
-    const r1ms = rendered ? renderTime("cold") : 0;
-    const [p1] = await ms(() => planPush(objects, { target, concurrency }));
-    let journalId: number | undefined;
-    const [x1, r1] = await ms(async () => {
-      const plan = await planPush(objects, { target, concurrency });
-      const journal = startPushJournal(db, { id: null, username: "bench" }, () => {}, {
-        request: { prune: true, forceConflicts: false },
-        startedAt: new Date(),
-        target: "cluster",
-        location: conn.server,
-        renderSummary: { objects: objects.length },
-        plan: redactPlan(plan),
+  return onFreshApiServer(objects, async (target) => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), "e2x-bench-db-"));
+    const db = openDb(path.join(dir, "portal.db"));
+    try {
+      const r1ms = rendered ? renderTime("cold") : 0;
+      const [p1] = await ms(() => planPush(objects, { target, concurrency }));
+      let journalId: number | undefined;
+      const [x1, r1] = await ms(async () => {
+        const plan = await planPush(objects, { target, concurrency });
+        const journal = startPushJournal(db, { id: null, username: "bench" }, () => {}, {
+          request: { prune: true, forceConflicts: false },
+          startedAt: new Date(),
+          target: "cluster",
+          location: target.connection.server,
+          renderSummary: { objects: objects.length },
+          plan: redactPlan(plan),
+        });
+        journalId = journal.id;
+        return applyPush(plan, { target, prune: true, concurrency, onItem: (item) => journal.note(item) });
       });
-      journalId = journal.id;
-      return applyPush(plan, { target, prune: true, concurrency, onItem: (item) => journal.note(item) });
-    });
-    endPushRecord(journalId);
-    if (!r1.ok || r1.applied.length !== objects.length) throw new Error(`portal, as pushed: first push failed: ${JSON.stringify(r1.aborted ?? r1.items.find((i) => i.error))}`);
-    return { "render-create": r1ms, "plan-create": p1, "apply-create": 0, "render-converged": 0, "plan-converged": 0, "apply-converged": 0, "push-create": x1 };
-  } finally {
-    db.$client.close();
-    rmSync(dir, { recursive: true, force: true });
-    conn.close();
-    await kube.stop();
-  }
+      endPushRecord(journalId);
+      if (!r1.ok || r1.applied.length !== objects.length) throw new Error(`portal, as pushed: first push failed: ${JSON.stringify(r1.aborted ?? r1.items.find((i) => i.error))}`);
+      return { "render-create": r1ms, "plan-create": p1, "apply-create": 0, "render-converged": 0, "plan-converged": 0, "apply-converged": 0, "push-create": x1 };
+    } finally {
+      db.$client.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 }
 
 async function kubectl(objects: KubeObject[]): Promise<Timing> {
+  return onFreshApiServer(objects, (_target, kubeconfigPath) => kubectlOn(kubeconfigPath, objects));
+}
+
+async function kubectlOn(kubeconfigPath: string, objects: KubeObject[]): Promise<Timing> {
   const bin = kubeBinary("kubectl");
-  const kube = await startKubeApiServer();
-  await precreateNamespaces(kube.kubeconfigPath, objects);
   const dir = mkdtempSync(path.join(os.tmpdir(), "e2x-bench-"));
   const bundle = path.join(dir, "bundle.yaml");
   writeFileSync(bundle, toYamlBundle(objects));
-  const kc = ["--kubeconfig", kube.kubeconfigPath];
+  const kc = ["--kubeconfig", kubeconfigPath];
   // kubectl diff exits 1 when there are differences.
   const diff = () =>
     run(bin, [...kc, "diff", "--server-side", "--field-manager=e2x-portal", "-f", bundle], { maxBuffer: 1 << 30 }).then(
@@ -189,7 +193,6 @@ async function kubectl(objects: KubeObject[]): Promise<Timing> {
     return { "render-create": 0, "plan-create": p1, "apply-create": a1, "render-converged": 0, "plan-converged": p2, "apply-converged": a2, "push-create": 0 };
   } finally {
     rmSync(dir, { recursive: true, force: true });
-    await kube.stop();
   }
 }
 

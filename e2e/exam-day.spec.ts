@@ -139,7 +139,17 @@ test("pre-flight: each item read back from the API server and the exam hub; the 
 
 test("room board: each state on the right seat, updated without a reload (no kubelet: a spawn stays 'server starting'); the hub stopped: 'hub unreachable since' and the last state kept", async ({ page }) => {
   await signIn(page);
+  // the page arrives with the board drawn from the hub's reading, and takes it over without a hydration error
+  const problems: string[] = [];
+  page.on("console", (m) => {
+    if (m.type() === "error") problems.push(m.text());
+  });
+  page.on("pageerror", (e) => problems.push(e.message));
+  const document = page.waitForResponse((r) => r.request().resourceType() === "document" && r.url().endsWith(`/exams/${info.examId}/board`));
   await page.goto(`${base}/exams/${info.examId}/board`);
+  const html = await (await document).text();
+  expect(html).toContain('data-testid="seat-mathe1-anna" data-state="not-signed-in"');
+  expect(html).toContain('data-testid="seat-mathe1-dora"');
   await expect(seat(page, "anna")).toHaveAttribute("data-state", "not-signed-in");
   await page.evaluate(() => ((window as unknown as { boardMarker: number }).boardMarker = 42));
   await control("/sign-in", { user: "anna" });
@@ -154,6 +164,7 @@ test("room board: each state on the right seat, updated without a reload (no kub
   await expect(page.getByTestId("board-room-Pool A")).toContainText("1 server starting");
   await expect(page.getByTestId("board-room-Pool B")).toContainText("1 submitted");
   expect(await page.evaluate(() => (window as unknown as { boardMarker?: number }).boardMarker)).toBe(42);
+  expect(problems).toEqual([]);
   await page.getByRole("button", { name: "Projector view" }).click();
   await shot(page, "exam-board-projector");
   await page.getByRole("button", { name: "Leave projector view" }).click();

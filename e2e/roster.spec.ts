@@ -201,8 +201,8 @@ test("the print button and Ctrl+P print every row of the search, not the current
     "select count(*) n from students s join terms t on t.id = s.term_id join courses c on c.id = t.course_id where c.code = 'mathe1' and t.term = 'WS25'",
   )[0].n;
   expect(total).toBeGreaterThan(50);
-  // the page itself holds one page of rows
-  await expect(page.getByTestId("roster-print").locator("tbody tr")).toHaveCount(50);
+  // the page view itself carries no print rows: they are loaded for the print
+  await expect(page.getByTestId("roster-print").locator("tbody tr")).toHaveCount(0);
   // the browser's print dialog cannot be driven from here: print() notes the rows the document holds when it is called
   await page.evaluate(() => {
     const w = window as unknown as { printed: number[] };
@@ -213,4 +213,20 @@ test("the print button and Ctrl+P print every row of the search, not the current
   await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number[] }).printed)).toEqual([total]);
   await page.keyboard.press("Control+p");
   await expect.poll(() => page.evaluate(() => (window as unknown as { printed: number[] }).printed)).toEqual([total, total]);
+});
+
+test("a print whose rows cannot be loaded prints the current page with a note", async ({ page }) => {
+  await signIn(page, "irene");
+  await openRoster(page, "mathe1", "WS25");
+  // the connection to the portal fails for the print's rows (the network, not the portal)
+  await page.route((url) => url.pathname.endsWith("/roster/rows"), (route) => route.abort("connectionfailed"));
+  await page.emulateMedia({ media: "print" });
+  const printed = page.getByTestId("roster-print");
+  await expect(printed).toContainText("current page only");
+  await expect(printed.locator("tbody tr")).toHaveCount(0);
+  // the page's own table prints in their place: its fifty rows, without the selection boxes
+  const own = page.locator("[data-print-screen]");
+  await expect(own).toBeVisible();
+  await expect(own.locator("tbody tr")).toHaveCount(50);
+  await expect(own.getByRole("checkbox").first()).toBeHidden();
 });

@@ -33,9 +33,11 @@ export function PrintTable({ rows, head }: { rows: PrintRow[]; head: { username:
 
 /**
  * A roster longer than one page prints every row of its search: they are loaded when the page
- * is printed (print button, Ctrl+P, print preview), not rendered with every page view.
+ * is printed (print button, Ctrl+P, print preview), not rendered with every page view. Until
+ * they are there, or when the load failed, the page's own table (marked `data-print-screen`)
+ * prints in their place, with a note that it is the current page only.
  */
-export function RosterPrint({ src, pageRows, head, incomplete }: { src: string; pageRows: PrintRow[]; head: Parameters<typeof PrintTable>[0]["head"]; incomplete: string }) {
+export function RosterPrint({ src, head, incomplete }: { src: string; head: Parameters<typeof PrintTable>[0]["head"]; incomplete: string }) {
   const [rows, setRows] = useState<PrintRow[] | null>(null);
   const loading = useRef<Promise<void> | null>(null);
   useEffect(() => {
@@ -48,10 +50,13 @@ export function RosterPrint({ src, pageRows, head, incomplete }: { src: string; 
         .catch(() => void (loading.current = null)));
     return registerPrintPreparation(load);
   }, [src]);
-  return (
-    <>
-      {!rows && <p className="mb-2 text-xs text-slate-600">{incomplete}</p>}
-      <PrintTable rows={rows ?? pageRows} head={head} />
-    </>
+  return rows ? (
+    <div data-print-rows="all">
+      <PrintTable rows={rows} head={head} />
+    </div>
+  ) : (
+    <p className="mb-2 text-xs text-slate-600" data-print-rows="page">
+      {incomplete}
+    </p>
   );
 }

@@ -96,9 +96,10 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
                 </Td>
               )}
               <Td className="font-mono">
-                <Link href={`/students/${encodeURIComponent(r.username)}`} className="text-brand-700 underline-offset-2 hover:underline" translate="no">
+                {/* a plain link: fifty of them would each prefetch a student's page in view */}
+                <a href={`/students/${encodeURIComponent(r.username)}`} className="text-brand-700 underline-offset-2 hover:underline" translate="no">
                   {r.username}
-                </Link>
+                </a>
               </Td>
               <Td>{[r.firstName, r.lastName].filter(Boolean).join(" ") || r.displayName || <span className="text-slate-500">—</span>}</Td>
               <Td className="tabular-nums">{r.matrikel ?? <span className="text-slate-500">—</span>}</Td>

@@ -40,8 +40,9 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
   };
   const t = await getTranslations();
   const f = await getFmt();
-  // Printing shows every row of the search, not the current page: a longer list loads them when printed.
-  const pageRows = list.rows.map(printRow);
+  // Printing shows every row of the search, not the current page: a longer list loads them when
+  // printed (and prints the page's own table until then), a shorter one has them all here.
+  const complete = list.total <= list.rows.length;
   const printHead = { username: t("roster.table.username"), name: t("roster.table.name"), matrikel: t("roster.table.matrikel"), roomSeat: t("roster.table.roomSeat") };
   const rowsSrc = `/api/terms/${termId}/roster/rows?${new URLSearchParams({ ...(sp.q ? { q: sp.q } : {}), sort, dir })}`;
   const exportBase = `/api/terms/${termId}/roster`;
@@ -108,7 +109,7 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
             )
           ) : (
             <>
-              <div className="print:hidden">
+              <div className={complete ? "print:hidden" : undefined} data-print-screen>
               <StudentTable
                 termId={termId}
                 rows={list.rows.map((r) => ({ id: r.id, username: r.username, firstName: r.firstName, lastName: r.lastName, displayName: r.displayName, matrikel: r.matrikel, room: r.room, seat: r.seat, examDate: r.examDate, isBackup: r.isBackup }))}
@@ -122,7 +123,7 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
               </div>
               <div className="hidden print:block" data-testid="roster-print">
                 <p className="mb-2 text-xs text-slate-600">{t("roster.printedAt", { when: f.dateTime(new Date()) })}</p>
-                {list.total > list.rows.length ? <RosterPrint src={rowsSrc} pageRows={pageRows} head={printHead} incomplete={t("roster.printCurrentPageOnly")} /> : <PrintTable rows={pageRows} head={printHead} />}
+                {complete ? <PrintTable rows={list.rows.map(printRow)} head={printHead} /> : <RosterPrint src={rowsSrc} head={printHead} incomplete={t("roster.printCurrentPageOnly")} />}
               </div>
             </>
           )}

@@ -95,20 +95,20 @@ const ACTIONS: Record<string, { policy?: Policy; scope?: (t: Target) => Scope; f
   "app/(portal)/courses/actions.ts#unassignStaffAction": { scope: course, fields: (t) => ({ assignmentId: String(t.termStaffId) }) },
   "app/(portal)/courses/actions.ts#assignCourseStaffAction": { scope: course, fields: (t) => ({ courseId: String(t.courseId), username: "olga" }) },
   "app/(portal)/courses/actions.ts#unassignCourseStaffAction": { scope: course, fields: (t) => ({ assignmentId: String(t.courseStaffId) }) },
-  "app/(portal)/courses/[courseId]/terms/[termId]/roster/actions.ts#previewRosterAction": {
+  "app/(portal)/(roster)/courses/[courseId]/terms/[termId]/roster/actions.ts#previewRosterAction": {
     scope: course,
     fields: (t) => ({ termId: String(t.termId), mode: "replace", file: { name: "r.csv", mimeType: "text/csv", buffer: Buffer.from("Username\nmatrix1s\n") } }),
   },
-  "app/(portal)/courses/[courseId]/terms/[termId]/roster/actions.ts#applyRosterAction": {
+  "app/(portal)/(roster)/courses/[courseId]/terms/[termId]/roster/actions.ts#applyRosterAction": {
     scope: course,
     fields: (t) => ({ termId: String(t.termId), mode: "replace", fileHash: "0000000000", version: "0000000000", file: { name: "r.csv", mimeType: "text/csv", buffer: Buffer.from("Username\nmatrix1s\n") } }),
   },
-  "app/(portal)/courses/[courseId]/terms/[termId]/roster/actions.ts#rejectedRowsAction": {
+  "app/(portal)/(roster)/courses/[courseId]/terms/[termId]/roster/actions.ts#rejectedRowsAction": {
     scope: course,
     fields: (t) => ({ termId: String(t.termId), file: { name: "r.csv", mimeType: "text/csv", buffer: Buffer.from("Username\nmatrix1s\n") } }),
   },
-  "app/(portal)/courses/[courseId]/terms/[termId]/roster/actions.ts#addStudentAction": { scope: course, fields: (t) => ({ termId: String(t.termId), username: "matrix2s" }) },
-  "app/(portal)/courses/[courseId]/terms/[termId]/roster/actions.ts#removeStudentsAction": { scope: course, fields: (t) => ({ termId: String(t.termId), ids: [String(t.studentId)] }) },
+  "app/(portal)/(roster)/courses/[courseId]/terms/[termId]/roster/actions.ts#addStudentAction": { scope: course, fields: (t) => ({ termId: String(t.termId), username: "matrix2s" }) },
+  "app/(portal)/(roster)/courses/[courseId]/terms/[termId]/roster/actions.ts#removeStudentsAction": { scope: course, fields: (t) => ({ termId: String(t.termId), ids: [String(t.studentId)] }) },
   "app/(portal)/courses/[courseId]/terms/[termId]/grading/actions.ts#startScanAction": { scope: course, fields: (t) => ({ termId: String(t.termId) }) },
   "app/(portal)/courses/[courseId]/terms/[termId]/grading/actions.ts#resumeScanAction": { scope: course, fields: (t) => ({ termId: String(t.termId), scanId: String(t.scanId) }) },
   "app/(portal)/courses/[courseId]/terms/[termId]/grading/actions.ts#stopScanAction": { scope: course, fields: (t) => ({ termId: String(t.termId), scanId: String(t.scanId) }) },

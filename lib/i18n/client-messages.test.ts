@@ -122,13 +122,20 @@ describe("messages for client components", () => {
     }
   });
 
+  it("no part lies inside another one below the shell, whose messages its pages would carry unused", () => {
+    // an inner provider replaces the outer one's messages for its pages, but the outer one's are
+    // still written into each of their responses: a part of its own sits in a route group beside them
+    const shell = new Set<string>(["app", "app/(portal)"]);
+    for (const inner of parts) for (const outer of parts) if (outer !== inner && !shell.has(outer)) expect(inner.startsWith(`${outer}/`), `${inner} inside ${outer}`).toBe(false);
+  });
+
   it("every listed namespace is in both catalogues", () => {
     for (const p of parts) for (const ns of CLIENT_NAMESPACES[p]) for (const [locale, m] of [["de", de], ["en", en]] as const) expect(typeof get(m, ns), `${locale}: ${ns} (${p})`).toBe("object");
   });
 
   it("a part gets its namespaces, the whole catalogue stays as it was", () => {
     const before = JSON.stringify(de);
-    const m = clientMessages(de, "app/(portal)/courses/[courseId]/terms/[termId]/roster");
+    const m = clientMessages(de, "app/(portal)/(roster)/courses/[courseId]/terms/[termId]/roster");
     expect(Object.keys(m).sort()).toEqual(["columnMapping", "common", "roster", "rosterImport", "ui"]);
     expect(Object.keys(m.roster as object).sort()).toEqual(["add", "msg", "table"]);
     expect((m.roster as { table: unknown }).table).toEqual(de.roster.table);

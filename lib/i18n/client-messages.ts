@@ -8,6 +8,10 @@
  * (components/i18n/client-messages.tsx); a page's client components read the list of the nearest
  * such folder above them. `client-messages.test.ts` follows the imports of every file under
  * app/ and fails when a client component uses a namespace its part does not list.
+ *
+ * Parts do not nest below the shell: the roster's folder sits in a route group of its own,
+ * `(roster)`, beside `courses`, so that its pages do not also carry the course pages' messages
+ * (20 KB per response) they never use.
  */
 import type { Messages } from "./messages";
 
@@ -19,7 +23,7 @@ export const CLIENT_NAMESPACES = {
   "app/(portal)/staff": ["staff", "shell.roles", "ui", "common"],
   "app/(portal)/cluster": ["cluster", "hubValues", "settingsForm", "pushPanel", "pushWords", "pushObjects", "portalWarnings", "hubRestarts", "mounts", "plan", "progress", "ui", "common"],
   "app/(portal)/courses": ["courses", "term", "hubs", "staffPanel", "roles", "grading", "scanProblems", "ui", "common"],
-  "app/(portal)/courses/[courseId]/terms/[termId]/roster": ["roster.table", "roster.add", "roster.msg", "rosterImport", "columnMapping", "ui", "common"],
+  "app/(portal)/(roster)/courses/[courseId]/terms/[termId]/roster": ["roster.table", "roster.add", "roster.msg", "rosterImport", "columnMapping", "ui", "common"],
   "app/(portal)/exams": ["exams.tabs", "examForm", "examPage", "hubStep", "hubApi", "unlock", "board", "participants", "seating", "rooms", "sheets", "receipts", "preflight.form", "ui", "common"],
 } as const satisfies Record<string, readonly string[]>;
 

@@ -229,4 +229,25 @@ test("a print whose rows cannot be loaded prints the current page with a note", 
   await expect(own).toBeVisible();
   await expect(own.locator("tbody tr")).toHaveCount(50);
   await expect(own.getByRole("checkbox").first()).toBeHidden();
+  // the note heads the printed page, above the table it speaks of
+  const note = (await printed.getByText("current page only").boundingBox())!;
+  expect(note.y).toBeLessThan((await own.boundingBox())!.y);
+  const pdf = path.join(import.meta.dirname, ".artifacts", "files", "roster-print-current-page.pdf");
+  fs.mkdirSync(path.dirname(pdf), { recursive: true });
+  await page.pdf({ path: pdf, format: "A4" });
+});
+
+test("a roster of one page prints its print table once, and the page carries only the roster's client messages", async ({ page }) => {
+  await signIn(page, "admin");
+  await openRoster(page, "progbio", "WS25");
+  const total = rosterCount("progbio", "WS25");
+  expect(total).toBeGreaterThan(0);
+  expect(total).toBeLessThanOrEqual(50);
+  await page.emulateMedia({ media: "print" });
+  await expect(page.getByTestId("roster-print").locator("tbody tr")).toHaveCount(total);
+  await expect(page.locator("[data-print-screen]")).toBeHidden();
+  // the page's own answer: the roster import's messages, none of the course pages' (the scan's problems)
+  const html = await (await page.request.get(page.url())).text();
+  expect(html).toContain("rosterImport");
+  expect(html).not.toContain("scanProblems");
 });

@@ -5,10 +5,13 @@ import { Table, Td, Th } from "@/components/ui/table";
 import { registerPrintPreparation } from "@/lib/print/prepare";
 import type { PrintRow } from "@/lib/rosters/roster";
 
-/** The printed table's rows: the rows the page has, or every row of the search loaded for the print. */
+/**
+ * The printed table's rows: the rows the page has, or every row of the search loaded for the
+ * print. While it is in the document, the page's own table (`data-print-screen`) does not print.
+ */
 export function PrintTable({ rows, head }: { rows: PrintRow[]; head: { username: string; name: string; matrikel: string; roomSeat: string } }) {
   return (
-    <Table>
+    <Table data-print-rows>
       <thead>
         <tr>
           <Th>{head.username}</Th>
@@ -50,13 +53,5 @@ export function RosterPrint({ src, head, incomplete }: { src: string; head: Para
         .catch(() => void (loading.current = null)));
     return registerPrintPreparation(load);
   }, [src]);
-  return rows ? (
-    <div data-print-rows="all">
-      <PrintTable rows={rows} head={head} />
-    </div>
-  ) : (
-    <p className="mb-2 text-xs text-slate-600" data-print-rows="page">
-      {incomplete}
-    </p>
-  );
+  return rows ? <PrintTable rows={rows} head={head} /> : <p className="mb-2 text-xs text-slate-600">{incomplete}</p>;
 }

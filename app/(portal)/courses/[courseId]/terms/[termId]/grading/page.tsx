@@ -1,4 +1,5 @@
 import { defaultCsvDialect, type CsvDialect } from "@/lib/csv/write";
+import { TermBreadcrumbs } from "@/components/courses/term-breadcrumbs";
 import { getTranslations } from "next-intl/server";
 import { getFmt } from "@/lib/i18n/server";
 import { PrintButton } from "@/components/ui/print-button";
@@ -48,10 +49,7 @@ export default async function GradingPage({ params }: { params: Promise<{ course
     <GradingQueryProvider>
       <PageHeader
         breadcrumbs={
-          <>
-            <Link href="/courses" className="hover:underline">{t("courses.title")}</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{row.course.code}</Link> /{" "}
-            <Link href={`/courses/${courseId}/terms/${termId}`} className="hover:underline">{row.term.term}</Link>
-          </>
+<TermBreadcrumbs coursesLabel={t("courses.title")} courseId={courseId} courseCode={row.course.code} termId={termId} term={row.term.term} />
         }
         title={t("grading.heading", { code: row.course.code, term: row.term.term })}
         description={t("grading.description", { id: nbId })}

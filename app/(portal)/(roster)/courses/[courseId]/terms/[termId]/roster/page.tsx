@@ -1,4 +1,5 @@
 import { Download, Search } from "lucide-react";
+import { TermBreadcrumbs } from "@/components/courses/term-breadcrumbs";
 import Link from "next/link";
 import { AddStudentForm } from "@/components/rosters/add-student-form";
 import { RosterImport } from "@/components/rosters/roster-import";
@@ -53,10 +54,7 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
     <>
       <PageHeader
         breadcrumbs={
-          <>
-            <Link href="/courses" className="hover:underline">{t("courses.title")}</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{row.course.code}</Link> /{" "}
-            <Link href={`/courses/${courseId}/terms/${termId}`} className="hover:underline">{row.term.term}</Link>
-          </>
+<TermBreadcrumbs coursesLabel={t("courses.title")} courseId={courseId} courseCode={row.course.code} termId={termId} term={row.term.term} />
         }
         title={t("roster.heading", { code: row.course.code, term: row.term.term })}
         description={t("roster.description", { code: row.course.code, term: row.term.term })}
@@ -109,7 +107,12 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
             )
           ) : (
             <>
-              <div className={complete ? "print:hidden" : undefined} data-print-screen>
+              {/* before the page's own table: on paper the date and the note come first */}
+              <div className="hidden print:block" data-testid="roster-print">
+                <p className="mb-2 text-xs text-slate-600">{t("roster.printedAt", { when: f.dateTime(new Date()) })}</p>
+                {complete ? <PrintTable rows={list.rows.map(printRow)} head={printHead} /> : <RosterPrint src={rowsSrc} head={printHead} incomplete={t("roster.printCurrentPageOnly")} />}
+              </div>
+              <div data-print-screen>
               <StudentTable
                 termId={termId}
                 rows={list.rows.map((r) => ({ id: r.id, username: r.username, firstName: r.firstName, lastName: r.lastName, displayName: r.displayName, matrikel: r.matrikel, room: r.room, seat: r.seat, examDate: r.examDate, isBackup: r.isBackup }))}
@@ -120,10 +123,6 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
                 dir={dir}
               />
               <Pagination page={list.page} pages={list.pages} total={list.total} label="students" href={(n) => qs({ page: n })} />
-              </div>
-              <div className="hidden print:block" data-testid="roster-print">
-                <p className="mb-2 text-xs text-slate-600">{t("roster.printedAt", { when: f.dateTime(new Date()) })}</p>
-                {complete ? <PrintTable rows={list.rows.map(printRow)} head={printHead} /> : <RosterPrint src={rowsSrc} head={printHead} incomplete={t("roster.printCurrentPageOnly")} />}
               </div>
             </>
           )}

@@ -1,4 +1,5 @@
 import { defaultCsvDialect, type CsvDialect } from "@/lib/csv/write";
+import { TermBreadcrumbs } from "@/components/courses/term-breadcrumbs";
 import { getTranslations } from "next-intl/server";
 import { getFmt } from "@/lib/i18n/server";
 import { PrintButton } from "@/components/ui/print-button";
@@ -64,10 +65,7 @@ export default async function AssignmentPage({ params, searchParams }: { params:
     <GradingQueryProvider>
       <PageHeader
         breadcrumbs={
-          <>
-            <Link href="/courses" className="hover:underline">{t("courses.title")}</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{row.course.code}</Link> /{" "}
-            <Link href={`/courses/${courseId}/terms/${termId}`} className="hover:underline">{row.term.term}</Link> / <Link href={gradingBase} className="hover:underline">{t("grading.title")}</Link>
-          </>
+<TermBreadcrumbs coursesLabel={t("courses.title")} courseId={courseId} courseCode={row.course.code} termId={termId} term={row.term.term} trail={[{ href: gradingBase, label: t("grading.title") }]} />
         }
         title={`${a.name} · ${row.course.code} ${row.term.term}`}
         description={a.deadline ? t("assignment.deadline", { when: f.dateTime(a.deadline) }) : t("assignment.noDeadline")}

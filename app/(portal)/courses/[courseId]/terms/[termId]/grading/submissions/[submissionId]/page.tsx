@@ -1,4 +1,5 @@
 import { AlertTriangle } from "lucide-react";
+import { TermBreadcrumbs } from "@/components/courses/term-breadcrumbs";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
@@ -121,15 +122,14 @@ export default async function SubmissionPage({ params }: { params: Promise<{ cou
     <>
       <PageHeader
         breadcrumbs={
-          <>
-            <Link href="/courses" className="hover:underline">{tt("courses.title")}</Link> / <Link href={`/courses/${courseId}`} className="hover:underline">{term.course.code}</Link> /{" "}
-            <Link href={`/courses/${courseId}/terms/${termId}`} className="hover:underline">{term.term.term}</Link> / <Link href={gradingBase} className="hover:underline">{tt("grading.title")}</Link>
-            {assignment && (
-              <>
-                {" "}/ <Link href={`${gradingBase}/assignments/${assignment.id}`} className="hover:underline">{assignment.name}</Link>
-              </>
-            )}
-          </>
+<TermBreadcrumbs
+            coursesLabel={tt("courses.title")}
+            courseId={courseId}
+            courseCode={term.course.code}
+            termId={termId}
+            term={term.term.term}
+            trail={[{ href: gradingBase, label: tt("grading.title") }, ...(assignment ? [{ href: `${gradingBase}/assignments/${assignment.id}`, label: assignment.name }] : [])]}
+          />
         }
         title={
           <span className="flex flex-wrap items-center gap-3">

@@ -242,9 +242,19 @@ test.describe("phones", () => {
     await expect(menu).toHaveAccessibleName("Open menu");
     await expect(menu).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+    // one navigation and one account block serve both widths: the page does not carry them twice
+    await expect(page.locator('nav[aria-label="Main"]')).toHaveCount(1);
+    await expect(page.getByTestId("current-user")).toHaveCount(1);
     await menu.click();
     await expect(menu).toHaveAttribute("aria-expanded", "true");
     await expect(menu).toHaveAccessibleName("Close menu");
+    await expect(page.getByTestId("current-user")).toBeVisible();
+    // Escape folds the menu and gives the focus back to its button
+    await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Courses" }).focus();
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+    await expect(menu).toBeFocused();
+    await menu.click();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Courses" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Courses" })).toBeVisible();
     await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();

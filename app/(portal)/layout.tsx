@@ -5,7 +5,7 @@ import { redirect } from "next/navigation";
 import { getTranslations } from "next-intl/server";
 import { ClientMessages } from "@/components/i18n/client-messages";
 import { LocaleSwitch } from "@/components/shell/locale-switch";
-import { MobileNav, Nav, type NavItem } from "@/components/shell/nav";
+import { Nav, ShellBar, type NavItem } from "@/components/shell/nav";
 import { StudentSearch } from "@/components/shell/student-search";
 import { Suspense } from "react";
 import { can, coursesWith } from "@/lib/auth/capabilities";
@@ -39,51 +39,36 @@ export default async function PortalLayout({ children }: { children: React.React
   // the student search, for whoever may see a roster
   const rosters = coursesWith(principal, "roster.view");
   const search = rosters === "all" || rosters.length > 0;
-  const account = (where: "side" | "menu") => (
-    <div className="border-t border-slate-100 pt-3">
-      <div className="px-2 text-sm">
-        <div className="font-medium text-slate-900" data-testid={where === "side" ? "current-user" : "current-user-menu"} translate="no">
-          {principal.displayName}
-        </div>
-        <div className="text-xs text-slate-600">
-          <span translate="no">{principal.username}</span> · {t(`roles.${principal.role}`)}
-        </div>
-      </div>
-      <LocaleSwitch className="mt-2 px-1" />
-      {principal.source === "local" && (
-        <Link href={PASSWORD_CHANGE_PATH} className="mt-2 flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
-          <KeyRound className="size-4" aria-hidden /> {t("changePassword")}
-        </Link>
-      )}
-      <form action={signOutAction}>
-        <button className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100" type="submit">
-          <LogOut className="size-4" aria-hidden /> {t("signOut")}
-        </button>
-      </form>
-    </div>
-  );
   return (
     <ClientMessages of="app/(portal)">
     <div className="flex min-h-screen flex-col md:flex-row">
       <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3">
         {t("skipToContent")}
       </a>
-      <MobileNav items={items} openLabel={t("openMenu")} closeLabel={t("closeMenu")} navLabel={t("mainNav")} appName="Hub Portal" search={search && <Suspense><StudentSearch /></Suspense>}>
-        {account("menu")}
-      </MobileNav>
-      <aside className="no-print sticky top-0 hidden h-screen w-60 shrink-0 flex-col self-start border-r border-slate-200 bg-white px-3 py-4 md:flex">
-        <div className="mb-6 flex items-center gap-2 px-2">
-          <div className="flex size-8 items-center justify-center rounded-lg bg-brand-600 text-xs font-bold text-white">E2x</div>
-          <span className="text-sm font-semibold text-slate-900">Hub Portal</span>
-        </div>
-        {search && (
-          <Suspense>
-            <StudentSearch className="mb-4" />
-          </Suspense>
-        )}
+      <ShellBar pending={items.reduce((n, i) => n + (i.badge?.count ?? 0), 0)} openLabel={t("openMenu")} closeLabel={t("closeMenu")} appName="Hub Portal" search={search && <Suspense><StudentSearch /></Suspense>}>
         <Nav items={items} label={t("mainNav")} />
-        <div className="mt-auto">{account("side")}</div>
-      </aside>
+        <div className="border-t border-slate-100 pt-3">
+          <div className="px-2 text-sm">
+            <div className="font-medium text-slate-900" data-testid="current-user" translate="no">
+              {principal.displayName}
+            </div>
+            <div className="text-xs text-slate-600">
+              <span translate="no">{principal.username}</span> · {t(`roles.${principal.role}`)}
+            </div>
+          </div>
+          <LocaleSwitch className="mt-2 px-1" />
+          {principal.source === "local" && (
+            <Link href={PASSWORD_CHANGE_PATH} className="mt-2 flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100">
+              <KeyRound className="size-4" aria-hidden /> {t("changePassword")}
+            </Link>
+          )}
+          <form action={signOutAction}>
+            <button className="flex w-full items-center gap-2 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100" type="submit">
+              <LogOut className="size-4" aria-hidden /> {t("signOut")}
+            </button>
+          </form>
+        </div>
+      </ShellBar>
       <main id="main" tabIndex={-1} className="min-w-0 flex-1 px-4 py-6 outline-none sm:px-6 md:px-8 md:py-8">
         <div className="mx-auto max-w-6xl">{children}</div>
       </main>

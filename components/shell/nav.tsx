@@ -1,14 +1,14 @@
 "use client";
 import Link from "next/link";
 import { usePathname } from "next/navigation";
-import { useEffect, useId, useState, type ReactNode } from "react";
+import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { BookOpen, CalendarClock, ClipboardCheck, LayoutDashboard, Menu, ScrollText, Server, Users, X } from "lucide-react";
 import { cn } from "@/components/ui/cn";
 
 const ICONS = { dashboard: LayoutDashboard, courses: BookOpen, exams: CalendarClock, grading: ClipboardCheck, staff: Users, audit: ScrollText, cluster: Server };
 export type NavItem = { href: string; label: string; icon: keyof typeof ICONS; badge?: { count: number; label: string } };
 
-export function Nav({ items, label, onNavigate }: { items: NavItem[]; label: string; onNavigate?: () => void }) {
+export function Nav({ items, label }: { items: NavItem[]; label: string }) {
   const path = usePathname();
   const id = useId();
   return (
@@ -21,7 +21,6 @@ export function Nav({ items, label, onNavigate }: { items: NavItem[]; label: str
           <Link
             key={item.href}
             href={item.href}
-            onClick={onNavigate}
             aria-current={active ? "page" : undefined}
             aria-describedby={badge ? `${id}-${item.icon}-badge` : undefined}
             className={cn("flex items-center gap-2.5 rounded-md px-3 py-2 text-sm font-medium", active ? "bg-brand-50 text-brand-700" : "text-slate-700 hover:bg-slate-100")}
@@ -44,22 +43,27 @@ export function Nav({ items, label, onNavigate }: { items: NavItem[]; label: str
   );
 }
 
-/** Below the md breakpoint: a top bar with a menu button that opens the navigation. */
-export function MobileNav({ items, openLabel, closeLabel, navLabel, appName, search, children }: { items: NavItem[]; openLabel: string; closeLabel: string; navLabel: string; appName: string; search?: ReactNode; children: ReactNode }) {
+/**
+ * The side bar, written once for every width: from the md breakpoint on it is the column on the
+ * left; below it, a top bar whose menu button folds the navigation and the account block (the
+ * children) out. The brand and the search stay in view on a phone.
+ */
+export function ShellBar({ pending, openLabel, closeLabel, appName, search, children }: { pending: number; openLabel: string; closeLabel: string; appName: string; search?: ReactNode; children: ReactNode }) {
   const [open, setOpen] = useState(false);
   const path = usePathname();
+  const button = useRef<HTMLButtonElement>(null);
   useEffect(() => setOpen(false), [path]);
-  const pending = items.reduce((n, i) => n + (i.badge?.count ?? 0), 0);
   return (
-    <div className="no-print sticky top-0 z-40 border-b border-slate-200 bg-white md:hidden">
-      <div className="flex items-center justify-between px-4 py-2">
+    <aside className="no-print sticky top-0 z-40 flex shrink-0 flex-col border-b border-slate-200 bg-white md:h-screen md:w-60 md:self-start md:border-b-0 md:border-r md:px-3 md:py-4">
+      <div className="flex items-center justify-between px-4 py-2 md:mb-6 md:px-2 md:py-0">
         <div className="flex items-center gap-2">
-          <div className="flex size-7 items-center justify-center rounded-md bg-brand-600 text-[10px] font-bold text-white">E2x</div>
+          <div className="flex size-7 items-center justify-center rounded-md bg-brand-600 text-[10px] font-bold text-white md:size-8 md:rounded-lg md:text-xs">E2x</div>
           <span className="text-sm font-semibold text-slate-900">{appName}</span>
         </div>
         <button
+          ref={button}
           type="button"
-          className="relative flex items-center gap-1 rounded-md px-2 py-1.5 text-sm text-slate-700 ring-1 ring-inset ring-slate-300"
+          className="relative flex items-center gap-1 rounded-md px-2 py-1.5 text-sm text-slate-700 ring-1 ring-inset ring-slate-300 md:hidden"
           aria-expanded={open}
           aria-controls="mobile-nav"
           onClick={() => setOpen((o) => !o)}
@@ -69,11 +73,23 @@ export function MobileNav({ items, openLabel, closeLabel, navLabel, appName, sea
           {!open && pending > 0 && <span className="absolute -right-1 -top-1 size-2.5 rounded-full bg-amber-500" aria-hidden />}
         </button>
       </div>
-      {search && <div className="px-4 pb-2">{search}</div>}
-      <div id="mobile-nav" hidden={!open} className="max-h-[80vh] overflow-y-auto border-t border-slate-100 px-3 pb-3 pt-2">
-        <Nav items={items} label={navLabel} onNavigate={() => setOpen(false)} />
-        <div className="mt-3">{children}</div>
+      {search && <div className="px-4 pb-2 md:mb-4 md:px-0 md:pb-0">{search}</div>}
+      <div
+        id="mobile-nav"
+        // a link of the page already shown changes no path: close the menu on any link
+        onClick={(e) => {
+          if ((e.target as Element).closest("a")) setOpen(false);
+        }}
+        onKeyDown={(e) => {
+          if (e.key === "Escape" && open) {
+            setOpen(false);
+            button.current?.focus();
+          }
+        }}
+        className={cn(open ? "flex" : "hidden", "max-h-[80vh] flex-col gap-3 overflow-y-auto border-t border-slate-100 px-3 pb-3 pt-2 md:flex md:max-h-none md:flex-1 md:justify-between md:overflow-visible md:border-t-0 md:p-0")}
+      >
+        {children}
       </div>
-    </div>
+    </aside>
   );
 }

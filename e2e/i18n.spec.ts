@@ -249,11 +249,21 @@ test.describe("phones", () => {
     await expect(menu).toHaveAttribute("aria-expanded", "true");
     await expect(menu).toHaveAccessibleName("Close menu");
     await expect(page.getByTestId("current-user")).toBeVisible();
-    // Escape folds the menu and gives the focus back to its button
+    // Escape folds the menu, from its button as from a link in it, and gives the focus back to the button
+    await menu.focus();
+    await page.keyboard.press("Escape");
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
+    await expect(menu).toBeFocused();
+    await page.keyboard.press("Enter");
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Courses" }).focus();
     await page.keyboard.press("Escape");
     await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
     await expect(menu).toBeFocused();
+    // Tab past the menu's last item folds it: the focus does not go on under an open menu
+    await page.keyboard.press("Enter");
+    await page.getByRole("button", { name: "Sign out" }).focus();
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeHidden();
     await menu.click();
     await page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Courses" }).click();
     await expect(page.getByRole("heading", { level: 1, name: "Courses" })).toBeVisible();
@@ -272,6 +282,18 @@ test.describe("phones", () => {
     const inner = await box.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, overflow: getComputedStyle(el).overflowX }));
     expect(inner.overflow).toBe("auto");
     expect(inner.scroll).toBeGreaterThan(inner.client);
+  });
+
+  test("at 390 px the admin's pages do not scroll sideways either (the cluster cards, the staff table's hidden labels)", async ({ page }) => {
+    await page.goto("/sign-in");
+    await submitSignIn(page, "admin");
+    await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+    for (const p of ["/staff", "/cluster", "/audit"]) {
+      await page.goto(p);
+      await expect(page.getByRole("heading", { level: 1 })).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow, `${p} scrolls sideways by ${overflow}px`).toBeLessThanOrEqual(0);
+    }
   });
 });
 

@@ -46,7 +46,7 @@ const HELM_ONLY = ["images", "proxy", "ingress", "chart", "hub"] as const;
 export function HubValuesHeading({ hub, release, namespace, host, badge }: { hub: HubName; release: string; namespace: string; host?: string | null; badge?: ReactNode }) {
   const t = useTranslations("hubValues");
   return (
-    <div className="flex items-center justify-between gap-3">
+    <div className="flex flex-wrap items-center justify-between gap-x-3 gap-y-1">
       <div className="min-w-0">
         <div className="flex items-center gap-2 font-medium text-slate-800">
           {t(`title.${hub}`)} {badge}

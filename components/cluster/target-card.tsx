@@ -17,7 +17,7 @@ export async function TargetCard({ target: t }: { target: TargetView }) {
           <FolderOutput className="mt-0.5 size-5 shrink-0 text-slate-600" aria-hidden />
           <div className="text-sm">
             <p className="font-medium text-slate-900" data-testid="target">
-              {tr("export")} <span className="font-mono">{t.location}</span>
+              {tr("export")} <span className="break-all font-mono">{t.location}</span>
             </p>
             <p className="mt-1 text-slate-600">{tr.rich("exportHint", { code: (c) => <code className="font-mono">{c}</code> })}</p>
           </div>
@@ -33,7 +33,7 @@ export async function TargetCard({ target: t }: { target: TargetView }) {
         <div className="min-w-0 space-y-1">
           {t.kind === "cluster" && (
             <p className="font-medium text-slate-900" data-testid="target">
-              {tr("cluster")} <span className="font-mono">{t.location}</span>
+              {tr("cluster")} <span className="break-all font-mono">{t.location}</span>
               {t.version && <span className="text-slate-600"> · Kubernetes {t.version}</span>}
             </p>
           )}

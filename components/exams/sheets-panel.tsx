@@ -112,7 +112,7 @@ export function SheetsPanel({
             ))}
           </select>
         </div>
-        <Button type="button" variant="secondary" disabled={disabled || !chosen} onClick={() => chosen && ask({ scope: "reissue", participantId: chosen.id, label: chosen.label, count: 1 })}>
+        <Button type="button" variant="secondary" className="max-w-full whitespace-normal text-left" disabled={disabled || !chosen} onClick={() => chosen && ask({ scope: "reissue", participantId: chosen.id, label: chosen.label, count: 1 })}>
           <RotateCcw className="size-4" aria-hidden /> {t("reissueButton")}
         </Button>
       </div>

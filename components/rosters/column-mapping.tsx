@@ -89,7 +89,7 @@ export function ColumnMapping({
         <input type="checkbox" checked={mapping.hasHeader} onChange={(e) => setMapping((m) => ({ ...m, hasHeader: e.target.checked }))} />
         {t("hasHeader")}
       </label>
-      <div className="overflow-x-auto rounded-md bg-white ring-1 ring-slate-200">
+      <div className="relative overflow-x-auto rounded-md bg-white ring-1 ring-slate-200">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs text-slate-600">
             <tr>

@@ -261,7 +261,7 @@ export function RosterImport({
                   <Download className="size-3.5" aria-hidden /> {t("downloadRejected")}
                 </Button>
               </div>
-              <div className="overflow-x-auto"><table className="mt-2 w-full text-left text-sm">
+              <div className="relative overflow-x-auto"><table className="mt-2 w-full text-left text-sm">
                 <thead>
                   <tr className="text-xs text-red-900">
                     <th className="py-1 pr-3">{t("row")}</th>

@@ -54,7 +54,19 @@ export function ShellBar({ pending, openLabel, closeLabel, appName, search, chil
   const button = useRef<HTMLButtonElement>(null);
   useEffect(() => setOpen(false), [path]);
   return (
-    <aside className="no-print sticky top-0 z-40 flex shrink-0 flex-col border-b border-slate-200 bg-white md:h-screen md:w-60 md:self-start md:border-b-0 md:border-r md:px-3 md:py-4">
+    <aside
+      // Escape folds the menu wherever the focus is in the bar (its button included), and the
+      // focus leaving the bar (Tab past the last item) folds it too: nothing stays focused under it
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && open) {
+          setOpen(false);
+          button.current?.focus();
+        }
+      }}
+      onBlur={(e) => {
+        if (open && e.relatedTarget instanceof Node && !e.currentTarget.contains(e.relatedTarget)) setOpen(false);
+      }}
+      className="no-print sticky top-0 z-40 flex shrink-0 flex-col border-b border-slate-200 bg-white md:h-screen md:w-60 md:self-start md:border-b-0 md:border-r md:px-3 md:py-4">
       <div className="flex items-center justify-between px-4 py-2 md:mb-6 md:px-2 md:py-0">
         <div className="flex items-center gap-2">
           <div className="flex size-7 items-center justify-center rounded-md bg-brand-600 text-[10px] font-bold text-white md:size-8 md:rounded-lg md:text-xs">E2x</div>
@@ -79,12 +91,6 @@ export function ShellBar({ pending, openLabel, closeLabel, appName, search, chil
         // a link of the page already shown changes no path: close the menu on any link
         onClick={(e) => {
           if ((e.target as Element).closest("a")) setOpen(false);
-        }}
-        onKeyDown={(e) => {
-          if (e.key === "Escape" && open) {
-            setOpen(false);
-            button.current?.focus();
-          }
         }}
         className={cn(open ? "flex" : "hidden", "max-h-[80vh] flex-col gap-3 overflow-y-auto border-t border-slate-100 px-3 pb-3 pt-2 md:flex md:max-h-none md:flex-1 md:justify-between md:overflow-visible md:border-t-0 md:p-0")}
       >

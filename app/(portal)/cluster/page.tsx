@@ -44,7 +44,7 @@ export default async function ClusterPage({ searchParams }: { searchParams: Prom
         }
       />
       <div className="space-y-6">
-        <div className="grid min-w-0 gap-6 lg:grid-cols-2">
+        <div className="grid min-w-0 grid-cols-1 items-start gap-6 lg:grid-cols-2">
           <TargetCard target={data.target} />
           <HubValuesCard hubs={data.hubs} values={data.hubValues} access={data.hubAccess} />
         </div>

@@ -77,12 +77,12 @@ export default async function CoursePage({ params }: { params: Promise<{ courseI
                       {term.archivedAt && <span className="ml-2"><Badge>{t("courses.archived")}</Badge></span>}
                     </Td>
                     <Td>
-                      <div className="flex gap-1"><HubBadges hubs={term.hubs} /></div>
+                      <div className="flex flex-wrap gap-1"><HubBadges hubs={term.hubs} /></div>
                     </Td>
-                    <Td className="max-w-56 truncate font-mono text-xs" title={term.image}>{term.image}</Td>
-                    <Td className="whitespace-nowrap tabular-nums" title={`${term.cpuGuarantee} / ${term.cpuLimit}`}>{t("courses.cpuRange", { g: f.cores(term.cpuGuarantee), l: f.cores(term.cpuLimit) })}</Td>
-                    <Td className="whitespace-nowrap tabular-nums" title={`${term.memGuarantee} / ${term.memLimit}`}>{t("courses.memRange", { g: f.memory(term.memGuarantee), l: f.memory(term.memLimit) })}</Td>
-                    <Td className="text-xs">{term.staff.map((s) => `${s.username} (${t(`roles.${s.role}`)})`).join(", ") || <span className="text-slate-600">{t("courses.noneShort")}</span>}</Td>
+                    <Td className="max-w-44 truncate font-mono text-xs" title={term.image}>{term.image}</Td>
+                    <Td className="min-w-32 tabular-nums" title={`${term.cpuGuarantee} / ${term.cpuLimit}`}>{t("courses.cpuRange", { g: f.cores(term.cpuGuarantee), l: f.cores(term.cpuLimit) })}</Td>
+                    <Td className="min-w-32 tabular-nums" title={`${term.memGuarantee} / ${term.memLimit}`}>{t("courses.memRange", { g: f.memory(term.memGuarantee), l: f.memory(term.memLimit) })}</Td>
+                    <Td className="min-w-44 text-xs">{term.staff.map((s) => `${s.username} (${t(`roles.${s.role}`)})`).join(", ") || <span className="text-slate-600">{t("courses.noneShort")}</span>}</Td>
                     <Td className="text-right tabular-nums">
                       <Link className="hover:underline" href={`/courses/${course.id}/terms/${term.id}/roster`}>{f.number(term.students)}</Link>
                     </Td>

@@ -169,7 +169,7 @@ test("a German grader reads the scan's problems, its notes and the board's PDF i
   rw.close();
   await page.goto(gradingUrl);
   await expect(page.getByTestId("scan-status")).toHaveText("angehalten");
-  await expect(panel).toContainText("Der Server wurde während dieser Prüfung beendet. Setzen Sie sie fort, um beim letzten Zwischenstand weiterzumachen.");
+  await expect(panel).toContainText("Der Server wurde während dieses Abgleichs beendet. Setzen Sie ihn fort, um beim letzten Zwischenstand weiterzumachen.");
   await shot(page, "grading-scan-interrupted-de");
   await panel.getByRole("button", { name: /^Fortsetzen/ }).click();
   await expect(page.getByTestId("scan-status")).toHaveText("fertig", { timeout: 30_000 });

@@ -9,6 +9,7 @@ import type { RenderView } from "@/lib/deployment/views";
 export async function RenderCard({ render: r }: { render: RenderView }) {
   const t = await getTranslations("cluster.render");
   const tw = await getTranslations("portalWarnings");
+  const th = await getTranslations("hubValues.title");
   const f = await getFmt();
   const bytes = (n: number) => (n < 1024 ? `${f.number(n, 0)} B` : n < 1024 * 1024 ? `${f.number(n / 1024, 1)} KiB` : `${f.number(n / 1024 / 1024, 2)} MiB`);
   if (r.error) {
@@ -24,7 +25,7 @@ export async function RenderCard({ render: r }: { render: RenderView }) {
     <Card title={t("title")} description={t("description", { courses: f.number(r.counts.courses), terms: f.number(r.counts.terms), students: f.number(r.counts.students), staff: f.number(r.counts.staff), objects: f.number(r.objects) })}>
       <div className="grid gap-3 sm:grid-cols-3">
         {r.hubs.map((h) => (
-          <Stat key={h.hub} label={h.label} value={t("users", { count: f.number(h.users) })} hint={t("hubHint", { profiles: f.number(h.profiles), configMaps: h.configMaps, namespace: h.namespace })} />
+          <Stat key={h.hub} label={th(h.hub)} value={t("users", { count: f.number(h.users) })} hint={t("hubHint", { profiles: f.number(h.profiles), configMaps: h.configMaps, namespace: h.namespace })} />
         ))}
       </div>
       <h3 className="mt-5 mb-2 text-sm font-semibold text-slate-800">{t("configMaps")}</h3>

@@ -19,7 +19,7 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
   return (
     <form action={formAction} className="space-y-5" aria-label={t("aria")}>
       <fieldset disabled={!canEdit} className="space-y-5">
-        <div className="overflow-x-auto">
+        <div className="relative overflow-x-auto">
           <table className="w-full text-sm">
             <caption className="sr-only">{t("hubs")}</caption>
             <thead>
@@ -62,7 +62,7 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
         <fieldset className="space-y-3 rounded-md border border-slate-200 p-4">
           <legend className="px-1 text-sm font-medium text-slate-700">{t("ldap")}</legend>
           <label className="flex items-center gap-2 text-sm">
-            <input type="checkbox" name="ldapEnabled" defaultChecked={ldapOn} /> Hubs log in against LDAP
+            <input type="checkbox" name="ldapEnabled" defaultChecked={ldapOn} /> {t("ldapEnabled")}
           </label>
           <div className="grid gap-4 sm:grid-cols-2">
             <Field label={t("ldapUrl")} name="ldapUrl" error={err("ldapUrl")}>

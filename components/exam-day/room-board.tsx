@@ -117,7 +117,8 @@ function BoardView({ examId, initial, zone, intervalMs = 5_000, actions }: { exa
           ))}
         </ul>
         <div className="ml-auto flex items-center gap-3 text-sm text-slate-600">
-          <span data-testid="board-updated">{t("updated", { time: seconds.format(new Date(dataUpdatedAt)) })}</span>
+          {/* with no reading of the hub, the time is that of the last try, not of a state */}
+          <span data-testid="board-updated">{t(data.hub.reachable ? "updated" : "tried", { time: seconds.format(new Date(dataUpdatedAt)) })}</span>
           <Button type="button" variant="secondary" onClick={() => setProjector(!projector)} aria-pressed={projector}>
             {projector ? <Minimize2 className="size-4" aria-hidden /> : <Maximize2 className="size-4" aria-hidden />} {projector ? t("leaveProjector") : t("projector")}
           </Button>
@@ -178,7 +179,7 @@ function SeatTile({ a, picked, onPick }: { a: BoardSeat; picked: boolean; onPick
           <span className="text-lg font-bold">{a.seat ?? "–"}</span>
           <span className="text-xs font-semibold uppercase tracking-wide">{a.state === "idle" ? noteOf(a, t) : t(`state.${a.state}`)}</span>
         </span>
-        <span className={cn("block truncate text-base font-semibold", a.state === "moved" && "line-through decoration-1")}>{a.kind === "backup" && !a.holdsWorkOf ? t("backup") : a.name || a.username}</span>
+        <span className={cn("block break-words text-base font-semibold leading-snug [hyphens:auto]", a.state === "moved" && "line-through decoration-1")}>{a.kind === "backup" && !a.holdsWorkOf ? t("backup") : a.name || a.username}</span>
         <span className={cn("block truncate text-xs opacity-80", a.state === "moved" && "line-through decoration-1")}>{a.username}</span>
         {a.hashcode && <span className="mt-1 block font-mono text-base font-bold tracking-wider">{a.hashcode.toUpperCase()}</span>}
         {a.holdsWorkOf && <span className="block text-xs">{t("workOf", { who: a.holdsWorkOf })}</span>}

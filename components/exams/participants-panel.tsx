@@ -180,6 +180,9 @@ function ExtraTime({ examId, p, save, canEdit }: { examId: number; p: Participan
             aria-invalid={state.fieldErrors?.extraMinutes ? true : undefined}
             className="w-16 rounded-md border-0 px-2 py-1 text-sm tabular-nums ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500 aria-[invalid=true]:ring-red-500"
           />
+          <span className="text-xs text-slate-600" aria-hidden>
+            min
+          </span>
           <SubmitButton variant="ghost" className="px-2 py-1 text-xs" pendingText="…">{t("save")}</SubmitButton>
           {state.status === "error" && <span role="alert" className="text-xs text-red-600">{state.fieldErrors?.extraMinutes?.[0] ?? state.message}</span>}
         </>

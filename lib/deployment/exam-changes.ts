@@ -59,7 +59,7 @@ export function examHubChanges(before: ExamsDoc | null, after: ExamsDoc, focus?:
   for (const id of ids) {
     const was = a.get(id);
     const will = b.get(id);
-    const label = `“${(will ?? was)!.exam.title}” (${(will ?? was)!.exam.period})`;
+    const label = t("hubChanges.label", { title: (will ?? was)!.exam.title, period: (will ?? was)!.exam.period });
     if (!was && will) {
       const n = will.accounts.size;
       out.push(will.exam.accepting ? t("hubChanges.onHubOpen", { label, count: n }) : t("hubChanges.staged", { label, count: n }));

@@ -199,6 +199,9 @@ describe("the lifecycle and what the hub gets", () => {
 
     // printing needs a scheduled exam
     await expect(issueSheets(db, admin(), exam.id, { kind: "all" })).rejects.toThrow(/Schedule the exam first/);
+    // scheduling stages the exam without accounts: nobody has a password before the sheets
+    expect(transitionEffects(examSnapshot(db, exam.id)!, "schedule").join(" ")).toMatch(/the accounts \(password hashes only\) follow when the password sheets are issued/);
+    expect(transitionEffects(examSnapshot(db, exam.id)!, "schedule").join(" ")).not.toMatch(/for 0 participants/);
     inAction(db, admin(), (ctx) => transitionExam(exam.id, "schedule", undefined, ctx));
     expect(() => inAction(db, admin(), (ctx) => transitionExam(exam.id, "open", undefined, ctx))).toThrow(/62 participants have no password yet/);
 

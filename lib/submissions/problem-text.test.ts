@@ -72,8 +72,8 @@ describe("scan problems in the reader's language", () => {
     expect(lines(1)).toBe("Zeile 4 hat nicht die Form „<sha1>  <Pfad>“");
     expect(lines(3)).toBe("3 Zeilen haben nicht die Form „<sha1>  <Pfad>“ (erste: Zeile 4)");
     const vanished = (what: string) => render("de", { code: "vanished", path: "x", message: "", text: { key: "vanished", values: { what } } });
-    expect(vanished("file")).toBe("Die Datei ist während der Prüfung verschwunden");
-    expect(vanished("submissionFolder")).toBe("Der Abgabeordner ist während der Prüfung verschwunden");
+    expect(vanished("file")).toBe("Die Datei ist während des Abgleichs verschwunden");
+    expect(vanished("submissionFolder")).toBe("Der Abgabeordner ist während des Abgleichs verschwunden");
   });
 
   it("a problem stored before problems carried a key shows its English message in any language", () => {

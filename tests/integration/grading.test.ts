@@ -309,7 +309,7 @@ describe("grading: reports", () => {
     expect(text).toMatch(/Frist\s+keine gesetzt/);
     expect(text).toMatch(/3 Studierende haben abgegeben · 2 bestätigt · 1 abweichend · 0 ohne Hashcode\s+· 0 verspätet/);
     expect(text).toMatch(/Kennung\s+Name\s+Matrikel\s+Abgegeben am\s+Hashcode\s+Status\s+Hinweise/);
-    expect(text).toMatch(/alice\s+Alice Ärger\s+100\s+2025-11-03 11:00:00\s+\S+\s+abweichend\s+Dateien\s+weichen\s+ab,\s+seit\s+der\s+1\.\s+Prüfung\s+geändert/);
+    expect(text).toMatch(/alice\s+Alice Ärger\s+100\s+2025-11-03 11:00:00\s+\S+\s+abweichend\s+Dateien\s+weichen\s+ab,\s+seit\s+dem\s+1\.\s+Abgleich\s+geändert/);
     expect(text).toMatch(/carol\s+Carol Cruz\s+102\s+.*bestätigt\s+2 Versuche/);
     expect(text).toMatch(/bob\s+Bob Builder\s+101\s+2025-11-03 12:30:00\s+\S+\s+bestätigt/);
     expect(text).toContain("Zeiten in der Zeitzone Europe/Berlin.");

@@ -43,12 +43,22 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {t("audit.action")}
           <select name="action" defaultValue={sp.action ?? ""} className={`mt-1 block w-48 ${input}`}>
             <option value="">{t("audit.all")}</option>
-            {[...new Set(res.actions.map((a) => a.split(".")[0]))].map((g) => (
-              <option key={g} value={`${g}.`}>{g}.*</option>
-            ))}
-            {res.actions.map((a) => (
-              <option key={a} value={a}>{auditActionLabel(t, a)}</option>
-            ))}
+            {/* per area: all of its actions, then each one */}
+            {[...new Set(res.actions.map((a) => a.split(".")[0]!))].map((g) => {
+              const group = t.has(`audit.groups.${g}` as "audit.groups.exam") ? t(`audit.groups.${g}` as "audit.groups.exam") : g;
+              return (
+                <optgroup key={g} label={group}>
+                  <option value={`${g}.`}>{t("audit.groupAll", { group })}</option>
+                  {res.actions
+                    .filter((a) => a.split(".")[0] === g)
+                    .map((a) => (
+                      <option key={a} value={a}>
+                        {auditActionLabel(t, a)}
+                      </option>
+                    ))}
+                </optgroup>
+              );
+            })}
           </select>
         </label>
         <label className="text-xs font-medium text-slate-600">

@@ -69,12 +69,12 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
             {shown.length === 0 ? (
               <p className="text-sm text-slate-600">{current === "unseated" ? t("everyone") : t("nobody")}</p>
             ) : (
-              <div className="overflow-x-auto"><table className="min-w-full divide-y divide-slate-100 text-sm">
+              <div className="relative overflow-x-auto"><table className="min-w-full divide-y divide-slate-100 text-sm">
                 <thead>
                   <tr className="text-left text-xs uppercase tracking-wide text-slate-600">
                     <th className="px-4 py-2">{t("participant")}</th>
-                    <th className="px-4 py-2">{t("room")}</th>
-                    <th className="px-4 py-2">{t("seat")}</th>
+                    {/* one form per row holds both fields: one heading over both columns */}
+                    <th className="px-4 py-2" colSpan={2}>{t("roomAndSeat")}</th>
                   </tr>
                 </thead>
                 <tbody className="divide-y divide-slate-100">

@@ -29,7 +29,7 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await shot(page, "exam-overview-draft");
 
   await addRoom(page, examId, { name: "H-0102", seats: "40", blocked: "3, 5", cidrs: "10.20.1.0/24" });
-  await expect(page.getByTestId("room-H-0102")).toContainText("38 free of 40 seats");
+  await expect(page.getByTestId("room-H-0102")).toContainText("40 seats, 38 usable");
   await addRoom(page, examId, { name: "Staff VPN", seats: "0", cidrs: "10.8.0.0/16" });
   await expect(page.getByTestId("room-Staff VPN")).toContainText("network only");
   await addRoom(page, examId, { name: "H-0112", seats: "30", cidrs: "10.20.2.0/24, 2001:db8:2::/64" });
@@ -232,7 +232,7 @@ test("bad input: a clear message next to the field, nothing written", async ({ p
 
   // a room with fewer free seats than participants
   await addRoom(page, examId, { name: "H-0201", seats: "20", cidrs: "10.20.3.0/24" });
-  await expect(page.getByTestId("room-H-0201")).toContainText("20 free of 20 seats");
+  await expect(page.getByTestId("room-H-0201")).toContainText("20 seats, 20 usable");
   await page.goto(`/exams/${examId}/participants`);
   await page.getByRole("button", { name: /Add the whole roster \(70\)/ }).click();
   await expect(page.getByText("Added 70 participants.")).toBeVisible();
@@ -247,7 +247,7 @@ test("bad input: a clear message next to the field, nothing written", async ({ p
   await page.getByText("Edit H-0201").click();
   await page.locator(`#room-${query<{ id: number }>("select id from exam_rooms where exam_id = ? and name = 'H-0201'", examId)[0].id}-seats`).fill("80");
   await page.getByRole("button", { name: "Save H-0201" }).click();
-  await expect(page.getByTestId("room-H-0201")).toContainText("80 free of 80 seats");
+  await expect(page.getByTestId("room-H-0201")).toContainText("80 seats, 80 usable");
   await page.goto(`/exams/${examId}/seating`);
   await confirm(page, "Seat automatically", "Seat automatically");
   await expect(page.getByText("Seated 70 participants alphabetically in 1 room.")).toBeVisible();

@@ -48,12 +48,14 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
   const onHub = hub !== null;
   const current = d.exam.hubRevision === d.exam.revision;
   const unlockable = may("exam.run") && canEdit(d.exam.status, "unlock") ? participantRows(db, examId).filter((p) => p.hasPassword) : [];
+  // seats that can be used (blocked ones not counted), and how many of them nobody has yet
+  const capacity = d.rooms.reduce((n, r) => n + r.free, 0);
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Overview" />
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
         <Stat label={t("participants")} value={s.students} hint={s.backups ? t("backups", { count: s.backups }) : t("noBackups")} />
-        <Stat label={t("rooms")} value={d.rooms.filter((r) => r.seats > 0).length} hint={t("freeSeats", { count: d.rooms.reduce((n, r) => n + r.free, 0) })} />
+        <Stat label={t("rooms")} value={d.rooms.filter((r) => r.seats > 0).length} hint={t("seatsFree", { capacity, free: Math.max(0, capacity - s.seated) })} />
         <Stat label={t("seated")} value={`${s.seated} / ${s.students + s.backups}`} hint={s.withExtra ? t("extra", { count: s.withExtra, max: s.maxExtra }) : t("noExtra")} />
         <Stat label={t("passwords")} value={`${s.withPassword} / ${s.students + s.backups}`} hint={t("version", { version: d.exam.passwordsVersion })} />
       </div>

@@ -57,7 +57,10 @@ test("an admin creates a staff account whose password is shown once and works", 
   await page.getByLabel("New password again").fill("nora-and-more");
   await page.getByRole("button", { name: "Change password" }).click();
   await expect(page.locator("#password-error")).toContainText("The password must not contain your username.");
-  await page.getByLabel("Current password").fill(password);
+  // what was typed stays, and the focus is on the field to correct
+  await expect(page.getByLabel("Current password")).toHaveValue(password);
+  await expect(page.getByLabel("New password again")).toHaveValue("nora-and-more");
+  await expect(page.getByLabel("New password", { exact: true })).toBeFocused();
   await page.getByLabel("New password", { exact: true }).fill("short");
   await page.getByLabel("New password again").fill("short");
   await page.getByRole("button", { name: "Change password" }).click();

@@ -110,9 +110,9 @@ test("pre-flight: each item read back from the API server and the exam hub; the 
   await signIn(page);
   await page.goto(`${base}/exams/${info.examId}/preflight`);
   await expect(page.getByTestId("preflight-secret")).toHaveAttribute("data-status", "go");
-  await expect(page.getByTestId("preflight-secret")).toContainText("8 accounts: 6 participants and 2 backups, every hash as printed.");
+  await expect(page.getByTestId("preflight-secret")).toContainText("8 accounts: 6 participants and 2 backups, every password as printed.");
   await expect(page.getByTestId("preflight-policies")).toHaveAttribute("data-status", "go");
-  await expect(page.getByTestId("preflight-capacity")).toContainText("2 exam nodes: 32 CPU and 128.0 GiB for 8 servers needing 16 CPU and 16.0 GiB");
+  await expect(page.getByTestId("preflight-capacity")).toContainText("2 exam computers: 32 CPU and 128.0 GiB for 8 servers needing 16 CPU and 16.0 GiB");
   await expect(page.getByTestId("preflight-hub-api")).toContainText(/JupyterHub 5\.\d+\.\d+/);
   await expect(page.getByTestId("preflight-probe")).toHaveAttribute("data-status", "warn");
   await expect(page.getByTestId("preflight-verdict")).toContainText("Go");

@@ -90,13 +90,31 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   expect(planText).toContain("Raum H-0102 · Sitzplan nach Platz");
   expect(planText).toContain(`${one.last_name}, ${one.first_name}`);
   expect(planText).toContain("(gesperrt)");
+  // her pre-flight check: what only the administrators can fix is named as theirs, without a link she may not follow
+  await page.goto(`/exams/${examId}/preflight`);
+  const secretItem = page.getByTestId("preflight-secret");
+  await expect(secretItem).toContainText("For the administrators: The portal has to be connected to the cluster");
+  await expect(secretItem.getByRole("link")).toHaveCount(0);
+  await expect(page.getByTestId("preflight-hub-api")).toContainText("For the administrators: The exam hub's API address and the portal's service token are still to be entered.");
+  await expect(page.getByTestId("preflight-hub-api").getByRole("link")).toHaveCount(0);
+  await expect(page.getByTestId("preflight-slips").getByRole("link", { name: "Go there" })).toHaveAttribute("href", `/exams/${examId}/sheets`);
+  await expect(page.getByTestId("preflight-probe").getByRole("link", { name: "To the form below" })).toHaveAttribute("href", `/exams/${examId}/preflight#probe`);
   await signOut(page);
 
   // the instructor schedules
   await signIn(page, "irene");
   await page.goto(`/exams/${examId}`);
-  await confirm(page, "Schedule", "Schedule");
+  // nobody has a password before the sheets: the dialog says the accounts follow with them
+  await page.getByRole("button", { name: "Schedule" }).first().click();
+  const scheduling = page.getByRole("dialog");
+  await expect(scheduling).toContainText("the accounts (password hashes only) follow when the password sheets are issued");
+  await expect(scheduling).toContainText("staged on the hub without accounts yet");
+  await expect(scheduling).not.toContainText("0 participants");
+  await scheduling.getByRole("button", { name: "Schedule" }).click();
   await expect(page.getByText("The exam is scheduled now.")).toBeVisible();
+  // the overview counts usable seats (blocked ones left out) and those nobody has
+  await expect(page.getByText("68 seats, 6 still free")).toBeVisible();
+  await expect(page.getByText("none issued yet")).toBeVisible();
   await signOut(page);
 
   // the supervisor prints all sheets
@@ -159,6 +177,9 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText("Lets 62 participants sign in");
   await expect(dialog.getByTestId("hub-changes")).toContainText("“Klausur Mathematik 1” (PZ1): sign-in opens for 62 accounts, each inside its window and from its room; 62 accounts added.");
+  // the objects behind it are folded away for the administrators
+  await expect(dialog.getByTestId("hub-objects")).toBeHidden();
+  await dialog.getByText(/What is written exactly \(\d+ objects\)/).click();
   await expect(dialog.getByTestId("hub-objects")).toContainText("Password Secret");
   await expect(dialog.getByTestId("hub-objects")).toContainText("Exam pod network policy");
   await shot(page, "exam-open-confirm");

@@ -149,6 +149,11 @@ test.describe("German first", () => {
     await expect(page.getByRole("cell", { name: "Konto admin (Admin) beim ersten Start angelegt" })).toBeVisible();
     await expect(page.getByRole("cell", { name: "Konto irene (Lehrende:r) beim ersten Start angelegt" })).toBeVisible();
     await expect(page.getByText("on first start")).toHaveCount(0);
+    // the action filter names every action and area in words: no raw name such as user.password-change
+    const options = await page.getByLabel("Aktion").locator("option").allTextContents();
+    expect(options.length).toBeGreaterThan(5);
+    expect(options.filter((o) => /^[a-z-]+(\.[a-z-]+)+$|\.\*$/.test(o.trim()))).toEqual([]);
+    await expect(page.getByLabel("Aktion").locator("optgroup[label='Personalkonten']")).toHaveCount(1);
     await shot(page, "i18n-audit-de");
   });
 });

@@ -28,8 +28,3 @@ export const STAFF_PROFILE_ROLES = ["grader", "instructor"] as const satisfies r
 export const HUBS = ["assignment", "exam", "grading"] as const;
 export type HubName = (typeof HUBS)[number];
 
-export const HUB_LABELS: Readonly<Record<HubName, string>> = {
-  assignment: "Assignment hub",
-  exam: "Exam hub",
-  grading: "Grading hub",
-};

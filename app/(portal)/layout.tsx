@@ -30,9 +30,9 @@ export default async function PortalLayout({ children }: { children: React.React
     { href: "/exams", label: t("nav.exams"), icon: "exams" },
   ];
   if (can(principal, "staff.manage")) items.push({ href: "/staff", label: t("nav.staff"), icon: "staff" });
+  // Admins see how many changes wait for the next push (in the navigation and on the phone's menu button).
+  const pending = can(principal, "cluster.view") && can(principal, "cluster.push") ? pendingChanges(getDb()).pending : 0;
   if (can(principal, "cluster.view")) {
-    // Admins see how many changes wait for the next push.
-    const pending = can(principal, "cluster.push") ? pendingChanges(getDb()).pending : 0;
     items.push({ href: "/cluster", label: t("nav.cluster"), icon: "cluster", badge: pending ? { count: pending, label: t("pendingChanges", { count: pending }) } : undefined });
   }
   if (can(principal, "audit.view")) items.push({ href: "/audit", label: t("nav.audit"), icon: "audit" });
@@ -45,7 +45,7 @@ export default async function PortalLayout({ children }: { children: React.React
       <a href="#main" className="sr-only z-50 rounded-md bg-white px-3 py-2 text-sm font-medium text-brand-700 shadow focus:not-sr-only focus:fixed focus:left-3 focus:top-3">
         {t("skipToContent")}
       </a>
-      <ShellBar pending={items.reduce((n, i) => n + (i.badge?.count ?? 0), 0)} openLabel={t("openMenu")} closeLabel={t("closeMenu")} appName="Hub Portal" search={search && <Suspense><StudentSearch /></Suspense>}>
+      <ShellBar pending={pending} openLabel={t("openMenu")} closeLabel={t("closeMenu")} appName="Hub Portal" search={search && <Suspense><StudentSearch /></Suspense>}>
         <Nav items={items} label={t("mainNav")} />
         <div className="border-t border-slate-100 pt-3">
           <div className="px-2 text-sm">

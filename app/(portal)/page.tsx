@@ -118,7 +118,7 @@ export default async function DashboardPage() {
                       {r.courseCode && <span translate="no">{r.courseCode}: </span>}
                       {auditActionLabel(t, r.action)}
                     </div>
-                    <div className="break-words text-slate-700">{auditSummary(t, r)}</div>
+                    <div className="break-words text-slate-700">{auditSummary(t, r, f.locale)}</div>
                     <div className="text-xs text-slate-600">{r.actorName} · {f.dateTime(r.at)}</div>
                   </li>
                 ))}

@@ -5,6 +5,7 @@ import { Field, FormMessage, Input, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import { HUBS } from "@/lib/constants";
+import { TableScroll } from "@/components/ui/table";
 
 type Action = (prev: ActionState, form: FormData) => Promise<ActionState>;
 
@@ -19,7 +20,7 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
   return (
     <form action={formAction} className="space-y-5" aria-label={t("aria")}>
       <fieldset disabled={!canEdit} className="space-y-5">
-        <div className="relative overflow-x-auto">
+        <TableScroll>
           <table className="w-full text-sm">
             <caption className="sr-only">{t("hubs")}</caption>
             <thead>
@@ -48,7 +49,7 @@ export function SettingsForm({ action, initial, canEdit }: { action: Action; ini
               ))}
             </tbody>
           </table>
-        </div>
+        </TableScroll>
 
         <div className="grid gap-4 sm:grid-cols-2">
           <Field label={t("nfsServer")} name="nfsServer" error={err("nfsServer")}>

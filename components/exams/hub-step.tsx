@@ -118,24 +118,30 @@ export function HubStepButton({
                       ))}
                     </ul>
                   </div>
-                  <table className="w-full text-left text-xs" data-testid="hub-objects">
-                    <thead className="text-slate-600">
-                      <tr>
-                        <th className="py-1 font-medium">{t("object")}</th>
-                        <th className="py-1 font-medium">{t("name")}</th>
-                        <th className="py-1 text-right font-medium">{t("push")}</th>
-                      </tr>
-                    </thead>
-                    <tbody className="divide-y divide-slate-100">
-                      {items.map((it) => (
-                        <tr key={it.key}>
-                          <td className="py-1 pr-2">{kindWord(it.kind)}</td>
-                          <td className="py-1 pr-2 font-mono">{it.name}</td>
-                          <td className={cn("py-1 text-right", it.action === "unchanged" ? "text-slate-500" : it.action === "error" || it.action === "conflict" ? "text-red-700" : "text-slate-800")}>{actionWord(it.action)}</td>
-                        </tr>
-                      ))}
-                    </tbody>
-                  </table>
+                  {/* the objects are the administrators' detail: folded, open when one of them failed */}
+                  <details className="rounded-md ring-1 ring-slate-200" open={items.some((it) => it.action === "error" || it.action === "conflict")}>
+                    <summary className="cursor-pointer px-3 py-1.5 text-xs font-medium text-slate-700">{t("objects", { count: items.length })}</summary>
+                    <div className="px-3 pb-2">
+                      <table className="w-full text-left text-xs" data-testid="hub-objects">
+                        <thead className="text-slate-600">
+                          <tr>
+                            <th className="py-1 font-medium">{t("object")}</th>
+                            <th className="py-1 font-medium">{t("name")}</th>
+                            <th className="py-1 text-right font-medium">{t("push")}</th>
+                          </tr>
+                        </thead>
+                        <tbody className="divide-y divide-slate-100">
+                          {items.map((it) => (
+                            <tr key={it.key}>
+                              <td className="py-1 pr-2">{kindWord(it.kind)}</td>
+                              <td className="py-1 pr-2 font-mono">{it.name}</td>
+                              <td className={cn("py-1 text-right", it.action === "unchanged" ? "text-slate-500" : it.action === "error" || it.action === "conflict" ? "text-red-700" : "text-slate-800")}>{actionWord(it.action)}</td>
+                            </tr>
+                          ))}
+                        </tbody>
+                      </table>
+                    </div>
+                  </details>
                   <p className="text-xs text-slate-600">{t("recordedOnce")}</p>
                 </div>
               ) : (

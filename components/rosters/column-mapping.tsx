@@ -3,6 +3,7 @@ import { Columns3, Loader2 } from "lucide-react";
 import { useId, useState } from "react";
 import { useTranslations } from "next-intl";
 import { Button } from "@/components/ui/button";
+import { TableScroll } from "@/components/ui/table";
 
 export interface Meaning {
   meaning: string;
@@ -89,7 +90,7 @@ export function ColumnMapping({
         <input type="checkbox" checked={mapping.hasHeader} onChange={(e) => setMapping((m) => ({ ...m, hasHeader: e.target.checked }))} />
         {t("hasHeader")}
       </label>
-      <div className="relative overflow-x-auto rounded-md bg-white ring-1 ring-slate-200">
+      <TableScroll className="rounded-md bg-white ring-1 ring-slate-200">
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs text-slate-600">
             <tr>
@@ -140,7 +141,7 @@ export function ColumnMapping({
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       {issues.length > 0 && (
         <ul className="list-inside list-disc text-sm text-amber-800" aria-live="polite">
           {issues.map((p) => (

@@ -10,6 +10,7 @@ import { ConfirmButton } from "@/components/ui/confirm";
 import { FieldError, FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import { ColumnMapping, type Mapping, type MappingStepData, type Meaning } from "./column-mapping";
+import { TableScroll } from "@/components/ui/table";
 
 const MAX = 10 * 1024 * 1024;
 
@@ -261,7 +262,7 @@ export function RosterImport({
                   <Download className="size-3.5" aria-hidden /> {t("downloadRejected")}
                 </Button>
               </div>
-              <div className="relative overflow-x-auto"><table className="mt-2 w-full text-left text-sm">
+              <TableScroll><table className="mt-2 w-full text-left text-sm">
                 <thead>
                   <tr className="text-xs text-red-900">
                     <th className="py-1 pr-3">{t("row")}</th>
@@ -278,7 +279,7 @@ export function RosterImport({
                     </tr>
                   ))}
                 </tbody>
-              </table></div>
+              </table></TableScroll>
               {p.counts.invalid > p.invalid.length && <p className="mt-1 text-xs text-red-800">{t("moreInDownload", { count: p.counts.invalid - p.invalid.length })}</p>}
             </div>
           )}

@@ -1,11 +1,19 @@
 import type { ComponentProps } from "react";
 import { cn } from "./cn";
 
+/**
+ * The box a table wider than the screen scrolls in. `relative`: the table's visually hidden labels
+ * (absolutely positioned) stay inside the box instead of widening the page on a phone.
+ */
+export function TableScroll({ className, ...props }: ComponentProps<"div">) {
+  return <div className={cn("relative overflow-x-auto", className)} {...props} />;
+}
+
 export function Table({ className, ...props }: ComponentProps<"table">) {
   return (
-    <div className="relative overflow-x-auto rounded-lg border border-slate-200 bg-white shadow-sm">
+    <TableScroll className="rounded-lg border border-slate-200 bg-white shadow-sm">
       <table className={cn("min-w-full divide-y divide-slate-200 text-sm", className)} {...props} />
-    </div>
+    </TableScroll>
   );
 }
 export function Th({ className, ...props }: ComponentProps<"th">) {

@@ -28,15 +28,29 @@ describe("audit summaries in the reader's language", () => {
       "mathe1 WS25 P1 “Klausur”: scheduled → open",
       "Created course prog (Programmieren)",
     ]);
-    expect(rows.map((r) => auditSummary(de, r))).toEqual([
+    expect(rows.map((r) => auditSummary(de, r, "de"))).toEqual([
       "Teilnehmerliste (E2x CSV) in mathe1 WS25 importiert (ersetzt, nur gültige Zeilen): 300 hinzugefügt, 1 entfernt, 0 geändert, 4 unverändert, 2 Zeilen abgelehnt",
       "anna aus mathe1 WS25 entfernt",
       "mathe1 WS25 P1 “Klausur”: geplant → offen",
       "Created course prog (Programmieren)",
     ]);
-    expect(auditSummary(en, rows[1])).toBe("Removed anna from mathe1 WS25");
+    expect(auditSummary(en, rows[1], "en")).toBe("Removed anna from mathe1 WS25");
     // a key no catalogue has (written by a newer portal): the stored text
-    expect(auditSummary(de, { summary: "stored", message: { key: "notYetKnown" } })).toBe("stored");
+    expect(auditSummary(de, { summary: "stored", message: { key: "notYetKnown" } }, "de")).toBe("stored");
+  });
+
+  it("writes the dates it names as each reader does, also the English text it stores", () => {
+    t = createTestDb();
+    const actor = { id: null, username: "irene" };
+    writeAudit(t.db, actor, { action: "exam.create", entityType: "exam", message: { key: "examCreate", params: { exam: "mathe1 WS25 P1", date: "2026-02-05", start: "09:00", end: "11:00" } } });
+    writeAudit(t.db, actor, { action: "grading.deadline.set", entityType: "assignment", message: { key: "deadlineSet", params: { assignment: "ha01", deadline: "2026-11-20T23:59" } } });
+    const [exam, deadline] = t.db.select().from(auditLog).all();
+    expect(exam!.summary).toBe("Created exam mathe1 WS25 P1 on 5 Feb 2026 09:00–11:00");
+    expect(auditSummary(de, exam!, "de")).toBe("Prüfung mathe1 WS25 P1 am 05.02.2026 09:00–11:00 angelegt");
+    expect(auditSummary(en, deadline!, "en")).toBe("Set the deadline of ha01 to 20 Nov 2026, 23:59");
+    expect(auditSummary(de, deadline!, "de")).toBe("Abgabefrist von ha01 auf 20.11.2026, 23:59 gesetzt");
+    // a value that only looks like a date in part stays as it was written
+    expect(auditSummary(de, { summary: "", message: { key: "deadlineSet", params: { assignment: "2026-11-20-ha", deadline: "20.11.2026 23:59" } } }, "de")).toBe("Abgabefrist von 2026-11-20-ha auf 20.11.2026 23:59 gesetzt");
   });
 
   it("every audit message renders in both languages, with every value it names", () => {
@@ -63,12 +77,12 @@ describe("the push entry", () => {
       writeAudit(t.db, { id: null, username: "admin" }, { action: "cluster.push", entityType: "push", message: { key: "push", params: { ok: "yes", target: "cluster", location: "https://k8s:6443", create: 3, change: 1, prune: 2, written: 6, restarted: 1, hub1: "exam", forced: "no", conflicts: "no", retry: 4, error: "none" } } });
       const row = t.db.select().from(auditLog).get()!;
       expect(row.summary).toBe("Pushed to https://k8s:6443: 3 created, 1 changed, 2 pruned, 6 written; restarted the exam hub; repeats push #4");
-      expect(auditSummary(de, row)).toBe("Übertragen nach https://k8s:6443: 3 neu, 1 geändert, 2 gelöscht, 6 geschrieben; Prüfungs-Hub neu gestartet; wiederholt Übertragung #4");
+      expect(auditSummary(de, row, "de")).toBe("Übertragen nach https://k8s:6443: 3 neu, 1 geändert, 2 gelöscht, 6 geschrieben; Prüfungs-Hub neu gestartet; wiederholt Übertragung #4");
       // two hubs restarted during an open exam: both named, as the stored English text always did
       writeAudit(t.db, { id: null, username: "admin" }, { action: "cluster.push", entityType: "push", message: { key: "push", params: { ok: "yes", target: "cluster", location: "https://k8s:6443", create: 0, change: 4, prune: 0, written: 4, restarted: 2, hub1: "assignment", hub2: "exam", forced: "yes", conflicts: "no", retry: 0, error: "none" } } });
       const two = t.db.select().from(auditLog).all().at(-1)!;
       expect(two.summary).toBe("Pushed to https://k8s:6443: 0 created, 4 changed, 0 pruned, 4 written; restarted the assignment hub and exam hub during an open exam (forced)");
-      expect(auditSummary(de, two)).toBe("Übertragen nach https://k8s:6443: 0 neu, 4 geändert, 0 gelöscht, 4 geschrieben; Übungs-Hub und Prüfungs-Hub neu gestartet während einer geöffneten Prüfung (erzwungen)");
+      expect(auditSummary(de, two, "de")).toBe("Übertragen nach https://k8s:6443: 0 neu, 4 geändert, 0 gelöscht, 4 geschrieben; Übungs-Hub und Prüfungs-Hub neu gestartet während einer geöffneten Prüfung (erzwungen)");
     } finally {
       t.cleanup();
     }

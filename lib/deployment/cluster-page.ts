@@ -5,7 +5,7 @@
  */
 import { t as tr } from "@/lib/i18n/t";
 import { CONFIGMAP_LIMIT_BYTES } from "@/lib/render";
-import { HUB_LABELS, HUBS } from "@/lib/constants";
+import { HUBS } from "@/lib/constants";
 import type { PushTarget } from "@/lib/cluster";
 import type { DbOrTx } from "@/lib/db/client";
 import { listPushes } from "./history";
@@ -55,7 +55,7 @@ export async function loadClusterPage(db: DbOrTx, { page = 1, target: given }: C
 
   return {
     target,
-    hubs: HUBS.map((hub) => ({ hub, label: HUB_LABELS[hub], namespace: stored.settings.hubs[hub].namespace, releaseName: stored.settings.hubs[hub].releaseName, host: stored.settings.hubs[hub].host })),
+    hubs: HUBS.map((hub) => ({ hub, namespace: stored.settings.hubs[hub].namespace, releaseName: stored.settings.hubs[hub].releaseName, host: stored.settings.hubs[hub].host })),
     hubAccess: "rendered" in r ? hubAccessNotes(r.rendered) : null,
     hubValues,
     access,
@@ -86,7 +86,7 @@ function renderView(r: PortalRender): RenderView {
     objects: r.render.stats.objects,
     hubs: HUBS.map((hub) => {
       const s = r.render.stats.profiles[hub];
-      return { hub, label: HUB_LABELS[hub], namespace: r.settings.hubs[hub].namespace, users: s?.users ?? 0, profiles: s?.profiles ?? 0, configMaps: s?.configMaps ?? 0 };
+      return { hub, namespace: r.settings.hubs[hub].namespace, users: s?.users ?? 0, profiles: s?.profiles ?? 0, configMaps: s?.configMaps ?? 0 };
     }),
     configMaps: HUBS.flatMap((hub) =>
       Object.entries(r.render.stats.profiles[hub]?.bytesByConfigMap ?? {}).map(([name, bytes]) => ({

@@ -281,7 +281,6 @@ export interface HubAccessNote {
 
 export interface HubConfigView {
   hub: HubName;
-  label: string;
   releaseName: string;
   namespace: string;
   host: string;
@@ -311,7 +310,7 @@ export interface RenderView {
   error?: string;
   counts: { courses: number; terms: number; students: number; staff: number };
   objects: number;
-  hubs: { hub: HubName; label: string; namespace: string; users: number; profiles: number; configMaps: number }[];
+  hubs: { hub: HubName; namespace: string; users: number; profiles: number; configMaps: number }[];
   /** Profile ConfigMaps against the 1 MiB limit. */
   configMaps: { namespace: string; name: string; bytes: number; percent: number }[];
   warnings: WarningView[];

@@ -41,8 +41,6 @@ export function imagePinned(ref: string): { pinned: boolean; why: string } {
 /** A date and time (or a time) in the portal's zone and the active language. */
 const when = (d: Date, timeOnly = false) => (timeOnly ? fmt().time(d) : `${fmt().weekdayDate(d)}, ${fmt().time(d)}`);
 
-const plural = (kind: string) => (kind.endsWith("y") ? `${kind.slice(0, -1)}ies` : `${kind}s`);
-
 /** Bytes as GiB with one decimal, the decimal mark of the active language. */
 const gib = (bytes: number) => {
   const s = (bytes / 2 ** 30).toFixed(1);
@@ -187,7 +185,7 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
     status: pin.pinned && prePulled ? "go" : "no-go",
     detail: `${term.image} ${pin.why}${prePulled ? t("pf.image.listed") : t("pf.image.notListed")}.`,
     fix: pin.pinned ? (prePulled ? "" : t("pf.image.fixPush")) : t("pf.image.fixPin"),
-    href: `/courses/${d.course.id}/terms/${d.term.id}`,
+    href: pin.pinned && !prePulled ? "/cluster/push" : `/courses/${d.course.id}/terms/${d.term.id}`,
   });
 
   // ---- the cluster, read back ---------------------------------------------------------------
@@ -244,16 +242,17 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
         ["policies", "NetworkPolicy"],
       ] as const) {
         const title = t(`pf.${id}.title`);
+        const what = t(`pf.${id}.one`);
         const want = examObjects.filter((o) => o.kind === kind);
         const problems: string[] = [];
         for (const o of want) {
           const live = await get(conn, objectPathOf(o));
-          if (!live.found) problems.push(live.status === 404 ? t("pf.objMissing", { kind, name: o.metadata.name }) : t("pf.objError", { kind, name: o.metadata.name, error: live.message }));
+          if (!live.found) problems.push(live.status === 404 ? t("pf.objMissing", { what, name: o.metadata.name }) : t("pf.objError", { what, name: o.metadata.name, error: live.message }));
           else {
             const field = kind === "ConfigMap" ? "data" : "spec";
             const a = normalizeObject({ [field]: o[field] ?? {} });
             const b = normalizeObject({ [field]: live.body[field] ?? {} });
-            if (!deepEqual(a, b)) problems.push(t("pf.objDiffers", { kind, name: o.metadata.name }));
+            if (!deepEqual(a, b)) problems.push(t("pf.objDiffers", { what, name: o.metadata.name }));
           }
         }
         add({
@@ -261,7 +260,7 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
           group: "cluster",
           title,
           status: problems.length ? "no-go" : "go",
-          detail: problems.length ? t("pf.objProblems", { problems: problems.length, total: want.length, kinds: plural(kind) }) : t("pf.objOk", { total: want.length, kinds: plural(kind) }),
+          detail: problems.length ? t(`pf.${id}.problems`, { problems: problems.length, total: want.length }) : t(`pf.${id}.ok`, { total: want.length }),
           fix: problems.length ? t("pf.fixObjects") : "",
           href: "/cluster/push",
           list: few(problems),

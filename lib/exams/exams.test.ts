@@ -95,7 +95,7 @@ describe("bad input writes nothing", () => {
     const other = inAction(db, admin(), (ctx) => createExam(parse(examInput, examForm({ termId: String(termId("datasci", "WS25")), title: "Data Science", start: "10:30", end: "12:00" })), ctx));
     const before = counts();
     const err = fieldErrorOf(() => inAction(db, admin(), (ctx) => saveRoom(parse(roomInput, { examId: String(other.id), name: "h-0102 ", seats: "20", cidrs: "10.20.1.0/24" }), ctx)));
-    expect(err.name?.[0]).toBe("Room H-0102 is taken by “Klausur Mathe 1” (mathe1 SS26) on 2026-07-20, 09:00–11:05.");
+    expect(err.name?.[0]).toBe("Room H-0102 is taken by “Klausur Mathe 1” (mathe1 SS26) on 20 Jul 2026, 09:00–11:05.");
     expect(counts()).toEqual(before);
     // a free room at that time is fine; moving an exam into a booked slot is not
     inAction(db, admin(), (ctx) => saveRoom(parse(roomInput, { examId: String(other.id), name: "H-0112", seats: "20", cidrs: "10.20.2.0/24" }), ctx));
@@ -103,7 +103,7 @@ describe("bad input writes nothing", () => {
     inAction(db, admin(), (ctx) => updateExam(other.id, form("13:00", "14:00"), ctx));
     inAction(db, admin(), (ctx) => saveRoom(parse(roomInput, { examId: String(exam.id), name: "H-0112", seats: "20", cidrs: "10.20.2.0/24" }), ctx));
     const moved = counts();
-    expect(fieldErrorOf(() => inAction(db, admin(), (ctx) => updateExam(other.id, form("10:30", "12:00"), ctx))).date).toEqual(["Room H-0112 is taken by “Klausur Mathe 1” (mathe1 SS26) on 2026-07-20, 09:00–11:05."]);
+    expect(fieldErrorOf(() => inAction(db, admin(), (ctx) => updateExam(other.id, form("10:30", "12:00"), ctx))).date).toEqual(["Room H-0112 is taken by “Klausur Mathe 1” (mathe1 SS26) on 20 Jul 2026, 09:00–11:05."]);
     expect(counts()).toEqual(moved);
     expect(db.select().from(exams).where(eq(exams.id, other.id)).get()!.startsAt).toEqual(new Date("2026-07-20T11:00:00Z"));
   });

@@ -11,7 +11,9 @@
  *                     unlockParticipant
  */
 import { and, asc, count, eq, inArray, isNotNull, max, ne, notInArray, sql } from "drizzle-orm";
-import { t as tr } from "@/lib/i18n/t";
+import { fmt, t as tr } from "@/lib/i18n/t";
+import { portalTimeZone } from "@/lib/i18n/config";
+import { utcToZonedInput } from "@/lib/grading/time";
 import { ActionError, type ActionContext } from "@/lib/auth/guard-types";
 import { coursesWith, type Principal } from "@/lib/auth/capabilities";
 import { changedFields } from "@/lib/audit/audit";
@@ -32,11 +34,13 @@ export function examScope(db: DbOrTx, examId: number): { courseId: number; examI
   return { courseId: row?.courseId ?? -1, examId };
 }
 
+/** "14:00" in the portal's zone: the same in every language. */
 function timeLabel(d: Date): string {
-  return new Intl.DateTimeFormat("en-GB", { timeZone: process.env.TZ || "Europe/Berlin", hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+  return fmt().time(d);
 }
-function dateLabel(d: Date): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: process.env.TZ || "Europe/Berlin", year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+/** "2026-12-05" in the portal's zone: an audit value, which each reader's page writes in their own way. */
+function auditDay(d: Date): string {
+  return utcToZonedInput(d, portalTimeZone()).slice(0, 10);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -192,7 +196,7 @@ export function roomConflicts(db: DbOrTx, examId: number, override?: { roomNames
     if (!windowsOverlap(mine, theirs)) continue;
     out.push({
       room: mineName,
-      message: tr("examErrors.roomTakenBy", { room: o.room, title: o.exam.title, course: o.courseCode, term: o.term, date: dateLabel(theirs.from), from: timeLabel(theirs.from), to: timeLabel(theirs.to) }),
+      message: tr("examErrors.roomTakenBy", { room: o.room, title: o.exam.title, course: o.courseCode, term: o.term, date: fmt().date(theirs.from), from: timeLabel(theirs.from), to: timeLabel(theirs.to) }),
     });
   }
   return out;
@@ -308,7 +312,7 @@ export function createExam(input: ExamInput, { tx, audit, principal }: ActionCon
     entityType: "exam",
     entityId: row.id,
     courseId: t.course.id,
-    message: { key: "examCreate", params: { exam: examLabel({ courseCode: t.course.code, term: t.term.term, title: row.title, period: row.period }), date: dateLabel(row.startsAt), start: timeLabel(row.startsAt), end: timeLabel(row.endsAt) } },
+    message: { key: "examCreate", params: { exam: examLabel({ courseCode: t.course.code, term: t.term.term, title: row.title, period: row.period }), date: auditDay(row.startsAt), start: timeLabel(row.startsAt), end: timeLabel(row.endsAt) } },
     after: { ...examValues(input), supervisors: sup.length },
   });
   return row;

@@ -114,7 +114,12 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
 }
 
 /** Attendance list or seating plan (no passwords), for all rooms or one. */
-export async function documentPdf(db: DbOrTx, examId: number, kind: "attendance" | "seating-plan", roomId?: number) {
+/** The documents without passwords, each with the audit action its download writes. */
+export const DOCUMENTS = { attendance: { action: "exam.attendance.export" }, "seating-plan": { action: "exam.seating-plan.export" } } as const;
+export type DocumentKind = keyof typeof DOCUMENTS;
+export const DOCUMENT_KINDS = Object.keys(DOCUMENTS) as [DocumentKind, ...DocumentKind[]];
+
+export async function documentPdf(db: DbOrTx, examId: number, kind: DocumentKind, roomId?: number) {
   const d = getExam(db, examId);
   if (!d) return null;
   const rooms = d.rooms.filter((r) => r.seats > 0 && (roomId === undefined || r.id === roomId));

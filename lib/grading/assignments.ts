@@ -9,7 +9,7 @@ import { ActionError } from "@/lib/auth/guard-types";
 import type { DbOrTx } from "@/lib/db/client";
 import { assignments, submissions, terms } from "@/lib/db/schema";
 import { recomputeStatuses } from "./statuses";
-import { portalTimeZone, utcToZonedText } from "./time";
+import { portalTimeZone, utcToZonedInput } from "./time";
 
 export type AssignmentRow = typeof assignments.$inferSelect;
 
@@ -113,8 +113,8 @@ export function setDeadline(termId: number, assignmentId: number, deadline: Date
     entityType: "assignment",
     entityId: a.id,
     courseId,
-    // the deadline as its field shows it, in the portal's time zone
-    message: deadline ? { key: "deadlineSet", params: { assignment: a.name, deadline: utcToZonedText(deadline, portalTimeZone()) } } : { key: "deadlineRemove", params: { assignment: a.name } },
+    // the deadline as wall-clock time in the portal's time zone (each reader's page writes it its own way)
+    message: deadline ? { key: "deadlineSet", params: { assignment: a.name, deadline: utcToZonedInput(deadline, portalTimeZone()) } } : { key: "deadlineRemove", params: { assignment: a.name } },
     before: { deadline: before },
     after: { deadline: after, submissionsReevaluated: changed },
   });

@@ -1,4 +1,6 @@
 import { createTranslator } from "use-intl/core";
+import type { Locale } from "./config";
+import { formatter } from "./format";
 import { MESSAGES } from "./messages";
 
 /** The catalogue key of an audit action ("exam.seat.auto" -> "exam_seat_auto"; next-intl keys cannot hold dots). */
@@ -15,29 +17,58 @@ export function auditActionLabel(t: unknown, action: string): string {
   return tr.has(key) ? tr(key) : action;
 }
 
+/** The area of an audit action, its first part ("exam.seat.auto" -> "exam"): the filter's groups. */
+export function auditArea(action: string): string {
+  return action.split(".")[0]!;
+}
+
+/** A human name for an audit area, or the area itself when the catalogue has none. `t` is a root translator. */
+export function auditAreaLabel(t: unknown, area: string): string {
+  const tr = t as LooseTranslator;
+  const key = `audit.groups.${area}`;
+  return tr.has(key) ? tr(key) : area;
+}
+
 /** An audit entry's summary as a catalogue key of `auditMessages` and its values. */
 export interface AuditMessage {
   key: string;
   params?: Record<string, string | number>;
 }
 
+/**
+ * An audit message's values as the reader writes dates: a stored calendar day ("2026-12-05")
+ * and a wall-clock time in the portal's zone ("2026-12-05T14:00") become "05.12.2026" and
+ * "05.12.2026, 14:00" in German, "5 Dec 2026" and "5 Dec 2026, 14:00" in English. Audit
+ * entries store them in that neutral form so that each reader gets their own.
+ */
+function localizeParams(params: Record<string, string | number> | undefined, locale: Locale): Record<string, string | number> | undefined {
+  if (!params) return params;
+  // the values are wall-clock already: formatted in UTC so that no zone moves them
+  const f = formatter(locale, "UTC");
+  const out: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(params)) {
+    out[k] = typeof v !== "string" ? v : /^\d{4}-\d{2}-\d{2}$/.test(v) ? f.date(`${v}T12:00:00Z`) : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? f.dateTime(`${v}:00Z`) : v;
+  }
+  return out;
+}
+
 /** The English text of an audit message (stored beside the key, for search and older readers). */
 export function englishAuditSummary(m: AuditMessage): string {
   const tr = createTranslator({ locale: "en", messages: MESSAGES.en }) as unknown as LooseTranslator & ((key: string, values?: Record<string, string | number>) => string);
   const key = `auditMessages.${m.key}`;
-  return tr.has(key) ? tr(key, m.params) : m.key;
+  return tr.has(key) ? tr(key, localizeParams(m.params, "en")) : m.key;
 }
 
 /**
  * An audit row's summary in the reader's language: its message key when the catalogue has it,
  * else the stored text (rows written before messages were stored, and entries without a key).
  */
-export function auditSummary(t: unknown, row: { summary: string; message?: AuditMessage | null }): string {
+export function auditSummary(t: unknown, row: { summary: string; message?: AuditMessage | null }, locale: Locale): string {
   const tr = t as LooseTranslator & ((key: string, values?: Record<string, string | number>) => string);
   if (!row.message) return row.summary;
   const key = `auditMessages.${row.message.key}`;
   try {
-    return tr.has(key) ? tr(key, row.message.params) : row.summary;
+    return tr.has(key) ? tr(key, localizeParams(row.message.params, locale)) : row.summary;
   } catch {
     return row.summary;
   }

@@ -145,10 +145,10 @@ describe("the pre-flight check reads the cluster back", () => {
     const bad = p.items.filter((i) => i.status !== "go").map((i) => `${i.id}: ${i.detail}`);
     expect(bad.length, bad.join("\n")).toBe(1);
     expect(bad[0]).toMatch(/^probe: Failed .*did not become ready/);
-    expect(item(p, "secret").detail).toBe("7 accounts: 4 participants and 2 backups plus the test sign-in's probe account, every hash as printed.");
+    expect(item(p, "secret").detail).toBe("7 accounts: 4 participants and 2 backups plus the test sign-in's probe account, every password as printed.");
     expect(item(p, "hub-api").detail).toMatch(/^JupyterHub 5\.\d+\.\d+ at http:\/\/127\.0\.0\.1:\d+; the portal's token is accepted\.$/);
-    expect(item(p, "capacity").detail).toContain("2 exam nodes: 16 CPU and 32.0 GiB for 6 servers needing 12 CPU and 12.0 GiB");
-    expect(item(p, "policies").detail).toMatch(/^\d+ NetworkPolicies on the API server/);
+    expect(item(p, "capacity").detail).toContain("2 exam computers: 16 CPU and 32.0 GiB for 6 servers needing 12 CPU and 12.0 GiB");
+    expect(item(p, "policies").detail).toMatch(/^\d+ network rules? on the exam hub, each as the portal made it\.$/);
   }, 60_000);
 
   it("a Secret with a missing hash: no-go, naming the account", async () => {
@@ -166,7 +166,7 @@ describe("the pre-flight check reads the cluster back", () => {
     const p = await preflight();
     expect(p.go).toBe(false);
     expect(item(p, "secret").status).toBe("no-go");
-    expect(item(p, "secret").list).toContain("mathe1-ben: no password hash in the Secret");
+    expect(item(p, "secret").list).toContain("mathe1-ben: no password on the exam hub");
     await apply(secret.data);
     expect(item(await preflight(), "secret").status).toBe("go");
   }, 60_000);
@@ -205,7 +205,7 @@ describe("the pre-flight check reads the cluster back", () => {
     await world.kubectl("delete", names[0], "-n", EXAM_NAMESPACE);
     const p = await preflight();
     expect(item(p, "policies").status).toBe("no-go");
-    expect(item(p, "policies").list).toContain(`NetworkPolicy ${victim.metadata.name} is missing`);
+    expect(item(p, "policies").list).toContain(`Network rule ${victim.metadata.name} is missing`);
     delete victim.metadata.resourceVersion;
     delete victim.metadata.uid;
     delete victim.metadata.creationTimestamp;

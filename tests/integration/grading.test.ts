@@ -20,7 +20,8 @@ import { exchangeStatus } from "@/lib/grading/exchange";
 import { reportCsv, reportData, reportPdf } from "@/lib/grading/report";
 import { getScan, latestScan, reconcileInterrupted, resumeScan, scanView, scheduleScan, startScan, stopScan, type ScanJobOptions } from "@/lib/grading/scans";
 import { getSubmission, listSubmissions, lookupTermHashcode } from "@/lib/grading/submissions";
-import { portalTimeZone, utcToZonedInput, utcToZonedText, zonedInputToUtc } from "@/lib/grading/time";
+import { utcToZonedInput, zonedInputToUtc } from "@/lib/grading/time";
+import { formatter } from "@/lib/i18n/format";
 import { auditSummary } from "@/lib/i18n/audit-label";
 import { MESSAGES } from "@/lib/i18n/messages";
 import { withLocale } from "@/lib/i18n/t";
@@ -125,12 +126,12 @@ describe("grading: scans of a term's exchange", () => {
     // the log reads in the reader's language
     const started = auditOf("grading.scan.start").at(-1)!;
     expect(started.message?.key).toBe("scanStart");
-    expect(auditSummary(de, started)).toBe(`Abgabenprüfung von ${root}/${COURSE} gestartet`);
+    expect(auditSummary(de, started, "de")).toBe(`Abgleich der Abgaben in ${root}/${COURSE} gestartet`);
     const finished = auditOf("grading.scan.finish").at(-1)!;
     expect(finished.message?.key).toBe("scanFinish");
-    expect(auditSummary(de, finished)).toBe(`Abgabenprüfung ${s.id} von ${COURSE} fertig: 5 Abgabeordner, 3 bestätigt, 0 abweichend, 1 ohne Hashcode`);
-    expect(auditSummary(en, finished)).toBe(`Scan ${s.id} of ${COURSE} finished: 5 submission folders, 3 verified, 0 mismatch, 1 without hashcode`);
-    expect(finished.summary).toBe(auditSummary(en, finished));
+    expect(auditSummary(de, finished, "de")).toBe(`Abgleich #${s.id} von ${COURSE} fertig: 5 Abgabeordner, 3 bestätigt, 0 abweichend, 1 ohne Hashcode`);
+    expect(auditSummary(en, finished, "en")).toBe(`Scan ${s.id} of ${COURSE} finished: 5 submission folders, 3 verified, 0 mismatch, 1 without hashcode`);
+    expect(finished.summary).toBe(auditSummary(en, finished, "en"));
   });
 
   it("answers a hashcode typed from the sheet in lower case without dashes", () => {
@@ -181,15 +182,16 @@ describe("grading: scans of a term's exchange", () => {
     expect(early.counts).toBe(true);
     expect(listAssignments(db, termId)[0].late).toBe(0);
     expect(db.select().from(auditLog).where(eq(auditLog.action, "grading.deadline.set")).all()).toHaveLength(1);
-    // the deadline as its field shows it, in the portal's time zone
-    expect(auditSummary(de, auditOf("grading.deadline.set").at(-1)!)).toBe(`Abgabefrist von hw1 auf ${utcToZonedText(deadline, portalTimeZone())} gesetzt`);
+    // the deadline in the portal's time zone, as each reader writes a date
+    const set = auditOf("grading.deadline.set").at(-1)!;
+    expect([auditSummary(de, set, "de"), auditSummary(en, set, "en")]).toEqual([`Abgabefrist von hw1 auf ${formatter("de").dateTime(deadline)} gesetzt`, `Set the deadline of hw1 to ${formatter("en").dateTime(deadline)}`]);
     // a deadline before everything: nobody in time, the latest counts and is late
     inAction(db, grader, (ctx) => setDeadline(termId, a.id, new Date("2025-11-01T00:00:00Z"), ctx));
     expect(listAssignments(db, termId)[0].late).toBe(4);
     inAction(db, grader, (ctx) => setDeadline(termId, a.id, null, ctx));
     expect(listAssignments(db, termId)[0].late).toBe(0);
     const removed = auditOf("grading.deadline.set").at(-1)!;
-    expect([auditSummary(de, removed), auditSummary(en, removed)]).toEqual(["Abgabefrist von hw1 entfernt", "Removed the deadline of hw1"]);
+    expect([auditSummary(de, removed, "de"), auditSummary(en, removed, "en")]).toEqual(["Abgabefrist von hw1 entfernt", "Removed the deadline of hw1"]);
     expect(() => inAction(db, grader, (ctx) => setDeadline(termId, 9999, null, ctx))).toThrow(ActionError);
   });
 
@@ -244,8 +246,8 @@ describe("grading: scans of a term's exchange", () => {
     // the assignment-only scan did not mark hw1 gone
     expect(db.select().from(submissions).where(eq(submissions.assignmentName, "hw1")).all().every((s) => s.goneAt === null)).toBe(true);
     expect(db.select().from(auditLog).all().map((r) => r.action)).toEqual(expect.arrayContaining(["grading.scan.stop", "grading.scan.resume"]));
-    expect(auditSummary(de, auditOf("grading.scan.stop").at(-1)!)).toBe(`Abgabenprüfung ${row.id} von ${COURSE} angehalten`);
-    expect(auditSummary(de, auditOf("grading.scan.resume").at(-1)!)).toBe(`Abgabenprüfung ${row.id} von ${COURSE} fortgesetzt (${done} Abgaben schon erledigt)`);
+    expect(auditSummary(de, auditOf("grading.scan.stop").at(-1)!, "de")).toBe(`Abgleich #${row.id} von ${COURSE} angehalten`);
+    expect(auditSummary(de, auditOf("grading.scan.resume").at(-1)!, "de")).toBe(`Abgleich #${row.id} von ${COURSE} fortgesetzt (${done} Abgaben schon erledigt)`);
   });
 
   it("marks a submission removed from the exchange as gone on the next full scan", async () => {
@@ -255,7 +257,7 @@ describe("grading: scans of a term's exchange", () => {
     const row = db.select().from(submissions).where(eq(submissions.id, zoe.id)).get()!;
     expect(row.goneAt).not.toBeNull();
     expect(row.counts).toBe(false);
-    expect(auditSummary(de, auditOf("grading.scan.finish").at(-1)!)).toMatch(/, 1 nicht mehr im Austauschordner$/);
+    expect(auditSummary(de, auditOf("grading.scan.finish").at(-1)!, "de")).toMatch(/, 1 nicht mehr im Austauschordner$/);
   });
 
   it("a grader of another course is refused; the scope comes from the term on the server", () => {

@@ -78,19 +78,19 @@ describe("sign-in", () => {
     const byAddress = failed().find((r) => (r.after as { address?: string }).address === "192.0.2.50")!;
     expect(byAddress.message).toMatchObject({ key: "signInFailed", params: { failures: 3, unknownAccount: 2, noGroup: 1, wrongPw: 0 } });
     expect(byAddress.summary).toBe("3 failed sign-ins from 192.0.2.50 for names without a local account (unknown account 2, no portal group in the directory 1)");
-    expect(auditSummary(de, byAddress)).toBe("3 fehlgeschlagene Anmeldungen von 192.0.2.50 mit Namen ohne lokales Konto (unbekanntes Konto: 2, keine Portal-Gruppe im Verzeichnis: 1)");
-    expect(auditSummary(en, byAddress)).toBe(byAddress.summary);
+    expect(auditSummary(de, byAddress, "de")).toBe("3 fehlgeschlagene Anmeldungen von 192.0.2.50 mit Namen ohne lokales Konto (unbekanntes Konto: 2, keine Portal-Gruppe im Verzeichnis: 1)");
+    expect(auditSummary(en, byAddress, "en")).toBe(byAddress.summary);
     // the account's entry is updated as failures come in: its text and its message
     const entry = failed().find((r) => r.actorName === "gone" && (r.after as { address?: string }).address === "192.0.2.51")!;
-    expect(auditSummary(de, entry)).toBe("2 fehlgeschlagene Anmeldungen als gone, zuletzt von 192.0.2.51 (falsches Passwort: 1, deaktiviertes Konto: 1)");
+    expect(auditSummary(de, entry, "de")).toBe("2 fehlgeschlagene Anmeldungen als gone, zuletzt von 192.0.2.51 (falsches Passwort: 1, deaktiviertes Konto: 1)");
     const rows = failed().length;
     await signInWithPassword(db, "gone", "nochmal", { address: "192.0.2.52", now: now + 1000 });
     expect(failed()).toHaveLength(rows);
     const updated = failed().find((r) => r.id === entry.id)!;
     expect(updated.message).toMatchObject({ key: "signInFailed", params: { failures: 3, wrongPw: 2, deactivated: 1, address: "192.0.2.52" } });
     expect(updated.summary).toBe("3 failed sign-ins for gone, last from 192.0.2.52 (wrong password 2, deactivated account 1)");
-    expect(auditSummary(de, updated)).toBe("3 fehlgeschlagene Anmeldungen als gone, zuletzt von 192.0.2.52 (falsches Passwort: 2, deaktiviertes Konto: 1)");
-    expect(auditSummary(en, updated)).toBe(updated.summary);
+    expect(auditSummary(de, updated, "de")).toBe("3 fehlgeschlagene Anmeldungen als gone, zuletzt von 192.0.2.52 (falsches Passwort: 2, deaktiviertes Konto: 1)");
+    expect(auditSummary(en, updated, "en")).toBe(updated.summary);
   });
 
   it("says the directory is unavailable when slapd is down", async () => {

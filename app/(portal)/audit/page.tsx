@@ -3,7 +3,7 @@ import { EmptyState, PageHeader } from "@/components/ui/card";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td, Th } from "@/components/ui/table";
 import { getTranslations } from "next-intl/server";
-import { auditActionLabel, auditSummary } from "@/lib/i18n/audit-label";
+import { auditActionLabel, auditArea, auditAreaLabel, auditSummary } from "@/lib/i18n/audit-label";
 import { getFmt } from "@/lib/i18n/server";
 import { listAudit } from "@/lib/audit/audit";
 import { requirePage } from "@/lib/auth/guard";
@@ -43,22 +43,19 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
           {t("audit.action")}
           <select name="action" defaultValue={sp.action ?? ""} className={`mt-1 block w-48 ${input}`}>
             <option value="">{t("audit.all")}</option>
-            {/* per area: all of its actions, then each one */}
-            {[...new Set(res.actions.map((a) => a.split(".")[0]!))].map((g) => {
-              const group = t.has(`audit.groups.${g}` as "audit.groups.exam") ? t(`audit.groups.${g}` as "audit.groups.exam") : g;
-              return (
-                <optgroup key={g} label={group}>
-                  <option value={`${g}.`}>{t("audit.groupAll", { group })}</option>
-                  {res.actions
-                    .filter((a) => a.split(".")[0] === g)
-                    .map((a) => (
-                      <option key={a} value={a}>
-                        {auditActionLabel(t, a)}
-                      </option>
-                    ))}
-                </optgroup>
-              );
-            })}
+            {/* per area: all of its actions (a prefix), then each one */}
+            {[...new Set(res.actions.map(auditArea))].map((area) => (
+              <optgroup key={area} label={auditAreaLabel(t, area)}>
+                <option value={`${area}.`}>{t("audit.groupAll", { group: auditAreaLabel(t, area) })}</option>
+                {res.actions
+                  .filter((a) => auditArea(a) === area)
+                  .map((a) => (
+                    <option key={a} value={a}>
+                      {auditActionLabel(t, a)}
+                    </option>
+                  ))}
+              </optgroup>
+            ))}
           </select>
         </label>
         <label className="text-xs font-medium text-slate-600">
@@ -102,7 +99,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                     <div className="font-mono text-slate-600">{r.action}</div>
                   </Td>
                   <Td>
-                    <div>{auditSummary(t, r)}</div>
+                    <div>{auditSummary(t, r, f.locale)}</div>
                     {(r.before != null || r.after != null) && (
                       <details className="mt-1 text-xs">
                         <summary className="cursor-pointer text-slate-600">{t("audit.details")}</summary>

@@ -35,6 +35,11 @@ export default async function PreflightPage({ params }: { params: Promise<{ exam
   const hubApi = getHubApiSettings(db);
   const noGo = pf.items.filter((i) => i.status === "no-go").length;
   const toDo = pf.items.filter((i) => i.status === "warn").length;
+  const here = `/exams/${examId}/preflight`;
+  // A fix on the cluster pages or in the hub form below is the administrators' (the form is
+  // shown only to them): to a supervisor it is named as theirs, without a link that would refuse.
+  const fixable = (href: string | undefined) =>
+    !href ? true : href.startsWith("/cluster") ? may("cluster.view") : href === `${here}#hub-api` ? may("cluster.push") : true;
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Preflight" />
@@ -67,10 +72,10 @@ export default async function PreflightPage({ params }: { params: Promise<{ exam
                       )}
                       {i.fix && (
                         <p className="mt-1 text-sm text-slate-600">
-                          <span className="font-medium">{t("howToFix")}</span> {i.fix}{" "}
-                          {i.href && (
+                          <span className="font-medium">{fixable(i.href) ? t("howToFix") : t("forAdmins")}</span> {i.fix}{" "}
+                          {i.href && fixable(i.href) && (
                             <Link href={i.href} className="font-medium text-brand-700 underline">
-                              {t("goThere")}
+                              {i.href.startsWith(`${here}#`) ? t("goBelow") : t("goThere")}
                             </Link>
                           )}
                         </p>

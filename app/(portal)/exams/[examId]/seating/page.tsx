@@ -10,6 +10,7 @@ import { participantRows } from "@/lib/exams/exams";
 import { canEdit } from "@/lib/exams/lifecycle";
 import { getTranslations } from "next-intl/server";
 import { autoSeatAction, clearSeatingAction, setSeatAction } from "../../actions";
+import { TableScroll } from "@/components/ui/table";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("seating"))("title") };
@@ -69,7 +70,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
             {shown.length === 0 ? (
               <p className="text-sm text-slate-600">{current === "unseated" ? t("everyone") : t("nobody")}</p>
             ) : (
-              <div className="relative overflow-x-auto"><table className="min-w-full divide-y divide-slate-100 text-sm">
+              <TableScroll><table className="min-w-full divide-y divide-slate-100 text-sm">
                 <thead>
                   <tr className="text-left text-xs uppercase tracking-wide text-slate-600">
                     <th className="px-4 py-2">{t("participant")}</th>
@@ -82,7 +83,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
                     <SeatRow key={`${p.id}-${p.roomId}-${p.seat}`} examId={examId} p={p} rooms={seatRooms} save={setSeatAction as never} canEdit={editable} />
                   ))}
                 </tbody>
-              </table></div>
+              </table></TableScroll>
             )}
           </Card>
         </div>

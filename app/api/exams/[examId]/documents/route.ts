@@ -3,14 +3,14 @@ import { writeAudit } from "@/lib/audit/audit";
 import { authenticateRoute, authorizeRoute } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { examScope } from "@/lib/exams/exams";
-import { documentPdf } from "@/lib/exams/issue";
+import { DOCUMENT_KINDS, DOCUMENTS, documentPdf } from "@/lib/exams/issue";
 import { localizedRoute } from "@/lib/i18n/server";
 import { t } from "@/lib/i18n/t";
 
 export const dynamic = "force-dynamic";
 
 const query = z.object({
-  kind: z.enum(["attendance", "seating-plan"]),
+  kind: z.enum(DOCUMENT_KINDS),
   room: z.coerce.number().int().positive().optional(),
 });
 
@@ -31,7 +31,7 @@ export const GET = localizedRoute(async function GET(req: Request, { params }: {
   const doc = await documentPdf(db, examId, parsed.data.kind, parsed.data.room);
   if (!doc) return Response.json({ error: t("routes.noExamOrRoom") }, { status: 404 });
   writeAudit(db, { id: principal.id, username: principal.username }, {
-    action: `exam.${parsed.data.kind}.export`,
+    action: DOCUMENTS[parsed.data.kind].action,
     entityType: "exam",
     entityId: examId,
     courseId: doc.detail.course.id,

@@ -14,12 +14,13 @@ export default async function RootLayout({ children }: { children: React.ReactNo
   // every page renders per request: its scripts carry that request's CSP nonce
   await headers();
   const locale = await getLocale();
+  const t = await getTranslations("common");
   return (
     <html lang={locale}>
       <body className="min-h-screen font-sans antialiased">
         <ClientMessages of="app">
           {children}
-          <Toaster richColors position="top-right" closeButton />
+          <Toaster richColors position="top-right" closeButton containerAriaLabel={t("toasts")} />
         </ClientMessages>
       </body>
     </html>

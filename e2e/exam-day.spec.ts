@@ -192,6 +192,9 @@ test("supervisor actions from the board: extra time and a move to a backup accou
   await panel.getByRole("button", { name: "Set extra time" }).click();
   await expect(panel.getByText(/mathe1-cem: 15 minutes extra\./)).toBeVisible();
   await expect(seat(page, "cem")).toContainText("+15 min");
+  // a backup account nobody uses yet reads as unused, not as someone who did not sign in
+  await expect(seat(page, "backup-pz1-01")).toContainText("unused");
+  await expect(seat(page, "backup-pz1-01")).not.toContainText("not signed in");
   await panel.getByRole("button", { name: "Move to this backup account" }).click();
   await expect(panel.getByText("Choose a backup account.")).toBeVisible();
   await panel.getByLabel("Backup account").selectOption({ index: 1 });

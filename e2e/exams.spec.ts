@@ -204,6 +204,18 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   expect(query<{ unlocks: number }>("select unlocks from exam_participants where id = ?", me.id)[0].unlocks).toBe(1);
   const unlockAudit = query<{ summary: string }>("select summary from audit_log where action = 'exam.unlock'");
   expect(unlockAudit.map((a) => a.summary)).toEqual([expect.stringContaining(`Lifted the sign-in lock of ${me.username}`)]);
+
+  // during the exam, sheets for everyone would void those on the desks: not the main button, and only with a tick
+  await page.goto(`/exams/${examId}/sheets`);
+  await page.getByRole("button", { name: /Print all sheets \(62\)/ }).click();
+  const printing = page.getByRole("dialog");
+  await expect(printing.getByTestId("print-while-open")).toContainText("The exam is running. Whoever has a sheet already can no longer sign in with it");
+  await expect(printing.getByRole("button", { name: "Print sheets" })).toBeDisabled();
+  await printing.getByLabel("I hand out the 62 new sheets right away; those on the desks stop working.").check();
+  await expect(printing.getByRole("button", { name: "Print sheets" })).toBeEnabled();
+  await shot(page, "exam-sheets-while-open");
+  await printing.getByRole("button", { name: "Cancel" }).click();
+  expect(query<{ v: number }>("select passwords_version v from exams where id = ?", examId)[0].v).toBe(2);
 });
 
 test("bad input: a clear message next to the field, nothing written", async ({ page }) => {
@@ -218,6 +230,8 @@ test("bad input: a clear message next to the field, nothing written", async ({ p
   await fillExamForm(page, { title: "Data Science Klausur", period: "PZ1", date: "2030-07-22", start: "11:00", end: "09:00" });
   await page.getByRole("button", { name: "Create exam" }).click();
   await expect(page.locator("#end-error")).toHaveText("The end (09:00) must be after the start (11:00).");
+  // the focus lands on the field to correct
+  await expect(page.getByLabel("End", { exact: true })).toBeFocused();
   await shot(page, "exam-bad-end");
   expect(count()).toBe(before);
   // a term that is not on the exam hub
@@ -289,6 +303,12 @@ test("bad input: a clear message next to the field, nothing written", async ({ p
   await expect(page.locator("#supervisor-username-error")).toContainText("There is no staff account “not-a-person”");
   await shot(page, "exam-bad-supervisor");
   expect(count()).toBe(n);
+
+  // the draft deleted: back on the exam list, and its address says it is gone, not "not allowed"
+  await confirm(page, "Delete draft", "Delete exam");
+  await expect(page).toHaveURL(/\/exams$/);
+  expect(query("select id from exams where id = ?", examId)).toEqual([]);
+  expect(await page.goto(`/exams/${examId}`).then((r) => r!.status())).toBe(404);
 });
 
 test.describe("German first", () => {

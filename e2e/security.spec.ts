@@ -132,6 +132,9 @@ test("real statuses: 404 for what does not exist, 403 for what is not allowed, 4
     expect(await pageStatus(url), url).toBe(403);
     await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
   }
+  // an exam that does not exist (a deleted draft) is not found for someone whose rights are per course, too
+  expect(await pageStatus("/exams/999999")).toBe(404);
+  await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
 });
 
 test("sign-in is paused after repeated failures, with a clear message and a countdown", async ({ page }) => {

@@ -177,10 +177,11 @@ function SeatTile({ a, picked, onPick }: { a: BoardSeat; picked: boolean; onPick
       <button type="button" onClick={onPick} aria-pressed={picked} className={cn("h-full w-full rounded-md border-2 p-2 text-left focus:outline-none focus-visible:ring-4 focus-visible:ring-brand-500", s.tile, picked && "ring-4 ring-brand-500")}>
         <span className="flex items-baseline justify-between gap-2">
           <span className="text-lg font-bold">{a.seat ?? "–"}</span>
-          <span className="text-xs font-semibold uppercase tracking-wide">{a.state === "idle" ? noteOf(a, t) : t(`state.${a.state}`)}</span>
+          {/* a backup account nobody uses yet is a spare, not someone missing (the totals leave it out too) */}
+          <span className="text-xs font-semibold uppercase tracking-wide">{a.state === "idle" ? noteOf(a, t) : a.kind === "backup" && !a.holdsWorkOf && a.state === "not-signed-in" ? t("spare") : t(`state.${a.state}`)}</span>
         </span>
         <span className={cn("block break-words text-base font-semibold leading-snug [hyphens:auto]", a.state === "moved" && "line-through decoration-1")}>{a.kind === "backup" && !a.holdsWorkOf ? t("backup") : a.name || a.username}</span>
-        <span className={cn("block truncate text-xs opacity-80", a.state === "moved" && "line-through decoration-1")}>{a.username}</span>
+        <span className={cn("block break-all text-xs opacity-80", a.state === "moved" && "line-through decoration-1")} translate="no">{a.username}</span>
         {a.hashcode && <span className="mt-1 block font-mono text-base font-bold tracking-wider">{a.hashcode.toUpperCase()}</span>}
         {a.holdsWorkOf && <span className="block text-xs">{t("workOf", { who: a.holdsWorkOf })}</span>}
         {a.movedTo && <span className="block text-xs font-semibold">{t("nowOn", { account: a.movedTo })}</span>}

@@ -2,6 +2,7 @@
 import { useActionState, type ReactNode } from "react";
 import { FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 
 export type Action<T = never> = (prev: ActionState<T>, form: FormData) => Promise<ActionState<T>>;
 
@@ -25,8 +26,9 @@ export function ActionForm({
   showMessage?: boolean;
 }) {
   const [state, formAction] = useActionState(action, idleState as ActionState<never>);
+  const ref = useFocusFirstError(state);
   return (
-    <form action={formAction} className={className} id={id} noValidate>
+    <form ref={ref} action={formAction} className={className} id={id} noValidate>
       {Object.entries(hidden).map(([k, v]) => (
         <input key={k} type="hidden" name={k} value={v} />
       ))}

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { Field, FormMessage, Input, Select, Textarea } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 
 type Action = (prev: ActionState<{ examId?: number }>, form: FormData) => Promise<ActionState<{ examId?: number }>>;
 
@@ -40,6 +41,7 @@ export function ExamForm({
   lockStart?: boolean;
 }) {
   const [state, formAction] = useActionState(action, idleState as ActionState<{ examId?: number }>);
+  const ref = useFocusFirstError(state);
   const router = useRouter();
   const t = useTranslations("examForm");
   useEffect(() => {
@@ -48,7 +50,7 @@ export function ExamForm({
   const v = (state.status === "error" ? state.values : undefined) ?? (initial as unknown as Record<string, string>);
   const e = state.fieldErrors ?? {};
   return (
-    <form action={formAction} className="space-y-4" noValidate>
+    <form ref={ref} action={formAction} className="space-y-4" noValidate>
       {examId && <input type="hidden" name="examId" value={examId} />}
       {examId && <input type="hidden" name="termId" value={initial.termId} />}
       <FormMessage state={state} />

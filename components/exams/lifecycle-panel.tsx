@@ -1,7 +1,6 @@
 "use client";
 import { UserMinus } from "lucide-react";
-import { useRouter } from "next/navigation";
-import { useActionState, useEffect } from "react";
+import { useActionState } from "react";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm";
@@ -127,11 +126,7 @@ export function SupervisorsPanel({
 
 export function DeleteExamForm({ examId, action }: { examId: number; action: Action }) {
   const [state, formAction] = useActionState(action, idleState as ActionState<never>);
-  const router = useRouter();
   const t = useTranslations("examPage");
-  useEffect(() => {
-    if (state.status === "ok") router.push("/exams");
-  }, [state, router]);
   return (
     <form action={formAction} id="delete-exam" className="space-y-2">
       <input type="hidden" name="examId" value={examId} />

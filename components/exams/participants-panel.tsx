@@ -250,7 +250,7 @@ export function ParticipantsTable({ examId, rows, canEdit, canEditTime, remove, 
                 {p.kind === "backup" ? <Badge tone="violet">{t("backup")}</Badge> : name(p) || "—"}
                 {!p.onRoster && <span className="ml-2"><Badge tone="amber">{t("leftRoster")}</Badge></span>}
               </Td>
-              <Td className="font-mono text-xs">{p.username}</Td>
+              <Td className="whitespace-nowrap font-mono text-xs" translate="no">{p.username}</Td>
               <Td className="tabular-nums">{p.matrikel ?? ""}</Td>
               <Td>{p.room ? `${p.room} / ${p.seat ?? "–"}` : <span className="text-slate-600">{t("notSeated")}</span>}</Td>
               <Td>

@@ -9,6 +9,8 @@ import { cn } from "@/components/ui/cn";
 interface Job {
   scope: "all" | "room" | "reissue";
   roomId?: number;
+  /** Confirmed in the dialog: during the exam, the sheets on the desks stop working. */
+  whileOpen?: boolean;
   participantId?: number;
   label: string;
   count: number;
@@ -21,6 +23,7 @@ interface Job {
 export function SheetsPanel({
   examId,
   revision,
+  examOpen = false,
   canPrint,
   blockedReason,
   total,
@@ -29,6 +32,8 @@ export function SheetsPanel({
 }: {
   examId: number;
   revision: number;
+  /** The exam is running: sheets for all or a room replace passwords already on the desks. */
+  examOpen?: boolean;
   canPrint: boolean;
   blockedReason?: string;
   total: number;
@@ -42,6 +47,7 @@ export function SheetsPanel({
   const [pick, setPick] = useState<string>("");
   const dialog = useRef<HTMLDialogElement>(null);
   const [pending, setPending] = useState<Job | null>(null);
+  const [understood, setUnderstood] = useState(false);
 
   async function run(job: Job) {
     setBusy(job.label);
@@ -51,6 +57,7 @@ export function SheetsPanel({
     form.set("revision", String(revision));
     if (job.roomId) form.set("roomId", String(job.roomId));
     if (job.participantId) form.set("participantId", String(job.participantId));
+    if (job.whileOpen) form.set("whileOpen", "yes");
     try {
       const res = await fetch(`/api/exams/${examId}/sheets`, { method: "POST", body: form });
       if (!res.ok) {
@@ -81,16 +88,19 @@ export function SheetsPanel({
 
   const ask = (job: Job) => {
     setPending(job);
+    setUnderstood(false);
     dialog.current?.showModal();
   };
 
   const disabled = !canPrint || busy !== null;
+  const many = examOpen && pending !== null && pending.scope !== "reissue";
   const chosen = participants.find((p) => String(p.id) === pick);
   return (
     <div className="space-y-5" data-testid="sheets-panel">
       {blockedReason && <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">{blockedReason}</p>}
       <div className="flex flex-wrap items-center gap-3">
-        <Button type="button" disabled={disabled || total === 0} onClick={() => ask({ scope: "all", label: t("allRooms"), count: total })}>
+        {/* during the exam, one re-issue is the everyday step; printing many is not the main button */}
+        <Button type="button" variant={examOpen ? "secondary" : "primary"} disabled={disabled || total === 0} onClick={() => ask({ scope: "all", label: t("allRooms"), count: total })}>
           <Printer className="size-4" aria-hidden /> {t("printAll", { count: total })}
         </Button>
         {rooms.map((r) => (
@@ -134,6 +144,15 @@ export function SheetsPanel({
               ? t("reissueBody")
               : t("printBody")}
           </p>
+          {many && (
+            <div className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200" data-testid="print-while-open">
+              <p className="font-medium">{t("whileOpen", { count: pending?.count ?? 0 })}</p>
+              <label className="mt-2 flex items-start gap-2">
+                <input type="checkbox" className="mt-0.5" checked={understood} onChange={(e) => setUnderstood(e.currentTarget.checked)} />
+                <span>{t("whileOpenConfirm", { count: pending?.count ?? 0 })}</span>
+              </label>
+            </div>
+          )}
         </div>
         <div className="flex justify-end gap-2 border-t border-slate-100 bg-slate-50 px-5 py-3">
           <Button type="button" variant="secondary" onClick={() => dialog.current?.close()} autoFocus>
@@ -141,9 +160,11 @@ export function SheetsPanel({
           </Button>
           <Button
             type="button"
+            variant={many ? "danger" : "primary"}
+            disabled={many && !understood}
             onClick={() => {
               dialog.current?.close();
-              if (pending) void run(pending);
+              if (pending) void run({ ...pending, whileOpen: many });
             }}
           >
             {pending?.scope === "reissue" ? t("reissueConfirm") : t("printConfirm")}

@@ -50,7 +50,7 @@ export function FormMessage({ state }: { state: { status: string; message?: stri
   return (
     <div aria-live="polite" role={state.status === "error" ? "alert" : "status"}>
       {state.message && (
-        <p className={cn("rounded-md px-3 py-2 text-sm", state.status === "error" ? "bg-red-50 text-red-700 ring-1 ring-red-200" : "bg-emerald-50 text-emerald-800 ring-1 ring-emerald-200")}>
+        <p data-form-message tabIndex={-1} className={cn("rounded-md px-3 py-2 text-sm outline-none", state.status === "error" ? "bg-red-50 text-red-700 ring-1 ring-red-200" : "bg-emerald-50 text-emerald-800 ring-1 ring-emerald-200")}>
           {state.message}
         </p>
       )}

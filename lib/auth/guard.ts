@@ -49,10 +49,16 @@ export async function requestedPath(): Promise<string | null> {
 
 /** For pages: redirects to sign-in (or to the forced password change), or renders the 403 page. */
 export async function requirePage(capability: Capability, ref: ScopeRef = {}): Promise<Principal> {
+  const principal = await requireSignedInPage();
+  if (!can(principal, capability, resolveScope(getDb(), ref))) forbidden();
+  return principal;
+}
+
+/** For pages: the signed-in principal, else to sign-in (and back here) or to the password change first. */
+export async function requireSignedInPage(): Promise<Principal> {
   const principal = await pagePrincipal();
   if (!principal) redirect(signInHref(await requestedPath()));
   if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
-  if (!can(principal, capability, resolveScope(getDb(), ref))) forbidden();
   return principal;
 }
 
@@ -127,6 +133,8 @@ interface ActionSpec<S extends z.ZodType, P, R> {
   execute?: (input: z.infer<S>, principal: Principal) => Promise<{ message: string; data?: R }>;
   /** Paths to revalidate after a successful change. */
   revalidate?: (input: z.infer<S>, data: R | undefined) => string[];
+  /** Where the browser goes after a successful change (the page it was on is gone, say). */
+  redirectTo?: (input: z.infer<S>, data: R | undefined) => string;
   /**
    * Work that must wait until the transaction has committed (started with Next's `after()`,
    * once the response is on its way): e.g. a background job that reads the committed rows.
@@ -173,6 +181,7 @@ async function runAction<S extends z.ZodType, P, R>(spec: ActionSpec<S, P, R>, f
     return { status: "error", message: t("errors.correctFields"), fieldErrors: issuesToFieldErrors(parsed.error), values };
   }
   const input = parsed.data;
+  let target: string;
   const scope = resolveScope(getDb(), spec.scope?.(input) ?? {});
   if (!can(principal, spec.capability, scope)) {
     auditDenied(principal, spec.capability, scope);
@@ -199,7 +208,8 @@ async function runAction<S extends z.ZodType, P, R>(spec: ActionSpec<S, P, R>, f
       const work = spec.after;
       after(() => work(input, result.data));
     }
-    return { status: "ok", message: result.message, data: result.data, values };
+    if (spec.redirectTo) target = spec.redirectTo(input, result.data);
+    else return { status: "ok", message: result.message, data: result.data, values };
   } catch (err) {
     if (err instanceof ActionError) return { status: "error", message: err.message, fieldErrors: err.fieldErrors, values };
     const db = dbErrorKey(err);
@@ -207,6 +217,8 @@ async function runAction<S extends z.ZodType, P, R>(spec: ActionSpec<S, P, R>, f
     console.error("action failed", spec.capability, err instanceof Error ? err.message : err);
     return { status: "error", message: t("errors.unexpected"), values };
   }
+  // outside the try: redirect() throws to end the action
+  redirect(target);
 }
 
 

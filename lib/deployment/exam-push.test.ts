@@ -159,6 +159,17 @@ describe("exam steps reach the hub before they are recorded", { timeout: 60_000 
     expect(after.accounts[p.username][3]).not.toBe(oldHash);
     expect(after.accounts[p.username][3]).toBe(db.select().from(examParticipants).where(eq(examParticipants.id, p.id)).get()!.passwordHash);
 
+    // sheets for everyone while it runs: refused unless the supervisor confirmed that the sheets on the desks stop working
+    const hashes = () => db.select({ h: examParticipants.passwordHash }).from(examParticipants).where(eq(examParticipants.examId, id)).all().map((r) => r.h);
+    const kept = hashes();
+    await expect(issueSheets(db, admin(), id, { kind: "all" }, revision(id), { target })).rejects.toThrow(/The exam is running: new sheets for everyone or a room make those on the desks stop working/);
+    expect(hashes()).toEqual(kept);
+    expect(secretOnHub()).toEqual(after);
+    const reprint = await issueSheets(db, admin(), id, { kind: "all", whileOpen: true }, revision(id), { target });
+    expect(reprint.count).toBe(60);
+    expect(hashes().every((h, i) => h !== kept[i])).toBe(true);
+    expect(Object.values(secretOnHub()!.accounts).map((a) => a[3])).not.toContain(kept[0]);
+
     const before = secretOnHub();
     const preview = await previewExamPush(db, admin(), id, (ctx) => unlockParticipant(id, p.id, revision(id), ctx), { target });
     if (!preview.ok) throw new Error(preview.error);

@@ -1,7 +1,7 @@
 import "server-only";
 import { notFound } from "next/navigation";
 import { can, type Capability, type Principal } from "@/lib/auth/capabilities";
-import { requirePage } from "@/lib/auth/guard";
+import { requirePage, requireSignedInPage } from "@/lib/auth/guard";
 import { getDb } from "@/lib/db/client";
 import { examScope, getExam, type ExamDetail } from "./exams";
 
@@ -14,6 +14,12 @@ export async function requireExamPage(capability: Capability, params: { examId: 
   if (!Number.isInteger(examId) || examId <= 0) notFound();
   const db = getDb();
   const scope = examScope(db, examId);
+  // an exam that does not exist (or was just deleted) is "not found" for everyone signed in,
+  // not "not allowed" for those whose rights are per course
+  if (scope.courseId < 0) {
+    await requireSignedInPage();
+    notFound();
+  }
   const principal = await requirePage(capability, scope);
   const detail = getExam(db, examId);
   if (!detail) notFound();

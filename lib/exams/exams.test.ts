@@ -249,6 +249,11 @@ describe("the lifecycle and what the hub gets", () => {
     const other = db.select().from(examParticipants).where(and(eq(examParticipants.examId, exam.id), eq(examParticipants.kind, "student"))).all().find((p) => p.id !== me.id)!;
     const r = inAction(db, admin(), (ctx) => setSeat(exam.id, me.id, other.roomId, other.seat, ctx));
     expect(r.swappedWith).toBe(other.username);
+    // closing before the last window ends says so first (here: 10:00 Berlin, her extra time runs to 11:35)
+    const closingEffects = transitionEffects(examSnapshot(db, exam.id)!, "close", new Date("2026-07-20T08:00:00Z"));
+    expect(closingEffects[0]).toBe("Early: by the plan, participants may sign in until 20 Jul 2026, 11:35 (1 person with extra time). After this step nobody can sign in.");
+    expect(closingEffects[1]).toMatch(/^Stops all sign-ins: the exam hub no longer accepts the 62 passwords \(they work again if the exam is reopened\)/);
+    expect(transitionEffects(examSnapshot(db, exam.id)!, "close", new Date("2026-07-20T09:35:00Z"))[0]).toMatch(/^Stops all sign-ins/);
     // closing revokes every password on the hub; the records stay
     inAction(db, admin(), (ctx) => transitionExam(exam.id, "close", undefined, ctx));
     expect(examHubData(examSnapshot(db, exam.id)!)!.accounts).toEqual([]);

@@ -71,7 +71,8 @@ export function listExams(db: DbOrTx, principal: Principal, opts: { includeArchi
       .all()
       .map((r) => [r.examId, r]),
   );
-  const roomRows = db.select({ examId: examRooms.examId, name: examRooms.name }).from(examRooms).where(inArray(examRooms.examId, ids)).orderBy(asc(examRooms.position), asc(examRooms.id)).all();
+  // the rooms people sit in (a network without seats, such as the staff VPN, is not one)
+  const roomRows = db.select({ examId: examRooms.examId, name: examRooms.name }).from(examRooms).where(and(inArray(examRooms.examId, ids), sql`${examRooms.seats} > 0`)).orderBy(asc(examRooms.position), asc(examRooms.id)).all();
   return rows.map((r) => ({
     ...r,
     participants: (counts.get(r.exam.id)?.n ?? 0) - (counts.get(r.exam.id)?.backups ?? 0),

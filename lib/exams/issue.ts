@@ -54,7 +54,11 @@ export function sheetWarnings(rows: ParticipantView[]): { username: string; char
   return rows.map((p) => ({ username: p.username, chars: unprintable(`${p.firstName ?? ""}${p.lastName ?? ""}`) })).filter((w) => w.chars.length > 0);
 }
 
-export type SheetScope = { kind: "all" } | { kind: "room"; roomId: number } | { kind: "reissue"; participantId: number };
+/**
+ * Whom the sheets are for. While the exam is open, sheets for all or a room replace passwords
+ * that are on the desks already: only with `whileOpen` (the supervisor confirmed just that).
+ */
+export type SheetScope = { kind: "all"; whileOpen?: boolean } | { kind: "room"; roomId: number; whileOpen?: boolean } | { kind: "reissue"; participantId: number };
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -82,6 +86,7 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
     throw new ActionError(d.exam.status === "draft" ? tr("examErrors.scheduleBeforePrinting") : tr("examErrors.noPasswordsNow", { status: tr(`examStatus.${d.exam.status}`) }));
   }
   if (expectedRevision !== undefined && expectedRevision !== d.exam.revision) throw new ActionError(tr("examErrors.changedBeforePrint"));
+  if (d.exam.status === "open" && scope.kind !== "reissue" && !scope.whileOpen) throw new ActionError(tr("examErrors.openSheetsConfirm"));
   const rows = sheetRows(db, examId, scope.kind === "room" ? { roomId: scope.roomId } : scope.kind === "reissue" ? { participantId: scope.participantId } : {});
   if (scope.kind === "room" && !d.rooms.some((r) => r.id === scope.roomId)) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"));
   if (rows.length === 0) throw new ActionError(scope.kind === "reissue" ? tr("examErrors.thisParticipantIsNoLongerIn") : scope.kind === "room" ? tr("examErrors.nobodySeatedInRoom") : tr("examErrors.noParticipants"));

@@ -20,7 +20,7 @@
  */
 import type { Capability } from "@/lib/auth/capabilities";
 import type { ExamStatus, ParticipantKind } from "@/lib/db/schema/exams";
-import { t } from "@/lib/i18n/t";
+import { fmt, t } from "@/lib/i18n/t";
 import { freeSeats, participantWindow } from "./rules";
 
 export const TRANSITIONS = {
@@ -236,11 +236,17 @@ export function examHubData(s: ExamSnapshot): ExamHubData | null {
 }
 
 /** In plain words: what a transition changes on the exam hub (shown before confirming). */
-export function transitionEffects(s: ExamSnapshot, name: TransitionName): string[] {
+export function transitionEffects(s: ExamSnapshot, name: TransitionName, now: Date = new Date()): string[] {
   const before = examHubData(s);
   const after = examHubData({ ...s, exam: { ...s.exam, status: TRANSITIONS[name].to } });
   const out: string[] = [];
   const n = (d: ExamHubData | null) => d?.accounts.length ?? 0;
+  // closing before the last window ends (grace and extra time included): said first
+  if (name === "close" && before?.accepting) {
+    const people = before.accounts.filter((a) => a.kind !== "probe");
+    const last = people.reduce((m, a) => Math.max(m, Date.parse(a.notAfter)), 0);
+    if (now.getTime() < last) out.push(t("lifecycle.effect.early", { until: fmt().dateTime(last), extra: people.filter((a) => a.extraMinutes > 0 && Date.parse(a.notAfter) > now.getTime()).length }));
+  }
   if (!before && after) {
     out.push(t("lifecycle.effect.stages", { count: n(after) }));
     out.push(after.networks.length ? t("lifecycle.effect.networks", { networks: after.networks.join(", ") }) : t("lifecycle.effect.noNetwork"));

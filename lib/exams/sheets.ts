@@ -65,7 +65,7 @@ export const LABELS = {
     roomSeat: "Raum / Platz",
     exam: "Prüfung",
     term: "Semester",
-    examiners: "Prüfer",
+    examiners: "Prüfende",
     date: "Datum",
     time: "Zeit",
     supervisors: "Aufsicht",
@@ -92,6 +92,7 @@ export const LABELS = {
     passwordHint: "Einmalpasswort: gilt nur für diese Prüfung. Bindestriche und Groß-/Kleinschreibung sind egal.",
     backup: "Ersatzkonto",
     backupHint: "Ersatzkonto: Name und Matrikelnummer eintragen.",
+    backupsNote: "wer eines nutzt, trägt Name und Matrikelnummer ein",
     cut: "hier abtrennen",
     page: "Seite",
     of: "von",
@@ -136,6 +137,7 @@ export const LABELS = {
     passwordHint: "One-time password: valid for this exam only. Dashes and case do not matter.",
     backup: "Backup account",
     backupHint: "Backup account: write your name and matriculation number.",
+    backupsNote: "whoever uses one writes their name and matriculation number",
     cut: "cut here",
     page: "Page",
     of: "of",
@@ -323,7 +325,12 @@ function drawAttendance(doc: PDFDocument, fonts: FontSet, exam: SheetExam, room:
     y -= rowH;
   };
   newPage(true);
-  for (const p of students) row(p, false);
+  students.forEach((p, i) => {
+    // no page that carries only one or two names over: the last three go on together
+    const fitting = y >= M + 60 ? Math.floor((y - (M + 60)) / rowH) + 1 : 0;
+    if (students.length - i === 3 && fitting > 0 && fitting < 3) newPage(false);
+    row(p, false);
+  });
   if (students.length === 0) {
     w.text("—", M + 3, y, 9, "regular", { color: MUTED });
     y -= rowH;
@@ -331,7 +338,7 @@ function drawAttendance(doc: PDFDocument, fonts: FontSet, exam: SheetExam, room:
   if (backups.length) {
     if (y < M + 100) newPage(false);
     y -= 8;
-    w.text(`${L.backups} (${L.backupHint})`, M, y, 10, "bold", { maxWidth: width });
+    w.text(`${L.backups} (${L.backupsNote})`, M, y, 10, "bold", { maxWidth: width });
     y -= 16;
     header();
     for (const p of backups) row(p, true);

@@ -70,6 +70,8 @@ export const deleteExamAction = defineAction({
     return { message: t("examActions.deleted") };
   },
   revalidate: () => ["/exams"],
+  // the exam's page is gone with it
+  redirectTo: () => "/exams",
 });
 
 export const saveRoomAction = defineAction({

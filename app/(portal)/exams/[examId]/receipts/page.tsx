@@ -60,7 +60,7 @@ export default async function ReceiptsPage({ params }: { params: Promise<{ examI
                   return (
                     <tr key={r.id} data-testid={`receipt-${r.username}`}>
                       <Td>{p ? `${p.firstName ?? ""} ${p.lastName ?? ""}`.trim() || p.username : "—"}</Td>
-                      <Td className="font-mono text-xs">{r.username}</Td>
+                      <Td className="whitespace-nowrap font-mono text-xs" translate="no">{r.username}</Td>
                       <Td>{r.assignment ?? "?"}</Td>
                       <Td className="font-mono">{r.hashcode ?? "—"}</Td>
                       <Td>{fm.dateTime(r.takenAt)}</Td>

@@ -51,11 +51,12 @@ export default async function SheetsPage({ params }: { params: Promise<{ examId:
             <SheetsPanel
               examId={examId}
               revision={d.exam.revision}
+              examOpen={d.exam.status === "open"}
               canPrint={!blockedReason}
               blockedReason={blockedReason}
               total={rows.length}
               rooms={rooms.map((r) => ({ id: r.id, name: r.name, count: rows.filter((p) => p.roomId === r.id && p.seat !== null).length }))}
-              participants={rows.filter((p) => p.seat !== null).map((p) => ({ id: p.id, label: `${p.kind === "backup" ? t("backup") : [p.lastName, p.firstName].filter(Boolean).join(", ")} · ${p.username} · ${p.room} ${p.seat}`, issued: !!p.passwordHash }))}
+              participants={rows.filter((p) => p.seat !== null).map((p) => ({ id: p.id, label: `${p.kind === "backup" ? t("backup") : [p.lastName, p.firstName].filter(Boolean).join(", ")} · ${p.username} · ${t("seatOf", { room: p.room ?? "", seat: p.seat ?? "" })}`, issued: !!p.passwordHash }))}
             />
           </Card>
         )}

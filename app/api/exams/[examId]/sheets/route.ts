@@ -9,9 +9,11 @@ import { t } from "@/lib/i18n/t";
 
 export const dynamic = "force-dynamic";
 
+// whileOpen: the supervisor confirmed that, during the exam, the sheets on the desks stop working
+const whileOpen = z.literal("yes").optional();
 const body = z.discriminatedUnion("scope", [
-  z.object({ scope: z.literal("all"), revision: z.coerce.number().int().nonnegative() }),
-  z.object({ scope: z.literal("room"), roomId: z.coerce.number().int().positive(), revision: z.coerce.number().int().nonnegative() }),
+  z.object({ scope: z.literal("all"), revision: z.coerce.number().int().nonnegative(), whileOpen }),
+  z.object({ scope: z.literal("room"), roomId: z.coerce.number().int().positive(), revision: z.coerce.number().int().nonnegative(), whileOpen }),
   z.object({ scope: z.literal("reissue"), participantId: z.coerce.number().int().positive(), revision: z.coerce.number().int().nonnegative() }),
 ]);
 
@@ -52,7 +54,7 @@ export const POST = localizedRoute(async function POST(req: Request, { params }:
   if (!parsed.success) return Response.json({ error: t("routes.chooseScope") }, { status: 400 });
   const p = parsed.data;
   try {
-    const r = await issueSheets(db, principal, examId, p.scope === "all" ? { kind: "all" } : p.scope === "room" ? { kind: "room", roomId: p.roomId } : { kind: "reissue", participantId: p.participantId }, p.revision);
+    const r = await issueSheets(db, principal, examId, p.scope === "all" ? { kind: "all", whileOpen: p.whileOpen === "yes" } : p.scope === "room" ? { kind: "room", roomId: p.roomId, whileOpen: p.whileOpen === "yes" } : { kind: "reissue", participantId: p.participantId }, p.revision);
     return new Response(Buffer.from(r.pdf), {
       headers: {
         "content-type": "application/pdf",

@@ -175,6 +175,12 @@ test("room board: each state on the right seat, updated without a reload (no kub
   await expect(seat(page, "anna")).toHaveAttribute("data-state", "starting");
   await expect(seat(page, "dora")).toHaveAttribute("data-state", "submitted");
   await shot(page, "exam-board-hub-unreachable");
+  // in front of the room the projector says quietly that the picture may be old: no alarm, no error text
+  await page.getByRole("button", { name: "Projector view" }).click();
+  await expect(banner).toContainText(/As of \d\d:\d\d: the display is not being updated right now\./);
+  await expect(banner).not.toContainText("unreachable");
+  await shot(page, "exam-board-projector-stale");
+  await page.getByRole("button", { name: "Leave projector view" }).click();
   await control("/hub/start");
   await expect(banner).toBeHidden({ timeout: 30_000 });
 });

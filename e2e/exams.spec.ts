@@ -125,7 +125,7 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await confirm(page, /Print all sheets \(62\)/, "Print sheets");
   const file = path.join(FILES, "sheets-all.pdf");
   await (await download).saveAs(file);
-  await expect(page.getByText(/62 sheets, passwords version 1/)).toBeVisible();
+  await expect(page.getByText(/62 sheets, passwords of issue 1/)).toBeVisible();
   const text = pdfText(file);
   const pages = text.split("\f");
   const slip = (username: string) => pages.find((p) => p.includes(username) && p.includes("ABGEBEN"))!;
@@ -176,6 +176,11 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await page.getByRole("button", { name: "Open exam" }).click();
   const dialog = page.getByRole("dialog");
   await expect(dialog).toContainText("Lets 62 participants sign in");
+  // the pre-flight check's open points are in front of her, without blocking the step
+  const attention = dialog.getByTestId("step-attention");
+  await expect(attention).toContainText("The pre-flight check has 2 open points; the exam can be opened anyway:");
+  await expect(attention).toContainText("Backup accounts in every room: No backup account in H-0102.");
+  await expect(attention.getByRole("link", { name: "To the pre-flight check" })).toHaveAttribute("href", `/exams/${examId}/preflight`);
   await expect(dialog.getByTestId("hub-changes")).toContainText("“Klausur Mathematik 1” (PZ1): sign-in opens for 62 accounts, each inside its window and from its room; 62 accounts added.");
   // the objects behind it are folded away for the administrators
   await expect(dialog.getByTestId("hub-objects")).toBeHidden();
@@ -272,9 +277,9 @@ test("bad input: a clear message next to the field, nothing written", async ({ p
   await page.getByRole("button", { name: /Add the whole roster \(70\)/ }).click();
   await expect(page.getByText("Added 70 participants.")).toBeVisible();
   await page.goto(`/exams/${examId}/seating`);
-  n = count();
-  await confirm(page, "Seat automatically", "Seat automatically");
-  await expect(page.getByRole("alert").filter({ hasText: "70 students but only 20 free seats" })).toBeVisible();
+  // said before anything is pressed, and the automatic seating waits for more seats
+  await expect(page.getByRole("alert").filter({ hasText: "70 participants (backup accounts included) but only 20 free seats" })).toBeVisible();
+  await expect(page.getByRole("button", { name: "Seat automatically" })).toBeDisabled();
   expect(query<{ n: number }>("select count(*) n from exam_participants where exam_id = ? and seat is not null", examId)[0].n).toBe(0);
   await page.goto(`/exams/${examId}/rooms`);
   await expect(page.getByRole("alert").filter({ hasText: "70 participants (backup accounts included) but only 20 free seats" })).toBeVisible();

@@ -28,7 +28,7 @@ export default async function DashboardPage() {
     <>
       <PageHeader
         title={t("dashboard.hello", { name: principal.displayName.split(" ")[0] ?? "" })}
-        description={t("dashboard.description")}
+        description={t(principal.role === "supervisor" ? "dashboard.descriptionSupervisor" : "dashboard.description")}
         actions={canCreate && <ButtonLink href="/courses/new"><Plus className="size-4" aria-hidden /> {t("dashboard.newCourse")}</ButtonLink>}
       />
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">

@@ -124,7 +124,14 @@ function BoardView({ examId, initial, zone, intervalMs = 5_000, actions }: { exa
           </Button>
         </div>
       </div>
-      {!data.hub.reachable && (
+      {!data.hub.reachable && projector && (
+        // in front of the room: a quiet line that the picture may be old, not the supervisors' alarm
+        <p data-testid="hub-unreachable" className="mb-4 flex items-center gap-2 text-base text-slate-600">
+          <WifiOff className="size-5 shrink-0" aria-hidden />
+          {data.hub.lastOkAt ? t("projectorStale", { time: time.format(new Date(data.hub.lastOkAt)) }) : t("projectorNoState")}
+        </p>
+      )}
+      {!data.hub.reachable && !projector && (
         <div role="alert" data-testid="hub-unreachable" className="mb-4 flex flex-wrap items-center gap-x-3 gap-y-1 rounded-lg bg-red-600 px-4 py-3 text-lg font-semibold text-white sm:px-5 sm:text-xl">
           <WifiOff className="size-6 shrink-0" aria-hidden />
           {data.hub.unreachableSince ? t("unreachableSince", { time: time.format(new Date(data.hub.unreachableSince)) }) : t("notConnected")}

@@ -36,6 +36,7 @@ export function HubStepButton({
   title,
   confirmLabel,
   effects,
+  attention,
   fields,
   preview,
   formAction,
@@ -49,6 +50,8 @@ export function HubStepButton({
   confirmLabel: string;
   /** What the step does, in words (known before any dry run). */
   effects?: string[];
+  /** What to look at before confirming (open points of the pre-flight check), with where to see them. */
+  attention?: { text: string; items: string[]; href: string; linkLabel: string };
   /** The form fields of the step (examId, step, revision ...). */
   fields: Record<string, string | number>;
   preview: Action<ExamPushPreviewView>;
@@ -93,6 +96,19 @@ export function HubStepButton({
             <h2 id={`${testId ?? "hub-step"}-title`} className="text-base font-semibold text-slate-900">
               {title}
             </h2>
+            {attention && (
+              <div className="rounded-md bg-amber-50 px-3 py-2 text-amber-900 ring-1 ring-amber-200" data-testid="step-attention">
+                <p className="font-medium">{attention.text}</p>
+                <ul className="mt-1 list-disc pl-5">
+                  {attention.items.map((i) => (
+                    <li key={i}>{i}</li>
+                  ))}
+                </ul>
+                <a href={attention.href} className="mt-1 inline-block font-medium underline">
+                  {attention.linkLabel}
+                </a>
+              </div>
+            )}
             {effects && effects.length > 0 && (
               <div>
                 <p className="font-medium text-slate-800">{t("thisStep")}</p>

@@ -18,6 +18,8 @@ export interface StepView {
   tone: "primary" | "secondary" | "danger";
   problems: string[];
   effects: string[];
+  /** Open points of the pre-flight check (shown before opening; they do not block). */
+  attention?: { text: string; items: string[]; href: string; linkLabel: string };
 }
 
 /**
@@ -42,6 +44,7 @@ export function LifecyclePanel({ examId, revision, steps, plan, run, preview }: 
             title={`${s.label}?`}
             confirmLabel={s.label}
             effects={s.effects}
+            attention={s.attention}
             fields={{ examId, step: s.name, transition: s.name, revision }}
             preview={preview}
             formAction={s.kind === "plan" ? planAction : runAction}

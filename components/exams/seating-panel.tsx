@@ -17,7 +17,8 @@ export interface SeatRoomView {
 
 const initials = (p: ParticipantRow) => (p.kind === "backup" ? "B" : `${(p.lastName ?? p.username)[0] ?? ""}${(p.firstName ?? "")[0] ?? ""}`);
 
-export function AutoSeat({ examId, seated, auto, clear }: { examId: number; seated: number; auto: Action; clear: Action }) {
+/** `tooFew`: why nobody can be seated automatically (more people than usable seats), said before the button is pressed. */
+export function AutoSeat({ examId, seated, auto, clear, tooFew }: { examId: number; seated: number; auto: Action; clear: Action; tooFew?: string }) {
   const [order, setOrder] = useState<"alphabetical" | "random">("alphabetical");
   const t = useTranslations("seating");
   return (
@@ -25,6 +26,11 @@ export function AutoSeat({ examId, seated, auto, clear }: { examId: number; seat
       <ActionForm action={auto} hidden={{ examId }} id="auto-seat" className="space-y-3">
         {() => (
           <div className="flex flex-wrap items-center gap-4">
+            {tooFew && (
+              <p role="alert" className="w-full rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">
+                {tooFew}
+              </p>
+            )}
             <fieldset className="flex items-center gap-4 text-sm">
               <legend className="sr-only">{t("order")}</legend>
               <label className="flex items-center gap-1.5">
@@ -36,6 +42,7 @@ export function AutoSeat({ examId, seated, auto, clear }: { examId: number; seat
             </fieldset>
             <ConfirmButton
               variant="primary"
+              disabled={!!tooFew}
               title={t("autoTitle")}
               body={t("autoBody", { seated })}
               confirmLabel={t("autoConfirm")}

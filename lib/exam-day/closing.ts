@@ -58,7 +58,7 @@ export async function stopExamServers(db: Db, examId: number, api?: HubApi): Pro
       await conn.stopServer(u.name);
       stopped.push(u.name);
     } catch (e) {
-      failed.push({ username: u.name, why: u.pending ? `the hub is busy with it (${u.pending}): ${(e as Error).message}` : (e as Error).message });
+      failed.push({ username: u.name, why: u.pending ? t("closing.busy", { pending: u.pending, error: (e as Error).message }) : (e as Error).message });
     }
   }
   const parts = [stopped.length ? t("closing.stopped", { count: stopped.length }) : running.length ? "" : t("closing.noneRunning")];

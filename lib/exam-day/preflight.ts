@@ -85,15 +85,14 @@ export async function runPreflight(db: DbOrTx, examId: number, target?: PushTarg
   }
 }
 
-async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { error: string }): Promise<Preflight> {
-  const d = getExam(db, examId);
-  if (!d) throw new Error(t("routes.noExam"));
-  const snap = examSnapshot(db, examId)!;
-  const base = `/exams/${examId}`;
+/**
+ * The checks that need only the portal's own data (people, seats, sheets, backups, the window,
+ * the rooms' networks, supervisors): cheap enough for the exam's overview to show before opening.
+ */
+export function localChecks(db: DbOrTx, d: NonNullable<ReturnType<typeof getExam>>, rows = participantRows(db, d.exam.id)): PreflightItem[] {
+  const base = `/exams/${d.exam.id}`;
   const items: PreflightItem[] = [];
   const add = (i: PreflightItem) => items.push(i);
-  const rows = participantRows(db, examId);
-  const students = rows.filter((p) => p.kind === "student");
   const backups = rows.filter((p) => p.kind === "backup");
 
   // ---- people: seats, slips, backups ------------------------------------------------------
@@ -145,8 +144,7 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
     fix: windowProblems.length ? t("pf.window.fix") : "",
     href: base,
   });
-  const settings = getSettings(db).settings;
-  const allowed = settings.exam.sourceCidrs;
+  const allowed = getSettings(db).settings.exam.sourceCidrs;
   const netProblems: string[] = [];
   for (const r of d.rooms) {
     if (!r.cidrs.length) netProblems.push(t("pf.networks.noNetwork", { room: r.name }));
@@ -171,6 +169,22 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
     fix: d.supervisors.length ? "" : t("pf.supervisors.fix"),
     href: base,
   });
+  return items;
+}
+
+async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { error: string }): Promise<Preflight> {
+  const d = getExam(db, examId);
+  if (!d) throw new Error(t("routes.noExam"));
+  const snap = examSnapshot(db, examId)!;
+  const base = `/exams/${examId}`;
+  const items: PreflightItem[] = [];
+  const add = (i: PreflightItem) => items.push(i);
+  const rows = participantRows(db, examId);
+  const students = rows.filter((p) => p.kind === "student");
+  const backups = rows.filter((p) => p.kind === "backup");
+
+  for (const i of localChecks(db, d, rows)) add(i);
+  const settings = getSettings(db).settings;
 
   // ---- image --------------------------------------------------------------------------------
   const term = d.term;

@@ -208,6 +208,8 @@ describe("the lifecycle and what the hub gets", () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-sheets-"));
     const out = await issueSheets(db, admin(), exam.id, { kind: "all" });
     expect(out.count).toBe(62);
+    // a German sheet saves under a German name
+    expect(out.filename).toBe("mathe1-SS26-PZ1-Passwortboegen.pdf");
     fs.writeFileSync(path.join(dir, "all.pdf"), out.pdf);
     const text = execFileSync("pdftotext", ["-layout", path.join(dir, "all.pdf"), "-"], { encoding: "utf8" });
     const me = db.select().from(examParticipants).where(eq(examParticipants.id, first.id)).get()!;

@@ -74,6 +74,12 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
   return out;
 }
 
+/** The documents' file names, in the language the documents are printed in (ASCII, as every system saves them). */
+const FILE_WORDS = {
+  de: { sheets: "Passwortboegen", reissue: "Passwort-neu", attendance: "Anwesenheitsliste", "seating-plan": "Sitzplan" },
+  en: { sheets: "sheets", reissue: "reissue", attendance: "attendance", "seating-plan": "seating-plan" },
+} as const;
+
 /**
  * New passwords and their sheets. While the exam is open the exam hub gets the new hashes before
  * they are stored (lib/deployment/exam-push.ts: if the hub cannot be reached, nothing changes and
@@ -114,7 +120,8 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
     stored = db.transaction((tx) => store({ tx, principal, audit: (e) => writeAudit(tx, { id: principal.id, username: principal.username }, e) }));
   }
   const slug = `${d.course.code}-${d.term.term}-${d.exam.period}`;
-  const filename = `${slug}-${scope.kind === "all" ? "sheets" : scope.kind === "room" ? `sheets-${label.replace(/^room /, "")}` : `reissue-${rows[0].username}`}.pdf`.replace(/[^A-Za-z0-9._-]+/g, "_");
+  const w = FILE_WORDS[d.exam.language];
+  const filename = `${slug}-${scope.kind === "all" ? w.sheets : scope.kind === "room" ? `${w.sheets}-${label.replace(/^room /, "")}` : `${w.reissue}-${rows[0].username}`}.pdf`.replace(/[^A-Za-z0-9._-]+/g, "_");
   return { pdf, filename, count: rows.length, version: stored.version, courseId: d.course.id, hub };
 }
 
@@ -133,6 +140,6 @@ export async function documentPdf(db: DbOrTx, examId: number, kind: DocumentKind
   const exam = sheetExam(db, d);
   const grouped = rooms.map((r) => ({ name: r.name, seats: r.seats, blockedSeats: r.blockedSeats, people: sheetRooms({ ...d, rooms: [r] }, rows)[0]?.people ?? [] }));
   const pdf = kind === "attendance" ? await attendancePdf(exam, grouped) : await seatingPlanPdf(exam, grouped);
-  const slug = `${d.course.code}-${d.term.term}-${d.exam.period}-${kind}${roomId !== undefined ? `-${rooms[0].name}` : ""}`.replace(/[^A-Za-z0-9._-]+/g, "_");
+  const slug = `${d.course.code}-${d.term.term}-${d.exam.period}-${FILE_WORDS[d.exam.language][kind]}${roomId !== undefined ? `-${rooms[0].name}` : ""}`.replace(/[^A-Za-z0-9._-]+/g, "_");
   return { pdf, filename: `${slug}.pdf`, detail: d, rooms: rooms.length };
 }

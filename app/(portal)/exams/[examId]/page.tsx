@@ -15,7 +15,8 @@ import { portalTimeZone } from "@/lib/grading/time";
 import { listStaff } from "@/lib/staff/staff";
 import { getTranslations } from "next-intl/server";
 import { getFmt, requestLocale } from "@/lib/i18n/server";
-import { withLocale } from "@/lib/i18n/t";
+import { t as tr, withLocale } from "@/lib/i18n/t";
+import { localChecks } from "@/lib/exam-day/preflight";
 import { addSupervisorAction, deleteExamAction, planExamAction, previewExamStepAction, pushExamAction, removeSupervisorAction, runExamAction, unlockParticipantAction, updateExamAction } from "../actions";
 
 export async function generateMetadata() {
@@ -23,6 +24,17 @@ export async function generateMetadata() {
 }
 
 const AREA_HREF = { details: "", rooms: "/rooms", participants: "/participants", seating: "/seating", sheets: "/sheets", supervisors: "" } as const;
+
+/**
+ * Before opening: the pre-flight check's open points that need only the portal's data (seats,
+ * sheets, backups, networks, supervisors). They do not block: the supervisor decides, seeing them.
+ * The window's "start is past" is left out: opening after the start is what this step is for.
+ */
+function openAttention(db: ReturnType<typeof getDb>, d: Parameters<typeof localChecks>[1], examId: number): Pick<StepView, "attention"> {
+  const open = localChecks(db, d).filter((i) => i.status === "no-go" && i.id !== "window");
+  if (!open.length) return {};
+  return { attention: { text: tr("examPage.openAttention", { count: open.length }), items: open.map((i) => `${i.title}: ${i.detail}`), href: `/exams/${examId}/preflight`, linkLabel: tr("examPage.openAttentionLink") } };
+}
 
 export default async function ExamPage({ params }: { params: Promise<{ examId: string }> }) {
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
@@ -41,6 +53,7 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
     tone: n === "close" ? "danger" : n === "unschedule" || n === "archive" ? "secondary" : "primary",
     problems: transitionProblems(snap, n).map((p) => p.message),
     effects: transitionEffects(snap, n),
+    ...(n === "open" ? openAttention(db, d, examId) : {}),
   })));
   const accounts = manage ? listStaff(db).filter((u) => u.active).map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   const s = d.stats;
@@ -146,7 +159,7 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
                 <dt className="text-slate-600">{t("networks")}</dt>
                 <dd className="font-mono text-xs">{hub.networks.join(", ") || t("none")}</dd>
                 <dt className="text-slate-600">{t("revision")}</dt>
-                <dd>{t("revisionValue", { revision: hub.revision, version: hub.passwordsVersion })}</dd>
+                <dd>{t("revisionValue", { version: hub.passwordsVersion })}</dd>
               </dl>
             ) : (
               <p className="text-sm text-slate-600">{d.exam.status === "draft" ? t("nothingDraft") : t("nothingArchive")}</p>

@@ -28,6 +28,9 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
   const seatRooms = rooms.map((r) => ({ id: r.id, name: r.name, seats: r.seats, blockedSeats: r.blockedSeats }));
   const base = `/exams/${examId}/seating`;
   const t = await getTranslations("seating");
+  const tt = await getTranslations();
+  // usable seats (blocked ones left out) against everyone who needs one, backup accounts included
+  const capacity = d.rooms.reduce((n, r) => n + r.free, 0);
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Seating" />
@@ -41,7 +44,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
         <div className="space-y-6">
           {editable && (
             <Card title={t("auto")} description={t("autoHint")}>
-              <AutoSeat examId={examId} seated={rows.length - unseated.length} auto={autoSeatAction as never} clear={clearSeatingAction as never} />
+              <AutoSeat examId={examId} seated={rows.length - unseated.length} auto={autoSeatAction as never} clear={clearSeatingAction as never} tooFew={capacity < rows.length ? tt("rooms.capacity", { people: rows.length, capacity }) : undefined} />
             </Card>
           )}
           <nav aria-label={t("roomsNav")} className="flex flex-wrap gap-2">

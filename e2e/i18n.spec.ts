@@ -287,6 +287,11 @@ test.describe("phones", () => {
     const inner = await box.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, overflow: getComputedStyle(el).overflowX }));
     expect(inner.overflow).toBe("auto");
     expect(inner.scroll).toBeGreaterThan(inner.client);
+    // the exam list's status sits beside each title, in view without a sideways swipe
+    await page.goto("/exams");
+    const status = page.getByTestId("exam-row").first().locator("td").first().locator("span.sm\\:hidden");
+    await expect(status).toBeVisible();
+    expect(await status.evaluate((el) => el.getBoundingClientRect().right <= window.innerWidth)).toBe(true);
   });
 
   test("at 390 px the admin's pages do not scroll sideways either (the cluster cards, the staff table's hidden labels)", async ({ page }) => {

@@ -54,7 +54,7 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
               <Th>{t("exams.th.when")}</Th>
               <Th>{t("exams.th.rooms")}</Th>
               <Th className="text-right">{t("exams.th.participants")}</Th>
-              <Th>{t("exams.th.status")}</Th>
+              <Th className="hidden sm:table-cell">{t("exams.th.status")}</Th>
             </tr>
           </thead>
           <tbody className="divide-y divide-slate-100">
@@ -64,7 +64,13 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
                   <Link href={`/exams/${r.exam.id}`} className="font-medium text-brand-700 hover:underline">
                     {r.exam.title}
                   </Link>
-                  <div className="text-xs text-slate-600">{r.exam.period}</div>
+                  <div className="text-xs text-slate-600">
+                    {r.exam.period}
+                    {/* on a phone the status is beside the title, not in a column behind a sideways swipe */}
+                    <span className="ml-2 sm:hidden">
+                      <Badge tone={STATUS_TONE[r.exam.status]}>{t(`examStatus.${r.exam.status}`)}</Badge>
+                    </span>
+                  </div>
                 </Td>
                 <Td>
                   <span className="font-mono">{r.courseCode}</span> {r.term}
@@ -77,7 +83,7 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
                   {r.participants}
                   {r.backups ? <span className="text-slate-600">{t("exams.backup", { count: r.backups })}</span> : null}
                 </Td>
-                <Td>
+                <Td className="hidden sm:table-cell">
                   <Badge tone={STATUS_TONE[r.exam.status]}>{t(`examStatus.${r.exam.status}`)}</Badge>
                 </Td>
               </tr>

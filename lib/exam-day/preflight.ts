@@ -157,7 +157,7 @@ export function localChecks(db: DbOrTx, d: NonNullable<ReturnType<typeof getExam
     status: d.rooms.length === 0 || netProblems.length ? "no-go" : "go",
     detail: d.rooms.length === 0 ? t("pf.networks.noRooms") : netProblems.length ? t("pf.networks.problems", { count: netProblems.length }) : t("pf.networks.ok", { count: d.rooms.length, allowed: allowed.join(", ") }),
     fix: netProblems.length ? t("pf.networks.fix") : "",
-    href: d.rooms.some((r) => r.cidrs.some((c) => !cidrInside(c, allowed))) ? "/cluster" : `${base}/rooms`,
+    ...(d.rooms.some((r) => r.cidrs.some((c) => !cidrInside(c, allowed))) ? { href: "/cluster", byAdmins: true } : { href: `${base}/rooms` }),
     list: few(netProblems),
   });
   add({
@@ -199,7 +199,7 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
     status: pin.pinned && prePulled ? "go" : "no-go",
     detail: `${term.image} ${pin.why}${prePulled ? t("pf.image.listed") : t("pf.image.notListed")}.`,
     fix: pin.pinned ? (prePulled ? "" : t("pf.image.fixPush")) : t("pf.image.fixPin"),
-    href: pin.pinned && !prePulled ? "/cluster/push" : `/courses/${d.course.id}/terms/${d.term.id}`,
+    ...(pin.pinned && !prePulled ? { href: "/cluster/push", byAdmins: true } : { href: `/courses/${d.course.id}/terms/${d.term.id}` }),
   });
 
   // ---- the cluster, read back ---------------------------------------------------------------
@@ -210,7 +210,7 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
   if ("error" in target || target.kind !== "cluster") {
     const why = "error" in target ? target.error : t("pf.exportDir", { dir: target.dir });
     for (const id of ["secret", "profiles", "policies", "capacity"] as const) {
-      add({ id, group: id === "capacity" ? "capacity" : "cluster", title: t(`pf.${id}.title`), status: "no-go", detail: t("pf.notChecked", { why }), fix: t("pf.fixCluster"), href: "/cluster" });
+      add({ id, group: id === "capacity" ? "capacity" : "cluster", title: t(`pf.${id}.title`), status: "no-go", detail: t("pf.notChecked", { why }), fix: t("pf.fixCluster"), href: "/cluster", byAdmins: true });
     }
   } else {
     const conn = target.connection;
@@ -277,6 +277,7 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
           detail: problems.length ? t(`pf.${id}.problems`, { problems: problems.length, total: want.length }) : t(`pf.${id}.ok`, { total: want.length }),
           fix: problems.length ? t("pf.fixObjects") : "",
           href: "/cluster/push",
+          byAdmins: true,
           list: few(problems),
         });
       }
@@ -286,7 +287,7 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
       const cpuEach = cpuToCores(term.cpuLimit);
       const memEach = memToBytes(term.memLimit);
       if (!nodes.found) {
-        add({ id: "capacity", group: "capacity", title: t("pf.capacity.title"), status: "no-go", detail: t("pf.nodesUnreadable", { error: nodes.message }), fix: t("pf.fixNodes"), href: "/cluster" });
+        add({ id: "capacity", group: "capacity", title: t("pf.capacity.title"), status: "no-go", detail: t("pf.nodesUnreadable", { error: nodes.message }), fix: t("pf.fixNodes"), href: "/cluster", byAdmins: true });
       } else {
         const list = (nodes.body.items ?? []).filter((n) => !n.spec?.unschedulable);
         let cpu = 0;
@@ -327,14 +328,14 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
   let hubVersion: string | undefined;
   const hub = openHubApi(db);
   if ("error" in hub) {
-    add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "no-go", detail: hub.error, fix: t("pf.hubApi.fixSettings"), href: `${base}/preflight#hub-api` });
+    add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "no-go", detail: hub.error, fix: t("pf.hubApi.fixSettings"), href: `${base}/preflight#hub-api`, byAdmins: true });
   } else {
     try {
       hubVersion = await hub.api.version();
       await hub.api.call("GET", "/users?limit=1");
       add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "go", detail: t("pf.hubApi.ok", { version: hubVersion, url: hub.settings.apiUrl }), fix: "" });
     } catch (e) {
-      add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "no-go", detail: (e as Error).message, fix: t("pf.hubApi.fixRunning"), href: `${base}/preflight#hub-api` });
+      add({ id: "hub-api", group: "hub", title: t("pf.hubApi.title"), status: "no-go", detail: (e as Error).message, fix: t("pf.hubApi.fixRunning"), href: `${base}/preflight#hub-api`, byAdmins: true });
     }
   }
   add({

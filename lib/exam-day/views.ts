@@ -67,6 +67,8 @@ export interface PreflightItem {
   /** How to fix it; empty when nothing is to do. */
   fix: string;
   href?: string;
+  /** The fix is the administrators' (cluster settings, pushes, the hub API): others see it named as theirs, without the link. */
+  byAdmins?: boolean;
   /** Up to 20 specifics (logins, objects) behind the detail. */
   list?: string[];
 }

@@ -119,11 +119,13 @@ export function getExam(db: DbOrTx, examId: number) {
       .all()
       .map((r) => [r.roomId!, r]),
   );
+  const withFree = rooms.map((r) => ({ ...r, free: freeSeats(r), assigned: perRoom.get(r.id)?.n ?? 0, backups: perRoom.get(r.id)?.backups ?? 0 }));
   return {
     ...row,
-    rooms: rooms.map((r) => ({ ...r, free: freeSeats(r), assigned: perRoom.get(r.id)?.n ?? 0, backups: perRoom.get(r.id)?.backups ?? 0 })),
+    rooms: withFree,
     supervisors,
-    stats,
+    // capacity: the usable seats of every room (blocked ones left out), what everyone who needs a seat is held against
+    stats: { ...stats, capacity: withFree.reduce((n, r) => n + r.free, 0) },
   };
 }
 export type ExamDetail = NonNullable<ReturnType<typeof getExam>>;

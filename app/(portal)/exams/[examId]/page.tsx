@@ -62,7 +62,7 @@ export default async function ExamPage({ params }: { params: Promise<{ examId: s
   const current = d.exam.hubRevision === d.exam.revision;
   const unlockable = may("exam.run") && canEdit(d.exam.status, "unlock") ? participantRows(db, examId).filter((p) => p.hasPassword) : [];
   // seats that can be used (blocked ones not counted), and how many of them nobody has yet
-  const capacity = d.rooms.reduce((n, r) => n + r.free, 0);
+  const capacity = d.stats.capacity;
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Overview" />

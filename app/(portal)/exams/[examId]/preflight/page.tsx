@@ -36,10 +36,8 @@ export default async function PreflightPage({ params }: { params: Promise<{ exam
   const noGo = pf.items.filter((i) => i.status === "no-go").length;
   const toDo = pf.items.filter((i) => i.status === "warn").length;
   const here = `/exams/${examId}/preflight`;
-  // A fix on the cluster pages or in the hub form below is the administrators' (the form is
-  // shown only to them): to a supervisor it is named as theirs, without a link that would refuse.
-  const fixable = (href: string | undefined) =>
-    !href ? true : href.startsWith("/cluster") ? may("cluster.view") : href === `${here}#hub-api` ? may("cluster.push") : true;
+  // an administrators' fix (the item says so) is named as theirs to others, without a link that would refuse
+  const fixable = (i: PreflightItem) => !i.byAdmins || may("cluster.push");
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Preflight" />
@@ -72,8 +70,8 @@ export default async function PreflightPage({ params }: { params: Promise<{ exam
                       )}
                       {i.fix && (
                         <p className="mt-1 text-sm text-slate-600">
-                          <span className="font-medium">{fixable(i.href) ? t("howToFix") : t("forAdmins")}</span> {i.fix}{" "}
-                          {i.href && fixable(i.href) && (
+                          <span className="font-medium">{fixable(i) ? t("howToFix") : t("forAdmins")}</span> {i.fix}{" "}
+                          {i.href && fixable(i) && (
                             <Link href={i.href} className="font-medium text-brand-700 underline">
                               {i.href.startsWith(`${here}#`) ? t("goBelow") : t("goThere")}
                             </Link>

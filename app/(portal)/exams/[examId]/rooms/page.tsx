@@ -16,7 +16,7 @@ export default async function RoomsPage({ params }: { params: Promise<{ examId: 
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
   const editable = may("exam.manage") && canEdit(d.exam.status, "rooms");
   const conflicts = roomConflicts(getDb(), examId);
-  const capacity = d.rooms.reduce((n, r) => n + r.free, 0);
+  const capacity = d.stats.capacity;
   const people = d.stats.students + d.stats.backups;
   const t = await getTranslations();
   return (

@@ -29,8 +29,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
   const base = `/exams/${examId}/seating`;
   const t = await getTranslations("seating");
   const tt = await getTranslations();
-  // usable seats (blocked ones left out) against everyone who needs one, backup accounts included
-  const capacity = d.rooms.reduce((n, r) => n + r.free, 0);
+  const capacity = d.stats.capacity;
   return (
     <>
       <ExamHeader exam={d.exam} course={d.course} term={d.term} section="Seating" />

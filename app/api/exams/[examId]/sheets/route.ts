@@ -54,7 +54,7 @@ export const POST = localizedRoute(async function POST(req: Request, { params }:
   if (!parsed.success) return Response.json({ error: t("routes.chooseScope") }, { status: 400 });
   const p = parsed.data;
   try {
-    const r = await issueSheets(db, principal, examId, p.scope === "all" ? { kind: "all", whileOpen: p.whileOpen === "yes" } : p.scope === "room" ? { kind: "room", roomId: p.roomId, whileOpen: p.whileOpen === "yes" } : { kind: "reissue", participantId: p.participantId }, p.revision);
+    const r = await issueSheets(db, principal, examId, p.scope === "all" ? { kind: "all", whileOpen: !!p.whileOpen } : p.scope === "room" ? { kind: "room", roomId: p.roomId, whileOpen: !!p.whileOpen } : { kind: "reissue", participantId: p.participantId }, p.revision);
     return new Response(Buffer.from(r.pdf), {
       headers: {
         "content-type": "application/pdf",

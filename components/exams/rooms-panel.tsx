@@ -1,7 +1,6 @@
 "use client";
 import { Trash2 } from "lucide-react";
 import { useTranslations } from "next-intl";
-import { Badge } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { Field, Input } from "@/components/ui/field";
 import { SubmitButton } from "@/components/ui/submit-button";
@@ -40,56 +39,79 @@ function RoomFields({ state, room, idPrefix }: { state: Parameters<Parameters<ty
   );
 }
 
+function RoomItem({ r, examId, canEdit, save, remove }: { r: RoomView; examId: number; canEdit: boolean; save: Action; remove: Action }) {
+  const t = useTranslations("rooms");
+  return (
+    <li className="px-4 py-3" data-testid={`room-${r.name}`}>
+      <div className="flex flex-wrap items-center justify-between gap-3">
+        <div>
+          <span className="font-medium text-slate-900">{r.name}</span>{" "}
+          {r.seats > 0 && (
+            <span className="text-sm text-slate-600">
+              {t("free", { free: r.free, seats: r.seats, blocked: r.blockedSeats.length ? t("blockedList", { list: r.blockedSeats.join(", ") }) : "", used: t("inUse", { count: r.assigned }) + (r.backups ? t("backups", { count: r.backups }) : "") })}
+            </span>
+          )}
+          <div className="mt-0.5 font-mono text-xs text-slate-600">{r.cidrs.join(", ") || t("noNetwork")}</div>
+        </div>
+        {canEdit && (
+          <ActionForm action={remove} hidden={{ examId, roomId: r.id }} id={`remove-room-${r.id}`} className="flex items-center gap-2">
+            {() => (
+              <ConfirmButton title={t("removeTitle", { name: r.name })} body={t("removeBody")} confirmLabel={t("removeConfirm")} form={`remove-room-${r.id}`}>
+                <Trash2 className="size-4" aria-hidden /> <span className="sr-only">{t("removeLabel", { name: r.name })}</span>
+              </ConfirmButton>
+            )}
+          </ActionForm>
+        )}
+      </div>
+      {canEdit && (
+        <details className="mt-2">
+          <summary className="cursor-pointer text-sm text-brand-700">{t("edit", { name: r.name })}</summary>
+          <ActionForm action={save} hidden={{ examId, roomId: r.id }} className="mt-3 space-y-3">
+            {(state) => (
+              <>
+                <RoomFields state={state} room={r} idPrefix={`room-${r.id}`} />
+                <div className="flex justify-end">
+                  <SubmitButton variant="secondary" pendingText={t("saving")}>{t("save", { name: r.name })}</SubmitButton>
+                </div>
+              </>
+            )}
+          </ActionForm>
+        </details>
+      )}
+    </li>
+  );
+}
+
 export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: number; rooms: RoomView[]; canEdit: boolean; save: Action; remove: Action }) {
   const t = useTranslations("rooms");
+  const seated = rooms.filter((r) => r.seats > 0);
+  const networks = rooms.filter((r) => r.seats === 0);
   return (
     <div className="space-y-4">
       {rooms.length === 0 ? (
         <p className="rounded-md border border-dashed border-slate-300 px-4 py-6 text-center text-sm text-slate-600">{t("none")}</p>
       ) : (
-        <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="room-list">
-          {rooms.map((r) => (
-            <li key={r.id} className="px-4 py-3" data-testid={`room-${r.name}`}>
-              <div className="flex flex-wrap items-center justify-between gap-3">
-                <div>
-                  <span className="font-medium text-slate-900">{r.name}</span>{" "}
-                  {r.seats === 0 ? (
-                    <Badge tone="violet">{t("networkOnly")}</Badge>
-                  ) : (
-                    <span className="text-sm text-slate-600">
-                      {t("free", { free: r.free, seats: r.seats, blocked: r.blockedSeats.length ? t("blockedList", { list: r.blockedSeats.join(", ") }) : "", used: t("inUse", { count: r.assigned }) + (r.backups ? t("backups", { count: r.backups }) : "") })}
-                    </span>
-                  )}
-                  <div className="mt-0.5 font-mono text-xs text-slate-600">{r.cidrs.join(", ") || t("noNetwork")}</div>
-                </div>
-                {canEdit && (
-                  <ActionForm action={remove} hidden={{ examId, roomId: r.id }} id={`remove-room-${r.id}`} className="flex items-center gap-2">
-                    {() => (
-                      <ConfirmButton title={t("removeTitle", { name: r.name })} body={t("removeBody")} confirmLabel={t("removeConfirm")} form={`remove-room-${r.id}`}>
-                        <Trash2 className="size-4" aria-hidden /> <span className="sr-only">{t("removeLabel", { name: r.name })}</span>
-                      </ConfirmButton>
-                    )}
-                  </ActionForm>
-                )}
-              </div>
-              {canEdit && (
-                <details className="mt-2">
-                  <summary className="cursor-pointer text-sm text-brand-700">{t("edit", { name: r.name })}</summary>
-                  <ActionForm action={save} hidden={{ examId, roomId: r.id }} className="mt-3 space-y-3">
-                    {(state) => (
-                      <>
-                        <RoomFields state={state} room={r} idPrefix={`room-${r.id}`} />
-                        <div className="flex justify-end">
-                          <SubmitButton variant="secondary" pendingText={t("saving")}>{t("save", { name: r.name })}</SubmitButton>
-                        </div>
-                      </>
-                    )}
-                  </ActionForm>
-                </details>
-              )}
-            </li>
-          ))}
-        </ul>
+        <>
+          {/* the rooms in the order seating fills them; networks without seats (the staff VPN) apart */}
+          {seated.length > 0 && (
+            <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="room-list">
+              {seated.map((r) => (
+                <RoomItem key={r.id} r={r} examId={examId} canEdit={canEdit} save={save} remove={remove} />
+              ))}
+            </ul>
+          )}
+          {networks.length > 0 && (
+            <section aria-labelledby="networks-only">
+              <h3 id="networks-only" className="mb-1 text-sm font-semibold text-slate-900">{t("networksOnlyTitle")}</h3>
+              <p className="mb-2 text-sm text-slate-600">{t("networksOnlyHint")}</p>
+              <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="network-list">
+                {networks.map((r) => (
+                  <RoomItem key={r.id} r={r} examId={examId} canEdit={canEdit} save={save} remove={remove} />
+                ))}
+              </ul>
+            </section>
+          )}
+        </>
       )}
       {canEdit && (
         <ActionForm action={save} hidden={{ examId }} className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">

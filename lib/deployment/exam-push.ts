@@ -261,7 +261,7 @@ export async function runExamPush<T>(db: Db, principal: Principal, examId: numbe
       pushId,
       status: outcome.status === "ok" ? "ok" : "failed",
       appliedCount: written,
-      message: written ? t("examPush.written", { count: written, push: pushId }) : t("examPush.nothing", { push: pushId }),
+      message: written ? t("examPush.written", { push: pushId }) : t("examPush.nothing", { push: pushId }),
     };
   } finally {
     releasePush();

@@ -209,9 +209,18 @@ async function preflightOf(db: DbOrTx, examId: number, target: PushTarget | { er
   const examObjects = rendered.render.objects.filter((o) => o.metadata.labels?.["e2x-portal/hub"] === "exam" || o.metadata.namespace === settings.hubs.exam.namespace);
   if ("error" in target || target.kind !== "cluster") {
     const why = "error" in target ? target.error : t("pf.exportDir", { dir: target.dir });
-    for (const id of ["secret", "profiles", "policies", "capacity"] as const) {
-      add({ id, group: id === "capacity" ? "capacity" : "cluster", title: t(`pf.${id}.title`), status: "no-go", detail: t("pf.notChecked", { why }), fix: t("pf.fixCluster"), href: "/cluster", byAdmins: true });
-    }
+    // one item, not four with the same reason: the list says what is read back once connected
+    add({
+      id: "cluster",
+      group: "cluster",
+      title: t("pf.unread.title"),
+      status: "no-go",
+      detail: `${t("pf.notChecked", { why })} ${t("pf.unread.waits")}`,
+      fix: t("pf.fixCluster"),
+      href: "/cluster",
+      byAdmins: true,
+      list: (["secret", "profiles", "policies", "capacity"] as const).map((id) => t(`pf.${id}.title`)),
+    });
   } else {
     const conn = target.connection;
     const ns = settings.hubs.exam.namespace;

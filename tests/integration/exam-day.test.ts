@@ -151,6 +151,19 @@ describe("the pre-flight check reads the cluster back", () => {
     expect(item(p, "policies").detail).toMatch(/^\d+ network rules? on the exam hub, each as the portal made it\.$/);
   }, 60_000);
 
+  it("without a cluster (the export target) the four read-backs are one point that names them, not four with the same reason", async () => {
+    const dir = path.join(world.state, "export-only");
+    const p = await runPreflight(world.db, exam, { kind: "export", dir });
+    expect(p.items.filter((i) => ["secret", "profiles", "policies", "capacity"].includes(i.id))).toEqual([]);
+    const unread = item(p, "cluster");
+    expect(unread.status).toBe("no-go");
+    expect(unread.byAdmins).toBe(true);
+    expect(unread.detail).toBe(`Not checked: the portal pushes to the export folder ${dir}, not to a cluster. Once it can, it checks:`);
+    expect(unread.list).toEqual(["The exam passwords are on the exam hub", "The participants' work environments are on the exam hub", "The exam's network rules are on the exam hub", "The exam computers have room for every participant"]);
+    // the points that need no cluster are still there
+    expect(item(p, "seats").status).toBe("go");
+  }, 60_000);
+
   it("a Secret with a missing hash: no-go, naming the account", async () => {
     const secret = JSON.parse(await world.kubectl("get", "secret", "e2x-exam-passwords", "-n", EXAM_NAMESPACE, "-o", "json"));
     const { doc } = await world.secretDoc();

@@ -1,0 +1,6 @@
+import { StatusPage } from "@/components/shell/status-page";
+
+/** Inside the portal's layout, which has the page's `main` already. */
+export default function Forbidden() {
+  return <StatusPage kind="forbidden" inPortal />;
+}

@@ -121,8 +121,12 @@ test("real statuses: 404 for what does not exist, 403 for what is not allowed, 4
   for (const url of ["/courses/999999", "/exams/999999", `/courses/${query<{ id: number }>("select id from courses limit 1")[0].id}/terms/999999`]) {
     expect(await pageStatus(url), url).toBe(404);
     await expect(page.getByRole("heading", { name: "Page not found" })).toBeVisible();
+    // inside the portal, beside its navigation: one main landmark, the portal's
+    await expect(page.getByRole("navigation", { name: "Main" })).toBeVisible();
+    await expect(page.getByRole("main")).toHaveCount(1);
   }
   expect(await pageStatus("/no/such/page")).toBe(404);
+  await expect(page.getByRole("main")).toHaveCount(1);
   expect((await page.request.get("/api/scans/999999")).status()).toBe(404);
   await page.goto("/");
   await signOut(page);
@@ -131,6 +135,7 @@ test("real statuses: 404 for what does not exist, 403 for what is not allowed, 4
   for (const url of ["/staff", "/audit", `/courses/${datasci}`]) {
     expect(await pageStatus(url), url).toBe(403);
     await expect(page.getByRole("heading", { name: "Not allowed" })).toBeVisible();
+    await expect(page.getByRole("main")).toHaveCount(1);
   }
   // an exam that does not exist (a deleted draft) is not found for someone whose rights are per course, too
   expect(await pageStatus("/exams/999999")).toBe(404);

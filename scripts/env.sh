@@ -28,10 +28,21 @@ ensure_auth_secret() {
   fi
 }
 
+# The files the production bundle is built from: git's list in a clone, else (an unpacked
+# release archive) the same folders as they are on disk.
+build_sources() {
+  local parts=(app components lib drizzle public next.config.ts package-lock.json postcss.config.mjs tsconfig.json)
+  if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+    git ls-files -co --exclude-standard "${parts[@]}"
+  else
+    find "${parts[@]}" -type f 2>/dev/null || true
+  fi | grep -v -e '\.test\.ts$' -e '^lib/render/python/tests' | sort
+}
+
 # Builds the production bundle when a source file changed since the last build.
 ensure_build() {
   local want
-  want=$( (git ls-files -co --exclude-standard app components lib drizzle public next.config.ts package-lock.json postcss.config.mjs tsconfig.json 2>/dev/null | grep -v -e '\.test\.ts$' -e '^lib/render/python/tests' | sort | xargs -r sha256sum) | sha256sum | cut -d' ' -f1)
+  want=$(build_sources | xargs -r -d '\n' sha256sum | sha256sum | cut -d' ' -f1)
   if [ ! -f .next/BUILD_ID ] || [ "$(cat .next/.source.sha 2>/dev/null)" != "$want" ]; then
     echo "› building the portal (next build)"
     npx next build || return 1

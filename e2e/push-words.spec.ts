@@ -39,6 +39,9 @@ async function pushAll(page: Page) {
   await apply.click();
   await page.getByRole("dialog").getByRole("button", { name: /^(Jetzt übernehmen|Anwenden und den Prüfungs-Hub neu starten)$/ }).click();
   await expect(page.getByTestId("push-result")).toContainText(l.ok, { timeout: 30_000 });
+  // the per-object results in German words too, not the cluster's
+  await expect(page.getByTestId("push-result")).toContainText(/\d+ (angelegt|geändert|gelöscht|unverändert)/);
+  await expect(page.getByTestId("push-result")).not.toContainText(/\b(created|configured|pruned|unchanged|skipped)\b/);
 }
 
 function addStudents(code: string, term: string, names: string[]) {

@@ -1,4 +1,5 @@
 import { useTranslations } from "next-intl";
+import { plannedWord, resultWord } from "./result-words";
 import { Badge } from "@/components/ui/card";
 import { Table, Td, Th } from "@/components/ui/table";
 import type { PushResultItemView } from "@/lib/deployment/views";
@@ -58,9 +59,9 @@ export function PushObjectsTable({ rows }: { rows: PushObjectRow[] }) {
               )}
               {o.error && <p className="text-xs text-red-700">{o.error}</p>}
             </Td>
-            <Td className="text-slate-600">{o.planAction ?? "—"}</Td>
+            <Td className="text-slate-600">{o.planAction ? plannedWord(t, o.planAction) : "—"}</Td>
             <Td>
-              <Badge tone={OUTCOME_TONE[o.outcome]}>{o.action}</Badge>
+              <Badge tone={OUTCOME_TONE[o.outcome]}>{resultWord(t, o.action)}</Badge>
             </Td>
             <Td>{o.applied ? t("yes") : t("no")}</Td>
           </tr>

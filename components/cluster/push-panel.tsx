@@ -5,6 +5,7 @@ import { useRouter } from "next/navigation";
 import { useEffect, useState, useTransition, type ReactNode } from "react";
 import { toast } from "sonner";
 import { useTranslations } from "next-intl";
+import { resultCounts } from "./result-words";
 import { Badge } from "@/components/ui/card";
 import { Button } from "@/components/ui/button";
 import { ConfirmButton } from "@/components/ui/confirm";
@@ -77,6 +78,7 @@ export function PushPanel({
 }) {
   const router = useRouter();
   const t = useTranslations("pushPanel");
+  const words = useTranslations("pushObjects");
   const tpw = useTranslations("pushWords") as unknown as WordsT;
   const tw = useTranslations("portalWarnings") as unknown as WordsT;
   const [plan, setPlan] = useState<PlanView | null>(null);
@@ -283,7 +285,7 @@ export function PushPanel({
           <div className="flex flex-wrap items-center gap-3">
             <Badge tone={outcome.status === "ok" ? "green" : "red"}>{outcome.status === "ok" ? t("succeeded") : t("failed")}</Badge>
             <span className="text-sm text-slate-700">
-              {t("written", { count: outcome.appliedCount })} · {Object.entries(outcome.resultCounts).map(([k, v]) => `${v} ${k}`).join(" · ")}
+              {t("written", { count: outcome.appliedCount })} · {resultCounts(words, Object.entries(outcome.resultCounts))}
             </span>
             <Link href={`/cluster/pushes/${outcome.pushId}`} className="text-sm font-medium text-brand-700 hover:underline">
               {t("inHistory", { id: outcome.pushId })}

@@ -2,6 +2,7 @@
 import { CheckCircle2, Loader2, MinusCircle, XCircle } from "lucide-react";
 import { useEffect, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
+import { resultWord as wordOf } from "./result-words";
 import type { PushProgressItemView } from "@/lib/deployment/views";
 import { objectName } from "./plan-list";
 
@@ -41,6 +42,8 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
   const running = p.finishedAt === undefined;
   const now = useNow(running);
   const t = useTranslations("progress");
+  const words = useTranslations("pushObjects");
+  const resultWord = (r: string) => wordOf(words, r);
   // Apply is pressed below a long preview: bring the progress into view when the push starts.
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
@@ -86,7 +89,7 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
         <ul className="flex flex-wrap gap-x-4 gap-y-1 text-xs text-slate-700" aria-label={t("results")}>
           {RESULT_ORDER.filter((r) => p.counts[r]).map((r) => (
             <li key={r}>
-              <span className="font-semibold tabular-nums">{p.counts[r]}</span> {r}
+              <span className="font-semibold tabular-nums">{p.counts[r]}</span> {resultWord(r)}
             </li>
           ))}
         </ul>
@@ -96,7 +99,7 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
           {p.recent.map((it) => (
             <li key={`${it.kind}/${it.namespace ?? ""}/${it.name}`} className="flex min-w-0 items-center gap-2">
               <OutcomeIcon outcome={it.outcome} />
-              <span className="w-20 shrink-0 text-slate-600">{it.action}</span>
+              <span className="w-24 shrink-0 text-slate-600">{resultWord(it.action)}</span>
               <span className="truncate">{objectName(it)}</span>
             </li>
           ))}

@@ -95,6 +95,8 @@ export function SheetsPanel({
   const disabled = !canPrint || busy !== null;
   const many = examOpen && pending !== null && pending.scope !== "reissue";
   const chosen = participants.find((p) => String(p.id) === pick);
+  // a first password (nobody printed one yet) replaces nothing: the dialog does not say it does
+  const first = pending?.scope === "reissue" && !participants.find((p) => p.id === pending.participantId)?.issued;
   return (
     <div className="space-y-5" data-testid="sheets-panel">
       {blockedReason && <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">{blockedReason}</p>}
@@ -137,11 +139,11 @@ export function SheetsPanel({
       <dialog ref={dialog} className="m-auto w-full max-w-md rounded-lg p-0 shadow-xl" aria-labelledby="print-title">
         <div className="p-5">
           <h2 id="print-title" className="text-base font-semibold text-slate-900">
-            {pending?.scope === "reissue" ? t("reissueTitle", { who: pending.label }) : t("printTitle", { count: pending?.count ?? 0, what: pending?.label ?? "" })}
+            {pending?.scope === "reissue" ? t(first ? "issueTitle" : "reissueTitle", { who: pending.label }) : t("printTitle", { count: pending?.count ?? 0, what: pending?.label ?? "" })}
           </h2>
           <p className="mt-2 text-sm text-slate-600">
             {pending?.scope === "reissue"
-              ? t("reissueBody")
+              ? (first ? t("issueBody", { who: pending.label }) : t("reissueBody"))
               : t("printBody")}
           </p>
           {many && (
@@ -167,7 +169,7 @@ export function SheetsPanel({
               if (pending) void run({ ...pending, whileOpen: many });
             }}
           >
-            {pending?.scope === "reissue" ? t("reissueConfirm") : t("printConfirm")}
+            {pending?.scope === "reissue" ? t(first ? "issueConfirm" : "reissueConfirm") : t("printConfirm")}
           </Button>
         </div>
       </dialog>

@@ -113,7 +113,7 @@ export function localChecks(db: DbOrTx, d: NonNullable<ReturnType<typeof getExam
     group: "people",
     title: t("pf.slips.title"),
     status: rows.length && !unprinted.length ? "go" : "no-go",
-    detail: unprinted.length ? t("pf.slips.missing", { count: unprinted.length }) : t("pf.slips.ok", { count: rows.length, version: d.exam.passwordsVersion }),
+    detail: unprinted.length ? t("pf.slips.missing", { count: unprinted.length }) : t("pf.slips.ok", { count: rows.length }),
     fix: unprinted.length ? t("pf.slips.fix") : "",
     href: `${base}/sheets`,
     list: few(unprinted),
@@ -133,15 +133,23 @@ export function localChecks(db: DbOrTx, d: NonNullable<ReturnType<typeof getExam
   // ---- the exam: window, networks, supervisors -------------------------------------------
   const now = Date.now();
   const windowProblems: string[] = [];
-  if (d.exam.endsAt <= d.exam.startsAt) windowProblems.push(t("pf.window.endBeforeStart"));
-  if (d.exam.status !== "open" && d.exam.status !== "closed" && d.exam.startsAt.getTime() < now) windowProblems.push(t("pf.window.pastNotOpen"));
+  // the fix depends on the problem: wrong times are corrected, a window under way wants the exam opened
+  let windowFix = "";
+  if (d.exam.endsAt <= d.exam.startsAt) {
+    windowProblems.push(t("pf.window.endBeforeStart"));
+    windowFix = t("pf.window.fix");
+  } else if (d.exam.status !== "open" && d.exam.status !== "closed" && d.exam.startsAt.getTime() < now) {
+    const over = d.exam.endsAt.getTime() <= now;
+    windowProblems.push(over ? t("pf.window.overNotOpened") : t("pf.window.underWayNotOpen", { start: when(d.exam.startsAt) }));
+    windowFix = over ? t("pf.window.fix") : d.exam.status === "draft" ? t("pf.window.fixScheduleOpen") : t("pf.window.fixOpen");
+  }
   add({
     id: "window",
     group: "exam",
     title: t("pf.window.title"),
     status: windowProblems.length ? "no-go" : "go",
     detail: windowProblems.length ? t("pf.window.problems", { problems: windowProblems.join("; ") }) : `${t("pf.window.ok", { start: when(d.exam.startsAt), end: when(d.exam.endsAt, true), grace: d.exam.graceMinutes })}${d.stats.maxExtra ? t("pf.window.extra", { max: d.stats.maxExtra }) : ""}.`,
-    fix: windowProblems.length ? t("pf.window.fix") : "",
+    fix: windowFix,
     href: base,
   });
   const allowed = getSettings(db).settings.exam.sourceCidrs;
@@ -150,15 +158,28 @@ export function localChecks(db: DbOrTx, d: NonNullable<ReturnType<typeof getExam
     if (!r.cidrs.length) netProblems.push(t("pf.networks.noNetwork", { room: r.name }));
     for (const c of r.cidrs) if (!cidrInside(c, allowed)) netProblems.push(t("pf.networks.outside", { room: r.name, cidr: c }));
   }
+  // two rooms with seats on one network: the hub cannot tell them apart, so a participant of
+  // either room signs in from both (a warning: adjacent rooms do share a network)
+  const seatedWithNets = d.rooms.filter((r) => r.seats > 0);
+  const shared: string[] = [];
+  for (let i = 0; i < seatedWithNets.length; i++) {
+    for (let j = i + 1; j < seatedWithNets.length; j++) {
+      const a = seatedWithNets[i], b = seatedWithNets[j];
+      const nets = a.cidrs.filter((x) => b.cidrs.some((y) => cidrInside(x, [y]) || cidrInside(y, [x])));
+      if (nets.length) shared.push(t("pf.networks.shared", { a: a.name, b: b.name, nets: nets.join(", ") }));
+    }
+  }
+  const roomsAndNets = { rooms: d.rooms.filter((r) => r.seats > 0).length, nets: d.rooms.filter((r) => r.seats === 0).length, allowed: allowed.join(", ") };
   add({
     id: "networks",
     group: "exam",
     title: t("pf.networks.title"),
-    status: d.rooms.length === 0 || netProblems.length ? "no-go" : "go",
-    detail: d.rooms.length === 0 ? t("pf.networks.noRooms") : netProblems.length ? t("pf.networks.problems", { count: netProblems.length }) : t("pf.networks.ok", { count: d.rooms.length, allowed: allowed.join(", ") }),
-    fix: netProblems.length ? t("pf.networks.fix") : "",
+    status: d.rooms.length === 0 || netProblems.length ? "no-go" : shared.length ? "warn" : "go",
+    detail:
+      d.rooms.length === 0 ? t("pf.networks.noRooms") : netProblems.length ? t("pf.networks.problems", { count: netProblems.length + shared.length }) : shared.length ? t("pf.networks.sharedDetail", roomsAndNets) : t("pf.networks.ok", roomsAndNets),
+    fix: netProblems.length ? t("pf.networks.fix") : shared.length ? t("pf.networks.fixShared") : "",
     ...(d.rooms.some((r) => r.cidrs.some((c) => !cidrInside(c, allowed))) ? { href: "/cluster", byAdmins: true } : { href: `${base}/rooms` }),
-    list: few(netProblems),
+    list: few([...netProblems, ...shared]),
   });
   add({
     id: "supervisors",

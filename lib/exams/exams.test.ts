@@ -189,6 +189,9 @@ describe("the lifecycle and what the hub gets", () => {
     expect(n).toBe(60);
     const backups = inAction(db, admin(), (ctx) => addBackups(exam.id, room2.id, 2, ctx));
     expect(backups).toEqual(["mathe1-backup-pz1-01", "mathe1-backup-pz1-02"]);
+    // added backups have a seat at once: the last ones of their room, as automatic seating gives them
+    const seatOf = (u: string) => db.select().from(examParticipants).where(and(eq(examParticipants.examId, exam.id), eq(examParticipants.username, u))).get()!;
+    expect([seatOf(backups[0]), seatOf(backups[1])].map((p) => [p.roomId, p.seat])).toEqual([[room2.id, 30], [room2.id, 29]]);
     inAction(db, admin(), (ctx) => autoSeatExam(exam.id, "alphabetical", ctx));
     const parts = db.select().from(examParticipants).where(eq(examParticipants.examId, exam.id)).all();
     expect(parts.every((p) => p.seat !== null)).toBe(true);

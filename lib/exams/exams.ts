@@ -22,7 +22,7 @@ import { courses, examParticipants, examProbes, examRooms, exams, examSupervisor
 import { canEdit, TRANSITIONS, transitionProblems, type EditArea, type ExamSnapshot, type TransitionName } from "./lifecycle";
 import { backupUsername, probeUsername, examBusyWindow, examUsername, freeSeats, normalizeRoomName, parseSeatList, windowsOverlap } from "./rules";
 import type { ExamInput, RoomInput } from "./schemas";
-import { autoSeat, compareByName, type SeatOrder } from "./seating";
+import { autoSeat, compareByName, seatableSeats, type SeatOrder } from "./seating";
 
 export type ExamRow = typeof exams.$inferSelect;
 export type RoomRow = typeof examRooms.$inferSelect;
@@ -463,7 +463,11 @@ export function addBackups(examId: number, roomId: number, n: number, { tx, audi
     taken.add(username);
     made.push(username);
   }
-  for (const username of made) tx.insert(examParticipants).values({ examId, kind: "backup", username, roomId }).run();
+  // each new backup takes the last seat of its room nobody holds (as automatic seating places them),
+  // so adding a backup late leaves no one without a seat
+  const held = new Set(tx.select({ seat: examParticipants.seat }).from(examParticipants).where(eq(examParticipants.roomId, roomId)).all().map((r) => r.seat));
+  const open = seatableSeats(room).filter((s) => !held.has(s));
+  for (const username of made) tx.insert(examParticipants).values({ examId, kind: "backup", username, roomId, seat: open.pop() ?? null }).run();
   touch(tx, examId);
   audit({ action: "exam.backups.add", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "backupsAdd", params: { count: made.length, room: room.name, exam: examLabel(e), names: made.join(", ") } }, after: { room: room.name, usernames: made } });
   return made;

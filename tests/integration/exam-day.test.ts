@@ -27,10 +27,10 @@ import { firstReading, readBoard } from "@/lib/exam-day/board";
 import { stopExamServers, takeReceipts } from "@/lib/exam-day/closing";
 import { HubApi, saveHubApiSettings, getHubApiSettings } from "@/lib/exam-day/hub-api";
 import { moveToBackup, workOf } from "@/lib/exam-day/moves";
-import { runPreflight, type Preflight } from "@/lib/exam-day/preflight";
+import { localChecks, runPreflight, type Preflight } from "@/lib/exam-day/preflight";
 import { runProbe } from "@/lib/exam-day/probe";
 import { checkReceipt, receiptsOf, verifyChain } from "@/lib/exam-day/receipts";
-import { addSupervisor } from "@/lib/exams/exams";
+import { addSupervisor, getExam } from "@/lib/exams/exams";
 import { writeDemoSubmission } from "@/lib/grading/demo";
 import { withLocale } from "@/lib/i18n/t";
 
@@ -163,6 +163,26 @@ describe("the pre-flight check reads the cluster back", () => {
     // the points that need no cluster are still there
     expect(item(p, "seats").status).toBe("go");
   }, 60_000);
+
+  it("two rooms on one network are a warning naming both; a window under way wants the exam opened, not new times", () => {
+    const d = getExam(world.db, exam)!;
+    const check = (changed: typeof d, id: string) => localChecks(world.db, changed).find((i) => i.id === id)!;
+    const [a, b] = d.rooms.filter((r) => r.seats > 0);
+    const shared = { ...d, rooms: d.rooms.map((r) => (r.id === b.id ? { ...r, cidrs: [...r.cidrs, "10.99.0.0/16"] } : r.id === a.id ? { ...r, cidrs: [...r.cidrs, "10.99.3.0/24"] } : r)) };
+    const nets = check(shared, "networks");
+    // a warning where the networks were fine (other problems keep it blocked)
+    expect(nets.status).toBe(check(d, "networks").status === "go" ? "warn" : "no-go");
+    expect(nets.list).toContain(`${a.name} and ${b.name} share 10.99.3.0/24: the exam hub cannot tell the two rooms apart, so whoever sits in one can sign in from the other too`);
+    expect(check(d, "networks").list ?? []).not.toContain(expect.stringContaining("share"));
+    // the exam's window runs now; as scheduled (not open) the fix is opening it
+    const underWay = check({ ...d, exam: { ...d.exam, status: "scheduled" } }, "window");
+    expect(underWay.status).toBe("no-go");
+    expect(underWay.detail).toMatch(/^The window: sign-in should be open since .+, but the exam is not open\.$/);
+    expect(underWay.fix).toBe("Open the exam on its overview, or move the window in the exam's details.");
+    const over = check({ ...d, exam: { ...d.exam, status: "scheduled", startsAt: new Date(Date.now() - 3 * 3600_000), endsAt: new Date(Date.now() - 3600_000) } }, "window");
+    expect(over.detail).toBe("The window: the window is over and the exam was never opened.");
+    expect(over.fix).toBe("Correct the date and times in the exam's details.");
+  });
 
   it("a Secret with a missing hash: no-go, naming the account", async () => {
     const secret = JSON.parse(await world.kubectl("get", "secret", "e2x-exam-passwords", "-n", EXAM_NAMESPACE, "-o", "json"));

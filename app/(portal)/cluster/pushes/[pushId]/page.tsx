@@ -2,6 +2,7 @@ import { RotateCcw } from "lucide-react";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import { PushObjectsTable } from "@/components/cluster/push-objects-table";
+import { resultCounts } from "@/components/cluster/result-words";
 import { getTranslations } from "next-intl/server";
 import { getFmt } from "@/lib/i18n/server";
 import { ButtonLink } from "@/components/ui/button";
@@ -24,6 +25,7 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
   const { push: p, objects, retries } = data;
   const counts = Object.entries(p.resultCounts);
   const t = await getTranslations("pushDetail");
+  const words = await getTranslations("pushObjects");
   const f = await getFmt();
   const seconds = Math.max(0, (p.finishedAt.getTime() - p.startedAt.getTime()) / 1000);
   return (
@@ -64,7 +66,7 @@ export default async function PushDetailPage({ params }: { params: Promise<{ pus
             </div>
             <div>
               <dt className="text-slate-600">{t("result")}</dt>
-              <dd className="text-slate-900">{counts.length ? counts.map(([k, v]) => `${v} ${k}`).join(" · ") : t("nothing")}</dd>
+              <dd className="text-slate-900">{counts.length ? resultCounts(words, counts) : t("nothing")}</dd>
             </div>
             <div>
               <dt className="text-slate-600">{t("written")}</dt>

@@ -22,7 +22,8 @@ test.describe("sign-in", () => {
     { username: "admin", name: "Portal Admin", sees: ["Staff", "Cluster", "Audit log"], hidden: [] },
     { username: "irene", name: "Irene Instruktorin", sees: ["Courses"], hidden: ["Staff", "Audit log"] },
     { username: "gustav", name: "Gustav Grader", sees: ["Courses"], hidden: ["Staff", "Audit log", "Cluster"] },
-    { username: "susanne", name: "Susanne Aufsicht", sees: ["Exams"], hidden: ["Staff", "Audit log", "Cluster"] },
+    // a supervisor sees the exams they supervise, no course: no course list leading nowhere
+    { username: "susanne", name: "Susanne Aufsicht", sees: ["Exams"], hidden: ["Courses", "Staff", "Audit log", "Cluster"] },
   ];
   for (const r of roles) {
     test(`${r.username} signs in and sees the navigation of the role`, async ({ page }) => {
@@ -32,6 +33,10 @@ test.describe("sign-in", () => {
       const nav = page.getByRole("navigation", { name: "Main" });
       for (const item of r.sees) await expect(nav.getByRole("link", { name: item })).toBeVisible();
       for (const item of r.hidden) await expect(nav.getByRole("link", { name: item })).toHaveCount(0);
+      // the greeting uses the whole name ("Hello, Portal" read oddly)
+      await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Hello, ${r.name}`);
+      // without a course, the figures are the supervised exams', not three zeros for courses
+      await expect(page.getByText("Upcoming exams", { exact: true })).toHaveCount(r.sees.includes("Courses") || r.username === "admin" ? 0 : 1);
       await shot(page, `dashboard-${r.username}`);
       await signOut(page);
       await page.goto("/");

@@ -33,6 +33,8 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await addRoom(page, examId, { name: "Staff VPN", seats: "0", cidrs: "10.8.0.0/16" });
   await addRoom(page, examId, { name: "H-0112", seats: "30", cidrs: "10.20.2.0/24, 2001:db8:2::/64" });
   await expect(page.getByTestId("room-H-0112")).toBeVisible();
+  // saving kept the keyboard where it was (a disabled button would have dropped it to the page's start)
+  await expect(page.getByRole("button", { name: "Add room" })).toBeFocused();
   // the rooms in the order seating fills them, the seatless staff VPN apart under its own heading
   await expect(page.getByTestId("room-list").getByRole("listitem")).toHaveText([/^H-0102/, /^H-0112/]);
   await expect(page.getByRole("region", { name: "Networks without seats" }).getByTestId("room-Staff VPN")).toContainText("10.8.0.0/16");

@@ -24,11 +24,11 @@ export default async function PortalLayout({ children }: { children: React.React
   }
   if (principal.mustChangePassword) redirect(PASSWORD_CHANGE_PATH);
   const t = await getTranslations("shell");
-  const items: NavItem[] = [
-    { href: "/", label: t("nav.dashboard"), icon: "dashboard" },
-    { href: "/courses", label: t("nav.courses"), icon: "courses" },
-    { href: "/exams", label: t("nav.exams"), icon: "exams" },
-  ];
+  const items: NavItem[] = [{ href: "/", label: t("nav.dashboard"), icon: "dashboard" }];
+  // the course list only for whoever may see or create a course (a supervisor sees their exams only)
+  const courseList = coursesWith(principal, "course.view");
+  if (courseList === "all" || courseList.length > 0 || can(principal, "course.create")) items.push({ href: "/courses", label: t("nav.courses"), icon: "courses" });
+  items.push({ href: "/exams", label: t("nav.exams"), icon: "exams" });
   if (can(principal, "staff.manage")) items.push({ href: "/staff", label: t("nav.staff"), icon: "staff" });
   // Admins see how many changes wait for the next push (in the navigation and on the phone's menu button).
   const pending = can(principal, "cluster.view") && can(principal, "cluster.push") ? pendingChanges(getDb()).pending : 0;

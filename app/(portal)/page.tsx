@@ -21,20 +21,35 @@ export default async function DashboardPage() {
   const principal = await requirePage("dashboard.view");
   const d = dashboard(getDb(), principal);
   const canCreate = can(principal, "course.create");
-  const exams = listExams(getDb(), principal).slice(0, 8);
+  const all = listExams(getDb(), principal);
+  const exams = all.slice(0, 8);
+  const coursesShown = canCreate || d.courses.length > 0;
+  const upcoming = all.filter((e) => e.exam.status !== "closed" && e.exam.status !== "archived");
+  const next = upcoming.find((e) => e.exam.endsAt.getTime() > Date.now());
   const t = await getTranslations();
   const f = await getFmt();
   return (
     <>
       <PageHeader
-        title={t("dashboard.hello", { name: principal.displayName.split(" ")[0] ?? "" })}
+        title={t("dashboard.hello", { name: principal.displayName })}
         description={t(principal.role === "supervisor" ? "dashboard.descriptionSupervisor" : "dashboard.description")}
         actions={canCreate && <ButtonLink href="/courses/new"><Plus className="size-4" aria-hidden /> {t("dashboard.newCourse")}</ButtonLink>}
       />
       <div className="mb-6 grid grid-cols-2 gap-4 lg:grid-cols-4">
-        <Stat label={t("dashboard.courses")} value={f.number(d.courses.length)} />
-        <Stat label={t("dashboard.activeTerms")} value={f.number(d.activeTerms.length)} />
-        <Stat label={t("dashboard.enrolments")} value={f.number(d.studentCount)} hint={t("dashboard.distinct", { count: d.distinctStudents })} />
+        {coursesShown ? (
+          <>
+            <Stat label={t("dashboard.courses")} value={f.number(d.courses.length)} />
+            <Stat label={t("dashboard.activeTerms")} value={f.number(d.activeTerms.length)} />
+            <Stat label={t("dashboard.enrolments")} value={f.number(d.studentCount)} hint={t("dashboard.distinct", { count: d.distinctStudents })} />
+          </>
+        ) : (
+          // no course to see (a supervisor): their exams instead of three zeros
+          <>
+            <Stat label={t("dashboard.upcomingExams")} value={f.number(upcoming.length)} />
+            <Stat label={t("dashboard.nextExam")} value={<span className="text-lg">{next ? `${f.weekdayDate(next.exam.startsAt)}, ${f.time(next.exam.startsAt)}` : "—"}</span>} hint={next?.exam.title} />
+            <Stat label={t("dashboard.examParticipants")} value={f.number(upcoming.reduce((n, e) => n + e.participants, 0))} hint={t("dashboard.examBackups", { count: upcoming.reduce((n, e) => n + e.backups, 0) })} />
+          </>
+        )}
         {d.staffCount !== null ? <Stat label={t("dashboard.staffAccounts")} value={f.number(d.staffCount)} /> : <Stat label={t("dashboard.yourRole")} value={<span className="text-lg">{t(`shell.roles.${principal.role}`)}</span>} />}
       </div>
       <div className="grid grid-cols-1 gap-6 lg:grid-cols-3">

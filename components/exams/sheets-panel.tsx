@@ -7,7 +7,7 @@ import { Button } from "@/components/ui/button";
 import { cn } from "@/components/ui/cn";
 
 interface Job {
-  scope: "all" | "room" | "reissue";
+  scope: "all" | "room" | "missing" | "reissue";
   roomId?: number;
   /** Confirmed in the dialog: during the exam, the sheets on the desks stop working. */
   whileOpen?: boolean;
@@ -93,7 +93,9 @@ export function SheetsPanel({
   };
 
   const disabled = !canPrint || busy !== null;
-  const many = examOpen && pending !== null && pending.scope !== "reissue";
+  // sheets for all or a room replace passwords on the desks; the missing ones and one re-issue do not
+  const many = examOpen && (pending?.scope === "all" || pending?.scope === "room");
+  const missing = participants.filter((p) => !p.issued).length;
   const chosen = participants.find((p) => String(p.id) === pick);
   // a first password (nobody printed one yet) replaces nothing: the dialog does not say it does
   const first = pending?.scope === "reissue" && !participants.find((p) => p.id === pending.participantId)?.issued;
@@ -110,6 +112,12 @@ export function SheetsPanel({
             <Printer className="size-4" aria-hidden /> {t("printRoom", { room: r.name, count: r.count })}
           </Button>
         ))}
+        {/* whoever came later (a backup, a student added after printing): only their sheets */}
+        {missing > 0 && missing < participants.length && (
+          <Button type="button" variant="secondary" disabled={disabled} onClick={() => ask({ scope: "missing", label: t("missingLabel"), count: missing })}>
+            <Printer className="size-4" aria-hidden /> {t("printMissing", { count: missing })}
+          </Button>
+        )}
       </div>
       <div className="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-slate-50 p-3">
         <div className="w-full sm:w-auto">
@@ -144,7 +152,9 @@ export function SheetsPanel({
           <p className="mt-2 text-sm text-slate-600">
             {pending?.scope === "reissue"
               ? (first ? t("issueBody", { who: pending.label }) : t("reissueBody"))
-              : t("printBody")}
+              : pending?.scope === "missing"
+                ? t("missingBody")
+                : t("printBody")}
           </p>
           {many && (
             <div className="mt-3 rounded-md bg-red-50 px-3 py-2 text-sm text-red-800 ring-1 ring-red-200" data-testid="print-while-open">

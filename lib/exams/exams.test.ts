@@ -18,7 +18,7 @@ import { auditLog, courses, examParticipants, exams, students, terms, users } fr
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
 import { withLocale } from "@/lib/i18n/t";
-import { addBackups, addParticipants, addSupervisor, autoSeatExam, createExam, deleteExam, examSnapshot, listExams, saveRoom, setExtraTime, setSeat, transitionExam, unlockParticipant, updateExam } from "./exams";
+import { addBackups, addParticipants, addSupervisor, autoSeatExam, createExam, deleteExam, examSnapshot, listExams, removeParticipants, saveRoom, setExtraTime, setSeat, transitionExam, unlockParticipant, updateExam } from "./exams";
 import { issueSheets } from "./issue";
 import { examHubData, readiness, transitionEffects } from "./lifecycle";
 import { verifyOtp } from "./otp";
@@ -80,6 +80,11 @@ describe("bad input writes nothing", () => {
     expect(examInput.safeParse(examForm({ period: "Klausur" })).error!.issues[0].path).toEqual(["period"]);
     const r = roomInput.safeParse({ examId: "1", name: "H-0102", seats: "30", cidrs: "10.20.1.0/24, 10.20.2.0/33" });
     expect(r.error!.issues).toContainEqual(expect.objectContaining({ path: ["cidrs"], message: "The prefix /33 in “10.20.2.0/33” is longer than /32." }));
+    // a bad network and bad blocked seats are both reported at once, not the second after the first is fixed
+    const both = roomInput.safeParse({ examId: "1", name: "H-0102", seats: "30", blockedSeats: "3, 40", cidrs: "10.20.1.0/33" });
+    expect(both.error!.issues.map((i) => i.path[0]).sort()).toEqual(["blockedSeats", "cidrs"]);
+    // a room with seats but no network: said at the field
+    expect(roomInput.safeParse({ examId: "1", name: "H-0102", seats: "30", cidrs: "" }).error!.issues).toEqual([expect.objectContaining({ path: ["cidrs"], message: expect.stringMatching(/^Without a network nobody in this room/) })]);
   });
 
   it("a term that is not on the exam hub, a taken period", () => {
@@ -236,6 +241,22 @@ describe("the lifecycle and what the hub gets", () => {
     expect(await verifyOtp(pw, after.passwordHash)).toBe(false);
     expect(after.passwordIssues).toBe(2);
     expect(db.select().from(exams).where(eq(exams.id, exam.id)).get()!.passwordsVersion).toBe(2);
+
+    // a backup added after printing: "print the missing ones" gives it a sheet and leaves every other password as it was
+    const hashesBefore = new Map(db.select().from(examParticipants).where(eq(examParticipants.examId, exam.id)).all().map((p) => [p.id, p.passwordHash]));
+    const [late] = inAction(db, admin(), (ctx) => addBackups(exam.id, room2.id, 1, ctx));
+    const missing = await issueSheets(db, admin(), exam.id, { kind: "missing" });
+    expect(missing.count).toBe(1);
+    expect(missing.filename).toBe("mathe1-SS26-PZ1-Passwortboegen-fehlende.pdf");
+    fs.writeFileSync(path.join(dir, "missing.pdf"), missing.pdf);
+    const lateText = execFileSync("pdftotext", ["-layout", path.join(dir, "missing.pdf"), "-"], { encoding: "utf8" });
+    expect(lateText).toContain(late);
+    expect(lateText).not.toContain(me.username);
+    const nowRows = db.select().from(examParticipants).where(eq(examParticipants.examId, exam.id)).all();
+    expect(nowRows.filter((p) => p.username !== late).every((p) => p.passwordHash === hashesBefore.get(p.id))).toBe(true);
+    expect(nowRows.find((p) => p.username === late)!.passwordHash).toMatch(/^scrypt\$/);
+    await expect(issueSheets(db, admin(), exam.id, { kind: "missing" })).rejects.toThrow("Every participant has a sheet already.");
+    inAction(db, admin(), (ctx) => removeParticipants(exam.id, [nowRows.find((p) => p.username === late)!.id], ctx));
 
     // open: the hub data has everyone, extra time in the window, room networks
     const snap = examSnapshot(db, exam.id)!;

@@ -20,7 +20,7 @@ import { changedFields } from "@/lib/audit/audit";
 import type { DbOrTx } from "@/lib/db/client";
 import { courses, examParticipants, examProbes, examRooms, exams, examSupervisors, students, termStaff, terms, users, type ExamStatus } from "@/lib/db/schema";
 import { canEdit, TRANSITIONS, transitionProblems, type EditArea, type ExamSnapshot, type TransitionName } from "./lifecycle";
-import { backupUsername, probeUsername, examBusyWindow, examUsername, freeSeats, normalizeRoomName, parseSeatList, windowsOverlap } from "./rules";
+import { backupUsername, probeUsername, examBusyWindow, examUsername, freeSeats, normalizeRoomName, windowsOverlap } from "./rules";
 import type { ExamInput, RoomInput } from "./schemas";
 import { autoSeat, compareByName, seatableSeats, type SeatOrder } from "./seating";
 
@@ -353,8 +353,7 @@ export function deleteExam(examId: number, { tx, audit }: ActionContext) {
 export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
   const e = loadExam(tx, input.examId);
   requireEditable(e, "rooms");
-  const blocked = parseSeatList(input.blockedSeats, input.seats);
-  if (!blocked.ok) throw new ActionError(tr("examErrors.checkTheBlockedSeats"), { blockedSeats: [blocked.error] });
+  const blocked = { seats: input.blockedList };
   const existing = input.roomId ? tx.select().from(examRooms).where(and(eq(examRooms.id, input.roomId), eq(examRooms.examId, input.examId))).get() : undefined;
   if (input.roomId && !existing) throw new ActionError(tr("examErrors.thisRoomNoLongerExists"));
   const all = tx.select().from(examRooms).where(eq(examRooms.examId, input.examId)).all();
@@ -375,9 +374,6 @@ export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
   if (input.seats > 0) {
     const conflicts = roomConflicts(tx, input.examId, { roomNames: [input.name] });
     if (conflicts.length) throw new ActionError(tr("examErrors.theRoomIsTakenAtThat"), { name: conflicts.map((c) => c.message) });
-    if (input.cidrList.length === 0) throw new ActionError(tr("examErrors.giveTheRoomSNetwork"), { cidrs: [tr("examErrors.withoutANetworkNobodyInThis")] });
-  } else if (input.cidrList.length === 0) {
-    throw new ActionError(tr("examErrors.aNetworkWithoutSeatsNeedsA"), { cidrs: [tr("examErrors.enterTheNetworkSuchAsThe")] });
   }
   const values = { name: input.name.trim().replace(/\s+/g, " "), seats: input.seats, blockedSeats: blocked.seats, cidrs: input.cidrList };
   if (existing) {
@@ -618,7 +614,7 @@ export function sheetRows(db: DbOrTx, examId: number, which: { roomId?: number; 
 export function storePasswords(
   examId: number,
   hashes: { participantId: number; hash: string }[],
-  what: { kind: "all" | "room" | "reissue"; label: string; expectedRevision?: number },
+  what: { kind: "all" | "room" | "missing" | "reissue"; label: string; room?: string; expectedRevision?: number },
   { tx, audit }: ActionContext,
 ) {
   const e = loadExam(tx, examId);
@@ -643,7 +639,7 @@ export function storePasswords(
     message:
       what.kind === "reissue"
         ? { key: "passwordReissue", params: { username: found[0].username, exam: examLabel(e), version } }
-        : { key: "sheetsPrint", params: { count: found.length, what: what.label, exam: examLabel(e), reissued, version } },
+        : { key: "sheetsPrint", params: { count: found.length, what: what.label, scope: what.kind, room: what.room ?? "", exam: examLabel(e), reissued, version } },
     after: { participants: found.length, reissued, version, usernames: found.slice(0, 50).map((p) => p.username) },
   });
   return { version, count: found.length, reissued };

@@ -58,7 +58,12 @@ export function sheetWarnings(rows: ParticipantView[]): { username: string; char
  * Whom the sheets are for. While the exam is open, sheets for all or a room replace passwords
  * that are on the desks already: only with `whileOpen` (the supervisor confirmed just that).
  */
-export type SheetScope = { kind: "all"; whileOpen?: boolean } | { kind: "room"; roomId: number; whileOpen?: boolean } | { kind: "reissue"; participantId: number };
+export type SheetScope =
+  | { kind: "all"; whileOpen?: boolean }
+  | { kind: "room"; roomId: number; whileOpen?: boolean }
+  /** Everyone who has no password yet (added after printing): replaces nothing on the desks. */
+  | { kind: "missing" }
+  | { kind: "reissue"; participantId: number };
 
 async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
   const out: R[] = new Array(items.length);
@@ -76,8 +81,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R
 
 /** The documents' file names, in the language the documents are printed in (ASCII, as every system saves them). */
 const FILE_WORDS = {
-  de: { sheets: "Passwortboegen", reissue: "Passwort-neu", attendance: "Anwesenheitsliste", "seating-plan": "Sitzplan" },
-  en: { sheets: "sheets", reissue: "reissue", attendance: "attendance", "seating-plan": "seating-plan" },
+  de: { sheets: "Passwortboegen", missing: "fehlende", reissue: "Passwort-neu", attendance: "Anwesenheitsliste", "seating-plan": "Sitzplan" },
+  en: { sheets: "sheets", missing: "missing", reissue: "reissue", attendance: "attendance", "seating-plan": "seating-plan" },
 } as const;
 
 /**
@@ -92,10 +97,15 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
     throw new ActionError(d.exam.status === "draft" ? tr("examErrors.scheduleBeforePrinting") : tr("examErrors.noPasswordsNow", { status: tr(`examStatus.${d.exam.status}`) }));
   }
   if (expectedRevision !== undefined && expectedRevision !== d.exam.revision) throw new ActionError(tr("examErrors.changedBeforePrint"));
-  if (d.exam.status === "open" && scope.kind !== "reissue" && !scope.whileOpen) throw new ActionError(tr("examErrors.openSheetsConfirm"));
-  const rows = sheetRows(db, examId, scope.kind === "room" ? { roomId: scope.roomId } : scope.kind === "reissue" ? { participantId: scope.participantId } : {});
+  if (d.exam.status === "open" && (scope.kind === "all" || scope.kind === "room") && !scope.whileOpen) throw new ActionError(tr("examErrors.openSheetsConfirm"));
+  const all = sheetRows(db, examId, scope.kind === "room" ? { roomId: scope.roomId } : scope.kind === "reissue" ? { participantId: scope.participantId } : {});
+  const rows = scope.kind === "missing" ? all.filter((p) => !p.passwordHash) : all;
   if (scope.kind === "room" && !d.rooms.some((r) => r.id === scope.roomId)) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"));
-  if (rows.length === 0) throw new ActionError(scope.kind === "reissue" ? tr("examErrors.thisParticipantIsNoLongerIn") : scope.kind === "room" ? tr("examErrors.nobodySeatedInRoom") : tr("examErrors.noParticipants"));
+  if (rows.length === 0) {
+    throw new ActionError(
+      scope.kind === "reissue" ? tr("examErrors.thisParticipantIsNoLongerIn") : scope.kind === "room" ? tr("examErrors.nobodySeatedInRoom") : scope.kind === "missing" && all.length ? tr("examErrors.noneMissing") : tr("examErrors.noParticipants"),
+    );
+  }
   const unseated = rows.filter((p) => p.roomId === null || p.seat === null);
   if (unseated.length) throw new ActionError(tr("examErrors.seatEveryoneFirst", { count: unseated.length, username: unseated[0].username }));
 
@@ -104,10 +114,12 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
   const exam = sheetExam(db, d);
   const shown = new Map([...passwords].map(([k, v]) => [k, formatOtp(v)]));
   passwords.clear();
-  const pdf = await sheetsPdf(exam, sheetRooms(d, rows, shown), { attendance: scope.kind !== "reissue", printedBy: principal.displayName });
+  // a few late sheets come without attendance lists (the rooms' lists were printed with the others)
+  const pdf = await sheetsPdf(exam, sheetRooms(d, rows, shown), { attendance: scope.kind === "all" || scope.kind === "room", printedBy: principal.displayName });
   shown.clear();
-  const label = scope.kind === "all" ? "all rooms" : scope.kind === "room" ? `room ${d.rooms.find((r) => r.id === scope.roomId)!.name}` : rows[0].username;
-  const store = (ctx: ActionContext) => storePasswords(examId, hashes, { kind: scope.kind, label, expectedRevision: d.exam.revision }, ctx);
+  const label = scope.kind === "all" ? "all rooms" : scope.kind === "room" ? `room ${d.rooms.find((r) => r.id === scope.roomId)!.name}` : scope.kind === "missing" ? "everyone without a sheet" : rows[0].username;
+  const room = scope.kind === "room" ? d.rooms.find((r) => r.id === scope.roomId)!.name : undefined;
+  const store = (ctx: ActionContext) => storePasswords(examId, hashes, { kind: scope.kind, label, room, expectedRevision: d.exam.revision }, ctx);
   let stored: ReturnType<typeof store>;
   let hub: string | undefined;
   if (d.exam.status === "open") {
@@ -121,7 +133,7 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
   }
   const slug = `${d.course.code}-${d.term.term}-${d.exam.period}`;
   const w = FILE_WORDS[d.exam.language];
-  const filename = `${slug}-${scope.kind === "all" ? w.sheets : scope.kind === "room" ? `${w.sheets}-${label.replace(/^room /, "")}` : `${w.reissue}-${rows[0].username}`}.pdf`.replace(/[^A-Za-z0-9._-]+/g, "_");
+  const filename = `${slug}-${scope.kind === "all" ? w.sheets : scope.kind === "room" ? `${w.sheets}-${label.replace(/^room /, "")}` : scope.kind === "missing" ? `${w.sheets}-${w.missing}` : `${w.reissue}-${rows[0].username}`}.pdf`.replace(/[^A-Za-z0-9._-]+/g, "_");
   return { pdf, filename, count: rows.length, version: stored.version, courseId: d.course.id, hub };
 }
 

@@ -6,7 +6,7 @@ import { z } from "zod";
 import { SHEET_LANGUAGES } from "@/lib/db/schema/exams";
 import { portalTimeZone, zonedInputToUtc } from "@/lib/grading/time";
 import { msg, t } from "@/lib/i18n/t";
-import { parseCidr } from "./rules";
+import { parseCidr, parseSeatList } from "./rules";
 
 const id = z.coerce.number().int().positive();
 const lines = (max: number, each: number) =>
@@ -62,17 +62,28 @@ export const roomInput = z
     blockedSeats: z.string().trim().max(2000).default(""),
     cidrs: z.string().trim().max(4000).default(""),
   })
+  // every field's problem at once (networks and blocked seats), not one after the other
   .transform((v, ctx) => {
+    let bad = false;
     const cidrs: string[] = [];
     for (const part of v.cidrs.split(/[\s,;]+/).filter(Boolean)) {
       const r = parseCidr(part);
       if (!r.ok) {
         ctx.addIssue({ code: "custom", path: ["cidrs"], message: r.error });
-        return z.NEVER;
-      }
-      if (!cidrs.includes(r.cidr.text)) cidrs.push(r.cidr.text);
+        bad = true;
+      } else if (!cidrs.includes(r.cidr.text)) cidrs.push(r.cidr.text);
     }
-    return { ...v, cidrList: cidrs };
+    if (!bad && cidrs.length === 0) {
+      ctx.addIssue({ code: "custom", path: ["cidrs"], message: v.seats > 0 ? t("examErrors.withoutANetworkNobodyInThis") : t("examErrors.enterTheNetworkSuchAsThe") });
+      bad = true;
+    }
+    const blocked = parseSeatList(v.blockedSeats, v.seats);
+    if (!blocked.ok) {
+      ctx.addIssue({ code: "custom", path: ["blockedSeats"], message: blocked.error });
+      bad = true;
+    }
+    if (bad || !blocked.ok) return z.NEVER;
+    return { ...v, cidrList: cidrs, blockedList: blocked.seats };
   });
 export type RoomInput = z.output<typeof roomInput>;
 

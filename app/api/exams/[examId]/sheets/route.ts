@@ -14,6 +14,7 @@ const whileOpen = z.literal("yes").optional();
 const body = z.discriminatedUnion("scope", [
   z.object({ scope: z.literal("all"), revision: z.coerce.number().int().nonnegative(), whileOpen }),
   z.object({ scope: z.literal("room"), roomId: z.coerce.number().int().positive(), revision: z.coerce.number().int().nonnegative(), whileOpen }),
+  z.object({ scope: z.literal("missing"), revision: z.coerce.number().int().nonnegative() }),
   z.object({ scope: z.literal("reissue"), participantId: z.coerce.number().int().positive(), revision: z.coerce.number().int().nonnegative() }),
 ]);
 
@@ -54,7 +55,7 @@ export const POST = localizedRoute(async function POST(req: Request, { params }:
   if (!parsed.success) return Response.json({ error: t("routes.chooseScope") }, { status: 400 });
   const p = parsed.data;
   try {
-    const r = await issueSheets(db, principal, examId, p.scope === "all" ? { kind: "all", whileOpen: !!p.whileOpen } : p.scope === "room" ? { kind: "room", roomId: p.roomId, whileOpen: !!p.whileOpen } : { kind: "reissue", participantId: p.participantId }, p.revision);
+    const r = await issueSheets(db, principal, examId, p.scope === "all" ? { kind: "all", whileOpen: !!p.whileOpen } : p.scope === "room" ? { kind: "room", roomId: p.roomId, whileOpen: !!p.whileOpen } : p.scope === "missing" ? { kind: "missing" } : { kind: "reissue", participantId: p.participantId }, p.revision);
     return new Response(Buffer.from(r.pdf), {
       headers: {
         "content-type": "application/pdf",

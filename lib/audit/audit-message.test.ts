@@ -31,7 +31,7 @@ describe("audit summaries in the reader's language", () => {
     expect(rows.map((r) => auditSummary(de, r, "de"))).toEqual([
       "Teilnehmerliste (E2x CSV) in mathe1 WS25 importiert (ersetzt, nur gültige Zeilen): 300 hinzugefügt, 1 entfernt, 0 geändert, 4 unverändert, 2 Zeilen abgelehnt",
       "anna aus mathe1 WS25 entfernt",
-      "mathe1 WS25 P1 “Klausur”: geplant → offen",
+      "mathe1 WS25 P1 „Klausur“: geplant → offen",
       "Created course prog (Programmieren)",
     ]);
     expect(auditSummary(en, rows[1], "en")).toBe("Removed anna from mathe1 WS25");
@@ -49,6 +49,10 @@ describe("audit summaries in the reader's language", () => {
     expect(auditSummary(de, exam!, "de")).toBe("Prüfung mathe1 WS25 P1 am 05.02.2026 09:00–11:00 angelegt");
     expect(auditSummary(en, deadline!, "en")).toBe("Set the deadline of ha01 to 20 Nov 2026, 23:59");
     expect(auditSummary(de, deadline!, "de")).toBe("Abgabefrist von ha01 auf 20.11.2026, 23:59 gesetzt");
+    // a quoted title in the reader's quotation marks
+    const quotedExam = { summary: "", message: { key: "examCreate", params: { exam: "mathe1 WS25 P1 “Klausur”", date: "2026-02-05", start: "09:00", end: "11:00" } } };
+    expect(auditSummary(de, quotedExam, "de")).toBe("Prüfung mathe1 WS25 P1 „Klausur“ am 05.02.2026 09:00–11:00 angelegt");
+    expect(auditSummary(en, quotedExam, "en")).toBe("Created exam mathe1 WS25 P1 “Klausur” on 5 Feb 2026 09:00–11:00");
     // a value that only looks like a date in part stays as it was written
     expect(auditSummary(de, { summary: "", message: { key: "deadlineSet", params: { assignment: "2026-11-20-ha", deadline: "20.11.2026 23:59" } } }, "de")).toBe("Abgabefrist von 2026-11-20-ha auf 20.11.2026 23:59 gesetzt");
   });

@@ -41,13 +41,18 @@ export interface AuditMessage {
  * "05.12.2026, 14:00" in German, "5 Dec 2026" and "5 Dec 2026, 14:00" in English. Audit
  * entries store them in that neutral form so that each reader gets their own.
  */
+/** A title the entry quoted (an exam's “Klausur”) in the reader's quotation marks: „Klausur“ in German. */
+function quoted(v: string, locale: Locale): string {
+  return locale === "de" ? v.replace(/“([^”]*)”/g, "„$1“") : v;
+}
+
 function localizeParams(params: Record<string, string | number> | undefined, locale: Locale): Record<string, string | number> | undefined {
   if (!params) return params;
   // the values are wall-clock already: formatted in UTC so that no zone moves them
   const f = formatter(locale, "UTC");
   const out: Record<string, string | number> = {};
   for (const [k, v] of Object.entries(params)) {
-    out[k] = typeof v !== "string" ? v : /^\d{4}-\d{2}-\d{2}$/.test(v) ? f.date(`${v}T12:00:00Z`) : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? f.dateTime(`${v}:00Z`) : v;
+    out[k] = typeof v !== "string" ? v : /^\d{4}-\d{2}-\d{2}$/.test(v) ? f.date(`${v}T12:00:00Z`) : /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$/.test(v) ? f.dateTime(`${v}:00Z`) : quoted(v, locale);
   }
   return out;
 }

@@ -287,11 +287,15 @@ test.describe("phones", () => {
     const inner = await box.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, overflow: getComputedStyle(el).overflowX }));
     expect(inner.overflow).toBe("auto");
     expect(inner.scroll).toBeGreaterThan(inner.client);
-    // the exam list's status sits beside each title, in view without a sideways swipe
+    // the exam list: course, rooms and status under each title, the whole table in view without a sideways swipe
     await page.goto("/exams");
-    const status = page.getByTestId("exam-row").first().locator("td").first().locator("span.sm\\:hidden");
-    await expect(status).toBeVisible();
-    expect(await status.evaluate((el) => el.getBoundingClientRect().right <= window.innerWidth)).toBe(true);
+    const title = page.getByTestId("exam-row").first().locator("td").first();
+    await expect(title.locator("span.sm\\:hidden").last()).toBeVisible();
+    const course = (await page.getByTestId("exam-row").first().locator("td").nth(1).textContent())!.trim();
+    await expect(title).toContainText(course);
+    const list = page.getByTestId("exam-row").first().locator("xpath=ancestor::div[contains(@class, 'overflow-x-auto')][1]");
+    const fits = await list.evaluate((el) => el.scrollWidth <= el.clientWidth);
+    expect(fits, "the exam list fits the phone").toBe(true);
   });
 
   test("at 390 px the admin's pages do not scroll sideways either (the cluster cards, the staff table's hidden labels)", async ({ page }) => {

@@ -19,7 +19,7 @@ export async function HistoryCard({ history: h }: { history: HistoryView }) {
         </EmptyState>
       ) : (
         <>
-          <Table data-testid="push-history">
+          <Table data-testid="push-history" className="[&_td]:px-3 [&_th]:px-3">
             <thead>
               <tr>
                 <Th>{t("push")}</Th>

@@ -50,9 +50,9 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
           <thead>
             <tr>
               <Th>{t("exams.th.exam")}</Th>
-              <Th>{t("exams.th.course")}</Th>
+              <Th className="hidden sm:table-cell">{t("exams.th.course")}</Th>
               <Th>{t("exams.th.when")}</Th>
-              <Th>{t("exams.th.rooms")}</Th>
+              <Th className="hidden sm:table-cell">{t("exams.th.rooms")}</Th>
               <Th className="text-right">{t("exams.th.participants")}</Th>
               <Th className="hidden sm:table-cell">{t("exams.th.status")}</Th>
             </tr>
@@ -66,19 +66,24 @@ export default async function ExamsPage({ searchParams }: { searchParams: Promis
                   </Link>
                   <div className="text-xs text-slate-600">
                     {r.exam.period}
-                    {/* on a phone the status is beside the title, not in a column behind a sideways swipe */}
+                    {/* on a phone course, rooms and status are under the title, not in columns behind a sideways swipe */}
+                    <span className="sm:hidden">
+                      {" · "}
+                      <span className="font-mono">{r.courseCode}</span> {r.term}
+                      {r.rooms.length > 0 && ` · ${r.rooms.join(", ")}`}
+                    </span>
                     <span className="ml-2 sm:hidden">
                       <Badge tone={STATUS_TONE[r.exam.status]}>{t(`examStatus.${r.exam.status}`)}</Badge>
                     </span>
                   </div>
                 </Td>
-                <Td>
+                <Td className="hidden sm:table-cell">
                   <span className="font-mono">{r.courseCode}</span> {r.term}
                 </Td>
                 <Td className="tabular-nums">
                   {f.weekdayDate(r.exam.startsAt)}, {f.time(r.exam.startsAt)}–{f.time(r.exam.endsAt)}
                 </Td>
-                <Td>{r.rooms.length ? r.rooms.join(", ") : <span className="text-slate-600">{t("exams.noRooms")}</span>}</Td>
+                <Td className="hidden sm:table-cell">{r.rooms.length ? r.rooms.join(", ") : <span className="text-slate-600">{t("exams.noRooms")}</span>}</Td>
                 <Td className="text-right tabular-nums">
                   {r.participants}
                   {r.backups ? <span className="text-slate-600">{t("exams.backup", { count: r.backups })}</span> : null}

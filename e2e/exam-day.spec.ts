@@ -189,7 +189,10 @@ test("supervisor actions from the board: extra time and a move to a backup accou
   await signIn(page);
   await page.goto(`${base}/exams/${info.examId}/board`);
   await seat(page, "cem").getByRole("button").click();
-  const panel = page.getByTestId("seat-actions");
+  // the seat's actions open over the board with the focus in them, not at the page's foot
+  const panel = page.getByRole("dialog", { name: "Actions for mathe1-cem" });
+  await expect(panel).toBeInViewport();
+  await expect(panel.getByRole("button", { name: "Close" })).toBeFocused();
   await expect(panel).toContainText("Cem Muster3");
   await panel.getByLabel("Minutes after the end").fill("abc");
   await panel.getByRole("button", { name: "Set extra time" }).click();
@@ -210,6 +213,29 @@ test("supervisor actions from the board: extra time and a move to a backup accou
   await expect(seat(page, "cem")).toHaveAttribute("data-state", "moved");
   await expect(seat(page, "backup-pz1-01")).toContainText("work of mathe1-cem");
   await shot(page, "exam-board-actions");
+  // Escape closes the panel and the focus is back on the seat
+  await page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+  await expect(seat(page, "cem").getByRole("button")).toBeFocused();
+
+  // in front of the room: logins and states, no names, no extra time, no chosen seat
+  await page.getByRole("button", { name: "Projector view" }).click();
+  const board = page.getByTestId("room-board");
+  await expect(board).toHaveAttribute("data-view", "projector");
+  await expect(seat(page, "backup-pz1-01")).toContainText("work of mathe1-cem");
+  await expect(board).not.toContainText("+15 min");
+  await expect(board).not.toContainText("Muster");
+  await expect(board.locator('[data-testid^="seat-"] button')).toHaveCount(0);
+  await shot(page, "exam-board-projector-after-actions");
+  await page.getByRole("button", { name: "Leave projector view" }).click();
+
+  // printed: every seat with its person, the tabs left out
+  await page.emulateMedia({ media: "print" });
+  for (const who of ["anna", "ben", "cem", "dora", "emil", "fritz"]) await expect(seat(page, who).getByRole("button")).toBeVisible();
+  await expect(seat(page, "cem")).toContainText("Cem Muster3");
+  await expect(page.getByRole("navigation", { name: "Exam" })).toBeHidden();
+  await shot(page, "exam-board-print");
+  await page.emulateMedia({ media: "screen" });
   const d = db();
   const audit = d.prepare("select action, summary from audit_log where action in ('exam.move', 'exam.extra-time', 'exam.participant.extra') order by id").all() as { action: string; summary: string }[];
   d.close();
@@ -223,6 +249,15 @@ test("closing takes receipts; a submission edited afterwards shows 'changed sinc
   const dialog = page.getByRole("dialog");
   await dialog.getByRole("button", { name: "Close exam" }).click();
   await expect(page.getByText(/The exam is closed now\..* 1 receipt taken of the exchange's submissions\./)).toBeVisible({ timeout: 30_000 });
+  // the exam's supervisor at a seat of the closed exam: the reason is that the exam is over
+  await page.goto(`${base}/exams/${info.examId}/board`);
+  await seat(page, "anna").getByRole("button").click();
+  const closed = page.getByRole("dialog", { name: "Actions for mathe1-anna" });
+  await expect(closed.getByTestId("seat-actions-why")).toHaveText("The exam is closed: there is nothing left to do at the seats.");
+  await expect(closed).not.toContainText("Only the exam's supervisors");
+  await expect(closed).not.toContainText("May sign in until");
+  await shot(page, "exam-board-closed-seat");
+  await page.keyboard.press("Escape");
   await page.goto(`${base}/exams/${info.examId}/receipts`);
   await expect(page.getByTestId("receipts-chain")).toContainText("intact: 1 entry");
   await expect(page.getByTestId("receipt-mathe1-dora")).toContainText("matches");

@@ -19,7 +19,7 @@ export function ExamTabs({ examId }: { examId: number }) {
     { href: `${base}/receipts`, label: t("Receipts") },
   ];
   return (
-    <nav aria-label={t("label")} className="mb-6 flex gap-1 overflow-x-auto border-b border-slate-200">
+    <nav aria-label={t("label")} className="no-print mb-6 flex gap-1 overflow-x-auto border-b border-slate-200">
       {tabs.map((t) => {
         const active = t.href === base ? path === base : path.startsWith(t.href);
         return (

@@ -3,7 +3,6 @@ import { getDb } from "@/lib/db/client";
 import { firstReading } from "@/lib/exam-day/board";
 import { ExamHeader } from "@/components/exams/exam-header";
 import { requireExamPage } from "@/lib/exams/exam-page";
-import { canEdit } from "@/lib/exams/lifecycle";
 import { portalTimeZone } from "@/lib/grading/time";
 import { getTranslations } from "@/lib/i18n/server";
 import { moveToBackupAction, boardExtraTimeAction } from "../../exam-day-actions";
@@ -14,9 +13,13 @@ export async function generateMetadata() {
 }
 export const dynamic = "force-dynamic";
 
-/** The live room board: seat states from the exam hub and the exchange, every 5 s, for the room's projector. */
-export default async function BoardPage({ params }: { params: Promise<{ examId: string }> }) {
+/**
+ * The live room board: seat states from the exam hub and the exchange, every 5 s. `?view=projector`
+ * opens the projector view, `?room=<name>` one room (the board keeps both in the address).
+ */
+export default async function BoardPage({ params, searchParams }: { params: Promise<{ examId: string }>; searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const { examId, detail: d, may } = await requireExamPage("exam.view", await params);
+  const q = await searchParams;
   // the page arrives with the board drawn when the reading is quick; else the browser asks for it
   const initial = await firstReading(getDb(), examId);
   return (
@@ -26,11 +29,12 @@ export default async function BoardPage({ params }: { params: Promise<{ examId: 
         examId={examId}
         initial={initial}
         zone={portalTimeZone()}
+        view={{ projector: q.view === "projector", room: typeof q.room === "string" && q.room ? q.room : null }}
         actions={{
           revision: d.exam.revision,
-          mayRun: may("exam.run") && d.exam.status === "open",
-          mayPrint: may("exam.print") && canEdit(d.exam.status, "passwords"),
-          canUnlock: may("exam.run") && canEdit(d.exam.status, "unlock"),
+          // the board acts while the exam is open (its reading says so, every 5 s)
+          supervises: may("exam.run"),
+          mayPrint: may("exam.print"),
           unlock: unlockParticipantAction as never,
           preview: previewExamStepAction as never,
           extraTime: boardExtraTimeAction as never,

@@ -296,6 +296,14 @@ test.describe("phones", () => {
     const list = page.getByTestId("exam-row").first().locator("xpath=ancestor::div[contains(@class, 'overflow-x-auto')][1]");
     const fits = await list.evaluate((el) => el.scrollWidth <= el.clientWidth);
     expect(fits, "the exam list fits the phone").toBe(true);
+    // an exam's tabs scroll sideways: more behind the edge is shown, the current tab is brought into view
+    const examHref = (await title.getByRole("link").first().getAttribute("href"))!;
+    await page.goto(examHref);
+    const tabs = page.getByRole("navigation", { name: "Exam", exact: true });
+    await expect(tabs).toHaveAttribute("data-more-right", "true");
+    await page.goto(`${examHref}/receipts`);
+    const current = tabs.locator('[aria-current="page"]');
+    await expect(current).toBeInViewport({ ratio: 0.9 });
   });
 
   test("at 390 px the admin's pages do not scroll sideways either (the cluster cards, the staff table's hidden labels)", async ({ page }) => {

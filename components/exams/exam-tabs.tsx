@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { usePathname } from "next/navigation";
 import { useTranslations } from "next-intl";
+import { useEffect, useRef, useState } from "react";
 import { cn } from "@/components/ui/cn";
 
 export function ExamTabs({ examId }: { examId: number }) {
@@ -18,8 +19,30 @@ export function ExamTabs({ examId }: { examId: number }) {
     { href: `${base}/board`, label: t("Board") },
     { href: `${base}/receipts`, label: t("Receipts") },
   ];
+  // On a phone the tabs scroll sideways: the current one is brought into view, and an edge that
+  // has more tabs behind it fades out, so that they are not taken for all there are.
+  const nav = useRef<HTMLElement>(null);
+  const [more, setMore] = useState({ left: false, right: false });
+  useEffect(() => {
+    const el = nav.current;
+    if (!el) return;
+    const measure = () => setMore({ left: el.scrollLeft > 1, right: el.scrollLeft + el.clientWidth < el.scrollWidth - 1 });
+    const current = el.querySelector<HTMLElement>('[aria-current="page"]');
+    if (current && el.scrollWidth > el.clientWidth) {
+      const at = current.getBoundingClientRect().left - el.getBoundingClientRect().left + el.scrollLeft;
+      el.scrollLeft = at - (el.clientWidth - current.offsetWidth) / 2;
+    }
+    measure();
+    el.addEventListener("scroll", measure, { passive: true });
+    window.addEventListener("resize", measure);
+    return () => {
+      el.removeEventListener("scroll", measure);
+      window.removeEventListener("resize", measure);
+    };
+  }, [path]);
+  const fade = more.left && more.right ? "linear-gradient(to right, transparent, black 2.5rem, black calc(100% - 2.5rem), transparent)" : more.right ? "linear-gradient(to right, black calc(100% - 2.5rem), transparent)" : more.left ? "linear-gradient(to right, transparent, black 2.5rem)" : undefined;
   return (
-    <nav aria-label={t("label")} className="no-print mb-6 flex gap-1 overflow-x-auto border-b border-slate-200">
+    <nav ref={nav} aria-label={t("label")} data-more-right={more.right || undefined} className="no-print mb-6 flex gap-1 overflow-x-auto border-b border-slate-200" style={fade ? { maskImage: fade, WebkitMaskImage: fade } : undefined}>
       {tabs.map((t) => {
         const active = t.href === base ? path === base : path.startsWith(t.href);
         return (

@@ -214,6 +214,35 @@ test.describe("nothing stale without saying so", () => {
   });
 });
 
+test.describe("nothing stale that no push would write", () => {
+  test("rooms of a draft exam reach no hub: no count, no notice, and the preview has nothing to write", async ({ page }) => {
+    test.setTimeout(120_000);
+    const { courseId, termId } = termIds("mathe1", "SS26");
+    const badge = page.getByRole("navigation", { name: "Main" }).getByTestId("pending-count");
+    await signIn(page, "admin");
+    await pushEverything(page);
+    await page.goto(`/courses/${courseId}/terms/${termId}`);
+    await expect(page.getByTestId("stale-notice")).toHaveAttribute("data-state", "current");
+    await expect(badge).toHaveCount(0);
+
+    const examId = await createExam(page, { course: "mathe1", term: "SS26", title: "Entwurf ohne Hub", period: "PZ77", date: "2033-03-03", start: "09:00", end: "11:00" });
+    for (const [i, name] of ["DRAFT-0001", "DRAFT-0002", "DRAFT-0003"].entries()) {
+      await addRoom(page, examId, { name, seats: "20", cidrs: `10.77.${i + 1}.0/24` });
+      await expect.poll(() => query<{ n: number }>("select count(*) n from exam_rooms where exam_id = ?", examId)[0].n).toBe(i + 1);
+    }
+    expect(query<{ status: string }>("select status from exams where id = ?", examId)[0].status).toBe("draft");
+    await page.goto(`/courses/${courseId}/terms/${termId}`);
+    await expect(page.getByTestId("stale-notice")).toHaveAttribute("data-state", "current");
+    await expect(badge).toHaveCount(0);
+
+    await page.goto("/cluster/push");
+    await page.getByRole("button", { name: "Preview changes" }).click();
+    await expect(page.getByText("Nothing to apply: the target already holds what the portal renders.")).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole("button", { name: "Apply…" })).toBeDisabled();
+    await expect(badge).toHaveCount(0);
+  });
+});
+
 /** Previews and applies everything; `mustWrite` when the test made a change the push has to carry. */
 async function pushEverything(page: Page, { mustWrite = false } = {}) {
   await page.goto("/cluster/push");

@@ -105,6 +105,9 @@ export function PushPanel({
         setPrune(res.data.summary.prune === 0);
         setForceConflicts(false);
         setForceExamRestart(false);
+        // nothing to write: the target holds everything, and the navigation's count says so now
+        const s = res.data.summary;
+        if (s.create + s.change + s.conflict + s.error === 0) router.refresh();
       } else setPlan(null);
     });
   };

@@ -38,6 +38,7 @@ import { pushOutcomeView, recordPush, type ExecutedPush } from "./history";
 import { closeTarget, renderSummaryOf, safeResolveTarget } from "./push";
 import { planFingerprint, planView, type ExamPushOutcomeView, type ExamPushPreviewView } from "./views";
 import { acquirePush, releasePush } from "./push-lock";
+import { examPushScope, syncPointOf } from "./sync";
 import { isExamWarning } from "./warnings";
 
 /** A change of the exam (a lifecycle step, new passwords, an unlock): run in a transaction. */
@@ -92,7 +93,7 @@ function renderWith<T>(db: Db, principal: Principal, change?: ExamChange<T>): { 
  * during an open exam unless forced (hub-restart.ts). Nothing an exam step changes is in it.
  */
 function examObjects(r: PortalRender): KubeObject[] {
-  return r.render.objects.filter((o) => o.metadata.labels?.[LABEL_HUB] === "exam" && o.metadata.labels?.[LABEL_PART] !== HUB_CONFIG_PART);
+  return r.render.objects.filter(examPushScope);
 }
 
 /** What an exam push may prune: the exam hub's objects it writes (never the hub's configuration). */
@@ -191,6 +192,7 @@ function executed(rendered: PortalRender, target: PushTarget, startedAt: Date, p
     result,
     error,
     renderSummary: { ...renderSummaryOf(rendered), scope: "exam hub" },
+    synced: syncPointOf(rendered, "exam"),
   };
 }
 

@@ -10,6 +10,7 @@ import { pushes, pushObjects, type PushPlanCounts } from "@/lib/db/schema";
 import { notePushedExams } from "@/lib/exams/hub-data";
 import { CONFIG_DIGEST_ANNOTATION } from "@/lib/render";
 import { rememberApplied } from "./applied";
+import { forgetSync, recordSync, type SyncPoint } from "./sync";
 import { t } from "@/lib/i18n/t";
 import { explainClusterError, objectsFailed } from "./errors";
 import { restartOutcome, restartsToApply, type RestartResult } from "./hub-restart";
@@ -50,6 +51,8 @@ export interface ExecutedPush {
   refused?: string;
   /** The `running` row the push wrote as it went (startPushRecord); recordPush completes it. */
   journalId?: number;
+  /** The parts of the render this push carries (sync.ts): what the target holds once it succeeded. */
+  synced?: SyncPoint;
 }
 
 function countBy<T>(items: readonly T[], key: (t: T) => string): Record<string, number> {
@@ -65,8 +68,9 @@ function failureSummary(items: readonly ApplyItem[]): string | null {
 }
 
 /**
- * Stores an executed push and its objects, with an audit entry, and what it applied (for the
- * next push to skip what is unchanged). Synchronous: call it inside the action's transaction.
+ * Stores an executed push and its objects, with an audit entry, what it applied (for the next
+ * push to skip what is unchanged) and what the target holds now (sync.ts: the pending-change
+ * count). Synchronous: call it inside the action's transaction.
  * Returns the push id.
  */
 export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => void, ex: ExecutedPush): number {
@@ -154,6 +158,10 @@ export function recordPush(tx: DbOrTx, actor: Actor, audit: (e: AuditEntry) => v
   }
   for (let i = 0; i < rows.length; i += 500) tx.insert(pushObjects).values(rows.slice(i, i + 500)).run();
   if (ex.result) rememberApplied(tx, row.id, ex.result);
+  // what the target holds now: the render, once the push went through; unknown after a push
+  // that stopped having written part of it
+  if (ex.synced && ok) recordSync(tx, ex.synced, ex.startedAt, row.id);
+  else if (ex.synced && appliedKeys.size > 0) forgetSync(tx, ex.synced.scope);
   // the exams the exam hub got with this push, at which revision (renderSummaryOf)
   const pushedExams = ex.renderSummary.exams as { id: number; revision: number }[] | undefined;
   if (ok && pushedExams) notePushedExams(tx, pushedExams, row.id, ex.finishedAt);
@@ -307,6 +315,8 @@ export function reconcileInterruptedPushes(db: DbOrTx, audit: (e: AuditEntry) =>
   for (const r of rows) {
     const error = interruptedMessage(r.appliedCount);
     db.update(pushes).set({ status: "failed", error }).where(eq(pushes.id, r.id)).run();
+    // it wrote part of the render: what the target holds is unknown until the next push
+    if (r.appliedCount > 0) forgetSync(db, "full");
     audit({ action: "cluster.push.failed", entityType: "push", entityId: r.id, message: { key: "pushInterrupted", params: { id: r.id, written: r.appliedCount } }, after: { appliedCount: r.appliedCount } });
   }
   return rows.length;

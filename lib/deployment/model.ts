@@ -26,6 +26,7 @@ import { HUBS, PROFILE_ROLES, STAFF_PROFILE_ROLES } from "@/lib/constants";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { deepFreeze, renderCached } from "./render-cache";
 import { getSettings, type DeploymentSettings } from "./settings";
+import { latestAuditId } from "./sync";
 import type { WarningView } from "./views";
 import { renderWarning } from "./warnings";
 
@@ -250,6 +251,8 @@ export function buildPortalModel(db: DbOrTx, settings: DeploymentSettings = getS
 export interface PortalRender extends PortalModel {
   render: RenderResult;
   settings: DeploymentSettings;
+  /** The database this render was made from: the newest audit entry it includes (sync.ts). */
+  asOf: { auditId: number };
 }
 
 /**
@@ -267,9 +270,10 @@ export function renderPortal(db: DbOrTx, options: RenderOptions = {}): PortalRen
   const hit = state && lastRender.get(state.client);
   if (hit && hit.key === key) return hit.result;
   const settings = getSettings(db).settings;
+  const auditId = latestAuditId(db);
   const pm = buildPortalModel(db, settings);
   const render = renderCached(pm.model, options);
-  const result: PortalRender = { ...pm, render, settings, warnings: [...pm.warnings, ...render.stats.warnings.map(renderWarning)] };
+  const result: PortalRender = { ...pm, render, settings, warnings: [...pm.warnings, ...render.stats.warnings.map(renderWarning)], asOf: { auditId } };
   if (state && key) lastRender.set(state.client, { key, result: deepFreeze(result) });
   return result;
 }

@@ -28,6 +28,7 @@ import { changeSummary } from "./change-summary";
 import { previewMountChanges } from "./mount-changes";
 import { releasePush, tryAcquirePush } from "./push-lock";
 import { hubNamespaces, renderPortal, type PortalRender } from "./model";
+import { noteFoundDifferent, noteFoundInSync, syncPointOf } from "./sync";
 import { planFingerprint, planView, type ChangeSummaryView, type HubRestartView, type PlanView, type PushStreamLine } from "./views";
 
 export type { ExecutedPush, PushRequest } from "./history";
@@ -97,13 +98,15 @@ function changesOf(rendered: PortalRender, plan: PushPlan): ChangeSummaryView {
 export type PreviewOutcome = { ok: true; plan: PlanView } | { ok: false; error: string; errorKind: string };
 
 /**
- * The dry run of already rendered data against a target. Writes nothing anywhere. With
+ * The dry run of already rendered data against a target. Writes nothing to the target (and to
+ * the database only what it learnt about the target: noteWhatTargetHolds). With
  * `restarts`, the plan also says which hubs the apply restarts (and its fingerprint covers that).
  */
 export async function previewRendered(db: DbOrTx, rendered: PortalRender, target: PushTarget, { restarts = false }: { restarts?: boolean } = {}): Promise<PreviewOutcome> {
   try {
     const plan = await planFor(db, rendered, target);
     const hubRestarts = restarts ? await restartsFor(db, rendered, plan, target) : undefined;
+    noteWhatTargetHolds(db, rendered, plan);
     return { ok: true, plan: { ...planView(plan, rendered.warnings, hubRestarts), changes: changesOf(rendered, plan) } };
   } catch (e) {
     const info = errorInfoOf(e);
@@ -111,7 +114,24 @@ export async function previewRendered(db: DbOrTx, rendered: PortalRender, target
   }
 }
 
-/** The dry run: what a push would do now. Writes nothing anywhere. */
+/**
+ * What a dry run of everything tells about the target, for the pending-change count (sync.ts):
+ * nothing to write (left-over objects to clean up aside) means the target holds what the portal
+ * renders, whoever put it there; something to write where the portal thought the target held
+ * this render means it does not. The only thing a dry run stores; a database that cannot be
+ * written to leaves the count as it was.
+ */
+function noteWhatTargetHolds(db: DbOrTx, rendered: PortalRender, plan: PushPlan): void {
+  const s = plan.summary;
+  try {
+    if (s.create + s.change + s.conflict + s.error === 0) noteFoundInSync(db, rendered);
+    else noteFoundDifferent(db, rendered);
+  } catch (e) {
+    console.warn("pending changes: cannot note what the target holds", e instanceof Error ? e.message : e);
+  }
+}
+
+/** The dry run: what a push would do now. Writes nothing to the target. */
 export async function previewPush(db: DbOrTx, ctx: PushContext = {}): Promise<PreviewOutcome> {
   const r = tryRender(db, ctx);
   if ("error" in r) return { ok: false, error: r.error, errorKind: "render" };
@@ -158,6 +178,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
   const startedAt = new Date();
   let target: PushTarget | undefined = ctx.target;
   let renderSummary: Record<string, unknown> = {};
+  let synced: ExecutedPush["synced"];
   let location = "";
   /** The push's `running` row in the history, once it is about to write (ctx.journal). */
   let journalId: number | undefined;
@@ -169,6 +190,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     target: target?.kind ?? "cluster",
     location,
     renderSummary,
+    synced,
     plan: null,
     result: null,
     error: null,
@@ -182,6 +204,7 @@ export async function executePush(db: DbOrTx, request: PushRequest, ctx: PushCon
     if ("error" in r) return finish({ error: r.error });
     const rendered = r.rendered;
     renderSummary = renderSummaryOf(rendered);
+    synced = syncPointOf(rendered, "full");
     if (!target) {
       const resolved = safeResolveTarget();
       if ("error" in resolved) return finish({ error: explainClusterError(resolved.error) });

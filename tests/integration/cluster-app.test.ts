@@ -13,6 +13,7 @@ import { students, terms } from "@/lib/db/schema";
 import { loadClusterPage } from "@/lib/deployment/cluster-page";
 import { getPush } from "@/lib/deployment/history";
 import { previewPush, runPush, type PushContext } from "@/lib/deployment/push";
+import { pendingChanges } from "@/lib/deployment/staleness";
 import { EXAM_PASSWORDS_SECRET } from "@/lib/render";
 import { createTestDb } from "@/lib/test/db";
 import { createHubNamespaces, HUB_NAMESPACES as NAMESPACES, PUSH_ACTOR as actor, PUSH_REQUEST as req, termIdOf } from "./support/hub-cluster";
@@ -86,9 +87,12 @@ describe("pushing the portal's data to a real API server", () => {
     const plan = await preview();
     total = plan.items.length;
     expect(plan.summary).toMatchObject({ create: total, change: 0, prune: 0, conflict: 0, error: 0 });
+    expect(pendingChanges(db, { shardBudgetBytes }).pending).toBeGreaterThan(0);
     const r = await runPush(db, actor, { ...req, expectedFingerprint: plan.fingerprint }, ctx);
     const h = getPush(db, r.pushId!)!;
     expect(h.push).toMatchObject({ status: "ok", target: "cluster", location: kube.server, appliedCount: total, error: null });
+    // the navigation's count: nothing waits for the hubs
+    expect(pendingChanges(db, { shardBudgetBytes }).pending).toBe(0);
     expect(h.objects.every((o) => o.action === "created" && o.applied)).toBe(true);
     const kinds = new Set(h.objects.map((o) => o.kind));
     // and the exam hub's password Secret (empty: the demo has no exam on the hub)
@@ -137,14 +141,18 @@ describe("pushing the portal's data to a real API server", () => {
       contentType: "application/merge-patch+json",
       body: { metadata: { labels: { "team/owner": "hub-admins" } } },
     });
+    expect(pendingChanges(db, { shardBudgetBytes }).pending).toBe(0);
     const plan = await preview();
     expect(plan.summary).toMatchObject({ conflict: 1, create: 1, change: 0, prune: 0, error: 0 });
+    // the preview found the cluster changed: the count says so until the next push
+    expect(pendingChanges(db, { shardBudgetBytes }).pending).toBe(1);
     expect(plan.items.find((i) => i.action === "conflict")).toMatchObject({ kind: "Role", namespace: "e2x-exam", conflicts: [{ manager: "kubectl-edit", field: ".rules" }] });
     expect(plan.items.find((i) => i.action === "create")).toMatchObject({ kind: "NetworkPolicy", namespace: "e2x-assignment", name: policy });
 
     const calls: string[] = [];
     const r = await runPush(db, actor, { ...req, forceConflicts: true }, { ...ctx, target: recording(calls) });
     expect(getPush(db, r.pushId!)!.push).toMatchObject({ status: "ok", appliedCount: 2 });
+    expect(pendingChanges(db, { shardBudgetBytes }).pending).toBe(0);
     // Checked in full: the three objects someone touched; written: the two that differ.
     expect(calls.filter((c) => c.startsWith("DRYRUN ")).sort()).toEqual([
       `DRYRUN NetworkPolicy e2x-assignment/${policy}`,
@@ -245,6 +253,8 @@ describe("pushing the portal's data to a real API server", () => {
     const applied = h.objects.filter((o) => o.applied);
     const failed = h.objects.filter((o) => o.outcome === "failed");
     expect(h.push.status).toBe("failed");
+    // part of it is on the cluster, part not: still pending
+    expect(pendingChanges(db, { shardBudgetBytes }).pending).toBeGreaterThan(0);
     expect(h.push.error).toMatch(new RegExp(`^Stopped after ${applied.length} of the planned writes: The cluster cannot be reached`));
     expect(h.push.appliedCount).toBe(applied.length);
     // At most the 4 creates sent before the 5th; all of them creates.
@@ -273,6 +283,7 @@ describe("pushing the portal's data to a real API server", () => {
     expect(h2.objects.filter((o) => o.applied).every((o) => o.action !== "unchanged")).toBe(true);
     const after = await preview();
     expect(after.summary).toMatchObject({ create: 0, change: 0, prune: 0, conflict: 0, error: 0 });
+    expect(pendingChanges(db, { shardBudgetBytes }).pending).toBe(0);
     const index = (await liveConfigMaps("e2x-assignment")).find((c) => c.name === "e2x-profiles-assignment")!;
     expect(JSON.parse(index.data["meta.json"]).users).toBeGreaterThan(2000);
     expect(fs.existsSync(kube.stateDir)).toBe(true);

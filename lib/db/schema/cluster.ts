@@ -10,6 +10,10 @@
  *                        and the resourceVersion it got back (a repeated push skips what is
  *                        unchanged on both sides; lib/cluster's `lastApplied`)
  *   hub_values_versions  the chart values rendered per hub, a row per change (drift: what is installed, since when)
+ *   synced_parts         per part of the render (the teaching and exam objects, the hub-wide settings, each
+ *                        course term, each exam), the digest of what the target holds as far as the portal
+ *                        knows: left there by a successful push, or found there by a check of the target
+ *                        (lib/deployment/sync.ts); the pending-change count compares the render with it
  *
  * Secret values are never stored: plans are redacted before their changes are written.
  * Times are epoch milliseconds.
@@ -132,3 +136,22 @@ export const hubValuesVersions = sqliteTable(
   },
   (t) => [index("hub_values_versions_hub").on(t.hub, t.id)],
 );
+
+/**
+ * What the target holds, part by part, as far as the portal knows (lib/deployment/sync.ts): the
+ * digest of the part as a successful push left it there, or as a preview found it there with
+ * nothing to write. A part without a row was never there (or its state is unknown: a push that
+ * failed half-way forgets the parts it may have written).
+ */
+export const syncedParts = sqliteTable("synced_parts", {
+  /** `render:teaching`, `render:exam`, `hub`, `term:<course>/<term>`, `exam:<id>`. */
+  part: text("part").primaryKey(),
+  /** sha256 of the part as the target holds it. */
+  digest: text("digest").notNull(),
+  /** When the target was known to hold it: the start of the push, or the render the check compared. */
+  syncedAt: integer("synced_at", { mode: "timestamp_ms" }).notNull(),
+  /** The newest audit entry the render included: later entries are changes the target may not have. */
+  auditId: integer("audit_id").notNull(),
+  /** The push that left it there (null: found there by a check). */
+  pushId: integer("push_id").references(() => pushes.id, { onDelete: "set null" }),
+});

@@ -52,6 +52,8 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await page.getByLabel(`Extra minutes for ${firstStudent.username}`).fill("30");
   await page.getByLabel(`Extra minutes for ${firstStudent.username}`).press("Enter");
   await expect.poll(() => query<{ m: number }>("select extra_minutes m from exam_participants where id = ?", firstStudent.id)[0].m).toBe(30);
+  // the row says it was saved
+  await expect(page.getByRole("row").filter({ has: page.getByLabel(`Extra minutes for ${firstStudent.username}`) }).getByRole("status")).toContainText("saved");
   await shot(page, "exam-participants");
   expect(participants(examId)).toHaveLength(62);
   expect(firstStudent.username).toMatch(/^mathe1-[a-z0-9]+s\d*$/);

@@ -1,5 +1,5 @@
 "use client";
-import { Search, Trash2, UserPlus } from "lucide-react";
+import { Check, Search, Trash2, UserPlus } from "lucide-react";
 import { useActionState, useMemo, useState } from "react";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
@@ -185,6 +185,13 @@ function ExtraTime({ examId, p, save, canEdit }: { examId: number; p: Participan
           </span>
           <SubmitButton variant="ghost" className="px-2 py-1 text-xs" pendingText="…">{t("save")}</SubmitButton>
           {state.status === "error" && <span role="alert" className="text-xs text-red-600">{state.fieldErrors?.extraMinutes?.[0] ?? state.message}</span>}
+          {/* the saved value says so in the row (the whole sentence for screen readers and on hover) */}
+          {state.status === "ok" && (
+            <span role="status" className="inline-flex items-center gap-1 text-xs text-emerald-700" title={state.message}>
+              <Check className="size-3.5" aria-hidden /> {t("savedShort")}
+              <span className="sr-only">: {state.message}</span>
+            </span>
+          )}
         </>
       )}
     </ActionForm>

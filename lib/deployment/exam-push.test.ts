@@ -5,40 +5,32 @@
  * target changes nothing, and the overview's "on the hub" follows every push.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { parse, stringify } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PushTarget } from "@/lib/cluster";
 import type { Db } from "@/lib/db/client";
-import { seedIfEmpty } from "@/lib/db/seed";
 import { courses, examParticipants, exams, pushes, terms, users } from "@/lib/db/schema";
 import { addParticipants, autoSeatExam, createExam, saveRoom, transitionExam, unlockParticipant } from "@/lib/exams/exams";
 import { issueSheets } from "@/lib/exams/issue";
 import { examInput, roomInput } from "@/lib/exams/schemas";
-import { createTestDb } from "@/lib/test/db";
+import { seededPortal } from "@/lib/test/db";
 import { inAction, principalOf } from "@/lib/test/factories";
 import { examHubChanges, parseExamsDoc } from "./exam-changes";
 import { previewExamPush, runExamPush } from "./exam-push";
 
-let t: ReturnType<typeof createTestDb>;
 let db: Db;
 let dir: string;
 let target: PushTarget;
 
+let cleanup: () => void;
+
 beforeEach(async () => {
   process.env.TZ = "Europe/Berlin";
-  t = createTestDb();
-  db = t.db;
-  await seedIfEmpty(db, { password: "test-Passw0rd!" });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-exam-push-"));
-  target = { kind: "export", dir };
+  ({ db, dir, target, cleanup } = await seededPortal("e2x-exam-push-"));
 });
-afterEach(() => {
-  t.cleanup();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => cleanup());
 
 const admin = () => principalOf(db, db.select().from(users).where(eq(users.username, "admin")).get()!.id);
 const revision = (id: number) => db.select().from(exams).where(eq(exams.id, id)).get()!.revision;

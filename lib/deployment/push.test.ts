@@ -1,35 +1,27 @@
 // Push history against the export target in a temp dir: the code path of `npm start` without a cluster.
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { Db } from "@/lib/db/client";
-import { seedIfEmpty } from "@/lib/db/seed";
 import { auditLog, courses, pushObjects, pushes, students, terms } from "@/lib/db/schema";
-import { createTestDb } from "@/lib/test/db";
+import { seededPortal } from "@/lib/test/db";
 import { exportPath, planExportPush, redactPlan, type PushTarget } from "@/lib/cluster";
 import { getPush, listPushes, recordPush } from "./history";
 import { previewPush, runPush } from "./push";
 
-let t: ReturnType<typeof createTestDb>;
 let db: Db;
 let dir: string;
 let target: PushTarget;
 const actor = { id: null, username: "admin" };
 const req = { forceConflicts: false, prune: true };
 
+let cleanup: () => void;
+
 beforeEach(async () => {
-  t = createTestDb();
-  db = t.db;
-  await seedIfEmpty(db, { password: "test-Passw0rd!" });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-export-"));
-  target = { kind: "export", dir };
+  ({ db, dir, target, cleanup } = await seededPortal("e2x-export-"));
 });
-afterEach(() => {
-  t.cleanup();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => cleanup());
 
 function termId(code: string, term: string): number {
   const c = db.select().from(courses).where(eq(courses.code, code)).get()!;

@@ -4,7 +4,6 @@
  * is cleared by a push or by a preview that finds the target holding everything already.
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -17,30 +16,24 @@ import { termInput } from "@/lib/courses/schemas";
 import { addParticipants, autoSeatExam, createExam, saveRoom, transitionExam } from "@/lib/exams/exams";
 import { examInput, roomInput } from "@/lib/exams/schemas";
 import { addStudent, removeStudents } from "@/lib/rosters/roster";
-import { createTestDb } from "@/lib/test/db";
+import { createTestDb, seededPortal } from "@/lib/test/db";
 import { inAction, principalOf } from "@/lib/test/factories";
 import { runExamPush } from "./exam-push";
 import { previewPush, runPush } from "./push";
 import { pendingChanges, termStaleness } from "./staleness";
 
-let t: ReturnType<typeof createTestDb>;
 let db: Db;
 let dir: string;
 let target: PushTarget;
 const actor = { id: null, username: "admin" };
 
+let cleanup: () => void;
+
 beforeEach(async () => {
   process.env.TZ = "Europe/Berlin";
-  t = createTestDb();
-  db = t.db;
-  await seedIfEmpty(db, { password: "test-Passw0rd!" });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-pending-"));
-  target = { kind: "export", dir };
+  ({ db, dir, target, cleanup } = await seededPortal("e2x-pending-"));
 });
-afterEach(() => {
-  t.cleanup();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => cleanup());
 
 const admin = () => principalOf(db, db.select().from(users).where(eq(users.username, "admin")).get()!.id);
 

@@ -4,41 +4,33 @@
  * from the profile ConfigMaps a push wrote (export target: the same objects a cluster gets).
  */
 import fs from "node:fs";
-import os from "node:os";
 import path from "node:path";
 import { and, asc, eq } from "drizzle-orm";
 import { parse } from "yaml";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { PushTarget } from "@/lib/cluster";
 import type { Db } from "@/lib/db/client";
-import { seedIfEmpty } from "@/lib/db/seed";
 import { courses, examParticipants, exams, students, terms, users } from "@/lib/db/schema";
 import { addParticipants, autoSeatExam, createExam, saveRoom, transitionExam } from "@/lib/exams/exams";
 import { issueSheets } from "@/lib/exams/issue";
 import { examInput, roomInput } from "@/lib/exams/schemas";
 import { shardOf, type HubName, type ProfileEntry, type ShardMeta } from "@/lib/render";
-import { createTestDb } from "@/lib/test/db";
+import { seededPortal } from "@/lib/test/db";
 import { inAction, principalOf } from "@/lib/test/factories";
 import { runExamPush } from "./exam-push";
 import { runPush } from "./push";
 import { studentProfiles } from "./student-profiles";
 
-let t: ReturnType<typeof createTestDb>;
 let db: Db;
 let dir: string;
 let target: PushTarget;
 
+let cleanup: () => void;
+
 beforeEach(async () => {
-  t = createTestDb();
-  db = t.db;
-  await seedIfEmpty(db, { password: "test-Passw0rd!" });
-  dir = fs.mkdtempSync(path.join(os.tmpdir(), "e2x-student-profiles-"));
-  target = { kind: "export", dir };
+  ({ db, dir, target, cleanup } = await seededPortal("e2x-student-profiles-"));
 });
-afterEach(() => {
-  t.cleanup();
-  fs.rmSync(dir, { recursive: true, force: true });
-});
+afterEach(() => cleanup());
 
 const admin = () => principalOf(db, db.select().from(users).where(eq(users.username, "admin")).get()!.id);
 

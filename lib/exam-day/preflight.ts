@@ -160,16 +160,15 @@ export function localChecks(db: DbOrTx, d: NonNullable<ReturnType<typeof getExam
   }
   // two rooms with seats on one network: the hub cannot tell them apart, so a participant of
   // either room signs in from both (a warning: adjacent rooms do share a network)
-  const seatedWithNets = d.rooms.filter((r) => r.seats > 0);
   const shared: string[] = [];
-  for (let i = 0; i < seatedWithNets.length; i++) {
-    for (let j = i + 1; j < seatedWithNets.length; j++) {
-      const a = seatedWithNets[i], b = seatedWithNets[j];
+  for (let i = 0; i < seatedRooms.length; i++) {
+    for (let j = i + 1; j < seatedRooms.length; j++) {
+      const a = seatedRooms[i], b = seatedRooms[j];
       const nets = a.cidrs.filter((x) => b.cidrs.some((y) => cidrInside(x, [y]) || cidrInside(y, [x])));
       if (nets.length) shared.push(t("pf.networks.shared", { a: a.name, b: b.name, nets: nets.join(", ") }));
     }
   }
-  const roomsAndNets = { rooms: d.rooms.filter((r) => r.seats > 0).length, nets: d.rooms.filter((r) => r.seats === 0).length, allowed: allowed.join(", ") };
+  const roomsAndNets = { rooms: seatedRooms.length, nets: d.rooms.length - seatedRooms.length, allowed: allowed.join(", ") };
   add({
     id: "networks",
     group: "exam",

@@ -200,6 +200,8 @@ test("supervisor actions from the board: extra time and a move to a backup accou
   await panel.getByLabel("Minutes after the end").fill("15");
   await panel.getByRole("button", { name: "Set extra time" }).click();
   await expect(panel.getByText(/mathe1-cem: 15 minutes extra\./)).toBeVisible();
+  // the panel's own line says so at once, not at the board's next reading five seconds later
+  await expect(panel.getByText("(15 min extra time)")).toBeVisible({ timeout: 2_000 });
   await expect(seat(page, "cem")).toContainText("+15 min");
   // a backup account nobody uses yet reads as unused, not as someone who did not sign in
   await expect(seat(page, "backup-pz1-01")).toContainText("unused");
@@ -209,7 +211,17 @@ test("supervisor actions from the board: extra time and a move to a backup accou
   await panel.getByLabel("Backup account").selectOption({ index: 1 });
   await panel.getByLabel("Reason (for the record)").fill("Rechner defekt");
   await panel.getByRole("button", { name: "Move to this backup account" }).click();
-  await expect(panel.getByText("mathe1-cem works on mathe1-backup-pz1-01 now")).toBeVisible();
+  // a move cannot be taken back: it asks once more, naming both accounts, and Cancel changes nothing
+  const confirm = panel.getByTestId("move-confirm");
+  await expect(confirm).toContainText("Cem Muster3 (mathe1-cem) works on mathe1-backup-pz1-01");
+  await expect(confirm).toContainText("cannot be undone");
+  await shot(page, "exam-board-move-confirm");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toBeHidden();
+  await expect(seat(page, "cem")).not.toHaveAttribute("data-state", "moved");
+  await panel.getByRole("button", { name: "Move to this backup account" }).click();
+  await confirm.getByRole("button", { name: "Confirm the move" }).click();
+  await expect(panel.getByTestId("seat-moved")).toHaveText("mathe1-cem works on mathe1-backup-pz1-01 now; grading shows that submission under mathe1-cem.");
   await expect(seat(page, "cem")).toHaveAttribute("data-state", "moved");
   await expect(seat(page, "backup-pz1-01")).toContainText("work of mathe1-cem");
   await shot(page, "exam-board-actions");

@@ -36,7 +36,18 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   // saving kept the keyboard where it was (a disabled button would have dropped it to the page's start)
   await expect(page.getByRole("button", { name: "Add room" })).toBeFocused();
   // the rooms in the order seating fills them, the seatless staff VPN apart under its own heading
-  await expect(page.getByTestId("room-list").getByRole("listitem")).toHaveText([/^H-0102/, /^H-0112/]);
+  const roomList = page.getByTestId("room-list").getByRole("listitem");
+  await expect(roomList).toHaveText([/^1\.\s*H-0102/, /^2\.\s*H-0112/]);
+  // the fill order changes with the keyboard, one place at a time, and the focus stays on the button
+  await expect(page.getByRole("button", { name: "Fill H-0102 earlier" })).toBeDisabled();
+  await page.getByRole("button", { name: "Fill H-0112 earlier" }).focus();
+  await page.keyboard.press("Enter");
+  await expect(roomList).toHaveText([/^1\.\s*H-0112/, /^2\.\s*H-0102/]);
+  await expect(page.getByRole("button", { name: "Fill H-0112 later" })).toBeFocused();
+  await page.keyboard.press("Enter");
+  await expect(roomList).toHaveText([/^1\.\s*H-0102/, /^2\.\s*H-0112/]);
+  await expect(page.getByRole("button", { name: "Fill H-0112 earlier" })).toBeFocused();
+  expect(query<{ summary: string }>("select summary from audit_log where action = 'exam.room.move' order by id").map((r) => r.summary.split(" in the room order")[0])).toEqual(["Room H-0112 to place 1 of 2", "Room H-0112 to place 2 of 2"]);
   await expect(page.getByRole("region", { name: "Networks without seats" }).getByTestId("room-Staff VPN")).toContainText("10.8.0.0/16");
   await shot(page, "exam-rooms");
 
@@ -80,13 +91,24 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   const h0102 = query<{ id: number }>("select id from exam_rooms where exam_id = ? and name = 'H-0102'", examId)[0].id;
   expect(seated.filter((p) => p.room_id === h0102 && [3, 5].includes(p.seat!))).toEqual([]);
   await shot(page, "exam-seating");
-  // by hand, keyboard only: move the seat-1 student to seat 40 (free)
+  // by hand, keyboard only: move the seat-1 student to seat 40, which is taken: the two swap
   const one = seated.find((p) => p.room_id === h0102 && p.seat === 1)!;
+  const forty = seated.find((p) => p.room_id === h0102 && p.seat === 40)!;
   const seatField = page.locator(`#seat-${one.id}`);
   await seatField.focus();
   await seatField.fill("40");
   await seatField.press("Enter");
   await expect.poll(() => query<{ seat: number }>("select seat from exam_participants where id = ?", one.id)[0].seat).toBe(40);
+  expect(query<{ seat: number }>("select seat from exam_participants where id = ?", forty.id)[0].seat).toBe(1);
+  // said below the list, naming both places, with the focus back in her seat field (her row moved to the list's end)
+  await expect(page.getByTestId("seat-said")).toHaveText(`${one.username} sits in H-0102 on seat 40 now; swapped: ${forty.username} sits in H-0102 on seat 1 instead.`);
+  await expect(page.locator(`#seat-${one.id}`)).toBeFocused();
+  // a blocked seat is refused at the row, and nothing moves
+  await page.locator(`#seat-${forty.id}`).fill("3");
+  await page.locator(`#seat-${forty.id}`).press("Enter");
+  await expect(page.getByTestId("seat-row").filter({ has: page.locator(`#seat-${forty.id}`) }).getByRole("alert")).toContainText("3");
+  await expect(page.locator(`#seat-${forty.id}`)).toBeFocused();
+  expect(query<{ seat: number }>("select seat from exam_participants where id = ?", forty.id)[0].seat).toBe(1);
   // the printable seating plan
   const plan = await page.request.get(`/api/exams/${examId}/documents?kind=seating-plan&room=${h0102}`);
   expect(plan.status()).toBe(200);

@@ -1,5 +1,5 @@
 "use client";
-import { keepPreviousData, QueryClient, QueryClientProvider, useQuery } from "@tanstack/react-query";
+import { keepPreviousData, QueryClient, QueryClientProvider, useQuery, useQueryClient } from "@tanstack/react-query";
 import { Maximize2, Minimize2, WifiOff, X } from "lucide-react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { useTranslations } from "next-intl";
@@ -305,6 +305,14 @@ function RoomTile({ a }: { a: BoardSeat }) {
  */
 function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, time, onClose }: { examId: number; seat: BoardSeat; freeBackups: (BoardSeat & { room: string })[]; actions: BoardActions; acting: boolean; over: boolean; why: string; time: Intl.DateTimeFormat; onClose: () => void }) {
   const [confirmReissue, setConfirmReissue] = useState(false);
+  // the move asks once more, naming both accounts: it cannot be taken back
+  const [moveTo, setMoveTo] = useState("");
+  const [confirmMove, setConfirmMove] = useState(false);
+  const [moveError, setMoveError] = useState<string[] | undefined>();
+  const target = freeBackups.find((b) => String(b.participantId) === moveTo);
+  // after an action the board is read again at once: the seat shows its new end or its move
+  const queryClient = useQueryClient();
+  const reread = () => void queryClient.invalidateQueries({ queryKey: ["board", examId] });
   const ref = useRef<HTMLDialogElement>(null);
   // a click that began on the backdrop, not a text selection that ended there
   const downOnBackdrop = useRef(false);
@@ -385,7 +393,7 @@ function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, ti
             </section>
             <section>
               <h3 className="mb-2 font-medium text-slate-800">{t("extraTitle")}</h3>
-              <ActionForm action={actions.extraTime} hidden={{ examId, participantId: seat.participantId }} className="space-y-2">
+              <ActionForm action={actions.extraTime} hidden={{ examId, participantId: seat.participantId }} className="space-y-2" onState={(s) => s.status === "ok" && reread()}>
                 {(state) => (
                   <div className="flex flex-wrap items-end gap-2">
                     <Field label={t("extraMinutes")} name="extraMinutes" id={`extra-${seat.participantId}`} error={state.fieldErrors?.extraMinutes}>
@@ -396,14 +404,38 @@ function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, ti
                 )}
               </ActionForm>
             </section>
+            {seat.kind === "student" && seat.movedTo && (
+              <section>
+                <h3 className="mb-2 font-medium text-slate-800">{t("moveTitle")}</h3>
+                <p className="text-sm text-slate-700" data-testid="seat-moved">{t("movedNote", { student: seat.username, backup: seat.movedTo })}</p>
+              </section>
+            )}
             {seat.kind === "student" && !seat.movedTo && (
               <section>
                 <h3 className="mb-2 font-medium text-slate-800">{t("moveTitle")}</h3>
-                <ActionForm action={actions.move} hidden={{ examId, participantId: seat.participantId }} className="space-y-2">
+                <ActionForm
+                  action={actions.move}
+                  hidden={{ examId, participantId: seat.participantId }}
+                  className="space-y-2"
+                  onState={(s) => {
+                    setConfirmMove(false);
+                    if (s.status === "ok") reread();
+                  }}
+                >
                   {(state) => (
                     <>
-                      <Field label={t("backupAccount")} name="backupId" id={`move-${seat.participantId}`} error={state.fieldErrors?.backupId}>
-                        <Select name="backupId" id={`move-${seat.participantId}`} defaultValue="" error={state.fieldErrors?.backupId}>
+                      <Field label={t("backupAccount")} name="backupId" id={`move-${seat.participantId}`} error={moveError ?? state.fieldErrors?.backupId}>
+                        <Select
+                          name="backupId"
+                          id={`move-${seat.participantId}`}
+                          value={moveTo}
+                          onChange={(e) => {
+                            setMoveTo(e.target.value);
+                            setMoveError(undefined);
+                            setConfirmMove(false);
+                          }}
+                          error={moveError ?? state.fieldErrors?.backupId}
+                        >
                           <option value="">{t("chooseBackup")}</option>
                           {freeBackups.map((b) => (
                             <option key={b.participantId} value={b.participantId}>
@@ -415,7 +447,26 @@ function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, ti
                       <Field label={t("reason")} name="reason" id={`reason-${seat.participantId}`} error={state.fieldErrors?.reason}>
                         <Input name="reason" id={`reason-${seat.participantId}`} placeholder={t("reasonPlaceholder")} error={state.fieldErrors?.reason} />
                       </Field>
-                      <SubmitButton variant="secondary" pendingText={t("moving")}>{t("move")}</SubmitButton>
+                      {!confirmMove || !target ? (
+                        <Button
+                          type="button"
+                          variant="secondary"
+                          onClick={() => {
+                            if (!target) return setMoveError([t("pickBackupFirst")]);
+                            setConfirmMove(true);
+                          }}
+                        >
+                          {t("move")}
+                        </Button>
+                      ) : (
+                        <div className="space-y-2 rounded-md bg-amber-50 p-3 ring-1 ring-amber-200" data-testid="move-confirm">
+                          <p className="text-sm text-amber-900">{t("moveConfirm", { name: seat.name || seat.username, username: seat.username, backup: target.username, room: target.room, seat: target.seat ?? "–" })}</p>
+                          <div className="flex flex-wrap gap-2">
+                            <SubmitButton pendingText={t("moving")}>{t("moveSubmit")}</SubmitButton>
+                            <Button type="button" variant="secondary" onClick={() => setConfirmMove(false)}>{t("cancel")}</Button>
+                          </div>
+                        </div>
+                      )}
                     </>
                   )}
                 </ActionForm>

@@ -1,5 +1,5 @@
 "use client";
-import { useActionState, type ReactNode } from "react";
+import { useActionState, useEffect, useRef, type ReactNode } from "react";
 import { FormMessage } from "@/components/ui/field";
 import { idleState, type ActionState } from "@/lib/auth/guard-types";
 import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
@@ -17,6 +17,7 @@ export function ActionForm({
   className,
   id,
   showMessage = true,
+  onState,
 }: {
   action: Action;
   hidden: Record<string, string | number>;
@@ -24,9 +25,16 @@ export function ActionForm({
   className?: string;
   id?: string;
   showMessage?: boolean;
+  /** Called once with each answer of the action (e.g. to read the page's live data again). */
+  onState?: (state: ActionState<never>) => void;
 }) {
   const [state, formAction] = useActionState(action, idleState as ActionState<never>);
   const ref = useFocusFirstError(state);
+  const latest = useRef(onState);
+  latest.current = onState;
+  useEffect(() => {
+    if (state.status !== "idle") latest.current?.(state);
+  }, [state]);
   return (
     <form ref={ref} action={formAction} className={className} id={id} noValidate>
       {Object.entries(hidden).map(([k, v]) => (

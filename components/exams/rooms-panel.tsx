@@ -1,5 +1,5 @@
 "use client";
-import { Trash2 } from "lucide-react";
+import { ArrowDown, ArrowUp, Trash2 } from "lucide-react";
 import { useTranslations } from "next-intl";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { Field, Input } from "@/components/ui/field";
@@ -39,12 +39,42 @@ function RoomFields({ state, room, idPrefix }: { state: Parameters<Parameters<ty
   );
 }
 
-function RoomItem({ r, examId, canEdit, save, remove }: { r: RoomView; examId: number; canEdit: boolean; save: Action; remove: Action }) {
+/**
+ * Earlier or later in the fill order: two small buttons, the room's name in their labels. After a
+ * move the focus stays on the pressed button (or the other one, at the list's end).
+ */
+function MoveButtons({ r, examId, place, count, move }: { r: RoomView; examId: number; place: number; count: number; move: Action }) {
+  const t = useTranslations("rooms");
+  const id = (d: "up" | "down") => `room-${d}-${r.id}`;
+  const refocus = (d: "up" | "down") => () => {
+    const b = document.getElementById(id(d)) as HTMLButtonElement | null;
+    (b && !b.disabled ? b : document.getElementById(id(d === "up" ? "down" : "up")))?.focus();
+  };
+  return (
+    <div className="flex items-center gap-1">
+      {(["up", "down"] as const).map((d) => (
+        <ActionForm key={d} action={move} hidden={{ examId, roomId: r.id, direction: d }} showMessage={false} onState={(s) => s.status === "ok" && requestAnimationFrame(refocus(d))}>
+          {(state) => (
+            <>
+              <SubmitButton id={id(d)} variant="secondary" className="px-2 py-1" disabled={d === "up" ? place === 1 : place === count} aria-label={t(d === "up" ? "moveUp" : "moveDown", { name: r.name })} title={t(d === "up" ? "moveUp" : "moveDown", { name: r.name })} pendingText="…">
+                {d === "up" ? <ArrowUp className="size-4" aria-hidden /> : <ArrowDown className="size-4" aria-hidden />}
+              </SubmitButton>
+              {state.status === "error" && <span role="alert" className="text-xs text-red-600">{state.message}</span>}
+            </>
+          )}
+        </ActionForm>
+      ))}
+    </div>
+  );
+}
+
+function RoomItem({ r, examId, canEdit, save, remove, move, place, count }: { r: RoomView; examId: number; canEdit: boolean; save: Action; remove: Action; move?: Action; place?: number; count?: number }) {
   const t = useTranslations("rooms");
   return (
     <li className="px-4 py-3" data-testid={`room-${r.name}`}>
       <div className="flex flex-wrap items-center justify-between gap-3">
         <div>
+          {place !== undefined && <span className="mr-1.5 inline-block min-w-6 font-semibold tabular-nums text-slate-500" data-testid="room-place">{t("place", { place })}</span>}
           <span className="font-medium text-slate-900">{r.name}</span>{" "}
           {r.seats > 0 && (
             <span className="text-sm text-slate-600">
@@ -54,6 +84,8 @@ function RoomItem({ r, examId, canEdit, save, remove }: { r: RoomView; examId: n
           <div className="mt-0.5 font-mono text-xs text-slate-600">{r.cidrs.join(", ") || t("noNetwork")}</div>
         </div>
         {canEdit && (
+          <div className="flex items-center gap-3">
+          {move && place !== undefined && count !== undefined && count > 1 && <MoveButtons r={r} examId={examId} place={place} count={count} move={move} />}
           <ActionForm action={remove} hidden={{ examId, roomId: r.id }} id={`remove-room-${r.id}`} className="flex items-center gap-2">
             {() => (
               <ConfirmButton title={t("removeTitle", { name: r.name })} body={t("removeBody")} confirmLabel={t("removeConfirm")} form={`remove-room-${r.id}`}>
@@ -61,6 +93,7 @@ function RoomItem({ r, examId, canEdit, save, remove }: { r: RoomView; examId: n
               </ConfirmButton>
             )}
           </ActionForm>
+          </div>
         )}
       </div>
       {canEdit && (
@@ -82,7 +115,7 @@ function RoomItem({ r, examId, canEdit, save, remove }: { r: RoomView; examId: n
   );
 }
 
-export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: number; rooms: RoomView[]; canEdit: boolean; save: Action; remove: Action }) {
+export function RoomsPanel({ examId, rooms, canEdit, save, remove, move }: { examId: number; rooms: RoomView[]; canEdit: boolean; save: Action; remove: Action; move: Action }) {
   const t = useTranslations("rooms");
   const seated = rooms.filter((r) => r.seats > 0);
   const networks = rooms.filter((r) => r.seats === 0);
@@ -94,11 +127,11 @@ export function RoomsPanel({ examId, rooms, canEdit, save, remove }: { examId: n
         <>
           {/* the rooms in the order seating fills them; networks without seats (the staff VPN) apart */}
           {seated.length > 0 && (
-            <ul className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="room-list">
-              {seated.map((r) => (
-                <RoomItem key={r.id} r={r} examId={examId} canEdit={canEdit} save={save} remove={remove} />
+            <ol className="divide-y divide-slate-100 rounded-md border border-slate-200" data-testid="room-list">
+              {seated.map((r, i) => (
+                <RoomItem key={r.id} r={r} examId={examId} canEdit={canEdit} save={save} remove={remove} move={move} place={i + 1} count={seated.length} />
               ))}
-            </ul>
+            </ol>
           )}
           {networks.length > 0 && (
             <section aria-labelledby="networks-only">

@@ -1,10 +1,12 @@
 "use client";
 import { Shuffle, SortAsc } from "lucide-react";
-import { useState } from "react";
+import { createContext, useActionState, useContext, useEffect, useRef, useState, type ReactNode } from "react";
 import { useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
 import { ConfirmButton } from "@/components/ui/confirm";
 import { SubmitButton } from "@/components/ui/submit-button";
+import { idleState, type ActionState } from "@/lib/auth/guard-types";
+import { useFocusFirstError } from "@/components/ui/use-focus-first-error";
 import { ActionForm, shown, type Action } from "./action-form";
 import type { ParticipantRow } from "./participants-panel";
 
@@ -87,10 +89,40 @@ export function SeatMap({ room, people }: { room: SeatRoomView; people: Particip
   );
 }
 
+type SeatState = ActionState<never> & { who?: string };
+const Seats = createContext<{ state: SeatState; action: (form: FormData) => void } | null>(null);
+
+/**
+ * The list of who sits where, with one line for the last seat change. The seat forms of all rows
+ * share one action state here: a row that changed its seat is drawn anew (or leaves this room's
+ * list), so what it said is said below the list, where it stays in sight while the list scrolls,
+ * and the focus goes back to the person's seat field (or to that line when they left the list).
+ */
+export function SeatList({ save, children }: { save: Action; children: ReactNode }) {
+  const [state, action] = useActionState<SeatState, FormData>(async (prev, form) => ({ ...(await save(prev as ActionState<never>, form)), who: String(form.get("participantId")) }), idleState as SeatState);
+  const said = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (state.status !== "ok") return;
+    (document.getElementById(`seat-${state.who}`) ?? said.current)?.focus();
+  }, [state]);
+  return (
+    <Seats.Provider value={{ state, action }}>
+      {children}
+      <p ref={said} tabIndex={-1} role="status" data-testid="seat-said" className={state.status === "ok" ? "sticky bottom-0 -mx-5 -mb-4 mt-3 border-t border-emerald-200 bg-emerald-50 px-5 py-2.5 text-sm text-emerald-800 outline-none" : "sr-only"}>
+        {state.status === "ok" ? state.message : ""}
+      </p>
+    </Seats.Provider>
+  );
+}
+
 /** One row per participant: room and seat fields, keyboard only. A taken seat swaps the two. */
-export function SeatRow({ examId, p, rooms, save, canEdit }: { examId: number; p: ParticipantRow; rooms: SeatRoomView[]; save: Action; canEdit: boolean }) {
+export function SeatRow({ examId, p, rooms, canEdit }: { examId: number; p: ParticipantRow; rooms: SeatRoomView[]; canEdit: boolean }) {
   const label = p.kind === "backup" ? p.username : `${p.lastName ?? ""}, ${p.firstName ?? ""}`;
   const t = useTranslations("seating");
+  const seats = useContext(Seats);
+  // this row's refusal, if the last answer was one (the row keeps its seat and shows what was typed)
+  const mine: ActionState<never> = seats && seats.state.status === "error" && seats.state.who === String(p.id) ? seats.state : (idleState as ActionState<never>);
+  const ref = useFocusFirstError(mine);
   return (
     <tr data-testid="seat-row">
       <td className="px-4 py-2 text-sm">
@@ -98,28 +130,26 @@ export function SeatRow({ examId, p, rooms, save, canEdit }: { examId: number; p
         <div className="font-mono text-xs text-slate-600">{p.username}</div>
       </td>
       <td className="px-4 py-2" colSpan={2}>
-        {canEdit ? (
-          <ActionForm action={save} hidden={{ examId, participantId: p.id }} className="flex flex-wrap items-center gap-2" showMessage={false}>
-            {(state) => (
-              <>
-                <label htmlFor={`room-${p.id}`} className="sr-only">{t("roomOf", { name: label })}</label>
-                <select id={`room-${p.id}`} name="roomId" defaultValue={shown(state, "roomId", p.roomId ?? "")} className="rounded-md border-0 py-1 pl-2 pr-7 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" aria-invalid={state.fieldErrors?.roomId ? true : undefined}>
-                  {p.kind === "student" && <option value="">{t("noSeat")}</option>}
-                  {rooms.map((r) => (
-                    <option key={r.id} value={r.id}>{r.name}</option>
-                  ))}
-                </select>
-                <label htmlFor={`seat-${p.id}`} className="sr-only">{t("seatOf", { name: label })}</label>
-                <input id={`seat-${p.id}`} name="seat" type="number" min={1} defaultValue={shown(state, "seat", p.seat ?? "")} className="w-20 rounded-md border-0 px-2 py-1 text-sm tabular-nums ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500 aria-[invalid=true]:ring-red-500" aria-invalid={state.fieldErrors?.seat ? true : undefined} />
-                <SubmitButton variant="secondary" className="px-2.5 py-1 text-xs" pendingText="…">{t("move")}</SubmitButton>
-                {state.status !== "idle" && (
-                  <span role={state.status === "error" ? "alert" : "status"} className={`text-xs ${state.status === "error" ? "text-red-600" : "text-emerald-700"}`}>
-                    {state.fieldErrors?.seat?.[0] ?? state.fieldErrors?.roomId?.[0] ?? state.message}
-                  </span>
-                )}
-              </>
+        {canEdit && seats ? (
+          <form ref={ref} action={seats.action} className="flex flex-wrap items-center gap-2" noValidate>
+            <input type="hidden" name="examId" value={examId} />
+            <input type="hidden" name="participantId" value={p.id} />
+            <label htmlFor={`room-${p.id}`} className="sr-only">{t("roomOf", { name: label })}</label>
+            <select id={`room-${p.id}`} name="roomId" defaultValue={shown(mine, "roomId", p.roomId ?? "")} className="rounded-md border-0 py-1 pl-2 pr-7 text-sm ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500" aria-invalid={mine.fieldErrors?.roomId ? true : undefined}>
+              {p.kind === "student" && <option value="">{t("noSeat")}</option>}
+              {rooms.map((r) => (
+                <option key={r.id} value={r.id}>{r.name}</option>
+              ))}
+            </select>
+            <label htmlFor={`seat-${p.id}`} className="sr-only">{t("seatOf", { name: label })}</label>
+            <input id={`seat-${p.id}`} name="seat" type="number" min={1} defaultValue={shown(mine, "seat", p.seat ?? "")} className="w-20 rounded-md border-0 px-2 py-1 text-sm tabular-nums ring-1 ring-inset ring-slate-300 focus:ring-2 focus:ring-brand-500 aria-[invalid=true]:ring-red-500" aria-invalid={mine.fieldErrors?.seat ? true : undefined} />
+            <SubmitButton variant="secondary" className="px-2.5 py-1 text-xs" pendingText="…">{t("move")}</SubmitButton>
+            {mine.status === "error" && (
+              <span role="alert" className="text-xs text-red-600">
+                {mine.fieldErrors?.seat?.[0] ?? mine.fieldErrors?.roomId?.[0] ?? mine.message}
+              </span>
             )}
-          </ActionForm>
+          </form>
         ) : (
           <span className="text-sm">{p.room ? `${p.room} / ${p.seat}` : t("notSeatedShort")}</span>
         )}

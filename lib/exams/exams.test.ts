@@ -14,11 +14,11 @@ import { can } from "@/lib/auth/capabilities";
 import { ActionError } from "@/lib/auth/guard-types";
 import type { Db } from "@/lib/db/client";
 import { seedIfEmpty } from "@/lib/db/seed";
-import { auditLog, courses, examParticipants, exams, students, terms, users } from "@/lib/db/schema";
+import { auditLog, courses, examParticipants, examRooms, exams, students, terms, users } from "@/lib/db/schema";
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
 import { withLocale } from "@/lib/i18n/t";
-import { addBackups, addParticipants, addSupervisor, autoSeatExam, createExam, deleteExam, examSnapshot, listExams, removeParticipants, saveRoom, setExtraTime, setSeat, transitionExam, unlockParticipant, updateExam } from "./exams";
+import { addBackups, addParticipants, addSupervisor, autoSeatExam, createExam, deleteExam, examSnapshot, listExams, moveRoom, removeParticipants, saveRoom, setExtraTime, setSeat, transitionExam, unlockParticipant, updateExam } from "./exams";
 import { issueSheets } from "./issue";
 import { examHubData, readiness, transitionEffects } from "./lifecycle";
 import { verifyOtp } from "./otp";
@@ -130,6 +130,30 @@ describe("bad input writes nothing", () => {
     expect(readiness(snap).map((p) => p.message)).toContain("The exam has no participants: add students from the roster.");
     expect(() => inAction(db, admin(), (ctx) => transitionExam(exam.id, "schedule", undefined, ctx))).toThrow(/no participants/);
     expect(db.select().from(exams).where(eq(exams.id, exam.id)).get()!.status).toBe("draft");
+  });
+});
+
+describe("the order of the rooms", () => {
+  it("is the order automatic seating fills them, changed one place at a time; networks and the ends refuse", () => {
+    const { exam, room, room2 } = setupExam();
+    const vpn = inAction(db, admin(), (ctx) => saveRoom(parse(roomInput, { examId: String(exam.id), name: "Personal-VPN", seats: "0", cidrs: "10.8.0.0/16" }), ctx));
+    inAction(db, admin(), (ctx) => addParticipants(exam.id, { mode: "all", studentIds: [] }, ctx));
+    const order = () => examSnapshot(db, exam.id)!.rooms.map((r) => r.name);
+    expect(order()).toEqual(["H-0102", "Laptop pool", "Personal-VPN"]);
+    expect(inAction(db, admin(), (ctx) => moveRoom(exam.id, room2.id, "up", ctx))).toEqual({ name: "Laptop pool", place: 1, count: 2 });
+    expect(order()).toEqual(["Laptop pool", "H-0102", "Personal-VPN"]);
+    // seating now fills the laptop pool first: its 30 seats, then the rest in H-0102
+    inAction(db, admin(), (ctx) => autoSeatExam(exam.id, "alphabetical", ctx));
+    const seatedIn = (id: number) => db.select().from(examParticipants).where(and(eq(examParticipants.examId, exam.id), eq(examParticipants.roomId, id))).all().length;
+    expect([seatedIn(room2.id), seatedIn(room.id)]).toEqual([30, 30]);
+    // the first cannot go higher, the staff network has no place in the order; nothing changes
+    expect(() => inAction(db, admin(), (ctx) => moveRoom(exam.id, room2.id, "up", ctx))).toThrow("Laptop pool is filled first already.");
+    expect(() => inAction(db, admin(), (ctx) => moveRoom(exam.id, room.id, "down", ctx))).toThrow("H-0102 is filled last already.");
+    expect(() => inAction(db, admin(), (ctx) => moveRoom(exam.id, vpn.id, "up", ctx))).toThrow(/Personal-VPN has no seats/);
+    expect(order()).toEqual(["Laptop pool", "H-0102", "Personal-VPN"]);
+    const audit = db.select().from(auditLog).where(eq(auditLog.action, "exam.room.move")).all();
+    expect(audit).toHaveLength(1);
+    expect(audit[0].summary).toMatch(/^Room Laptop pool to place 1 of 2 in the room order of /);
   });
 });
 
@@ -274,7 +298,10 @@ describe("the lifecycle and what the hub gets", () => {
     // seat changes still work while open; a taken seat swaps
     const other = db.select().from(examParticipants).where(and(eq(examParticipants.examId, exam.id), eq(examParticipants.kind, "student"))).all().find((p) => p.id !== me.id)!;
     const r = inAction(db, admin(), (ctx) => setSeat(exam.id, me.id, other.roomId, other.seat, ctx));
-    expect(r.swappedWith).toBe(other.username);
+    const roomName = (id: number | null) => db.select().from(examRooms).where(eq(examRooms.id, id!)).get()!.name;
+    // what the seating page says: both people and both places, here across two rooms
+    expect(r).toEqual({ username: me.username, room: roomName(other.roomId), seat: other.seat, swappedWith: { username: other.username, room: roomName(me.roomId), seat: me.seat }, unseated: null });
+    expect(roomName(other.roomId)).not.toBe(roomName(me.roomId));
     // closing before the last window ends says so first (here: 10:00 Berlin, her extra time runs to 11:35)
     const closingEffects = transitionEffects(examSnapshot(db, exam.id)!, "close", new Date("2026-07-20T08:00:00Z"));
     expect(closingEffects[0]).toBe("Early: by the plan, participants may sign in until 20 Jul 2026, 11:35 (1 person with extra time). After this step nobody can sign in.");

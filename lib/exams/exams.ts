@@ -403,6 +403,39 @@ export function deleteRoom(examId: number, roomId: number, { tx, audit }: Action
   audit({ action: "exam.room.delete", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "roomDelete", params: { room: room.name, exam: examLabel(e) } }, before: { name: room.name, seats: room.seats, cidrs: room.cidrs } });
 }
 
+/**
+ * Moves a room with seats one place earlier or later in the order automatic seating fills the
+ * rooms (and the room lists, sheets and board show them). Only the order changes: nobody's seat,
+ * nothing on the hub.
+ */
+export function moveRoom(examId: number, roomId: number, direction: "up" | "down", { tx, audit }: ActionContext) {
+  const e = loadExam(tx, examId);
+  requireEditable(e, "rooms");
+  const rooms = tx.select().from(examRooms).where(eq(examRooms.examId, examId)).orderBy(asc(examRooms.position), asc(examRooms.id)).all();
+  const room = rooms.find((r) => r.id === roomId);
+  if (!room) throw new ActionError(tr("examErrors.thisRoomNoLongerExists"));
+  if (room.seats === 0) throw new ActionError(tr("examErrors.networksHaveNoPlace", { room: room.name }));
+  const seated = rooms.filter((r) => r.seats > 0);
+  const i = seated.indexOf(room);
+  const j = direction === "up" ? i - 1 : i + 1;
+  if (j < 0 || j >= seated.length) throw new ActionError(tr(direction === "up" ? "examErrors.roomIsFirst" : "examErrors.roomIsLast", { room: room.name }));
+  // the whole order written anew: rooms made before positions were kept may share one
+  const order = [...seated];
+  [order[i], order[j]] = [order[j], order[i]];
+  [...order, ...rooms.filter((r) => r.seats === 0)].forEach((r, k) => tx.update(examRooms).set({ position: k }).where(eq(examRooms.id, r.id)).run());
+  tx.update(exams).set({ updatedAt: new Date() }).where(eq(exams.id, examId)).run();
+  audit({
+    action: "exam.room.move",
+    entityType: "exam",
+    entityId: examId,
+    courseId: e.courseId,
+    message: { key: "roomMove", params: { room: room.name, place: j + 1, count: seated.length, exam: examLabel(e) } },
+    before: { order: seated.map((r) => r.name) },
+    after: { order: order.map((r) => r.name) },
+  });
+  return { name: room.name, place: j + 1, count: seated.length };
+}
+
 export function addParticipants(examId: number, input: { mode: "all" | "selected"; studentIds: number[] }, { tx, audit }: ActionContext) {
   const e = loadExam(tx, examId);
   requireEditable(e, "participants");
@@ -503,14 +536,14 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
     tx.update(examParticipants).set({ roomId: null, seat: null }).where(eq(examParticipants.id, p.id)).run();
     touch(tx, examId);
     audit({ action: "exam.seat", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "seatNone", params: { username: p.username, exam: examLabel(e) } }, before: { room: roomName(p.roomId), seat: p.seat } });
-    return { swappedWith: null };
+    return { username: p.username, room: null, seat: null, swappedWith: null, unseated: null };
   }
   const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
   if (!room) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"), { roomId: [tr("examErrors.chooseARoomOfThisExam")] });
   if (p.kind === "backup" && p.roomId !== roomId) throw new ActionError(tr("examErrors.aBackupAccountKeepsItsRoom"), { roomId: [tr("examErrors.isBackupFor", { username: p.username, room: roomName(p.roomId) ?? "?" })] });
   if (seat > room.seats) throw new ActionError(tr("examErrors.noSuchSeat"), { seat: [tr("examErrors.roomHasSeats", { room: room.name, seats: room.seats })] });
   if (room.blockedSeats.includes(seat)) throw new ActionError(tr("examErrors.thatSeatIsBlocked"), { seat: [tr("examErrors.seatBlockedIn", { seat, room: room.name })] });
-  if (p.roomId === roomId && p.seat === seat) return { swappedWith: null };
+  if (p.roomId === roomId && p.seat === seat) return { username: p.username, room: room.name, seat, swappedWith: null, unseated: null };
   const other = tx.select().from(examParticipants).where(and(eq(examParticipants.roomId, roomId), eq(examParticipants.seat, seat))).get();
   const hadSeat = p.roomId !== null && p.seat !== null;
   // a taken seat: swap when the other can move to p's old seat, otherwise the other loses the seat
@@ -530,7 +563,14 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
     before: { room: roomName(p.roomId), seat: p.seat },
     after: { room: room.name, seat },
   });
-  return { swappedWith: swapped, unseated: other && !swapped ? other.username : null };
+  // who sits where now: said above the list, where a row that left the room's list no longer is
+  return {
+    username: p.username,
+    room: room.name,
+    seat,
+    swappedWith: swapped ? { username: swapped, room: roomName(p.roomId)!, seat: p.seat! } : null,
+    unseated: other && !swapped ? other.username : null,
+  };
 }
 
 export function autoSeatExam(examId: number, order: SeatOrder, { tx, audit }: ActionContext) {

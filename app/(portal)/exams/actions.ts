@@ -15,6 +15,7 @@ import {
   createExam,
   deleteExam,
   deleteRoom,
+  moveRoom,
   examScope,
   removeParticipants,
   removeSupervisor,
@@ -85,6 +86,17 @@ export const saveRoomAction = defineAction({
   revalidate: paths,
 });
 
+export const moveRoomAction = defineAction({
+  schema: z.object({ examId: id, roomId: id, direction: z.enum(["up", "down"], msg("examActions.direction")) }),
+  capability: "exam.manage",
+  scope,
+  run: ({ examId, roomId, direction }, ctx) => {
+    const r = moveRoom(examId, roomId, direction, ctx);
+    return { message: t("examActions.roomMoved", r) };
+  },
+  revalidate: paths,
+});
+
 export const deleteRoomAction = defineAction({
   schema: z.object({ examId: id, roomId: id }),
   capability: "exam.manage",
@@ -148,7 +160,10 @@ export const setSeatAction = defineAction({
   scope,
   execute: commitThenPush(({ examId, participantId, roomId, seat }, ctx) => {
     const r = setSeat(examId, participantId, roomId, seat, ctx);
-    return r.swappedWith ? t("examActions.swapped", { other: r.swappedWith }) : r.unseated ? t("examActions.unseated", { other: r.unseated }) : seat === null ? t("examActions.seatRemoved") : t("examActions.seated");
+    if (r.room === null) return t("examActions.seatRemoved", { username: r.username });
+    const place = { username: r.username, room: r.room, seat: r.seat };
+    if (r.swappedWith) return t("examActions.swapped", { ...place, other: r.swappedWith.username, otherRoom: r.swappedWith.room, otherSeat: r.swappedWith.seat });
+    return r.unseated ? t("examActions.unseated", { ...place, other: r.unseated }) : t("examActions.seated", place);
   }),
   revalidate: paths,
 });

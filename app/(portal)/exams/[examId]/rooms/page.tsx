@@ -6,7 +6,7 @@ import { requireExamPage } from "@/lib/exams/exam-page";
 import { roomConflicts } from "@/lib/exams/exams";
 import { canEdit } from "@/lib/exams/lifecycle";
 import { getTranslations } from "next-intl/server";
-import { deleteRoomAction, saveRoomAction } from "../../actions";
+import { deleteRoomAction, moveRoomAction, saveRoomAction } from "../../actions";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("rooms"))("title") };
@@ -35,7 +35,7 @@ export default async function RoomsPage({ params }: { params: Promise<{ examId: 
           title={t("rooms.summary", { count: d.rooms.filter((r) => r.seats > 0).length, noSeats: d.rooms.filter((r) => r.seats === 0).length, capacity, people })}
           description={t("rooms.hint")}
         >
-          <RoomsPanel examId={examId} rooms={d.rooms} canEdit={editable} save={saveRoomAction as never} remove={deleteRoomAction as never} />
+          <RoomsPanel examId={examId} rooms={d.rooms} canEdit={editable} save={saveRoomAction as never} remove={deleteRoomAction as never} move={moveRoomAction as never} />
           {!editable && <p className="mt-3 text-sm text-slate-600">{may("exam.manage") ? t("rooms.locked", { status: t(`examStatus.${d.exam.status}`) }) : t("rooms.onlyInstructors")}</p>}
         </Card>
       </div>

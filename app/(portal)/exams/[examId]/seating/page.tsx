@@ -1,7 +1,7 @@
 import { FileDown } from "lucide-react";
 import Link from "next/link";
 import { ExamHeader } from "@/components/exams/exam-header";
-import { AutoSeat, SeatMap, SeatRow } from "@/components/exams/seating-panel";
+import { AutoSeat, SeatList, SeatMap, SeatRow } from "@/components/exams/seating-panel";
 import { Card, EmptyState } from "@/components/ui/card";
 import { cn } from "@/components/ui/cn";
 import { getDb } from "@/lib/db/client";
@@ -69,6 +69,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
             </Card>
           )}
           <Card title={current === "unseated" ? t("notSeated") : t("whoSits", { room: current?.name ?? "" })} description={editable ? t("moveHint") : undefined}>
+            <SeatList save={setSeatAction as never}>
             {shown.length === 0 ? (
               <p className="text-sm text-slate-600">{current === "unseated" ? t("everyone") : t("nobody")}</p>
             ) : (
@@ -82,11 +83,12 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
                 </thead>
                 <tbody className="divide-y divide-slate-100">
                   {shown.map((p) => (
-                    <SeatRow key={`${p.id}-${p.roomId}-${p.seat}`} examId={examId} p={p} rooms={seatRooms} save={setSeatAction as never} canEdit={editable} />
+                    <SeatRow key={`${p.id}-${p.roomId}-${p.seat}`} examId={examId} p={p} rooms={seatRooms} canEdit={editable} />
                   ))}
                 </tbody>
               </table></TableScroll>
             )}
+            </SeatList>
           </Card>
         </div>
       )}

@@ -118,6 +118,7 @@ const ACTIONS: Record<string, { policy?: Policy; scope?: (t: Target) => Scope; f
   "app/(portal)/exams/actions.ts#deleteExamAction": { scope: exam, fields: (t) => ({ examId: String(t.examId) }) },
   "app/(portal)/exams/actions.ts#saveRoomAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), roomId: String(t.roomId), name: "Hijacked", seats: "5", blockedSeats: "", cidrs: "10.66.0.0/24" }) },
   "app/(portal)/exams/actions.ts#deleteRoomAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), roomId: String(t.roomId) }) },
+  "app/(portal)/exams/actions.ts#moveRoomAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), roomId: String(t.roomId), direction: "down" }) },
   "app/(portal)/exams/actions.ts#addParticipantsAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), mode: "all" }) },
   "app/(portal)/exams/actions.ts#removeParticipantsAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), ids: [String(t.participantId)] }) },
   "app/(portal)/exams/actions.ts#addBackupsAction": { scope: exam, fields: (t) => ({ examId: String(t.examId), roomId: String(t.roomId), count: "2" }) },

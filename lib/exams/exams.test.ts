@@ -154,6 +154,9 @@ describe("the order of the rooms", () => {
     const audit = db.select().from(auditLog).where(eq(auditLog.action, "exam.room.move")).all();
     expect(audit).toHaveLength(1);
     expect(audit[0].summary).toMatch(/^Room Laptop pool to place 1 of 2 in the room order of /);
+    // the staff network was added as a network, not as a room with no free seats
+    const added = db.select().from(auditLog).where(eq(auditLog.action, "exam.room.create")).all().map((a) => a.summary.split(" to ")[0]);
+    expect(added).toEqual(["Added room H-0102 (38 free seats, 10.20.1.0/24)", "Added room Laptop pool (30 free seats, 10.20.9.0/24, 2001:db8:9::/64)", "Added the network without seats Personal-VPN (10.8.0.0/16)"]);
   });
 });
 

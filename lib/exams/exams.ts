@@ -387,7 +387,7 @@ export function saveRoom(input: RoomInput, { tx, audit }: ActionContext) {
   const position = (tx.select({ m: max(examRooms.position) }).from(examRooms).where(eq(examRooms.examId, e.id)).get()?.m ?? -1) + 1;
   const row = tx.insert(examRooms).values({ examId: e.id, ...values, position }).returning().get();
   touch(tx, e.id);
-  audit({ action: "exam.room.create", entityType: "exam", entityId: e.id, courseId: e.courseId, message: { key: "roomCreate", params: { room: row.name, seats: freeSeats(row), cidrs: row.cidrs.join(", "), exam: examLabel(e) } }, after: values });
+  audit({ action: "exam.room.create", entityType: "exam", entityId: e.id, courseId: e.courseId, message: { key: "roomCreate", params: { room: row.name, network: row.seats === 0 ? "yes" : "no", seats: freeSeats(row), cidrs: row.cidrs.join(", "), exam: examLabel(e) } }, after: values });
   return row;
 }
 

@@ -96,6 +96,8 @@ export function SheetsPanel({
   // sheets for all or a room replace passwords on the desks; the missing ones and one re-issue do not
   const many = examOpen && (pending?.scope === "all" || pending?.scope === "room");
   const missing = participants.filter((p) => !p.issued).length;
+  // some have a sheet, some not: the missing ones are what is left to print
+  const late = missing > 0 && missing < participants.length;
   const chosen = participants.find((p) => String(p.id) === pick);
   // a first password (nobody printed one yet) replaces nothing: the dialog does not say it does
   const first = pending?.scope === "reissue" && !participants.find((p) => p.id === pending.participantId)?.issued;
@@ -103,8 +105,14 @@ export function SheetsPanel({
     <div className="space-y-5" data-testid="sheets-panel">
       {blockedReason && <p className="rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-800 ring-1 ring-amber-200">{blockedReason}</p>}
       <div className="flex flex-wrap items-center gap-3">
+        {/* whoever came later (a backup, a student added after printing): only their sheets, the main button then */}
+        {late && (
+          <Button type="button" variant="primary" disabled={disabled} onClick={() => ask({ scope: "missing", label: t("missingLabel"), count: missing })}>
+            <Printer className="size-4" aria-hidden /> {t("printMissing", { count: missing })}
+          </Button>
+        )}
         {/* during the exam, one re-issue is the everyday step; printing many is not the main button */}
-        <Button type="button" variant={examOpen ? "secondary" : "primary"} disabled={disabled || total === 0} onClick={() => ask({ scope: "all", label: t("allRooms"), count: total })}>
+        <Button type="button" variant={examOpen || late ? "secondary" : "primary"} disabled={disabled || total === 0} onClick={() => ask({ scope: "all", label: t("allRooms"), count: total })}>
           <Printer className="size-4" aria-hidden /> {t("printAll", { count: total })}
         </Button>
         {rooms.map((r) => (
@@ -112,12 +120,6 @@ export function SheetsPanel({
             <Printer className="size-4" aria-hidden /> {t("printRoom", { room: r.name, count: r.count })}
           </Button>
         ))}
-        {/* whoever came later (a backup, a student added after printing): only their sheets */}
-        {missing > 0 && missing < participants.length && (
-          <Button type="button" variant="secondary" disabled={disabled} onClick={() => ask({ scope: "missing", label: t("missingLabel"), count: missing })}>
-            <Printer className="size-4" aria-hidden /> {t("printMissing", { count: missing })}
-          </Button>
-        )}
       </div>
       <div className="flex flex-wrap items-end gap-3 rounded-md border border-slate-200 bg-slate-50 p-3">
         <div className="w-full sm:w-auto">

@@ -8,7 +8,7 @@
  * starting" is as far as a seat gets, and the test sign-in fails at its start step. The tests
  * that meet this say so.
  */
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
@@ -48,6 +48,13 @@ async function control(what: string, body: Record<string, string> = {}) {
 
 function db() {
   return new Database(info.dbFile, { fileMustExist: true });
+}
+
+/** When each account's sign-in window ends, as the exam hub reads it: the password Secret on the API server. */
+function hubEnds(): Record<string, number> {
+  const b64 = execFileSync(path.join(ROOT, ".cache/bin/kubectl"), ["--kubeconfig", info.kubeconfig, "-n", "e2x-exam", "get", "secret", "e2x-exam-passwords", "-o", "jsonpath={.data.exams\\.json}"], { encoding: "utf8" });
+  const accounts = JSON.parse(Buffer.from(b64, "base64").toString("utf8")).accounts as Record<string, [number, number, number, string, number]>;
+  return Object.fromEntries(Object.entries(accounts).map(([u, a]) => [u, a[2]]));
 }
 
 test.beforeAll(async () => {
@@ -219,9 +226,21 @@ test("supervisor actions from the board: extra time and a move to a backup accou
   await confirm.getByRole("button", { name: "Cancel" }).click();
   await expect(confirm).toBeHidden();
   await expect(seat(page, "cem")).not.toHaveAttribute("data-state", "moved");
+  // her 15 minutes are on the hub for her own account, not yet for the backup account
+  const before = hubEnds();
+  expect(before["mathe1-cem"] - before["mathe1-backup-pz1-01"]).toBe(15 * 60);
   await panel.getByRole("button", { name: "Move to this backup account" }).click();
   await confirm.getByRole("button", { name: "Confirm the move" }).click();
   await expect(panel.getByTestId("seat-moved")).toHaveText("mathe1-cem works on mathe1-backup-pz1-01 now; grading shows that submission under mathe1-cem.");
+  // the backup account took her extra time over, on the hub too: its window ends when hers did
+  await expect(seat(page, "backup-pz1-01")).toContainText("+15 min");
+  await expect.poll(() => hubEnds()["mathe1-backup-pz1-01"]).toBe(before["mathe1-cem"]);
+  // her own seat's actions are the backup account's now: one step there
+  await expect(panel.getByRole("button", { name: "Re-issue password…" })).toHaveCount(0);
+  await panel.getByRole("button", { name: "To the backup account mathe1-backup-pz1-01" }).click();
+  await expect(page.getByRole("dialog", { name: "Actions for mathe1-backup-pz1-01" })).toContainText("15 min extra time");
+  await page.keyboard.press("Escape");
+  await seat(page, "cem").getByRole("button").click();
   await expect(seat(page, "cem")).toHaveAttribute("data-state", "moved");
   await expect(seat(page, "backup-pz1-01")).toContainText("work of mathe1-cem");
   await shot(page, "exam-board-actions");

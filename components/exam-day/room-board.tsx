@@ -128,6 +128,7 @@ function BoardPanel({ examId, initial, zone, intervalMs = 5_000, actions, view }
   const seconds = useMemo(() => new Intl.DateTimeFormat("de-DE", { timeZone: zone, hour: "2-digit", minute: "2-digit", second: "2-digit", hourCycle: "h23" }), [zone]);
   if (!data) return <p className="text-slate-600">{error ? t("cannotRead", { error: (error as Error).message }) : t("reading")}</p>;
   const seatOf = (id: number | null) => data.rooms.flatMap((r) => r.accounts).find((a) => a.participantId === id) ?? null;
+  const seatOfName = (username: string) => data.rooms.flatMap((r) => r.accounts).find((a) => a.username === username) ?? null;
   const chosen = projector ? null : seatOf(picked);
   const freeBackups = data.rooms.flatMap((r) => r.accounts.map((a) => ({ ...a, room: r.name }))).filter((a) => a.kind === "backup" && !a.holdsWorkOf && a.state === "not-signed-in");
   // one room when the address names one that is there, else all of them
@@ -236,7 +237,7 @@ function BoardPanel({ examId, initial, zone, intervalMs = 5_000, actions, view }
           );
         })}
       </div>
-      {chosen && <SeatActions key={chosen.participantId} examId={examId} seat={chosen} freeBackups={freeBackups} actions={actions} acting={acting} over={data.status === "closed" || data.status === "archived"} why={why} time={time} onClose={closeActions} />}
+      {chosen && <SeatActions key={chosen.participantId} examId={examId} seat={chosen} freeBackups={freeBackups} actions={actions} acting={acting} over={data.status === "closed" || data.status === "archived"} why={why} time={time} onClose={closeActions} onOpen={(username) => setPicked(seatOfName(username)?.participantId ?? null)} />}
     </div>
   );
 }
@@ -303,7 +304,7 @@ function RoomTile({ a }: { a: BoardSeat }) {
  * the focus when it opens and gives it back to the seat when it closes (Escape, the close button,
  * a click beside it).
  */
-function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, time, onClose }: { examId: number; seat: BoardSeat; freeBackups: (BoardSeat & { room: string })[]; actions: BoardActions; acting: boolean; over: boolean; why: string; time: Intl.DateTimeFormat; onClose: () => void }) {
+function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, time, onClose, onOpen }: { examId: number; seat: BoardSeat; freeBackups: (BoardSeat & { room: string })[]; actions: BoardActions; acting: boolean; over: boolean; why: string; time: Intl.DateTimeFormat; onClose: () => void; onOpen: (username: string) => void }) {
   const [confirmReissue, setConfirmReissue] = useState(false);
   // the move asks once more, naming both accounts: it cannot be taken back
   const [moveTo, setMoveTo] = useState("");
@@ -344,8 +345,9 @@ function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, ti
           </h2>
           <p className="text-sm text-slate-600">
             {/* after closing nobody signs in any more: the seat's last state, without a time to sign in by */}
-            {over ? noteOf(seat, t) : t("mayUntil", { note: noteOf(seat, t), time: time.format(new Date(seat.until)) })}
-            {seat.extraMinutes ? t("extraSuffix", { minutes: seat.extraMinutes }) : ""}.
+            {/* moved: the person signs in with the backup account now; its panel says until when */}
+            {over || seat.movedTo ? noteOf(seat, t) : t("mayUntil", { note: noteOf(seat, t), time: time.format(new Date(seat.until)) })}
+            {seat.extraMinutes && !seat.movedTo ? t("extraSuffix", { minutes: seat.extraMinutes }) : ""}.
           </p>
         </div>
         <Button type="button" variant="secondary" className="shrink-0" onClick={() => ref.current?.close()}>
@@ -355,6 +357,16 @@ function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, ti
       <div className="px-5 py-5">
         {!acting ? (
           <p className="text-sm text-slate-700" data-testid="seat-actions-why">{why}</p>
+        ) : seat.kind === "student" && seat.movedTo ? (
+          // the person works on the backup account now: its password, lock and time are theirs
+          <section>
+            <h3 className="mb-2 font-medium text-slate-800">{t("moveTitle")}</h3>
+            <p className="text-sm text-slate-700" data-testid="seat-moved">{t("movedNote", { student: seat.username, backup: seat.movedTo })}</p>
+            <p className="mt-2 text-sm text-slate-600">{t("movedActions")}</p>
+            <Button type="button" variant="secondary" className="mt-3" onClick={() => onOpen(seat.movedTo!)}>
+              {t("openBackup", { backup: seat.movedTo })}
+            </Button>
+          </section>
         ) : (
           <div className="space-y-6">
             {actions.mayPrint && (
@@ -404,13 +416,7 @@ function SeatActions({ examId, seat, freeBackups, actions, acting, over, why, ti
                 )}
               </ActionForm>
             </section>
-            {seat.kind === "student" && seat.movedTo && (
-              <section>
-                <h3 className="mb-2 font-medium text-slate-800">{t("moveTitle")}</h3>
-                <p className="text-sm text-slate-700" data-testid="seat-moved">{t("movedNote", { student: seat.username, backup: seat.movedTo })}</p>
-              </section>
-            )}
-            {seat.kind === "student" && !seat.movedTo && (
+            {seat.kind === "student" && (
               <section>
                 <h3 className="mb-2 font-medium text-slate-800">{t("moveTitle")}</h3>
                 <ActionForm

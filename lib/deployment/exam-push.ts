@@ -274,11 +274,14 @@ export async function runExamPush<T>(db: Db, principal: Principal, examId: numbe
 /**
  * An edit of what the exam hub gets, outside a lifecycle step (a room, a seat, extra time):
  * committed in one transaction with its audit entries; while the exam is open the hub gets it
- * right after (a scheduled exam gets it when it opens). The edit's sentence, then the push's.
+ * right after (a scheduled exam gets it when it opens). The edit's sentence, then the push's. An
+ * edit that answers `{ message, reachesHub: false }` changed nothing the hub gets: no push.
  */
-export async function commitExamEdit(db: Db, principal: Principal, examId: number, change: ExamChange<string>, opts: ExamPushOptions = {}): Promise<string> {
-  const message = db.transaction((tx) => change({ tx, principal, audit: (e) => writeAudit(tx, actorOf(principal), e) }));
-  const hub = await pushIfOpen(db, principal, examId, opts);
+export async function commitExamEdit(db: Db, principal: Principal, examId: number, change: ExamChange<string | { message: string; reachesHub: boolean }>, opts: ExamPushOptions = {}): Promise<string> {
+  const done = db.transaction((tx) => change({ tx, principal, audit: (e) => writeAudit(tx, actorOf(principal), e) }));
+  // an edit may say that this time nothing the hub gets has changed: then there is no push
+  const { message, reachesHub } = typeof done === "string" ? { message: done, reachesHub: true } : done;
+  const hub = reachesHub ? await pushIfOpen(db, principal, examId, opts) : "";
   return hub ? `${message} ${hub}` : message;
 }
 

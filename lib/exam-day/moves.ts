@@ -25,14 +25,18 @@ export function moveToBackup(examId: number, participantId: number, backupId: nu
   const already = tx.select({ backupId: examMoves.backupId }).from(examMoves).where(eq(examMoves.participantId, participantId)).get();
   if (already) throw new ActionError(t("moves.already", { student: student.username }), { participantId: [t("moves.movedAlready")] });
   tx.insert(examMoves).values({ examId, participantId, backupId, reason, movedBy: principal.id }).run();
+  // the student's extra time goes with them: the backup account's window on the hub ends as theirs did
+  const extraMinutes = Math.max(student.extraMinutes, backup.extraMinutes);
+  if (extraMinutes !== backup.extraMinutes) tx.update(examParticipants).set({ extraMinutes }).where(eq(examParticipants.id, backup.id)).run();
   audit({
     action: "exam.move",
     entityType: "exam",
     entityId: String(examId),
     message: { key: "examMove", params: { student: student.username, backup: backup.username, withReason: reason ? "yes" : "no", reason } },
-    after: { participant: student.username, backup: backup.username, reason },
+    before: { backupExtraMinutes: backup.extraMinutes },
+    after: { participant: student.username, backup: backup.username, reason, backupExtraMinutes: extraMinutes },
   });
-  return { student: student.username, backup: backup.username };
+  return { student: student.username, backup: backup.username, carriedMinutes: extraMinutes !== backup.extraMinutes ? extraMinutes : 0 };
 }
 
 /**

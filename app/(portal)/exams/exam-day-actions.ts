@@ -38,15 +38,20 @@ export const runProbeAction = defineAction({
   revalidate: paths,
 });
 
-/** A student moves to a backup account: the portal records whose work it holds. */
+/** A student moves to a backup account: the portal records whose work it holds (and the hub gets the student's extra time for it). */
 export const moveToBackupAction = defineAction({
   schema: z.object({ examId: id, participantId: id, backupId: z.coerce.number(msg("examActions.chooseBackup")).int().positive(msg("examActions.chooseBackup")), reason: z.string().trim().max(200, msg("examActions.max200")).default("") }),
   capability: "exam.run",
   scope,
-  run: ({ examId, participantId, backupId, reason }, ctx) => {
-    const r = moveToBackup(examId, participantId, backupId, reason, ctx);
+  execute: async ({ examId, participantId, backupId, reason }, principal) => {
+    const message = await commitExamEdit(getDb(), principal, examId, (ctx) => {
+      const r = moveToBackup(examId, participantId, backupId, reason, ctx);
+      const moved = t("examActions.moved", { student: r.student, backup: r.backup });
+      // with extra time, the backup account's new end goes to the hub at once
+      return r.carriedMinutes ? { message: `${moved} ${t("examActions.extraCarried", { backup: r.backup, minutes: r.carriedMinutes })}`, reachesHub: true } : { message: moved, reachesHub: false };
+    });
     forgetBoard(examId);
-    return { message: t("examActions.moved", { student: r.student, backup: r.backup }) };
+    return { message };
   },
   revalidate: paths,
 });

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { addRoom, confirm, createExam, FILES, PASSWORD_RE, pdfText, verifyStored } from "./exam-helpers";
+import { addRoom, confirm, createExam, FILES, PASSWORD_RE, pdfText, termOf, verifyStored } from "./exam-helpers";
 import { query, shot, signIn } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
@@ -35,7 +35,9 @@ test("a backup account added after printing gets its sheet from 'Print the missi
   test.setTimeout(180_000);
   await signIn(page, "irene");
   examId = await createExam(page, { course: "datasci", term: "WS25", title: "Klausur Datenanalyse (Nachdruck)", period: "PZ8", date: "2031-05-05", start: "09:00", end: "11:00" });
-  await addRoom(page, examId, { name: "C-0201", seats: "80", cidrs: "10.52.1.0/24" });
+  // room for the whole roster (other tests add students to it) and the late backup account
+  const roster = query<{ n: number }>("select count(*) n from students where term_id = ?", termOf("datasci", "WS25"))[0].n;
+  await addRoom(page, examId, { name: "C-0201", seats: String(roster + 5), cidrs: "10.52.1.0/24" });
   await expect(page.getByTestId("room-C-0201")).toBeVisible();
   await page.goto(`/exams/${examId}/participants`);
   await page.getByRole("button", { name: /Add the whole roster \(\d+\)/ }).click();

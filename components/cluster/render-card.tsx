@@ -24,8 +24,9 @@ export async function RenderCard({ render: r }: { render: RenderView }) {
   return (
     <Card title={t("title")} description={t("description", { courses: f.number(r.counts.courses), terms: f.number(r.counts.terms), students: f.number(r.counts.students), staff: f.number(r.counts.staff), objects: f.number(r.objects) })}>
       <div className="grid gap-3 sm:grid-cols-3">
+        {/* the exam hub's users are exam accounts, backup accounts among them, not people */}
         {r.hubs.map((h) => (
-          <Stat key={h.hub} label={th(h.hub)} value={t("users", { count: f.number(h.users) })} hint={t("hubHint", { profiles: f.number(h.profiles), configMaps: h.configMaps, namespace: h.namespace })} />
+          <Stat key={h.hub} label={th(h.hub)} value={h.hub === "exam" ? t("accounts", { count: h.users }) : t("users", { count: f.number(h.users) })} hint={t("hubHint", { profiles: h.profiles, configMaps: h.configMaps, namespace: h.namespace })} />
         ))}
       </div>
       <h3 className="mt-5 mb-2 text-sm font-semibold text-slate-800">{t("configMaps")}</h3>

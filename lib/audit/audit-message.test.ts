@@ -39,6 +39,15 @@ describe("audit summaries in the reader's language", () => {
     expect(auditSummary(de, { summary: "stored", message: { key: "notYetKnown" } }, "de")).toBe("stored");
   });
 
+  it("names refused rights, changed account fields and roles in words, not as the code's names", () => {
+    const denied = { summary: "", message: { key: "denied", params: { username: "gustav", capability: "grading.view", course: "2" } } };
+    expect(auditSummary(de, denied, "de")).toBe("gustav durfte nicht die Korrektur sehen (Kurs 2)");
+    expect(auditSummary(en, denied, "en")).toBe("gustav was not allowed to see grading (course 2)");
+    const changed = { summary: "", message: { key: "staffUpdate", params: { username: "kkoehler", fields: "role, active" } } };
+    expect(auditSummary(de, changed, "de")).toBe("Personalkonto kkoehler geändert: Rolle, aktiv");
+    expect(auditSummary(de, { summary: "", message: { key: "staffCreate", params: { username: "kkoehler", role: "grader" } } }, "de")).toBe("Personalkonto kkoehler (Korrektor:in) angelegt");
+  });
+
   it("writes the dates it names as each reader does, also the English text it stores", () => {
     t = createTestDb();
     const actor = { id: null, username: "irene" };

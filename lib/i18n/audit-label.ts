@@ -57,11 +57,24 @@ function localizeParams(params: Record<string, string | number> | undefined, loc
   return out;
 }
 
+/**
+ * Values that name a thing of the portal in words: a refused capability ("grading.view" → "die
+ * Korrektur sehen") and a list of changed account fields ("role, active" → "Rolle, aktiv").
+ */
+function wordsOf(params: Record<string, string | number> | undefined, tr: LooseTranslator): Record<string, string | number> | undefined {
+  if (!params) return params;
+  const out = { ...params };
+  const word = (group: string, v: string) => (tr.has(`auditWords.${group}.${v.replace(/\./g, "_")}`) ? tr(`auditWords.${group}.${v.replace(/\./g, "_")}`) : v);
+  if (typeof out.capability === "string") out.capability = word("capability", out.capability);
+  if (typeof out.fields === "string") out.fields = out.fields.split(", ").map((f) => word("field", f)).join(", ");
+  return out;
+}
+
 /** The English text of an audit message (stored beside the key, for search and older readers). */
 export function englishAuditSummary(m: AuditMessage): string {
   const tr = createTranslator({ locale: "en", messages: MESSAGES.en }) as unknown as LooseTranslator & ((key: string, values?: Record<string, string | number>) => string);
   const key = `auditMessages.${m.key}`;
-  return tr.has(key) ? tr(key, localizeParams(m.params, "en")) : m.key;
+  return tr.has(key) ? tr(key, localizeParams(wordsOf(m.params, tr), "en")) : m.key;
 }
 
 /**
@@ -73,7 +86,7 @@ export function auditSummary(t: unknown, row: { summary: string; message?: Audit
   if (!row.message) return row.summary;
   const key = `auditMessages.${row.message.key}`;
   try {
-    return tr.has(key) ? tr(key, localizeParams(row.message.params, locale)) : row.summary;
+    return tr.has(key) ? tr(key, localizeParams(wordsOf(row.message.params, tr), locale)) : row.summary;
   } catch {
     return row.summary;
   }

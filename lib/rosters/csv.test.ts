@@ -488,6 +488,17 @@ describe("column mappings", () => {
 });
 
 describe("diffRoster", () => {
+  it("a file with first and last name is no change for a row that has them but no full name", () => {
+    // the roster shows "Lukas Schäfer" from the two fields; the file's reader spells the full name out
+    const stored = [{ id: 1, username: "lschaf6s", firstName: "Lukas", lastName: "Schäfer", displayName: null, matrikel: "9107326", room: null, seat: null, examDate: null }];
+    const same = diffRoster(stored, [{ row: 2, username: "lschaf6s", firstName: "Lukas", lastName: "Schäfer", displayName: "Lukas Schäfer", matrikel: "9107326" }], { mode: "merge" });
+    expect(same.updated).toEqual([]);
+    expect(same.unchanged.map((u) => u.username)).toEqual(["lschaf6s"]);
+    // another name is a change
+    const other = diffRoster(stored, [{ row: 2, username: "lschaf6s", firstName: "Lukas", lastName: "Schaefer", displayName: "Lukas Schaefer", matrikel: "9107326" }], { mode: "merge" });
+    expect(other.updated[0].changes.map((c) => c.field)).toEqual(["displayName", "lastName"]);
+  });
+
   const existing = [
     { id: 1, username: "alice", firstName: null, lastName: null, displayName: "Alice A", matrikel: "1", room: null, seat: null, examDate: null },
     { id: 2, username: "Bob", firstName: null, lastName: null, displayName: "Bob B", matrikel: "2", room: "R1", seat: "1", examDate: null },

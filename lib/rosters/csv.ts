@@ -857,6 +857,8 @@ export function diffRoster<E extends ExistingStudent>(
       const next = row[f];
       if (next === undefined) continue;
       const prev = before[f] ?? null;
+      // a full name the file spells out that the roster already shows (from first and last name) is no change
+      if (f === "displayName" && prev === null && next === [before.firstName, before.lastName].filter(Boolean).join(" ")) continue;
       if (prev !== next) {
         changes.push({ field: f, before: prev, after: next });
         (after as Record<string, unknown>)[f] = next;

@@ -31,6 +31,15 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
   const canEdit = can(principal, "course.edit", { courseId });
   const t = await getTranslations();
   const f = await getFmt();
+  // staff of the course or of its other terms see this term too (the portal grants by course)
+  const alsoSee: { displayName: string; where: string[] }[] = [];
+  const others = [...course.staff.map((s) => ({ ...s, where: t("term.courseWide", { role: t(`roles.${s.role}`) }) })), ...course.terms.filter((x) => x.id !== term.id).flatMap((x) => x.staff.map((s) => ({ ...s, where: t("term.inTerm", { role: t(`roles.${s.role}`), term: x.term }) })))];
+  for (const s of others) {
+    if (term.staff.some((m) => m.userId === s.userId)) continue;
+    const seen = alsoSee.find((a) => a.displayName === s.displayName);
+    if (seen) seen.where.push(s.where);
+    else alsoSee.push({ displayName: s.displayName, where: [s.where] });
+  }
   const accounts = canEdit ? listStaff(db).filter((u) => u.active && u.role !== "admin").map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   return (
     <>
@@ -75,6 +84,11 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
             assign={assignStaffAction as never}
             unassign={unassignStaffAction as never}
           />
+          {alsoSee.length > 0 && (
+            <p className="mt-4 text-sm text-slate-600" data-testid="term-also-see">
+              {t("term.alsoSee", { list: alsoSee.map((s) => t("term.alsoSeeItem", { name: s.displayName, roles: s.where.join(", ") })).join("; ") })}
+            </p>
+          )}
         </Card>
         <Card title={t("term.settings")} description={t("term.settingsHint")}>
           {canEdit ? (

@@ -5,6 +5,7 @@ import { Card, PageHeader } from "@/components/ui/card";
 import { requirePage } from "@/lib/auth/guard";
 import { getCourse } from "@/lib/courses/courses";
 import { defaultMounts } from "@/lib/courses/schemas";
+import { newestTerm, suggestNextTerm } from "@/lib/courses/term-names";
 import { getDb } from "@/lib/db/client";
 import { getTranslations } from "next-intl/server";
 import { createTermAction } from "../../../actions";
@@ -13,19 +14,14 @@ export async function generateMetadata() {
   return { title: (await getTranslations("term"))("newTitle") };
 }
 
-function suggestTerm(now = new Date()): string {
-  const y = now.getFullYear() % 100;
-  const m = now.getMonth() + 1;
-  return m >= 4 && m <= 9 ? `WS${y}` : `SS${m >= 10 ? y + 1 : y}`;
-}
-
 export default async function NewTermPage({ params }: { params: Promise<{ courseId: string }> }) {
   const courseId = Number((await params).courseId);
   if (!Number.isInteger(courseId)) notFound();
   await requirePage("course.edit", { courseId });
   const course = getCourse(getDb(), courseId);
   if (!course) notFound();
-  const last = course.terms.at(-1);
+  // prefilled from the newest term (the list is ordered by name: SS26 before WS25)
+  const last = newestTerm(course.terms);
   const t = await getTranslations();
   return (
     <>
@@ -45,7 +41,7 @@ export default async function NewTermPage({ params }: { params: Promise<{ course
           courseCode={course.code}
           submitLabel={t("term.create")}
           initial={{
-            term: suggestTerm(),
+            term: suggestNextTerm(course.terms.map((x) => x.term)),
             hubs: last?.hubs ?? ["assignment", "grading"],
             image: last?.image ?? "ghcr.io/digiklausur/e2xgrader-notebook:2025.1",
             cpuGuarantee: last?.cpuGuarantee ?? "500m",

@@ -63,8 +63,15 @@ function previewData(p: ImportPreview) {
     added: cut(diff.added).map((r) => ({ username: r.username, name: nameOf(r), matrikel: r.matrikel ?? "" })),
     removed: cut(diff.removed).map((r) => ({ username: r.username, name: nameOf(r), matrikel: r.matrikel ?? "" })),
     kept: p.mode === "replace" ? cut(diff.kept).map((r) => ({ username: r.username, name: nameOf(r), matrikel: r.matrikel ?? "" })) : [],
-    updated: cut(diff.updated).map((u) => ({ username: u.username, changes: u.changes.map((c) => `${c.field} ${c.before ?? "—"} → ${c.after}`) })),
+    updated: cut(diff.updated).map((u) => ({ username: u.username, changes: u.changes.map((c) => `${t(`columnMapping.meanings.${c.field}`)}: ${shownValue(c.before)} → ${shownValue(c.after)}`) })),
   };
+}
+
+/** A roster value as the preview shows it: empty as a dash, yes/no in words. */
+function shownValue(v: string | boolean | null): string {
+  if (v === null || v === "") return "—";
+  if (typeof v === "boolean") return t(v ? "common.yes" : "common.no");
+  return v;
 }
 
 export type RosterPreviewData =

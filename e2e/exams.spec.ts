@@ -156,7 +156,9 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await confirm(page, /Print all sheets \(62\)/, "Print sheets");
   const file = path.join(FILES, "sheets-all.pdf");
   await (await download).saveAs(file);
-  await expect(page.getByText(/62 sheets, passwords of issue 1/)).toBeVisible();
+  // the first print replaces nobody's password, and says nothing of earlier ones
+  await expect(page.getByText(/62 sheets \(run 1\)\./)).toBeVisible();
+  await expect(page.getByText(/62 sheets \(run 1\)\./)).not.toContainText(/no longer work|stay valid/);
   const text = pdfText(file);
   const pages = text.split("\f");
   const slip = (username: string) => pages.find((p) => p.includes(username) && p.includes("ABGEBEN"))!;
@@ -220,7 +222,7 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await expect(dialog.getByTestId("hub-objects")).toContainText("Exam pod network policy");
   await shot(page, "exam-open-confirm");
   await dialog.getByRole("button", { name: "Open exam" }).click();
-  await expect(page.getByText(/The exam is open now\. The exam hub is updated \(push #\d+\)\./)).toBeVisible();
+  await expect(page.getByText(/The exam is open now\. Written to the export folder \(push #\d+\)/)).toBeVisible();
   await expect(page.getByTestId("hub-preview")).toContainText("accepted inside each window");
   await expect(page.getByTestId("hub-status")).toContainText("On the hub since");
   // what the push wrote: the export target holds the password Secret with hashes, never a password
@@ -236,7 +238,7 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await expect(dialog.getByTestId("hub-changes")).toContainText(`the sign-in lock of ${me.username} is lifted`);
   await shot(page, "exam-unlock-confirm");
   await dialog.getByRole("button", { name: "Unlock sign-in" }).click();
-  await expect(page.getByText(new RegExp(`${me.username} may sign in again\\. The exam hub is updated`))).toBeVisible();
+  await expect(page.getByText(new RegExp(`${me.username} may sign in again\\. Written to the export folder`))).toBeVisible();
   expect(query<{ unlocks: number }>("select unlocks from exam_participants where id = ?", me.id)[0].unlocks).toBe(1);
   const unlockAudit = query<{ summary: string }>("select summary from audit_log where action = 'exam.unlock'");
   expect(unlockAudit.map((a) => a.summary)).toEqual([expect.stringContaining(`Lifted the sign-in lock of ${me.username}`)]);

@@ -92,6 +92,8 @@ test("a backup account added after printing gets its sheet from 'Print the missi
   // the others' passwords are the ones on the sheets printed before
   for (const [username, hash] of printed) expect(now.get(username)).toBe(hash);
   await expect(page.getByRole("button", { name: /Print the missing ones/ })).toHaveCount(0);
+  // and the page says that the sheets printed before stay valid
+  await expect(page.getByText(/1 sheet \(run 2\)\. The sheets printed before for the others stay valid\./)).toBeVisible();
   const audit = query<{ summary: string }>("select summary from audit_log where action = 'exam.sheets.print' order by id desc limit 1")[0].summary;
   expect(audit).toContain("Printed 1 sheet (everyone without a sheet)");
 });

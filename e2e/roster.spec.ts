@@ -169,9 +169,15 @@ test("search as Germans type, the German Excel export and the sample file", asyn
   await expect(page.getByRole("cell", { name: one.username, exact: true })).toBeVisible();
   await shot(page, "roster-search-matrikel");
 
+  const exports = () => query<{ n: number }>("select count(*) n from audit_log where action = 'roster.export'")[0].n;
+  const before = exports();
   const excel = page.waitForEvent("download");
   await page.getByRole("link", { name: "Full CSV for German Excel (;)" }).click();
   const d = await excel;
+  // one click, one export in the audit log (not a page fetch and then the file again)
+  await expect.poll(exports).toBe(before + 1);
+  await page.waitForTimeout(500);
+  expect(exports()).toBe(before + 1);
   expect(d.suggestedFilename()).toBe("datasci-WS25.full.excel-de.csv");
   const bytes = fs.readFileSync(await d.path());
   expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);

@@ -5,6 +5,7 @@ import { useTranslations } from "next-intl";
 import { resultWord as wordOf } from "./result-words";
 import type { PushProgressItemView } from "@/lib/deployment/views";
 import { objectName } from "./plan-list";
+import { useFmt } from "@/lib/i18n/use-fmt";
 
 export interface ProgressState {
   step: "render" | "plan" | "apply";
@@ -51,6 +52,7 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
     void box.current?.scrollIntoView({ block: "start", behavior: "smooth" });
   }, []);
   const seconds = Math.max(0, Math.round(((p.finishedAt ?? now) - p.since) / 100) / 10);
+  const f = useFmt();
   const label =
     p.step === "render"
       ? t("rendering")
@@ -69,7 +71,7 @@ export function PushProgress({ progress: p }: { progress: ProgressState }) {
       </p>
       <p className="flex items-center gap-2 font-medium text-brand-700" data-testid="push-progress-label">
         {running && <Loader2 className="size-4 animate-spin" aria-hidden />}
-        {label} <span className="font-normal tabular-nums text-slate-600">· {seconds.toFixed(1)} s</span>
+        {label} <span className="font-normal tabular-nums text-slate-600">· {f.number(seconds, 1)} s</span>
       </p>
       <div
         className="h-2 w-full overflow-hidden rounded-full bg-white ring-1 ring-inset ring-brand-100"

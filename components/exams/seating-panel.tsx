@@ -20,7 +20,7 @@ export interface SeatRoomView {
 const initials = (p: ParticipantRow) => (p.kind === "backup" ? "B" : `${(p.lastName ?? p.username)[0] ?? ""}${(p.firstName ?? "")[0] ?? ""}`);
 
 /** `tooFew`: why nobody can be seated automatically (more people than usable seats), said before the button is pressed. */
-export function AutoSeat({ examId, seated, auto, clear, tooFew }: { examId: number; seated: number; auto: Action; clear: Action; tooFew?: string }) {
+export function AutoSeat({ examId, seated, printed = 0, auto, clear, tooFew }: { examId: number; seated: number; printed?: number; auto: Action; clear: Action; tooFew?: string }) {
   const [order, setOrder] = useState<"alphabetical" | "random">("alphabetical");
   const t = useTranslations("seating");
   return (
@@ -46,7 +46,7 @@ export function AutoSeat({ examId, seated, auto, clear, tooFew }: { examId: numb
               variant="primary"
               disabled={!!tooFew}
               title={t("autoTitle")}
-              body={t("autoBody", { seated })}
+              body={t("autoBody", { seated }) + (printed ? ` ${t("printedWarning", { count: printed })}` : "")}
               confirmLabel={t("autoConfirm")}
               form="auto-seat"
             >

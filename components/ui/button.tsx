@@ -16,6 +16,15 @@ export function Button({ variant = "primary", className, ...props }: ComponentPr
   return <button className={cn(base, variants[variant], className)} {...props} />;
 }
 
+/**
+ * A download or a file the browser opens itself (a route handler, not a page): a plain link. The
+ * client router would fetch such an address once for a page and then load it again, and the
+ * server would answer (and log an export) twice.
+ */
+export function ButtonAnchor({ variant = "primary", className, ...props }: ComponentProps<"a"> & { variant?: Variant }) {
+  return <a className={cn(base, variants[variant], className)} {...props} />;
+}
+
 export function ButtonLink({ variant = "primary", className, ...props }: ComponentProps<typeof Link> & { variant?: Variant }) {
   return <Link className={cn(base, variants[variant], className)} {...props} />;
 }

@@ -263,7 +263,8 @@ export async function runExamPush<T>(db: Db, principal: Principal, examId: numbe
       pushId,
       status: outcome.status === "ok" ? "ok" : "failed",
       appliedCount: written,
-      message: written ? t("examPush.written", { push: pushId }) : t("examPush.nothing", { push: pushId }),
+      // without a cluster the push went to the export folder: no hub has it yet, and the page says so
+      message: resolved.target.kind === "export" ? t("examPush.exported", { push: pushId }) : written ? t("examPush.written", { push: pushId }) : t("examPush.nothing", { push: pushId }),
     };
   } finally {
     releasePush();

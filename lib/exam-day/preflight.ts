@@ -20,7 +20,7 @@ import { EXAM_PASSWORDS_KEY, EXAM_PASSWORDS_SECRET } from "@/lib/render";
 import { cpuToCores, memToBytes } from "@/lib/render/quantity";
 import { activeLocale, fmt, t } from "@/lib/i18n/t";
 import { openHubApi } from "./hub-api";
-import { cidrInside } from "./net";
+import { roomNetworkNotes } from "@/lib/exams/room-networks";
 import type { Preflight, PreflightItem } from "./views";
 
 export type { Preflight, PreflightItem };
@@ -153,21 +153,9 @@ export function localChecks(db: DbOrTx, d: NonNullable<ReturnType<typeof getExam
     href: base,
   });
   const allowed = getSettings(db).settings.exam.sourceCidrs;
-  const netProblems: string[] = [];
-  for (const r of d.rooms) {
-    if (!r.cidrs.length) netProblems.push(t("pf.networks.noNetwork", { room: r.name }));
-    for (const c of r.cidrs) if (!cidrInside(c, allowed)) netProblems.push(t("pf.networks.outside", { room: r.name, cidr: c }));
-  }
-  // two rooms with seats on one network: the hub cannot tell them apart, so a participant of
-  // either room signs in from both (a warning: adjacent rooms do share a network)
-  const shared: string[] = [];
-  for (let i = 0; i < seatedRooms.length; i++) {
-    for (let j = i + 1; j < seatedRooms.length; j++) {
-      const a = seatedRooms[i], b = seatedRooms[j];
-      const nets = a.cidrs.filter((x) => b.cidrs.some((y) => cidrInside(x, [y]) || cidrInside(y, [x])));
-      if (nets.length) shared.push(t("pf.networks.shared", { a: a.name, b: b.name, nets: nets.join(", ") }));
-    }
-  }
+  const notes = roomNetworkNotes(d.rooms, allowed);
+  const netProblems = notes.problems;
+  const shared = notes.shared;
   const roomsAndNets = { rooms: seatedRooms.length, nets: d.rooms.length - seatedRooms.length, allowed: allowed.join(", ") };
   add({
     id: "networks",
@@ -176,8 +164,9 @@ export function localChecks(db: DbOrTx, d: NonNullable<ReturnType<typeof getExam
     status: d.rooms.length === 0 || netProblems.length ? "no-go" : shared.length ? "warn" : "go",
     detail:
       d.rooms.length === 0 ? t("pf.networks.noRooms") : netProblems.length ? t("pf.networks.problems", { count: netProblems.length + shared.length }) : shared.length ? t("pf.networks.sharedDetail", roomsAndNets) : t("pf.networks.ok", roomsAndNets),
-    fix: netProblems.length ? t("pf.networks.fix") : shared.length ? t("pf.networks.fixShared") : "",
-    ...(d.rooms.some((r) => r.cidrs.some((c) => !cidrInside(c, allowed))) ? { href: "/cluster", byAdmins: true } : { href: `${base}/rooms` }),
+    // a network the installation does not let through is the administrators' to add; a room without one is the organisers'
+    fix: netProblems.length ? (notes.outside.length === netProblems.length ? t("pf.networks.fixOutside") : t("pf.networks.fix")) : shared.length ? t("pf.networks.fixShared") : "",
+    ...(notes.outside.length ? { href: "/cluster", byAdmins: true } : { href: `${base}/rooms` }),
     list: few([...netProblems, ...shared]),
   });
   add({

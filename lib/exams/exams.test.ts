@@ -303,7 +303,7 @@ describe("the lifecycle and what the hub gets", () => {
     const r = inAction(db, admin(), (ctx) => setSeat(exam.id, me.id, other.roomId, other.seat, ctx));
     const roomName = (id: number | null) => db.select().from(examRooms).where(eq(examRooms.id, id!)).get()!.name;
     // what the seating page says: both people and both places, here across two rooms
-    expect(r).toEqual({ username: me.username, room: roomName(other.roomId), seat: other.seat, swappedWith: { username: other.username, room: roomName(me.roomId), seat: me.seat }, unseated: null });
+    expect(r).toEqual({ username: me.username, room: roomName(other.roomId), seat: other.seat, swappedWith: { username: other.username, room: roomName(me.roomId), seat: me.seat }, unseated: null, printed: [me.username, other.username] });
     expect(roomName(other.roomId)).not.toBe(roomName(me.roomId));
     // closing before the last window ends says so first (here: 10:00 Berlin, her extra time runs to 11:35)
     const closingEffects = transitionEffects(examSnapshot(db, exam.id)!, "close", new Date("2026-07-20T08:00:00Z"));

@@ -529,21 +529,21 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
   const e = loadExam(tx, examId);
   requireEditable(e, "seating");
   const p = loadParticipant(tx, examId, participantId);
-  if ((roomId === null) !== (seat === null)) throw new ActionError(tr("examErrors.chooseARoomAndASeat"), { [roomId === null ? "roomId" : "seat"]: [tr("examErrors.requiredTogetherWithTheOther")] });
+  if ((roomId === null) !== (seat === null)) throw new ActionError(tr("examErrors.chooseARoomAndASeat"), roomId === null ? { roomId: [tr("examErrors.chooseTheRoomToo")] } : { seat: [tr("examErrors.typeASeatNumber")] });
   const roomName = (id: number | null) => (id === null ? null : (tx.select({ name: examRooms.name }).from(examRooms).where(eq(examRooms.id, id)).get()?.name ?? "?"));
   if (roomId === null || seat === null) {
     if (p.kind === "backup") throw new ActionError(tr("examErrors.aBackupAccountKeepsItsRoom2"), { roomId: [tr("examErrors.backupsStayInTheirRoom")] });
     tx.update(examParticipants).set({ roomId: null, seat: null }).where(eq(examParticipants.id, p.id)).run();
     touch(tx, examId);
     audit({ action: "exam.seat", entityType: "exam", entityId: examId, courseId: e.courseId, message: { key: "seatNone", params: { username: p.username, exam: examLabel(e) } }, before: { room: roomName(p.roomId), seat: p.seat } });
-    return { username: p.username, room: null, seat: null, swappedWith: null, unseated: null };
+    return { username: p.username, room: null, seat: null, swappedWith: null, unseated: null, printed: [] as string[] };
   }
   const room = tx.select().from(examRooms).where(and(eq(examRooms.id, roomId), eq(examRooms.examId, examId))).get();
   if (!room) throw new ActionError(tr("examErrors.chooseARoomOfThisExam"), { roomId: [tr("examErrors.chooseARoomOfThisExam")] });
   if (p.kind === "backup" && p.roomId !== roomId) throw new ActionError(tr("examErrors.aBackupAccountKeepsItsRoom"), { roomId: [tr("examErrors.isBackupFor", { username: p.username, room: roomName(p.roomId) ?? "?" })] });
   if (seat > room.seats) throw new ActionError(tr("examErrors.noSuchSeat"), { seat: [tr("examErrors.roomHasSeats", { room: room.name, seats: room.seats })] });
   if (room.blockedSeats.includes(seat)) throw new ActionError(tr("examErrors.thatSeatIsBlocked"), { seat: [tr("examErrors.seatBlockedIn", { seat, room: room.name })] });
-  if (p.roomId === roomId && p.seat === seat) return { username: p.username, room: room.name, seat, swappedWith: null, unseated: null };
+  if (p.roomId === roomId && p.seat === seat) return { username: p.username, room: room.name, seat, swappedWith: null, unseated: null, printed: [] as string[] };
   const other = tx.select().from(examParticipants).where(and(eq(examParticipants.roomId, roomId), eq(examParticipants.seat, seat))).get();
   const hadSeat = p.roomId !== null && p.seat !== null;
   // a taken seat: swap when the other can move to p's old seat, otherwise the other loses the seat
@@ -563,13 +563,15 @@ export function setSeat(examId: number, participantId: number, roomId: number | 
     before: { room: roomName(p.roomId), seat: p.seat },
     after: { room: room.name, seat },
   });
-  // who sits where now: said above the list, where a row that left the room's list no longer is
+  // who sits where now: said above the list, where a row that left the room's list no longer is;
+  // and whose sheet, printed already, names the old seat
   return {
     username: p.username,
     room: room.name,
     seat,
     swappedWith: swapped ? { username: swapped, room: roomName(p.roomId)!, seat: p.seat! } : null,
     unseated: other && !swapped ? other.username : null,
+    printed: [p, ...(other ? [other] : [])].filter((x) => x.passwordHash !== null).map((x) => x.username),
   };
 }
 

@@ -7,7 +7,7 @@ import { HubValuesCard } from "@/components/cluster/hub-values-card";
 import { RenderCard } from "@/components/cluster/render-card";
 import { SettingsCard } from "@/components/cluster/settings-card";
 import { TargetCard } from "@/components/cluster/target-card";
-import { ButtonLink } from "@/components/ui/button";
+import { ButtonAnchor, ButtonLink } from "@/components/ui/button";
 import { PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
@@ -32,9 +32,9 @@ export default async function ClusterPage({ searchParams }: { searchParams: Prom
         description={t("description")}
         actions={
           <>
-            <ButtonLink variant="secondary" href="/api/cluster/bundle.yaml" prefetch={false}>
+            <ButtonAnchor variant="secondary" href="/api/cluster/bundle.yaml">
               <Download className="size-4" aria-hidden /> {t("allObjects")}
-            </ButtonLink>
+            </ButtonAnchor>
             {canPush && (
               <ButtonLink href="/cluster/push">
                 <Upload className="size-4" aria-hidden /> {t("previewPush")}

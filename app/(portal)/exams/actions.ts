@@ -162,8 +162,13 @@ export const setSeatAction = defineAction({
     const r = setSeat(examId, participantId, roomId, seat, ctx);
     if (r.room === null) return t("examActions.seatRemoved", { username: r.username });
     const place = { username: r.username, room: r.room, seat: r.seat };
-    if (r.swappedWith) return t("examActions.swapped", { ...place, other: r.swappedWith.username, otherRoom: r.swappedWith.room, otherSeat: r.swappedWith.seat });
-    return r.unseated ? t("examActions.unseated", { ...place, other: r.unseated }) : t("examActions.seated", place);
+    const said = r.swappedWith
+      ? t("examActions.swapped", { ...place, other: r.swappedWith.username, otherRoom: r.swappedWith.room, otherSeat: r.swappedWith.seat })
+      : r.unseated
+        ? t("examActions.unseated", { ...place, other: r.unseated })
+        : t("examActions.seated", place);
+    // sheets printed before name the old seat: the passwords stay, the seat line must be corrected by hand
+    return r.printed.length ? `${said} ${t("examActions.oldSeatOnSheet", { count: r.printed.length, names: r.printed.join(", ") })}` : said;
   }),
   revalidate: paths,
 });

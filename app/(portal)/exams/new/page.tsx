@@ -29,7 +29,9 @@ export default async function NewExamPage({ searchParams }: { searchParams: Prom
     .all();
   const termOptions = rows.map((r) => ({ id: r.id, label: `${r.code} ${r.term} · ${r.title}`, examHub: r.hubs.includes("exam") }));
   const t = await getTranslations();
-  const preset = (await searchParams).termId ?? String(termOptions.find((t) => t.examHub)?.id ?? "");
+  // a term is chosen for the user only when it cannot be another: the one named in the address, or the only one on the exam hub
+  const onExamHub = termOptions.filter((t) => t.examHub);
+  const preset = (await searchParams).termId ?? (onExamHub.length === 1 ? String(onExamHub[0].id) : "");
   return (
     <>
       <PageHeader

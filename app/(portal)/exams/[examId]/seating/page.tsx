@@ -43,7 +43,7 @@ export default async function SeatingPage({ params, searchParams }: { params: Pr
         <div className="space-y-6">
           {editable && (
             <Card title={t("auto")} description={t("autoHint")}>
-              <AutoSeat examId={examId} seated={rows.length - unseated.length} auto={autoSeatAction as never} clear={clearSeatingAction as never} tooFew={capacity < rows.length ? tt("rooms.capacity", { people: rows.length, capacity }) : undefined} />
+              <AutoSeat examId={examId} seated={rows.length - unseated.length} printed={rows.filter((p) => p.hasPassword).length} auto={autoSeatAction as never} clear={clearSeatingAction as never} tooFew={capacity < rows.length ? tt("rooms.capacity", { people: rows.length, capacity }) : undefined} />
             </Card>
           )}
           <nav aria-label={t("roomsNav")} className="flex flex-wrap gap-2">

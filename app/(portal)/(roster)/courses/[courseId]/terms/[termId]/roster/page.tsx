@@ -4,7 +4,7 @@ import Link from "next/link";
 import { AddStudentForm } from "@/components/rosters/add-student-form";
 import { RosterImport } from "@/components/rosters/roster-import";
 import { StudentTable } from "@/components/rosters/student-table";
-import { ButtonLink } from "@/components/ui/button";
+import { ButtonAnchor } from "@/components/ui/button";
 import { Card, EmptyState, PageHeader } from "@/components/ui/card";
 import { Pagination } from "@/components/ui/pagination";
 import { can } from "@/lib/auth/capabilities";
@@ -61,15 +61,15 @@ export default async function RosterPage({ params, searchParams }: { params: Pro
         actions={
           <div className="no-print flex flex-wrap items-center gap-2">
             <PrintButton label={t("roster.print")} />
-            <ButtonLink variant="secondary" href={`${exportBase}?format=e2x`} prefetch={false}>
+            <ButtonAnchor variant="secondary" href={`${exportBase}?format=e2x`}>
               <Download className="size-4" aria-hidden /> {t("roster.e2xCsv")}
-            </ButtonLink>
-            <ButtonLink variant="secondary" href={`${exportBase}?format=full&variant=${dialect}`} prefetch={false} title={t("roster.everyField", { dialect: t(`roster.dialects.${dialect}`) })}>
+            </ButtonAnchor>
+            <ButtonAnchor variant="secondary" href={`${exportBase}?format=full&variant=${dialect}`} title={t("roster.everyField", { dialect: t(`roster.dialects.${dialect}`) })}>
               <Download className="size-4" aria-hidden /> {t("roster.fullCsv")}
-            </ButtonLink>
-            <ButtonLink variant="ghost" href={`${exportBase}?format=full&variant=${other}`} prefetch={false} title={t("roster.everyField", { dialect: t(`roster.dialects.${other}`) })}>
+            </ButtonAnchor>
+            <ButtonAnchor variant="ghost" href={`${exportBase}?format=full&variant=${other}`} title={t("roster.everyField", { dialect: t(`roster.dialects.${other}`) })}>
               {other === "excel-de" ? t("roster.fullCsvExcel") : t("roster.fullCsvComma")}
-            </ButtonLink>
+            </ButtonAnchor>
           </div>
         }
       />

@@ -9,7 +9,7 @@ import { notFound } from "next/navigation";
 import { FlagBadges, StatusBadge, STATUS_TEXT } from "@/components/grading/badges";
 import { HashcodeCheck } from "@/components/grading/hashcode-check";
 import { GradingQueryProvider } from "@/components/grading/query-provider";
-import { ButtonLink } from "@/components/ui/button";
+import { ButtonAnchor } from "@/components/ui/button";
 import { Badge, Card, EmptyState, PageHeader, Stat } from "@/components/ui/card";
 import { Pagination } from "@/components/ui/pagination";
 import { Table, Td, Th } from "@/components/ui/table";
@@ -72,15 +72,15 @@ export default async function AssignmentPage({ params, searchParams }: { params:
         actions={
           <div className="no-print flex flex-wrap items-center gap-2">
             <PrintButton label={t("roster.print")} />
-            <ButtonLink variant="secondary" href={report("pdf")} prefetch={false} target="_blank">
+            <ButtonAnchor variant="secondary" href={report("pdf")} target="_blank">
               <FileDown className="size-4" aria-hidden /> {t("assignment.pdf")}
-            </ButtonLink>
-            <ButtonLink variant="secondary" href={report("csv", dialect)} prefetch={false} title={t(`roster.dialects.${dialect}`)}>
+            </ButtonAnchor>
+            <ButtonAnchor variant="secondary" href={report("csv", dialect)} title={t(`roster.dialects.${dialect}`)}>
               <FileDown className="size-4" aria-hidden /> CSV
-            </ButtonLink>
-            <ButtonLink variant="ghost" href={report("csv", other)} prefetch={false} title={t(`roster.dialects.${other}`)}>
+            </ButtonAnchor>
+            <ButtonAnchor variant="ghost" href={report("csv", other)} title={t(`roster.dialects.${other}`)}>
               {other === "excel-de" ? t("assignment.csvExcel") : t("assignment.csvComma")}
-            </ButtonLink>
+            </ButtonAnchor>
           </div>
         }
       />

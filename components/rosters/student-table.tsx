@@ -33,6 +33,9 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
     } else if (state.status === "error") toast.error(state.message);
   }, [state]);
   const all = rows.length > 0 && rows.every((r) => selected.has(r.id));
+  // who is removed, by name in the question (the first five of this page's selection)
+  const picked = rows.filter((r) => selected.has(r.id)).map((r) => r.username);
+  const removing = picked.length > 5 ? t("andMore", { list: picked.slice(0, 5).join(", "), count: picked.length - 5 }) : picked.join(", ");
   const hasRooms = rows.some((r) => r.room || r.seat || r.isBackup);
   const hasDates = rows.some((r) => r.examDate);
   const SortTh = ({ col, children }: { col: string; children: React.ReactNode }) => (
@@ -52,7 +55,7 @@ export function StudentTable({ termId, rows, canEdit, remove, sortLinks, sort, d
           <ConfirmButton
             disabled={selected.size === 0}
             title={t("removeTitle", { count: selected.size })}
-            body={t("removeBody")}
+            body={t("removeBody", { count: selected.size, names: removing })}
             confirmLabel={t("remove")}
             form="remove-students"
           >

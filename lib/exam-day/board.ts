@@ -110,9 +110,21 @@ interface Memo {
   version?: string;
   submissions: Map<string, Submission | null>;
 }
-const memo = new Map<number, Memo>();
+/**
+ * One store per process, on globalThis: the server actions that forget a reading and the route
+ * handler that serves it are bundled apart, and module state is not shared between bundles.
+ */
+const holder = globalThis as unknown as { __e2xBoard?: { memo: Map<number, Memo>; inflight: Map<number, { p: Promise<Board>; gen: number }>; generation: Map<number, number> } };
+const store = (holder.__e2xBoard ??= { memo: new Map(), inflight: new Map(), generation: new Map() });
+const memo = store.memo;
 /** The reading under way per exam: viewers arriving meanwhile (the first one included) wait for it. */
-const inflight = new Map<number, Promise<Board>>();
+const inflight = store.inflight;
+/**
+ * Bumped by forgetBoard: a reading that began before a supervisor's action is neither joined nor
+ * shared after it, so the board read right after the action shows it.
+ */
+const generation = store.generation;
+const genOf = (examId: number) => generation.get(examId) ?? 0;
 
 export interface ReadBoardOptions {
   /** Readings younger than this are shared by every viewer (default 2 s). */
@@ -128,13 +140,16 @@ export async function readBoard(db: DbOrTx, examId: number, opts: ReadBoardOptio
   const now = opts.now?.() ?? Date.now();
   if (m && now - m.at < (opts.minAgeMs ?? 2_000)) return { ...m.board, stats: { ...m.board.stats, cached: true, hubCalls: 0 } };
   const running = inflight.get(examId);
-  if (running) return running;
-  const p = buildBoard(db, examId, opts, m).finally(() => inflight.delete(examId));
-  inflight.set(examId, p);
+  if (running && running.gen === genOf(examId)) return running.p;
+  const gen = genOf(examId);
+  const p = buildBoard(db, examId, opts, m, gen).finally(() => {
+    if (inflight.get(examId)?.p === p) inflight.delete(examId);
+  });
+  inflight.set(examId, { p, gen });
   return p;
 }
 
-async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, prev: Memo | undefined): Promise<Board> {
+async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, prev: Memo | undefined, gen: number): Promise<Board> {
   const started = performance.now();
   const now = opts.now?.() ?? Date.now();
   const d = getExam(db, examId);
@@ -223,7 +238,8 @@ async function buildBoard(db: DbOrTx, examId: number, opts: ReadBoardOptions, pr
     hub: { reachable, checkedAt: new Date(now).toISOString(), lastOkAt, unreachableSince, error, ...(errorCode ? { errorCode } : {}), version },
     stats: { hubCalls: calls, serverMs: Math.round(performance.now() - started), cached: false },
   };
-  memo.set(examId, { at: now, board, lastOkAt, unreachableSince, users, version, submissions: submissionsCache });
+  // a reading that an action overtook is kept (its hub state, its caches) but not shared as fresh
+  memo.set(examId, { at: genOf(examId) === gen ? now : 0, board, lastOkAt, unreachableSince, users, version, submissions: submissionsCache });
   return board;
 }
 
@@ -246,6 +262,7 @@ export async function firstReading(db: DbOrTx, examId: number, budgetMs = 1_500,
 
 /** Forgets the shared reading of an exam (after a supervisor's action, the next reading is fresh). */
 export function forgetBoard(examId: number): void {
+  generation.set(examId, genOf(examId) + 1);
   const m = memo.get(examId);
   if (m) m.at = 0;
 }

@@ -16,14 +16,14 @@
 import fs from "node:fs";
 import net from "node:net";
 import path from "node:path";
-import { eq, sql } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawn } from "node:child_process";
 import { EXAM_NAMESPACE, ExamWorld, IMAGE, OUTSIDE, ROOM_A, ROOM_B } from "@/e2e/services/exam-world";
 import { kubeBinary } from "@/e2e/services/kube";
 import { waitFor } from "@/e2e/services/z2jh";
-import { examReceipts, terms } from "@/lib/db/schema";
-import { firstReading, readBoard } from "@/lib/exam-day/board";
+import { examParticipants, examReceipts, terms } from "@/lib/db/schema";
+import { firstReading, forgetBoard, readBoard } from "@/lib/exam-day/board";
 import { stopExamServers, takeReceipts } from "@/lib/exam-day/closing";
 import { HubApi, saveHubApiSettings, getHubApiSettings } from "@/lib/exam-day/hub-api";
 import { moveToBackup, workOf } from "@/lib/exam-day/moves";
@@ -277,6 +277,23 @@ describe("the room board", () => {
     expect(c).toBe(a);
     expect(a.stats.cached).toBe(false);
     expect(a.hub.reachable).toBe(true);
+  }, 60_000);
+
+  it("a reading under way when a supervisor acts is not joined after the action: the next reading shows it", async () => {
+    const extraOf = (b: Awaited<ReturnType<typeof readBoard>>) => b.rooms.flatMap((r) => r.accounts).find((a) => a.username === "mathe1-cem")!.extraMinutes;
+    const cem = () => world.db.select().from(examParticipants).where(and(eq(examParticipants.examId, exam), eq(examParticipants.username, "mathe1-cem"))).get()!;
+    const was = cem().extraMinutes;
+    // a reading starts (another viewer's), then extra time is given and the action forgets the board
+    const under = readBoard(world.db, exam, { minAgeMs: 0, root: exchange });
+    world.db.update(examParticipants).set({ extraMinutes: was + 7 }).where(eq(examParticipants.id, cem().id)).run();
+    forgetBoard(exam);
+    const after = readBoard(world.db, exam, { minAgeMs: 0, root: exchange });
+    expect(extraOf(await under)).toBe(was);
+    expect(extraOf(await after)).toBe(was + 7);
+    // nor is the overtaken reading shared as a fresh one
+    expect(extraOf(await readBoard(world.db, exam, { root: exchange }))).toBe(was + 7);
+    world.db.update(examParticipants).set({ extraMinutes: was }).where(eq(examParticipants.id, cem().id)).run();
+    forgetBoard(exam);
   }, 60_000);
 
   it("each seat's state: not signed in, signed in, server starting (no kubelet: the spawn stays pending), submitted with the hashcode", async () => {

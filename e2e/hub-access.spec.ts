@@ -7,7 +7,7 @@ test("the cluster page says who may sign in to the exam hub; haproxy.cfg follows
   await page.goto("/cluster");
   const access = page.getByTestId("hub-access");
   // one-time passwords of the open exams, or every sign-in refused while none is open
-  await expect(access).toContainText(/Exam hub: one-time passwords (of “.+” \(PZ\d, \d+ accounts\)|, but no exam is open: it refuses every sign-in)/);
+  await expect(access).toContainText(/Exam hub: one-time passwords( of “.+” \(PZ\d, \d+ accounts\)|, but no exam is open: it refuses every sign-in)/);
   await expect(access).toContainText("Assignment hub: LDAP sign-in");
 
   // the network in front of the hubs: a wrong address is refused next to its field

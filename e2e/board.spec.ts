@@ -10,7 +10,7 @@
 import path from "node:path";
 import AxeBuilder from "@axe-core/playwright";
 import { expect, test, type Page } from "@playwright/test";
-import { addRoom, confirm, createExam, pdfText } from "./exam-helpers";
+import { addRoom, confirm, createExam, deleteTestExam, pdfText } from "./exam-helpers";
 import { PASSWORD, query, shot, SHOTS, signIn } from "./helpers";
 
 /** What the screen shows now (a panel over the board is fixed to the window, not to the page). */
@@ -55,16 +55,7 @@ test.beforeAll(async ({ browser }) => {
   await ctx.close();
 });
 
-test.afterAll(async ({ browser }) => {
-  if (!examId) return;
-  const ctx = await browser.newContext({ locale: "en-GB", baseURL: test.info().project.use.baseURL });
-  const page = await ctx.newPage();
-  await signIn(page, "irene");
-  await page.goto(`/exams/${examId}`);
-  await confirm(page, "Delete draft", "Delete exam");
-  await expect(page).toHaveURL(/\/exams$/);
-  await ctx.close();
-});
+test.afterAll(async ({ browser }) => deleteTestExam(browser, test.info().project.use.baseURL, examId));
 
 /** Signed in (at the desktop width the sign-in helper reads), then the board at the given width. */
 async function openBoard(page: Page, viewport = { width: 1280, height: 800 }) {

@@ -2,8 +2,8 @@ import { execFileSync } from "node:child_process";
 import { scryptSync, timingSafeEqual } from "node:crypto";
 import fs from "node:fs";
 import path from "node:path";
-import { expect, type Page } from "@playwright/test";
-import { DB_FILE, query } from "./helpers";
+import { expect, type Browser, type Page } from "@playwright/test";
+import { DB_FILE, query, signIn } from "./helpers";
 
 export const FILES = path.resolve(import.meta.dirname, ".artifacts/files");
 
@@ -38,6 +38,26 @@ export async function addRoom(page: Page, examId: number, r: { name: string; sea
   await page.locator("#new-room-blockedSeats").fill(r.blocked ?? "");
   await page.locator("#new-room-cidrs").fill(r.cidrs);
   await page.getByRole("button", { name: "Add room" }).click();
+}
+
+/**
+ * Removes an exam a test made, as its instructor does: a scheduled one back to a draft first,
+ * then "Delete draft". For afterAll, in a browser context of its own.
+ */
+export async function deleteTestExam(browser: Browser, baseURL: string | undefined, examId: number) {
+  if (!examId) return;
+  const ctx = await browser.newContext({ locale: "en-GB", baseURL });
+  const page = await ctx.newPage();
+  await signIn(page, "irene");
+  await page.goto(`/exams/${examId}`);
+  if (await page.getByRole("button", { name: "Back to draft" }).count()) {
+    await page.getByRole("button", { name: "Back to draft" }).first().click();
+    await page.getByRole("dialog").getByRole("button", { name: "Back to draft" }).click();
+    await expect(page.getByRole("button", { name: "Delete draft" })).toBeVisible();
+  }
+  await confirm(page, "Delete draft", "Delete exam");
+  await expect(page).toHaveURL(/\/exams$/);
+  await ctx.close();
 }
 
 /** Confirms a ConfirmButton's dialog. */

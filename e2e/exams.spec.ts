@@ -79,7 +79,7 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await signIn(page, "susanne");
   // her start page names the exam as not ready yet, linking to its pre-flight check
   await page.goto("/");
-  const notReady = page.getByTestId("attention-exam").filter({ hasText: "“Klausur Mathematik 1” (PZ1)" });
+  const notReady = page.getByTestId("attention-examNotReady").filter({ hasText: "“Klausur Mathematik 1” (PZ1)" });
   await expect(notReady).toContainText(/“Klausur Mathematik 1” \(PZ1\): the pre-flight check names \d+ points? to fix/);
   await expect(notReady.getByRole("link")).toHaveAttribute("href", `/exams/${examId}/preflight`);
   await expect(page.getByText("Nothing to do.")).toHaveCount(0);

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
-import { addRoom, confirm, createExam, FILES, PASSWORD_RE, pdfText, termOf, verifyStored } from "./exam-helpers";
+import { addRoom, confirm, createExam, deleteTestExam, FILES, PASSWORD_RE, pdfText, termOf, verifyStored } from "./exam-helpers";
 import { query, shot, signIn } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
@@ -15,21 +15,7 @@ test.describe.configure({ mode: "serial" });
 let examId = 0;
 const hashes = () => new Map(query<{ username: string; password_hash: string | null }>("select username, password_hash from exam_participants where exam_id = ?", examId).map((p) => [p.username, p.password_hash]));
 
-test.afterAll(async ({ browser }) => {
-  if (!examId) return;
-  const ctx = await browser.newContext({ locale: "en-GB", baseURL: test.info().project.use.baseURL });
-  const page = await ctx.newPage();
-  await signIn(page, "irene");
-  await page.goto(`/exams/${examId}`);
-  if (await page.getByRole("button", { name: "Back to draft" }).count()) {
-    await page.getByRole("button", { name: "Back to draft" }).first().click();
-    await page.getByRole("dialog").getByRole("button", { name: "Back to draft" }).click();
-    await expect(page.getByRole("button", { name: "Delete draft" })).toBeVisible();
-  }
-  await confirm(page, "Delete draft", "Delete exam");
-  await expect(page).toHaveURL(/\/exams$/);
-  await ctx.close();
-});
+test.afterAll(async ({ browser }) => deleteTestExam(browser, test.info().project.use.baseURL, examId));
 
 test("a backup account added after printing gets its sheet from 'Print the missing ones'; the earlier sheets stay valid", async ({ page }) => {
   test.setTimeout(180_000);

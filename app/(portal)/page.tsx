@@ -5,14 +5,13 @@ import { ButtonLink } from "@/components/ui/button";
 import { HubBadges } from "@/components/courses/hub-badges";
 import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
-import { dashboard } from "@/lib/dashboard/dashboard";
+import { dashboard, examsNotReady } from "@/lib/dashboard/dashboard";
 import { getDb } from "@/lib/db/client";
 import { STATUS_TONE } from "@/components/exams/format";
 import { getTranslations } from "next-intl/server";
 import { getFmt } from "@/lib/i18n/server";
 import { auditActionLabel, auditSummary } from "@/lib/i18n/audit-label";
-import { getExam, listExams } from "@/lib/exams/exams";
-import { localChecks } from "@/lib/exam-day/preflight";
+import { listExams } from "@/lib/exams/exams";
 
 export async function generateMetadata() {
   return { title: (await getTranslations("dashboard"))("title") };
@@ -27,14 +26,7 @@ export default async function DashboardPage() {
   const coursesShown = canCreate || d.courses.length > 0;
   const upcoming = all.filter((e) => e.exam.status !== "closed" && e.exam.status !== "archived");
   const next = upcoming.find((e) => e.exam.endsAt.getTime() > Date.now());
-  // an exam still to come whose pre-flight check (the portal's own part, without the cluster) finds something to fix
-  const notReady = upcoming
-    .filter((e) => e.exam.endsAt.getTime() > Date.now())
-    .map((e) => {
-      const detail = getExam(getDb(), e.exam.id);
-      return { e, open: detail ? localChecks(getDb(), detail).filter((c) => c.status === "no-go").length : 0 };
-    })
-    .filter((x) => x.open > 0);
+  const attention = [...examsNotReady(getDb(), upcoming), ...d.attention];
   const t = await getTranslations();
   const f = await getFmt();
   return (
@@ -115,27 +107,19 @@ export default async function DashboardPage() {
         </div>
         <div className="space-y-6">
           <Card title={t("dashboard.attention")}>
-            {d.attention.length === 0 && notReady.length === 0 ? (
+            {attention.length === 0 ? (
               <p className="flex items-center gap-2 text-sm text-emerald-700"><CheckCircle2 className="size-4" aria-hidden /> {t("dashboard.nothing")}</p>
             ) : (
               <ul className="space-y-2">
-                {notReady.map(({ e, open }) => (
-                  <li key={`exam:${e.exam.id}`} data-testid="attention-exam">
-                    <Link href={`/exams/${e.exam.id}/preflight`} className="flex gap-2 text-sm text-slate-700 hover:text-brand-700">
-                      <AlertTriangle className="mt-0.5 size-4 shrink-0 text-red-500" aria-hidden />
-                      {t("dashboard.att.examNotReady", { title: e.exam.title, period: e.exam.period, count: open })}
-                    </Link>
-                  </li>
-                ))}
-                {d.attention.slice(0, 12).map((a) => (
-                  <li key={`${a.key}:${a.href}`}>
+                {attention.slice(0, 12).map((a) => (
+                  <li key={`${a.key}:${a.href}`} data-testid={`attention-${a.key}`}>
                     <Link href={a.href} className="flex gap-2 text-sm text-slate-700 hover:text-brand-700">
                       <AlertTriangle className={`mt-0.5 size-4 shrink-0 ${a.tone === "red" ? "text-red-500" : "text-amber-500"}`} aria-hidden />
                       {t(`dashboard.att.${a.key}`, { term: "", ...a.values })}
                     </Link>
                   </li>
                 ))}
-                {d.attention.length > 12 && <li className="text-xs text-slate-600">{t("dashboard.more", { count: d.attention.length - 12 })}</li>}
+                {attention.length > 12 && <li className="text-xs text-slate-600">{t("dashboard.more", { count: attention.length - 12 })}</li>}
               </ul>
             )}
           </Card>

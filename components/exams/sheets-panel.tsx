@@ -76,9 +76,9 @@ export function SheetsPanel({
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 60_000);
       const hub = res.headers.get("x-exam-hub");
-      // the missing ones, a first sheet and a first print replace nobody's password; the others do
-      const replaces = job.scope === "reissue" ? !!participants.find((p) => p.id === job.participantId)?.issued : job.scope !== "missing" && participants.some((p) => p.issued);
-      const saved = t(replaces ? "saved" : participants.some((p) => p.issued) ? "savedNew" : "savedFirst", { name, count: Number(res.headers.get("x-sheets") ?? 0), version: res.headers.get("x-passwords-version") ?? "" });
+      // the server says how many printed passwords this print replaced; else the sheets printed before (if any) stay valid
+      const replaced = Number(res.headers.get("x-sheets-replaced") ?? 0);
+      const saved = t(replaced > 0 ? "saved" : participants.some((p) => p.issued) ? "savedNew" : "savedFirst", { name, count: Number(res.headers.get("x-sheets") ?? 0), version: res.headers.get("x-passwords-version") ?? "" });
       setResult({ ok: true, text: `${saved} ${hub ? decodeURIComponent(hub) : t("hubLater")}` });
       router.refresh();
     } catch {

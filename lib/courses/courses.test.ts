@@ -4,7 +4,7 @@ import { ActionError } from "@/lib/auth/guard-types";
 import { auditLog, courses, termStaff } from "@/lib/db/schema";
 import { createTestDb } from "@/lib/test/db";
 import { inAction, makeUser, principalOf } from "@/lib/test/factories";
-import { assignStaff, createCourse, createTerm, getCourse, listCourses, setCourseArchived, updateTerm } from "./courses";
+import { alsoSeeingTerm, assignStaff, createCourse, createTerm, getCourse, listCourses, setCourseArchived, updateTerm } from "./courses";
 import { defaultMounts, termInput } from "./schemas";
 
 const t = createTestDb();
@@ -132,6 +132,22 @@ describe("courses and terms", () => {
     expect(can(grader, "roster.edit", { courseId: a.id })).toBe(false);
     expect(can(grader, "course.view", { courseId: b.id })).toBe(false);
     expect(listCourses(db, grader).map((c) => c.code)).toEqual(["scopea"]);
+  });
+
+  it("names who sees a term without being on it: its course's other terms' staff, once per person, with who may indeed see it", () => {
+    const c = inAction(db, admin, (ctx) => createCourse({ code: "seeall", title: "See", description: "" }, ctx));
+    const old = inAction(db, admin, (ctx) => createTerm(termValues(c.id, { term: "WS25" }), ctx));
+    const fresh = inAction(db, admin, (ctx) => createTerm(termValues(c.id, { term: "SS26" }), ctx));
+    const g = makeUser(db, "grader");
+    const i = makeUser(db, "instructor");
+    inAction(db, admin, (ctx) => assignStaff(old.id, g.username, "grader", ctx));
+    inAction(db, admin, (ctx) => assignStaff(old.id, i.username, "instructor", ctx));
+    inAction(db, admin, (ctx) => assignStaff(fresh.id, i.username, "instructor", ctx));
+    const seeing = alsoSeeingTerm(getCourse(db, c.id)!, fresh.id);
+    // the instructor is on the new term: not named; the grader of the old term is, with his role there
+    expect(seeing).toEqual([{ displayName: g.displayName, roles: [{ role: "grader", term: "WS25" }] }]);
+    // and the portal does let him see the new term
+    expect(can(principalOf(db, g.id), "roster.view", { courseId: c.id })).toBe(true);
   });
 
   it("archives instead of deleting, and hides archived courses by default", () => {

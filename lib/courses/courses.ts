@@ -62,6 +62,26 @@ export function getCourse(db: DbOrTx, courseId: number) {
   };
 }
 
+type StaffRole = NonNullable<ReturnType<typeof getCourse>>["staff"][number]["role"] | NonNullable<ReturnType<typeof getCourse>>["terms"][number]["staff"][number]["role"];
+
+/**
+ * Who sees a term without being on it: the course's staff and the staff of its other terms (the
+ * portal grants by course). One entry per person, with each role they have and where.
+ */
+export function alsoSeeingTerm(course: NonNullable<ReturnType<typeof getCourse>>, termId: number): { displayName: string; roles: { role: StaffRole; term: string | null }[] }[] {
+  const on = new Set(course.terms.find((x) => x.id === termId)?.staff.map((s) => s.userId) ?? []);
+  const byUser = new Map<number, { displayName: string; roles: { role: StaffRole; term: string | null }[] }>();
+  const add = (s: { userId: number; displayName: string; role: StaffRole }, term: string | null) => {
+    if (on.has(s.userId)) return;
+    const e = byUser.get(s.userId) ?? { displayName: s.displayName, roles: [] };
+    e.roles.push({ role: s.role, term });
+    byUser.set(s.userId, e);
+  };
+  for (const s of course.staff) add(s, null);
+  for (const x of course.terms) if (x.id !== termId) for (const s of x.staff) add(s, x.term);
+  return [...byUser.values()];
+}
+
 export function getTerm(db: DbOrTx, termId: number) {
   const row = db
     .select({ term: terms, course: courses })

@@ -3,13 +3,30 @@ import { can, coursesWith, type Principal } from "@/lib/auth/capabilities";
 import type { DbOrTx } from "@/lib/db/client";
 import { auditLog, students, termStaff, users } from "@/lib/db/schema";
 import { listCourses } from "@/lib/courses/courses";
+import { localChecks } from "@/lib/exam-day/preflight";
+import { getExam } from "@/lib/exams/exams";
 
 export interface Attention {
   tone: "amber" | "red";
   /** The message key under `dashboard.att` and its values. */
-  key: "noTerm" | "emptyRoster" | "noInstructor" | "noSupervisor";
-  values: { code: string; term?: string };
+  key: "noTerm" | "emptyRoster" | "noInstructor" | "noSupervisor" | "examNotReady";
+  values: Record<string, string | number>;
   href: string;
+}
+
+/**
+ * Exams still to come whose pre-flight check (the portal's own part, without the cluster) finds
+ * something to fix: first on the list of what needs doing, linked to the check.
+ */
+export function examsNotReady(db: DbOrTx, exams: readonly { exam: { id: number; title: string; period: string; status: string; endsAt: Date } }[], now = Date.now()): Attention[] {
+  const out: Attention[] = [];
+  for (const { exam } of exams) {
+    if (exam.status === "closed" || exam.status === "archived" || exam.endsAt.getTime() <= now) continue;
+    const detail = getExam(db, exam.id);
+    const open = detail ? localChecks(db, detail).filter((c) => c.status === "no-go").length : 0;
+    if (open > 0) out.push({ tone: "red", key: "examNotReady", values: { title: exam.title, period: exam.period, count: open }, href: `/exams/${exam.id}/preflight` });
+  }
+  return out;
 }
 
 /** What the signed-in person sees first: their courses, counts and what needs doing. */

@@ -134,7 +134,8 @@ export async function issueSheets(db: Db, principal: Principal, examId: number, 
   const slug = `${d.course.code}-${d.term.term}-${d.exam.period}`;
   const w = FILE_WORDS[d.exam.language];
   const filename = `${slug}-${scope.kind === "all" ? w.sheets : scope.kind === "room" ? `${w.sheets}-${label.replace(/^room /, "")}` : scope.kind === "missing" ? `${w.sheets}-${w.missing}` : `${w.reissue}-${rows[0].username}`}.pdf`.replace(/[^A-Za-z0-9._-]+/g, "_");
-  return { pdf, filename, count: rows.length, version: stored.version, courseId: d.course.id, hub };
+  // `replaced`: how many of these had a sheet before, whose printed password no longer works
+  return { pdf, filename, count: rows.length, replaced: stored.reissued, version: stored.version, courseId: d.course.id, hub };
 }
 
 /** Attendance list or seating plan (no passwords), for all rooms or one. */

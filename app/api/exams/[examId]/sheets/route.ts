@@ -62,6 +62,7 @@ export const POST = localizedRoute(async function POST(req: Request, { params }:
         "content-disposition": `attachment; filename="${r.filename}"`,
         "cache-control": "no-store",
         "x-sheets": String(r.count),
+        "x-sheets-replaced": String(r.replaced),
         "x-passwords-version": String(r.version),
         ...(r.hub ? { "x-exam-hub": encodeURIComponent(r.hub) } : {}),
       },

@@ -8,7 +8,7 @@ import { ButtonLink } from "@/components/ui/button";
 import { Badge, Card, PageHeader } from "@/components/ui/card";
 import { can } from "@/lib/auth/capabilities";
 import { requirePage } from "@/lib/auth/guard";
-import { getCourse } from "@/lib/courses/courses";
+import { alsoSeeingTerm, getCourse } from "@/lib/courses/courses";
 import { getDb } from "@/lib/db/client";
 import { nbgraderCourseId } from "@/lib/courses/course-id";
 import { listStaff } from "@/lib/staff/staff";
@@ -32,14 +32,7 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
   const t = await getTranslations();
   const f = await getFmt();
   // staff of the course or of its other terms see this term too (the portal grants by course)
-  const alsoSee: { displayName: string; where: string[] }[] = [];
-  const others = [...course.staff.map((s) => ({ ...s, where: t("term.courseWide", { role: t(`roles.${s.role}`) }) })), ...course.terms.filter((x) => x.id !== term.id).flatMap((x) => x.staff.map((s) => ({ ...s, where: t("term.inTerm", { role: t(`roles.${s.role}`), term: x.term }) })))];
-  for (const s of others) {
-    if (term.staff.some((m) => m.userId === s.userId)) continue;
-    const seen = alsoSee.find((a) => a.displayName === s.displayName);
-    if (seen) seen.where.push(s.where);
-    else alsoSee.push({ displayName: s.displayName, where: [s.where] });
-  }
+  const alsoSee = alsoSeeingTerm(course, term.id).map((s) => t("term.alsoSeeItem", { name: s.displayName, roles: s.roles.map((r) => (r.term ? t("term.inTerm", { role: t(`roles.${r.role}`), term: r.term }) : t("term.courseWide", { role: t(`roles.${r.role}`) }))).join(", ") }));
   const accounts = canEdit ? listStaff(db).filter((u) => u.active && u.role !== "admin").map((u) => ({ username: u.username, displayName: u.displayName })) : [];
   return (
     <>
@@ -86,7 +79,7 @@ export default async function TermPage({ params }: { params: Promise<{ courseId:
           />
           {alsoSee.length > 0 && (
             <p className="mt-4 text-sm text-slate-600" data-testid="term-also-see">
-              {t("term.alsoSee", { list: alsoSee.map((s) => t("term.alsoSeeItem", { name: s.displayName, roles: s.where.join(", ") })).join("; ") })}
+              {t("term.alsoSee", { list: alsoSee.join("; ") })}
             </p>
           )}
         </Card>

@@ -40,6 +40,9 @@ test("admin previews, applies and sees the push in the history; a grader is refu
   await expect(page.getByText(/Preview ready: \d+ to create/)).toBeVisible();
   const creates = await page.locator('[data-testid="plan-item"][data-action="create"]').count();
   expect(creates).toBeGreaterThan(10);
+  // a first push deletes nothing: the preview says so instead of offering a box for "delete 0 objects"
+  await expect(page.getByTestId("prune-nothing")).toHaveText("There is nothing to clean up.");
+  await expect(page.getByRole("checkbox", { name: /prune/ })).toHaveCount(0);
   expect(fs.existsSync(EXPORT_DIR) ? fs.readdirSync(EXPORT_DIR) : []).toEqual([]); // a preview writes nothing
   await shot(page, "cluster-preview");
 

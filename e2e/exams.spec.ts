@@ -330,7 +330,12 @@ test("bad input: a clear message next to the field, nothing written", async ({ p
   await page.goto(`/exams/${examId}/seating`);
   await confirm(page, "Seat automatically", "Seat automatically");
   await expect(page.getByText("Seated 70 participants alphabetically in 1 room.")).toBeVisible();
+  // the room map's legend counts what its colours show
+  const legend = page.getByTestId("seat-legend");
+  for (const part of ["70 taken", "10 free"]) await expect(legend).toContainText(part);
+  await expect(legend).not.toContainText(/blocked|backup/); // the room has neither
   await page.goto(`/exams/${examId}/rooms`);
+  await expect(page.getByText("1 room · 80 seats for 70 participants", { exact: true })).toBeVisible();
   const roomId = query<{ id: number }>("select id from exam_rooms where exam_id = ? and name = 'H-0201'", examId)[0].id;
   await page.getByText("Edit H-0201").click();
   await page.locator(`#room-${roomId}-seats`).fill("50");

@@ -33,7 +33,7 @@ async function pushAll(page: Page) {
   const force = page.getByLabel(l.force);
   if (await force.count()) await force.check();
   const prune = page.getByRole("checkbox", { name: l.prune });
-  if (!(await prune.isChecked())) await prune.check();
+  if ((await prune.count()) && !(await prune.isChecked())) await prune.check();
   const apply = page.getByRole("button", { name: l.apply });
   if (await apply.isDisabled()) return;
   await apply.click();

@@ -25,6 +25,8 @@ const env = {
   // The demo exchange (mathe1-WS25, written by scripts/migrate.ts on first start) lives here.
   E2X_EXCHANGE_ROOT: path.join(dataDir, "exchange"),
   E2X_SEED_PASSWORD: process.env.E2E_PASSWORD ?? "e2e-Passw0rd!",
+  // the browser tests make the exams they need: the demo exam would stand in their way
+  E2X_SEED_DEMO_EXAM: "0",
   AUTH_SECRET: authSecret,
   LDAP_URL: ldap.url,
   LDAP_BIND_DN: ldap.bindDN,

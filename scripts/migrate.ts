@@ -5,6 +5,7 @@ import { describeHolder, otherHolder } from "@/lib/db/lock";
 import { MigrationError } from "@/lib/db/migrate";
 import { dataDir, dbFile, openDb, type Db } from "@/lib/db/open";
 import { seedIfEmpty } from "@/lib/db/seed";
+import { seedDemoExam } from "@/lib/exams/demo";
 import { seedDemoGrading } from "@/lib/grading/demo";
 
 const holder = otherHolder(dbFile());
@@ -46,6 +47,10 @@ if (accounts) {
   if (demo) {
     const grading = seedDemoGrading(db);
     if (grading) console.log(`  demo exchange: ${grading.submissions} submissions in ${grading.courseDir}\n`);
+    if (process.env.E2X_SEED_DEMO_EXAM !== "0") {
+      const exam = seedDemoExam(db);
+      if (exam) console.log(`  demo exam: a draft with ${exam.participants} students seated in ${exam.rooms} rooms, /exams/${exam.examId}\n`);
+    }
   }
 }
 db.$client.close();

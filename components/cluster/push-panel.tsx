@@ -214,9 +214,14 @@ export function PushPanel({
             <div className="space-y-3 rounded-md border border-slate-200 bg-slate-50 p-4">
               <fieldset className="space-y-2 text-sm">
                 <legend className="sr-only">{t("options")}</legend>
-                <PushOption checked={prune} onChange={setPrune} hint={s.prune === 0 ? tpw("pruneNothing") : prune ? t("pruneHint") : tpw("pruneOff")}>
-                  {t("prune", { count: s.prune })}
-                </PushOption>
+                {/* nothing to delete: no box to tick, only the sentence that says so */}
+                {s.prune === 0 ? (
+                  <p className="text-slate-600" data-testid="prune-nothing">{tpw("pruneNothing")}</p>
+                ) : (
+                  <PushOption checked={prune} onChange={setPrune} hint={prune ? t("pruneHint") : tpw("pruneOff")}>
+                    {t("prune", { count: s.prune })}
+                  </PushOption>
+                )}
                 {prune && s.prune > 0 && (plan.changes?.deletes.length ?? 0) > 0 && (
                   <div className="ml-6 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900 ring-1 ring-amber-200" data-testid="prune-deletes">
                     <p className="font-medium">{tpw("deletes")}</p>

@@ -17,7 +17,15 @@ export interface SeatRoomView {
   blockedSeats: number[];
 }
 
-const initials = (p: ParticipantRow) => (p.kind === "backup" ? "B" : `${(p.lastName ?? p.username)[0] ?? ""}${(p.firstName ?? "")[0] ?? ""}`);
+const initials = (p: ParticipantRow) => `${(p.lastName ?? p.username)[0] ?? ""}${(p.firstName ?? "")[0] ?? ""}`;
+
+/** How a seat of the room map looks, the same in its legend. */
+const SEAT_TONE = {
+  taken: "border-brand-100 bg-brand-50 text-brand-700",
+  backup: "border-violet-200 bg-violet-50 text-violet-800",
+  free: "border-dashed border-slate-300 text-slate-500",
+  blocked: "border-slate-200 bg-slate-100 text-slate-500 line-through",
+} as const;
 
 /** `tooFew`: why nobody can be seated automatically (more people than usable seats), said before the button is pressed. */
 export function AutoSeat({ examId, seated, printed = 0, auto, clear, tooFew }: { examId: number; seated: number; printed?: number; auto: Action; clear: Action; tooFew?: string }) {
@@ -71,21 +79,35 @@ export function SeatMap({ room, people }: { room: SeatRoomView; people: Particip
   const bySeat = new Map(people.filter((p) => p.seat !== null).map((p) => [p.seat!, p]));
   const blocked = new Set(room.blockedSeats);
   const t = useTranslations("seating");
+  const seats = Array.from({ length: room.seats }, (_, i) => i + 1).map((s) => {
+    const p = bySeat.get(s);
+    const state: keyof typeof SEAT_TONE = blocked.has(s) ? "blocked" : p ? (p.kind === "backup" ? "backup" : "taken") : "free";
+    return { s, p, state };
+  });
+  const n = (state: keyof typeof SEAT_TONE) => seats.filter((x) => x.state === state).length;
   return (
-    <ol className="grid grid-cols-[repeat(auto-fill,minmax(4.5rem,1fr))] gap-1.5" aria-label={t("seatsOf", { room: room.name })}>
-      {Array.from({ length: room.seats }, (_, i) => i + 1).map((s) => {
-        const p = bySeat.get(s);
-        return (
+    <>
+      <ol className="grid grid-cols-[repeat(auto-fill,minmax(4.5rem,1fr))] gap-1.5" aria-label={t("seatsOf", { room: room.name })}>
+        {seats.map(({ s, p, state }) => (
           <li
             key={s}
             title={p ? `${s}: ${p.kind === "backup" ? t("backupTitle", { username: p.username }) : `${p.lastName ?? ""}, ${p.firstName ?? ""} (${p.username})`}` : blocked.has(s) ? `${s}: ${t("blocked")}` : `${s}: ${t("free")}`}
-            className={`rounded border px-1.5 py-1 text-xs ${blocked.has(s) ? "border-slate-200 bg-slate-100 text-slate-500 line-through" : p ? (p.kind === "backup" ? "border-violet-200 bg-violet-50 text-violet-800" : "border-brand-100 bg-brand-50 text-brand-700") : "border-dashed border-slate-300 text-slate-500"}`}
+            className={`rounded border px-1.5 py-1 text-xs ${SEAT_TONE[state]}`}
           >
-            <span className="font-mono font-semibold">{s}</span> <span>{p ? initials(p) : blocked.has(s) ? "" : t("free")}</span>
+            <span className="font-mono font-semibold">{s}</span> <span>{p ? (p.kind === "backup" ? t("backupShort") : initials(p)) : blocked.has(s) ? "" : t("free")}</span>
           </li>
-        );
-      })}
-    </ol>
+        ))}
+      </ol>
+      {/* what the colours and letters mean, with how many seats each (backups and blocked seats when the room has any) */}
+      <ul className="mt-3 flex flex-wrap gap-x-4 gap-y-1.5 text-xs text-slate-600" aria-label={t("legend")} data-testid="seat-legend">
+        {(["taken", "backup", "free", "blocked"] as const).filter((state) => n(state) > 0 || state === "taken" || state === "free").map((state) => (
+          <li key={state} className="flex items-center gap-1.5">
+            <span className={`inline-block h-3.5 w-5 rounded border ${SEAT_TONE[state]}`} aria-hidden />
+            {t(`legendItems.${state}`, { count: n(state) })}
+          </li>
+        ))}
+      </ul>
+    </>
   );
 }
 

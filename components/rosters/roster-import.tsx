@@ -234,7 +234,8 @@ export function RosterImport({
               </ul>
             </div>
           )}
-          <dl className="grid grid-cols-2 gap-2 min-[420px]:grid-cols-4 text-center text-sm sm:grid-cols-7">
+          {/* as many counters in a row as fit their labels ("Unverändert" whole), whatever the card's width */}
+          <dl className="grid grid-cols-[repeat(auto-fit,minmax(6.5rem,1fr))] gap-2 text-center text-sm">
             {(
               [
                 ["valid", "text-slate-900"],

@@ -49,7 +49,7 @@ export default async function RoomsPage({ params }: { params: Promise<{ examId: 
           </div>
         )}
         <Card
-          title={t("rooms.summary", { count: d.rooms.filter((r) => r.seats > 0).length, noSeats: d.rooms.filter((r) => r.seats === 0).length, capacity, people })}
+          title={t("rooms.summary", { count: d.rooms.filter((r) => r.seats > 0).length, noSeats: d.rooms.filter((r) => r.seats === 0).length, capacity, people: d.stats.students, backups: d.stats.backups })}
           description={t("rooms.hint")}
         >
           <RoomsPanel examId={examId} rooms={d.rooms} canEdit={editable} save={saveRoomAction as never} remove={deleteRoomAction as never} move={moveRoomAction as never} />

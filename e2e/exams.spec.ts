@@ -224,7 +224,7 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   // the objects behind it are folded away for the administrators
   await expect(dialog.getByTestId("hub-objects")).toBeHidden();
   await dialog.getByText(/What is written exactly \(\d+ objects\)/).click();
-  await expect(dialog.getByTestId("hub-objects")).toContainText("Password Secret");
+  await expect(dialog.getByTestId("hub-objects")).toContainText("Password list (Secret)");
   await expect(dialog.getByTestId("hub-objects")).toContainText("Exam pod network policy");
   await shot(page, "exam-open-confirm");
   await dialog.getByRole("button", { name: "Open exam" }).click();

@@ -33,14 +33,18 @@ describe("demo exam", () => {
     expect([exam.startsAt.toISOString(), exam.endsAt.toISOString()]).toEqual(["2026-12-18T09:00:00.000Z", "2026-12-18T11:00:00.000Z"]);
     const parts = db.select().from(examParticipants).where(eq(examParticipants.examId, exam.id)).all();
     expect(parts.filter((p) => p.kind === "student")).toHaveLength(70);
-    expect(parts.filter((p) => p.kind === "backup")).toHaveLength(2);
+    expect(parts.filter((p) => p.kind === "backup")).toHaveLength(4);
     expect(parts.every((p) => p.roomId !== null && p.seat !== null)).toBe(true);
-    // nobody on a blocked seat, the backups in the second room
+    // nobody on a blocked seat
     const rooms = db.select().from(examRooms).where(eq(examRooms.examId, exam.id)).all();
     const first = rooms.find((r) => r.name === "Pool C-116")!;
     expect(first.blockedSeats).toEqual([1, 2]);
     expect(parts.filter((p) => p.roomId === first.id && [1, 2].includes(p.seat!))).toEqual([]);
-    expect(parts.filter((p) => p.kind === "backup").every((p) => p.roomId === rooms.find((r) => r.name === "Pool C-118")!.id)).toBe(true);
+    // two backups in each room, on its last seats: 36 students in the first room, 34 in the second
+    const second = rooms.find((r) => r.name === "Pool C-118")!;
+    const backups = (roomId: number) => parts.filter((p) => p.kind === "backup" && p.roomId === roomId).map((p) => p.seat).sort();
+    expect([backups(first.id), backups(second.id)]).toEqual([[39, 40], [35, 36]]);
+    expect(parts.filter((p) => p.kind === "student" && p.roomId === first.id)).toHaveLength(36);
     // the term's supervisor supervises it; no password exists before the sheets
     const susanne = db.select().from(users).where(eq(users.username, "susanne")).get()!;
     expect(db.select().from(examSupervisors).where(and(eq(examSupervisors.examId, exam.id), eq(examSupervisors.userId, susanne.id))).all()).toHaveLength(1);

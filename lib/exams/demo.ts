@@ -55,7 +55,8 @@ export function seedDemoExam(db: Db, now = new Date()): { examId: number; partic
     const exam = createExam(input, ctx);
     const rooms = ROOMS.map((r) => saveRoom(roomInput.parse({ examId: exam.id, ...r }), ctx));
     const students = addParticipants(exam.id, { mode: "all", studentIds: [] }, ctx);
-    addBackups(exam.id, rooms[1].id, 2, ctx);
+    // two backup accounts in each room, on its last seats (the pre-flight check asks for them)
+    for (const room of rooms) addBackups(exam.id, room.id, 2, ctx);
     autoSeatExam(exam.id, "alphabetical", ctx);
     return { examId: exam.id, participants: students, rooms: rooms.length };
   });

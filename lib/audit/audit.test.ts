@@ -18,4 +18,10 @@ describe("audit log", () => {
     expect(listAudit(t.db, { action: "roster." }).rows.map((r) => r.action)).toEqual(["roster.import"]);
     expect(listAudit(t.db, { q: "mathe1" }).total).toBe(1);
   });
+  it("finds a student an import added or removed by the username in its details", () => {
+    writeAudit(t.db, { id: 1, username: "irene" }, { action: "roster.import", entityType: "term", entityId: 7, message: { key: "rosterImport", params: { added: 2, removed: 1 } }, before: { removed: ["oldi1s"] }, after: { added: ["xneu1s", "yneu2s"] } });
+    expect(listAudit(t.db, { q: "yneu2s" }).rows.map((r) => r.action)).toEqual(["roster.import"]);
+    expect(listAudit(t.db, { q: "oldi1s" }).total).toBe(1);
+    expect(listAudit(t.db, { q: "nobody9s" }).total).toBe(0);
+  });
 });

@@ -92,7 +92,8 @@ export function listAudit(db: DbOrTx, f: AuditFilter) {
   if (f.to) where.push(lte(auditLog.at, f.to));
   if (f.q) {
     const q = `%${f.q}%`;
-    where.push(or(like(auditLog.summary, q), like(auditLog.entityId, q), like(auditLog.actorName, q))!);
+    // the details too: an import's entry names everyone it added or removed only there
+    where.push(or(like(auditLog.summary, q), like(auditLog.entityId, q), like(auditLog.actorName, q), like(auditLog.before, q), like(auditLog.after, q))!);
   }
   const cond = where.length ? and(...where) : undefined;
   const pageSize = Math.min(Math.max(f.pageSize ?? 50, 1), 200);

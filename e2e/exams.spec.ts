@@ -225,7 +225,7 @@ test("an instructor plans an exam, the supervisor seats and prints; the sheet's 
   await expect(dialog.getByTestId("hub-objects")).toBeHidden();
   await dialog.getByText(/What is written exactly \(\d+ objects\)/).click();
   await expect(dialog.getByTestId("hub-objects")).toContainText("Password list (Secret)");
-  await expect(dialog.getByTestId("hub-objects")).toContainText("Exam pod network policy");
+  await expect(dialog.getByTestId("hub-objects")).toContainText("Network rule of the exam servers (NetworkPolicy)");
   await shot(page, "exam-open-confirm");
   await dialog.getByRole("button", { name: "Open exam" }).click();
   await expect(page.getByText(/The exam is open now\. Written to the export folder \(push #\d+\)/)).toBeVisible();

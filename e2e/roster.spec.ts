@@ -45,6 +45,8 @@ test("a roster import with a bad row writes nothing until the file is fixed", as
   expect(rosterCount("datasci", "WS25")).toBe(before);
   await page.getByRole("button", { name: "Apply import" }).click();
   await expect(page.getByText(/Imported: 3 added/)).toBeVisible();
+  // said where the button was, and the keyboard stays there (not back at the page's start)
+  await expect(page.getByTestId("import-done")).toBeFocused();
   expect(rosterCount("datasci", "WS25")).toBe(before + 3);
   await expect(page.getByRole("cell", { name: "neu4s", exact: true })).toBeVisible();
   await shot(page, "roster");

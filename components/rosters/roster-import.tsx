@@ -1,7 +1,7 @@
 "use client";
-import { AlertTriangle, Download, FileUp, Loader2 } from "lucide-react";
+import { AlertTriangle, CheckCircle2, Download, FileUp, Loader2 } from "lucide-react";
 import { useRouter } from "next/navigation";
-import { useRef, useState, useTransition } from "react";
+import { useEffect, useRef, useState, useTransition } from "react";
 import { toast } from "sonner";
 import { useFormatter, useTranslations } from "next-intl";
 import { Badge } from "@/components/ui/card";
@@ -101,6 +101,12 @@ export function RosterImport({
   const [mapping, setMapping] = useState<Mapping | undefined>(undefined);
   const [editing, setEditing] = useState(false);
   const [pending, start] = useTransition();
+  /** What the last import did; it stays in the card (and takes the focus) until the next file. */
+  const [done, setDone] = useState<string | null>(null);
+  const doneRef = useRef<HTMLParagraphElement>(null);
+  useEffect(() => {
+    if (done) doneRef.current?.focus();
+  }, [done]);
   const data = state.status === "ok" ? state.data : undefined;
   const p = data?.kind === "preview" ? data : undefined;
   const step = data?.kind === "needs-mapping" ? data : undefined;
@@ -116,6 +122,7 @@ export function RosterImport({
   }
 
   function choose(f: File | null) {
+    setDone(null);
     setState(idleState as ActionState<Data>);
     setMapping(undefined);
     setEditing(false);
@@ -145,7 +152,8 @@ export function RosterImport({
       if (!p) return;
       const res = await apply(idleState as ActionState<unknown>, form({ fileHash: p.fileHash, version: p.version, partial: partial ? "1" : "0" }, p.mapping));
       if (res.status === "ok") {
-        toast.success(res.message);
+        // said in the card, where the preview's button was: the focus does not fall back to the page's start
+        setDone(res.message ?? null);
         setFile(null);
         setMapping(undefined);
         setState(idleState as ActionState<Data>);
@@ -195,6 +203,11 @@ export function RosterImport({
           {pending ? <Loader2 className="size-4 animate-spin" aria-hidden /> : <FileUp className="size-4" aria-hidden />} {t("preview")}
         </Button>
       </div>
+      {done && (
+        <p ref={doneRef} tabIndex={-1} role="status" data-testid="import-done" className="flex items-start gap-2 rounded-md bg-emerald-50 px-3 py-2 text-sm text-emerald-800 ring-1 ring-emerald-200 outline-none focus-visible:ring-2 focus-visible:ring-emerald-500">
+          <CheckCircle2 className="mt-0.5 size-4 shrink-0" aria-hidden /> {done}
+        </p>
+      )}
       <p className="text-xs text-slate-600">
         {t("columnsHint")}{" "}
         <a href={sampleHref} className="font-medium text-brand-700 underline" download>
